@@ -1,0 +1,96 @@
+//! The one error type of the core. Each variant is something the UI can explain to a person;
+//! `code()` is what the UI branches on and `message()` is the translated text it shows.
+
+use crate::i18n::{self, Locale};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One invalid field of a form: the field's name as the UI knows it and a translation key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: i64 },
+
+    /// Every invalid field at once, so the form can mark them all in one go.
+    #[error("invalid input: {}", .0.iter().map(|e| format!("{} ({})", e.field, e.key)).collect::<Vec<_>>().join(", "))]
+    Validation(Vec<FieldError>),
+
+    #[error("VAT id already belongs to customer {existing_id} ({existing_name})")]
+    DuplicateVat { existing_id: i64, existing_name: String },
+
+    /// Someone else saved the record after it was loaded; saving would overwrite their change.
+    #[error("{entity} {id} was changed by someone else")]
+    Conflict { entity: &'static str, id: i64 },
+
+    #[error("{path} is not a Parc database")]
+    NotParcDatabase { path: String },
+
+    #[error("database schema version {found} is newer than this program supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+
+    #[error("database integrity check failed: {0}")]
+    Corrupt(String),
+
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, key: &'static str) -> Self {
+        Error::Validation(vec![FieldError { field, key }])
+    }
+
+    /// Stable machine-readable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Validation(_) => "validation",
+            Error::DuplicateVat { .. } => "duplicate_vat",
+            Error::Conflict { .. } => "conflict",
+            Error::NotParcDatabase { .. } => "not_parc_database",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::Corrupt(_) => "corrupt",
+            Error::Sqlite(e) if is_locked(e) => "busy",
+            Error::Sqlite(_) | Error::Io(_) => "internal",
+        }
+    }
+
+    /// The short text a person reads, in their language. Internal errors get a generic
+    /// sentence; their detail belongs in the log, not on screen.
+    pub fn message(&self, locale: Locale) -> String {
+        let t = |key| i18n::tr(locale, key).to_string();
+        match self {
+            Error::NotFound { .. } => t("error.not_found"),
+            Error::Validation(fields) => match fields.as_slice() {
+                [one] => t(one.key),
+                _ => t("error.validation"),
+            },
+            Error::DuplicateVat { existing_name, .. } => {
+                i18n::trf(locale, "error.duplicate_vat", &[("name", existing_name)])
+            }
+            Error::Conflict { .. } => t("error.conflict"),
+            Error::NotParcDatabase { path } => i18n::trf(locale, "error.not_parc_database", &[("path", path)]),
+            Error::SchemaTooNew { found, supported } => i18n::trf(
+                locale,
+                "error.schema_too_new",
+                &[("found", &found.to_string()), ("supported", &supported.to_string())],
+            ),
+            Error::Corrupt(_) => t("error.corrupt"),
+            Error::Sqlite(e) if is_locked(e) => t("error.busy"),
+            Error::Sqlite(_) | Error::Io(_) => t("error.internal"),
+        }
+    }
+}
+
+fn is_locked(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}

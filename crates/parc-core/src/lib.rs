@@ -1,0 +1,15 @@
+//! Parc's domain, with no knowledge of Tauri or JSON-over-IPC.
+//!
+//! The desktop shell and `parc-cli` call plain functions here; all SQL lives in [`storage`].
+
+pub mod customer;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod search_key;
+pub mod storage;
+pub mod vat;
+pub mod workstation;
+
+pub use error::{Error, Result};
+pub use storage::Store;

@@ -1,0 +1,109 @@
+//! Folding text into a search key: lower case, accents dropped, letters that Unicode does not
+//! decompose (ł, đ, ø, ß…) mapped by hand. Customers are indexed by their folded key and
+//! queries are folded the same way, so "lodz" finds "Łódź" and "siauliai" finds "Šiauliai".
+//! We fold in Rust rather than with FTS5's `remove_diacritics`, which keeps `ł` and, on a
+//! trigram table, stops LIKE from using the index. Chinese characters pass through unchanged.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds free text (names, cities, e-mail).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = true;
+    for c in text.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        last_space = false;
+        match c {
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' => out.push('d'),
+            'ø' | 'Ø' => out.push('o'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ı' => out.push('i'),
+            // Typographic quotes and dashes fold to their ASCII forms: "D'Angelo" == "D’Angelo".
+            '\u{2018}' | '\u{2019}' | '`' => out.push('\''),
+            '\u{2010}'..='\u{2015}' => out.push('-'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Keeps only letters and digits, folded: VAT ids and phones are searched as typed with or
+/// without their spaces, dots and dashes ("02 123" finds "+39 02-1234").
+pub fn fold_compact(text: &str) -> String {
+    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The text a query is matched against: free-text parts folded, numbers compacted.
+pub fn customer_key(free_text: &[&str], compact: &[&str]) -> String {
+    let mut key = String::new();
+    for part in free_text.iter().map(|p| fold(p)).chain(compact.iter().map(|p| fold_compact(p))) {
+        if !part.is_empty() {
+            // A separator no query can contain, so a match never spans two fields.
+            if !key.is_empty() {
+                key.push('\u{1f}');
+            }
+            key.push_str(&part);
+        }
+    }
+    key
+}
+
+/// A query folded for matching: a query that looks like a phone number or VAT id
+/// (digits with separators) is compacted to match the compacted fields.
+pub fn fold_query(query: &str) -> String {
+    let q = query.trim();
+    let looks_numeric =
+        q.chars().any(|c| c.is_ascii_digit()) && q.chars().all(|c| c.is_ascii_digit() || " +-./()".contains(c));
+    if looks_numeric {
+        fold_compact(q)
+    } else {
+        fold(q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_polish_lithuanian_italian_and_keeps_chinese() {
+        assert_eq!(fold("Łódź"), "lodz");
+        assert_eq!(fold("Šiauliai"), "siauliai");
+        assert_eq!(fold("KRAKÓW  Zażółć gęślą jaźń"), "krakow zazolc gesla jazn");
+        assert_eq!(fold("Città di Forlì"), "citta di forli");
+        assert_eq!(fold("Klaipėda Ūkis Ąžuolas Įmonė Čia"), "klaipeda ukis azuolas imone cia");
+        assert_eq!(fold("上海 物流"), "上海 物流");
+        assert_eq!(fold("Straße Ørsted Đakovo"), "strasse orsted dakovo");
+        assert_eq!(fold("D’Angelo – Trasporti"), "d'angelo - trasporti");
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_ascii() {
+        assert_eq!(fold("ＡＢＣ１２"), "abc12");
+    }
+
+    #[test]
+    fn numbers_compact_in_keys_and_queries() {
+        let key = customer_key(&["Trans Łódź"], &["PL 526-104-08-28", "+48 42 123 45 67"]);
+        assert_eq!(key, "trans lodz\u{1f}pl5261040828\u{1f}48421234567");
+        assert_eq!(fold_query(" 42 123 "), "42123");
+        assert_eq!(fold_query("A4 Trans"), "a4 trans");
+        assert!(key.contains(&fold_query("526-104")));
+    }
+}

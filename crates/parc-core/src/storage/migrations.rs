@@ -1,0 +1,93 @@
+//! Schema migrations, tracked by SQLite's `user_version`.
+//!
+//! Entry `i` of [`MIGRATIONS`] takes the schema from version `i` to `i + 1`. A shipped
+//! migration is never edited, only followed by a new one. All pending migrations run in one
+//! IMMEDIATE transaction: either the file reaches the latest version or it is left untouched.
+//! (`rusqlite_migration` gives the same guarantees but pins an older rusqlite, and the
+//! PostgreSQL store planned next needs the same runner over its own dialect.)
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of a Parc database: "PARC" in ASCII. Tells our files from others.
+pub const APPLICATION_ID: i64 = 0x5041_5243;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: customers and their search index.
+    r#"
+    CREATE TABLE customer (
+        id                INTEGER PRIMARY KEY,
+        name              TEXT NOT NULL CHECK (name <> ''),
+        legal_form        TEXT NOT NULL DEFAULT '',
+        street            TEXT NOT NULL DEFAULT '',
+        postal_code       TEXT NOT NULL DEFAULT '',
+        city              TEXT NOT NULL DEFAULT '',
+        region            TEXT NOT NULL DEFAULT '',
+        country           TEXT NOT NULL DEFAULT '',
+        other_address     TEXT NOT NULL DEFAULT '',
+        phone             TEXT NOT NULL DEFAULT '',
+        mobile            TEXT NOT NULL DEFAULT '',
+        fax               TEXT NOT NULL DEFAULT '',
+        email             TEXT NOT NULL DEFAULT '',
+        web               TEXT NOT NULL DEFAULT '',
+        vat_id            TEXT NOT NULL DEFAULT '',
+        business_type     TEXT NOT NULL DEFAULT '',
+        market_sectors    TEXT NOT NULL DEFAULT '',
+        ownership         TEXT NOT NULL DEFAULT '',
+        employees         INTEGER,
+        annual_turnover   INTEGER,
+        turnover_currency TEXT NOT NULL DEFAULT 'EUR',
+        lead_source       TEXT NOT NULL DEFAULT '',
+        notes             TEXT NOT NULL DEFAULT '',
+        -- Folded name: the list's sort order, independent of case and accents.
+        sort_key          TEXT NOT NULL,
+        archived_at       TEXT,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        version           INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE UNIQUE INDEX customer_vat ON customer (country, vat_id) WHERE vat_id <> '';
+    CREATE INDEX customer_sort ON customer (sort_key, id);
+    -- rowid = customer.id; `key` is CustomerData::search_key(), kept in step by the store.
+    CREATE VIRTUAL TABLE customer_search USING fts5 (key, tokenize = 'trigram');
+    "#,
+    // 2: workstation-independent settings of the office (key/value, JSON values).
+    r#"
+    CREATE TABLE setting (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Brings the schema to the latest version. Returns how many migrations ran.
+pub fn migrate(conn: &mut Connection) -> Result<usize> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read inside the write lock: another process may have migrated meanwhile.
+    let current = schema_version(&tx)?;
+    let latest = migrations.len() as i64;
+    if current > latest {
+        return Err(Error::SchemaTooNew { found: current, supported: latest });
+    }
+    let pending = &migrations[current as usize..];
+    for sql in pending {
+        tx.execute_batch(sql)?;
+    }
+    if !pending.is_empty() {
+        tx.pragma_update(None, "user_version", latest)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    tx.commit()?;
+    Ok(pending.len())
+}

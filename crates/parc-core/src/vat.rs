@@ -1,0 +1,824 @@
+//! Shape and check-digit validation of VAT / tax ids, e-mail addresses and phone numbers.
+//!
+//! Everything here is a pure function over `&str` with no I/O, and none of it panics on any
+//! input: ids are only indexed after they are known to be ASCII.
+//!
+//! Real check-digit algorithms exist for IT, PL, LT and CN; the other EU member states (plus
+//! GB and CH) get a format check only, and any other country a loose "looks like an id" check,
+//! so that a customer from anywhere can always be saved.
+
+/// Why a VAT id, e-mail or phone is not acceptable. Each variant maps to a translation key (see `key()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VatProblem {
+    Empty,
+    BadFormat,
+    BadCheckDigit,
+    UnknownCountry,
+}
+
+impl VatProblem {
+    /// The translation key the UI shows for this problem.
+    pub fn key(self) -> &'static str {
+        match self {
+            VatProblem::Empty => "vat.empty",
+            VatProblem::BadFormat => "vat.bad_format",
+            VatProblem::BadCheckDigit => "vat.bad_check_digit",
+            VatProblem::UnknownCountry => "vat.unknown_country",
+        }
+    }
+}
+
+/// Normalises a VAT id as typed: strip spaces, dots, dashes, slashes; uppercase; strip a leading
+/// two-letter country prefix equal to `country` (e.g. "IT 123..." with country "IT"; note Greece
+/// uses "EL" as prefix for country "GR"). Returns the bare national number.
+///
+/// For GB the Northern Ireland prefix "XI" is stripped too, and for CH a trailing language
+/// suffix ("MWST", "TVA", "IVA", "TPV") printed after Swiss VAT numbers is dropped.
+/// Note that "CHE-123.456.789" therefore normalises to "E123456789" for country CH.
+pub fn normalize_vat(country: &str, raw: &str) -> String {
+    let country = canonical_country(country);
+    let cleaned = clean(&country, raw);
+    strip_country_prefix(&country, &cleaned).to_owned()
+}
+
+/// Validates a VAT/tax id for an ISO 3166-1 alpha-2 country (uppercase or lowercase accepted).
+///
+/// * `Empty` when nothing but separators (or only the country prefix) was typed;
+/// * `UnknownCountry` when `country` is not two ASCII letters at all;
+/// * `BadFormat` for a wrong length or character;
+/// * `BadCheckDigit` when the shape is right but the check digit/char is not (IT, PL, LT, CN).
+///
+/// Countries without a rule here are accepted when the id is 2..=20 ASCII letters/digits:
+/// an unfamiliar country must never stop a customer from being saved.
+pub fn validate_vat(country: &str, raw: &str) -> Result<(), VatProblem> {
+    let country = canonical_country(country);
+    let cleaned = clean(&country, raw);
+    let bare = strip_country_prefix(&country, &cleaned);
+    if bare.is_empty() {
+        return Err(VatProblem::Empty);
+    }
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(VatProblem::UnknownCountry);
+    }
+    match check_national(&country, bare) {
+        Ok(()) => Ok(()),
+        // A national number may itself begin with the country's letters (a French key "FR",
+        // a Swiss "CHE..." typed without the "CH" prefix); give the unstripped form a chance.
+        // If only the unstripped form has the right shape, its verdict is the informative one.
+        Err(problem) if bare.len() != cleaned.len() => match check_national(&country, &cleaned) {
+            Ok(()) => Ok(()),
+            Err(VatProblem::BadCheckDigit) => Err(VatProblem::BadCheckDigit),
+            Err(_) => Err(problem),
+        },
+        Err(problem) => Err(problem),
+    }
+}
+
+/// Compute a valid check digit/char so demo-data generators can produce valid ids: given the
+/// body without the check character, return the full normalised id. Supported: "IT" (10-digit
+/// body), "PL" (9-digit body; `None` if the remainder would be 10), "LT" (8-digit body for the
+/// 9-digit form, whose 8th digit must be '1'; an 11-digit body with 11th digit '1' gives the
+/// 12-digit form), "CN" (17-char body). Others, or a body of the wrong shape, → `None`.
+pub fn complete_vat(country: &str, body: &str) -> Option<String> {
+    let country = canonical_country(country);
+    let body = clean(&country, body);
+    let check = match country.as_str() {
+        "IT" if is_digits(&body, 10) => it_check_digit(body.as_bytes()),
+        "PL" if is_digits(&body, 9) => pl_check_digit(body.as_bytes())?,
+        "LT" if lt_body_ok(&body) => lt_check_digit(body.as_bytes()),
+        "CN" if cn_body_ok(&body) => cn_check_char(body.as_bytes())?,
+        _ => return None,
+    };
+    let mut id = body;
+    id.push(char::from(check));
+    Some(id)
+}
+
+/// E-mail shape: one '@', non-empty local part without spaces, domain with a dot, labels of
+/// [A-Za-z0-9-] or non-ASCII characters (IDN), no leading/trailing dot or hyphen in labels,
+/// total <= 254. Returns false on spaces, missing parts, "a@b", "a@.com", "a@b..com".
+///
+/// Deliberately a shape check, not RFC 5322: quoted local parts and IP-literal domains are
+/// rejected, and deliverability is the mail server's business.
+pub fn is_valid_email(s: &str) -> bool {
+    // RFC 5321 limits: 254 octets for the whole path, 64 for the local part, 63 for a label.
+    if s.len() > 254 {
+        return false;
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || domain.contains('@')
+        || local.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 || !labels.iter().all(|label| is_domain_label(label)) {
+        return false;
+    }
+    // No top-level domain is numeric; "a@10.0.0.1" is an IP address, not a mail domain.
+    labels.last().is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Phone shape: optional leading '+', then digits with optional spaces, dots, dashes, slashes,
+/// parentheses; 6..=15 digits in total (E.164 max 15). Extension like " ext. 12" or " wew. 12"
+/// NOT supported – keep it simple.
+///
+/// Surrounding whitespace is ignored; parentheses must pair up and not nest, as in
+/// "+44 (0)20 7946 0958".
+pub fn is_valid_phone(s: &str) -> bool {
+    let s = s.trim();
+    let rest = s.strip_prefix('+').unwrap_or(s);
+    let mut digits = 0usize;
+    let mut in_parens = false;
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            ' ' | '.' | '-' | '/' => {}
+            '(' if !in_parens => in_parens = true,
+            ')' if in_parens => in_parens = false,
+            _ => return false,
+        }
+    }
+    !in_parens && (6..=15).contains(&digits)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Uppercased, trimmed country code; "EL" (the prefix Greece uses in VIES) is taken as "GR".
+fn canonical_country(country: &str) -> String {
+    let country = country.trim().to_ascii_uppercase();
+    if country == "EL" {
+        "GR".to_owned()
+    } else {
+        country
+    }
+}
+
+/// Separators people type or paste inside ids: whitespace (including no-break spaces),
+/// dots, slashes and the hyphen with its typographic look-alikes.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '.' | '-' | '/' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
+}
+
+/// Drops separators and uppercases; for CH also drops the language suffix of the VAT number.
+fn clean(country: &str, raw: &str) -> String {
+    let mut cleaned: String = raw.chars().filter(|&c| !is_separator(c)).flat_map(char::to_uppercase).collect();
+    if country == "CH" {
+        for suffix in ["MWST", "TVA", "IVA", "TPV"] {
+            if let Some(stripped) = cleaned.strip_suffix(suffix) {
+                cleaned.truncate(stripped.len());
+                break;
+            }
+        }
+    }
+    cleaned
+}
+
+/// The prefixes under which `country`'s ids are written in VAT contexts (VIES and invoices).
+fn country_prefixes(country: &str) -> &[&str] {
+    match country {
+        "GR" => &["EL", "GR"],
+        "GB" => &["GB", "XI"],
+        _ => &[],
+    }
+}
+
+fn strip_country_prefix<'a>(country: &str, cleaned: &'a str) -> &'a str {
+    let mut prefixes = country_prefixes(country).iter().copied();
+    let own = (country.len() == 2).then_some(country);
+    prefixes
+        .find_map(|p| cleaned.strip_prefix(p))
+        .or_else(|| own.and_then(|p| cleaned.strip_prefix(p)))
+        .unwrap_or(cleaned)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-country rules
+// ---------------------------------------------------------------------------------------------
+
+/// Checks an already normalised national number (uppercase, no separators, no prefix).
+fn check_national(country: &str, id: &str) -> Result<(), VatProblem> {
+    let ok = match country {
+        "IT" => return check_it(id),
+        "PL" => return check_pl(id),
+        "LT" => return check_lt(id),
+        "CN" => return check_cn(id),
+        "AT" => shape(id, "U99999999"),
+        "BE" => is_digits(id, 10) && matches!(id.as_bytes().first(), Some(b'0' | b'1')),
+        "BG" => is_digits_in(id, 9, 10),
+        "CY" => shape(id, "99999999A"),
+        "CZ" => is_digits_in(id, 8, 10),
+        "DE" | "EE" | "GR" | "PT" => is_digits(id, 9),
+        "DK" | "FI" | "HU" | "LU" | "MT" | "SI" => is_digits(id, 8),
+        "ES" => shape(id, "X9999999X"),
+        "FR" => shape(id, "XX999999999"),
+        "HR" | "LV" => is_digits(id, 11),
+        "IE" => ["9999999A", "9999999AA", "9A99999A", "9+99999A", "9*99999A"].iter().any(|pattern| shape(id, pattern)),
+        "NL" => shape(id, "999999999B99"),
+        "RO" => is_digits_in(id, 2, 10),
+        "SE" => is_digits(id, 12),
+        "SK" => is_digits(id, 10),
+        "GB" => is_digits(id, 9) || is_digits(id, 12),
+        "CH" => shape(id, "E999999999") || shape(id, "CHE999999999"),
+        _ => (2..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(VatProblem::BadFormat)
+    }
+}
+
+/// Compares `id` against a fixed-length pattern: '9' is an ASCII digit, 'A' an ASCII uppercase
+/// letter, 'X' either; any other pattern byte must appear literally. Byte-wise, so a non-ASCII
+/// id simply fails to match.
+fn shape(id: &str, pattern: &str) -> bool {
+    id.len() == pattern.len()
+        && id.bytes().zip(pattern.bytes()).all(|(b, p)| match p {
+            b'9' => b.is_ascii_digit(),
+            b'A' => b.is_ascii_uppercase(),
+            b'X' => b.is_ascii_digit() || b.is_ascii_uppercase(),
+            literal => b == literal,
+        })
+}
+
+fn is_digits(id: &str, len: usize) -> bool {
+    is_digits_in(id, len, len)
+}
+
+fn is_digits_in(id: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Value of an ASCII digit; callers check digits first, but a stray byte counts as 0, not a panic.
+fn digit(b: u8) -> u32 {
+    char::from(b).to_digit(10).unwrap_or(0)
+}
+
+fn check_digit_matches(id: &[u8], expected: Option<u8>) -> Result<(), VatProblem> {
+    if id.last().copied() == expected {
+        Ok(())
+    } else {
+        Err(VatProblem::BadCheckDigit)
+    }
+}
+
+// IT: partita IVA, 11 digits, the last a Luhn check digit over the first 10.
+
+fn check_it(id: &str) -> Result<(), VatProblem> {
+    if !is_digits(id, 11) {
+        return Err(VatProblem::BadFormat);
+    }
+    let bytes = id.as_bytes();
+    check_digit_matches(bytes, Some(it_check_digit(&bytes[..10])))
+}
+
+/// Luhn: digits in even 1-based positions are doubled (minus 9 when two-digit).
+fn it_check_digit(body: &[u8]) -> u8 {
+    let sum: u32 = body
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            let d = digit(b);
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    b'0' + ((10 - sum % 10) % 10) as u8
+}
+
+// PL: NIP, 10 digits, weighted sum mod 11 of the first 9 gives the last.
+
+fn check_pl(id: &str) -> Result<(), VatProblem> {
+    if !is_digits(id, 10) {
+        return Err(VatProblem::BadFormat);
+    }
+    let bytes = id.as_bytes();
+    // A body whose remainder is 10 has no valid NIP at all, so any last digit is wrong.
+    check_digit_matches(bytes, pl_check_digit(&bytes[..9]))
+}
+
+fn pl_check_digit(body: &[u8]) -> Option<u8> {
+    const WEIGHTS: [u32; 9] = [6, 5, 7, 2, 3, 4, 5, 6, 7];
+    let sum: u32 = body.iter().zip(WEIGHTS).map(|(&b, w)| digit(b) * w).sum();
+    let rem = sum % 11;
+    (rem < 10).then(|| b'0' + rem as u8)
+}
+
+// LT: PVM mokėtojo kodas, 9 digits (legal entities, 8th digit '1') or 12 digits (temporary
+// taxpayers, 11th digit '1'); mod-11 check digit with a second pass when the first gives 10.
+
+fn check_lt(id: &str) -> Result<(), VatProblem> {
+    let body = id.get(..id.len().saturating_sub(1)).unwrap_or_default();
+    if !(is_digits(id, 9) || is_digits(id, 12)) || !lt_body_ok(body) {
+        return Err(VatProblem::BadFormat);
+    }
+    check_digit_matches(id.as_bytes(), Some(lt_check_digit(body.as_bytes())))
+}
+
+/// The body (id without check digit) is 8 or 11 digits and its last digit is the fixed '1'.
+fn lt_body_ok(body: &str) -> bool {
+    (is_digits(body, 8) || is_digits(body, 11)) && body.ends_with('1')
+}
+
+fn lt_check_digit(body: &[u8]) -> u8 {
+    // Weights run 1..=9 and wrap back to 1; the second pass starts at 3 instead.
+    let weighted = |offset: usize| -> u32 {
+        body.iter().enumerate().map(|(i, &b)| (1 + ((i + offset) % 9) as u32) * digit(b)).sum::<u32>() % 11
+    };
+    let mut rem = weighted(0);
+    if rem == 10 {
+        rem = weighted(2);
+    }
+    b'0' + (rem % 10) as u8
+}
+
+// CN: unified social credit code (GB 32100-2015), 18 chars from a 31-symbol alphabet without
+// I, O, S, V, Z; characters 3..=8 are the numeric administrative division code; the last is a
+// mod-31 check character.
+
+const CN_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+fn check_cn(id: &str) -> Result<(), VatProblem> {
+    let body = id.get(..17).unwrap_or_default();
+    let last_ok = id.as_bytes().get(17).is_some_and(|b| CN_ALPHABET.contains(b));
+    if id.len() != 18 || !last_ok || !cn_body_ok(body) {
+        return Err(VatProblem::BadFormat);
+    }
+    check_digit_matches(id.as_bytes(), cn_check_char(body.as_bytes()))
+}
+
+fn cn_body_ok(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    bytes.len() == 17 && bytes.iter().all(|b| CN_ALPHABET.contains(b)) && bytes[2..8].iter().all(u8::is_ascii_digit)
+}
+
+/// `None` only if a character is outside the alphabet, which callers have already excluded.
+fn cn_check_char(body: &[u8]) -> Option<u8> {
+    // 3^i mod 31 for i = 0..17.
+    const WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let mut sum = 0usize;
+    for (&b, w) in body.iter().zip(WEIGHTS) {
+        sum += CN_ALPHABET.iter().position(|&c| c == b)? * w;
+    }
+    CN_ALPHABET.get((31 - sum % 31) % 31).copied()
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-mail helpers
+// ---------------------------------------------------------------------------------------------
+
+/// One DNS label: ASCII letters, digits and inner hyphens, or non-ASCII characters for
+/// internationalised domains. Any non-ASCII character that is not whitespace or a control is
+/// allowed because IDN labels legitimately contain combining marks (e.g. the Devanagari
+/// virama), which `char::is_alphanumeric` rejects.
+fn is_domain_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.chars().count() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !c.is_whitespace() && !c.is_control()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tiny deterministic generator so the round-trip tests cover many bodies without a crate.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+
+        fn digits(&mut self, n: usize) -> String {
+            (0..n).map(|_| char::from(b'0' + (self.next() % 10) as u8)).collect()
+        }
+
+        fn cn_chars(&mut self, n: usize) -> String {
+            (0..n).map(|_| char::from(CN_ALPHABET[(self.next() % 31) as usize])).collect()
+        }
+    }
+
+    /// Every other digit in the last position must be rejected as a bad check digit.
+    fn assert_only_check_digit(country: &str, valid: &str) {
+        let (body, last) = valid.split_at(valid.len() - 1);
+        let alphabet: &[u8] = if country == "CN" { CN_ALPHABET } else { b"0123456789" };
+        for &c in alphabet {
+            let candidate = format!("{body}{}", char::from(c));
+            let expected = if candidate.ends_with(last) { Ok(()) } else { Err(VatProblem::BadCheckDigit) };
+            assert_eq!(validate_vat(country, &candidate), expected, "{country} {candidate}");
+        }
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(VatProblem::Empty.key(), "vat.empty");
+        assert_eq!(VatProblem::BadFormat.key(), "vat.bad_format");
+        assert_eq!(VatProblem::BadCheckDigit.key(), "vat.bad_check_digit");
+        assert_eq!(VatProblem::UnknownCountry.key(), "vat.unknown_country");
+    }
+
+    #[test]
+    fn normalize_strips_separators_case_and_prefix() {
+        assert_eq!(normalize_vat("IT", "IT 123.456-789/03"), "12345678903");
+        assert_eq!(normalize_vat("it", " it12345678903 "), "12345678903");
+        assert_eq!(normalize_vat("PL", "PL 526-104-08-28"), "5261040828");
+        assert_eq!(normalize_vat("NL", "nl 8056.47.457.b01"), "805647457B01");
+        assert_eq!(normalize_vat("AT", "ATU 1234 5678"), "U12345678");
+        // Greece: VIES prefix "EL", ISO code "GR"; both prefixes and both country codes work.
+        assert_eq!(normalize_vat("GR", "EL 094259216"), "094259216");
+        assert_eq!(normalize_vat("GR", "GR094259216"), "094259216");
+        assert_eq!(normalize_vat("el", "EL094259216"), "094259216");
+        // Only the customer's own country prefix is removed.
+        assert_eq!(normalize_vat("IT", "DE123456789"), "DE123456789");
+        // No-break space and en dash as pasted from documents.
+        assert_eq!(normalize_vat("PL", "526\u{a0}104\u{2013}08\u{2013}28"), "5261040828");
+        assert_eq!(normalize_vat("CH", "CHE-123.456.789 MWST"), "E123456789");
+        assert_eq!(normalize_vat("GB", "XI 123 4567 89"), "123456789");
+        assert_eq!(normalize_vat("IT", ""), "");
+    }
+
+    #[test]
+    fn normalize_survives_non_ascii() {
+        // Dotless i uppercases to a plain I, so this is the prefix; a dotted capital İ is not.
+        assert_eq!(normalize_vat("IT", "ıt123"), "123");
+        assert_eq!(normalize_vat("IT", "İT123"), "İT123");
+        assert_eq!(normalize_vat("DE", "straße"), "STRASSE");
+        assert_eq!(normalize_vat("ŁÓ", "ŁÓ 12"), "ŁÓ12");
+        assert_eq!(normalize_vat("", "😀"), "😀");
+    }
+
+    #[test]
+    fn italy() {
+        for id in ["12345678903", "00743110157", "IT 00743110157", "it00743110157"] {
+            assert_eq!(validate_vat("IT", id), Ok(()), "{id}");
+        }
+        assert_only_check_digit("IT", "12345678903");
+        assert_only_check_digit("IT", "00743110157");
+        assert_eq!(validate_vat("IT", "00743110158"), Err(VatProblem::BadCheckDigit));
+        assert_eq!(validate_vat("IT", "0074311015"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("IT", "007431101570"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("IT", "0074311015A"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("IT", "0074311015٣"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("IT", "  "), Err(VatProblem::Empty));
+        assert_eq!(validate_vat("IT", "IT"), Err(VatProblem::Empty));
+    }
+
+    #[test]
+    fn poland() {
+        for id in ["5261040828", "PL 526-104-08-28", "7740001454", "1132853869"] {
+            assert_eq!(validate_vat("PL", id), Ok(()), "{id}");
+        }
+        assert_only_check_digit("PL", "5261040828");
+        assert_eq!(validate_vat("PL", "5261040829"), Err(VatProblem::BadCheckDigit));
+        assert_eq!(validate_vat("PL", "526104082"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("PL", "52610408280"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("PL", "526104082X"), Err(VatProblem::BadFormat));
+        // Body 000000003 weighs 3 * 7 = 21, remainder 10: no last digit can make it valid.
+        assert_eq!(complete_vat("PL", "000000003"), None);
+        for last in '0'..='9' {
+            let id = format!("000000003{last}");
+            assert_eq!(validate_vat("PL", &id), Err(VatProblem::BadCheckDigit), "{id}");
+        }
+    }
+
+    #[test]
+    fn lithuania() {
+        for id in ["119511515", "LT119511515", "100001919017", "LT 100001919017", "100004801610"] {
+            assert_eq!(validate_vat("LT", id), Ok(()), "{id}");
+        }
+        assert_only_check_digit("LT", "119511515");
+        assert_only_check_digit("LT", "100001919017");
+        // 100004801610 needs the second pass (first remainder is 10).
+        assert_only_check_digit("LT", "100004801610");
+        assert_eq!(validate_vat("LT", "100001919018"), Err(VatProblem::BadCheckDigit));
+        // The fixed '1' in the penultimate position is structural.
+        assert_eq!(validate_vat("LT", "119511525"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("LT", "100001919027"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("LT", "11951151"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("LT", "1195115150"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("LT", "11951151A"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("LT", "é"), Err(VatProblem::BadFormat));
+    }
+
+    #[test]
+    fn china() {
+        for id in [
+            "91350100M000100Y43",
+            "91110000600037341L",
+            "CN 91350100M000100Y43",
+            "9135-0100-M000-100Y-43",
+            "91350100m000100y43",
+        ] {
+            assert_eq!(validate_vat("CN", id), Ok(()), "{id}");
+        }
+        assert_only_check_digit("CN", "91350100M000100Y43");
+        assert_only_check_digit("CN", "91110000600037341L");
+        assert_eq!(validate_vat("CN", "91350100M000100Y44"), Err(VatProblem::BadCheckDigit));
+        assert_eq!(validate_vat("CN", "91350100M000100Y4"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("CN", "91350100M000100Y433"), Err(VatProblem::BadFormat));
+        // I, O, S, V and Z are not in the alphabet.
+        assert_eq!(validate_vat("CN", "91350100M000100I43"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("CN", "91350100M000100Y4O"), Err(VatProblem::BadFormat));
+        // The administrative division code (characters 3..=8) is numeric.
+        assert_eq!(validate_vat("CN", "913501A0M000100Y43"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("CN", "91350100M000100Y4中"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("CN", "中华人民共和国统一社会信用代码"), Err(VatProblem::BadFormat));
+    }
+
+    #[test]
+    fn format_only_countries() {
+        let valid = [
+            ("AT", "ATU13585627"),
+            ("BE", "BE0776091951"),
+            ("BE", "1234567890"),
+            ("BG", "BG123456789"),
+            ("BG", "1234567890"),
+            ("CY", "CY10259033P"),
+            ("CZ", "CZ12345678"),
+            ("CZ", "1234567890"),
+            ("DE", "DE136695976"),
+            ("DK", "DK13585628"),
+            ("EE", "EE100931558"),
+            ("GR", "EL094259216"),
+            ("EL", "094259216"),
+            ("ES", "ESA12345674"),
+            ("ES", "X1234567L"),
+            ("ES", "12345678Z"),
+            ("FI", "FI20774740"),
+            ("FR", "FR40303265045"),
+            ("FR", "FRK7399859412"),
+            ("HR", "HR33392005961"),
+            ("HU", "HU12892312"),
+            ("IE", "IE6433435F"),
+            ("IE", "IE6433435OA"),
+            ("IE", "8D79739I"),
+            ("IE", "8+79739J"),
+            ("IE", "8*79739J"),
+            ("LU", "LU15027442"),
+            ("LV", "LV40003521600"),
+            ("MT", "MT11679112"),
+            ("NL", "NL004495445B01"),
+            ("PT", "PT501964843"),
+            ("RO", "RO18547290"),
+            ("RO", "12"),
+            ("SE", "SE556188840401"),
+            ("SI", "SI50223054"),
+            ("SK", "SK2022749619"),
+            ("GB", "GB980780684"),
+            ("GB", "GB123456789001"),
+            ("CH", "CHE-116.281.710 MWST"),
+            ("CH", "CHE116281710"),
+            ("CH", "E116281710"),
+        ];
+        for (country, id) in valid {
+            assert_eq!(validate_vat(country, id), Ok(()), "{country} {id}");
+        }
+        let invalid = [
+            ("AT", "ATU1358562"),
+            ("AT", "13585627"),
+            ("BE", "2776091951"),
+            ("BE", "776091951"),
+            ("BG", "12345678"),
+            ("CY", "102590331"),
+            ("CZ", "1234567"),
+            ("CZ", "12345678901"),
+            ("DE", "13669597"),
+            ("DE", "13669597A"),
+            ("DK", "135856289"),
+            ("EE", "10093155"),
+            ("GR", "09425921"),
+            ("ES", "A123456"),
+            ("ES", "A12345-67"),
+            ("FI", "2077474"),
+            ("FR", "4030326504"),
+            ("FR", "FR4030326504A"),
+            ("HR", "3339200596"),
+            ("HU", "1289231"),
+            ("IE", "6433435"),
+            ("IE", "6433435FGH"),
+            ("IE", "8?79739J"),
+            ("LU", "150274421"),
+            ("LV", "4000352160"),
+            ("MT", "1167911"),
+            ("NL", "004495445C01"),
+            ("NL", "004495445B1"),
+            ("PT", "50196484"),
+            ("RO", "1"),
+            ("RO", "12345678901"),
+            ("SE", "5561888404"),
+            ("SI", "5022305"),
+            ("SK", "202274961"),
+            ("GB", "9807806841"),
+            ("CH", "116281710"),
+            ("CH", "CHE11628171"),
+        ];
+        for (country, id) in invalid {
+            assert_eq!(validate_vat(country, id), Err(VatProblem::BadFormat), "{country} {id}");
+        }
+    }
+
+    #[test]
+    fn national_number_that_starts_with_the_country_code() {
+        // A French key may be the letters "FR"; the bare number must not lose them.
+        assert_eq!(validate_vat("FR", "FR123456789"), Ok(()));
+        assert_eq!(validate_vat("FR", "FRFR123456789"), Ok(()));
+    }
+
+    #[test]
+    fn other_countries_are_loose() {
+        assert_eq!(validate_vat("US", "12-3456789"), Ok(()));
+        assert_eq!(validate_vat("no", "NO 923 609 016 MVA"), Ok(()));
+        assert_eq!(validate_vat("JP", "T1234567890123"), Ok(()));
+        assert_eq!(validate_vat("US", "1"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("US", "123456789012345678901"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("US", "12#45"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("RU", "ИНН7707083893"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("US", " - "), Err(VatProblem::Empty));
+    }
+
+    #[test]
+    fn unknown_country_code() {
+        assert_eq!(validate_vat("", "123456"), Err(VatProblem::UnknownCountry));
+        assert_eq!(validate_vat("ITA", "12345678903"), Err(VatProblem::UnknownCountry));
+        assert_eq!(validate_vat("1T", "12345678903"), Err(VatProblem::UnknownCountry));
+        assert_eq!(validate_vat("ÍT", "12345678903"), Err(VatProblem::UnknownCountry));
+        // An empty id is reported as such whatever the country.
+        assert_eq!(validate_vat("", ""), Err(VatProblem::Empty));
+    }
+
+    #[test]
+    fn complete_known_ids() {
+        assert_eq!(complete_vat("IT", "1234567890").as_deref(), Some("12345678903"));
+        assert_eq!(complete_vat("it", "0074311015").as_deref(), Some("00743110157"));
+        assert_eq!(complete_vat("PL", "526104082").as_deref(), Some("5261040828"));
+        assert_eq!(complete_vat("PL", "526-104-08-2").as_deref(), Some("5261040828"));
+        assert_eq!(complete_vat("LT", "11951151").as_deref(), Some("119511515"));
+        assert_eq!(complete_vat("LT", "10000191901").as_deref(), Some("100001919017"));
+        assert_eq!(complete_vat("LT", "10000480161").as_deref(), Some("100004801610"));
+        assert_eq!(complete_vat("CN", "91350100M000100Y4").as_deref(), Some("91350100M000100Y43"));
+        assert_eq!(complete_vat("CN", "91110000600037341").as_deref(), Some("91110000600037341L"));
+    }
+
+    #[test]
+    fn complete_rejects_bad_bodies() {
+        assert_eq!(complete_vat("IT", "123456789"), None);
+        assert_eq!(complete_vat("IT", "12345678901"), None);
+        assert_eq!(complete_vat("IT", "12345678A0"), None);
+        assert_eq!(complete_vat("PL", "52610408"), None);
+        assert_eq!(complete_vat("LT", "11951152"), None);
+        assert_eq!(complete_vat("LT", "1195115"), None);
+        assert_eq!(complete_vat("CN", "91350100M000100Y"), None);
+        assert_eq!(complete_vat("CN", "91350100M000100I4"), None);
+        assert_eq!(complete_vat("CN", "913501中00M000100Y"), None);
+        assert_eq!(complete_vat("DE", "12345678"), None);
+        assert_eq!(complete_vat("", ""), None);
+    }
+
+    #[test]
+    fn completed_ids_always_validate() {
+        let mut rng = Lcg(0x5eed);
+        let mut pl_none = 0;
+        for _ in 0..5_000 {
+            let it = complete_vat("IT", &rng.digits(10)).expect("any 10 digits complete");
+            assert_eq!(validate_vat("IT", &it), Ok(()), "{it}");
+            assert_only_check_digit("IT", &it);
+
+            let pl_body = rng.digits(9);
+            match complete_vat("PL", &pl_body) {
+                Some(pl) => {
+                    assert_eq!(validate_vat("PL", &pl), Ok(()), "{pl}");
+                    assert_only_check_digit("PL", &pl);
+                }
+                None => {
+                    pl_none += 1;
+                    assert_eq!(pl_check_digit(pl_body.as_bytes()), None);
+                }
+            }
+
+            let lt9 = complete_vat("LT", &format!("{}1", rng.digits(7))).expect("LT 9");
+            assert_eq!(validate_vat("LT", &lt9), Ok(()), "{lt9}");
+            assert_only_check_digit("LT", &lt9);
+            let lt12 = complete_vat("LT", &format!("{}1", rng.digits(10))).expect("LT 12");
+            assert_eq!(validate_vat("LT", &lt12), Ok(()), "{lt12}");
+            assert_only_check_digit("LT", &lt12);
+
+            let cn_body = format!("{}{}{}", rng.cn_chars(2), rng.digits(6), rng.cn_chars(9));
+            let cn = complete_vat("CN", &cn_body).expect("CN");
+            assert_eq!(validate_vat("CN", &cn), Ok(()), "{cn}");
+            assert_only_check_digit("CN", &cn);
+        }
+        // Roughly one PL body in eleven has no valid check digit.
+        assert!((200..=800).contains(&pl_none), "{pl_none}");
+    }
+
+    #[test]
+    fn completion_that_starts_with_country_letters_still_validates() {
+        let cn = complete_vat("CN", "CN350100M000100Y4").expect("CN");
+        assert_eq!(validate_vat("CN", &cn), Ok(()));
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "a@b.co",
+            "jan.kowalski@example.com",
+            "first+tag@sub.example.co.uk",
+            "o'brien@example.ie",
+            "user@xn--bcher-kva.example",
+            "ürsula@bücher.de",
+            "info@münchen.de",
+            "用户@例子.中国",
+            "info@हिन्दी.भारत",
+            "a-b@a-b.c-d.com",
+        ] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
+        let long_label = format!("a@{}.com", "x".repeat(64));
+        let too_long = format!("{}@{}.com", "a".repeat(60), "b.".repeat(100));
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        for bad in [
+            "",
+            "a",
+            "@",
+            "a@",
+            "@b.com",
+            "a@b",
+            "a@.com",
+            "a@b..com",
+            "a@b.com.",
+            "a@-b.com",
+            "a@b-.com",
+            "a@b.-com",
+            "a b@c.com",
+            "a@b c.com",
+            " a@b.com",
+            "a@b.com ",
+            "a@@b.com",
+            "a@b@c.com",
+            "a@b_c.com",
+            "a@10.0.0.1",
+            "a\t@b.com",
+            "a@b.com\u{a0}",
+            long_label.as_str(),
+            too_long.as_str(),
+            long_local.as_str(),
+        ] {
+            assert!(!is_valid_email(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        for ok in [
+            "123456",
+            "+48 22 123 45 67",
+            "+48 (22) 123-45-67",
+            "+44 (0)20 7946 0958",
+            "022/123.45.67",
+            "  +39 02 1234 5678  ",
+            "+123456789012345",
+            "(0039) 06 123456",
+        ] {
+            assert!(is_valid_phone(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "+",
+            "12345",
+            "+1234567890123456",
+            "++48 123 456 789",
+            "48+ 123 456 789",
+            "+48 123 456 789 ext. 12",
+            "+48 123 456 789 wew. 12",
+            "+48 (22 123 45 67",
+            "+48 22) 123 45 67",
+            "+48 ((22)) 123 45 67",
+            "tel. 123 456 789",
+            "١٢٣٤٥٦٧",
+            "123 456 789 😀",
+            "123\n456\n789",
+        ] {
+            assert!(!is_valid_phone(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// The UI may call only these commands; `capabilities/default.json` grants them to the main
+/// window. A command missing here is refused at run time, so the list is the app's IPC surface.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "set_locale",
+    "customer_search",
+    "customer_get",
+    "customer_create",
+    "customer_update",
+    "customer_archive",
+    "customer_restore",
+    "demo_load",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,264 @@
+//! Harness for Parc's end-to-end tests: the real app window, driven through WebDriver.
+//!
+//! Chain: fantoccini → `tauri-driver` → `WebKitWebDriver` → the debug `parc` binary, under an
+//! Xvfb display this harness starts when there is none. Each [`App`] gets its own database and
+//! config folder (through environment variables that tauri-driver passes on to the app), and
+//! cleans up after itself even when a test panics.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub use fantoccini;
+
+/// How long any one thing may take to appear on screen before a test fails.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// Builds the app once per test run (a no-op when it is up to date) and returns its path.
+fn app_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "parc"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("run cargo build -p parc");
+        assert!(status.success(), "building the app failed");
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+        let bin = target.join("debug").join("parc");
+        assert!(bin.exists(), "{} missing after build", bin.display());
+        bin
+    })
+}
+
+fn find_tool(name: &str) -> PathBuf {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(std::env::var_os("CARGO_HOME").map(|h| PathBuf::from(h).join("bin")))
+        .chain(std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin")))
+        .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/local/bin")]);
+    for dir in candidates {
+        let path = dir.join(name);
+        if path.is_file() {
+            return path;
+        }
+    }
+    panic!("{name} not found: run the README's test command, which installs it");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not open port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process stopped with SIGTERM on drop: tauri-driver only stops WebKitWebDriver and
+/// the app from its signal handler, so SIGKILL would leave them running.
+struct Guarded(Child);
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        // SAFETY: plain kill(2) on our own child's pid.
+        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An X display for the app: the session's own if it has one, else a private Xvfb.
+fn start_display() -> (String, Option<Guarded>) {
+    if let Ok(display) = std::env::var("DISPLAY") {
+        if !display.is_empty() {
+            return (display, None);
+        }
+    }
+    let base = 90 + (std::process::id() % 400);
+    let n = (base..base + 200)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display");
+    let display = format!(":{n}");
+    let child = Command::new(find_tool("Xvfb"))
+        .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let guard = Guarded(child);
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let deadline = Instant::now() + PATIENCE;
+    while !Path::new(&socket).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (display, Some(guard))
+}
+
+/// One running Parc window with its own data. Tests run one window at a time: two cores
+/// are better spent on one WebKit than shared by several.
+pub struct App {
+    pub client: Client,
+    pub dir: tempfile::TempDir,
+    // Dropped in this order: the driver (and with it the app), then the display, then the lock.
+    _driver: Guarded,
+    _display: Option<Guarded>,
+    _serial: MutexGuard<'static, ()>,
+}
+
+impl App {
+    /// A fresh app on an empty database.
+    pub async fn launch() -> App {
+        Self::launch_with(|_| {}).await
+    }
+
+    /// A fresh app whose data folder `prepare` may fill first (e.g. with a database).
+    pub async fn launch_with(prepare: impl FnOnce(&Path)) -> App {
+        static SERIAL: Mutex<()> = Mutex::new(());
+        let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let binary = app_binary();
+        let dir = tempfile::tempdir().expect("temp dir");
+        prepare(dir.path());
+        let (display, display_guard) = start_display();
+        let (port, native_port) = (free_port(), free_port());
+        let log = std::fs::File::create(dir.path().join("driver.log")).expect("driver log");
+        let driver = Command::new(find_tool("tauri-driver"))
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .arg("--native-driver")
+            .arg(find_tool("WebKitWebDriver"))
+            .env("DISPLAY", &display)
+            .env("PARC_DB", dir.path().join("parc.sqlite3"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("LANG", "en_GB.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            // No accessibility bus under Xvfb; without this GTK waits for it.
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start tauri-driver");
+        let driver = Guarded(driver);
+        wait_for_port(port, "tauri-driver");
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": binary }));
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| {
+                let log = std::fs::read_to_string(dir.path().join("driver.log")).unwrap_or_default();
+                panic!("WebDriver session failed: {e}\n{log}")
+            });
+        let app = App { client, dir, _driver: driver, _display: display_guard, _serial: serial };
+        app.wait_css("body[data-ready='true']").await;
+        app
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("parc.sqlite3")
+    }
+
+    /// Waits until an element matching `css` is present.
+    pub async fn wait_css(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Waits until `css`'s text satisfies `ok`; returns the text.
+    pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if ok(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never showed the expected text; last: {last:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Texts of every element matching `css`, in document order.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(css)).await.expect("find_all") {
+            out.push(el.text().await.expect("text"));
+        }
+        out
+    }
+
+    /// Waits until the list shows exactly `names` (visible customer names in order).
+    pub async fn wait_results(&self, names: &[&str]) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let shown = self.texts("#results .result .name").await;
+            let shown: Vec<String> = shown.iter().map(|s| s.lines().next().unwrap_or("").trim().to_string()).collect();
+            if shown == names {
+                return;
+            }
+            assert!(Instant::now() < deadline, "list shows {shown:?}, expected {names:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clears an input and types `text` into it, as a person would.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.wait_css(css).await;
+        el.clear().await.expect("clear");
+        if !text.is_empty() {
+            el.send_keys(text).await.expect("type");
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.wait_css(css).await.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    /// Ends the WebDriver session; the app closes with it.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}

@@ -1,0 +1,79 @@
+// Translation and locale formatting on screen. The catalogue and the number/date rules come
+// from parc-core (app_info / set_locale), so the screen and Rust speak with one voice.
+
+let lang = { locale: 'en', catalog: {}, format: { decimal: '.', group: ',', date_order: 'dmy', date_sep: '/' }, locales: [] };
+
+export function setLanguage(language) {
+  lang = language;
+  document.documentElement.lang = lang.locale === 'zh' ? 'zh-CN' : lang.locale;
+  translateStatic(document);
+}
+
+export function language() {
+  return lang;
+}
+
+/** Translates `key`, filling {placeholders} from `args`; shows the key if it is missing. */
+export function t(key, args = {}) {
+  const text = lang.catalog[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
+}
+
+/** Fills every element marked with data-i18n* attributes; text goes in as text, never HTML. */
+export function translateStatic(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+}
+
+function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
+/** A stored timestamp (RFC 3339, UTC) as the locale writes local date and time. */
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const { date_order: order, date_sep: s } = lang.format;
+  const day = order === 'ymd'
+    ? `${d.getFullYear()}${s}${pad(d.getMonth() + 1)}${s}${pad(d.getDate())}`
+    : `${pad(d.getDate())}${s}${pad(d.getMonth() + 1)}${s}${d.getFullYear()}`;
+  return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function formatInteger(n) {
+  const digits = String(Math.abs(Math.trunc(n)));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, lang.format.group);
+  return (n < 0 ? '-' : '') + grouped;
+}
+
+/** Money held as integer minor units, shown with the locale's separators and no symbol. */
+export function formatMinorUnits(minor) {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  return `${sign}${formatInteger(Math.floor(abs / 100))}${lang.format.decimal}${pad(abs % 100)}`;
+}
+
+/**
+ * Reads an amount typed in the locale's way ("1.250.000,50" in Italian, "1 250 000,50" in
+ * Polish) into integer minor units. Returns null for an empty field and NaN when unreadable.
+ */
+export function parseMinorUnits(text) {
+  let s = text.trim().replace(/[\s\u00a0\u202f']/g, '');
+  if (s === '') return null;
+  const { decimal, group } = lang.format;
+  if (group !== decimal && group.trim() !== '') s = s.split(group).join('');
+  s = s.replace(decimal, '.');
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return NaN;
+  const [whole, frac = ''] = s.split('.');
+  const minor = Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+  return Number.isSafeInteger(minor) ? minor : NaN;
+}
+
+/** A whole number as typed, allowing the locale's group separator. Null when empty, NaN when not a number. */
+export function parseInteger(text) {
+  const s = text.trim().replace(/[\s\u00a0\u202f']/g, '').split(lang.format.group).join('');
+  if (s === '') return null;
+  return /^\d{1,9}$/.test(s) ? Number(s) : NaN;
+}

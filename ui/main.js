@@ -1,0 +1,63 @@
+// Start-up, screen switching and the keyboard shortcuts that work everywhere.
+
+import { api } from './ipc.js';
+import { setLanguage, t } from './i18n.js';
+import { banner } from './notify.js';
+import * as customers from './screens/customers.js';
+import * as settings from './screens/settings.js';
+
+const screens = { customers, settings };
+let current = null;
+
+export function show(name) {
+  for (const el of document.querySelectorAll('.screen')) el.hidden = el.id !== `screen-${name}`;
+  for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.screen === name);
+  current = name;
+  screens[name]?.shown?.();
+}
+
+/** Called after the language changed: every screen redraws its own texts. */
+function relabel(language) {
+  setLanguage(language);
+  for (const screen of Object.values(screens)) screen.relabel?.();
+}
+
+async function start() {
+  let info;
+  try {
+    info = await api.appInfo();
+  } catch (err) {
+    banner(err.message, 'error');
+    return;
+  }
+  setLanguage(info.language);
+  if (info.db_error) {
+    document.querySelector('.tabs').hidden = true;
+    document.getElementById('fatal-message').textContent = info.db_error.message;
+    document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_path });
+    show('fatal');
+    return;
+  }
+  if (info.network_filesystem) banner(t('banner.network_fs'));
+  customers.init(info);
+  settings.init(info, relabel);
+  for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
+  document.addEventListener('keydown', (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && (e.key === 'k' || e.key === 'f')) {
+      e.preventDefault();
+      show('customers');
+      customers.focusSearch();
+    } else if (mod && e.key === 'n') {
+      e.preventDefault();
+      show('customers');
+      customers.newCustomer();
+    } else if (current && screens[current]?.keydown) {
+      screens[current].keydown(e);
+    }
+  });
+  show('customers');
+  document.body.dataset.ready = 'true';
+}
+
+start();

@@ -1,0 +1,371 @@
+// The customer list with search as you type, and the customer card (view, create, edit,
+// archive with undo). The list is driven from the keyboard: type, ↑/↓, Enter.
+
+import { api } from '../ipc.js';
+import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
+import { confirmAction, toast } from '../notify.js';
+
+const PAGE = 100;
+const $ = (id) => document.getElementById(id);
+const search = $('search');
+const results = $('results');
+const form = $('card');
+
+let choices = null;
+let rows = [];
+let active = -1; // index of the highlighted row
+let searchSeq = 0; // answers to older keystrokes are dropped
+let searchTimer = 0;
+let customer = null; // the customer on the card, null for a new one
+let dirty = false;
+
+export function init(info) {
+  choices = info.choices;
+  fillChoices();
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 60);
+  });
+  search.addEventListener('keydown', listKeys);
+  results.addEventListener('keydown', listKeys);
+  $('show-archived').addEventListener('change', runSearch);
+  $('new-customer').addEventListener('click', newCustomer);
+  $('load-demo').addEventListener('click', loadDemo);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    save();
+  });
+  form.addEventListener('input', () => {
+    dirty = true;
+  });
+  $('cancel').addEventListener('click', cancel);
+  $('archive').addEventListener('click', () => setArchived(true));
+  $('restore').addEventListener('click', () => setArchived(false));
+  runSearch();
+}
+
+export function shown() {}
+
+export function focusSearch() {
+  search.focus();
+  search.select();
+}
+
+export function keydown(e) {
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && e.key === 's' && !form.hidden) {
+    e.preventDefault();
+    save();
+  } else if (e.key === 'Escape' && !form.hidden && form.contains(document.activeElement)) {
+    e.preventDefault();
+    cancel();
+  }
+}
+
+export function relabel() {
+  fillChoices();
+  renderList();
+  if (!form.hidden) renderCardHeader();
+}
+
+// --- the list ---
+
+async function runSearch() {
+  const seq = ++searchSeq;
+  const text = search.value;
+  const includeArchived = $('show-archived').checked;
+  try {
+    const found = await api.searchCustomers(text, includeArchived, PAGE);
+    if (seq !== searchSeq) return;
+    rows = found;
+    active = rows.length ? 0 : -1;
+    renderList();
+  } catch (err) {
+    if (seq === searchSeq) $('result-count').textContent = err.message;
+  }
+}
+
+function renderList() {
+  const text = search.value.trim();
+  const empty = rows.length === 0 && text === '' && !$('show-archived').checked;
+  $('empty-state').hidden = !empty;
+  results.hidden = empty;
+  const count = $('result-count');
+  if (empty) count.textContent = '';
+  else if (rows.length === 0) count.textContent = t('search.no_results', { query: text });
+  else if (rows.length >= PAGE) count.textContent = t('search.results_more', { count: rows.length });
+  else count.textContent = t('search.results', { count: rows.length });
+
+  const items = rows.map((row, i) => {
+    const li = document.createElement('li');
+    li.role = 'option';
+    li.id = `customer-${row.id}`;
+    li.dataset.id = row.id;
+    li.className = 'result';
+    li.classList.toggle('active', i === active);
+    li.classList.toggle('archived', row.archived);
+    li.setAttribute('aria-selected', String(i === active));
+    const name = document.createElement('div');
+    name.className = 'name';
+    name.textContent = row.name;
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.textContent = [row.city, row.country, row.vat_id, row.phone].filter(Boolean).join(' · ');
+    li.append(name, meta);
+    if (row.archived) {
+      const badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.textContent = t('customers.archived_badge');
+      name.append(' ', badge);
+    }
+    li.addEventListener('click', () => {
+      active = i;
+      highlight();
+      openCustomer(row.id);
+    });
+    return li;
+  });
+  results.replaceChildren(...items);
+  if (active >= 0) results.setAttribute('aria-activedescendant', `customer-${rows[active].id}`);
+}
+
+function highlight() {
+  results.querySelectorAll('.result').forEach((li, i) => {
+    li.classList.toggle('active', i === active);
+    li.setAttribute('aria-selected', String(i === active));
+    if (i === active) li.scrollIntoView({ block: 'nearest' });
+  });
+  if (active >= 0) results.setAttribute('aria-activedescendant', `customer-${rows[active].id}`);
+}
+
+function listKeys(e) {
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    if (!rows.length) return;
+    e.preventDefault();
+    const step = e.key === 'ArrowDown' ? 1 : -1;
+    active = Math.min(rows.length - 1, Math.max(0, active + step));
+    highlight();
+  } else if (e.key === 'Enter' && active >= 0) {
+    e.preventDefault();
+    openCustomer(rows[active].id, { focus: true });
+  }
+}
+
+// --- the card ---
+
+function fillChoices() {
+  for (const select of form.querySelectorAll('select[data-choices]')) {
+    const keep = select.value;
+    const prefix = select.dataset.prefix;
+    const options = choices[select.dataset.choices].map((v) => new Option(prefix ? t(prefix + v) : v, v));
+    if (select.name !== 'turnover_currency') options.unshift(new Option(t('field.choose'), ''));
+    if (prefix === 'country.') {
+      options.sort((a, b) => (a.value === '' ? -1 : b.value === '' ? 1 : a.text.localeCompare(b.text)));
+      for (const o of options) if (o.value) o.text = `${o.text} (${o.value})`;
+    }
+    select.replaceChildren(...options);
+    select.value = keep;
+  }
+}
+
+/** Returns true when it is fine to replace what is on the card. */
+async function mayLeaveCard() {
+  if (form.hidden || !dirty) return true;
+  return confirmAction(t('card.unsaved_confirm'));
+}
+
+export async function openCustomer(id, { focus = false } = {}) {
+  if (customer && customer.id === id && !form.hidden) {
+    if (focus) form.elements.name.focus();
+    return;
+  }
+  if (!(await mayLeaveCard())) return;
+  try {
+    showCard(await api.getCustomer(id));
+    if (focus) form.elements.name.focus();
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+export async function newCustomer() {
+  if (!(await mayLeaveCard())) return;
+  showCard(null);
+  form.elements.name.focus();
+}
+
+function showCard(c) {
+  customer = c;
+  dirty = false;
+  clearErrors();
+  const data = c ?? { turnover_currency: 'EUR' };
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    const value = data[el.name];
+    if (el.name === 'annual_turnover') el.value = value == null ? '' : formatMinorUnits(value);
+    else el.value = value ?? '';
+  }
+  form.hidden = false;
+  $('card-placeholder').hidden = true;
+  renderCardHeader();
+}
+
+function renderCardHeader() {
+  const c = customer;
+  $('card-title').textContent = c ? c.name : t('card.new_title');
+  $('card-archived').hidden = !c?.archived;
+  $('card-archived-notice').hidden = !c?.archived;
+  $('archive').hidden = !c || c.archived;
+  $('restore').hidden = !c?.archived;
+  $('card-stamps').textContent = c
+    ? `${t('card.created_at', { date: formatDateTime(c.created_at) })} · ${t('card.updated_at', { date: formatDateTime(c.updated_at) })}`
+    : '';
+}
+
+/** The form as CustomerData; numbers that cannot be read are reported as field errors. */
+function readForm() {
+  const data = {};
+  const problems = [];
+  for (const el of form.elements) {
+    if (el.name) data[el.name] = el.value;
+  }
+  data.employees = parseInteger(data.employees);
+  if (Number.isNaN(data.employees)) problems.push({ field: 'employees', message: t('validation.employees') });
+  data.annual_turnover = parseMinorUnits(data.annual_turnover);
+  if (Number.isNaN(data.annual_turnover)) problems.push({ field: 'annual_turnover', message: t('validation.turnover') });
+  return { data, problems };
+}
+
+async function save() {
+  const { data, problems } = readForm();
+  if (problems.length) {
+    showErrors({ code: 'validation', message: t('card.errors_title'), fields: problems });
+    return;
+  }
+  $('save').disabled = true;
+  try {
+    const saved = customer
+      ? await api.updateCustomer(customer.id, customer.version, data)
+      : await api.createCustomer(data);
+    const created = !customer;
+    showCard(saved);
+    toast(t(created ? 'card.created' : 'card.saved'));
+    await refreshListShowing(saved.id);
+  } catch (err) {
+    showErrors(err);
+  } finally {
+    $('save').disabled = false;
+  }
+}
+
+async function refreshListShowing(id) {
+  await runSearch();
+  const i = rows.findIndex((r) => r.id === id);
+  if (i >= 0) {
+    active = i;
+    highlight();
+  }
+}
+
+async function cancel() {
+  if (dirty && !(await confirmAction(t('card.unsaved_confirm')))) return;
+  if (customer) {
+    showCard(customer);
+  } else {
+    form.hidden = true;
+    dirty = false;
+    $('card-placeholder').hidden = false;
+    search.focus();
+  }
+}
+
+async function setArchived(archived) {
+  if (!customer) return;
+  if (dirty && !(await confirmAction(t('card.unsaved_confirm')))) return;
+  try {
+    const c = archived ? await api.archiveCustomer(customer.id) : await api.restoreCustomer(customer.id);
+    showCard(c);
+    await runSearch();
+    if (archived) {
+      toast(t('card.archived', { name: c.name }), {
+        label: t('card.undo'),
+        run: async () => {
+          try {
+            const back = await api.restoreCustomer(c.id);
+            if (customer && customer.id === back.id) showCard(back);
+            await runSearch();
+          } catch (err) {
+            toast(err.message);
+          }
+        },
+      });
+    } else {
+      toast(t('card.restored', { name: c.name }));
+    }
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+function clearErrors() {
+  $('card-errors').hidden = true;
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+}
+
+function showErrors(err) {
+  clearErrors();
+  $('card-errors').hidden = false;
+  $('card-errors-text').textContent = err.code === 'validation' ? t('card.errors_title') : err.message;
+  const action = $('card-errors-action');
+  action.hidden = true;
+  action.onclick = null;
+  if (err.code === 'duplicate_vat' && err.existing) {
+    action.hidden = false;
+    action.textContent = t('card.open_existing', { name: err.existing.name });
+    action.onclick = async () => {
+      dirty = false;
+      await openCustomer(err.existing.id, { focus: true });
+    };
+    markField('vat_id', err.message);
+  } else if (err.code === 'conflict') {
+    action.hidden = false;
+    action.textContent = t('card.reload');
+    action.onclick = async () => {
+      const id = customer.id;
+      dirty = false;
+      customer = null;
+      await openCustomer(id, { focus: true });
+    };
+  }
+  let first = null;
+  for (const f of err.fields ?? []) {
+    const el = markField(f.field, f.message);
+    first ??= el;
+  }
+  (first ?? $('card-errors')).focus?.();
+}
+
+function markField(name, message) {
+  const el = form.elements[name];
+  if (!el) return null;
+  el.setAttribute('aria-invalid', 'true');
+  el.closest('label').querySelector('.field-error').textContent = message;
+  return el;
+}
+
+async function loadDemo() {
+  const button = $('load-demo');
+  button.disabled = true;
+  button.textContent = t('customers.loading_demo');
+  try {
+    const count = await api.loadDemo(200);
+    toast(t('customers.demo_loaded', { count }));
+    await runSearch();
+  } catch (err) {
+    toast(err.message);
+  } finally {
+    button.disabled = false;
+    translateStatic($('empty-state'));
+  }
+}
