@@ -140,11 +140,26 @@ impl App {
 
     /// A fresh app whose data folder `prepare` may fill first (e.g. with a database).
     pub async fn launch_with(prepare: impl FnOnce(&Path)) -> App {
+        let dir = tempfile::tempdir().expect("temp dir");
+        prepare(dir.path());
+        Self::launch_in(dir).await
+    }
+
+    /// Closes the window and starts the app again on the same database and settings, as a
+    /// person does the next morning.
+    pub async fn restart(self) -> App {
+        let _ = self.client.clone().close().await;
+        let App { dir, _driver, _display, _serial, .. } = self;
+        drop(_driver);
+        drop(_display);
+        drop(_serial);
+        Self::launch_in(dir).await
+    }
+
+    async fn launch_in(dir: tempfile::TempDir) -> App {
         static SERIAL: Mutex<()> = Mutex::new(());
         let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let binary = app_binary();
-        let dir = tempfile::tempdir().expect("temp dir");
-        prepare(dir.path());
         let (display, display_guard) = start_display();
         let (port, native_port) = (free_port(), free_port());
         let log = std::fs::File::create(dir.path().join("driver.log")).expect("driver log");
@@ -166,7 +181,9 @@ impl App {
             .spawn()
             .expect("start tauri-driver");
         let driver = Guarded(driver);
+        // tauri-driver forwards to WebKitWebDriver: both must listen before a session starts.
         wait_for_port(port, "tauri-driver");
+        wait_for_port(native_port, "WebKitWebDriver");
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
@@ -217,13 +234,23 @@ impl App {
         }
     }
 
-    /// Texts of every element matching `css`, in document order.
+    /// Texts of every element matching `css`, in document order. A list redrawn while it is
+    /// being read is read again.
     pub async fn texts(&self, css: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for el in self.client.find_all(Locator::Css(css)).await.expect("find_all") {
-            out.push(el.text().await.expect("text"));
+        let deadline = Instant::now() + PATIENCE;
+        'again: loop {
+            let mut out = Vec::new();
+            for el in self.client.find_all(Locator::Css(css)).await.expect("find_all") {
+                match el.text().await {
+                    Ok(text) => out.push(text),
+                    Err(e) => {
+                        assert!(Instant::now() < deadline, "cannot read {css}: {e}");
+                        continue 'again;
+                    }
+                }
+            }
+            return out;
         }
-        out
     }
 
     /// Waits until the list shows exactly `names` (visible customer names in order).

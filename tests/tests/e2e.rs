@@ -1,1 +1,179 @@
+//! A salesperson's day in the real Parc window (WebKitGTK through tauri-driver, under Xvfb).
+//! Each test starts the app on its own empty database and checks what a person sees, then
+//! what the database holds.
 
+use parc_core::customer::CustomerData;
+use parc_core::i18n::{tr, Locale};
+use parc_core::storage::CustomerQuery;
+use parc_core::Store;
+use parc_e2e::App;
+
+const ENTER: &str = "\u{e007}";
+const DOWN: &str = "\u{e015}";
+
+/// Reads the database the way support would, beside the running app (WAL allows it).
+fn stored(app: &App) -> Vec<parc_core::customer::Customer> {
+    let store = Store::open(app.db_path()).expect("open the app's database");
+    let rows = store.search_customers(&CustomerQuery { include_archived: true, ..Default::default() }).unwrap();
+    rows.into_iter().map(|r| store.customer(r.id).unwrap()).collect()
+}
+
+async fn fill_new_customer(app: &App, name: &str, city: &str, country: &str, vat: &str) {
+    app.click("#new-customer").await;
+    app.wait_text("#card-title", |t| t == tr(Locale::En, "card.new_title")).await;
+    app.type_into("[name=name]", name).await;
+    app.type_into("[name=city]", city).await;
+    app.wait_css("[name=country]").await.select_by_value(country).await.expect("choose country");
+    app.type_into("[name=vat_id]", vat).await;
+}
+
+#[tokio::test]
+async fn create_a_customer_find_it_by_city_without_accents_and_edit_it() {
+    let app = App::launch().await;
+    // An empty database offers to start.
+    app.wait_css("#empty-state:not([hidden])").await;
+
+    fill_new_customer(&app, "Trans-Łódź Sp. z o.o.", "Łódź", "PL", "PL 526-104-08-28").await;
+    app.type_into("[name=phone]", "+48 42 123 45 67").await;
+    app.click("#save").await;
+    app.wait_text("#card-title", |t| t == "Trans-Łódź Sp. z o.o.").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.created"))).await;
+    // The saved VAT id is shown normalised.
+    assert_eq!(app.value("[name=vat_id]").await, "5261040828");
+
+    // Found by the city typed without diacritics, then opened from the keyboard.
+    app.click("#cancel").await;
+    app.type_into("#search", "lodz").await;
+    app.wait_results(&["Trans-Łódź Sp. z o.o."]).await;
+    app.wait_css("#search").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#card-title", |t| t == "Trans-Łódź Sp. z o.o.").await;
+
+    app.type_into("[name=street]", "ul. Piotrkowska 104").await;
+    app.type_into("[name=employees]", "42").await;
+    app.click("#save").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.saved"))).await;
+
+    let rows = stored(&app);
+    assert_eq!(rows.len(), 1);
+    let c = &rows[0];
+    assert_eq!((c.data.city.as_str(), c.data.country.as_str()), ("Łódź", "PL"));
+    assert_eq!(c.data.street, "ul. Piotrkowska 104");
+    assert_eq!(c.data.employees, Some(42));
+    assert_eq!(c.version, 2, "one create and one edit");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_bad_vat_id_shows_a_translated_error_and_saves_nothing() {
+    let app = App::launch().await;
+    fill_new_customer(&app, "Rossi Trasporti S.r.l.", "Forlì", "IT", "12345678900").await;
+    app.click("#save").await;
+    app.wait_text("#card-errors", |t| t.contains(tr(Locale::En, "card.errors_title"))).await;
+    let vat_error = app.wait_text("[name=vat_id] + .field-error", |t| !t.is_empty()).await;
+    assert_eq!(vat_error, tr(Locale::En, "vat.bad_check_digit"));
+    let invalid = app.wait_css("[name=vat_id]").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    assert!(stored(&app).is_empty(), "nothing was saved");
+
+    // The same mistake in Polish gets the Polish message.
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#language").await.select_by_value("pl").await.unwrap();
+    app.wait_text(".tab[data-screen=customers]", |t| t == tr(Locale::Pl, "nav.customers")).await;
+    app.click(".tab[data-screen=customers]").await;
+    app.click("#save").await;
+    app.wait_text("[name=vat_id] + .field-error", |t| t == tr(Locale::Pl, "vat.bad_check_digit")).await;
+    assert!(stored(&app).is_empty());
+    app.close().await;
+}
+
+#[tokio::test]
+async fn switching_to_polish_translates_the_screen_and_is_remembered() {
+    let app = App::launch().await;
+    app.wait_text(".tab[data-screen=customers]", |t| t == tr(Locale::En, "nav.customers")).await;
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#language").await.select_by_value("pl").await.unwrap();
+    app.wait_text(".tab[data-screen=settings]", |t| t == tr(Locale::Pl, "nav.settings")).await;
+    app.wait_text("#screen-settings h1", |t| t == tr(Locale::Pl, "settings.title")).await;
+    app.click(".tab[data-screen=customers]").await;
+    app.wait_text("#empty-state h2", |t| t == tr(Locale::Pl, "customers.empty_title")).await;
+    let placeholder = app.wait_css("#search").await.attr("placeholder").await.unwrap();
+    assert_eq!(placeholder.as_deref(), Some(tr(Locale::Pl, "search.placeholder")));
+    let lang = app.wait_css("html").await.attr("lang").await.unwrap();
+    assert_eq!(lang.as_deref(), Some("pl"));
+
+    let app = app.restart().await;
+    app.wait_text(".tab[data-screen=customers]", |t| t == tr(Locale::Pl, "nav.customers")).await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_name_that_looks_like_html_is_shown_as_text_and_runs_nothing() {
+    let hostile = "<img src=x onerror=alert(1)>";
+    let app = App::launch().await;
+    fill_new_customer(&app, hostile, "Milano", "IT", "").await;
+    app.click("#save").await;
+    app.wait_text("#card-title", |t| t == hostile).await;
+    app.type_into("#search", "img").await;
+    app.wait_results(&[hostile]).await;
+    let images = app.client.find_all(parc_e2e::fantoccini::Locator::Css("#results img, #card-title img")).await.unwrap();
+    assert!(images.is_empty(), "the name became an element");
+    assert!(app.client.get_alert_text().await.is_err(), "an alert opened: the name ran as code");
+    assert_eq!(stored(&app)[0].data.name, hostile);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_duplicate_vat_id_links_to_the_existing_customer_and_archiving_can_be_undone() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let existing = CustomerData {
+            name: "Pirelli Logistica S.p.A.".into(),
+            city: "Milano".into(),
+            country: "IT".into(),
+            vat_id: "00743110157".into(),
+            ..Default::default()
+        };
+        store.create_customer(existing).unwrap();
+    })
+    .await;
+    app.wait_results(&["Pirelli Logistica S.p.A."]).await;
+    fill_new_customer(&app, "Copia S.r.l.", "Roma", "IT", "IT00743110157").await;
+    app.click("#save").await;
+    app.wait_text("#card-errors", |t| t.contains("Pirelli Logistica S.p.A.")).await;
+    app.click("#card-errors-action").await;
+    app.wait_text("#card-title", |t| t == "Pirelli Logistica S.p.A.").await;
+    assert_eq!(stored(&app).len(), 1);
+
+    app.click("#archive").await;
+    app.wait_css("#card-archived-notice:not([hidden])").await;
+    app.wait_css("#empty-state:not([hidden])").await;
+    assert!(stored(&app)[0].archived);
+    app.click("#toasts .toast button").await;
+    app.wait_results(&["Pirelli Logistica S.p.A."]).await;
+    app.wait_css("#card-archived-notice[hidden]").await;
+    assert!(!stored(&app)[0].archived);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn demo_data_loads_from_the_empty_state_and_the_list_follows_the_keyboard() {
+    let app = App::launch().await;
+    app.click("#load-demo").await;
+    app.wait_text("#result-count", |t| t.contains("100")).await;
+    app.type_into("#search", "siauliai").await;
+    // Wait for the answer to the whole word, not to a keystroke on the way.
+    let deadline = std::time::Instant::now() + parc_e2e::PATIENCE;
+    while !app.texts("#results .result .meta").await.iter().all(|m| m.contains("Šiauliai")) {
+        assert!(std::time::Instant::now() < deadline, "the list never narrowed to Šiauliai");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let names = app.texts("#results .result .name").await;
+    assert!(names.len() >= 2, "several demo customers in Šiauliai: {names:?}");
+    let search = app.wait_css("#search").await;
+    search.send_keys(DOWN).await.unwrap();
+    search.send_keys(ENTER).await.unwrap();
+    app.wait_text("#card-title", |t| t == names[1]).await;
+    assert_eq!(app.value("[name=city]").await, "Šiauliai");
+    assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 200);
+    app.close().await;
+}
