@@ -115,7 +115,8 @@ async fn a_name_that_looks_like_html_is_shown_as_text_and_runs_nothing() {
     app.wait_text("#card-title", |t| t == hostile).await;
     app.type_into("#search", "img").await;
     app.wait_results(&[hostile]).await;
-    let images = app.client.find_all(parc_e2e::fantoccini::Locator::Css("#results img, #card-title img")).await.unwrap();
+    let images =
+        app.client.find_all(parc_e2e::fantoccini::Locator::Css("#results img, #card-title img")).await.unwrap();
     assert!(images.is_empty(), "the name became an element");
     assert!(app.client.get_alert_text().await.is_err(), "an alert opened: the name ran as code");
     assert_eq!(stored(&app)[0].data.name, hostile);
@@ -175,5 +176,30 @@ async fn demo_data_loads_from_the_empty_state_and_the_list_follows_the_keyboard(
     app.wait_text("#card-title", |t| t == names[1]).await;
     assert_eq!(app.value("[name=city]").await, "Šiauliai");
     assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 200);
+    app.close().await;
+}
+
+/// Not a check: refreshes `docs/screenshot.png` for the README from the real window.
+/// Run with `cargo test -p parc-e2e -- --ignored readme_screenshot`.
+#[tokio::test]
+#[ignore]
+async fn readme_screenshot() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        parc_core::demo::load(&mut store, 500, 1, |_, _| {}).unwrap();
+    })
+    .await;
+    app.type_into("#search", "lodz").await;
+    let deadline = std::time::Instant::now() + parc_e2e::PATIENCE;
+    while !app.texts("#results .result .meta").await.iter().all(|m| m.contains("Łódź")) {
+        assert!(std::time::Instant::now() < deadline);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    app.wait_css("#search").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#card-title", |t| !t.is_empty() && t != tr(Locale::En, "card.new_title")).await;
+    let png = app.client.screenshot().await.unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshot.png");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, png).unwrap();
     app.close().await;
 }

@@ -77,6 +77,63 @@ pub fn fold_query(query: &str) -> String {
     }
 }
 
+/// Chinese, Japanese and Korean characters: words without spaces, so each character is
+/// indexed as a word of its own.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// The key as words for the word index (FTS5 `unicode61`): CJK characters spaced apart, so a
+/// one- or two-character Chinese query is an indexed phrase, and Latin words can be matched
+/// by prefix. Short queries use it; the trigram index cannot answer under three characters.
+pub fn words_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + key.len() / 2);
+    for c in key.chars() {
+        if is_cjk(c) {
+            out.push(' ');
+            out.push(c);
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A search query split for the two indexes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct QueryPlan {
+    /// FTS5 expression for the trigram index (substring match), if any term has 3+ characters.
+    pub trigram: Option<String>,
+    /// FTS5 expression for the word index (word-prefix match), for 1–2 character terms.
+    pub words: Option<String>,
+    /// The folded query, for ranking names that start with it first.
+    pub folded: String,
+}
+
+/// Splits a query into terms; every term must match. Terms are quoted, so nothing a person
+/// types is read as FTS5 syntax.
+pub fn plan_query(query: &str) -> QueryPlan {
+    let folded = fold_query(query);
+    let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let (mut long, mut short) = (Vec::new(), Vec::new());
+    for term in folded.split(' ').filter(|t| !t.is_empty()) {
+        if term.chars().count() >= 3 {
+            long.push(quote(term));
+        } else {
+            // The word index splits on punctuation: keep the term's letters and digits.
+            let words: String = words_key(term).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+            let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !words.is_empty() {
+                short.push(format!("{}*", quote(&words)));
+            }
+        }
+    }
+    let join = |v: Vec<String>| (!v.is_empty()).then(|| v.join(" AND "));
+    QueryPlan { trigram: join(long), words: join(short), folded }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +153,24 @@ mod tests {
     #[test]
     fn full_width_forms_fold_to_ascii() {
         assert_eq!(fold("ＡＢＣ１２"), "abc12");
+    }
+
+    #[test]
+    fn cjk_characters_become_words_of_their_own() {
+        assert_eq!(words_key("上海顺达 trans"), " 上  海  顺  达  trans");
+        assert!(!is_cjk('ł'));
+    }
+
+    #[test]
+    fn plans_long_terms_for_trigrams_and_short_ones_for_word_prefixes() {
+        let p = plan_query("Trans Łó 上海");
+        assert_eq!(p.trigram.as_deref(), Some("\"trans\""));
+        assert_eq!(p.words.as_deref(), Some("\"lo\"* AND \"上 海\"*"));
+        let p = plan_query("a\" OR \"b \"quoted\"");
+        assert_eq!(p.trigram.as_deref(), Some("\"\"\"quoted\"\"\""));
+        assert_eq!(p.words.as_deref(), Some("\"a\"* AND \"or\"* AND \"b\"*"));
+        assert_eq!(plan_query("  "), QueryPlan::default());
+        assert_eq!(plan_query("-").words, None, "punctuation alone matches no word");
     }
 
     #[test]

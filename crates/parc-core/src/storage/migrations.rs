@@ -50,7 +50,10 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX customer_vat ON customer (country, vat_id) WHERE vat_id <> '';
     CREATE INDEX customer_sort ON customer (sort_key, id);
     -- rowid = customer.id; `key` is CustomerData::search_key(), kept in step by the store.
+    -- Substring search for terms of three or more characters:
     CREATE VIRTUAL TABLE customer_search USING fts5 (key, tokenize = 'trigram');
+    -- Word-prefix search for shorter terms; CJK characters are single words (search_key::words_key).
+    CREATE VIRTUAL TABLE customer_words USING fts5 (key, tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2');
     "#,
     // 2: workstation-independent settings of the office (key/value, JSON values).
     r#"

@@ -267,7 +267,42 @@ fn search_works_for_chinese_and_for_one_and_two_character_queries() {
     assert_eq!(names(&store, "上"), ["上海顺达物流有限公司"]);
     assert_eq!(names(&store, "ż"), ["Trans-Łódź Sp. z o.o.", "UAB „Žukauskas transportas“"], "ż and ž fold to z");
     assert_eq!(names(&store, "kr"), ["Kraków Budowa"]);
-    assert_eq!(names(&store, "ow kr"), ["Kraków Budowa"]);
+    assert_eq!(names(&store, "bu kr"), ["Kraków Budowa"]);
+    assert_eq!(names(&store, "ow"), Vec::<String>::new(), "short terms match the start of a word");
+    assert_eq!(names(&store, "krak 上"), Vec::<String>::new());
+    assert_eq!(names(&store, "budowa k"), ["Kraków Budowa"], "long and short terms together");
+}
+
+#[test]
+fn names_starting_with_the_query_come_first() {
+    let store = store_with(&[
+        customer("Autotrasporti Rossi", "Milano", "IT", ""),
+        customer("Rossi Trasporti", "Milano", "IT", ""),
+        customer("Bianchi", "Rossiglione", "IT", ""),
+    ]);
+    assert_eq!(names(&store, "rossi"), ["Rossi Trasporti", "Autotrasporti Rossi", "Bianchi"]);
+}
+
+#[test]
+fn broad_queries_still_return_a_full_page() {
+    let mut store = Store::open_in_memory().unwrap();
+    crate::demo::load(&mut store, 3000, 5, |_, _| {}).unwrap();
+    let q = CustomerQuery { text: "info".into(), limit: 100, ..Default::default() };
+    let rows = store.search_customers(&q).unwrap();
+    assert_eq!(rows.len(), 100);
+    assert!(rows.windows(2).all(|w| crate::search_key::fold(&w[0].name) <= crate::search_key::fold(&w[1].name)));
+}
+
+#[test]
+fn every_index_a_search_or_save_needs_is_used() {
+    let plan = |sql: &str| -> String {
+        let store = Store::open_in_memory().unwrap();
+        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(|r| r.unwrap()).collect();
+        rows.join("; ")
+    };
+    let vat = plan(&super::customers::VAT_OWNER_SQL.replace("?1", "'IT'").replace("?2", "'1'").replace("?3", "NULL"));
+    assert!(vat.contains("USING INDEX customer_vat"), "{vat}");
 }
 
 #[test]

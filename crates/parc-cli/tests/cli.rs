@@ -1,0 +1,93 @@
+//! `parc-cli` as scripts and support use it: real processes on temporary databases.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn cli(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parc-cli"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("PARC_DB")
+        .output()
+        .expect("run parc-cli")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+#[test]
+fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = cli(&db, &["demo", "--customers", "150", "--seed", "4"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let added: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(added["added"]["customers"], 150);
+
+    let out = cli(&db, &["check"]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(report["integrity"], "ok");
+    assert_eq!(report["schema_version"], parc_core::storage::migrations::LATEST);
+    assert_eq!(report["counts"]["customer"], 150);
+    assert!(report["counts"]["setting"].is_number());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.sqlite3"), dir.path().join("b.sqlite3"));
+    for db in [&a, &b] {
+        assert!(cli(db, &["demo", "--customers", "100", "--seed", "9"]).status.success());
+    }
+    let (ra, rb) = (cli(&a, &["search", "", "--limit", "1000"]), cli(&b, &["search", "", "--limit", "1000"]));
+    assert_eq!(stdout(&ra), stdout(&rb));
+    assert_eq!(stdout(&ra).lines().count(), 100);
+}
+
+#[test]
+fn search_prints_one_json_object_per_matching_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "200"]).status.success());
+    for (query, city) in [("lodz", "Łódź"), ("siauliai", "Šiauliai"), ("krakow", "Kraków"), ("上海", "上海")] {
+        let out = cli(&db, &["search", query]);
+        assert!(out.status.success());
+        let rows: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(!rows.is_empty(), "{query} finds nothing");
+        assert!(rows.iter().all(|r| r["city"] == city), "{query}: {rows:?}");
+    }
+    assert_eq!(stdout(&cli(&db, &["search", "no such customer anywhere"])), "");
+}
+
+#[test]
+fn check_names_the_problem_and_fails_on_a_file_that_is_not_parc() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("letter.sqlite3");
+    std::fs::write(&db, "not a database at all, just some text that is long enough").unwrap();
+    let out = cli(&db, &["check"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Parc database"));
+    assert_eq!(std::fs::read_to_string(&db).unwrap(), "not a database at all, just some text that is long enough");
+}
+
+#[test]
+fn check_fails_on_a_damaged_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("damaged.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "2000"]).status.success());
+    // parc-cli closed the file, which folded the WAL into it; now overwrite pages in the middle.
+    assert!(!dir.path().join("damaged.sqlite3-wal").exists());
+    let mut bytes = std::fs::read(&db).unwrap();
+    let len = bytes.len();
+    assert!(len > 64 * 1024, "database large enough to damage: {len}");
+    for b in &mut bytes[len / 2..len / 2 + 8192] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let out = cli(&db, &["check"]);
+    assert!(!out.status.success(), "damage went unnoticed: {}", stdout(&out));
+    assert!(!out.stderr.is_empty(), "the problem is named on stderr");
+}
