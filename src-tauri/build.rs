@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "customer_archive",
     "customer_restore",
     "demo_load",
+    "db_test",
+    "db_use",
 ];
 
 fn main() {

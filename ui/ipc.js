@@ -23,4 +23,6 @@ export const api = {
   archiveCustomer: (id) => invoke('customer_archive', { id }),
   restoreCustomer: (id) => invoke('customer_restore', { id }),
   loadDemo: (customers) => invoke('demo_load', { customers }),
+  testDatabase: (address) => invoke('db_test', { address }),
+  useDatabase: (address) => invoke('db_use', { address }),
 };

@@ -31,17 +31,20 @@ async function start() {
     return;
   }
   setLanguage(info.language);
+  settings.init(info, relabel);
+  for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
   if (info.db_error) {
-    document.querySelector('.tabs').hidden = true;
+    // No data to show; Settings stays reachable to choose another database.
+    document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
-    document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_path });
+    document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
+    document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
     show('fatal');
+    document.body.dataset.ready = 'true';
     return;
   }
   if (info.network_filesystem) banner(t('banner.network_fs'));
   customers.init(info);
-  settings.init(info, relabel);
-  for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
   document.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
     if (mod && (e.key === 'k' || e.key === 'f')) {

@@ -3,11 +3,11 @@
 //! and returns a serialisable value or an [`ApiError`].
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
 use parc_core::i18n::{self, Locale, UiLanguage};
-use parc_core::storage::CustomerQuery;
+use parc_core::storage::{self, CustomerQuery, StoreStatus, Target};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
 use serde::Serialize;
@@ -61,39 +61,80 @@ impl ApiError {
 
 type ApiResult<T> = Result<T, ApiError>;
 
-pub struct AppState {
-    db_path: PathBuf,
-    /// `Err` keeps why the database could not be opened, shown instead of the customer list.
-    store: Result<Mutex<Store>, Error>,
+/// The open database, or why it could not be opened (shown instead of the customer list).
+struct Db {
+    target: Target,
+    store: Result<Store, Error>,
+}
+
+/// What the commands share. Cloning shares the same state.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    db: Mutex<Db>,
     settings_path: PathBuf,
     settings: Mutex<WorkstationSettings>,
 }
 
 impl AppState {
-    pub fn open(db_path: PathBuf, settings_path: PathBuf) -> AppState {
+    pub fn open(db_arg: Option<String>, settings_path: PathBuf) -> AppState {
         let settings = WorkstationSettings::load(&settings_path);
-        let store = Store::open(&db_path).map(Mutex::new);
-        AppState { db_path, store, settings_path, settings: Mutex::new(settings) }
+        let target = workstation::resolve_target(db_arg, &settings);
+        let store = Store::connect(&target);
+        AppState(Arc::new(Shared {
+            db: Mutex::new(Db { target, store }),
+            settings_path,
+            settings: Mutex::new(settings),
+        }))
     }
 
+    /// Runs database work on a blocking thread: it must not stall the async runtime, and the
+    /// PostgreSQL client drives a runtime of its own, which cannot start inside Tauri's.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Shared) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let shared = Arc::clone(&self.0);
+        let locale = shared.locale();
+        tauri::async_runtime::spawn_blocking(move || f(&shared))
+            .await
+            .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+    }
+
+    async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> parc_core::Result<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        self.blocking(move |shared| shared.with_store(f)).await
+    }
+}
+
+impl Shared {
     fn locale(&self) -> Locale {
-        self.settings.lock().expect("settings lock").effective_locale()
+        self.settings.lock().unwrap_or_else(|p| p.into_inner()).effective_locale()
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Db> {
+        // A panic in another command must not lock the office out of its data.
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` on the open store, translating any error into the UI's language.
     fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> parc_core::Result<T>) -> ApiResult<T> {
         let locale = self.locale();
-        let store = self.store.as_ref().map_err(|e| ApiError::new(e, locale))?;
-        // A panic in another command must not lock the office out of its data.
-        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut guard).map_err(|e| ApiError::new(&e, locale))
+        let mut db = self.db();
+        let store = db.store.as_mut().map_err(|e| ApiError::new(e, locale))?;
+        f(store).map_err(|e| ApiError::new(&e, locale))
     }
 }
 
 #[derive(Serialize)]
 struct AppInfo {
     version: &'static str,
-    db_path: String,
+    /// The database in use, password masked.
+    db_target: String,
+    db_kind: &'static str,
     /// Why the database is unusable, if it is.
     db_error: Option<ApiError>,
     network_filesystem: bool,
@@ -103,81 +144,112 @@ struct AppInfo {
 
 #[tauri::command]
 fn app_info(state: State<AppState>) -> AppInfo {
-    let locale = state.locale();
-    let (db_error, network_filesystem) = match &state.store {
-        Ok(store) => (None, store.lock().unwrap_or_else(|p| p.into_inner()).on_network_filesystem()),
-        Err(e) => (Some(ApiError::new(e, locale)), false),
-    };
+    let locale = state.0.locale();
+    let db = state.0.db();
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
-        db_path: state.db_path.display().to_string(),
-        db_error,
-        network_filesystem,
+        db_target: db.target.to_string(),
+        db_kind: match db.target {
+            Target::File(_) => "file",
+            Target::Postgres(_) => "postgres",
+        },
+        db_error: db.store.as_ref().err().map(|e| ApiError::new(e, locale)),
+        network_filesystem: db.store.as_ref().is_ok_and(Store::on_network_filesystem),
         language: i18n::ui_language(locale),
         choices: customer::CHOICES,
     }
 }
 
+/// Tries a database address without switching to it.
+#[tauri::command]
+async fn db_test(state: State<'_, AppState>, address: String) -> ApiResult<StoreStatus> {
+    state
+        .blocking(move |shared| {
+            let locale = shared.locale();
+            let address = workstation::database_choice(&address).map_err(|e| ApiError::new(&e, locale))?;
+            storage::probe(&Target::parse(&address)).map_err(|e| ApiError::new(&e, locale))
+        })
+        .await
+}
+
+/// Switches this workstation to another database and remembers it. Nothing changes when the
+/// new one cannot be opened.
+#[tauri::command]
+async fn db_use(state: State<'_, AppState>, address: String) -> ApiResult<()> {
+    state
+        .blocking(move |shared| {
+            let locale = shared.locale();
+            let address = workstation::database_choice(&address).map_err(|e| ApiError::new(&e, locale))?;
+            let target = Target::parse(&address);
+            let store = Store::connect(&target).map_err(|e| ApiError::new(&e, locale))?;
+            let mut settings = shared.settings.lock().unwrap_or_else(|p| p.into_inner());
+            settings.database = Some(address);
+            settings.save(&shared.settings_path).map_err(|e| ApiError::new(&e, locale))?;
+            *shared.db() = Db { target, store: Ok(store) };
+            Ok(())
+        })
+        .await
+}
+
 #[tauri::command]
 fn set_locale(state: State<AppState>, locale: Locale) -> ApiResult<UiLanguage> {
-    let mut settings = state.settings.lock().expect("settings lock");
+    let mut settings = state.0.settings.lock().unwrap_or_else(|p| p.into_inner());
     settings.locale = Some(locale);
-    settings.save(&state.settings_path).map_err(|e| ApiError::new(&e, locale))?;
+    settings.save(&state.0.settings_path).map_err(|e| ApiError::new(&e, locale))?;
     Ok(i18n::ui_language(locale))
 }
 
-#[tauri::command(async)]
-fn customer_search(state: State<AppState>, query: CustomerQuery) -> ApiResult<Vec<CustomerSummary>> {
-    state.with_store(|s| s.search_customers(&query))
+#[tauri::command]
+async fn customer_search(state: State<'_, AppState>, query: CustomerQuery) -> ApiResult<Vec<CustomerSummary>> {
+    state.with_store(move |s| s.search_customers(&query)).await
 }
 
-#[tauri::command(async)]
-fn customer_get(state: State<AppState>, id: i64) -> ApiResult<Customer> {
-    state.with_store(|s| s.customer(id))
+#[tauri::command]
+async fn customer_get(state: State<'_, AppState>, id: i64) -> ApiResult<Customer> {
+    state.with_store(move |s| s.customer(id)).await
 }
 
-#[tauri::command(async)]
-fn customer_create(state: State<AppState>, data: CustomerData) -> ApiResult<Customer> {
-    state.with_store(|s| s.create_customer(data))
+#[tauri::command]
+async fn customer_create(state: State<'_, AppState>, data: CustomerData) -> ApiResult<Customer> {
+    state.with_store(move |s| s.create_customer(data)).await
 }
 
-#[tauri::command(async)]
-fn customer_update(state: State<AppState>, id: i64, version: i64, data: CustomerData) -> ApiResult<Customer> {
-    state.with_store(|s| s.update_customer(id, version, data))
+#[tauri::command]
+async fn customer_update(state: State<'_, AppState>, id: i64, version: i64, data: CustomerData) -> ApiResult<Customer> {
+    state.with_store(move |s| s.update_customer(id, version, data)).await
 }
 
-#[tauri::command(async)]
-fn customer_archive(state: State<AppState>, id: i64) -> ApiResult<Customer> {
-    state.with_store(|s| s.archive_customer(id))
+#[tauri::command]
+async fn customer_archive(state: State<'_, AppState>, id: i64) -> ApiResult<Customer> {
+    state.with_store(move |s| s.archive_customer(id)).await
 }
 
-#[tauri::command(async)]
-fn customer_restore(state: State<AppState>, id: i64) -> ApiResult<Customer> {
-    state.with_store(|s| s.restore_customer(id))
+#[tauri::command]
+async fn customer_restore(state: State<'_, AppState>, id: i64) -> ApiResult<Customer> {
+    state.with_store(move |s| s.restore_customer(id)).await
 }
 
-#[tauri::command(async)]
-fn demo_load(state: State<AppState>, customers: usize) -> ApiResult<usize> {
-    state.with_store(|s| demo::load(s, customers.min(100_000), 1, |_, _| {}))
+#[tauri::command]
+async fn demo_load(state: State<'_, AppState>, customers: usize) -> ApiResult<usize> {
+    state.with_store(move |s| demo::load(s, customers.min(100_000), 1, |_, _| {})).await
 }
 
-/// `--db PATH` or `--db=PATH` from the command line, if given.
-fn db_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+/// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
+fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         if arg == "--db" {
-            return args.next().map(PathBuf::from);
+            return args.next();
         }
-        if let Some(path) = arg.strip_prefix("--db=") {
-            return Some(PathBuf::from(path));
+        if let Some(target) = arg.strip_prefix("--db=") {
+            return Some(target.to_string());
         }
     }
     None
 }
 
 pub fn run() {
-    let db_path = workstation::resolve_db_path(db_arg(std::env::args().skip(1)));
-    let state = AppState::open(db_path, workstation::settings_path());
+    let state = AppState::open(db_arg(std::env::args().skip(1)), workstation::settings_path());
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
@@ -190,6 +262,8 @@ pub fn run() {
             customer_archive,
             customer_restore,
             demo_load,
+            db_test,
+            db_use,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");
@@ -202,8 +276,8 @@ mod tests {
     #[test]
     fn reads_the_db_argument_in_both_forms() {
         let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(db_arg(args(&["--db", "/x/a.sqlite3"])), Some(PathBuf::from("/x/a.sqlite3")));
-        assert_eq!(db_arg(args(&["--db=/y.sqlite3"])), Some(PathBuf::from("/y.sqlite3")));
+        assert_eq!(db_arg(args(&["--db", "/x/a.sqlite3"])).as_deref(), Some("/x/a.sqlite3"));
+        assert_eq!(db_arg(args(&["--db=postgres://db/parc"])).as_deref(), Some("postgres://db/parc"));
         assert_eq!(db_arg(args(&["--other"])), None);
     }
 

@@ -13,9 +13,14 @@ const DOWN: &str = "\u{e015}";
 
 /// Reads the database the way support would, beside the running app (WAL allows it).
 fn stored(app: &App) -> Vec<parc_core::customer::Customer> {
-    let store = Store::open(app.db_path()).expect("open the app's database");
+    let mut store = Store::open(app.db_path()).expect("open the app's database");
     let rows = store.search_customers(&CustomerQuery { include_archived: true, ..Default::default() }).unwrap();
     rows.into_iter().map(|r| store.customer(r.id).unwrap()).collect()
+}
+
+/// The PostgreSQL client runs a runtime of its own, which cannot start inside the test's.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking task")
 }
 
 async fn fill_new_customer(app: &App, name: &str, city: &str, country: &str, vat: &str) {
@@ -148,11 +153,11 @@ async fn a_duplicate_vat_id_links_to_the_existing_customer_and_archiving_can_be_
     app.click("#archive").await;
     app.wait_css("#card-archived-notice:not([hidden])").await;
     app.wait_css("#empty-state:not([hidden])").await;
-    assert!(stored(&app)[0].archived);
+    assert!(stored(&app)[0].archived_at.is_some());
     app.click("#toasts .toast button").await;
     app.wait_results(&["Pirelli Logistica S.p.A."]).await;
     app.wait_css("#card-archived-notice[hidden]").await;
-    assert!(!stored(&app)[0].archived);
+    assert!(stored(&app)[0].archived_at.is_none());
     app.close().await;
 }
 
@@ -176,6 +181,69 @@ async fn demo_data_loads_from_the_empty_state_and_the_list_follows_the_keyboard(
     app.wait_text("#card-title", |t| t == names[1]).await;
     assert_eq!(app.value("[name=city]").await, "Šiauliai");
     assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 200);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_parc_database_is_refused_with_a_clear_message_and_left_alone() {
+    let letter = "Dear customer, this is a letter, not a database. ".repeat(10);
+    let app = App::launch_with(|dir| std::fs::write(dir.join("parc.sqlite3"), &letter).unwrap()).await;
+    let message = app.wait_text("#fatal-message", |t| !t.is_empty()).await;
+    assert!(message.contains("is not a Parc database"), "{message}");
+    app.wait_css(".tab[data-screen=customers][hidden]").await;
+    assert_eq!(std::fs::read_to_string(app.db_path()).unwrap(), letter);
+
+    // Settings stays reachable: choose a good file and work on.
+    let good = app.dir.path().join("good.sqlite3");
+    Store::open(&good)
+        .unwrap()
+        .create_customer(CustomerData {
+            name: "Baltic Haulage UAB".into(),
+            city: "Klaipėda".into(),
+            country: "LT".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    app.click("#fatal-settings").await;
+    app.type_into("#db-address", good.to_str().unwrap()).await;
+    app.click("#db-use").await;
+    app.wait_results(&["Baltic Haulage UAB"]).await;
+    assert_eq!(std::fs::read_to_string(app.db_path()).unwrap(), letter, "the letter was never touched");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn settings_test_a_database_address_and_explain_what_is_wrong() {
+    let app = App::launch().await;
+    app.click(".tab[data-screen=settings]").await;
+    // Nothing listens on this port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    app.type_into("#db-address", &format!("postgres://parc@127.0.0.1:{port}/parc")).await;
+    app.click("#db-test").await;
+    app.wait_text("#db-result.bad", |t| t == tr(Locale::En, "error.connection.unreachable")).await;
+    // A password in the address is refused before anything is tried or saved.
+    app.type_into("#db-address", "postgres://parc:secret@127.0.0.1/parc").await;
+    app.click("#db-use").await;
+    app.wait_text("#db-result.bad", |t| t == tr(Locale::En, "validation.password_in_address")).await;
+    let settings = std::fs::read_to_string(app.dir.path().join("config/parc/settings.json")).unwrap_or_default();
+    assert!(!settings.contains("secret"));
+
+    // The office's PostgreSQL server, when the test run has one: switch to it and create there.
+    if let Some(url) = parc_core::testing::postgres_url() {
+        let target = blocking(move || parc_core::testing::fresh_postgres_target(&url)).await;
+        let parc_core::storage::Target::Postgres(office) = target.clone() else { unreachable!() };
+        app.type_into("#db-address", &office).await;
+        app.click("#db-test").await;
+        app.wait_text("#db-result:not(.bad)", |t| t.contains("0")).await;
+        app.click("#db-use").await;
+        app.wait_css("body[data-ready='true'] #empty-state:not([hidden])").await;
+        fill_new_customer(&app, "Serwer Biuro Sp. z o.o.", "Poznań", "PL", "").await;
+        app.click("#save").await;
+        app.wait_text("#card-title", |t| t == "Serwer Biuro Sp. z o.o.").await;
+        let count = blocking(move || Store::connect(&target).unwrap().count_customers().unwrap()).await;
+        assert_eq!(count, 1);
+        assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 0, "the file was left alone");
+    }
     app.close().await;
 }
 

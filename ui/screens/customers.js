@@ -213,10 +213,10 @@ function showCard(c) {
 function renderCardHeader() {
   const c = customer;
   $('card-title').textContent = c ? c.name : t('card.new_title');
-  $('card-archived').hidden = !c?.archived;
-  $('card-archived-notice').hidden = !c?.archived;
-  $('archive').hidden = !c || c.archived;
-  $('restore').hidden = !c?.archived;
+  $('card-archived').hidden = !c?.archived_at;
+  $('card-archived-notice').hidden = !c?.archived_at;
+  $('archive').hidden = !c || Boolean(c.archived_at);
+  $('restore').hidden = !c?.archived_at;
   $('card-stamps').textContent = c
     ? `${t('card.created_at', { date: formatDateTime(c.created_at) })} · ${t('card.updated_at', { date: formatDateTime(c.updated_at) })}`
     : '';

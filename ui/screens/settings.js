@@ -1,17 +1,23 @@
-// Settings of this workstation: the language of the screens, and where the database is.
+// Settings of this workstation: the language of the screens, and which database it uses
+// (its own file, or the office's PostgreSQL server).
 
 import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { toast } from '../notify.js';
 
 const select = document.getElementById('language');
+const address = document.getElementById('db-address');
+const result = document.getElementById('db-result');
+let version = '';
 
 export function init(info, relabel) {
-  document.getElementById('db-path').textContent = info.db_path;
+  version = info.version;
+  document.getElementById('db-path').textContent = info.db_target;
+  address.value = info.db_target;
   for (const [code, name] of info.language.locales) {
     select.append(new Option(name, code));
   }
-  relabelSettings(info.version);
+  relabelSettings();
   select.addEventListener('change', async () => {
     try {
       relabel(await api.setLocale(select.value));
@@ -21,16 +27,59 @@ export function init(info, relabel) {
       select.value = language().locale;
     }
   });
-  select.dataset.version = info.version;
+  document.getElementById('db-test').addEventListener('click', testDatabase);
+  document.getElementById('db-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    useDatabase();
+  });
+  address.addEventListener('input', () => {
+    result.hidden = true;
+  });
 }
 
-function relabelSettings(version) {
+function relabelSettings() {
   select.value = language().locale;
   document.getElementById('app-version').textContent = t('settings.version', { version });
 }
 
+function showResult(ok, text) {
+  result.hidden = false;
+  result.classList.toggle('bad', !ok);
+  result.textContent = text;
+}
+
+async function withBusy(run) {
+  const buttons = document.querySelectorAll('#db-form button');
+  buttons.forEach((b) => { b.disabled = true; });
+  showResult(true, t('settings.database_checking'));
+  try {
+    await run();
+  } catch (err) {
+    showResult(false, err.message);
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+function testDatabase() {
+  return withBusy(async () => {
+    const status = await api.testDatabase(address.value);
+    showResult(true, t('settings.database_ok', {
+      target: status.target, version: status.schema_version, customers: status.customers,
+    }));
+  });
+}
+
+function useDatabase() {
+  return withBusy(async () => {
+    await api.useDatabase(address.value);
+    // Start afresh on the new database: every screen reloads its data.
+    window.location.reload();
+  });
+}
+
 export function relabel() {
-  relabelSettings(select.dataset.version);
+  relabelSettings();
 }
 
 export function shown() {

@@ -2,20 +2,21 @@
 //! Every command works on the same database file as the app (`--db` or `PARC_DB`).
 //! Output is JSON so scripts can read it; errors go to stderr with a non-zero exit code.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use parc_core::storage::CustomerQuery;
-use parc_core::{demo, workstation, Error, Store};
+use parc_core::storage::{copy_store, CustomerQuery, Target};
+use parc_core::workstation::{self, WorkstationSettings};
+use parc_core::{demo, Error, Store};
 
 #[derive(Parser)]
 #[command(name = "parc-cli", version, about = "Parc CRM without a window")]
 struct Cli {
-    /// Database file (default: PARC_DB, else the app's default database).
+    /// Database: a file path or a postgres:// address (default: PARC_DB, else the database
+    /// chosen in the app's settings, else the app's default file).
     #[arg(long, global = true, env = "PARC_DB")]
-    db: Option<PathBuf>,
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,7 +41,17 @@ enum Command {
         #[arg(long)]
         archived: bool,
     },
-    /// Measures search latency on a demo database of N customers (made if the file is empty).
+    /// Copies an office's data into an empty store (file to PostgreSQL or back) and verifies
+    /// the copy by counts and checksums.
+    MigrateStore {
+        /// Source: file path or postgres:// address.
+        #[arg(long)]
+        from: String,
+        /// Destination, empty: file path or postgres:// address.
+        #[arg(long)]
+        to: String,
+    },
+    /// Measures search latency on a demo database of N customers (made if it has fewer).
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
@@ -52,7 +63,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let db = workstation::resolve_db_path(cli.db);
+    let settings = WorkstationSettings::load(&workstation::settings_path());
+    let db = workstation::resolve_target(cli.db, &settings);
     match run(cli.command, db) {
         Ok(code) => code,
         Err(e) => {
@@ -62,10 +74,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command, db: PathBuf) -> Result<ExitCode, Error> {
+fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
     match command {
         Command::Demo { customers, seed } => {
-            let mut store = Store::open(&db)?;
+            let mut store = Store::connect(&db)?;
             let started = Instant::now();
             let added = demo::load(&mut store, customers, seed, |done, total| {
                 eprint!("\r{done}/{total} customers");
@@ -74,12 +86,12 @@ fn run(command: Command, db: PathBuf) -> Result<ExitCode, Error> {
             let out = serde_json::json!({
                 "added": { "customers": added },
                 "seconds": started.elapsed().as_secs_f64(),
-                "db": db.display().to_string(),
+                "db": db.to_string(),
             });
             println!("{out}");
         }
         Command::Check => {
-            let store = Store::open(&db)?;
+            let mut store = Store::connect(&db)?;
             let report = store.check()?;
             println!("{}", serde_json::to_string(&report).expect("report serialises"));
             if report.integrity != "ok" {
@@ -88,11 +100,27 @@ fn run(command: Command, db: PathBuf) -> Result<ExitCode, Error> {
             }
         }
         Command::Search { text, limit, archived } => {
-            let store = Store::open(&db)?;
+            let mut store = Store::connect(&db)?;
             let query = CustomerQuery { text, include_archived: archived, limit };
             for row in store.search_customers(&query)? {
                 println!("{}", serde_json::to_string(&row).expect("row serialises"));
             }
+        }
+        Command::MigrateStore { from, to } => {
+            let (from, to) = (Target::parse(&from), Target::parse(&to));
+            let mut source = Store::connect(&from)?;
+            let mut dest = Store::connect(&to)?;
+            let started = Instant::now();
+            let report = copy_store(&mut source, &mut dest)?;
+            let out = serde_json::json!({
+                "from": from.to_string(),
+                "to": to.to_string(),
+                "copied": report.counts,
+                "checksum": report.checksum,
+                "verified": true,
+                "seconds": started.elapsed().as_secs_f64(),
+            });
+            println!("{out}");
         }
         Command::Bench { customers, runs } => bench(&db, customers, runs)?,
     }
@@ -100,15 +128,15 @@ fn run(command: Command, db: PathBuf) -> Result<ExitCode, Error> {
 }
 
 /// Prints latency figures, never asserts them: speed is reported, not tested by the clock.
-fn bench(db: &PathBuf, customers: usize, runs: usize) -> Result<(), Error> {
-    let mut store = Store::open(db)?;
+fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
+    let mut store = Store::connect(db)?;
     let have = store.count_customers()? as usize;
     if have < customers {
         let started = Instant::now();
         demo::load(&mut store, customers - have, have as u64 + 1, |_, _| {})?;
         println!("made {} demo customers in {:.1} s", customers - have, started.elapsed().as_secs_f64());
     }
-    println!("search over {} customers, {runs} runs each (limit 100)", store.count_customers()?);
+    println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
     println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
     let queries = [
         "",

@@ -3,12 +3,18 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use parc_core::storage::Target;
+
 fn cli(db: &Path, args: &[&str]) -> Output {
+    cli_raw(&[&["--db", db.to_str().unwrap()], args].concat())
+}
+
+fn cli_raw(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_parc-cli"))
-        .arg("--db")
-        .arg(db)
         .args(args)
         .env_remove("PARC_DB")
+        // A private config folder: the developer's own settings must not choose the database.
+        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("parc-cli-tests-config"))
         .output()
         .expect("run parc-cli")
 }
@@ -30,7 +36,7 @@ fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(report["integrity"], "ok");
-    assert_eq!(report["schema_version"], parc_core::storage::migrations::LATEST);
+    assert_eq!(report["schema_version"], parc_core::storage::SCHEMA_VERSION);
     assert_eq!(report["counts"]["customer"], 150);
     assert!(report["counts"]["setting"].is_number());
 }
@@ -90,4 +96,36 @@ fn check_fails_on_a_damaged_database() {
     let out = cli(&db, &["check"]);
     assert!(!out.status.success(), "damage went unnoticed: {}", stdout(&out));
     assert!(!out.stderr.is_empty(), "the problem is named on stderr");
+}
+
+#[test]
+fn migrate_store_copies_a_file_into_postgres_and_back_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alone.sqlite3");
+    assert!(cli(&file, &["demo", "--customers", "250", "--seed", "3"]).status.success());
+    // Into PostgreSQL when the test server is there, and always into another file.
+    let mut middles = vec![dir.path().join("middle.sqlite3").to_str().unwrap().to_string()];
+    if let Some(url) = parc_core::testing::postgres_url() {
+        let Target::Postgres(pg) = parc_core::testing::fresh_postgres_target(&url) else { unreachable!() };
+        middles.push(pg);
+    }
+    for (i, middle) in middles.iter().enumerate() {
+        let out = cli_raw(&["migrate-store", "--from", file.to_str().unwrap(), "--to", middle]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert_eq!(report["copied"]["customer"], 250);
+        assert_eq!(report["verified"], true);
+
+        let back = dir.path().join(format!("back{i}.sqlite3"));
+        let out = cli_raw(&["migrate-store", "--from", middle, "--to", back.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let again: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert_eq!(again["checksum"], report["checksum"], "the round trip changed nothing");
+        assert_eq!(stdout(&cli(&back, &["search", "lodz"])), stdout(&cli(&file, &["search", "lodz"])));
+
+        // A second copy into the same, now full, destination is refused.
+        let out = cli_raw(&["migrate-store", "--from", file.to_str().unwrap(), "--to", middle]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    }
 }

@@ -44,7 +44,8 @@ pub struct Customer {
     pub id: i64,
     #[serde(flatten)]
     pub data: CustomerData,
-    pub archived: bool,
+    /// When it was archived; `None` for an active customer.
+    pub archived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Bumped on every save; a save names the version it edited (optimistic concurrency).

@@ -37,11 +37,36 @@ pub enum Error {
     #[error("database integrity check failed: {0}")]
     Corrupt(String),
 
+    /// A copy between stores goes only into an empty database.
+    #[error("the destination database is not empty")]
+    StoreNotEmpty,
+
+    /// The database server could not be used; `problem` says what a person can do about it.
+    #[error("cannot use the database server ({problem:?}): {detail}")]
+    Connection { problem: ConnectionProblem, detail: String },
+
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 
     #[error(transparent)]
     Io(#[from] std::io::Error),
+
+    #[error(transparent)]
+    Postgres(#[from] postgres::Error),
+}
+
+/// Why a database server could not be used, as far as a person can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionProblem {
+    /// No server answers at that address (wrong host or port, server down, firewall).
+    Unreachable,
+    /// The server refused the user name or password.
+    BadPassword,
+    /// The server has no database of that name.
+    DatabaseMissing,
+    /// The address itself cannot be read.
+    BadAddress,
 }
 
 impl Error {
@@ -59,8 +84,10 @@ impl Error {
             Error::NotParcDatabase { .. } => "not_parc_database",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Corrupt(_) => "corrupt",
+            Error::StoreNotEmpty => "store_not_empty",
+            Error::Connection { .. } => "connection",
             Error::Sqlite(e) if is_locked(e) => "busy",
-            Error::Sqlite(_) | Error::Io(_) => "internal",
+            Error::Sqlite(_) | Error::Io(_) | Error::Postgres(_) => "internal",
         }
     }
 
@@ -85,8 +112,15 @@ impl Error {
                 &[("found", &found.to_string()), ("supported", &supported.to_string())],
             ),
             Error::Corrupt(_) => t("error.corrupt"),
+            Error::StoreNotEmpty => t("error.store_not_empty"),
+            Error::Connection { problem, .. } => t(match problem {
+                ConnectionProblem::Unreachable => "error.connection.unreachable",
+                ConnectionProblem::BadPassword => "error.connection.bad_password",
+                ConnectionProblem::DatabaseMissing => "error.connection.database_missing",
+                ConnectionProblem::BadAddress => "error.connection.bad_address",
+            }),
             Error::Sqlite(e) if is_locked(e) => t("error.busy"),
-            Error::Sqlite(_) | Error::Io(_) => t("error.internal"),
+            Error::Sqlite(_) | Error::Io(_) | Error::Postgres(_) => t("error.internal"),
         }
     }
 }

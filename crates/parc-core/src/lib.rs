@@ -8,6 +8,8 @@ pub mod error;
 pub mod i18n;
 pub mod search_key;
 pub mod storage;
+#[doc(hidden)]
+pub mod testing;
 pub mod vat;
 pub mod workstation;
 

@@ -101,37 +101,46 @@ pub fn words_key(key: &str) -> String {
     out
 }
 
-/// A search query split for the two indexes.
+/// The words of a text as the word index sees them: runs of letters and digits, with every
+/// CJK character a word of its own.
+pub fn word_tokens(text: &str) -> Vec<String> {
+    words_key(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// A search query split into terms; every term must match. Each store turns the plan into its
+/// own index query (FTS5 on SQLite, pg_trgm and tsquery on PostgreSQL), so what matches is
+/// decided here, once.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct QueryPlan {
-    /// FTS5 expression for the trigram index (substring match), if any term has 3+ characters.
-    pub trigram: Option<String>,
-    /// FTS5 expression for the word index (word-prefix match), for 1–2 character terms.
-    pub words: Option<String>,
-    /// The folded query, for ranking names that start with it first.
+    /// Terms of three or more characters: each matches as a substring of the key.
+    pub substrings: Vec<String>,
+    /// Shorter terms, as word tokens: the tokens match consecutive words, the last as a prefix.
+    pub word_prefixes: Vec<Vec<String>>,
+    /// The whole folded query, to rank names that start with it first.
     pub folded: String,
 }
 
-/// Splits a query into terms; every term must match. Terms are quoted, so nothing a person
-/// types is read as FTS5 syntax.
+impl QueryPlan {
+    pub fn is_empty(&self) -> bool {
+        self.substrings.is_empty() && self.word_prefixes.is_empty()
+    }
+}
+
 pub fn plan_query(query: &str) -> QueryPlan {
     let folded = fold_query(query);
-    let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
-    let (mut long, mut short) = (Vec::new(), Vec::new());
+    let mut plan = QueryPlan::default();
     for term in folded.split(' ').filter(|t| !t.is_empty()) {
         if term.chars().count() >= 3 {
-            long.push(quote(term));
+            plan.substrings.push(term.to_string());
         } else {
-            // The word index splits on punctuation: keep the term's letters and digits.
-            let words: String = words_key(term).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-            let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !words.is_empty() {
-                short.push(format!("{}*", quote(&words)));
+            let tokens = word_tokens(term);
+            if !tokens.is_empty() {
+                plan.word_prefixes.push(tokens);
             }
         }
     }
-    let join = |v: Vec<String>| (!v.is_empty()).then(|| v.join(" AND "));
-    QueryPlan { trigram: join(long), words: join(short), folded }
+    plan.folded = folded;
+    plan
 }
 
 #[cfg(test)]
@@ -162,15 +171,16 @@ mod tests {
     }
 
     #[test]
-    fn plans_long_terms_for_trigrams_and_short_ones_for_word_prefixes() {
+    fn plans_long_terms_as_substrings_and_short_ones_as_word_prefixes() {
         let p = plan_query("Trans Łó 上海");
-        assert_eq!(p.trigram.as_deref(), Some("\"trans\""));
-        assert_eq!(p.words.as_deref(), Some("\"lo\"* AND \"上 海\"*"));
+        assert_eq!(p.substrings, ["trans"]);
+        assert_eq!(p.word_prefixes, [vec!["lo"], vec!["上", "海"]]);
         let p = plan_query("a\" OR \"b \"quoted\"");
-        assert_eq!(p.trigram.as_deref(), Some("\"\"\"quoted\"\"\""));
-        assert_eq!(p.words.as_deref(), Some("\"a\"* AND \"or\"* AND \"b\"*"));
-        assert_eq!(plan_query("  "), QueryPlan::default());
-        assert_eq!(plan_query("-").words, None, "punctuation alone matches no word");
+        assert_eq!(p.substrings, ["\"quoted\""]);
+        assert_eq!(p.word_prefixes, [vec!["a"], vec!["or"], vec!["b"]]);
+        assert!(plan_query("  ").is_empty());
+        assert!(plan_query("-").is_empty(), "punctuation alone matches no word");
+        assert_eq!(word_tokens("info@cargo-1.it 上海"), ["info", "cargo", "1", "it", "上", "海"]);
     }
 
     #[test]

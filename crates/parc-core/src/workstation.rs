@@ -7,14 +7,18 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::i18n::Locale;
+use crate::storage::Target;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WorkstationSettings {
     /// `None` until chosen: then the system's language is used.
     pub locale: Option<Locale>,
+    /// The database chosen in settings (file path or `postgres://` address without password);
+    /// `None` for the embedded default file.
+    pub database: Option<String>,
 }
 
 fn dirs() -> Option<directories::ProjectDirs> {
@@ -26,11 +30,31 @@ pub fn default_db_path() -> PathBuf {
     dirs().map(|d| d.data_dir().join("parc.sqlite3")).unwrap_or_else(|| PathBuf::from("parc.sqlite3"))
 }
 
-/// The database to open: an explicit choice, else `PARC_DB`, else the default.
-pub fn resolve_db_path(explicit: Option<PathBuf>) -> PathBuf {
+/// The database to open: `--db`, else `PARC_DB`, else the one chosen in settings, else the
+/// embedded default file.
+pub fn resolve_target(explicit: Option<String>, settings: &WorkstationSettings) -> Target {
     explicit
-        .or_else(|| std::env::var_os("PARC_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .unwrap_or_else(default_db_path)
+        .or_else(|| std::env::var("PARC_DB").ok())
+        .or_else(|| settings.database.clone())
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Target::parse(&t))
+        .unwrap_or_else(|| Target::File(default_db_path()))
+}
+
+/// Checks a database address before it is saved in settings: the settings file is plain
+/// text, so a password inside a `postgres://` address is refused (it belongs in the
+/// PostgreSQL password file, `~/.pgpass`).
+pub fn database_choice(text: &str) -> Result<String> {
+    let text = text.trim();
+    if let Target::Postgres(url) = Target::parse(text) {
+        if url != crate::storage::mask_password(&url) || url.contains("password=") {
+            return Err(Error::invalid("database", "validation.password_in_address"));
+        }
+    }
+    if text.is_empty() {
+        return Err(Error::invalid("database", "validation.database_required"));
+    }
+    Ok(text.to_string())
 }
 
 pub fn settings_path() -> PathBuf {
@@ -71,11 +95,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_password_never_goes_into_the_settings_file() {
+        assert!(database_choice("postgres://ann:secret@db.office/parc").is_err());
+        assert!(database_choice("postgres://db.office/parc?user=ann&password=secret").is_err());
+        assert_eq!(database_choice(" postgres://ann@db.office/parc ").unwrap(), "postgres://ann@db.office/parc");
+        assert_eq!(database_choice("/srv/parc/office.sqlite3").unwrap(), "/srv/parc/office.sqlite3");
+        assert!(database_choice("  ").is_err());
+    }
+
+    #[test]
+    fn the_command_line_wins_over_settings() {
+        let s = WorkstationSettings { database: Some("postgres://db/parc".into()), ..Default::default() };
+        assert_eq!(resolve_target(Some("/x.sqlite3".into()), &s), Target::File("/x.sqlite3".into()));
+        if std::env::var_os("PARC_DB").is_none() {
+            assert_eq!(resolve_target(None, &s), Target::Postgres("postgres://db/parc".into()));
+            assert_eq!(resolve_target(None, &WorkstationSettings::default()), Target::File(default_db_path()));
+        }
+    }
+
+    #[test]
     fn saves_and_loads_and_survives_a_broken_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.json");
         assert_eq!(WorkstationSettings::load(&path), WorkstationSettings::default());
-        let s = WorkstationSettings { locale: Some(Locale::Lt) };
+        let s = WorkstationSettings { locale: Some(Locale::Lt), database: Some("/srv/office.sqlite3".into()) };
         s.save(&path).unwrap();
         assert_eq!(WorkstationSettings::load(&path), s);
         fs::write(&path, b"{not json").unwrap();

@@ -1,26 +1,79 @@
-//! Storage: the only place with SQL. A [`Store`] is one open SQLite database file, configured
-//! for durability (WAL, `synchronous=FULL`) and for several processes on one file (busy
-//! timeout, IMMEDIATE write transactions).
+//! Storage: the only place with SQL. A [`Store`] is one open database, either an SQLite file
+//! (the embedded default: one workstation, tests, demos) or a PostgreSQL server shared by the
+//! workstations of an office. Both implement [`Backend`] with the same schema, migrations and
+//! behaviour; what is the same for both (validation, query planning) happens here, once.
 
-mod customers;
-pub mod migrations;
+mod copy;
+mod postgres;
+mod sqlite;
+
+pub use copy::{copy_store, CopyReport};
+pub use postgres::mask_password;
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::Read;
+use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
-pub use customers::CustomerQuery;
-use migrations::{APPLICATION_ID, LATEST};
+use crate::search_key::{self, QueryPlan};
 
-pub struct Store {
-    conn: Connection,
-    path: Option<PathBuf>,
+/// The schema version this program writes; both dialects have this many migrations.
+pub const SCHEMA_VERSION: i64 = sqlite::migrations::LATEST;
+
+/// Above this many matches a search page is ranked from the first matches in index order:
+/// ranking tens of thousands of rows on each keystroke is what makes a search box slow, and
+/// a person narrows such a query anyway.
+pub const EXACT_RANKING_CAP: usize = 2000;
+
+/// Where the data is: a file path or a `postgres://` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    File(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    pub fn parse(text: &str) -> Target {
+        let t = text.trim();
+        if t.starts_with("postgres://") || t.starts_with("postgresql://") {
+            Target::Postgres(t.to_string())
+        } else {
+            Target::File(PathBuf::from(t))
+        }
+    }
+}
+
+/// Shown to people and written to logs: a URL's password is masked.
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Target::File(p) => write!(f, "{}", p.display()),
+            Target::Postgres(url) => f.write_str(&postgres::mask_password(url)),
+        }
+    }
+}
+
+/// What a connection test tells: the database is usable, with this much in it.
+#[derive(Debug, Serialize)]
+pub struct StoreStatus {
+    /// The address, password masked.
+    pub target: String,
+    pub schema_version: i64,
+    pub customers: i64,
+}
+
+/// Opens `target` (preparing an empty database), and reports what is in it. Every failure is a
+/// translated [`Error`]: unreachable server, refused password, missing database, a newer schema.
+pub fn probe(target: &Target) -> Result<StoreStatus> {
+    let mut store = Store::connect(target)?;
+    Ok(StoreStatus {
+        target: target.to_string(),
+        schema_version: store.schema_version()?,
+        customers: store.count_customers()?,
+    })
 }
 
 /// What `parc-cli check` prints.
@@ -31,139 +84,163 @@ pub struct CheckReport {
     pub counts: BTreeMap<String, i64>,
 }
 
+/// A customer list request: free text (empty lists everyone), archived or not, a page size.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CustomerQuery {
+    pub text: String,
+    pub include_archived: bool,
+    pub limit: u32,
+}
+
+impl Default for CustomerQuery {
+    fn default() -> Self {
+        CustomerQuery { text: String::new(), include_archived: false, limit: 100 }
+    }
+}
+
+/// One database engine. Every method is one transaction; data reaching it is already valid.
+pub(crate) trait Backend: Send {
+    fn schema_version(&mut self) -> Result<i64>;
+    fn check(&mut self) -> Result<CheckReport>;
+    /// Inserts all rows or none; a VAT id already taken is `DuplicateVat`.
+    fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>>;
+    /// Saves over customer `id` if its version is still `version` (else `Conflict`).
+    fn update_customer(&mut self, id: i64, version: i64, data: &CustomerData) -> Result<()>;
+    /// Returns false when there is no such customer.
+    fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool>;
+    fn customer(&mut self, id: i64) -> Result<Option<Customer>>;
+    fn search_customers(
+        &mut self,
+        plan: &QueryPlan,
+        include_archived: bool,
+        limit: u32,
+    ) -> Result<Vec<CustomerSummary>>;
+    fn count_customers(&mut self) -> Result<i64>;
+    /// Every customer, by id, for copying between stores.
+    fn all_customers(&mut self) -> Result<Vec<Customer>>;
+    /// Copies customers as they are (ids, stamps, versions) into an empty store.
+    fn restore_customers(&mut self, rows: &[Customer]) -> Result<()>;
+}
+
+pub struct Store {
+    backend: Box<dyn Backend>,
+    target: Target,
+}
+
 impl Store {
     /// Opens (or creates) a Parc database file and brings its schema up to date. A file that
     /// is not a Parc database, or one written by a newer Parc, is refused unchanged.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        let path = path.as_ref();
-        let not_parc = || Error::NotParcDatabase { path: path.display().to_string() };
-        let existing = fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
-        if existing {
-            let mut header = [0u8; 16];
-            let read = fs::File::open(path)?.read(&mut header)?;
-            if read < 16 || &header != b"SQLite format 3\0" {
-                return Err(not_parc());
-            }
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)?;
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        if existing {
-            // Look before touching: switching to WAL would already rewrite the header.
-            let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| {
-                match e.sqlite_error_code() {
-                    Some(rusqlite::ErrorCode::NotADatabase) => not_parc(),
-                    _ => Error::Sqlite(e),
-                }
-            })?;
-            let version = migrations::schema_version(&conn)?;
-            if app_id != APPLICATION_ID {
-                let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-                if app_id != 0 || version != 0 || objects != 0 {
-                    return Err(not_parc());
-                }
-            }
-            if version > LATEST {
-                return Err(Error::SchemaTooNew { found: version, supported: LATEST });
-            }
-        }
-        Self::configure(conn, Some(path.to_path_buf()))
+        let path = path.as_ref().to_path_buf();
+        Ok(Store { backend: Box::new(sqlite::Sqlite::open(&path)?), target: Target::File(path) })
     }
 
-    /// A private database in memory, for tests and throw-away work.
+    /// A private SQLite database in memory, for tests and throw-away work.
     pub fn open_in_memory() -> Result<Store> {
-        Self::configure(Connection::open_in_memory()?, None)
+        Ok(Store { backend: Box::new(sqlite::Sqlite::open_in_memory()?), target: Target::File(":memory:".into()) })
     }
 
-    fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        // WAL lets readers go on while one writes; FULL syncs the WAL on every commit, so a
-        // committed change survives a power cut, not only a crash of the program.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        migrations::migrate(&mut conn)?;
-        Ok(Store { conn, path })
+    /// Opens a file or connects to a server, as `target` says.
+    pub fn connect(target: &Target) -> Result<Store> {
+        match target {
+            Target::File(path) => Store::open(path),
+            Target::Postgres(url) => {
+                Ok(Store { backend: Box::new(postgres::Postgres::connect(url)?), target: target.clone() })
+            }
+        }
     }
 
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+    pub fn target(&self) -> &Target {
+        &self.target
     }
 
-    pub fn schema_version(&self) -> Result<i64> {
-        migrations::schema_version(&self.conn)
+    pub fn schema_version(&mut self) -> Result<i64> {
+        self.backend.schema_version()
     }
 
-    /// True when the file lives on a network filesystem, where SQLite's locking is unreliable
-    /// and the file can be corrupted by two workstations: the UI warns about it.
+    /// True when an SQLite file lives on a network filesystem, where its locking is unreliable
+    /// and two workstations can corrupt it: the UI warns about it.
     pub fn on_network_filesystem(&self) -> bool {
-        self.path.as_deref().is_some_and(is_network_filesystem)
-    }
-
-    /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so two
-    /// processes wait for each other (busy timeout) instead of failing half-way.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        match &self.target {
+            Target::File(path) => sqlite::is_network_filesystem(path),
+            Target::Postgres(_) => false,
+        }
     }
 
     /// Full integrity check plus a row count for every table.
-    pub fn check(&self) -> Result<CheckReport> {
-        let problems: Vec<String> = self
-            .conn
-            .prepare("PRAGMA integrity_check")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let integrity = if problems == ["ok"] { "ok".to_string() } else { problems.join("; ") };
-        let mut counts = BTreeMap::new();
-        for table in self.tables()? {
-            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0))?;
-            counts.insert(table, n);
+    pub fn check(&mut self) -> Result<CheckReport> {
+        self.backend.check()
+    }
+
+    /// Validates and saves a new customer.
+    pub fn create_customer(&mut self, data: CustomerData) -> Result<Customer> {
+        let data = data.validated()?;
+        let ids = self.backend.insert_customers(std::slice::from_ref(&data))?;
+        self.customer(ids[0])
+    }
+
+    /// Saves many customers in one transaction (demo data, imports): all or none.
+    pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<usize> {
+        let rows = rows.into_iter().map(CustomerData::validated).collect::<Result<Vec<_>>>()?;
+        // The same VAT id twice in one batch has no stored owner to point to: say so here.
+        let mut seen = std::collections::HashSet::new();
+        if rows.iter().any(|d| !d.vat_id.is_empty() && !seen.insert((&d.country, &d.vat_id))) {
+            return Err(Error::invalid("vat_id", "validation.vat_repeated"));
         }
-        Ok(CheckReport { integrity, schema_version: self.schema_version()?, counts })
+        Ok(self.backend.insert_customers(&rows)?.len())
     }
 
-    /// The application's own tables: no SQLite internals, no FTS shadow tables.
-    fn tables(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
-             AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )?;
-        let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(names)
+    /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
+    pub fn update_customer(&mut self, id: i64, version: i64, data: CustomerData) -> Result<Customer> {
+        let data = data.validated()?;
+        self.backend.update_customer(id, version, &data)?;
+        self.customer(id)
+    }
+
+    pub fn customer(&mut self, id: i64) -> Result<Customer> {
+        self.backend.customer(id)?.ok_or(Error::NotFound { entity: "customer", id })
+    }
+
+    /// Archiving hides a customer from lists without losing its history; `restore` undoes it.
+    pub fn archive_customer(&mut self, id: i64) -> Result<Customer> {
+        self.set_archived(id, true)
+    }
+
+    pub fn restore_customer(&mut self, id: i64) -> Result<Customer> {
+        self.set_archived(id, false)
+    }
+
+    fn set_archived(&mut self, id: i64, archived: bool) -> Result<Customer> {
+        if !self.backend.set_archived(id, archived)? {
+            return Err(Error::NotFound { entity: "customer", id });
+        }
+        self.customer(id)
+    }
+
+    /// Customers matching every word of the query, case and accents ignored: a word of three
+    /// or more characters matches anywhere, a shorter one matches the start of a word (every
+    /// Chinese character is a word). Names that start with the query come first, then the
+    /// rest by name. See [`EXACT_RANKING_CAP`] for very broad queries.
+    pub fn search_customers(&mut self, query: &CustomerQuery) -> Result<Vec<CustomerSummary>> {
+        let plan = search_key::plan_query(&query.text);
+        self.backend.search_customers(&plan, query.include_archived, query.limit.clamp(1, 1000))
+    }
+
+    pub fn count_customers(&mut self) -> Result<i64> {
+        self.backend.count_customers()
     }
 }
 
-#[cfg(target_os = "linux")]
-fn is_network_filesystem(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    // Ask about the directory: the file itself may not exist yet.
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let Ok(c_path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: c_path is a valid NUL-terminated string and st a properly sized out-parameter.
-    if unsafe { libc::statfs(c_path.as_ptr(), &mut st) } != 0 {
-        return false;
-    }
-    // NFS, SMB, CIFS, SMB2, AFS, Coda, NCP, 9p, FUSE (sshfs and friends).
-    const NETWORK: [i64; 9] =
-        [0x6969, 0x517B, 0xFF53_4D42, 0xFE53_4D42, 0x5346_414F, 0x7375_7245, 0x564C, 0x0102_1997, 0x6573_5546];
-    NETWORK.contains(&(st.f_type as i64))
+/// Timestamps are stored as RFC 3339 text in UTC in both dialects, so copies compare equal.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-#[cfg(windows)]
-fn is_network_filesystem(path: &Path) -> bool {
-    // UNC paths (\\server\share) are network shares; mapped drive letters are not detected.
-    path.to_string_lossy().starts_with(r"\\")
-}
-
-#[cfg(not(any(target_os = "linux", windows)))]
-fn is_network_filesystem(_path: &Path) -> bool {
-    false
+/// The sort keys that start with `folded`: `[from, to)`.
+pub(crate) fn prefix_range(folded: &str) -> (String, String) {
+    (folded.to_string(), format!("{folded}\u{10FFFF}"))
 }
 
 #[cfg(test)]
-mod tests;
+mod tests_shared;

@@ -1,0 +1,361 @@
+//! Customer rows on PostgreSQL: the folded key in `search_key` (trigram GIN index, substring
+//! terms) and its words in `search_words` (tsvector GIN index, word-prefix terms).
+
+use std::collections::BTreeMap;
+
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+use postgres::{GenericClient, Row};
+
+use super::Postgres;
+use crate::customer::{Customer, CustomerData, CustomerSummary};
+use crate::error::{Error, Result};
+use crate::search_key::{self, QueryPlan};
+use crate::storage::{now, prefix_range, Backend, CheckReport, EXACT_RANKING_CAP};
+
+const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
+    phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+    annual_turnover, turnover_currency, lead_source, notes, archived_at, created_at, updated_at, version";
+
+const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.archived_at";
+
+fn customer_from_row(r: &Row) -> Customer {
+    Customer {
+        id: r.get(0),
+        data: CustomerData {
+            name: r.get(1),
+            legal_form: r.get(2),
+            street: r.get(3),
+            postal_code: r.get(4),
+            city: r.get(5),
+            region: r.get(6),
+            country: r.get(7),
+            other_address: r.get(8),
+            phone: r.get(9),
+            mobile: r.get(10),
+            fax: r.get(11),
+            email: r.get(12),
+            web: r.get(13),
+            vat_id: r.get(14),
+            business_type: r.get(15),
+            market_sectors: r.get(16),
+            ownership: r.get(17),
+            employees: r.get(18),
+            annual_turnover: r.get(19),
+            turnover_currency: r.get(20),
+            lead_source: r.get(21),
+            notes: r.get(22),
+        },
+        archived_at: r.get(23),
+        created_at: r.get(24),
+        updated_at: r.get(25),
+        version: r.get(26),
+    }
+}
+
+fn summary_from_row(r: &Row) -> CustomerSummary {
+    CustomerSummary {
+        id: r.get(0),
+        name: r.get(1),
+        city: r.get(2),
+        country: r.get(3),
+        vat_id: r.get(4),
+        phone: r.get(5),
+        email: r.get(6),
+        archived: r.get::<_, Option<String>>(7).is_some(),
+    }
+}
+
+/// The words of the key as tsvector text with positions (`'lodz':3 'trans':1`), so phrase
+/// queries over CJK characters work. Tokens are letters and digits only: nothing to escape.
+fn tsvector(key: &str) -> String {
+    let mut positions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // PostgreSQL keeps positions up to 16383.
+    for (i, word) in search_key::word_tokens(key).into_iter().enumerate().take(16_000) {
+        positions.entry(word).or_default().push(i + 1);
+    }
+    positions
+        .iter()
+        .map(|(w, p)| format!("'{w}':{}", p.iter().map(usize::to_string).collect::<Vec<_>>().join(",")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A word-prefix term as tsquery text: consecutive words, the last one a prefix.
+fn tsquery(words: &[String]) -> String {
+    let n = words.len();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i + 1 == n { format!("'{w}':*") } else { format!("'{w}'") })
+        .collect::<Vec<_>>()
+        .join(" <-> ")
+}
+
+/// A substring term as a LIKE pattern, its wildcards escaped.
+fn like_pattern(term: &str) -> String {
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn is_vat_violation(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+        && e.as_db_error().and_then(|d| d.constraint()) == Some("customer_vat")
+}
+
+/// Maps a unique-index violation on the VAT id to the customer who holds it. The check is the
+/// index itself, so two workstations saving the same VAT id at once cannot both succeed.
+fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &CustomerData, except: Option<i64>) -> Error {
+    if !is_vat_violation(&e) {
+        return Error::Postgres(e);
+    }
+    let owner = client.query_opt(
+        "SELECT id, name FROM customer WHERE country = $1 AND vat_id = $2 AND vat_id <> '' AND id IS DISTINCT FROM $3",
+        &[&d.country, &d.vat_id, &except],
+    );
+    match owner {
+        Ok(Some(r)) => Error::DuplicateVat { existing_id: r.get(0), existing_name: r.get(1) },
+        _ => Error::Postgres(e),
+    }
+}
+
+fn insert(client: &mut impl GenericClient, d: &CustomerData, stamp: &str) -> std::result::Result<i64, postgres::Error> {
+    let key = d.search_key();
+    let row = client.query_one(
+        "INSERT INTO customer (name, legal_form, street, postal_code, city, region, country, other_address,
+         phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+         annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key, search_words,
+         created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                 $20, $21, $22, $23, $24, $25::text::tsvector, $26, $26)
+         RETURNING id",
+        &[
+            &d.name,
+            &d.legal_form,
+            &d.street,
+            &d.postal_code,
+            &d.city,
+            &d.region,
+            &d.country,
+            &d.other_address,
+            &d.phone,
+            &d.mobile,
+            &d.fax,
+            &d.email,
+            &d.web,
+            &d.vat_id,
+            &d.business_type,
+            &d.market_sectors,
+            &d.ownership,
+            &d.employees,
+            &d.annual_turnover,
+            &d.turnover_currency,
+            &d.lead_source,
+            &d.notes,
+            &search_key::fold(&d.name),
+            &key,
+            &tsvector(&key),
+            &stamp,
+        ],
+    )?;
+    Ok(row.get(0))
+}
+
+impl Backend for Postgres {
+    fn schema_version(&mut self) -> Result<i64> {
+        Ok(super::migrations::schema_version(&mut self.client)?.unwrap_or(0))
+    }
+
+    fn check(&mut self) -> Result<CheckReport> {
+        Postgres::check(self)
+    }
+
+    fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
+        let stamp = now();
+        let mut tx = self.client.transaction()?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for d in rows {
+            match insert(&mut tx, d, &stamp) {
+                Ok(id) => ids.push(id),
+                Err(e) => {
+                    // The failed statement aborted the transaction: look the owner up outside it.
+                    drop(tx);
+                    return Err(vat_conflict(&mut self.client, e, d, None));
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
+        let key = d.search_key();
+        let params: [&(dyn ToSql + Sync); 28] = [
+            &id,
+            &version,
+            &d.name,
+            &d.legal_form,
+            &d.street,
+            &d.postal_code,
+            &d.city,
+            &d.region,
+            &d.country,
+            &d.other_address,
+            &d.phone,
+            &d.mobile,
+            &d.fax,
+            &d.email,
+            &d.web,
+            &d.vat_id,
+            &d.business_type,
+            &d.market_sectors,
+            &d.ownership,
+            &d.employees,
+            &d.annual_turnover,
+            &d.turnover_currency,
+            &d.lead_source,
+            &d.notes,
+            &search_key::fold(&d.name),
+            &key,
+            &tsvector(&key),
+            &now(),
+        ];
+        let changed = self.client.execute(
+            "UPDATE customer SET name = $3, legal_form = $4, street = $5, postal_code = $6, city = $7,
+             region = $8, country = $9, other_address = $10, phone = $11, mobile = $12, fax = $13, email = $14,
+             web = $15, vat_id = $16, business_type = $17, market_sectors = $18, ownership = $19,
+             employees = $20, annual_turnover = $21, turnover_currency = $22, lead_source = $23, notes = $24,
+             sort_key = $25, search_key = $26, search_words = $27::text::tsvector, updated_at = $28,
+             version = version + 1
+             WHERE id = $1 AND version = $2",
+            &params,
+        );
+        match changed {
+            Ok(1) => Ok(()),
+            Ok(_) => {
+                let exists = self.client.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&id])?.is_some();
+                Err(if exists {
+                    Error::Conflict { entity: "customer", id }
+                } else {
+                    Error::NotFound { entity: "customer", id }
+                })
+            }
+            Err(e) => Err(vat_conflict(&mut self.client, e, d, Some(id))),
+        }
+    }
+
+    fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
+        let stamp = now();
+        let archived_at = archived.then_some(&stamp);
+        let changed = self.client.execute(
+            "UPDATE customer SET archived_at = $2, updated_at = $3, version = version + 1 WHERE id = $1",
+            &[&id, &archived_at, &stamp],
+        )?;
+        Ok(changed > 0)
+    }
+
+    fn customer(&mut self, id: i64) -> Result<Option<Customer>> {
+        let sql = format!("SELECT {COLUMNS} FROM customer WHERE id = $1");
+        Ok(self.client.query_opt(&sql, &[&id])?.as_ref().map(customer_from_row))
+    }
+
+    fn search_customers(
+        &mut self,
+        plan: &QueryPlan,
+        include_archived: bool,
+        limit: u32,
+    ) -> Result<Vec<CustomerSummary>> {
+        let archived = if include_archived { "" } else { "AND c.archived_at IS NULL" };
+        let limit = i64::from(limit);
+        if plan.is_empty() {
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE true {archived} ORDER BY c.sort_key, c.id LIMIT $1"
+            );
+            return Ok(self.client.query(&sql, &[&limit])?.iter().map(summary_from_row).collect());
+        }
+        let (from, to) = prefix_range(&plan.folded);
+        let mut args: Vec<String> = vec![from, to];
+        let mut conds = Vec::new();
+        for term in &plan.substrings {
+            args.push(like_pattern(term));
+            conds.push(format!("search_key LIKE ${}", args.len() + 1));
+        }
+        for words in &plan.word_prefixes {
+            args.push(tsquery(words));
+            conds.push(format!("search_words @@ ${}::text::tsquery", args.len() + 1));
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM customer c
+             WHERE c.id IN (SELECT id FROM customer WHERE {} LIMIT {EXACT_RANKING_CAP}) {archived}
+             ORDER BY (c.sort_key >= $2 AND c.sort_key < $3) DESC, c.sort_key, c.id LIMIT $1",
+            conds.join(" AND ")
+        );
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&limit];
+        params.extend(args.iter().map(|a| a as &(dyn ToSql + Sync)));
+        Ok(self.client.query(&sql, &params)?.iter().map(summary_from_row).collect())
+    }
+
+    fn count_customers(&mut self) -> Result<i64> {
+        Ok(self.client.query_one("SELECT count(*) FROM customer", &[])?.get(0))
+    }
+
+    fn all_customers(&mut self) -> Result<Vec<Customer>> {
+        let sql = format!("SELECT {COLUMNS} FROM customer ORDER BY id");
+        Ok(self.client.query(&sql, &[])?.iter().map(customer_from_row).collect())
+    }
+
+    fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {
+        let mut tx = self.client.transaction()?;
+        for c in rows {
+            let d = &c.data;
+            let key = d.search_key();
+            tx.execute(
+                "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
+                 other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership,
+                 employees, annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key,
+                 search_words, archived_at, created_at, updated_at, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                         $20, $21, $22, $23, $24, $25, $26::text::tsvector, $27, $28, $29, $30)",
+                &[
+                    &c.id,
+                    &d.name,
+                    &d.legal_form,
+                    &d.street,
+                    &d.postal_code,
+                    &d.city,
+                    &d.region,
+                    &d.country,
+                    &d.other_address,
+                    &d.phone,
+                    &d.mobile,
+                    &d.fax,
+                    &d.email,
+                    &d.web,
+                    &d.vat_id,
+                    &d.business_type,
+                    &d.market_sectors,
+                    &d.ownership,
+                    &d.employees,
+                    &d.annual_turnover,
+                    &d.turnover_currency,
+                    &d.lead_source,
+                    &d.notes,
+                    &search_key::fold(&d.name),
+                    &key,
+                    &tsvector(&key),
+                    &c.archived_at,
+                    &c.created_at,
+                    &c.updated_at,
+                    &c.version,
+                ],
+            )?;
+        }
+        // New customers continue after the copied ids.
+        tx.execute(
+            "SELECT setval(pg_get_serial_sequence('customer', 'id'), GREATEST((SELECT max(id) FROM customer), 1))",
+            &[],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

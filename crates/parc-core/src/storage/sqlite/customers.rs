@@ -1,0 +1,360 @@
+//! Customer rows and their two FTS5 indexes over the folded search key: `customer_search`
+//! (trigrams, substring match) and `customer_words` (words, prefix match).
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::Sqlite;
+use crate::customer::{Customer, CustomerData, CustomerSummary};
+use crate::error::{Error, Result};
+use crate::search_key::{self, QueryPlan};
+use crate::storage::{now, prefix_range, Backend, CheckReport, EXACT_RANKING_CAP};
+
+const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
+    phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+    annual_turnover, turnover_currency, lead_source, notes, archived_at, created_at, updated_at, version";
+
+const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.archived_at";
+
+/// Who holds a VAT id. `vat_id <> ''` repeats the partial index's condition: without it SQLite
+/// cannot use the index and every save scans the whole table.
+pub(super) const VAT_OWNER_SQL: &str =
+    "SELECT id, name FROM customer WHERE country = ?1 AND vat_id = ?2 AND vat_id <> '' AND id IS NOT ?3";
+
+fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        data: CustomerData {
+            name: r.get(1)?,
+            legal_form: r.get(2)?,
+            street: r.get(3)?,
+            postal_code: r.get(4)?,
+            city: r.get(5)?,
+            region: r.get(6)?,
+            country: r.get(7)?,
+            other_address: r.get(8)?,
+            phone: r.get(9)?,
+            mobile: r.get(10)?,
+            fax: r.get(11)?,
+            email: r.get(12)?,
+            web: r.get(13)?,
+            vat_id: r.get(14)?,
+            business_type: r.get(15)?,
+            market_sectors: r.get(16)?,
+            ownership: r.get(17)?,
+            employees: r.get(18)?,
+            annual_turnover: r.get(19)?,
+            turnover_currency: r.get(20)?,
+            lead_source: r.get(21)?,
+            notes: r.get(22)?,
+        },
+        archived_at: r.get(23)?,
+        created_at: r.get(24)?,
+        updated_at: r.get(25)?,
+        version: r.get(26)?,
+    })
+}
+
+fn summary_from_row(r: &Row) -> rusqlite::Result<CustomerSummary> {
+    Ok(CustomerSummary {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        city: r.get(2)?,
+        country: r.get(3)?,
+        vat_id: r.get(4)?,
+        phone: r.get(5)?,
+        email: r.get(6)?,
+        archived: r.get::<_, Option<String>>(7)?.is_some(),
+    })
+}
+
+fn ensure_vat_free(tx: &Transaction, data: &CustomerData, except: Option<i64>) -> Result<()> {
+    if data.vat_id.is_empty() {
+        return Ok(());
+    }
+    let existing: Option<(i64, String)> = tx
+        .query_row(VAT_OWNER_SQL, params![data.country, data.vat_id, except], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match existing {
+        Some((existing_id, existing_name)) => Err(Error::DuplicateVat { existing_id, existing_name }),
+        None => Ok(()),
+    }
+}
+
+fn write_search_key(tx: &Transaction, id: i64, data: &CustomerData) -> Result<()> {
+    let key = data.search_key();
+    tx.execute("DELETE FROM customer_search WHERE rowid = ?1", [id])?;
+    tx.execute("INSERT INTO customer_search (rowid, key) VALUES (?1, ?2)", params![id, key])?;
+    tx.execute("DELETE FROM customer_words WHERE rowid = ?1", [id])?;
+    tx.execute("INSERT INTO customer_words (rowid, key) VALUES (?1, ?2)", params![id, search_key::words_key(&key)])?;
+    Ok(())
+}
+
+fn insert_customer(tx: &Transaction, d: &CustomerData, stamp: &str) -> Result<i64> {
+    ensure_vat_free(tx, d, None)?;
+    tx.execute(
+        "INSERT INTO customer (name, legal_form, street, postal_code, city, region, country, other_address,
+         phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+         annual_turnover, turnover_currency, lead_source, notes, sort_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?20, ?21, ?22, ?23, ?24, ?24)",
+        params![
+            d.name,
+            d.legal_form,
+            d.street,
+            d.postal_code,
+            d.city,
+            d.region,
+            d.country,
+            d.other_address,
+            d.phone,
+            d.mobile,
+            d.fax,
+            d.email,
+            d.web,
+            d.vat_id,
+            d.business_type,
+            d.market_sectors,
+            d.ownership,
+            d.employees,
+            d.annual_turnover,
+            d.turnover_currency,
+            d.lead_source,
+            d.notes,
+            search_key::fold(&d.name),
+            stamp
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_search_key(tx, id, d)?;
+    Ok(id)
+}
+
+/// FTS5 expressions for the plan: quoted phrases, so nothing typed is read as FTS5 syntax.
+fn fts_expressions(plan: &QueryPlan) -> (Option<String>, Option<String>) {
+    let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let join = |v: Vec<String>| (!v.is_empty()).then(|| v.join(" AND "));
+    let substrings = join(plan.substrings.iter().map(|t| quote(t)).collect());
+    let prefixes = join(plan.word_prefixes.iter().map(|w| format!("{}*", quote(&w.join(" ")))).collect());
+    (substrings, prefixes)
+}
+
+impl Sqlite {
+    /// Row ids matching every `(table, FTS5 expression)`, in rowid order, at most
+    /// `EXACT_RANKING_CAP`. Each index streams its matches in rowid order and the streams are
+    /// intersected here: SQLite's own plan for an FTS5 match inside `IN (subquery)` was a
+    /// hundred times slower than either match alone.
+    fn match_ids(&self, matches: &[(&str, &str)]) -> Result<Vec<i64>> {
+        let mut stmts = matches
+            .iter()
+            .map(|(table, _)| self.conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1")))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut streams = stmts
+            .iter_mut()
+            .zip(matches)
+            .map(|(stmt, (_, expr))| stmt.query_map([expr], |r| r.get::<_, i64>(0)))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut heads = Vec::with_capacity(streams.len());
+        for s in &mut streams {
+            match s.next().transpose()? {
+                Some(id) => heads.push(id),
+                None => return Ok(Vec::new()),
+            }
+        }
+        let mut ids = Vec::new();
+        while ids.len() < EXACT_RANKING_CAP {
+            let max = *heads.iter().max().expect("at least one stream");
+            let mut all_equal = true;
+            for (head, stream) in heads.iter_mut().zip(&mut streams) {
+                while *head < max {
+                    match stream.next().transpose()? {
+                        Some(id) => *head = id,
+                        None => return Ok(ids),
+                    }
+                }
+                all_equal &= *head == max;
+            }
+            if all_equal {
+                ids.push(max);
+                match streams[0].next().transpose()? {
+                    Some(id) => heads[0] = id,
+                    None => return Ok(ids),
+                }
+            }
+        }
+        Ok(ids)
+    }
+}
+
+impl Backend for Sqlite {
+    fn schema_version(&mut self) -> Result<i64> {
+        super::migrations::schema_version(&self.conn)
+    }
+
+    fn check(&mut self) -> Result<CheckReport> {
+        Sqlite::check(self)
+    }
+
+    fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
+        let stamp = now();
+        self.write(|tx| rows.iter().map(|d| insert_customer(tx, d, &stamp)).collect())
+    }
+
+    fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
+        self.write(|tx| {
+            let current: i64 = tx
+                .query_row("SELECT version FROM customer WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or(Error::NotFound { entity: "customer", id })?;
+            if current != version {
+                return Err(Error::Conflict { entity: "customer", id });
+            }
+            ensure_vat_free(tx, d, Some(id))?;
+            tx.execute(
+                "UPDATE customer SET name = ?2, legal_form = ?3, street = ?4, postal_code = ?5, city = ?6,
+                 region = ?7, country = ?8, other_address = ?9, phone = ?10, mobile = ?11, fax = ?12,
+                 email = ?13, web = ?14, vat_id = ?15, business_type = ?16, market_sectors = ?17,
+                 ownership = ?18, employees = ?19, annual_turnover = ?20, turnover_currency = ?21,
+                 lead_source = ?22, notes = ?23, sort_key = ?24, updated_at = ?25, version = version + 1
+                 WHERE id = ?1",
+                params![
+                    id,
+                    d.name,
+                    d.legal_form,
+                    d.street,
+                    d.postal_code,
+                    d.city,
+                    d.region,
+                    d.country,
+                    d.other_address,
+                    d.phone,
+                    d.mobile,
+                    d.fax,
+                    d.email,
+                    d.web,
+                    d.vat_id,
+                    d.business_type,
+                    d.market_sectors,
+                    d.ownership,
+                    d.employees,
+                    d.annual_turnover,
+                    d.turnover_currency,
+                    d.lead_source,
+                    d.notes,
+                    search_key::fold(&d.name),
+                    now()
+                ],
+            )?;
+            write_search_key(tx, id, d)
+        })
+    }
+
+    fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
+        let stamp = now();
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE customer SET archived_at = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
+                params![id, archived.then_some(&stamp), stamp],
+            )?)
+        })?;
+        Ok(changed > 0)
+    }
+
+    fn customer(&mut self, id: i64) -> Result<Option<Customer>> {
+        let sql = format!("SELECT {COLUMNS} FROM customer WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], customer_from_row).optional()?)
+    }
+
+    fn search_customers(
+        &mut self,
+        plan: &QueryPlan,
+        include_archived: bool,
+        limit: u32,
+    ) -> Result<Vec<CustomerSummary>> {
+        let archived = if include_archived { "" } else { "AND c.archived_at IS NULL" };
+        let candidates = match fts_expressions(plan) {
+            (None, None) => {
+                // No query: everyone by name, straight from the sort index.
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE 1 {archived} ORDER BY c.sort_key, c.id LIMIT ?1"
+                );
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let rows = stmt.query_map([limit], summary_from_row)?.collect::<rusqlite::Result<_>>()?;
+                return Ok(rows);
+            }
+            (Some(sub), None) => self.match_ids(&[("customer_search", &sub)])?,
+            (None, Some(words)) => self.match_ids(&[("customer_words", &words)])?,
+            (Some(sub), Some(words)) => self.match_ids(&[("customer_search", &sub), ("customer_words", &words)])?,
+        };
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Integers from the index, so formatting them into the statement is safe.
+        let ids = candidates.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE c.id IN ({ids}) {archived}
+             ORDER BY (c.sort_key >= ?1 AND c.sort_key < ?2) DESC, c.sort_key, c.id LIMIT ?3"
+        );
+        let (from, to) = prefix_range(&plan.folded);
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![from, to, limit], summary_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn count_customers(&mut self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+    }
+
+    fn all_customers(&mut self) -> Result<Vec<Customer>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM customer ORDER BY id"))?;
+        let rows = stmt.query_map([], customer_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {
+        self.write(|tx| {
+            for c in rows {
+                let d = &c.data;
+                tx.execute(
+                    "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
+                     other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors,
+                     ownership, employees, annual_turnover, turnover_currency, lead_source, notes, sort_key,
+                     archived_at, created_at, updated_at, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                    params![
+                        c.id,
+                        d.name,
+                        d.legal_form,
+                        d.street,
+                        d.postal_code,
+                        d.city,
+                        d.region,
+                        d.country,
+                        d.other_address,
+                        d.phone,
+                        d.mobile,
+                        d.fax,
+                        d.email,
+                        d.web,
+                        d.vat_id,
+                        d.business_type,
+                        d.market_sectors,
+                        d.ownership,
+                        d.employees,
+                        d.annual_turnover,
+                        d.turnover_currency,
+                        d.lead_source,
+                        d.notes,
+                        search_key::fold(&d.name),
+                        c.archived_at,
+                        c.created_at,
+                        c.updated_at,
+                        c.version
+                    ],
+                )?;
+                write_search_key(tx, c.id, d)?;
+            }
+            Ok(())
+        })
+    }
+}

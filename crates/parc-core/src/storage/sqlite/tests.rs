@@ -1,0 +1,176 @@
+//! What only the SQLite file store does: files, pragmas, migrations by `user_version`, plans.
+
+use rusqlite::Connection;
+
+use super::migrations::{self, LATEST, MIGRATIONS};
+use super::*;
+use crate::customer::CustomerData;
+use crate::storage::{CustomerQuery, Store};
+
+fn customer(name: &str, city: &str, country: &str, vat: &str) -> CustomerData {
+    CustomerData {
+        name: name.into(),
+        city: city.into(),
+        country: country.into(),
+        vat_id: vat.into(),
+        ..Default::default()
+    }
+}
+
+fn names(store: &mut Store, text: &str) -> Vec<String> {
+    let q = CustomerQuery { text: text.into(), ..Default::default() };
+    store.search_customers(&q).unwrap().into_iter().map(|c| c.name).collect()
+}
+
+#[test]
+fn a_new_file_gets_the_latest_schema_and_durable_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/office.sqlite3");
+    let store = Sqlite::open(&path).unwrap();
+    assert_eq!(migrations::schema_version(&store.conn).unwrap(), LATEST);
+    let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = store.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+    assert_eq!(sync, 2, "FULL");
+    let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1);
+    let app: i64 = store.conn.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+    assert_eq!(app, migrations::APPLICATION_ID);
+}
+
+#[test]
+fn reopening_applies_nothing_and_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sqlite3");
+    Store::open(&path).unwrap().create_customer(customer("Rossi", "Milano", "IT", "")).unwrap();
+    let mut store = Sqlite::open(&path).unwrap();
+    assert_eq!(migrations::migrate(&mut store.conn).unwrap(), 0);
+    assert_eq!(Store::open(&path).unwrap().count_customers().unwrap(), 1);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.sqlite3");
+    std::fs::write(&path, "dear customer, this is a letter, not a database").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    assert!(matches!(Store::open(&path), Err(Error::NotParcDatabase { .. })));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    Connection::open(&path).unwrap().execute_batch("CREATE TABLE songs (title TEXT);").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    assert!(matches!(Store::open(&path), Err(Error::NotParcDatabase { .. })));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_database_from_a_newer_parc_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", LATEST + 1).unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    match Store::open(&path) {
+        Err(Error::SchemaTooNew { found, supported }) => assert_eq!((found, supported), (LATEST + 1, LATEST)),
+        other => panic!("expected SchemaTooNew, got {:?}", other.err()),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_failing_migration_changes_nothing() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    let broken = [MIGRATIONS[0], "CREATE TABLE fine (x); THIS IS NOT SQL;"];
+    assert!(migrations::migrate_with(&mut conn, &broken).is_err());
+    assert_eq!(migrations::schema_version(&conn).unwrap(), 0);
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+    assert_eq!(tables, 0, "the first migration was rolled back with the second");
+}
+
+/// A database left at every earlier schema version, with data, upgrades to the latest and
+/// keeps its data.
+#[test]
+fn upgrades_fixture_databases_from_every_earlier_version() {
+    for from in 1..LATEST {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("v{from}.sqlite3"));
+        let mut conn = Connection::open(&path).unwrap();
+        migrations::migrate_with(&mut conn, &MIGRATIONS[..from as usize]).unwrap();
+        // Fixture rows written with the columns that existed in version 1.
+        conn.execute(
+            "INSERT INTO customer (name, city, country, vat_id, sort_key, created_at, updated_at)
+             VALUES ('Łódź Trans', 'Łódź', 'PL', '5261040828', 'lodz trans', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO customer_search (rowid, key) VALUES (1, 'lodz trans\u{1f}lodz')", []).unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), LATEST, "from v{from}");
+        let c = store.customer(1).unwrap();
+        assert_eq!((c.data.name.as_str(), c.data.vat_id.as_str()), ("Łódź Trans", "5261040828"));
+        assert_eq!(names(&mut store, "lodz"), ["Łódź Trans"]);
+        assert_eq!(store.check().unwrap().integrity, "ok");
+    }
+}
+
+#[test]
+fn check_counts_every_table_but_not_index_internals() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.create_customers_bulk(vec![customer("A", "Milano", "IT", ""), customer("B", "Kraków", "PL", "")]).unwrap();
+    let report = store.check().unwrap();
+    assert_eq!(report.integrity, "ok");
+    assert_eq!(report.schema_version, LATEST);
+    assert_eq!(report.counts["customer"], 2);
+    assert!(report.counts.contains_key("setting"));
+    assert!(
+        !report.counts.keys().any(|k| k.starts_with("customer_search") || k.starts_with("customer_words")),
+        "{:?}",
+        report.counts
+    );
+}
+
+#[test]
+fn every_index_a_search_or_save_needs_is_used() {
+    let plan = |sql: &str| -> String {
+        let store = Sqlite::open_in_memory().unwrap();
+        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(|r| r.unwrap()).collect();
+        rows.join("; ")
+    };
+    let vat = plan(&customers::VAT_OWNER_SQL.replace("?1", "'IT'").replace("?2", "'1'").replace("?3", "NULL"));
+    assert!(vat.contains("USING INDEX customer_vat"), "{vat}");
+}
+
+#[test]
+fn two_connections_to_one_file_both_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sqlite3");
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    let threads: Vec<_> = [("A", 0), ("B", 1)]
+        .into_iter()
+        .map(|(who, _)| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                for i in 0..50 {
+                    s.create_customer(customer(&format!("{who}{i}"), "Milano", "IT", "")).unwrap();
+                }
+            })
+        })
+        .collect();
+    a.create_customer(customer("from a", "Roma", "IT", "")).unwrap();
+    b.create_customer(customer("from b", "Roma", "IT", "")).unwrap();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(a.count_customers().unwrap(), 102);
+}

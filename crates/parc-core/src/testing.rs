@@ -1,0 +1,42 @@
+//! Test fixtures shared by the crates' tests (not used by the app). Fresh stores for tests: an in-memory SQLite database always, and a PostgreSQL schema of
+//! its own when `PARC_TEST_PG` names a server (README's test command starts one). On CI a
+//! missing server is an error, so the PostgreSQL half can never be skipped unnoticed.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::storage::{Store, Target};
+
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("PARC_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "CI must test PostgreSQL too: set PARC_TEST_PG");
+            None
+        }
+    }
+}
+
+/// A URL for a new, empty schema on the test server (extensions live in `public`).
+pub fn fresh_postgres_target(url: &str) -> Target {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let schema = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("connect to PARC_TEST_PG");
+    // Parallel tests race to create the extension; the advisory lock makes them take turns.
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_advisory_lock(42); CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+             SELECT pg_advisory_unlock(42); CREATE SCHEMA {schema};"
+        ))
+        .expect("prepare test schema");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Target::Postgres(format!("{url}{sep}options=-csearch_path%3D{schema},public"))
+}
+
+/// Every kind of store, fresh and empty, with a name for failure messages.
+pub fn stores() -> Vec<(&'static str, Store)> {
+    let mut out = vec![("sqlite", Store::open_in_memory().expect("sqlite store"))];
+    if let Some(url) = postgres_url() {
+        out.push(("postgres", Store::connect(&fresh_postgres_target(&url)).expect("postgres store")));
+    }
+    out
+}
