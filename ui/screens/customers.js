@@ -29,6 +29,11 @@ export function init(info) {
   search.addEventListener('keydown', listKeys);
   results.addEventListener('keydown', listKeys);
   $('show-archived').addEventListener('change', runSearch);
+  // Colleagues on other workstations change the shared database: coming back to the window
+  // shows their changes.
+  window.addEventListener('focus', () => {
+    if (!$('screen-customers').hidden) runSearch();
+  });
   $('new-customer').addEventListener('click', newCustomer);
   $('load-demo').addEventListener('click', loadDemo);
   form.addEventListener('submit', (e) => {

@@ -26,7 +26,7 @@ pub const SCHEMA_VERSION: i64 = sqlite::migrations::LATEST;
 /// Above this many matches a search page is ranked from the first matches in index order:
 /// ranking tens of thousands of rows on each keystroke is what makes a search box slow, and
 /// a person narrows such a query anyway.
-pub const EXACT_RANKING_CAP: usize = 2000;
+pub const EXACT_RANKING_CAP: usize = 1000;
 
 /// Where the data is: a file path or a `postgres://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -119,16 +119,22 @@ fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &Custome
     }
 }
 
-fn insert(client: &mut impl GenericClient, d: &CustomerData, stamp: &str) -> std::result::Result<i64, postgres::Error> {
+const INSERT_SQL: &str = "INSERT INTO customer (name, legal_form, street, postal_code, city, region, country,
+     other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+     annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key, search_words, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+             $20, $21, $22, $23, $24, $25::text::tsvector, $26, $26)
+     RETURNING id";
+
+fn insert(
+    client: &mut impl GenericClient,
+    stmt: &postgres::Statement,
+    d: &CustomerData,
+    stamp: &str,
+) -> std::result::Result<i64, postgres::Error> {
     let key = d.search_key();
     let row = client.query_one(
-        "INSERT INTO customer (name, legal_form, street, postal_code, city, region, country, other_address,
-         phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-         annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key, search_words,
-         created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                 $20, $21, $22, $23, $24, $25::text::tsvector, $26, $26)
-         RETURNING id",
+        stmt,
         &[
             &d.name,
             &d.legal_form,
@@ -161,6 +167,10 @@ fn insert(client: &mut impl GenericClient, d: &CustomerData, stamp: &str) -> std
     Ok(row.get(0))
 }
 
+/// After this many new rows the planner's statistics are refreshed at once, so searches
+/// pick the right index without waiting for autovacuum.
+const ANALYZE_AFTER: usize = 1000;
+
 impl Backend for Postgres {
     fn schema_version(&mut self) -> Result<i64> {
         Ok(super::migrations::schema_version(&mut self.client)?.unwrap_or(0))
@@ -173,9 +183,11 @@ impl Backend for Postgres {
     fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
         let stamp = now();
         let mut tx = self.client.transaction()?;
+        // Prepared once: one round trip per row instead of two.
+        let stmt = tx.prepare(INSERT_SQL)?;
         let mut ids = Vec::with_capacity(rows.len());
         for d in rows {
-            match insert(&mut tx, d, &stamp) {
+            match insert(&mut tx, &stmt, d, &stamp) {
                 Ok(id) => ids.push(id),
                 Err(e) => {
                     // The failed statement aborted the transaction: look the owner up outside it.
@@ -185,6 +197,9 @@ impl Backend for Postgres {
             }
         }
         tx.commit()?;
+        if rows.len() >= ANALYZE_AFTER {
+            self.client.batch_execute("ANALYZE customer")?;
+        }
         Ok(ids)
     }
 
@@ -284,15 +299,25 @@ impl Backend for Postgres {
             args.push(tsquery(words));
             conds.push(format!("search_words @@ ${}::text::tsquery", args.len() + 1));
         }
+        // The candidates carry their columns out of the one heap visit the index recheck makes
+        // anyway; joining back to the table cost as much again.
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM customer c
-             WHERE c.id IN (SELECT id FROM customer WHERE {} LIMIT {EXACT_RANKING_CAP}) {archived}
-             ORDER BY (c.sort_key >= $2 AND c.sort_key < $3) DESC, c.sort_key, c.id LIMIT $1",
+            "SELECT id, name, city, country, vat_id, phone, email, archived_at FROM (
+                 SELECT {SUMMARY_COLUMNS}, c.sort_key FROM customer c WHERE {} {archived} LIMIT {EXACT_RANKING_CAP}
+             ) s
+             ORDER BY (s.sort_key >= $2 AND s.sort_key < $3) DESC, s.sort_key, s.id LIMIT $1",
             conds.join(" AND ")
         );
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&limit];
         params.extend(args.iter().map(|a| a as &(dyn ToSql + Sync)));
-        Ok(self.client.query(&sql, &params)?.iter().map(summary_from_row).collect())
+        // The planner misjudges how many rows a LIKE or tsquery matches and then prefers to scan
+        // the table hoping to fill the LIMIT early: 30 ms instead of 5 for a city of 4,000
+        // customers. The GIN indexes answer every query in a predictable time.
+        let mut tx = self.client.transaction()?;
+        tx.batch_execute("SET LOCAL enable_seqscan = off")?;
+        let rows = tx.query(&sql, &params)?.iter().map(summary_from_row).collect();
+        tx.commit()?;
+        Ok(rows)
     }
 
     fn count_customers(&mut self) -> Result<i64> {
@@ -350,6 +375,7 @@ impl Backend for Postgres {
                 ],
             )?;
         }
+        tx.batch_execute("ANALYZE customer")?;
         // New customers continue after the copied ids.
         tx.execute(
             "SELECT setval(pg_get_serial_sequence('customer', 'id'), GREATEST((SELECT max(id) FROM customer), 1))",

@@ -52,6 +52,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX customer_sort ON customer (sort_key, id);
     CREATE INDEX customer_search ON customer USING gin (search_key gin_trgm_ops);
     CREATE INDEX customer_words ON customer USING gin (search_words);
+    -- Fine statistics on the search columns, for better estimates of how many customers match.
+    ALTER TABLE customer ALTER COLUMN search_key SET STATISTICS 1000;
+    ALTER TABLE customer ALTER COLUMN search_words SET STATISTICS 1000;
     "#,
     // 2: office settings.
     r#"

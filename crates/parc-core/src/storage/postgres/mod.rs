@@ -139,7 +139,10 @@ fn find_pgpass(text: &str, want: [&str; 4]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod address_tests {
     use super::*;
 
     #[test]

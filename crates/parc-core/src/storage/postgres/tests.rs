@@ -1,0 +1,147 @@
+//! What only the PostgreSQL store does: its schema table, advisory-locked migrations and
+//! several workstations on one server. Skipped (with nothing to test) without PARC_TEST_PG,
+//! which CI always sets.
+
+use super::migrations::{self, LATEST, MIGRATIONS};
+use super::*;
+use crate::customer::CustomerData;
+use crate::storage::{CustomerQuery, Store, Target};
+use crate::testing::{fresh_postgres_target, postgres_url};
+
+/// A fresh, empty schema on the test server: its address and a raw client inside it.
+fn fresh() -> Option<(String, Client)> {
+    let Target::Postgres(url) = fresh_postgres_target(&postgres_url()?) else { unreachable!() };
+    let client = Client::connect(&url, NoTls).expect("connect");
+    Some((url, client))
+}
+
+fn customer(name: &str, vat: &str) -> CustomerData {
+    CustomerData {
+        name: name.into(),
+        city: "Milano".into(),
+        country: "IT".into(),
+        vat_id: vat.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_fresh_database_gets_the_latest_schema_and_a_second_run_applies_nothing() {
+    let Some((url, mut client)) = fresh() else { return };
+    assert_eq!(migrations::migrate(&mut client, "test").unwrap(), LATEST as usize);
+    assert_eq!(migrations::migrate(&mut client, "test").unwrap(), 0);
+    assert_eq!(migrations::schema_version(&mut client).unwrap(), Some(LATEST));
+    assert_eq!(LATEST, crate::storage::sqlite::migrations::LATEST, "both dialects have the same versions");
+    assert!(Postgres::connect(&url).is_ok());
+}
+
+#[test]
+fn a_failing_migration_changes_nothing() {
+    let Some((_, mut client)) = fresh() else { return };
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(MIGRATIONS[0]).unwrap();
+    assert!(tx.batch_execute("CREATE TABLE fine (x int); THIS IS NOT SQL;").is_err());
+    drop(tx);
+    let tables: i64 = client
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "DDL is transactional: the first migration was rolled back too");
+}
+
+#[test]
+fn a_newer_schema_is_refused_unchanged() {
+    let Some((url, mut client)) = fresh() else { return };
+    drop(Postgres::connect(&url).unwrap());
+    client.execute("UPDATE parc_schema SET version = $1", &[&(LATEST + 1)]).unwrap();
+    match Postgres::connect(&url) {
+        Err(Error::SchemaTooNew { found, supported }) => assert_eq!((found, supported), (LATEST + 1, LATEST)),
+        other => panic!("{:?}", other.err()),
+    }
+    assert_eq!(migrations::schema_version(&mut client).unwrap(), Some(LATEST + 1));
+}
+
+#[test]
+fn another_programs_database_is_refused_unchanged() {
+    let Some((url, mut client)) = fresh() else { return };
+    client.batch_execute("CREATE TABLE invoices (n int); INSERT INTO invoices VALUES (1);").unwrap();
+    assert!(matches!(Postgres::connect(&url), Err(Error::NotParcDatabase { .. })));
+    assert_eq!(migrations::schema_version(&mut client).unwrap(), None);
+}
+
+#[test]
+fn upgrades_a_database_left_at_every_earlier_version() {
+    for from in 1..LATEST {
+        let Some((url, mut client)) = fresh() else { return };
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute("CREATE TABLE parc_schema (version BIGINT NOT NULL)").unwrap();
+        for sql in &MIGRATIONS[..from as usize] {
+            tx.batch_execute(sql).unwrap();
+        }
+        tx.execute("INSERT INTO parc_schema VALUES ($1)", &[&from]).unwrap();
+        tx.execute(
+            "INSERT INTO customer (name, city, country, sort_key, search_key, search_words, created_at, updated_at)
+             VALUES ('Łódź Trans', 'Łódź', 'PL', 'lodz trans', 'lodz trans\u{1f}lodz', 'lodz:1,3 trans:2', 'x', 'x')",
+            &[],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let mut store = Store::connect(&Target::Postgres(url)).unwrap();
+        assert_eq!(store.schema_version().unwrap(), LATEST);
+        let q = CustomerQuery { text: "lodz".into(), ..Default::default() };
+        assert_eq!(store.search_customers(&q).unwrap()[0].name, "Łódź Trans");
+    }
+}
+
+/// Two workstations on one server: both write at once, each sees the other's customers on the
+/// next search, a stale save is refused, and one VAT id cannot be taken twice.
+#[test]
+fn two_workstations_share_one_database() {
+    let Some((url, _)) = fresh() else { return };
+    let target = Target::Postgres(url);
+    let mut a = Store::connect(&target).unwrap();
+    let mut b = Store::connect(&target).unwrap();
+
+    let writers: Vec<_> = ["A", "B"]
+        .into_iter()
+        .map(|who| {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::connect(&target).unwrap();
+                for i in 0..40 {
+                    s.create_customer(customer(&format!("{who} customer {i}"), "")).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    assert_eq!(a.count_customers().unwrap(), 80);
+
+    let made_on_a = a.create_customer(customer("Made on A", "")).unwrap();
+    let q = CustomerQuery { text: "made on".into(), ..Default::default() };
+    assert_eq!(b.search_customers(&q).unwrap()[0].id, made_on_a.id);
+
+    let on_b = b.customer(made_on_a.id).unwrap();
+    let mut edit = on_b.data.clone();
+    edit.city = "Torino".into();
+    a.update_customer(made_on_a.id, made_on_a.version, edit.clone()).unwrap();
+    assert!(matches!(b.update_customer(on_b.id, on_b.version, edit), Err(Error::Conflict { .. })));
+
+    // The same VAT id from both at once: exactly one wins, the other is told who has it.
+    let racers: Vec<_> = ["First", "Second"]
+        .into_iter()
+        .map(|who| {
+            let target = target.clone();
+            std::thread::spawn(move || Store::connect(&target).unwrap().create_customer(customer(who, "00743110157")))
+        })
+        .collect();
+    let results: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    let winner = results.iter().find_map(|r| r.as_ref().ok()).unwrap();
+    match results.iter().find_map(|r| r.as_ref().err()).unwrap() {
+        Error::DuplicateVat { existing_id, .. } => assert_eq!(*existing_id, winner.id),
+        other => panic!("{other:?}"),
+    }
+}
