@@ -31,6 +31,7 @@ async function start() {
     return;
   }
   setLanguage(info.language);
+  document.body.dataset.dbKind = info.db_kind;
   settings.init(info, relabel);
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
   if (info.db_error) {

@@ -236,7 +236,8 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
         app.click("#db-test").await;
         app.wait_text("#db-result:not(.bad)", |t| t.contains("0")).await;
         app.click("#db-use").await;
-        app.wait_css("body[data-ready='true'] #empty-state:not([hidden])").await;
+        // The window reloads on the new database.
+        app.wait_css("body[data-ready='true'][data-db-kind='postgres'] #empty-state:not([hidden])").await;
         fill_new_customer(&app, "Serwer Biuro Sp. z o.o.", "Poznań", "PL", "").await;
         app.click("#save").await;
         app.wait_text("#card-title", |t| t == "Serwer Biuro Sp. z o.o.").await;

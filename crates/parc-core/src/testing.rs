@@ -20,7 +20,7 @@ pub fn postgres_url() -> Option<String> {
 pub fn fresh_postgres_target(url: &str) -> Target {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let schema = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("connect to PARC_TEST_PG");
+    let mut admin = crate::storage::postgres_client(url).expect("connect to PARC_TEST_PG");
     // Parallel tests race to create the extension; the advisory lock makes them take turns.
     admin
         .batch_execute(&format!(

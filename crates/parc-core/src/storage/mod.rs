@@ -9,6 +9,7 @@ mod sqlite;
 
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
+pub(crate) use postgres::raw_client as postgres_client;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -21,16 +21,7 @@ pub(crate) struct Postgres {
 
 impl Postgres {
     pub fn connect(url: &str) -> Result<Postgres> {
-        let bad_address = |detail: String| Error::Connection { problem: ConnectionProblem::BadAddress, detail };
-        let mut config = Config::from_str(url).map_err(|e| bad_address(e.to_string()))?;
-        if config.get_password().is_none() {
-            if let Some(password) = pgpass_password(&config) {
-                config.password(password);
-            }
-        }
-        config.application_name("parc");
-        config.connect_timeout(std::time::Duration::from_secs(5));
-        let mut client = config.connect(NoTls).map_err(connection_error)?;
+        let mut client = raw_client(url)?;
         let database = mask_password(url);
         migrations::migrate(&mut client, &database)?;
         Ok(Postgres { client })
@@ -58,6 +49,20 @@ impl Postgres {
         // table end to end above is the check a client can make.
         Ok(CheckReport { integrity: "ok".into(), schema_version: version, counts })
     }
+}
+
+/// A plain client for `url`, with the password from the pgpass file when the address has none.
+pub(crate) fn raw_client(url: &str) -> Result<Client> {
+    let bad_address = |detail: String| Error::Connection { problem: ConnectionProblem::BadAddress, detail };
+    let mut config = Config::from_str(url).map_err(|e| bad_address(e.to_string()))?;
+    if config.get_password().is_none() {
+        if let Some(password) = pgpass_password(&config) {
+            config.password(password);
+        }
+    }
+    config.application_name("parc");
+    config.connect_timeout(std::time::Duration::from_secs(5));
+    config.connect(NoTls).map_err(connection_error)
 }
 
 /// Tells a person's problems (unreachable, refused, no such database) from internal ones.

@@ -11,7 +11,7 @@ use crate::testing::{fresh_postgres_target, postgres_url};
 /// A fresh, empty schema on the test server: its address and a raw client inside it.
 fn fresh() -> Option<(String, Client)> {
     let Target::Postgres(url) = fresh_postgres_target(&postgres_url()?) else { unreachable!() };
-    let client = Client::connect(&url, NoTls).expect("connect");
+    let client = raw_client(&url).expect("connect");
     Some((url, client))
 }
 
@@ -143,5 +143,26 @@ fn two_workstations_share_one_database() {
     match results.iter().find_map(|r| r.as_ref().err()).unwrap() {
         Error::DuplicateVat { existing_id, .. } => assert_eq!(*existing_id, winner.id),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_refused_password_and_a_missing_database_are_told_apart() {
+    let Some(url) = postgres_url() else { return };
+    let config = Config::from_str(&url).unwrap();
+    let host = match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(h) => h.clone(),
+        #[cfg(unix)]
+        postgres::config::Host::Unix(_) => return,
+    };
+    let port = config.get_ports()[0];
+    let user = config.get_user().unwrap_or("parc");
+    match Postgres::connect(&format!("postgres://{user}:not-the-password@{host}:{port}/parc_test")) {
+        Err(Error::Connection { problem, .. }) => assert_eq!(problem, ConnectionProblem::BadPassword),
+        other => panic!("{:?}", other.err()),
+    }
+    match Postgres::connect(&format!("postgres://{user}@{host}:{port}/no_such_database")) {
+        Err(Error::Connection { problem, .. }) => assert_eq!(problem, ConnectionProblem::DatabaseMissing),
+        other => panic!("{:?}", other.err()),
     }
 }
