@@ -4,7 +4,19 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::customer::CustomerData;
 use crate::storage::{Store, Target};
+
+/// A customer with just the fields most tests care about.
+pub fn customer(name: &str, city: &str, country: &str, vat: &str) -> CustomerData {
+    CustomerData {
+        name: name.into(),
+        city: city.into(),
+        country: country.into(),
+        vat_id: vat.into(),
+        ..Default::default()
+    }
+}
 
 pub fn postgres_url() -> Option<String> {
     match std::env::var("PARC_TEST_PG") {

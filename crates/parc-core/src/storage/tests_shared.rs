@@ -1,18 +1,8 @@
 //! What every store must do alike: each test runs on SQLite and, when configured, PostgreSQL.
 
 use super::*;
-use crate::customer::CustomerData;
+use crate::testing::customer;
 use crate::testing::stores;
-
-fn customer(name: &str, city: &str, country: &str, vat: &str) -> CustomerData {
-    CustomerData {
-        name: name.into(),
-        city: city.into(),
-        country: country.into(),
-        vat_id: vat.into(),
-        ..Default::default()
-    }
-}
 
 /// Runs `test` on a fresh store of each kind; a failure names the kind.
 fn each_store(mut test: impl FnMut(&mut Store)) {

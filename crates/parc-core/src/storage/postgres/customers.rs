@@ -119,23 +119,36 @@ fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &Custome
     }
 }
 
-const INSERT_SQL: &str = "INSERT INTO customer (name, legal_form, street, postal_code, city, region, country,
+/// Inserts a row as it is stored: new rows have no id (the sequence gives one) and version 1;
+/// copies from another store keep theirs.
+const INSERT_SQL: &str = "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
      other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-     annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key, search_words, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-             $20, $21, $22, $23, $24, $25::text::tsvector, $26, $26)
+     annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key, search_words, archived_at,
+     created_at, updated_at, version)
+     VALUES (COALESCE($1, nextval(pg_get_serial_sequence('customer', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26::text::tsvector, $27,
+             $28, $29, $30)
      RETURNING id";
+
+struct RowMeta<'a> {
+    id: Option<i64>,
+    archived_at: Option<&'a str>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    version: i64,
+}
 
 fn insert(
     client: &mut impl GenericClient,
     stmt: &postgres::Statement,
     d: &CustomerData,
-    stamp: &str,
+    m: &RowMeta,
 ) -> std::result::Result<i64, postgres::Error> {
     let key = d.search_key();
     let row = client.query_one(
         stmt,
         &[
+            &m.id,
             &d.name,
             &d.legal_form,
             &d.street,
@@ -161,7 +174,10 @@ fn insert(
             &search_key::fold(&d.name),
             &key,
             &tsvector(&key),
-            &stamp,
+            &m.archived_at,
+            &m.created_at,
+            &m.updated_at,
+            &m.version,
         ],
     )?;
     Ok(row.get(0))
@@ -186,8 +202,9 @@ impl Backend for Postgres {
         // Prepared once: one round trip per row instead of two.
         let stmt = tx.prepare(INSERT_SQL)?;
         let mut ids = Vec::with_capacity(rows.len());
+        let meta = RowMeta { id: None, archived_at: None, created_at: &stamp, updated_at: &stamp, version: 1 };
         for d in rows {
-            match insert(&mut tx, &stmt, d, &stamp) {
+            match insert(&mut tx, &stmt, d, &meta) {
                 Ok(id) => ids.push(id),
                 Err(e) => {
                     // The failed statement aborted the transaction: look the owner up outside it.
@@ -331,49 +348,16 @@ impl Backend for Postgres {
 
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {
         let mut tx = self.client.transaction()?;
+        let stmt = tx.prepare(INSERT_SQL)?;
         for c in rows {
-            let d = &c.data;
-            let key = d.search_key();
-            tx.execute(
-                "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
-                 other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership,
-                 employees, annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key,
-                 search_words, archived_at, created_at, updated_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                         $20, $21, $22, $23, $24, $25, $26::text::tsvector, $27, $28, $29, $30)",
-                &[
-                    &c.id,
-                    &d.name,
-                    &d.legal_form,
-                    &d.street,
-                    &d.postal_code,
-                    &d.city,
-                    &d.region,
-                    &d.country,
-                    &d.other_address,
-                    &d.phone,
-                    &d.mobile,
-                    &d.fax,
-                    &d.email,
-                    &d.web,
-                    &d.vat_id,
-                    &d.business_type,
-                    &d.market_sectors,
-                    &d.ownership,
-                    &d.employees,
-                    &d.annual_turnover,
-                    &d.turnover_currency,
-                    &d.lead_source,
-                    &d.notes,
-                    &search_key::fold(&d.name),
-                    &key,
-                    &tsvector(&key),
-                    &c.archived_at,
-                    &c.created_at,
-                    &c.updated_at,
-                    &c.version,
-                ],
-            )?;
+            let meta = RowMeta {
+                id: Some(c.id),
+                archived_at: c.archived_at.as_deref(),
+                created_at: &c.created_at,
+                updated_at: &c.updated_at,
+                version: c.version,
+            };
+            insert(&mut tx, &stmt, &c.data, &meta)?;
         }
         tx.batch_execute("ANALYZE customer")?;
         // New customers continue after the copied ids.

@@ -89,15 +89,26 @@ fn write_search_key(tx: &Transaction, id: i64, data: &CustomerData) -> Result<()
     Ok(())
 }
 
-fn insert_customer(tx: &Transaction, d: &CustomerData, stamp: &str) -> Result<i64> {
-    ensure_vat_free(tx, d, None)?;
+/// A row as it is stored: new rows get `id: None` (the next id) and version 1; copies from
+/// another store keep theirs.
+struct RowMeta<'a> {
+    id: Option<i64>,
+    archived_at: Option<&'a str>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    version: i64,
+}
+
+fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
     tx.execute(
-        "INSERT INTO customer (name, legal_form, street, postal_code, city, region, country, other_address,
+        "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-         annual_turnover, turnover_currency, lead_source, notes, sort_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?24)",
+         annual_turnover, turnover_currency, lead_source, notes, sort_key, archived_at, created_at, updated_at,
+         version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                 ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
         params![
+            m.id,
             d.name,
             d.legal_form,
             d.street,
@@ -121,7 +132,10 @@ fn insert_customer(tx: &Transaction, d: &CustomerData, stamp: &str) -> Result<i6
             d.lead_source,
             d.notes,
             search_key::fold(&d.name),
-            stamp
+            m.archived_at,
+            m.created_at,
+            m.updated_at,
+            m.version
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -196,7 +210,15 @@ impl Backend for Sqlite {
 
     fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
         let stamp = now();
-        self.write(|tx| rows.iter().map(|d| insert_customer(tx, d, &stamp)).collect())
+        let meta = RowMeta { id: None, archived_at: None, created_at: &stamp, updated_at: &stamp, version: 1 };
+        self.write(|tx| {
+            rows.iter()
+                .map(|d| {
+                    ensure_vat_free(tx, d, None)?;
+                    insert_row(tx, d, &meta)
+                })
+                .collect()
+        })
     }
 
     fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
@@ -313,46 +335,14 @@ impl Backend for Sqlite {
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {
         self.write(|tx| {
             for c in rows {
-                let d = &c.data;
-                tx.execute(
-                    "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
-                     other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors,
-                     ownership, employees, annual_turnover, turnover_currency, lead_source, notes, sort_key,
-                     archived_at, created_at, updated_at, version)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-                    params![
-                        c.id,
-                        d.name,
-                        d.legal_form,
-                        d.street,
-                        d.postal_code,
-                        d.city,
-                        d.region,
-                        d.country,
-                        d.other_address,
-                        d.phone,
-                        d.mobile,
-                        d.fax,
-                        d.email,
-                        d.web,
-                        d.vat_id,
-                        d.business_type,
-                        d.market_sectors,
-                        d.ownership,
-                        d.employees,
-                        d.annual_turnover,
-                        d.turnover_currency,
-                        d.lead_source,
-                        d.notes,
-                        search_key::fold(&d.name),
-                        c.archived_at,
-                        c.created_at,
-                        c.updated_at,
-                        c.version
-                    ],
-                )?;
-                write_search_key(tx, c.id, d)?;
+                let meta = RowMeta {
+                    id: Some(c.id),
+                    archived_at: c.archived_at.as_deref(),
+                    created_at: &c.created_at,
+                    updated_at: &c.updated_at,
+                    version: c.version,
+                };
+                insert_row(tx, &c.data, &meta)?;
             }
             Ok(())
         })

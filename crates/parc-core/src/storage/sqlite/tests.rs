@@ -4,18 +4,8 @@ use rusqlite::Connection;
 
 use super::migrations::{self, LATEST, MIGRATIONS};
 use super::*;
-use crate::customer::CustomerData;
 use crate::storage::{CustomerQuery, Store};
-
-fn customer(name: &str, city: &str, country: &str, vat: &str) -> CustomerData {
-    CustomerData {
-        name: name.into(),
-        city: city.into(),
-        country: country.into(),
-        vat_id: vat.into(),
-        ..Default::default()
-    }
-}
+use crate::testing::customer;
 
 fn names(store: &mut Store, text: &str) -> Vec<String> {
     let q = CustomerQuery { text: text.into(), ..Default::default() };
