@@ -233,6 +233,32 @@ impl Store {
     }
 }
 
+/// How a row is stored beside its data: new rows get `id: None` (the next id) and version 1;
+/// rows copied from another store keep theirs.
+pub(crate) struct RowMeta<'a> {
+    pub id: Option<i64>,
+    pub archived_at: Option<&'a str>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    pub version: i64,
+}
+
+impl<'a> RowMeta<'a> {
+    pub fn new_row(stamp: &'a str) -> Self {
+        RowMeta { id: None, archived_at: None, created_at: stamp, updated_at: stamp, version: 1 }
+    }
+
+    pub fn copy_of(c: &'a Customer) -> Self {
+        RowMeta {
+            id: Some(c.id),
+            archived_at: c.archived_at.as_deref(),
+            created_at: &c.created_at,
+            updated_at: &c.updated_at,
+            version: c.version,
+        }
+    }
+}
+
 /// Timestamps are stored as RFC 3339 text in UTC in both dialects, so copies compare equal.
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -11,7 +11,7 @@ use super::Postgres;
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
-use crate::storage::{now, prefix_range, Backend, CheckReport, EXACT_RANKING_CAP};
+use crate::storage::{now, prefix_range, Backend, CheckReport, RowMeta, EXACT_RANKING_CAP};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
@@ -119,6 +119,52 @@ fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &Custome
     }
 }
 
+/// The columns computed from a customer's data: sort key, folded search key, its words.
+struct Derived {
+    sort_key: String,
+    search_key: String,
+    search_words: String,
+}
+
+impl Derived {
+    fn of(d: &CustomerData) -> Derived {
+        let search_key = d.search_key();
+        Derived { sort_key: search_key::fold(&d.name), search_words: tsvector(&search_key), search_key }
+    }
+}
+
+/// The editable columns in table order, then the derived ones: the middle of every INSERT and
+/// UPDATE of a customer.
+fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Sync); 25] {
+    [
+        &d.name,
+        &d.legal_form,
+        &d.street,
+        &d.postal_code,
+        &d.city,
+        &d.region,
+        &d.country,
+        &d.other_address,
+        &d.phone,
+        &d.mobile,
+        &d.fax,
+        &d.email,
+        &d.web,
+        &d.vat_id,
+        &d.business_type,
+        &d.market_sectors,
+        &d.ownership,
+        &d.employees,
+        &d.annual_turnover,
+        &d.turnover_currency,
+        &d.lead_source,
+        &d.notes,
+        &c.sort_key,
+        &c.search_key,
+        &c.search_words,
+    ]
+}
+
 /// Inserts a row as it is stored: new rows have no id (the sequence gives one) and version 1;
 /// copies from another store keep theirs.
 const INSERT_SQL: &str = "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
@@ -130,56 +176,19 @@ const INSERT_SQL: &str = "INSERT INTO customer (id, name, legal_form, street, po
              $28, $29, $30)
      RETURNING id";
 
-struct RowMeta<'a> {
-    id: Option<i64>,
-    archived_at: Option<&'a str>,
-    created_at: &'a str,
-    updated_at: &'a str,
-    version: i64,
-}
-
 fn insert(
     client: &mut impl GenericClient,
     stmt: &postgres::Statement,
     d: &CustomerData,
     m: &RowMeta,
 ) -> std::result::Result<i64, postgres::Error> {
-    let key = d.search_key();
-    let row = client.query_one(
-        stmt,
-        &[
-            &m.id,
-            &d.name,
-            &d.legal_form,
-            &d.street,
-            &d.postal_code,
-            &d.city,
-            &d.region,
-            &d.country,
-            &d.other_address,
-            &d.phone,
-            &d.mobile,
-            &d.fax,
-            &d.email,
-            &d.web,
-            &d.vat_id,
-            &d.business_type,
-            &d.market_sectors,
-            &d.ownership,
-            &d.employees,
-            &d.annual_turnover,
-            &d.turnover_currency,
-            &d.lead_source,
-            &d.notes,
-            &search_key::fold(&d.name),
-            &key,
-            &tsvector(&key),
-            &m.archived_at,
-            &m.created_at,
-            &m.updated_at,
-            &m.version,
-        ],
-    )?;
+    let cols = Derived::of(d);
+    let params: Vec<&(dyn ToSql + Sync)> = [&m.id as &(dyn ToSql + Sync)]
+        .into_iter()
+        .chain(data_params(d, &cols))
+        .chain([&m.archived_at as &(dyn ToSql + Sync), &m.created_at, &m.updated_at, &m.version])
+        .collect();
+    let row = client.query_one(stmt, &params)?;
     Ok(row.get(0))
 }
 
@@ -202,7 +211,7 @@ impl Backend for Postgres {
         // Prepared once: one round trip per row instead of two.
         let stmt = tx.prepare(INSERT_SQL)?;
         let mut ids = Vec::with_capacity(rows.len());
-        let meta = RowMeta { id: None, archived_at: None, created_at: &stamp, updated_at: &stamp, version: 1 };
+        let meta = RowMeta::new_row(&stamp);
         for d in rows {
             match insert(&mut tx, &stmt, d, &meta) {
                 Ok(id) => ids.push(id),
@@ -221,37 +230,12 @@ impl Backend for Postgres {
     }
 
     fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
-        let key = d.search_key();
-        let params: [&(dyn ToSql + Sync); 28] = [
-            &id,
-            &version,
-            &d.name,
-            &d.legal_form,
-            &d.street,
-            &d.postal_code,
-            &d.city,
-            &d.region,
-            &d.country,
-            &d.other_address,
-            &d.phone,
-            &d.mobile,
-            &d.fax,
-            &d.email,
-            &d.web,
-            &d.vat_id,
-            &d.business_type,
-            &d.market_sectors,
-            &d.ownership,
-            &d.employees,
-            &d.annual_turnover,
-            &d.turnover_currency,
-            &d.lead_source,
-            &d.notes,
-            &search_key::fold(&d.name),
-            &key,
-            &tsvector(&key),
-            &now(),
-        ];
+        let (cols, now) = (Derived::of(d), now());
+        let params: Vec<&(dyn ToSql + Sync)> = [&id as &(dyn ToSql + Sync), &version]
+            .into_iter()
+            .chain(data_params(d, &cols))
+            .chain([&now as &(dyn ToSql + Sync)])
+            .collect();
         let changed = self.client.execute(
             "UPDATE customer SET name = $3, legal_form = $4, street = $5, postal_code = $6, city = $7,
              region = $8, country = $9, other_address = $10, phone = $11, mobile = $12, fax = $13, email = $14,
@@ -350,13 +334,7 @@ impl Backend for Postgres {
         let mut tx = self.client.transaction()?;
         let stmt = tx.prepare(INSERT_SQL)?;
         for c in rows {
-            let meta = RowMeta {
-                id: Some(c.id),
-                archived_at: c.archived_at.as_deref(),
-                created_at: &c.created_at,
-                updated_at: &c.updated_at,
-                version: c.version,
-            };
+            let meta = RowMeta::copy_of(c);
             insert(&mut tx, &stmt, &c.data, &meta)?;
         }
         tx.batch_execute("ANALYZE customer")?;

@@ -1,13 +1,13 @@
 //! Customer rows and their two FTS5 indexes over the folded search key: `customer_search`
 //! (trigrams, substring match) and `customer_words` (words, prefix match).
 
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::Sqlite;
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
-use crate::storage::{now, prefix_range, Backend, CheckReport, EXACT_RANKING_CAP};
+use crate::storage::{now, prefix_range, Backend, CheckReport, RowMeta, EXACT_RANKING_CAP};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
@@ -89,17 +89,38 @@ fn write_search_key(tx: &Transaction, id: i64, data: &CustomerData) -> Result<()
     Ok(())
 }
 
-/// A row as it is stored: new rows get `id: None` (the next id) and version 1; copies from
-/// another store keep theirs.
-struct RowMeta<'a> {
-    id: Option<i64>,
-    archived_at: Option<&'a str>,
-    created_at: &'a str,
-    updated_at: &'a str,
-    version: i64,
+/// The editable columns in table order, then the sort key: the middle of every INSERT and
+/// UPDATE of a customer.
+fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql; 23] {
+    [
+        &d.name,
+        &d.legal_form,
+        &d.street,
+        &d.postal_code,
+        &d.city,
+        &d.region,
+        &d.country,
+        &d.other_address,
+        &d.phone,
+        &d.mobile,
+        &d.fax,
+        &d.email,
+        &d.web,
+        &d.vat_id,
+        &d.business_type,
+        &d.market_sectors,
+        &d.ownership,
+        &d.employees,
+        &d.annual_turnover,
+        &d.turnover_currency,
+        &d.lead_source,
+        &d.notes,
+        sort_key,
+    ]
 }
 
 fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
+    let sort_key = search_key::fold(&d.name);
     tx.execute(
         "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
@@ -107,36 +128,12 @@ fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
          version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
                  ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-        params![
-            m.id,
-            d.name,
-            d.legal_form,
-            d.street,
-            d.postal_code,
-            d.city,
-            d.region,
-            d.country,
-            d.other_address,
-            d.phone,
-            d.mobile,
-            d.fax,
-            d.email,
-            d.web,
-            d.vat_id,
-            d.business_type,
-            d.market_sectors,
-            d.ownership,
-            d.employees,
-            d.annual_turnover,
-            d.turnover_currency,
-            d.lead_source,
-            d.notes,
-            search_key::fold(&d.name),
-            m.archived_at,
-            m.created_at,
-            m.updated_at,
-            m.version
-        ],
+        params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
+            &m.archived_at as &dyn ToSql,
+            &m.created_at,
+            &m.updated_at,
+            &m.version,
+        ])),
     )?;
     let id = tx.last_insert_rowid();
     write_search_key(tx, id, d)?;
@@ -210,7 +207,7 @@ impl Backend for Sqlite {
 
     fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
         let stamp = now();
-        let meta = RowMeta { id: None, archived_at: None, created_at: &stamp, updated_at: &stamp, version: 1 };
+        let meta = RowMeta::new_row(&stamp);
         self.write(|tx| {
             rows.iter()
                 .map(|d| {
@@ -231,6 +228,7 @@ impl Backend for Sqlite {
                 return Err(Error::Conflict { entity: "customer", id });
             }
             ensure_vat_free(tx, d, Some(id))?;
+            let (sort_key, now) = (search_key::fold(&d.name), now());
             tx.execute(
                 "UPDATE customer SET name = ?2, legal_form = ?3, street = ?4, postal_code = ?5, city = ?6,
                  region = ?7, country = ?8, other_address = ?9, phone = ?10, mobile = ?11, fax = ?12,
@@ -238,33 +236,9 @@ impl Backend for Sqlite {
                  ownership = ?18, employees = ?19, annual_turnover = ?20, turnover_currency = ?21,
                  lead_source = ?22, notes = ?23, sort_key = ?24, updated_at = ?25, version = version + 1
                  WHERE id = ?1",
-                params![
-                    id,
-                    d.name,
-                    d.legal_form,
-                    d.street,
-                    d.postal_code,
-                    d.city,
-                    d.region,
-                    d.country,
-                    d.other_address,
-                    d.phone,
-                    d.mobile,
-                    d.fax,
-                    d.email,
-                    d.web,
-                    d.vat_id,
-                    d.business_type,
-                    d.market_sectors,
-                    d.ownership,
-                    d.employees,
-                    d.annual_turnover,
-                    d.turnover_currency,
-                    d.lead_source,
-                    d.notes,
-                    search_key::fold(&d.name),
-                    now()
-                ],
+                params_from_iter(
+                    [&id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([&now as &dyn ToSql]),
+                ),
             )?;
             write_search_key(tx, id, d)
         })
@@ -335,13 +309,7 @@ impl Backend for Sqlite {
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {
         self.write(|tx| {
             for c in rows {
-                let meta = RowMeta {
-                    id: Some(c.id),
-                    archived_at: c.archived_at.as_deref(),
-                    created_at: &c.created_at,
-                    updated_at: &c.updated_at,
-                    version: c.version,
-                };
+                let meta = RowMeta::copy_of(c);
                 insert_row(tx, &c.data, &meta)?;
             }
             Ok(())
