@@ -36,6 +36,10 @@ pub struct CustomerData {
     pub turnover_currency: String,
     pub lead_source: String,
     pub notes: String,
+    /// The responsible salesperson (a user of the office).
+    pub owner_id: Option<i64>,
+    /// Users who assist the owner with this customer.
+    pub assistant_ids: Vec<i64>,
 }
 
 /// A stored customer.
@@ -62,6 +66,7 @@ pub struct CustomerSummary {
     pub vat_id: String,
     pub phone: String,
     pub email: String,
+    pub owner_id: Option<i64>,
     pub archived: bool,
 }
 
@@ -203,6 +208,11 @@ impl CustomerData {
         }
         if !self.web.is_empty() && !self.web.contains("://") {
             self.web = format!("https://{}", self.web);
+        }
+        self.assistant_ids.sort_unstable();
+        self.assistant_ids.dedup();
+        if let Some(owner) = self.owner_id {
+            self.assistant_ids.retain(|a| *a != owner);
         }
     }
 

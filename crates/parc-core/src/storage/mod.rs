@@ -91,13 +91,23 @@ pub struct CheckReport {
 pub struct CustomerQuery {
     pub text: String,
     pub include_archived: bool,
+    /// Only the customers of this owner ("my customers").
+    pub owner_id: Option<i64>,
     pub limit: u32,
 }
 
 impl Default for CustomerQuery {
     fn default() -> Self {
-        CustomerQuery { text: String::new(), include_archived: false, limit: 100 }
+        CustomerQuery { text: String::new(), include_archived: false, owner_id: None, limit: 100 }
     }
+}
+
+/// What a customer list asks of a store, beside the text: which customers are eligible.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListScope {
+    pub include_archived: bool,
+    pub owner_id: Option<i64>,
+    pub limit: u32,
 }
 
 /// One database engine. Every method is one transaction; data reaching it is already valid.
@@ -111,12 +121,7 @@ pub(crate) trait Backend: Send {
     /// Returns false when there is no such customer.
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool>;
     fn customer(&mut self, id: i64) -> Result<Option<Customer>>;
-    fn search_customers(
-        &mut self,
-        plan: &QueryPlan,
-        include_archived: bool,
-        limit: u32,
-    ) -> Result<Vec<CustomerSummary>>;
+    fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>>;
     fn count_customers(&mut self) -> Result<i64>;
     /// Every customer, by id, for copying between stores.
     fn all_customers(&mut self) -> Result<Vec<Customer>>;
@@ -225,7 +230,12 @@ impl Store {
     /// rest by name. See [`EXACT_RANKING_CAP`] for very broad queries.
     pub fn search_customers(&mut self, query: &CustomerQuery) -> Result<Vec<CustomerSummary>> {
         let plan = search_key::plan_query(&query.text);
-        self.backend.search_customers(&plan, query.include_archived, query.limit.clamp(1, 1000))
+        let scope = ListScope {
+            include_archived: query.include_archived,
+            owner_id: query.owner_id,
+            limit: query.limit.clamp(1, 1000),
+        };
+        self.backend.search_customers(&plan, scope)
     }
 
     pub fn count_customers(&mut self) -> Result<i64> {

@@ -100,7 +100,7 @@ fn archived_customers_are_hidden_by_default_and_restorable() {
         let archived = store.archive_customer(1).unwrap();
         assert!(archived.archived_at.is_some());
         assert_eq!(names(store, "milano"), ["Bianchi"]);
-        let all = CustomerQuery { text: "milano".into(), include_archived: true, limit: 10 };
+        let all = CustomerQuery { text: "milano".into(), include_archived: true, limit: 10, ..Default::default() };
         assert_eq!(store.search_customers(&all).unwrap().len(), 2);
         assert!(store.restore_customer(1).unwrap().archived_at.is_none());
         assert_eq!(names(store, ""), ["Bianchi", "Rossi"]);

@@ -11,13 +11,14 @@ use super::Postgres;
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
-use crate::storage::{now, prefix_range, Backend, CheckReport, RowMeta, EXACT_RANKING_CAP};
+use crate::storage::{now, prefix_range, Backend, CheckReport, ListScope, RowMeta, EXACT_RANKING_CAP};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-    annual_turnover, turnover_currency, lead_source, notes, archived_at, created_at, updated_at, version";
+    annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at, version,
+    ARRAY(SELECT user_id FROM customer_assistant a WHERE a.customer_id = customer.id ORDER BY user_id)";
 
-const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.archived_at";
+const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
 fn customer_from_row(r: &Row) -> Customer {
     Customer {
@@ -45,11 +46,13 @@ fn customer_from_row(r: &Row) -> Customer {
             turnover_currency: r.get(20),
             lead_source: r.get(21),
             notes: r.get(22),
+            owner_id: r.get(23),
+            assistant_ids: r.get(28),
         },
-        archived_at: r.get(23),
-        created_at: r.get(24),
-        updated_at: r.get(25),
-        version: r.get(26),
+        archived_at: r.get(24),
+        created_at: r.get(25),
+        updated_at: r.get(26),
+        version: r.get(27),
     }
 }
 
@@ -62,7 +65,8 @@ fn summary_from_row(r: &Row) -> CustomerSummary {
         vat_id: r.get(4),
         phone: r.get(5),
         email: r.get(6),
-        archived: r.get::<_, Option<String>>(7).is_some(),
+        owner_id: r.get(7),
+        archived: r.get::<_, Option<String>>(8).is_some(),
     }
 }
 
@@ -135,7 +139,7 @@ impl Derived {
 
 /// The editable columns in table order, then the derived ones: the middle of every INSERT and
 /// UPDATE of a customer.
-fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Sync); 25] {
+fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Sync); 26] {
     [
         &d.name,
         &d.legal_form,
@@ -159,6 +163,7 @@ fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Syn
         &d.turnover_currency,
         &d.lead_source,
         &d.notes,
+        &d.owner_id,
         &c.sort_key,
         &c.search_key,
         &c.search_words,
@@ -169,11 +174,11 @@ fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Syn
 /// copies from another store keep theirs.
 const INSERT_SQL: &str = "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
      other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-     annual_turnover, turnover_currency, lead_source, notes, sort_key, search_key, search_words, archived_at,
-     created_at, updated_at, version)
+     annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, search_key, search_words,
+     archived_at, created_at, updated_at, version)
      VALUES (COALESCE($1, nextval(pg_get_serial_sequence('customer', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26::text::tsvector, $27,
-             $28, $29, $30)
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27::text::tsvector,
+             $28, $29, $30, $31)
      RETURNING id";
 
 fn insert(
@@ -188,8 +193,22 @@ fn insert(
         .chain(data_params(d, &cols))
         .chain([&m.archived_at as &(dyn ToSql + Sync), &m.created_at, &m.updated_at, &m.version])
         .collect();
-    let row = client.query_one(stmt, &params)?;
-    Ok(row.get(0))
+    let id: i64 = client.query_one(stmt, &params)?.get(0);
+    write_assistants(client, id, &d.assistant_ids)?;
+    Ok(id)
+}
+
+fn write_assistants(
+    client: &mut impl GenericClient,
+    customer_id: i64,
+    user_ids: &[i64],
+) -> std::result::Result<(), postgres::Error> {
+    client.execute("DELETE FROM customer_assistant WHERE customer_id = $1", &[&customer_id])?;
+    client.execute(
+        "INSERT INTO customer_assistant (customer_id, user_id) SELECT $1, unnest($2::bigint[])",
+        &[&customer_id, &user_ids],
+    )?;
+    Ok(())
 }
 
 /// After this many new rows the planner's statistics are refreshed at once, so searches
@@ -236,19 +255,25 @@ impl Backend for Postgres {
             .chain(data_params(d, &cols))
             .chain([&now as &(dyn ToSql + Sync)])
             .collect();
-        let changed = self.client.execute(
+        let mut tx = self.client.transaction()?;
+        let changed = tx.execute(
             "UPDATE customer SET name = $3, legal_form = $4, street = $5, postal_code = $6, city = $7,
              region = $8, country = $9, other_address = $10, phone = $11, mobile = $12, fax = $13, email = $14,
              web = $15, vat_id = $16, business_type = $17, market_sectors = $18, ownership = $19,
              employees = $20, annual_turnover = $21, turnover_currency = $22, lead_source = $23, notes = $24,
-             sort_key = $25, search_key = $26, search_words = $27::text::tsvector, updated_at = $28,
+             owner_id = $25, sort_key = $26, search_key = $27, search_words = $28::text::tsvector, updated_at = $29,
              version = version + 1
              WHERE id = $1 AND version = $2",
             &params,
         );
         match changed {
-            Ok(1) => Ok(()),
+            Ok(1) => {
+                write_assistants(&mut tx, id, &d.assistant_ids)?;
+                tx.commit()?;
+                Ok(())
+            }
             Ok(_) => {
+                drop(tx);
                 let exists = self.client.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&id])?.is_some();
                 Err(if exists {
                     Error::Conflict { entity: "customer", id }
@@ -256,7 +281,10 @@ impl Backend for Postgres {
                     Error::NotFound { entity: "customer", id }
                 })
             }
-            Err(e) => Err(vat_conflict(&mut self.client, e, d, Some(id))),
+            Err(e) => {
+                drop(tx);
+                Err(vat_conflict(&mut self.client, e, d, Some(id)))
+            }
         }
     }
 
@@ -275,17 +303,19 @@ impl Backend for Postgres {
         Ok(self.client.query_opt(&sql, &[&id])?.as_ref().map(customer_from_row))
     }
 
-    fn search_customers(
-        &mut self,
-        plan: &QueryPlan,
-        include_archived: bool,
-        limit: u32,
-    ) -> Result<Vec<CustomerSummary>> {
-        let archived = if include_archived { "" } else { "AND c.archived_at IS NULL" };
-        let limit = i64::from(limit);
+    fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>> {
+        let mut filter = String::new();
+        if !scope.include_archived {
+            filter.push_str(" AND c.archived_at IS NULL");
+        }
+        if let Some(owner) = scope.owner_id {
+            // An integer, so formatting it into the statement is safe.
+            filter.push_str(&format!(" AND c.owner_id = {owner}"));
+        }
+        let limit = i64::from(scope.limit);
         if plan.is_empty() {
             let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE true {archived} ORDER BY c.sort_key, c.id LIMIT $1"
+                "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE true {filter} ORDER BY c.sort_key, c.id LIMIT $1"
             );
             return Ok(self.client.query(&sql, &[&limit])?.iter().map(summary_from_row).collect());
         }
@@ -303,8 +333,8 @@ impl Backend for Postgres {
         // The candidates carry their columns out of the one heap visit the index recheck makes
         // anyway; joining back to the table cost as much again.
         let sql = format!(
-            "SELECT id, name, city, country, vat_id, phone, email, archived_at FROM (
-                 SELECT {SUMMARY_COLUMNS}, c.sort_key FROM customer c WHERE {} {archived} LIMIT {EXACT_RANKING_CAP}
+            "SELECT id, name, city, country, vat_id, phone, email, owner_id, archived_at FROM (
+                 SELECT {SUMMARY_COLUMNS}, c.sort_key FROM customer c WHERE {} {filter} LIMIT {EXACT_RANKING_CAP}
              ) s
              ORDER BY (s.sort_key >= $2 AND s.sort_key < $3) DESC, s.sort_key, s.id LIMIT $1",
             conds.join(" AND ")

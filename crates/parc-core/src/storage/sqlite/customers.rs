@@ -1,19 +1,21 @@
 //! Customer rows and their two FTS5 indexes over the folded search key: `customer_search`
 //! (trigrams, substring match) and `customer_words` (words, prefix match).
 
+use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::Sqlite;
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
-use crate::storage::{now, prefix_range, Backend, CheckReport, RowMeta, EXACT_RANKING_CAP};
+use crate::storage::{now, prefix_range, Backend, CheckReport, ListScope, RowMeta, EXACT_RANKING_CAP};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-    annual_turnover, turnover_currency, lead_source, notes, archived_at, created_at, updated_at, version";
+    annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at, version,
+    (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id)";
 
-const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.archived_at";
+const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
 /// Who holds a VAT id. `vat_id <> ''` repeats the partial index's condition: without it SQLite
 /// cannot use the index and every save scans the whole table.
@@ -46,11 +48,17 @@ fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
             turnover_currency: r.get(20)?,
             lead_source: r.get(21)?,
             notes: r.get(22)?,
+            owner_id: r.get(23)?,
+            assistant_ids: {
+                let mut ids: Vec<i64> = serde_json::from_str(&r.get::<_, String>(28)?).unwrap_or_default();
+                ids.sort_unstable();
+                ids
+            },
         },
-        archived_at: r.get(23)?,
-        created_at: r.get(24)?,
-        updated_at: r.get(25)?,
-        version: r.get(26)?,
+        archived_at: r.get(24)?,
+        created_at: r.get(25)?,
+        updated_at: r.get(26)?,
+        version: r.get(27)?,
     })
 }
 
@@ -63,7 +71,8 @@ fn summary_from_row(r: &Row) -> rusqlite::Result<CustomerSummary> {
         vat_id: r.get(4)?,
         phone: r.get(5)?,
         email: r.get(6)?,
-        archived: r.get::<_, Option<String>>(7)?.is_some(),
+        owner_id: r.get(7)?,
+        archived: r.get::<_, Option<String>>(8)?.is_some(),
     })
 }
 
@@ -91,7 +100,7 @@ fn write_search_key(tx: &Transaction, id: i64, data: &CustomerData) -> Result<()
 
 /// The editable columns in table order, then the sort key: the middle of every INSERT and
 /// UPDATE of a customer.
-fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql; 23] {
+fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql; 24] {
     [
         &d.name,
         &d.legal_form,
@@ -115,6 +124,7 @@ fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql;
         &d.turnover_currency,
         &d.lead_source,
         &d.notes,
+        &d.owner_id,
         sort_key,
     ]
 }
@@ -124,10 +134,10 @@ fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
     tx.execute(
         "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-         annual_turnover, turnover_currency, lead_source, notes, sort_key, archived_at, created_at, updated_at,
-         version)
+         annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, archived_at, created_at,
+         updated_at, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                 ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
         params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
             &m.archived_at as &dyn ToSql,
             &m.created_at,
@@ -137,7 +147,16 @@ fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
     )?;
     let id = tx.last_insert_rowid();
     write_search_key(tx, id, d)?;
+    write_assistants(tx, id, &d.assistant_ids)?;
     Ok(id)
+}
+
+fn write_assistants(tx: &Transaction, customer_id: i64, user_ids: &[i64]) -> Result<()> {
+    tx.execute("DELETE FROM customer_assistant WHERE customer_id = ?1", [customer_id])?;
+    for user_id in user_ids {
+        tx.execute("INSERT INTO customer_assistant (customer_id, user_id) VALUES (?1, ?2)", [customer_id, *user_id])?;
+    }
+    Ok(())
 }
 
 /// FTS5 expressions for the plan: quoted phrases, so nothing typed is read as FTS5 syntax.
@@ -150,19 +169,17 @@ fn fts_expressions(plan: &QueryPlan) -> (Option<String>, Option<String>) {
 }
 
 impl Sqlite {
-    /// Row ids matching every `(table, FTS5 expression)`, in rowid order, at most
-    /// `EXACT_RANKING_CAP`. Each index streams its matches in rowid order and the streams are
-    /// intersected here: SQLite's own plan for an FTS5 match inside `IN (subquery)` was a
-    /// hundred times slower than either match alone.
-    fn match_ids(&self, matches: &[(&str, &str)]) -> Result<Vec<i64>> {
-        let mut stmts = matches
-            .iter()
-            .map(|(table, _)| self.conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1")))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+    /// Row ids in every one of `streams` (queries returning ids in ascending order, each with
+    /// one parameter), at most `EXACT_RANKING_CAP`. The streams are intersected here: SQLite's
+    /// own plan for an FTS5 match inside `IN (subquery)` was a hundred times slower than
+    /// either match alone.
+    fn match_ids(&self, streams: &[(&str, Value)]) -> Result<Vec<i64>> {
+        let mut stmts =
+            streams.iter().map(|(sql, _)| self.conn.prepare_cached(sql)).collect::<rusqlite::Result<Vec<_>>>()?;
         let mut streams = stmts
             .iter_mut()
-            .zip(matches)
-            .map(|(stmt, (_, expr))| stmt.query_map([expr], |r| r.get::<_, i64>(0)))
+            .zip(streams)
+            .map(|(stmt, (_, param))| stmt.query_map([param], |r| r.get::<_, i64>(0)))
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut heads = Vec::with_capacity(streams.len());
         for s in &mut streams {
@@ -234,13 +251,15 @@ impl Backend for Sqlite {
                  region = ?7, country = ?8, other_address = ?9, phone = ?10, mobile = ?11, fax = ?12,
                  email = ?13, web = ?14, vat_id = ?15, business_type = ?16, market_sectors = ?17,
                  ownership = ?18, employees = ?19, annual_turnover = ?20, turnover_currency = ?21,
-                 lead_source = ?22, notes = ?23, sort_key = ?24, updated_at = ?25, version = version + 1
+                 lead_source = ?22, notes = ?23, owner_id = ?24, sort_key = ?25, updated_at = ?26,
+                 version = version + 1
                  WHERE id = ?1",
                 params_from_iter(
                     [&id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([&now as &dyn ToSql]),
                 ),
             )?;
-            write_search_key(tx, id, d)
+            write_search_key(tx, id, d)?;
+            write_assistants(tx, id, &d.assistant_ids)
         })
     }
 
@@ -260,27 +279,34 @@ impl Backend for Sqlite {
         Ok(self.conn.query_row(&sql, [id], customer_from_row).optional()?)
     }
 
-    fn search_customers(
-        &mut self,
-        plan: &QueryPlan,
-        include_archived: bool,
-        limit: u32,
-    ) -> Result<Vec<CustomerSummary>> {
-        let archived = if include_archived { "" } else { "AND c.archived_at IS NULL" };
-        let candidates = match fts_expressions(plan) {
-            (None, None) => {
-                // No query: everyone by name, straight from the sort index.
-                let sql = format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE 1 {archived} ORDER BY c.sort_key, c.id LIMIT ?1"
-                );
-                let mut stmt = self.conn.prepare_cached(&sql)?;
-                let rows = stmt.query_map([limit], summary_from_row)?.collect::<rusqlite::Result<_>>()?;
-                return Ok(rows);
-            }
-            (Some(sub), None) => self.match_ids(&[("customer_search", &sub)])?,
-            (None, Some(words)) => self.match_ids(&[("customer_words", &words)])?,
-            (Some(sub), Some(words)) => self.match_ids(&[("customer_search", &sub), ("customer_words", &words)])?,
+    fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>> {
+        let archived = if scope.include_archived { "" } else { "AND c.archived_at IS NULL" };
+        let owner = match scope.owner_id {
+            Some(id) => format!("AND c.owner_id = {id}"),
+            None => String::new(),
         };
+        let (substrings, prefixes) = fts_expressions(plan);
+        let mut streams: Vec<(&str, Value)> = Vec::new();
+        if let Some(sub) = substrings {
+            streams.push(("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1", Value::Text(sub)));
+        }
+        if let Some(words) = prefixes {
+            streams.push(("SELECT rowid FROM customer_words WHERE customer_words MATCH ?1", Value::Text(words)));
+        }
+        if streams.is_empty() {
+            // No query: everyone (or the owner's customers) by name, straight from a sort index.
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM customer c WHERE 1 {archived} {owner} ORDER BY c.sort_key, c.id LIMIT ?1"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([scope.limit], summary_from_row)?.collect::<rusqlite::Result<_>>()?;
+            return Ok(rows);
+        }
+        if let Some(owner_id) = scope.owner_id {
+            // The owner's customers in id order, so "my customers" are ranked before the cap.
+            streams.push(("SELECT id FROM customer WHERE owner_id = ?1 ORDER BY id", Value::Integer(owner_id)));
+        }
+        let candidates = self.match_ids(&streams)?;
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
@@ -292,7 +318,8 @@ impl Backend for Sqlite {
         );
         let (from, to) = prefix_range(&plan.folded);
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![from, to, limit], summary_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows =
+            stmt.query_map(params![from, to, scope.limit], summary_from_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
