@@ -101,7 +101,7 @@ fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
         }
         Command::Search { text, limit, archived } => {
             let mut store = Store::connect(&db)?;
-            let query = CustomerQuery { text, include_archived: archived, limit };
+            let query = CustomerQuery { text, include_archived: archived, limit, ..Default::default() };
             for row in store.search_customers(&query)? {
                 println!("{}", serde_json::to_string(&row).expect("row serialises"));
             }
