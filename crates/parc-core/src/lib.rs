@@ -2,14 +2,17 @@
 //!
 //! The desktop shell and `parc-cli` call plain functions here; all SQL lives in [`storage`].
 
+pub mod contact;
 pub mod customer;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod person;
 pub mod search_key;
 pub mod storage;
 #[doc(hidden)]
 pub mod testing;
+pub mod user;
 pub mod vat;
 pub mod workstation;
 

@@ -17,7 +17,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
+use crate::contact::{self, Agenda, AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
+use crate::person::{Person, PersonData};
+use crate::user::{User, UserData};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
 
@@ -127,6 +132,60 @@ pub(crate) trait Backend: Send {
     fn all_customers(&mut self) -> Result<Vec<Customer>>;
     /// Copies customers as they are (ids, stamps, versions) into an empty store.
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()>;
+
+    // --- users of the office ---
+    /// All users, by name.
+    fn users(&mut self) -> Result<Vec<User>>;
+    fn insert_user(&mut self, d: &UserData) -> Result<i64>;
+    /// `Conflict` when `version` is stale, `NotFound` when there is no such user.
+    fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()>;
+    /// Copies users as they are (ids, versions) into an empty store.
+    fn restore_users(&mut self, rows: &[User]) -> Result<()>;
+
+    // --- people at customers ---
+    /// The people of a customer: active first, main contact first, then by name.
+    fn people(&mut self, customer_id: i64) -> Result<Vec<Person>>;
+    fn person(&mut self, id: i64) -> Result<Option<Person>>;
+    /// `NotFound` for a missing customer; `Validation` on `assistant_of` when that person is
+    /// not of the same customer. Marking one person main unmarks the others.
+    fn insert_person(&mut self, customer_id: i64, d: &PersonData) -> Result<i64>;
+    fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()>;
+    /// Every person, by id, and their copy into an empty store.
+    fn all_people(&mut self) -> Result<Vec<Person>>;
+    fn restore_people(&mut self, rows: &[Person]) -> Result<()>;
+
+    // --- contacts and next actions ---
+    /// Saves a contact of `customer_id` by user `by` at `stamp` (UTC, RFC 3339) and moves the
+    /// customer's `last_contact_at` forward. `Validation` on `person_ids` when a person is not
+    /// of that customer.
+    fn insert_contact(&mut self, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64>;
+    /// Corrects a contact: the previous version is kept as a revision by `by` at `stamp`.
+    fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()>;
+    fn contact(&mut self, id: i64) -> Result<Option<Contact>>;
+    /// A customer's contacts, newest first (`happened_at`, then id), filtered and paged.
+    fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>>;
+    /// The earlier versions of a contact, oldest first.
+    fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>>;
+    /// Open next actions due on or before `until` (`YYYY-MM-DD`), of `user_id` or everyone,
+    /// by due date then customer name.
+    fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>>;
+    /// Marks the next action of contact `id` done with its outcome, if it is still open
+    /// (else `Conflict`), and saves `follow_up` as a new contact of the same customer, all in
+    /// one transaction. Returns the follow-up's id.
+    fn complete_action(
+        &mut self,
+        id: i64,
+        outcome: &str,
+        follow_up: Option<&ContactData>,
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<Option<i64>>;
+    /// Active customers (of `owner_id`, or all) with no open next action and no contact since
+    /// `before` (`YYYY-MM-DDTHH:MM`; never contacted counts), longest silent first.
+    fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>>;
+    /// Every contact with its revisions, by id, and their copy into an empty store.
+    fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>>;
+    fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()>;
 }
 
 pub struct Store {
@@ -240,6 +299,116 @@ impl Store {
 
     pub fn count_customers(&mut self) -> Result<i64> {
         self.backend.count_customers()
+    }
+
+    // --- users of the office ---
+
+    pub fn users(&mut self) -> Result<Vec<User>> {
+        self.backend.users()
+    }
+
+    pub fn create_user(&mut self, data: UserData) -> Result<User> {
+        let data = data.validated()?;
+        let id = self.backend.insert_user(&data)?;
+        self.user(id)
+    }
+
+    pub fn update_user(&mut self, id: i64, version: i64, data: UserData) -> Result<User> {
+        let data = data.validated()?;
+        self.backend.update_user(id, version, &data)?;
+        self.user(id)
+    }
+
+    pub fn user(&mut self, id: i64) -> Result<User> {
+        self.backend.users()?.into_iter().find(|u| u.id == id).ok_or(Error::NotFound { entity: "user", id })
+    }
+
+    // --- people at customers ---
+
+    pub fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
+        self.backend.people(customer_id)
+    }
+
+    pub fn create_person(&mut self, customer_id: i64, data: PersonData) -> Result<Person> {
+        let data = data.validated()?;
+        let id = self.backend.insert_person(customer_id, &data)?;
+        self.person(id)
+    }
+
+    pub fn update_person(&mut self, id: i64, version: i64, data: PersonData) -> Result<Person> {
+        let data = data.validated()?;
+        self.backend.update_person(id, version, &data)?;
+        self.person(id)
+    }
+
+    pub fn person(&mut self, id: i64) -> Result<Person> {
+        self.backend.person(id)?.ok_or(Error::NotFound { entity: "person", id })
+    }
+
+    // --- contacts and next actions ---
+
+    /// Records a contact with a customer, made by user `by`.
+    pub fn log_contact(&mut self, customer_id: i64, data: ContactData, by: Option<i64>) -> Result<Contact> {
+        let data = data.validated()?;
+        let id = self.backend.insert_contact(customer_id, &data, by, &now())?;
+        self.contact(id)
+    }
+
+    /// Corrects a saved contact; the version before stays visible in its revisions.
+    pub fn correct_contact(&mut self, id: i64, version: i64, data: ContactData, by: Option<i64>) -> Result<Contact> {
+        let data = data.validated()?;
+        self.backend.update_contact(id, version, &data, by, &now())?;
+        self.contact(id)
+    }
+
+    pub fn contact(&mut self, id: i64) -> Result<Contact> {
+        self.backend.contact(id)?.ok_or(Error::NotFound { entity: "contact", id })
+    }
+
+    pub fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>> {
+        self.backend.contact_history(customer_id, filter)
+    }
+
+    pub fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
+        self.backend.contact_revisions(id)
+    }
+
+    /// The open actions of `user_id` (everyone's for `None`) as of `today`: overdue, today,
+    /// the next seven days, and planned visits of the next month.
+    pub fn agenda(&mut self, user_id: Option<i64>, today: NaiveDate) -> Result<Agenda> {
+        let until = (today + chrono::Days::new(31)).format(contact::DATE_FORMAT).to_string();
+        Ok(Agenda::from_items(self.backend.open_actions(user_id, &until)?, today))
+    }
+
+    /// Completes the next action of contact `id` with its outcome; `follow_up`, when given, is
+    /// logged as a new contact (with its own next action) in the same transaction.
+    pub fn complete_action(
+        &mut self,
+        id: i64,
+        outcome: &str,
+        follow_up: Option<ContactData>,
+        by: Option<i64>,
+    ) -> Result<Option<Contact>> {
+        let outcome = outcome.trim();
+        if outcome.chars().count() > 2000 {
+            return Err(Error::invalid("outcome", "validation.too_long"));
+        }
+        let follow_up = follow_up.map(ContactData::validated).transpose()?;
+        let new_id = self.backend.complete_action(id, outcome, follow_up.as_ref(), by, &now())?;
+        new_id.map(|id| self.contact(id)).transpose()
+    }
+
+    /// Customers of `owner_id` (or all) with no open next action and no contact in the last
+    /// `days` days as of `today`.
+    pub fn going_cold(
+        &mut self,
+        owner_id: Option<i64>,
+        days: u32,
+        today: NaiveDate,
+        limit: u32,
+    ) -> Result<Vec<ColdCustomer>> {
+        let before = (today - chrono::Days::new(u64::from(days))).format(contact::DATE_FORMAT).to_string();
+        self.backend.going_cold(owner_id, &format!("{before}T00:00"), limit.clamp(1, 1000))
     }
 }
 

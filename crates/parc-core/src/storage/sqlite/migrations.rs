@@ -126,6 +126,8 @@ pub const MIGRATIONS: &[&str] = &[
     -- Open next actions by assignee and due date: the agenda.
     CREATE INDEX contact_open_action ON contact (next_user_id, next_due) WHERE next_due IS NOT NULL AND next_done_at IS NULL;
     CREATE INDEX contact_open_by_customer ON contact (customer_id) WHERE next_due IS NOT NULL AND next_done_at IS NULL;
+    -- Everyone's open actions by due date: the manager's agenda.
+    CREATE INDEX contact_open_due ON contact (next_due) WHERE next_due IS NOT NULL AND next_done_at IS NULL;
     CREATE TABLE contact_person (
         contact_id INTEGER NOT NULL REFERENCES contact (id),
         person_id  INTEGER NOT NULL REFERENCES person (id),

@@ -1,8 +1,10 @@
 //! The embedded SQLite store: one file, configured for durability (WAL, `synchronous=FULL`)
 //! and for several processes on one file (busy timeout, IMMEDIATE write transactions).
 
+mod contacts;
 mod customers;
 pub mod migrations;
+mod people;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,0 +1,364 @@
+//! Contact history, corrections and next actions, on SQLite.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
+
+use super::people::check_changed;
+use super::Sqlite;
+use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
+use crate::error::{Error, Result};
+
+const COLUMNS: &str = "id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
+    docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at, next_outcome,
+    created_at, created_by, version,
+    (SELECT json_group_array(person_id) FROM contact_person p WHERE p.contact_id = contact.id),
+    (SELECT count(*) FROM contact_revision r WHERE r.contact_id = contact.id)";
+
+fn json_list<T: serde::de::DeserializeOwned>(text: String) -> Vec<T> {
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+fn contact_from_row(r: &Row) -> rusqlite::Result<Contact> {
+    let mut person_ids: Vec<i64> = json_list(r.get(20)?);
+    person_ids.sort_unstable();
+    Ok(Contact {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        data: ContactData {
+            happened_at: r.get(2)?,
+            duration_min: r.get(3)?,
+            user_id: r.get(4)?,
+            kind: r.get(5)?,
+            person_ids,
+            deal_id: r.get(6)?,
+            stage: r.get(7)?,
+            agreed: r.get(8)?,
+            docs_received: json_list(r.get(9)?),
+            docs_sent: json_list(r.get(10)?),
+            next_action: r.get(11)?,
+            next_kind: r.get(12)?,
+            next_due: r.get(13)?,
+            next_user_id: r.get(14)?,
+        },
+        next_done_at: r.get(15)?,
+        next_outcome: r.get(16)?,
+        created_at: r.get(17)?,
+        created_by: r.get(18)?,
+        version: r.get(19)?,
+        revisions: r.get(21)?,
+    })
+}
+
+fn agenda_item_from_row(r: &Row) -> rusqlite::Result<AgendaItem> {
+    Ok(AgendaItem {
+        contact_id: r.get(0)?,
+        customer_id: r.get(1)?,
+        customer_name: r.get(2)?,
+        next_action: r.get(3)?,
+        next_kind: r.get(4)?,
+        next_due: r.get(5)?,
+        next_user_id: r.get(6)?,
+    })
+}
+
+fn to_json(list: &[String]) -> String {
+    serde_json::to_string(list).expect("strings serialise")
+}
+
+/// The customer must exist and every person met must work there.
+fn check_contact_links(tx: &Transaction, customer_id: i64, d: &ContactData) -> Result<()> {
+    let exists = tx.query_row("SELECT 1 FROM customer WHERE id = ?1", [customer_id], |_| Ok(())).optional()?;
+    if exists.is_none() {
+        return Err(Error::NotFound { entity: "customer", id: customer_id });
+    }
+    for person in &d.person_ids {
+        let of: Option<i64> =
+            tx.query_row("SELECT customer_id FROM person WHERE id = ?1", [person], |r| r.get(0)).optional()?;
+        if of != Some(customer_id) {
+            return Err(Error::invalid("person_ids", "validation.choice"));
+        }
+    }
+    Ok(())
+}
+
+fn write_people(tx: &Transaction, contact_id: i64, person_ids: &[i64]) -> Result<()> {
+    tx.execute("DELETE FROM contact_person WHERE contact_id = ?1", [contact_id])?;
+    for person in person_ids {
+        tx.execute("INSERT INTO contact_person (contact_id, person_id) VALUES (?1, ?2)", [contact_id, *person])?;
+    }
+    Ok(())
+}
+
+/// Keeps `customer.last_contact_at` equal to the newest contact's time.
+fn refresh_last_contact(tx: &Transaction, customer_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE customer SET last_contact_at = (SELECT max(happened_at) FROM contact WHERE customer_id = ?1)
+         WHERE id = ?1",
+        [customer_id],
+    )?;
+    Ok(())
+}
+
+/// A contact row as stored: new ones get the next id and version 1, copies keep theirs.
+struct ContactMeta<'a> {
+    id: Option<i64>,
+    created_at: &'a str,
+    created_by: Option<i64>,
+    next_done_at: Option<&'a str>,
+    next_outcome: &'a str,
+    version: i64,
+}
+
+fn insert_row(tx: &Transaction, customer_id: i64, d: &ContactData, m: &ContactMeta) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO contact (id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
+         docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at, next_outcome,
+         created_at, created_by, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        params![
+            m.id,
+            customer_id,
+            d.happened_at,
+            d.duration_min,
+            d.user_id,
+            d.kind,
+            d.deal_id,
+            d.stage,
+            d.agreed,
+            to_json(&d.docs_received),
+            to_json(&d.docs_sent),
+            d.next_action,
+            d.next_kind,
+            d.next_due,
+            d.next_user_id,
+            m.next_done_at,
+            m.next_outcome,
+            m.created_at,
+            m.created_by,
+            m.version
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_people(tx, id, &d.person_ids)?;
+    Ok(id)
+}
+
+fn insert_new(tx: &Transaction, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64> {
+    check_contact_links(tx, customer_id, d)?;
+    let meta = ContactMeta { id: None, created_at: stamp, created_by: by, next_done_at: None, next_outcome: "", version: 1 };
+    let id = insert_row(tx, customer_id, d, &meta)?;
+    tx.execute(
+        "UPDATE customer SET last_contact_at = ?2 WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
+        params![customer_id, d.happened_at],
+    )?;
+    Ok(id)
+}
+
+impl Sqlite {
+    pub(super) fn insert_contact(
+        &mut self,
+        customer_id: i64,
+        d: &ContactData,
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<i64> {
+        self.write(|tx| insert_new(tx, customer_id, d, by, stamp))
+    }
+
+    pub(super) fn update_contact(
+        &mut self,
+        id: i64,
+        version: i64,
+        d: &ContactData,
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = ?1");
+            let current = tx
+                .query_row(&sql, [id], contact_from_row)
+                .optional()?
+                .ok_or(Error::NotFound { entity: "contact", id })?;
+            if current.version != version {
+                return Err(Error::Conflict { entity: "contact", id });
+            }
+            check_contact_links(tx, current.customer_id, d)?;
+            tx.execute(
+                "INSERT INTO contact_revision (contact_id, revised_at, revised_by, previous) VALUES (?1, ?2, ?3, ?4)",
+                params![id, stamp, by, serde_json::to_string(&current.data).expect("contact serialises")],
+            )?;
+            let changed = tx.execute(
+                "UPDATE contact SET happened_at = ?3, duration_min = ?4, user_id = ?5, kind = ?6, deal_id = ?7,
+                 stage = ?8, agreed = ?9, docs_received = ?10, docs_sent = ?11, next_action = ?12, next_kind = ?13,
+                 next_due = ?14, next_user_id = ?15, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                params![
+                    id,
+                    version,
+                    d.happened_at,
+                    d.duration_min,
+                    d.user_id,
+                    d.kind,
+                    d.deal_id,
+                    d.stage,
+                    d.agreed,
+                    to_json(&d.docs_received),
+                    to_json(&d.docs_sent),
+                    d.next_action,
+                    d.next_kind,
+                    d.next_due,
+                    d.next_user_id
+                ],
+            )?;
+            check_changed(tx, changed, "contact", "contact", id)?;
+            write_people(tx, id, &d.person_ids)?;
+            refresh_last_contact(tx, current.customer_id)
+        })
+    }
+
+    pub(super) fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
+        let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], contact_from_row).optional()?)
+    }
+
+    pub(super) fn contact_history(&mut self, customer_id: i64, f: &HistoryFilter) -> Result<Vec<Contact>> {
+        let mut sql = format!("SELECT {COLUMNS} FROM contact WHERE customer_id = ?1");
+        let mut args = vec![Value::Integer(customer_id)];
+        if let Some(kind) = &f.kind {
+            args.push(Value::Text(kind.clone()));
+            sql.push_str(&format!(" AND kind = ?{}", args.len()));
+        }
+        if let Some(person) = f.person_id {
+            args.push(Value::Integer(person));
+            sql.push_str(&format!(
+                " AND id IN (SELECT contact_id FROM contact_person WHERE person_id = ?{})",
+                args.len()
+            ));
+        }
+        sql.push_str(&format!(
+            " ORDER BY happened_at DESC, id DESC LIMIT {} OFFSET {}",
+            f.limit.unwrap_or(50).clamp(1, 500),
+            f.offset
+        ));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), contact_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT revised_at, revised_by, previous FROM contact_revision WHERE contact_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok(ContactRevision {
+                    revised_at: r.get(0)?,
+                    revised_by: r.get(1)?,
+                    previous: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>> {
+        let user = if user_id.is_some() { "AND c.next_user_id = ?2" } else { "AND ?2 IS NULL" };
+        let sql = format!(
+            "SELECT c.id, c.customer_id, cu.name, c.next_action, c.next_kind, c.next_due, c.next_user_id
+             FROM contact c JOIN customer cu ON cu.id = c.customer_id
+             WHERE c.next_due IS NOT NULL AND c.next_done_at IS NULL AND c.next_due <= ?1 {user}
+               AND cu.archived_at IS NULL
+             ORDER BY c.next_due, cu.sort_key, c.id LIMIT 1000"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![until, user_id], agenda_item_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn complete_action(
+        &mut self,
+        id: i64,
+        outcome: &str,
+        follow_up: Option<&ContactData>,
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<Option<i64>> {
+        self.write(|tx| {
+            let customer_id: i64 = tx
+                .query_row("SELECT customer_id FROM contact WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or(Error::NotFound { entity: "contact", id })?;
+            let changed = tx.execute(
+                "UPDATE contact SET next_done_at = ?2, next_outcome = ?3, version = version + 1
+                 WHERE id = ?1 AND next_due IS NOT NULL AND next_done_at IS NULL",
+                params![id, stamp, outcome],
+            )?;
+            if changed == 0 {
+                // Already done (on another workstation, perhaps), or there was nothing to do.
+                return Err(Error::Conflict { entity: "contact", id });
+            }
+            follow_up.map(|d| insert_new(tx, customer_id, d, by, stamp)).transpose()
+        })
+    }
+
+    pub(super) fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
+        let owner = if owner_id.is_some() { "AND c.owner_id = ?2" } else { "AND ?2 IS NULL" };
+        let sql = format!(
+            "SELECT c.id, c.name, c.city, c.last_contact_at FROM customer c
+             WHERE c.archived_at IS NULL {owner}
+               AND (c.last_contact_at IS NULL OR c.last_contact_at < ?1)
+               AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.customer_id = c.id
+                               AND k.next_due IS NOT NULL AND k.next_done_at IS NULL)
+             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.sort_key LIMIT ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![before, owner_id, limit], |r| {
+                Ok(ColdCustomer { customer_id: r.get(0)?, name: r.get(1)?, city: r.get(2)?, last_contact_at: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM contact ORDER BY id"))?;
+        let contacts: Vec<Contact> = stmt.query_map([], contact_from_row)?.collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        contacts
+            .into_iter()
+            .map(|c| {
+                let revisions = if c.revisions > 0 { self.contact_revisions(c.id)? } else { Vec::new() };
+                Ok((c, revisions))
+            })
+            .collect()
+    }
+
+    pub(super) fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
+        self.write(|tx| {
+            for (c, revisions) in rows {
+                let meta = ContactMeta {
+                    id: Some(c.id),
+                    created_at: &c.created_at,
+                    created_by: c.created_by,
+                    next_done_at: c.next_done_at.as_deref(),
+                    next_outcome: &c.next_outcome,
+                    version: c.version,
+                };
+                insert_row(tx, c.customer_id, &c.data, &meta)?;
+                for r in revisions {
+                    tx.execute(
+                        "INSERT INTO contact_revision (contact_id, revised_at, revised_by, previous)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![c.id, r.revised_at, r.revised_by, serde_json::to_string(&r.previous).expect("serialises")],
+                    )?;
+                }
+            }
+            tx.execute(
+                "UPDATE customer SET last_contact_at =
+                 (SELECT max(happened_at) FROM contact WHERE contact.customer_id = customer.id)",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,230 @@
+//! Users of the office and people at customers, on SQLite.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::Sqlite;
+use crate::error::{Error, Result};
+use crate::person::{Person, PersonData};
+use crate::user::{User, UserData, UserRole};
+
+const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
+    email, notes, assistant_of, is_main, active, version";
+
+fn user_from_row(r: &Row) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: r.get(0)?,
+        data: UserData {
+            name: r.get(1)?,
+            initials: r.get(2)?,
+            role: UserRole::parse(&role).unwrap_or_default(),
+            active: r.get(4)?,
+        },
+        version: r.get(5)?,
+    })
+}
+
+fn person_from_row(r: &Row) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        data: PersonData {
+            name: r.get(2)?,
+            position: r.get(3)?,
+            title: r.get(4)?,
+            decision_role: r.get(5)?,
+            branch: r.get(6)?,
+            phone: r.get(7)?,
+            mobile: r.get(8)?,
+            email: r.get(9)?,
+            notes: r.get(10)?,
+            assistant_of: r.get(11)?,
+            is_main: r.get(12)?,
+            active: r.get(13)?,
+        },
+        version: r.get(14)?,
+    })
+}
+
+/// The customer must exist, and the person someone assists must work there too.
+fn check_person_links(tx: &Transaction, customer_id: i64, d: &PersonData, own_id: Option<i64>) -> Result<()> {
+    let exists = tx.query_row("SELECT 1 FROM customer WHERE id = ?1", [customer_id], |_| Ok(())).optional()?;
+    if exists.is_none() {
+        return Err(Error::NotFound { entity: "customer", id: customer_id });
+    }
+    if let Some(boss) = d.assistant_of {
+        let same: Option<i64> =
+            tx.query_row("SELECT customer_id FROM person WHERE id = ?1", [boss], |r| r.get(0)).optional()?;
+        if same != Some(customer_id) || Some(boss) == own_id {
+            return Err(Error::invalid("assistant_of", "validation.choice"));
+        }
+    }
+    Ok(())
+}
+
+/// At most one main contact per customer: marking one unmarks the others.
+fn keep_one_main(tx: &Transaction, customer_id: i64, main_id: i64) -> Result<()> {
+    tx.execute("UPDATE person SET is_main = 0 WHERE customer_id = ?1 AND id <> ?2 AND is_main", [customer_id, main_id])?;
+    Ok(())
+}
+
+fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonData, version: i64) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch, phone, mobile, email,
+         notes, assistant_of, is_main, active, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id,
+            customer_id,
+            d.name,
+            d.position,
+            d.title,
+            d.decision_role,
+            d.branch,
+            d.phone,
+            d.mobile,
+            d.email,
+            d.notes,
+            d.assistant_of,
+            d.is_main,
+            d.active,
+            version
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+impl Sqlite {
+    pub(super) fn users(&mut self) -> Result<Vec<User>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, initials, role, active, version FROM app_user ORDER BY name, id")?;
+        let rows = stmt.query_map([], user_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn insert_user(&mut self, d: &UserData) -> Result<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO app_user (name, initials, role, active) VALUES (?1, ?2, ?3, ?4)",
+                params![d.name, d.initials, d.role.code(), d.active],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    pub(super) fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE app_user SET name = ?3, initials = ?4, role = ?5, active = ?6, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                params![id, version, d.name, d.initials, d.role.code(), d.active],
+            )?;
+            check_changed(tx, changed, "app_user", "user", id)
+        })
+    }
+
+    pub(super) fn restore_users(&mut self, rows: &[User]) -> Result<()> {
+        self.write(|tx| {
+            for u in rows {
+                tx.execute(
+                    "INSERT INTO app_user (id, name, initials, role, active, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![u.id, u.data.name, u.data.initials, u.data.role.code(), u.data.active, u.version],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    pub(super) fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = ?1 ORDER BY active DESC, is_main DESC, name, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([customer_id], person_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn person(&mut self, id: i64) -> Result<Option<Person>> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], person_from_row).optional()?)
+    }
+
+    pub(super) fn insert_person(&mut self, customer_id: i64, d: &PersonData) -> Result<i64> {
+        self.write(|tx| {
+            check_person_links(tx, customer_id, d, None)?;
+            let id = write_person(tx, None, customer_id, d, 1)?;
+            if d.is_main {
+                keep_one_main(tx, customer_id, id)?;
+            }
+            Ok(id)
+        })
+    }
+
+    pub(super) fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
+        self.write(|tx| {
+            let customer_id: i64 = tx
+                .query_row("SELECT customer_id FROM person WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or(Error::NotFound { entity: "person", id })?;
+            check_person_links(tx, customer_id, d, Some(id))?;
+            let changed = tx.execute(
+                "UPDATE person SET name = ?3, position = ?4, title = ?5, decision_role = ?6, branch = ?7, phone = ?8,
+                 mobile = ?9, email = ?10, notes = ?11, assistant_of = ?12, is_main = ?13, active = ?14,
+                 version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                params![
+                    id,
+                    version,
+                    d.name,
+                    d.position,
+                    d.title,
+                    d.decision_role,
+                    d.branch,
+                    d.phone,
+                    d.mobile,
+                    d.email,
+                    d.notes,
+                    d.assistant_of,
+                    d.is_main,
+                    d.active
+                ],
+            )?;
+            check_changed(tx, changed, "person", "person", id)?;
+            if d.is_main {
+                keep_one_main(tx, customer_id, id)?;
+            }
+            Ok(())
+        })
+    }
+
+    pub(super) fn all_people(&mut self) -> Result<Vec<Person>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id"))?;
+        let rows = stmt.query_map([], person_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub(super) fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
+        self.write(|tx| {
+            // Without assistant links first: a person may assist someone copied later.
+            for p in rows {
+                let d = PersonData { assistant_of: None, ..p.data.clone() };
+                write_person(tx, Some(p.id), p.customer_id, &d, p.version)?;
+            }
+            for p in rows.iter().filter(|p| p.data.assistant_of.is_some()) {
+                tx.execute("UPDATE person SET assistant_of = ?2 WHERE id = ?1", params![p.id, p.data.assistant_of])?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// After an `UPDATE ... WHERE id = ? AND version = ?`: no row changed means either someone
+/// else saved first (`Conflict`) or the row is gone (`NotFound`).
+pub(super) fn check_changed(tx: &Transaction, changed: usize, table: &str, entity: &'static str, id: i64) -> Result<()> {
+    if changed > 0 {
+        return Ok(());
+    }
+    let exists = tx.query_row(&format!("SELECT 1 FROM {table} WHERE id = ?1"), [id], |_| Ok(())).optional()?;
+    Err(if exists.is_some() { Error::Conflict { entity, id } } else { Error::NotFound { entity, id } })
+}
