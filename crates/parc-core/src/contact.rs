@@ -208,7 +208,12 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates_kinds_and_durations() {
-        let c = ContactData { happened_at: "23/11/2026".into(), kind: "fax".into(), duration_min: -5, ..Default::default() };
+        let c = ContactData {
+            happened_at: "23/11/2026".into(),
+            kind: "fax".into(),
+            duration_min: -5,
+            ..Default::default()
+        };
         let Err(Error::Validation(e)) = c.validated() else { panic!() };
         let fields: Vec<_> = e.iter().map(|f| f.field).collect();
         assert_eq!(fields, ["happened_at", "duration_min", "kind"]);

@@ -60,7 +60,9 @@ impl PersonData {
         if self.name.is_empty() {
             err("name", "validation.person_name_required");
         }
-        for (field, value) in [("name", &self.name), ("position", &self.position), ("title", &self.title), ("branch", &self.branch)] {
+        for (field, value) in
+            [("name", &self.name), ("position", &self.position), ("title", &self.title), ("branch", &self.branch)]
+        {
             if value.chars().count() > 200 {
                 err(field, "validation.too_long");
             }

@@ -51,7 +51,7 @@ pub struct User {
 
 impl UserData {
     pub fn validated(mut self) -> Result<UserData> {
-        self.name = self.name.trim().to_string();
+        self.name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
         self.initials = self.initials.trim().to_uppercase();
         if self.initials.is_empty() {
             self.initials = self

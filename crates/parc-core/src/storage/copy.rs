@@ -19,11 +19,14 @@ pub struct CopyReport {
 
 /// Copies everything from `from` into the empty `to`, then reads both back and compares.
 pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
-    if to.backend.count_customers()? > 0 {
+    if to.backend.count_customers()? > 0 || !to.backend.users()?.is_empty() {
         return Err(Error::StoreNotEmpty);
     }
-    let customers = from.backend.all_customers()?;
-    to.backend.restore_customers(&customers)?;
+    // In the order the references need: owners before customers before people and contacts.
+    to.backend.restore_users(&from.backend.users()?)?;
+    to.backend.restore_customers(&from.backend.all_customers()?)?;
+    to.backend.restore_people(&from.backend.all_people()?)?;
+    to.backend.restore_contacts(&from.backend.all_contacts()?)?;
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -32,15 +35,23 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     Ok(copied)
 }
 
-/// Counts and a checksum of a store's data, in id order.
+/// Counts and a checksum of a store's data, table by table in id order.
 pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
-    let customers = store.backend.all_customers()?;
     let mut hash = Fnv::default();
-    for c in &customers {
-        hash.write(&serde_json::to_vec(c).expect("customers serialise"));
-    }
-    let counts = BTreeMap::from([("customer".to_string(), customers.len() as i64)]);
+    let mut counts = BTreeMap::new();
+    let mut add = |table: &str, rows: Vec<Vec<u8>>| {
+        counts.insert(table.to_string(), rows.len() as i64);
+        rows.iter().for_each(|r| hash.write(r));
+    };
+    add("app_user", serialised(store.backend.users()?));
+    add("customer", serialised(store.backend.all_customers()?));
+    add("person", serialised(store.backend.all_people()?));
+    add("contact", serialised(store.backend.all_contacts()?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
+}
+
+fn serialised<T: Serialize>(rows: Vec<T>) -> Vec<Vec<u8>> {
+    rows.iter().map(|r| serde_json::to_vec(r).expect("rows serialise")).collect()
 }
 
 /// FNV-1a, 64 bit: a stable checksum that needs no dependency; it guards against copy bugs,

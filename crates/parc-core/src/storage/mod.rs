@@ -21,10 +21,10 @@ use chrono::NaiveDate;
 
 use crate::contact::{self, Agenda, AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
-use crate::person::{Person, PersonData};
-use crate::user::{User, UserData};
 use crate::error::{Error, Result};
+use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
+use crate::user::{User, UserData};
 
 /// The schema version this program writes; both dialects have this many migrations.
 pub const SCHEMA_VERSION: i64 = sqlite::migrations::LATEST;

@@ -1,8 +1,10 @@
 //! What every store must do alike: each test runs on SQLite and, when configured, PostgreSQL.
 
 use super::*;
-use crate::testing::customer;
-use crate::testing::stores;
+use crate::contact::{AgendaItem, ContactData, HistoryFilter};
+use crate::person::PersonData;
+use crate::testing::{customer, stores};
+use crate::user::{User, UserData, UserRole};
 
 /// Runs `test` on a fresh store of each kind; a failure names the kind.
 fn each_store(mut test: impl FnMut(&mut Store)) {
@@ -259,6 +261,18 @@ fn bulk_create_is_all_or_nothing() {
 fn a_copy_to_another_store_is_identical_and_refuses_a_non_empty_destination() {
     let mut source = Store::open_in_memory().unwrap();
     crate::demo::load(&mut source, 300, 2, |_, _| {}).unwrap();
+    let anna = user(&mut source, "Anna", UserRole::Salesperson);
+    let mut owned = source.customer(3).unwrap();
+    owned.data.owner_id = Some(anna.id);
+    source.update_customer(3, owned.version, owned.data).unwrap();
+    let boss = source.create_person(3, PersonData { is_main: true, ..person("Mario") }).unwrap();
+    source.create_person(3, PersonData { assistant_of: Some(boss.id), ..person("Sara") }).unwrap();
+    let mut met = call("2026-11-20T10:00", "Wants 3 vans");
+    met.person_ids = vec![boss.id];
+    let k = source.log_contact(3, met, Some(anna.id)).unwrap();
+    let mut fixed = k.data.clone();
+    fixed.agreed = "Wants 3 tractor units".into();
+    source.correct_contact(k.id, k.version, fixed, Some(anna.id)).unwrap();
     let archived = source.archive_customer(5).unwrap();
     let mut edited = source.customer(7).unwrap();
     edited.data.notes = "Called about two tractors; offer next week.".into();
@@ -267,6 +281,9 @@ fn a_copy_to_another_store_is_identical_and_refuses_a_non_empty_destination() {
     each_store(|dest| {
         let report = copy_store(&mut source, dest).unwrap();
         assert_eq!(report.counts["customer"], 300);
+        assert_eq!((report.counts["person"], report.counts["contact"], report.counts["app_user"]), (2, 1, 1));
+        assert_eq!(dest.contact_revisions(k.id).unwrap()[0].previous.agreed, "Wants 3 vans");
+        assert_eq!(dest.people(3).unwrap(), source.people(3).unwrap());
         assert_eq!(report, copy::fingerprint(&mut source).unwrap());
         assert_eq!(dest.customer(5).unwrap(), archived);
         assert_eq!(dest.customer(7).unwrap().version, 2);
@@ -275,5 +292,284 @@ fn a_copy_to_another_store_is_identical_and_refuses_a_non_empty_destination() {
         let next = dest.create_customer(customer("After the copy", "Vilnius", "LT", "")).unwrap();
         assert_eq!(next.id, 301);
         assert!(matches!(copy_store(&mut source, dest), Err(Error::StoreNotEmpty)));
+    });
+}
+
+// --- users, owners, people, contacts ---
+
+fn user(store: &mut Store, name: &str, role: UserRole) -> User {
+    store.create_user(UserData { name: name.into(), role, active: true, ..Default::default() }).unwrap()
+}
+
+fn person(name: &str) -> PersonData {
+    PersonData { name: name.into(), active: true, ..Default::default() }
+}
+
+fn call(at: &str, agreed: &str) -> ContactData {
+    ContactData { happened_at: at.into(), kind: "phone".into(), agreed: agreed.into(), ..Default::default() }
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn users_are_listed_by_name_and_saved_with_the_optimistic_check() {
+    each_store(|store| {
+        let anna = user(store, "Anna Kowalska", UserRole::Salesperson);
+        let marco = user(store, "Marco Bianchi", UserRole::Manager);
+        assert_eq!(anna.data.initials, "AK");
+        let names: Vec<_> = store.users().unwrap().into_iter().map(|u| u.data.name).collect();
+        assert_eq!(names, ["Anna Kowalska", "Marco Bianchi"]);
+        let mut d = marco.data.clone();
+        d.active = false;
+        let saved = store.update_user(marco.id, marco.version, d.clone()).unwrap();
+        assert!(!saved.data.active);
+        assert!(matches!(store.update_user(marco.id, marco.version, d), Err(Error::Conflict { .. })));
+    });
+}
+
+#[test]
+fn customers_have_an_owner_and_assistants_and_lists_filter_to_my_customers() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let piotr = user(store, "Piotr", UserRole::Salesperson);
+        let eva = user(store, "Eva", UserRole::Assistant);
+        let mut mine = customer("Trans Łódź", "Łódź", "PL", "");
+        mine.owner_id = Some(anna.id);
+        mine.assistant_ids = vec![eva.id, anna.id];
+        let mine = store.create_customer(mine).unwrap();
+        assert_eq!(mine.data.assistant_ids, [eva.id], "the owner is not their own assistant");
+        let mut theirs = customer("Trans Kraków", "Kraków", "PL", "");
+        theirs.owner_id = Some(piotr.id);
+        store.create_customer(theirs).unwrap();
+
+        let q = |text: &str, owner| CustomerQuery { text: text.into(), owner_id: owner, ..Default::default() };
+        let names = |rows: Vec<CustomerSummary>| rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
+        assert_eq!(names(store.search_customers(&q("", Some(anna.id))).unwrap()), ["Trans Łódź"]);
+        assert_eq!(names(store.search_customers(&q("trans", Some(piotr.id))).unwrap()), ["Trans Kraków"]);
+        assert_eq!(names(store.search_customers(&q("trans", None)).unwrap()).len(), 2);
+
+        let mut d = mine.data.clone();
+        d.assistant_ids = vec![];
+        d.owner_id = Some(piotr.id);
+        let moved = store.update_customer(mine.id, mine.version, d).unwrap();
+        assert_eq!((moved.data.owner_id, moved.data.assistant_ids.len()), (Some(piotr.id), 0));
+    });
+}
+
+#[test]
+fn people_have_one_main_contact_and_assistants_at_the_same_customer() {
+    each_store(|store| {
+        let c = store.create_customer(customer("Rossi", "Milano", "IT", "")).unwrap();
+        let other = store.create_customer(customer("Bianchi", "Roma", "IT", "")).unwrap();
+        let boss = store.create_person(c.id, PersonData { is_main: true, ..person("Mario Rossi") }).unwrap();
+        let buyer = store.create_person(c.id, PersonData { is_main: true, ..person("Anna Verdi") }).unwrap();
+        assert!(!store.person(boss.id).unwrap().data.is_main, "one main contact per customer");
+        let assistant = store
+            .create_person(
+                c.id,
+                PersonData { assistant_of: Some(boss.id), decision_role: "assistant".into(), ..person("Sara") },
+            )
+            .unwrap();
+        assert_eq!(assistant.data.assistant_of, Some(boss.id));
+        let stranger = store.create_person(other.id, person("Luigi")).unwrap();
+        let bad = PersonData { assistant_of: Some(stranger.id), ..person("X") };
+        assert!(matches!(store.create_person(c.id, bad), Err(Error::Validation(_))));
+        assert!(matches!(store.create_person(9999, person("Nobody")), Err(Error::NotFound { .. })));
+        assert!(matches!(
+            store.create_person(c.id, PersonData { email: "no".into(), ..person("Y") }),
+            Err(Error::Validation(_))
+        ));
+
+        // Someone who left stays, listed after the active people.
+        let mut left = boss.data.clone();
+        left.active = false;
+        store.update_person(boss.id, boss.version, left.clone()).unwrap();
+        assert!(matches!(store.update_person(boss.id, boss.version, left), Err(Error::Conflict { .. })));
+        let names: Vec<_> = store.people(c.id).unwrap().into_iter().map(|p| p.data.name).collect();
+        assert_eq!(names, ["Anna Verdi", "Sara", "Mario Rossi"]);
+        assert_eq!(store.people(c.id).unwrap()[0].id, buyer.id);
+    });
+}
+
+#[test]
+fn contacts_make_a_timeline_filtered_by_kind_and_person() {
+    each_store(|store| {
+        let me = user(store, "Anna", UserRole::Salesperson);
+        let c = store.create_customer(customer("Rossi", "Milano", "IT", "")).unwrap();
+        let mario = store.create_person(c.id, person("Mario")).unwrap();
+        let sara = store.create_person(c.id, person("Sara")).unwrap();
+        let mut visit = call("2026-11-20T09:00", "Showed the new tractor unit");
+        visit.kind = "visit".into();
+        visit.duration_min = 90;
+        visit.person_ids = vec![mario.id, sara.id];
+        visit.docs_sent = vec!["Catalogue T 2027".into(), " ".into()];
+        let v = store.log_contact(c.id, visit, Some(me.id)).unwrap();
+        assert_eq!(v.data.docs_sent, ["Catalogue T 2027"]);
+        assert_eq!(v.created_by, Some(me.id));
+        let mut phone = call("2026-11-22T15:30", "Asked for financing terms");
+        phone.person_ids = vec![mario.id];
+        store.log_contact(c.id, phone, Some(me.id)).unwrap();
+        store.log_contact(c.id, call("2026-11-21T11:00", "Left a message"), Some(me.id)).unwrap();
+
+        let history = |store: &mut Store, f: HistoryFilter| -> Vec<String> {
+            store.contact_history(c.id, &f).unwrap().into_iter().map(|k| k.data.agreed).collect()
+        };
+        assert_eq!(
+            history(store, HistoryFilter::default()),
+            ["Asked for financing terms", "Left a message", "Showed the new tractor unit"]
+        );
+        assert_eq!(history(store, HistoryFilter { kind: Some("visit".into()), ..Default::default() }).len(), 1);
+        assert_eq!(history(store, HistoryFilter { person_id: Some(mario.id), ..Default::default() }).len(), 2);
+        assert_eq!(
+            history(store, HistoryFilter { limit: Some(1), offset: 1, ..Default::default() }),
+            ["Left a message"]
+        );
+
+        let other = store.create_customer(customer("Bianchi", "Roma", "IT", "")).unwrap();
+        let stranger = store.create_person(other.id, person("Luigi")).unwrap();
+        let mut wrong = call("2026-11-22T10:00", "x");
+        wrong.person_ids = vec![stranger.id];
+        assert!(matches!(store.log_contact(c.id, wrong, None), Err(Error::Validation(_))));
+        assert!(matches!(store.log_contact(424242, call("2026-11-22T10:00", "x"), None), Err(Error::NotFound { .. })));
+    });
+}
+
+#[test]
+fn a_correction_keeps_the_original_visible() {
+    each_store(|store| {
+        let me = user(store, "Anna", UserRole::Salesperson);
+        let boss = user(store, "Marco", UserRole::Manager);
+        let c = store.create_customer(customer("Rossi", "Milano", "IT", "")).unwrap();
+        let k = store.log_contact(c.id, call("2026-11-22T15:30", "Wants 3 vans"), Some(me.id)).unwrap();
+        let mut fixed = k.data.clone();
+        fixed.agreed = "Wants 3 tractor units".into();
+        let corrected = store.correct_contact(k.id, k.version, fixed.clone(), Some(boss.id)).unwrap();
+        assert_eq!(
+            (corrected.data.agreed.as_str(), corrected.revisions, corrected.version),
+            ("Wants 3 tractor units", 1, 2)
+        );
+        let revisions = store.contact_revisions(k.id).unwrap();
+        assert_eq!(revisions.len(), 1);
+        assert_eq!(revisions[0].previous.agreed, "Wants 3 vans");
+        assert_eq!(revisions[0].revised_by, Some(boss.id));
+        assert!(matches!(store.correct_contact(k.id, k.version, fixed, None), Err(Error::Conflict { .. })));
+    });
+}
+
+#[test]
+fn the_agenda_shows_open_actions_and_completing_one_logs_the_follow_up() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let piotr = user(store, "Piotr", UserRole::Salesperson);
+        let rossi = store.create_customer(customer("Rossi", "Milano", "IT", "")).unwrap();
+        let gone = store.create_customer(customer("Closed Down", "Milano", "IT", "")).unwrap();
+        let with_action = |at: &str, action: &str, due: &str, kind: &str, who: i64| ContactData {
+            next_action: action.into(),
+            next_due: Some(due.into()),
+            next_kind: kind.into(),
+            next_user_id: Some(who),
+            ..call(at, "talked")
+        };
+        let overdue = store
+            .log_contact(
+                rossi.id,
+                with_action("2026-11-10T10:00", "Send offer", "2026-11-20", "email", anna.id),
+                Some(anna.id),
+            )
+            .unwrap();
+        store
+            .log_contact(
+                rossi.id,
+                with_action("2026-11-12T10:00", "Call back", "2026-11-23", "phone", anna.id),
+                Some(anna.id),
+            )
+            .unwrap();
+        store
+            .log_contact(
+                rossi.id,
+                with_action("2026-11-13T10:00", "Visit depot", "2026-11-27", "visit", anna.id),
+                Some(anna.id),
+            )
+            .unwrap();
+        store
+            .log_contact(
+                rossi.id,
+                with_action("2026-11-13T11:00", "Far visit", "2026-12-15", "visit", anna.id),
+                Some(anna.id),
+            )
+            .unwrap();
+        store
+            .log_contact(
+                rossi.id,
+                with_action("2026-11-14T10:00", "Piotr's call", "2026-11-24", "phone", piotr.id),
+                Some(piotr.id),
+            )
+            .unwrap();
+        store
+            .log_contact(
+                gone.id,
+                with_action("2026-11-14T10:00", "Never", "2026-11-24", "phone", anna.id),
+                Some(anna.id),
+            )
+            .unwrap();
+        store.archive_customer(gone.id).unwrap();
+
+        let today = day("2026-11-23");
+        let a = store.agenda(Some(anna.id), today).unwrap();
+        let actions = |items: &[AgendaItem]| items.iter().map(|i| i.next_action.clone()).collect::<Vec<_>>();
+        assert_eq!(actions(&a.overdue), ["Send offer"]);
+        assert_eq!(actions(&a.today), ["Call back"]);
+        assert_eq!(actions(&a.upcoming), ["Visit depot"]);
+        assert_eq!(actions(&a.visits), ["Visit depot", "Far visit"]);
+        assert_eq!(a.overdue[0].customer_name, "Rossi");
+        let everyone = store.agenda(None, today).unwrap();
+        assert_eq!(actions(&everyone.upcoming), ["Piotr's call", "Visit depot"]);
+
+        let follow = with_action("2026-11-23T09:30", "Chase the signature", "2026-11-26", "phone", anna.id);
+        let new =
+            store.complete_action(overdue.id, "Offer sent by e-mail", Some(follow), Some(anna.id)).unwrap().unwrap();
+        let done = store.contact(overdue.id).unwrap();
+        assert_eq!(done.next_outcome, "Offer sent by e-mail");
+        assert!(done.next_done_at.is_some());
+        assert_eq!(new.customer_id, rossi.id);
+        let a = store.agenda(Some(anna.id), today).unwrap();
+        assert!(a.overdue.is_empty());
+        assert_eq!(actions(&a.upcoming), ["Chase the signature", "Visit depot"]);
+        assert!(matches!(store.complete_action(overdue.id, "again", None, None), Err(Error::Conflict { .. })));
+        assert_eq!(store.complete_action(new.id, "Signed!", None, Some(anna.id)).unwrap(), None);
+    });
+}
+
+#[test]
+fn customers_with_no_action_and_no_recent_contact_are_going_cold() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let mk = |store: &mut Store, name: &str| {
+            let mut d = customer(name, "Milano", "IT", "");
+            d.owner_id = Some(anna.id);
+            store.create_customer(d).unwrap()
+        };
+        let never = mk(store, "Never contacted");
+        let old = mk(store, "Old contact");
+        let recent = mk(store, "Recent contact");
+        let planned = mk(store, "Old but planned");
+        store.create_customer(customer("Someone else's", "Roma", "IT", "")).unwrap();
+        store.log_contact(old.id, call("2026-06-01T10:00", "x"), None).unwrap();
+        store.log_contact(recent.id, call("2026-11-20T10:00", "x"), None).unwrap();
+        let plan = ContactData {
+            next_action: "Call".into(),
+            next_due: Some("2026-12-01".into()),
+            ..call("2026-05-01T10:00", "x")
+        };
+        store.log_contact(planned.id, plan, None).unwrap();
+
+        let cold = store.going_cold(Some(anna.id), 60, day("2026-11-23"), 100).unwrap();
+        let names: Vec<_> = cold.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Never contacted", "Old contact"]);
+        assert_eq!(cold[0].customer_id, never.id);
+        assert_eq!(cold[1].last_contact_at.as_deref(), Some("2026-06-01T10:00"));
+        assert_eq!(store.going_cold(None, 60, day("2026-11-23"), 100).unwrap().len(), 3);
     });
 }

@@ -145,7 +145,8 @@ fn insert_row(tx: &Transaction, customer_id: i64, d: &ContactData, m: &ContactMe
 
 fn insert_new(tx: &Transaction, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64> {
     check_contact_links(tx, customer_id, d)?;
-    let meta = ContactMeta { id: None, created_at: stamp, created_by: by, next_done_at: None, next_outcome: "", version: 1 };
+    let meta =
+        ContactMeta { id: None, created_at: stamp, created_by: by, next_done_at: None, next_outcome: "", version: 1 };
     let id = insert_row(tx, customer_id, d, &meta)?;
     tx.execute(
         "UPDATE customer SET last_contact_at = ?2 WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
@@ -314,7 +315,12 @@ impl Sqlite {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params![before, owner_id, limit], |r| {
-                Ok(ColdCustomer { customer_id: r.get(0)?, name: r.get(1)?, city: r.get(2)?, last_contact_at: r.get(3)? })
+                Ok(ColdCustomer {
+                    customer_id: r.get(0)?,
+                    name: r.get(1)?,
+                    city: r.get(2)?,
+                    last_contact_at: r.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -349,7 +355,12 @@ impl Sqlite {
                     tx.execute(
                         "INSERT INTO contact_revision (contact_id, revised_at, revised_by, previous)
                          VALUES (?1, ?2, ?3, ?4)",
-                        params![c.id, r.revised_at, r.revised_by, serde_json::to_string(&r.previous).expect("serialises")],
+                        params![
+                            c.id,
+                            r.revised_at,
+                            r.revised_by,
+                            serde_json::to_string(&r.previous).expect("serialises")
+                        ],
                     )?;
                 }
             }

@@ -7,11 +7,11 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transact
 use super::Sqlite;
 use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
-use crate::person::{Person, PersonData};
-use crate::user::{User, UserData};
 use crate::error::{Error, Result};
+use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
 use crate::storage::{now, prefix_range, Backend, CheckReport, ListScope, RowMeta, EXACT_RANKING_CAP};
+use crate::user::{User, UserData};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,

@@ -64,7 +64,10 @@ fn check_person_links(tx: &Transaction, customer_id: i64, d: &PersonData, own_id
 
 /// At most one main contact per customer: marking one unmarks the others.
 fn keep_one_main(tx: &Transaction, customer_id: i64, main_id: i64) -> Result<()> {
-    tx.execute("UPDATE person SET is_main = 0 WHERE customer_id = ?1 AND id <> ?2 AND is_main", [customer_id, main_id])?;
+    tx.execute(
+        "UPDATE person SET is_main = 0 WHERE customer_id = ?1 AND id <> ?2 AND is_main",
+        [customer_id, main_id],
+    )?;
     Ok(())
 }
 
@@ -221,7 +224,13 @@ impl Sqlite {
 
 /// After an `UPDATE ... WHERE id = ? AND version = ?`: no row changed means either someone
 /// else saved first (`Conflict`) or the row is gone (`NotFound`).
-pub(super) fn check_changed(tx: &Transaction, changed: usize, table: &str, entity: &'static str, id: i64) -> Result<()> {
+pub(super) fn check_changed(
+    tx: &Transaction,
+    changed: usize,
+    table: &str,
+    entity: &'static str,
+    id: i64,
+) -> Result<()> {
     if changed > 0 {
         return Ok(());
     }
