@@ -12,6 +12,21 @@ const COMMANDS: &[&str] = &[
     "demo_load",
     "db_test",
     "db_use",
+    "users_list",
+    "user_create",
+    "user_update",
+    "user_choose",
+    "cold_days_set",
+    "people_list",
+    "person_create",
+    "person_update",
+    "contact_log",
+    "contact_correct",
+    "contact_history",
+    "contact_revisions",
+    "agenda_get",
+    "action_complete",
+    "going_cold",
 ];
 
 fn main() {

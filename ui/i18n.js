@@ -42,6 +42,32 @@ export function formatDateTime(iso) {
   return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** A calendar date `YYYY-MM-DD` as the locale writes it. */
+export function formatDate(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd ?? '');
+  if (!m) return ymd ?? '';
+  const { date_order: order, date_sep: s } = lang.format;
+  return order === 'ymd' ? `${m[1]}${s}${m[2]}${s}${m[3]}` : `${m[3]}${s}${m[2]}${s}${m[1]}`;
+}
+
+/** A local date-time `YYYY-MM-DDTHH:MM` (as contacts are stored) as the locale writes it. */
+export function formatLocalDateTime(value) {
+  return `${formatDate(value)} ${(value ?? '').slice(11, 16)}`.trim();
+}
+
+/** Today, or `days` from today, as `YYYY-MM-DD` on this computer's calendar. */
+export function isoDay(days = 0) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Now, local, to the minute: `YYYY-MM-DDTHH:MM`. */
+export function isoNow() {
+  const d = new Date();
+  return `${isoDay()}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function formatInteger(n) {
   const digits = String(Math.abs(Math.trunc(n)));
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, lang.format.group);

@@ -15,8 +15,8 @@ function invoke(cmd, args) {
 export const api = {
   appInfo: () => invoke('app_info'),
   setLocale: (locale) => invoke('set_locale', { locale }),
-  searchCustomers: (text, includeArchived, limit) =>
-    invoke('customer_search', { query: { text, include_archived: includeArchived, limit } }),
+  searchCustomers: (text, includeArchived, limit, ownerId = null) =>
+    invoke('customer_search', { query: { text, include_archived: includeArchived, limit, owner_id: ownerId } }),
   getCustomer: (id) => invoke('customer_get', { id }),
   createCustomer: (data) => invoke('customer_create', { data }),
   updateCustomer: (id, version, data) => invoke('customer_update', { id, version, data }),
@@ -24,5 +24,19 @@ export const api = {
   restoreCustomer: (id) => invoke('customer_restore', { id }),
   loadDemo: (customers) => invoke('demo_load', { customers }),
   testDatabase: (address) => invoke('db_test', { address }),
+  users: () => invoke('users_list'),
+  createUser: (data) => invoke('user_create', { data }),
+  chooseUser: (userId) => invoke('user_choose', { userId }),
+  setColdDays: (days) => invoke('cold_days_set', { days }),
+  people: (customerId) => invoke('people_list', { customerId }),
+  createPerson: (customerId, data) => invoke('person_create', { customerId, data }),
+  updatePerson: (id, version, data) => invoke('person_update', { id, version, data }),
+  logContact: (customerId, data) => invoke('contact_log', { customerId, data }),
+  correctContact: (id, version, data) => invoke('contact_correct', { id, version, data }),
+  history: (customerId, filter) => invoke('contact_history', { customerId, filter }),
+  revisions: (id) => invoke('contact_revisions', { id }),
+  agenda: (userId) => invoke('agenda_get', { userId }),
+  completeAction: (contactId, outcome, followUp) => invoke('action_complete', { contactId, outcome, followUp }),
+  goingCold: (ownerId) => invoke('going_cold', { ownerId }),
   useDatabase: (address) => invoke('db_use', { address }),
 };

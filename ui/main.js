@@ -3,10 +3,12 @@
 import { api } from './ipc.js';
 import { setLanguage, t } from './i18n.js';
 import { banner } from './notify.js';
+import * as agenda from './screens/agenda.js';
 import * as customers from './screens/customers.js';
 import * as settings from './screens/settings.js';
+import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, settings };
+const screens = { customers, agenda, settings };
 let current = null;
 
 export function show(name) {
@@ -45,7 +47,20 @@ async function start() {
     return;
   }
   if (info.network_filesystem) banner(t('banner.network_fs'));
+  initWhoButton();
+  // Everything is recorded in someone's name: choose who sits here before anything else.
+  await ensureUser(info.current_user_id);
   customers.init(info);
+  agenda.init(info, (id) => {
+    show('customers');
+    customers.openCustomer(id, { focus: false });
+  });
+  settings.onColdDays((days) => agenda.setColdDays(days));
+  document.addEventListener('parc:user', () => {
+    customers.userChanged();
+    agenda.relabel();
+    if (current === 'agenda') agenda.refresh();
+  });
   document.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
     if (mod && (e.key === 'k' || e.key === 'f')) {

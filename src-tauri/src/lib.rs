@@ -5,9 +5,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use parc_core::contact::{self, Agenda, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
 use parc_core::i18n::{self, Locale, UiLanguage};
+use parc_core::person::{self, Person, PersonData};
 use parc_core::storage::{self, CustomerQuery, StoreStatus, Target};
+use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
 use serde::Serialize;
@@ -108,16 +111,38 @@ impl AppState {
     ) -> ApiResult<T> {
         self.blocking(move |shared| shared.with_store(f)).await
     }
+
+    /// Like `with_store`, for work done in the name of the workstation's user.
+    async fn as_user<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store, Option<i64>) -> parc_core::Result<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        self.blocking(move |shared| {
+            let me = shared.current_user();
+            shared.with_store(|store| f(store, me))
+        })
+        .await
+    }
 }
 
 impl Shared {
     fn locale(&self) -> Locale {
-        self.settings.lock().unwrap_or_else(|p| p.into_inner()).effective_locale()
+        self.settings().effective_locale()
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Db> {
         // A panic in another command must not lock the office out of its data.
         self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn settings(&self) -> std::sync::MutexGuard<'_, WorkstationSettings> {
+        self.settings.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Who sits at this workstation, for the open database.
+    fn current_user(&self) -> Option<i64> {
+        let target = self.db().target.clone();
+        self.settings().user_for(&target)
     }
 
     /// Runs `f` on the open store, translating any error into the UI's language.
@@ -140,12 +165,19 @@ struct AppInfo {
     network_filesystem: bool,
     language: UiLanguage,
     choices: CustomerChoices,
+    /// The user chosen at this workstation, if any (the UI asks when there is none).
+    current_user_id: Option<i64>,
+    cold_after_days: u32,
+    contact_kinds: &'static [&'static str],
+    decision_roles: &'static [&'static str],
 }
 
 #[tauri::command]
 fn app_info(state: State<AppState>) -> AppInfo {
     let locale = state.0.locale();
     let db = state.0.db();
+    // One guard for the whole literal: a second lock of the same settings would deadlock.
+    let settings = state.0.settings();
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         db_target: db.target.to_string(),
@@ -157,6 +189,10 @@ fn app_info(state: State<AppState>) -> AppInfo {
         network_filesystem: db.store.as_ref().is_ok_and(Store::on_network_filesystem),
         language: i18n::ui_language(locale),
         choices: customer::CHOICES,
+        current_user_id: settings.user_for(&db.target),
+        cold_after_days: settings.cold_after_days(),
+        contact_kinds: contact::CONTACT_KINDS,
+        decision_roles: person::DECISION_ROLES,
     }
 }
 
@@ -231,7 +267,110 @@ async fn customer_restore(state: State<'_, AppState>, id: i64) -> ApiResult<Cust
 
 #[tauri::command]
 async fn demo_load(state: State<'_, AppState>, customers: usize) -> ApiResult<usize> {
-    state.with_store(move |s| demo::load(s, customers.min(100_000), 1, |_, _| {})).await
+    state
+        .with_store(move |s| demo::load(s, customers.min(100_000), 1, chrono::Local::now().date_naive(), |_, _| {}))
+        .await
+}
+
+#[tauri::command]
+async fn users_list(state: State<'_, AppState>) -> ApiResult<Vec<User>> {
+    state.with_store(|s| s.users()).await
+}
+
+#[tauri::command]
+async fn user_create(state: State<'_, AppState>, data: UserData) -> ApiResult<User> {
+    state.with_store(move |s| s.create_user(data)).await
+}
+
+#[tauri::command]
+async fn user_update(state: State<'_, AppState>, id: i64, version: i64, data: UserData) -> ApiResult<User> {
+    state.with_store(move |s| s.update_user(id, version, data)).await
+}
+
+/// Remembers who sits at this workstation (for the open database).
+#[tauri::command]
+async fn user_choose(state: State<'_, AppState>, user_id: i64) -> ApiResult<User> {
+    state
+        .blocking(move |shared| {
+            let locale = shared.locale();
+            let user = shared.with_store(|s| s.user(user_id))?;
+            let target = shared.db().target.to_string();
+            let mut settings = shared.settings();
+            settings.users.insert(target, user.id);
+            settings.save(&shared.settings_path).map_err(|e| ApiError::new(&e, locale))?;
+            Ok(user)
+        })
+        .await
+}
+
+#[tauri::command]
+fn cold_days_set(state: State<AppState>, days: u32) -> ApiResult<u32> {
+    let locale = state.0.locale();
+    let mut settings = state.0.settings();
+    settings.cold_after_days = Some(days.clamp(1, 3650));
+    settings.save(&state.0.settings_path).map_err(|e| ApiError::new(&e, locale))?;
+    Ok(settings.cold_after_days())
+}
+
+#[tauri::command]
+async fn people_list(state: State<'_, AppState>, customer_id: i64) -> ApiResult<Vec<Person>> {
+    state.with_store(move |s| s.people(customer_id)).await
+}
+
+#[tauri::command]
+async fn person_create(state: State<'_, AppState>, customer_id: i64, data: PersonData) -> ApiResult<Person> {
+    state.with_store(move |s| s.create_person(customer_id, data)).await
+}
+
+#[tauri::command]
+async fn person_update(state: State<'_, AppState>, id: i64, version: i64, data: PersonData) -> ApiResult<Person> {
+    state.with_store(move |s| s.update_person(id, version, data)).await
+}
+
+#[tauri::command]
+async fn contact_log(state: State<'_, AppState>, customer_id: i64, data: ContactData) -> ApiResult<Contact> {
+    state.as_user(move |s, me| s.log_contact(customer_id, data, me)).await
+}
+
+#[tauri::command]
+async fn contact_correct(state: State<'_, AppState>, id: i64, version: i64, data: ContactData) -> ApiResult<Contact> {
+    state.as_user(move |s, me| s.correct_contact(id, version, data, me)).await
+}
+
+#[tauri::command]
+async fn contact_history(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    filter: HistoryFilter,
+) -> ApiResult<Vec<Contact>> {
+    state.with_store(move |s| s.contact_history(customer_id, &filter)).await
+}
+
+#[tauri::command]
+async fn contact_revisions(state: State<'_, AppState>, id: i64) -> ApiResult<Vec<ContactRevision>> {
+    state.with_store(move |s| s.contact_revisions(id)).await
+}
+
+/// The agenda of `user_id` (everyone's for `None`), as of today on this workstation's clock.
+#[tauri::command]
+async fn agenda_get(state: State<'_, AppState>, user_id: Option<i64>) -> ApiResult<Agenda> {
+    state.with_store(move |s| s.agenda(user_id, chrono::Local::now().date_naive())).await
+}
+
+#[tauri::command]
+async fn action_complete(
+    state: State<'_, AppState>,
+    contact_id: i64,
+    outcome: String,
+    follow_up: Option<ContactData>,
+) -> ApiResult<Option<Contact>> {
+    state.as_user(move |s, me| s.complete_action(contact_id, &outcome, follow_up, me)).await
+}
+
+#[tauri::command]
+async fn going_cold(state: State<'_, AppState>, owner_id: Option<i64>) -> ApiResult<Vec<ColdCustomer>> {
+    let days = state.0.settings().cold_after_days();
+    state.with_store(move |s| s.going_cold(owner_id, days, chrono::Local::now().date_naive(), 200)).await
 }
 
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
@@ -264,6 +403,21 @@ pub fn run() {
             demo_load,
             db_test,
             db_use,
+            users_list,
+            user_create,
+            user_update,
+            user_choose,
+            cold_days_set,
+            people_list,
+            person_create,
+            person_update,
+            contact_log,
+            contact_correct,
+            contact_history,
+            contact_revisions,
+            agenda_get,
+            action_complete,
+            going_cold,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

@@ -16,6 +16,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use fantoccini;
 
+/// The user the harness creates on a first start.
+pub const USER_NAME: &str = "Anna Testa";
+
 /// How long any one thing may take to appear on screen before a test fails.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -198,8 +201,19 @@ impl App {
                 panic!("WebDriver session failed: {e}\n{log}")
             });
         let app = App { client, dir, _driver: driver, _display: display_guard, _serial: serial };
-        app.wait_css("body[data-ready='true']").await;
+        app.answer_who().await;
         app
+    }
+
+    /// Waits for the window to be ready; on a database without users it first asks who works
+    /// here, and the harness answers as a new salesperson would.
+    pub async fn answer_who(&self) {
+        self.wait_css("body[data-ready='true'], #who-dialog[open]").await;
+        if self.client.find(Locator::Css("#who-dialog[open]")).await.is_ok() {
+            self.type_into("#who-form [name=name]", USER_NAME).await;
+            self.click("#who-form button[type=submit]").await;
+        }
+        self.wait_css("body[data-ready='true']").await;
     }
 
     pub fn db_path(&self) -> PathBuf {

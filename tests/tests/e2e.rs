@@ -18,6 +18,10 @@ fn stored(app: &App) -> Vec<parc_core::customer::Customer> {
     rows.into_iter().map(|r| store.customer(r.id).unwrap()).collect()
 }
 
+fn chrono_today() -> parc_core::chrono::NaiveDate {
+    parc_core::chrono::Local::now().date_naive()
+}
+
 /// The PostgreSQL client runs a runtime of its own, which cannot start inside the test's.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f).await.expect("blocking task")
@@ -26,10 +30,10 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 async fn fill_new_customer(app: &App, name: &str, city: &str, country: &str, vat: &str) {
     app.click("#new-customer").await;
     app.wait_text("#card-title", |t| t == tr(Locale::En, "card.new_title")).await;
-    app.type_into("[name=name]", name).await;
-    app.type_into("[name=city]", city).await;
-    app.wait_css("[name=country]").await.select_by_value(country).await.expect("choose country");
-    app.type_into("[name=vat_id]", vat).await;
+    app.type_into("#card [name=name]", name).await;
+    app.type_into("#card [name=city]", city).await;
+    app.wait_css("#card [name=country]").await.select_by_value(country).await.expect("choose country");
+    app.type_into("#card [name=vat_id]", vat).await;
 }
 
 #[tokio::test]
@@ -39,12 +43,12 @@ async fn create_a_customer_find_it_by_city_without_accents_and_edit_it() {
     app.wait_css("#empty-state:not([hidden])").await;
 
     fill_new_customer(&app, "Trans-Łódź Sp. z o.o.", "Łódź", "PL", "PL 526-104-08-28").await;
-    app.type_into("[name=phone]", "+48 42 123 45 67").await;
+    app.type_into("#card [name=phone]", "+48 42 123 45 67").await;
     app.click("#save").await;
     app.wait_text("#card-title", |t| t == "Trans-Łódź Sp. z o.o.").await;
     app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.created"))).await;
     // The saved VAT id is shown normalised.
-    assert_eq!(app.value("[name=vat_id]").await, "5261040828");
+    assert_eq!(app.value("#card [name=vat_id]").await, "5261040828");
 
     // Found by the city typed without diacritics, then opened from the keyboard.
     app.click("#cancel").await;
@@ -53,8 +57,8 @@ async fn create_a_customer_find_it_by_city_without_accents_and_edit_it() {
     app.wait_css("#search").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#card-title", |t| t == "Trans-Łódź Sp. z o.o.").await;
 
-    app.type_into("[name=street]", "ul. Piotrkowska 104").await;
-    app.type_into("[name=employees]", "42").await;
+    app.type_into("#card [name=street]", "ul. Piotrkowska 104").await;
+    app.type_into("#card [name=employees]", "42").await;
     app.click("#save").await;
     app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.saved"))).await;
 
@@ -74,9 +78,9 @@ async fn a_bad_vat_id_shows_a_translated_error_and_saves_nothing() {
     fill_new_customer(&app, "Rossi Trasporti S.r.l.", "Forlì", "IT", "12345678900").await;
     app.click("#save").await;
     app.wait_text("#card-errors", |t| t.contains(tr(Locale::En, "card.errors_title"))).await;
-    let vat_error = app.wait_text("[name=vat_id] + .field-error", |t| !t.is_empty()).await;
+    let vat_error = app.wait_text("#card [name=vat_id] + .field-error", |t| !t.is_empty()).await;
     assert_eq!(vat_error, tr(Locale::En, "vat.bad_check_digit"));
-    let invalid = app.wait_css("[name=vat_id]").await.attr("aria-invalid").await.unwrap();
+    let invalid = app.wait_css("#card [name=vat_id]").await.attr("aria-invalid").await.unwrap();
     assert_eq!(invalid.as_deref(), Some("true"));
     assert!(stored(&app).is_empty(), "nothing was saved");
 
@@ -86,7 +90,7 @@ async fn a_bad_vat_id_shows_a_translated_error_and_saves_nothing() {
     app.wait_text(".tab[data-screen=customers]", |t| t == tr(Locale::Pl, "nav.customers")).await;
     app.click(".tab[data-screen=customers]").await;
     app.click("#save").await;
-    app.wait_text("[name=vat_id] + .field-error", |t| t == tr(Locale::Pl, "vat.bad_check_digit")).await;
+    app.wait_text("#card [name=vat_id] + .field-error", |t| t == tr(Locale::Pl, "vat.bad_check_digit")).await;
     assert!(stored(&app).is_empty());
     app.close().await;
 }
@@ -179,7 +183,7 @@ async fn demo_data_loads_from_the_empty_state_and_the_list_follows_the_keyboard(
     search.send_keys(DOWN).await.unwrap();
     search.send_keys(ENTER).await.unwrap();
     app.wait_text("#card-title", |t| t == names[1]).await;
-    assert_eq!(app.value("[name=city]").await, "Šiauliai");
+    assert_eq!(app.value("#card [name=city]").await, "Šiauliai");
     assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 200);
     app.close().await;
 }
@@ -207,6 +211,8 @@ async fn a_file_that_is_not_a_parc_database_is_refused_with_a_clear_message_and_
     app.click("#fatal-settings").await;
     app.type_into("#db-address", good.to_str().unwrap()).await;
     app.click("#db-use").await;
+    app.wait_css("#who-dialog[open]").await;
+    app.answer_who().await;
     app.wait_results(&["Baltic Haulage UAB"]).await;
     assert_eq!(std::fs::read_to_string(app.db_path()).unwrap(), letter, "the letter was never touched");
     app.close().await;
@@ -236,7 +242,9 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
         app.click("#db-test").await;
         app.wait_text("#db-result:not(.bad)", |t| t.contains("0")).await;
         app.click("#db-use").await;
-        // The window reloads on the new database.
+        // The window reloads on the new database, which asks who works here.
+        app.wait_css("#who-dialog[open]").await;
+        app.answer_who().await;
         app.wait_css("body[data-ready='true'][data-db-kind='postgres'] #empty-state:not([hidden])").await;
         fill_new_customer(&app, "Serwer Biuro Sp. z o.o.", "Poznań", "PL", "").await;
         app.click("#save").await;
@@ -248,6 +256,133 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
     app.close().await;
 }
 
+fn day_from_today(days: u64) -> String {
+    (chrono_today() + parc_core::chrono::Days::new(days)).format("%Y-%m-%d").to_string()
+}
+
+/// A customer with a main contact, on a database the test prepares.
+fn prepare_customer(dir: &std::path::Path, name: &str, city: &str, country: &str, person: &str) {
+    let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+    let c = store
+        .create_customer(CustomerData {
+            name: name.into(),
+            city: city.into(),
+            country: country.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let main = parc_core::person::PersonData { name: person.into(), is_main: true, active: true, ..Default::default() };
+    store.create_person(c.id, main).unwrap();
+}
+
+async fn open_by_search(app: &App, text: &str, name: &str) {
+    app.type_into("#search", text).await;
+    app.wait_results(&[name]).await;
+    app.wait_css("#search").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#card-title", |t| t == name).await;
+}
+
+#[tokio::test]
+async fn logging_a_call_with_a_note_and_a_next_action_takes_three_interactions() {
+    let app =
+        App::launch_with(|dir| prepare_customer(dir, "Rossi Trasporti S.r.l.", "Forlì", "IT", "Mario Rossi")).await;
+    open_by_search(&app, "rossi", "Rossi Trasporti S.r.l.").await;
+
+    // The friction budget, counted from the open card.
+    let mut interactions = 0;
+    interactions += 1; // the shortcut
+    app.client.active_element().await.unwrap().send_keys("\u{e009}l\u{e000}").await.unwrap();
+    let note = app.wait_css("#contact-form:not([hidden]) [name=agreed]").await;
+    interactions += 1; // typing the note
+    note.send_keys("Wants an offer for two tractor units").await.unwrap();
+    interactions += 1; // Enter
+    note.send_keys(ENTER).await.unwrap();
+    app.wait_text("#timeline .contact .agreed", |t| t == "Wants an offer for two tractor units").await;
+    assert!(interactions <= 3, "logging a call took {interactions} interactions");
+
+    // The defaults did the rest: a phone call now, by me, with the main contact, and a call back in 3 days.
+    let mut store = Store::open(app.db_path()).unwrap();
+    let me = store.users().unwrap().into_iter().find(|u| u.data.name == parc_e2e::USER_NAME).unwrap();
+    let history = store.contact_history(1, &Default::default()).unwrap();
+    let call = &history[0].data;
+    assert_eq!(call.kind, "phone");
+    assert_eq!(call.user_id, Some(me.id));
+    assert_eq!(call.person_ids, [store.people(1).unwrap()[0].id]);
+    assert_eq!(call.next_action, tr(Locale::En, "contact.default_next"));
+    assert_eq!(call.next_due.as_deref(), Some(day_from_today(3).as_str()));
+    assert_eq!(call.next_user_id, Some(me.id));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn add_a_person_with_a_role_log_a_visit_and_complete_its_action_from_the_agenda() {
+    let app =
+        App::launch_with(|dir| prepare_customer(dir, "Baltic Haulage UAB", "Klaipėda", "LT", "Jonas Petraitis")).await;
+    open_by_search(&app, "baltic", "Baltic Haulage UAB").await;
+
+    app.click(".card-tab[data-panel=people]").await;
+    app.click("#person-new").await;
+    app.type_into("#person-form [name=name]", "Rūta Jankauskienė").await;
+    app.type_into("#person-form [name=position]", "Fleet manager").await;
+    app.wait_css("#person-form [name=decision_role]").await.select_by_value("technical_decision_maker").await.unwrap();
+    app.click("#person-form button[type=submit]").await;
+    app.wait_text("#people-list", |t| {
+        t.contains("Rūta Jankauskienė") && t.contains(tr(Locale::En, "decision_role.technical_decision_maker"))
+    })
+    .await;
+
+    // A visit with both people, and an action due today.
+    app.click("#log-contact").await;
+    app.wait_css("#contact-form:not([hidden])")
+        .await
+        .find(parc_e2e::fantoccini::Locator::Css("[name=kind]"))
+        .await
+        .unwrap()
+        .select_by_value("visit")
+        .await
+        .unwrap();
+    for b in app
+        .client
+        .find_all(parc_e2e::fantoccini::Locator::Css("#contact-form .pick input:not(:checked)"))
+        .await
+        .unwrap()
+    {
+        b.click().await.unwrap();
+    }
+    app.type_into("#contact-form [name=next_action]", "Send the offer").await;
+    app.client
+        .execute(
+            "document.querySelector('#contact-form [name=next_due]').value = arguments[0]",
+            vec![day_from_today(0).into()],
+        )
+        .await
+        .unwrap();
+    let note = app.wait_css("#contact-form [name=agreed]").await;
+    note.send_keys("Showed the new T 480 at their depot").await.unwrap();
+    note.send_keys(ENTER).await.unwrap();
+    app.wait_text("#timeline .contact .when", |t| {
+        t.contains(tr(Locale::En, "kind.visit")) && t.contains("Rūta Jankauskienė")
+    })
+    .await;
+
+    app.click(".tab[data-screen=agenda]").await;
+    app.wait_text("#agenda-today", |t| t.contains("Send the offer") && t.contains("Baltic Haulage UAB")).await;
+    app.click("#agenda-today .done").await;
+    app.type_into("#complete-form [name=outcome]", "Offer sent by e-mail").await;
+    app.click("#complete-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "agenda.completed"))).await;
+    app.wait_text("#agenda-upcoming", |t| t.contains(tr(Locale::En, "contact.default_next"))).await;
+    assert!(!app.texts("#agenda-today .action").await.iter().any(|t| t.contains("Send the offer")));
+
+    let mut store = Store::open(app.db_path()).unwrap();
+    let history = store.contact_history(1, &Default::default()).unwrap();
+    assert_eq!(history.len(), 2, "the visit and the follow-up");
+    let visit = history.iter().find(|c| c.data.kind == "visit").unwrap();
+    assert_eq!(visit.data.person_ids.len(), 2);
+    assert_eq!(visit.next_outcome, "Offer sent by e-mail");
+    app.close().await;
+}
+
 /// Not a check: refreshes `docs/screenshot.png` for the README from the real window.
 /// Run with `cargo test -p parc-e2e -- --ignored readme_screenshot`.
 #[tokio::test]
@@ -255,7 +390,7 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
 async fn readme_screenshot() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        parc_core::demo::load(&mut store, 500, 1, |_, _| {}).unwrap();
+        parc_core::demo::load(&mut store, 500, 1, chrono_today(), |_, _| {}).unwrap();
     })
     .await;
     app.type_into("#search", "lodz").await;

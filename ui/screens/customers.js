@@ -4,12 +4,17 @@
 import { api } from '../ipc.js';
 import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
+import { fillUserSelects, myId } from '../users.js';
+import * as history from './history.js';
+import * as peoplePanel from './people.js';
 
 const PAGE = 100;
 const $ = (id) => document.getElementById(id);
 const search = $('search');
 const results = $('results');
 const form = $('card');
+const view = $('card-view');
+let panel = 'details';
 
 let choices = null;
 let rows = [];
@@ -22,6 +27,14 @@ let dirty = false;
 export function init(info) {
   choices = info.choices;
   fillChoices();
+  fillUserSelects(form);
+  peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
+  history.init(info.contact_kinds, () => {});
+  for (const tab of document.querySelectorAll('.card-tab')) {
+    tab.addEventListener('click', () => showPanel(tab.dataset.panel));
+  }
+  $('log-contact').addEventListener('click', logContact);
+  $('only-mine').addEventListener('change', runSearch);
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(runSearch, 60);
@@ -58,10 +71,13 @@ export function focusSearch() {
 
 export function keydown(e) {
   const mod = e.ctrlKey || e.metaKey;
-  if (mod && e.key === 's' && !form.hidden) {
+  if (mod && e.key === 'l' && customer && !view.hidden) {
+    e.preventDefault();
+    logContact();
+  } else if (mod && e.key === 's' && !view.hidden && panel === 'details') {
     e.preventDefault();
     save();
-  } else if (e.key === 'Escape' && !form.hidden && form.contains(document.activeElement)) {
+  } else if (e.key === 'Escape' && !view.hidden && form.contains(document.activeElement)) {
     e.preventDefault();
     cancel();
   }
@@ -69,8 +85,39 @@ export function keydown(e) {
 
 export function relabel() {
   fillChoices();
+  fillUserSelects(form);
   renderList();
-  if (!form.hidden) renderCardHeader();
+  peoplePanel.relabel();
+  history.relabel();
+  if (!view.hidden) renderCardHeader();
+}
+
+export function userChanged() {
+  fillUserSelects(document);
+  if ($('only-mine').checked) runSearch();
+}
+
+function showPanel(name) {
+  panel = name;
+  for (const tab of document.querySelectorAll('.card-tab')) {
+    tab.classList.toggle('active', tab.dataset.panel === name);
+    tab.setAttribute('aria-selected', String(tab.dataset.panel === name));
+  }
+  form.hidden = name !== 'details';
+  $('panel-people').hidden = name !== 'people';
+  $('panel-history').hidden = name !== 'history';
+}
+
+/** The quick log: from anywhere on the card, straight to the note with sensible defaults. */
+function logContact() {
+  if (!customer) return;
+  showPanel('history');
+  history.logNew();
+}
+
+async function loadRelated(id) {
+  const people = await peoplePanel.load(id);
+  await history.load(id, people);
 }
 
 // --- the list ---
@@ -80,7 +127,8 @@ async function runSearch() {
   const text = search.value;
   const includeArchived = $('show-archived').checked;
   try {
-    const found = await api.searchCustomers(text, includeArchived, PAGE);
+    const owner = $('only-mine').checked ? myId() : null;
+    const found = await api.searchCustomers(text, includeArchived, PAGE, owner);
     if (seq !== searchSeq) return;
     rows = found;
     active = rows.length ? 0 : -1;
@@ -92,7 +140,7 @@ async function runSearch() {
 
 function renderList() {
   const text = search.value.trim();
-  const empty = rows.length === 0 && text === '' && !$('show-archived').checked;
+  const empty = rows.length === 0 && text === '' && !$('show-archived').checked && !$('only-mine').checked;
   $('empty-state').hidden = !empty;
   results.hidden = empty;
   const count = $('result-count');
@@ -175,12 +223,12 @@ function fillChoices() {
 
 /** Returns true when it is fine to replace what is on the card. */
 async function mayLeaveCard() {
-  if (form.hidden || !dirty) return true;
+  if (view.hidden || !dirty) return true;
   return confirmAction(t('card.unsaved_confirm'));
 }
 
 export async function openCustomer(id, { focus = false } = {}) {
-  if (customer && customer.id === id && !form.hidden) {
+  if (customer && customer.id === id && !view.hidden) {
     if (focus) form.elements.name.focus();
     return;
   }
@@ -203,15 +251,23 @@ function showCard(c) {
   customer = c;
   dirty = false;
   clearErrors();
-  const data = c ?? { turnover_currency: 'EUR' };
+  const data = c ?? { turnover_currency: 'EUR', owner_id: myId(), assistant_ids: [] };
+  fillUserSelects(form);
   for (const el of form.elements) {
     if (!el.name) continue;
     const value = data[el.name];
     if (el.name === 'annual_turnover') el.value = value == null ? '' : formatMinorUnits(value);
+    else if (el.name === 'assistant_ids') for (const o of el.options) o.selected = (value ?? []).includes(Number(o.value));
     else el.value = value ?? '';
   }
-  form.hidden = false;
+  view.hidden = false;
   $('card-placeholder').hidden = true;
+  // A new customer has no people or history yet: only its details.
+  for (const tab of document.querySelectorAll('.card-tab')) tab.disabled = !c && tab.dataset.panel !== 'details';
+  $('log-contact').hidden = !c;
+  if (!c || panel === 'details') showPanel('details');
+  if (c) loadRelated(c.id).catch((err) => toast(err.message));
+  else $('people-count').textContent = '';
   renderCardHeader();
 }
 
@@ -234,6 +290,8 @@ function readForm() {
   for (const el of form.elements) {
     if (el.name) data[el.name] = el.value;
   }
+  data.owner_id = data.owner_id ? Number(data.owner_id) : null;
+  data.assistant_ids = Array.from(form.elements.assistant_ids.selectedOptions, (o) => Number(o.value));
   data.employees = parseInteger(data.employees);
   if (Number.isNaN(data.employees)) problems.push({ field: 'employees', message: t('validation.employees') });
   data.annual_turnover = parseMinorUnits(data.annual_turnover);
@@ -277,7 +335,7 @@ async function cancel() {
   if (customer) {
     showCard(customer);
   } else {
-    form.hidden = true;
+    view.hidden = true;
     dirty = false;
     $('card-placeholder').hidden = false;
     search.focus();

@@ -10,8 +10,26 @@ const address = document.getElementById('db-address');
 const result = document.getElementById('db-result');
 let version = '';
 
+let coldChanged = () => {};
+
+export function onColdDays(listener) {
+  coldChanged = listener;
+}
+
 export function init(info, relabel) {
   version = info.version;
+  const cold = document.getElementById('cold-days');
+  cold.value = info.cold_after_days;
+  cold.addEventListener('change', async () => {
+    try {
+      const days = await api.setColdDays(Number(cold.value) || 60);
+      cold.value = days;
+      coldChanged(days);
+      toast(t('settings.cold_days_saved'));
+    } catch (err) {
+      toast(err.message);
+    }
+  });
   document.getElementById('db-path').textContent = info.db_target;
   address.value = info.db_target;
   for (const [code, name] of info.language.locales) {

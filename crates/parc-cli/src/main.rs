@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use parc_core::contact::{AgendaItem, HistoryFilter};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
+use parc_core::user::{User, UserRole};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
 
@@ -23,12 +25,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Adds a reproducible demo data set of N customers.
+    /// Adds a reproducible demo dealership: the office (if it has no users yet), N customers,
+    /// their people and three years of contacts before TODAY.
     Demo {
         #[arg(long)]
         customers: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The day the history leads up to, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
+    },
+    /// Prints a user's agenda as of TODAY, one JSON object per open action with its "bucket":
+    /// "overdue", "today", "upcoming" (next seven days), then "visit" (planned visits of the
+    /// next month, also listed in their own bucket).
+    Agenda {
+        /// The user's name or initials, case ignored.
+        #[arg(long)]
+        user: String,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
     },
     /// Checks the database's integrity and prints its schema version and row counts.
     Check,
@@ -51,7 +68,8 @@ enum Command {
         #[arg(long)]
         to: String,
     },
-    /// Measures search latency on a demo database of N customers (made if it has fewer).
+    /// Measures search, customer card, agenda and "going cold" latency on a demo database of N
+    /// customers (made if it has fewer).
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
@@ -76,19 +94,49 @@ fn main() -> ExitCode {
 
 fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
     match command {
-        Command::Demo { customers, seed } => {
+        Command::Demo { customers, seed, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let started = Instant::now();
-            let added = demo::load(&mut store, customers, seed, |done, total| {
+            let added = demo::load_office(&mut store, customers, seed, today, |done, total| {
                 eprint!("\r{done}/{total} customers");
             })?;
             eprintln!();
             let out = serde_json::json!({
-                "added": { "customers": added },
+                "added": added,
+                "today": today.to_string(),
                 "seconds": started.elapsed().as_secs_f64(),
                 "db": db.to_string(),
             });
             println!("{out}");
+        }
+        Command::Agenda { user, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let users = store.users()?;
+            let found = match find_user(&users, &user) {
+                Ok(u) => u,
+                Err(problem) => {
+                    eprintln!("parc-cli: {problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let agenda = store.agenda(Some(found.id), today)?;
+            let buckets: [(&str, &[AgendaItem]); 4] = [
+                ("overdue", &agenda.overdue),
+                ("today", &agenda.today),
+                ("upcoming", &agenda.upcoming),
+                ("visit", &agenda.visits),
+            ];
+            for (bucket, items) in buckets {
+                for item in items {
+                    let mut row = serde_json::to_value(item).expect("agenda item serialises");
+                    row["bucket"] = bucket.into();
+                    if !print_line(&row) {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
+            }
         }
         Command::Check => {
             let mut store = Store::connect(&db)?;
@@ -103,7 +151,9 @@ fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
             let mut store = Store::connect(&db)?;
             let query = CustomerQuery { text, include_archived: archived, limit, ..Default::default() };
             for row in store.search_customers(&query)? {
-                println!("{}", serde_json::to_string(&row).expect("row serialises"));
+                if !print_line(&serde_json::to_string(&row).expect("row serialises")) {
+                    break;
+                }
             }
         }
         Command::MigrateStore { from, to } => {
@@ -127,14 +177,65 @@ fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints one line of output; false when nobody reads it any more (`parc-cli … | head`).
+fn print_line(line: &dyn std::fmt::Display) -> bool {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{line}").is_ok()
+}
+
+/// The user a person names: the name or the initials, case ignored. Two users with the same
+/// initials must be named in full.
+fn find_user<'a>(users: &'a [User], wanted: &str) -> Result<&'a User, String> {
+    let wanted = wanted.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if let Some(u) = users.iter().find(|u| u.data.name.to_lowercase() == wanted) {
+        return Ok(u);
+    }
+    let by_initials: Vec<&User> = users.iter().filter(|u| u.data.initials.to_lowercase() == wanted).collect();
+    match by_initials[..] {
+        [u] => Ok(u),
+        [] => {
+            let known: Vec<String> = users.iter().map(|u| format!("{} ({})", u.data.name, u.data.initials)).collect();
+            Err(format!("no user named {wanted:?}; the users are: {}", known.join(", ")))
+        }
+        _ => Err(format!("{} users have the initials {wanted:?}: give the name", by_initials.len())),
+    }
+}
+
+/// A `--today` argument: a real day, `YYYY-MM-DD`.
+fn day_arg(text: &str) -> Result<String, String> {
+    demo::day_or_today(Some(text)).map(|d| d.to_string()).map_err(|_| format!("{text:?} is not a day (YYYY-MM-DD)"))
+}
+
+/// Times `f` `runs` times and prints its row count and p50/p95/max in milliseconds.
+fn time_it(label: &str, runs: usize, mut f: impl FnMut(usize) -> Result<usize, Error>) -> Result<(), Error> {
+    let mut times = Vec::with_capacity(runs);
+    let mut rows = 0;
+    for run in 0..runs.max(1) {
+        let t = Instant::now();
+        rows = f(run)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    println!("{label:<28} {rows:>7} {:>9.2} {:>9.2} {:>9.2}", pct(0.5), pct(0.95), pct(1.0));
+    Ok(())
+}
+
 /// Prints latency figures, never asserts them: speed is reported, not tested by the clock.
 fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
     let mut store = Store::connect(db)?;
+    let today = demo::day_or_today(None)?;
     let have = store.count_customers()? as usize;
     if have < customers {
         let started = Instant::now();
-        demo::load(&mut store, customers - have, have as u64 + 1, |_, _| {})?;
-        println!("made {} demo customers in {:.1} s", customers - have, started.elapsed().as_secs_f64());
+        let added = demo::load_office(&mut store, customers - have, have as u64 + 1, today, |_, _| {})?;
+        println!(
+            "made {} demo customers ({} people, {} contacts) in {:.1} s",
+            added.customers,
+            added.people,
+            added.contacts,
+            started.elapsed().as_secs_f64()
+        );
     }
     println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
     println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
@@ -160,16 +261,41 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
     ];
     for q in queries {
         let query = CustomerQuery { text: q.to_string(), ..Default::default() };
-        let mut times = Vec::with_capacity(runs);
-        let mut rows = 0;
-        for _ in 0..runs.max(1) {
-            let t = Instant::now();
-            rows = store.search_customers(&query)?.len();
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-        }
-        times.sort_by(f64::total_cmp);
-        let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
-        println!("{:<28} {rows:>7} {:>9.2} {:>9.2} {:>9.2}", format!("{q:?}"), pct(0.5), pct(0.95), pct(1.0));
+        time_it(&format!("{q:?}"), runs, |_| Ok(store.search_customers(&query)?.len()))?;
     }
+
+    // The screens a salesperson opens all day, at this size.
+    println!();
+    println!("screens as of {today}, {runs} runs each");
+    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "screen", "rows", "p50 ms", "p95 ms", "max ms");
+    let sample = CustomerQuery { limit: 1000, ..Default::default() };
+    let ids: Vec<i64> = store.search_customers(&sample)?.iter().map(|c| c.id).collect();
+    if !ids.is_empty() {
+        // Customer card with its timeline: the card, its people, the first page of contacts.
+        let first_page = HistoryFilter::default();
+        time_it("customer card + timeline", runs, |run| {
+            let id = ids[(run * 7919) % ids.len()];
+            let card = store.customer(id)?;
+            let people = store.people(card.id)?;
+            let contacts = store.contact_history(card.id, &first_page)?;
+            Ok(1 + people.len() + contacts.len())
+        })?;
+    }
+    let users = store.users()?;
+    let seller = users.iter().find(|u| u.data.active && u.data.role == UserRole::Salesperson);
+    if let Some(seller) = seller {
+        let label = format!("agenda ({})", seller.data.initials);
+        time_it(&label, runs, |_| {
+            let a = store.agenda(Some(seller.id), today)?;
+            Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
+        })?;
+        let label = format!("going cold ({}, 60 days)", seller.data.initials);
+        time_it(&label, runs, |_| Ok(store.going_cold(Some(seller.id), 60, today, 100)?.len()))?;
+    }
+    time_it("agenda (everyone)", runs, |_| {
+        let a = store.agenda(None, today)?;
+        Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
+    })?;
+    time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
     Ok(())
 }

@@ -27,10 +27,15 @@ fn stdout(o: &Output) -> String {
 fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.sqlite3");
-    let out = cli(&db, &["demo", "--customers", "150", "--seed", "4"]);
+    let out = cli(&db, &["demo", "--customers", "150", "--seed", "4", "--today", "2026-11-23"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let added: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(added["added"]["customers"], 150);
+    assert_eq!(added["added"]["users"], 9, "a new office: manager, six salespeople, two assistants");
+    assert_eq!(added["today"], "2026-11-23");
+    let (people, contacts) = (added["added"]["people"].as_u64().unwrap(), added["added"]["contacts"].as_u64().unwrap());
+    assert!((300..=600).contains(&people), "{people} people");
+    assert!((1200..=1800).contains(&contacts), "{contacts} contacts");
 
     let out = cli(&db, &["check"]);
     assert!(out.status.success());
@@ -38,7 +43,65 @@ fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     assert_eq!(report["integrity"], "ok");
     assert_eq!(report["schema_version"], parc_core::storage::SCHEMA_VERSION);
     assert_eq!(report["counts"]["customer"], 150);
+    assert_eq!(report["counts"]["app_user"], 9);
+    assert_eq!(report["counts"]["person"], people);
+    assert_eq!(report["counts"]["contact"], contacts);
     assert!(report["counts"]["setting"].is_number());
+
+    // A second set on the same office reuses its users.
+    let out = cli(&db, &["demo", "--customers", "20", "--seed", "5", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!((again["added"]["users"].as_u64(), again["added"]["customers"].as_u64()), (Some(0), Some(20)));
+}
+
+#[test]
+fn demo_refuses_a_today_that_is_not_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = cli(&db, &["demo", "--customers", "5", "--today", "23/11/2026"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn agenda_prints_a_users_open_actions_as_json_lines_with_their_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = cli(&db, &["agenda", "--user", "giulia ROMANO", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let bucket = |name: &str| rows.iter().filter(|r| r["bucket"] == name).collect::<Vec<_>>();
+    for name in ["overdue", "upcoming", "visit"] {
+        assert!(!bucket(name).is_empty(), "no {name} action in {rows:?}");
+    }
+    assert!(rows.iter().all(|r| ["overdue", "today", "upcoming", "visit"].contains(&r["bucket"].as_str().unwrap())));
+    assert!(bucket("overdue").iter().all(|r| r["next_due"].as_str().unwrap() < "2026-11-23"));
+    assert!(bucket("today").iter().all(|r| r["next_due"] == "2026-11-23"));
+    assert!(bucket("upcoming").iter().all(|r| r["next_due"].as_str().unwrap() > "2026-11-23"));
+    assert!(bucket("visit").iter().all(|r| r["next_kind"] == "visit"));
+    assert!(rows.iter().all(|r| r["next_user_id"] == rows[0]["next_user_id"] && r["customer_name"].is_string()));
+
+    // The initials name the same person; the overdue list moves with the day.
+    let by_initials = cli(&db, &["agenda", "--user", "gr", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&by_initials), stdout(&out));
+    let later = cli(&db, &["agenda", "--user", "GR", "--today", "2026-12-20"]);
+    assert_ne!(stdout(&later), stdout(&out));
+}
+
+#[test]
+fn agenda_of_an_unknown_user_fails_and_names_the_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "30", "--today", "2026-11-23"]).status.success());
+    let out = cli(&db, &["agenda", "--user", "Nobody Here"]);
+    assert!(!out.status.success());
+    assert_eq!(stdout(&out), "");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nobody here") && err.contains("Giulia Romano"), "{err}");
 }
 
 #[test]
@@ -46,11 +109,14 @@ fn the_same_seed_gives_the_same_data() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.sqlite3"), dir.path().join("b.sqlite3"));
     for db in [&a, &b] {
-        assert!(cli(db, &["demo", "--customers", "100", "--seed", "9"]).status.success());
+        assert!(cli(db, &["demo", "--customers", "100", "--seed", "9", "--today", "2026-11-23"]).status.success());
     }
     let (ra, rb) = (cli(&a, &["search", "", "--limit", "1000"]), cli(&b, &["search", "", "--limit", "1000"]));
     assert_eq!(stdout(&ra), stdout(&rb));
     assert_eq!(stdout(&ra).lines().count(), 100);
+    let agenda = |db| stdout(&cli(db, &["agenda", "--user", "ŁW", "--today", "2026-11-23"]));
+    assert_eq!(agenda(&a), agenda(&b));
+    assert!(!agenda(&a).is_empty());
 }
 
 #[test]

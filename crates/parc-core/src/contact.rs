@@ -143,9 +143,19 @@ impl ContactData {
         if self.next_kind.is_empty() && !self.next_action.is_empty() {
             self.next_kind = "phone".into();
         }
+        // Dates are compared as text in both stores, so they are stored in one canonical form
+        // whatever the caller sent ("2026-1-5T9:05" becomes "2026-01-05T09:05").
+        let happened = NaiveDateTime::parse_from_str(self.happened_at.trim(), DATETIME_FORMAT);
+        if let Ok(at) = happened {
+            self.happened_at = at.format(DATETIME_FORMAT).to_string();
+        }
+        let due = self.next_due.as_deref().map(|d| NaiveDate::parse_from_str(d.trim(), DATE_FORMAT));
+        if let Some(Ok(day)) = due {
+            self.next_due = Some(day.format(DATE_FORMAT).to_string());
+        }
         let mut errors = Vec::new();
         let mut err = |field, key| errors.push(FieldError { field, key });
-        if NaiveDateTime::parse_from_str(&self.happened_at, DATETIME_FORMAT).is_err() {
+        if happened.is_err() {
             err("happened_at", "validation.datetime");
         }
         if !(0..=24 * 60).contains(&self.duration_min) {
@@ -163,10 +173,10 @@ impl ContactData {
         if self.next_action.chars().count() > 500 {
             err("next_action", "validation.too_long");
         }
-        match &self.next_due {
-            Some(due) if NaiveDate::parse_from_str(due, DATE_FORMAT).is_err() => err("next_due", "validation.date"),
-            Some(_) if self.next_action.is_empty() => err("next_action", "validation.next_action_required"),
-            None if !self.next_action.is_empty() => err("next_due", "validation.next_due_required"),
+        match (&self.next_due, due) {
+            (Some(_), Some(Err(_))) => err("next_due", "validation.date"),
+            (Some(_), _) if self.next_action.is_empty() => err("next_action", "validation.next_action_required"),
+            (None, _) if !self.next_action.is_empty() => err("next_due", "validation.next_due_required"),
             _ => {}
         }
         if !self.next_kind.is_empty() && !CONTACT_KINDS.contains(&self.next_kind.as_str()) {
@@ -204,6 +214,18 @@ mod tests {
         let mut c = call();
         c.next_due = Some("2026-11-26".into());
         assert!(c.validated().is_err());
+    }
+
+    #[test]
+    fn dates_are_stored_in_one_canonical_form() {
+        let c = ContactData {
+            happened_at: " 2026-1-5T9:05".into(),
+            next_action: "Call".into(),
+            next_due: Some("2026-2-3".into()),
+            ..call()
+        };
+        let c = c.validated().unwrap();
+        assert_eq!((c.happened_at.as_str(), c.next_due.as_deref()), ("2026-01-05T09:05", Some("2026-02-03")));
     }
 
     #[test]

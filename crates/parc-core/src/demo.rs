@@ -1,10 +1,17 @@
-//! A realistic, reproducible dealership data set of any size: companies from Italy, Poland,
-//! Lithuania and China with their real diacritics and characters and valid VAT ids.
-//! The same `(count, seed)` always gives the same data.
+//! A realistic, reproducible dealership of any size: companies from Italy, Poland, Lithuania
+//! and China with their real diacritics and characters and valid VAT ids; the office that
+//! sells to them (a sales manager, salespeople and assistants); 2–4 people at each customer;
+//! and three years of contacts, the latest leaving next actions around "today" that fill the
+//! agenda. The same `(count, seed, today)` always gives the same data.
 
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+use crate::contact::{ContactData, DATE_FORMAT};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::person::PersonData;
 use crate::storage::Store;
+use crate::user::{UserData, UserRole};
 use crate::vat;
 
 /// SplitMix64: tiny, fast and stable across versions, which a demo data set must be
@@ -362,21 +369,923 @@ pub fn customers(count: usize, seed: u64) -> Vec<CustomerData> {
     (0..count).map(|i| customer(i, &mut rng)).collect()
 }
 
-/// Adds a demo data set to the store in one transaction; `progress` hears each batch saved.
-pub fn load(store: &mut Store, count: usize, seed: u64, mut progress: impl FnMut(usize, usize)) -> Result<usize> {
-    let data = customers(count, seed);
-    const BATCH: usize = 5_000;
-    let mut done = 0;
-    for chunk in data.chunks(BATCH) {
-        done += store.create_customers_bulk(chunk.to_vec())?;
-        progress(done, count);
+// ---------------------------------------------------------------------------------------------
+// The office, the people at the customers and the contact history
+// ---------------------------------------------------------------------------------------------
+
+/// The demo office, made when the store has no users yet: (name, initials, role).
+const OFFICE: &[(&str, &str, UserRole)] = &[
+    ("Francesca Moretti", "FM", UserRole::Manager),
+    ("Łukasz Wiśniewski", "ŁW", UserRole::Salesperson),
+    ("Giulia Romano", "GR", UserRole::Salesperson),
+    ("Rūta Jankauskienė", "RJ", UserRole::Salesperson),
+    ("陈静", "CJ", UserRole::Salesperson),
+    ("Marco Bianchi", "MB", UserRole::Salesperson),
+    ("Žygimantas Petrauskas", "ŽP", UserRole::Salesperson),
+    ("Agnieszka Dąbrowska", "AD", UserRole::Assistant),
+    ("李娜", "LN", UserRole::Assistant),
+];
+
+/// The dealership's trucks and vans, and what customers trade in.
+const TRUCKS: &[&str] = &["TGX 18.510", "TGX 18.470", "TGX 18.640", "TGS 18.440", "TGS 18.510"];
+const RIGIDS: &[&str] = &["TGS 26.440", "TGS 33.430", "TGM 18.320", "TGL 12.250"];
+const VANS: &[&str] = &["TGE 3.180", "TGE 3.140", "TGE 5.180", "eTGE"];
+const TRADE_INS: &[&str] =
+    &["Scania R 450", "DAF XF 480", "Volvo FH 460", "Iveco S-Way 490", "Mercedes-Benz Actros 1845", "Renault T 480"];
+
+/// What a person does at a customer, in [`Lang::posts`] order, with its decision role.
+const POST_ROLES: [&str; 8] = [
+    "decision_maker",           // owner
+    "decision_maker",           // managing director
+    "technical_decision_maker", // fleet manager
+    "other",                    // purchasing
+    "technical_decision_maker", // workshop chief
+    "assistant",                // secretary
+    "other",                    // accountant
+    "user",                     // dispatcher
+];
+const OWNER: usize = 0;
+const DIRECTOR: usize = 1;
+const SECRETARY: usize = 5;
+const DISPATCHER: usize = 7;
+
+/// The words of one country: people's names and jobs, and what salespeople write down.
+/// Templates may use {truck} (tractor unit), {rigid} (rigid truck), {van}, {old} (a trade-in),
+/// {n}, {months}, {pct}, {km} (thousands), {weeks}.
+struct Lang {
+    male: &'static [&'static str],
+    female: &'static [&'static str],
+    /// (male, female) academic or professional titles.
+    titles: &'static [(&'static str, &'static str)],
+    /// (male, female) for each post, in [`POST_ROLES`] order.
+    posts: [(&'static str, &'static str); 8],
+    agreed: &'static [&'static str],
+    /// (kind, text) of next actions.
+    next: &'static [(&'static str, &'static str)],
+    docs_sent: &'static [&'static str],
+    docs_received: &'static [&'static str],
+}
+
+const IT: Lang = Lang {
+    male: &[
+        "Marco",
+        "Giuseppe",
+        "Luca",
+        "Alessandro",
+        "Andrea",
+        "Francesco",
+        "Matteo",
+        "Davide",
+        "Stefano",
+        "Paolo",
+        "Nicolò",
+        "Gianluca",
+    ],
+    female: &["Giulia", "Francesca", "Chiara", "Sara", "Elena", "Valentina", "Federica", "Alessia", "Martina", "Lucia"],
+    titles: &[("Dott.", "Dott.ssa"), ("Ing.", "Ing."), ("Rag.", "Rag."), ("Geom.", "Geom.")],
+    posts: [
+        ("Titolare", "Titolare"),
+        ("Amministratore delegato", "Amministratrice delegata"),
+        ("Responsabile flotta", "Responsabile flotta"),
+        ("Responsabile acquisti", "Responsabile acquisti"),
+        ("Capo officina", "Capo officina"),
+        ("Segretario", "Segretaria"),
+        ("Responsabile amministrativo", "Responsabile amministrativa"),
+        ("Responsabile traffico", "Responsabile traffico"),
+    ],
+    agreed: &[
+        "Presentata l'offerta per {n} trattori {truck}; il cliente valuta il leasing a {months} mesi.",
+        "Il titolare chiede una permuta per il suo {old}: valutazione entro la settimana.",
+        "Prova su strada del {truck} con semirimorchio carico: consumi piaciuti, dubbi sul prezzo.",
+        "Discusso il contratto di manutenzione full service per {n} veicoli, {km}.000 km l'anno.",
+        "Interessati a {n} furgoni {van} per la distribuzione urbana; chiedono i tempi di consegna.",
+        "Il cliente ha un'offerta concorrente più bassa del {pct}%: rivedere lo sconto.",
+        "Finanziamento approvato dalla banca; in attesa della firma del contratto.",
+        "Consegnato il {truck}: spiegati all'autista i sistemi di assistenza alla guida.",
+        "Lamentela per i tempi di attesa in officina; promesso un veicolo sostitutivo.",
+        "Rinnovo della flotta rinviato al prossimo anno per il calo dei noli.",
+        "Richiesto un preventivo per l'allestimento frigorifero su {van}.",
+        "Visita al deposito: diversi mezzi oltre i 900.000 km, buona occasione per la sostituzione.",
+        "Confermato l'ordine di {n} {truck}; consegna prevista tra {weeks} settimane.",
+        "Chiesti i documenti per il noleggio a lungo termine di {months} mesi.",
+        "Chiesto un preventivo per {n} motrici {rigid} con cassone ribaltabile per i cantieri.",
+        "Il cliente preferisce il {truck} al {old} per il comfort in cabina; decide il titolare.",
+        "Offerta per il contratto di riparazione e manutenzione sul {old} appena acquistato usato.",
+    ],
+    next: &[
+        ("phone", "Richiamare per l'esito dell'offerta"),
+        ("phone", "Telefonare al titolare per la decisione sul leasing"),
+        ("phone", "Sentire il capo officina dopo la prova del {truck}"),
+        ("visit", "Visita in sede con l'offerta definitiva"),
+        ("visit", "Portare in prova il {truck}"),
+        ("visit", "Valutare in sede il {old} in permuta"),
+        ("email", "Inviare l'offerta aggiornata per {n} {truck}"),
+        ("email", "Mandare la proposta di contratto di manutenzione"),
+        ("email", "Inviare il preventivo di leasing a {months} mesi"),
+    ],
+    docs_sent: &[
+        "Offerta commerciale",
+        "Scheda tecnica",
+        "Preventivo leasing",
+        "Contratto di manutenzione",
+        "Listino allestimenti",
+        "Brochure TGE",
+    ],
+    docs_received: &[
+        "Visura camerale",
+        "Bilancio d'esercizio",
+        "Libretto di circolazione (permuta)",
+        "Richiesta di finanziamento firmata",
+        "Ordine firmato",
+    ],
+};
+
+const PL: Lang = Lang {
+    male: &[
+        "Piotr",
+        "Krzysztof",
+        "Andrzej",
+        "Tomasz",
+        "Paweł",
+        "Michał",
+        "Marcin",
+        "Łukasz",
+        "Grzegorz",
+        "Jarosław",
+        "Wojciech",
+    ],
+    female: &[
+        "Anna",
+        "Katarzyna",
+        "Małgorzata",
+        "Agnieszka",
+        "Joanna",
+        "Ewa",
+        "Magdalena",
+        "Dorota",
+        "Beata",
+        "Żaneta",
+    ],
+    titles: &[("mgr", "mgr"), ("inż.", "inż."), ("mgr inż.", "mgr inż."), ("dr", "dr")],
+    posts: [
+        ("Właściciel", "Właścicielka"),
+        ("Prezes zarządu", "Prezes zarządu"),
+        ("Kierownik floty", "Kierownik floty"),
+        ("Specjalista ds. zakupów", "Specjalistka ds. zakupów"),
+        ("Kierownik warsztatu", "Kierownik warsztatu"),
+        ("Sekretarz", "Sekretarka"),
+        ("Główny księgowy", "Główna księgowa"),
+        ("Dyspozytor", "Dyspozytorka"),
+    ],
+    agreed: &[
+        "Przedstawiono ofertę na ciągniki siodłowe {truck}, {n} szt.; klient rozważa leasing na {months} miesięcy.",
+        "Właściciel chce oddać w rozliczeniu pojazd {old}; wycena do końca tygodnia.",
+        "Jazda próbna {truck} z naczepą: spalanie na plus, cena za wysoka.",
+        "Omówiono kontrakt serwisowy full service na {n} szt. pojazdów, {km} 000 km rocznie.",
+        "Zainteresowani furgonami {van} ({n} szt.) do dystrybucji miejskiej; pytają o termin dostawy.",
+        "Konkurencja dała ofertę niższą o {pct}%; trzeba zrewidować rabat.",
+        "Bank zatwierdził finansowanie; czekamy na podpisanie umowy.",
+        "Wydano {truck}; kierowca przeszkolony z systemów wspomagania jazdy.",
+        "Skarga na czas oczekiwania w serwisie; obiecano auto zastępcze.",
+        "Wymiana floty przesunięta na przyszły rok z powodu spadku stawek frachtowych.",
+        "Zapytanie o zabudowę chłodniczą na {van}.",
+        "Wizyta w bazie: kilka pojazdów z przebiegiem ponad 900 000 km, dobra okazja do wymiany.",
+        "Potwierdzono zamówienie: {truck}, {n} szt.; dostawa za {weeks} tygodni.",
+        "Poproszono o dokumenty do wniosku o wynajem długoterminowy na {months} miesięcy.",
+        "Zapytanie o podwozia {rigid} z wywrotką na budowy, {n} szt.",
+        "Klient woli {truck} ze względu na kabinę, model {old} przegrywa; decyzja należy do właściciela.",
+        "Oferta na kontrakt naprawczy dla używanego pojazdu {old}, kupionego w zeszłym miesiącu.",
+    ],
+    next: &[
+        ("phone", "Zadzwonić w sprawie decyzji o ofercie"),
+        ("phone", "Zapytać właściciela o decyzję leasingową"),
+        ("phone", "Umówić jazdę próbną {truck}"),
+        ("visit", "Wizyta z ostateczną ofertą"),
+        ("visit", "Przyprowadzić {truck} na jazdę próbną"),
+        ("visit", "Wycenić na miejscu pojazd {old} w rozliczeniu"),
+        ("email", "Wysłać zaktualizowaną ofertę na {truck}, {n} szt."),
+        ("email", "Wysłać projekt umowy serwisowej"),
+        ("email", "Wysłać kalkulację leasingu na {months} miesięcy"),
+    ],
+    docs_sent: &[
+        "Oferta handlowa",
+        "Karta techniczna",
+        "Kalkulacja leasingu",
+        "Umowa serwisowa",
+        "Cennik zabudów",
+        "Broszura TGE",
+    ],
+    docs_received: &[
+        "Odpis z KRS",
+        "Sprawozdanie finansowe",
+        "Dowód rejestracyjny (pojazd w rozliczeniu)",
+        "Podpisany wniosek leasingowy",
+        "Podpisane zamówienie",
+    ],
+};
+
+const LT: Lang = Lang {
+    male: &[
+        "Jonas",
+        "Tomas",
+        "Mantas",
+        "Andrius",
+        "Darius",
+        "Vytautas",
+        "Žygimantas",
+        "Giedrius",
+        "Rimantas",
+        "Linas",
+        "Saulius",
+        "Mindaugas",
+    ],
+    female: &["Rūta", "Jurgita", "Aušra", "Eglė", "Inga", "Lina", "Giedrė", "Vaida", "Kristina", "Rasa"],
+    titles: &[("dr.", "dr.")],
+    posts: [
+        ("Savininkas", "Savininkė"),
+        ("Direktorius", "Direktorė"),
+        ("Transporto vadovas", "Transporto vadovė"),
+        ("Pirkimų vadybininkas", "Pirkimų vadybininkė"),
+        ("Dirbtuvių vadovas", "Dirbtuvių vadovė"),
+        ("Sekretorius", "Sekretorė"),
+        ("Vyriausiasis buhalteris", "Vyriausioji buhalterė"),
+        ("Ekspeditorius", "Ekspeditorė"),
+    ],
+    agreed: &[
+        "Pateiktas pasiūlymas vilkikams {truck}, {n} vnt.; klientas svarsto lizingą {months} mėn.",
+        "Savininkas nori atiduoti savo {old} kaip dalį mokėjimo; įvertinimas iki savaitės pabaigos.",
+        "Bandomasis važiavimas {truck} su puspriekabe: degalų sąnaudos patiko, kaina per didelė.",
+        "Aptarta pilno serviso sutartis {n} vnt. transporto priemonių, {km} 000 km per metus.",
+        "Domisi furgonais {van} ({n} vnt.) miesto paskirstymui; klausia apie pristatymo terminus.",
+        "Konkurentų pasiūlymas {pct}% pigesnis; reikia peržiūrėti nuolaidą.",
+        "Bankas patvirtino finansavimą; laukiame sutarties pasirašymo.",
+        "Perduotas {truck}; vairuotojas apmokytas naudotis pagalbinėmis sistemomis.",
+        "Skundas dėl laukimo servise; pažadėtas pakaitinis automobilis.",
+        "Parko atnaujinimas atidėtas kitiems metams dėl mažesnių krovinių tarifų.",
+        "Užklausa dėl šaldytuvo įrengimo ant {van}.",
+        "Apsilankymas bazėje: keli vilkikai su daugiau nei 900 000 km rida, gera proga keisti.",
+        "Patvirtintas užsakymas: {truck}, {n} vnt.; pristatymas po {weeks} sav.",
+        "Paprašyta dokumentų ilgalaikei nuomai {months} mėn.",
+        "Užklausa dėl {rigid} važiuoklių su savivarčiu kėbulu statyboms, {n} vnt.",
+        "Klientui labiau patinka {truck} kabina nei {old}; sprendžia savininkas.",
+        "Pasiūlyta remonto sutartis naudotam {old}, įsigytam praėjusį mėnesį.",
+    ],
+    next: &[
+        ("phone", "Paskambinti dėl sprendimo pagal pasiūlymą"),
+        ("phone", "Pasiteirauti savininko dėl lizingo sprendimo"),
+        ("phone", "Suderinti {truck} bandomąjį važiavimą"),
+        ("visit", "Vizitas su galutiniu pasiūlymu"),
+        ("visit", "Atvežti {truck} bandomajam važiavimui"),
+        ("visit", "Vietoje įvertinti keičiamą {old}"),
+        ("email", "Išsiųsti atnaujintą pasiūlymą: {truck}, {n} vnt."),
+        ("email", "Išsiųsti serviso sutarties projektą"),
+        ("email", "Išsiųsti lizingo skaičiavimą {months} mėn."),
+    ],
+    docs_sent: &[
+        "Komercinis pasiūlymas",
+        "Techninė specifikacija",
+        "Lizingo skaičiavimas",
+        "Serviso sutartis",
+        "Antstatų kainoraštis",
+        "TGE brošiūra",
+    ],
+    docs_received: &[
+        "Registrų centro išrašas",
+        "Finansinės ataskaitos",
+        "Registracijos liudijimas (keičiamas automobilis)",
+        "Pasirašyta lizingo paraiška",
+        "Pasirašytas užsakymas",
+    ],
+};
+
+/// Chinese names are written in characters; the e-mail address uses their pinyin.
+const CN_SURNAMES: &[(&str, &str)] = &[
+    ("王", "wang"),
+    ("李", "li"),
+    ("张", "zhang"),
+    ("刘", "liu"),
+    ("陈", "chen"),
+    ("杨", "yang"),
+    ("黄", "huang"),
+    ("赵", "zhao"),
+    ("吴", "wu"),
+    ("周", "zhou"),
+    ("徐", "xu"),
+    ("孙", "sun"),
+    ("马", "ma"),
+    ("朱", "zhu"),
+    ("胡", "hu"),
+    ("郭", "guo"),
+    ("何", "he"),
+    ("林", "lin"),
+];
+const CN_GIVEN_MALE: &[(&str, &str)] = &[
+    ("伟", "wei"),
+    ("强", "qiang"),
+    ("磊", "lei"),
+    ("军", "jun"),
+    ("勇", "yong"),
+    ("杰", "jie"),
+    ("涛", "tao"),
+    ("明", "ming"),
+    ("建国", "jianguo"),
+    ("志强", "zhiqiang"),
+    ("晓东", "xiaodong"),
+    ("海波", "haibo"),
+    ("国华", "guohua"),
+];
+const CN_GIVEN_FEMALE: &[(&str, &str)] = &[
+    ("芳", "fang"),
+    ("娜", "na"),
+    ("敏", "min"),
+    ("静", "jing"),
+    ("丽", "li"),
+    ("艳", "yan"),
+    ("秀英", "xiuying"),
+    ("海燕", "haiyan"),
+    ("晓红", "xiaohong"),
+    ("桂英", "guiying"),
+    ("婷", "ting"),
+    ("雪", "xue"),
+];
+
+const CN: Lang = Lang {
+    male: &[],
+    female: &[],
+    titles: &[],
+    posts: [
+        ("董事长", "董事长"),
+        ("总经理", "总经理"),
+        ("车队经理", "车队经理"),
+        ("采购经理", "采购经理"),
+        ("维修车间主任", "维修车间主任"),
+        ("行政秘书", "行政秘书"),
+        ("财务经理", "财务经理"),
+        ("调度主管", "调度主管"),
+    ],
+    agreed: &[
+        "向客户介绍了{n}台{truck}牵引车的报价，客户考虑{months}个月融资租赁。",
+        "老板希望用旧车{old}置换，本周内给出评估价。",
+        "{truck}牵引车满载试驾：油耗满意，价格偏高。",
+        "讨论了{n}台车辆的全包维修保养合同，每年行驶{km}000公里。",
+        "客户对{n}台{van}厢式车用于城市配送感兴趣，询问交货期。",
+        "竞争对手报价低{pct}%，需要重新考虑折扣。",
+        "银行已批准融资，等待签订合同。",
+        "{truck}已交车，向司机讲解了驾驶辅助系统。",
+        "客户投诉维修等待时间过长，承诺提供替代车辆。",
+        "因运价下跌，车队更新推迟到明年。",
+        "询问{van}加装冷藏厢的报价。",
+        "参观车场：多台车辆行驶超过90万公里，是更新车辆的好机会。",
+        "确认订购{n}台{truck}，预计{weeks}周后交车。",
+        "客户要求提供{months}个月长期租赁的资料。",
+        "询问{n}台{rigid}自卸车用于工地的报价。",
+        "客户认为{truck}驾驶室比{old}舒适，由老板最终决定。",
+        "为上月购入的二手{old}提供维修合同报价。",
+    ],
+    next: &[
+        ("phone", "电话跟进报价结果"),
+        ("phone", "询问老板融资租赁的决定"),
+        ("phone", "预约{truck}试驾"),
+        ("visit", "带最终报价上门拜访"),
+        ("visit", "把{truck}开到客户处试驾"),
+        ("visit", "上门评估置换车{old}"),
+        ("email", "发送{n}台{truck}的更新报价"),
+        ("email", "发送维修保养合同草案"),
+        ("email", "发送{months}个月融资租赁方案"),
+    ],
+    docs_sent: &["商务报价单", "技术参数表", "融资租赁方案", "维修保养合同", "上装价格表", "TGE宣传册"],
+    docs_received: &["营业执照复印件", "财务报表", "置换车辆行驶证", "已签融资申请", "已签订单"],
+};
+
+fn lang(country: &str) -> &'static Lang {
+    match country {
+        "IT" => &IT,
+        "PL" => &PL,
+        "LT" => &LT,
+        _ => &CN,
     }
-    Ok(done)
+}
+
+/// A template with its placeholders filled in.
+fn fill(template: &str, rng: &mut Rng) -> String {
+    if !template.contains('{') {
+        return template.to_string();
+    }
+    let mut out = template.to_string();
+    for (key, value) in [
+        ("{truck}", rng.pick(TRUCKS).to_string()),
+        ("{rigid}", rng.pick(RIGIDS).to_string()),
+        ("{van}", rng.pick(VANS).to_string()),
+        ("{old}", rng.pick(TRADE_INS).to_string()),
+        ("{n}", (2 + rng.below(14)).to_string()),
+        ("{months}", rng.pick(&[36, 48, 60, 72]).to_string()),
+        ("{pct}", (3 + rng.below(9)).to_string()),
+        ("{km}", rng.pick(&[80, 100, 120, 150, 180]).to_string()),
+        ("{weeks}", (6 + rng.below(11)).to_string()),
+    ] {
+        if out.contains(key) {
+            out = out.replace(key, &value);
+        }
+    }
+    out
+}
+
+/// The feminine form of a surname (Polish -ski/-cki, Lithuanian married -ienė).
+fn feminine_surname(country: &str, surname: &str) -> String {
+    match country {
+        "PL" if surname.ends_with("ki") => format!("{}a", &surname[..surname.len() - 1]),
+        "LT" => ["ius", "as", "is", "ys", "us"]
+            .iter()
+            .find_map(|end| surname.strip_suffix(end))
+            .map(|stem| format!("{stem}ienė"))
+            .unwrap_or_else(|| surname.to_string()),
+        _ => surname.to_string(),
+    }
+}
+
+/// Letters and digits only, folded: the part of an e-mail address made from a name.
+fn mail_part(text: &str) -> String {
+    crate::search_key::fold(text).chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// A person's name and the local part of their e-mail address.
+fn person_name(country: &str, female: bool, rng: &mut Rng) -> (String, String) {
+    if country == "CN" {
+        let (surname, s_pinyin) = rng.pick(CN_SURNAMES);
+        let (given, g_pinyin) = rng.pick(if female { CN_GIVEN_FEMALE } else { CN_GIVEN_MALE });
+        return (format!("{surname}{given}"), format!("{g_pinyin}.{s_pinyin}"));
+    }
+    let l = lang(country);
+    let first = rng.pick(if female { l.female } else { l.male });
+    let surname = rng.pick(match country {
+        "IT" => IT_SURNAMES,
+        "PL" => PL_SURNAMES,
+        _ => LT_SURNAMES,
+    });
+    let surname = if female { feminine_surname(country, surname) } else { surname.to_string() };
+    let local = format!("{}.{}", mail_part(first).chars().next().unwrap_or('x'), mail_part(&surname));
+    (format!("{first} {surname}"), local)
+}
+
+fn mobile_number(country: &str, rng: &mut Rng) -> String {
+    match country {
+        "IT" => format!("+39 3{} {}", rng.digits(2), rng.digits(7)),
+        "PL" => format!("+48 5{} {} {}", rng.digits(2), rng.digits(3), rng.digits(3)),
+        "LT" => format!("+370 6{} {}", rng.digits(2), rng.digits(5)),
+        _ => format!("+86 13{} {} {}", rng.digits(1), rng.digits(4), rng.digits(4)),
+    }
+}
+
+/// The people of customer `c` (number `i`): 2–4, one main contact, some who left.
+fn people(i: usize, c: &CustomerData, rng: &mut Rng) -> Vec<PersonData> {
+    let city = &CITIES[i % CITIES.len()];
+    let l = lang(&c.country);
+    let domain = c.email.split_once('@').map(|(_, d)| d).unwrap_or("example.com");
+    let count = 2 + rng.below(3) as usize;
+    let mut posts = vec![if rng.below(3) == 0 { DIRECTOR } else { OWNER }];
+    while posts.len() < count {
+        let post = 2 + rng.below(6) as usize;
+        if !posts.contains(&post) {
+            posts.push(post);
+        }
+    }
+    let main = if rng.below(2) == 0 { 0 } else { 1 };
+    let mut out: Vec<PersonData> = Vec::with_capacity(count);
+    for (k, &post) in posts.iter().enumerate() {
+        let female = rng.below(100) < if post == SECRETARY { 85 } else { 25 };
+        // Names are unique within a customer: the timeline tells people apart by name.
+        let (mut name, mut local) = person_name(&c.country, female, rng);
+        for _ in 0..20 {
+            if !out.iter().any(|p| p.name == name) {
+                break;
+            }
+            (name, local) = person_name(&c.country, female, rng);
+        }
+        let (male_post, female_post) = l.posts[post];
+        // Titles go with the owner's, managers' and experts' jobs; Lithuanians rarely use them.
+        let titled = post != SECRETARY && post != DISPATCHER && rng.below(if c.country == "LT" { 12 } else { 4 }) == 0;
+        let title = match l.titles {
+            [] => "",
+            titles if titled => {
+                let (m, f) = rng.pick(titles);
+                if female {
+                    f
+                } else {
+                    m
+                }
+            }
+            _ => "",
+        };
+        let decision_role = match POST_ROLES[post] {
+            "assistant" if rng.below(3) == 0 => "receptionist",
+            role => role,
+        };
+        let phone = match rng.below(3) {
+            0 => String::new(),
+            1 => c.phone.clone(),
+            _ => match c.country.as_str() {
+                "IT" => format!("+39 {} {}", city.area_code, rng.digits(7)),
+                "PL" => format!("+48 {} {} {} {}", city.area_code, rng.digits(3), rng.digits(2), rng.digits(2)),
+                "LT" => format!("+370 {} {}", city.area_code, rng.digits(8 - city.area_code.len())),
+                _ => format!("+86 {} {} {}", city.area_code, rng.digits(4), rng.digits(4)),
+            },
+        };
+        let mobile = if rng.below(100) < 85 { mobile_number(&c.country, rng) } else { String::new() };
+        let email = if rng.below(100) < 80 { format!("{local}@{domain}") } else { String::new() };
+        // About one person in twenty has left the company; never the main contact.
+        let active = k == main || rng.below(1000) >= 75;
+        out.push(PersonData {
+            name,
+            position: if female { female_post } else { male_post }.to_string(),
+            title: title.to_string(),
+            decision_role: decision_role.to_string(),
+            phone,
+            mobile,
+            email,
+            is_main: k == main,
+            active,
+            ..Default::default()
+        });
+    }
+    out
+}
+
+/// Saturdays and Sundays move back to Friday: nobody visits a customer on a Sunday.
+fn weekday_on_or_before(day: NaiveDate) -> NaiveDate {
+    match day.weekday() {
+        Weekday::Sat => day - Days::new(1),
+        Weekday::Sun => day - Days::new(2),
+        _ => day,
+    }
+}
+
+fn weekday_on_or_after(day: NaiveDate) -> NaiveDate {
+    match day.weekday() {
+        Weekday::Sat => day + Days::new(2),
+        Weekday::Sun => day + Days::new(1),
+        _ => day,
+    }
+}
+
+/// Customers from this draw (per million) on have no action planned and no contact for two
+/// months or more: "going cold".
+const COLD_FROM: u64 = 850_000;
+
+/// How many customers a salesperson can keep an open next action for: a few a working day
+/// over the agenda's seven weeks. Above this many customers per salesperson (large demo
+/// sets, for benchmarks), the others are quiet rather than every agenda overflowing.
+const OPEN_ACTIONS_PER_SELLER: u64 = 400;
+
+/// The share (per million) of customers with an open next action when `customers` are shared
+/// by `sellers` salespeople: 85% up to [`OPEN_ACTIONS_PER_SELLER`] each.
+fn open_per_million(customers: usize, sellers: usize) -> u64 {
+    let capacity = OPEN_ACTIONS_PER_SELLER * sellers.max(1) as u64 * 1_000_000 / COLD_FROM;
+    match customers as u64 {
+        n if n <= capacity => COLD_FROM,
+        n => COLD_FROM * capacity / n,
+    }
+}
+
+/// Who works on the demo customers.
+struct Staff {
+    /// Owners, round-robin: the active salespeople (managers when there are none).
+    sellers: Vec<i64>,
+    assistants: Vec<i64>,
+}
+
+/// A contact before its people are saved: `people` index the customer's people.
+struct PlannedContact {
+    data: ContactData,
+    people: Vec<usize>,
+    by: Option<i64>,
+}
+
+/// Everything demo customer number `i` brings besides its card.
+struct History {
+    owner: Option<i64>,
+    assistant: Option<i64>,
+    people: Vec<PersonData>,
+    contacts: Vec<PlannedContact>,
+}
+
+/// The rng of customer `i`'s history: independent of batches and of the customers' stream.
+fn history_rng(seed: u64, i: usize) -> Rng {
+    let mut rng = Rng(seed.wrapping_mul(0xA076_1D64_78BD_642F) ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    rng.next();
+    rng
+}
+
+/// Three years of contacts with customer `c`, oldest first. The latest leaves an open next
+/// action due around `today` for `open_per_million` of the customers; about 15% are going cold
+/// (nothing since two months and more), and any others are quiet (no action planned).
+fn history(i: usize, c: &CustomerData, staff: &Staff, seed: u64, today: NaiveDate, open_per_million: u64) -> History {
+    let mut rng = history_rng(seed, i);
+    let owner = (!staff.sellers.is_empty()).then(|| staff.sellers[i % staff.sellers.len()]);
+    let assistant = if !staff.assistants.is_empty() && rng.below(100) < 30 {
+        Some(staff.assistants[rng.below(staff.assistants.len() as u64) as usize])
+    } else {
+        None
+    };
+    let people = people(i, c, &mut rng);
+    let l = lang(&c.country);
+
+    let count = 3 + rng.below(15) as usize;
+    let draw = rng.below(1_000_000);
+    let open = draw < open_per_million.min(COLD_FROM);
+    let latest = weekday_on_or_before(if open {
+        today - Days::new(1 + rng.below(30))
+    } else if draw >= COLD_FROM {
+        today - Days::new(61 + rng.below(500))
+    } else {
+        today - Days::new(1 + rng.below(700))
+    });
+    let first = today - Days::new(3 * 365);
+    let span = (latest - first).num_days().max(1) as u64;
+    let mut moments: Vec<(NaiveDate, u64)> =
+        (0..count - 1).map(|_| (weekday_on_or_before(first + Days::new(rng.below(span))), rng.below(118))).collect();
+    moments.sort_unstable();
+    moments.push((latest, rng.below(118)));
+
+    let active: Vec<usize> = (0..people.len()).filter(|&k| people[k].active).collect();
+    let main = people.iter().position(|p| p.is_main).unwrap_or(0);
+    let mut contacts = Vec::with_capacity(count);
+    for (n, (day, slot)) in moments.into_iter().enumerate() {
+        let last = n + 1 == count;
+        let kind = match rng.below(100) {
+            0..=44 => "phone",
+            45..=64 => "visit",
+            65..=84 => "email",
+            85..=91 => "letter",
+            _ => "other",
+        };
+        let duration_min = match kind {
+            "phone" => 3 + rng.below(18),
+            "visit" => 30 + 5 * rng.below(25),
+            "email" => 5 + rng.below(16),
+            "letter" => 10 + rng.below(21),
+            _ => 5 + rng.below(56),
+        } as i64;
+        // Office hours in 5-minute steps: visits between 8:30 and 15:00, the rest 8:00-17:45.
+        let minutes = if kind == "visit" { 510 + (slot % 79) * 5 } else { 480 + slot * 5 };
+        let happened_at = format!("{}T{:02}:{:02}", day.format(DATE_FORMAT), minutes / 60, minutes % 60);
+        let by = match assistant {
+            Some(a) if kind != "visit" && rng.below(4) == 0 => Some(a),
+            _ => owner,
+        };
+        // People who left are in old contacts only.
+        let pool: &[usize] = if last { &active } else { &[] };
+        let choose = |rng: &mut Rng| {
+            if pool.is_empty() {
+                rng.below(people.len() as u64) as usize
+            } else {
+                pool[rng.below(pool.len() as u64) as usize]
+            }
+        };
+        let mut met = vec![if rng.below(2) == 0 { main } else { choose(&mut rng) }];
+        if rng.below(100) < 30 {
+            let other = choose(&mut rng);
+            if !met.contains(&other) {
+                met.push(other);
+            }
+        }
+        let mut data = ContactData {
+            happened_at,
+            duration_min,
+            user_id: by,
+            kind: kind.to_string(),
+            agreed: fill(rng.pick(l.agreed), &mut rng),
+            ..Default::default()
+        };
+        if rng.below(100) < 20 {
+            data.docs_sent.push(rng.pick(l.docs_sent).to_string());
+        }
+        if rng.below(100) < 10 {
+            data.docs_received.push(rng.pick(l.docs_received).to_string());
+        }
+        if last && open {
+            let (next_kind, text) = loop {
+                let (k, t) = rng.pick(l.next);
+                let wanted = match rng.below(10) {
+                    0..=4 => "phone",
+                    5..=7 => "visit",
+                    _ => "email",
+                };
+                if k == wanted {
+                    break (k, t);
+                }
+            };
+            let due = (day + Days::new(2 + rng.below(34))).clamp(today - Days::new(20), today + Days::new(30));
+            let due = weekday_on_or_after(due);
+            let due = if due > today + Days::new(30) { weekday_on_or_before(due) } else { due };
+            data.next_action = fill(text, &mut rng);
+            data.next_kind = next_kind.to_string();
+            data.next_due = Some(due.format(DATE_FORMAT).to_string());
+            data.next_user_id = owner;
+        }
+        contacts.push(PlannedContact { data, people: met, by });
+    }
+    History { owner, assistant, people, contacts }
+}
+
+/// What a demo load added to the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DemoReport {
+    pub users: usize,
+    pub customers: usize,
+    pub people: usize,
+    pub contacts: usize,
+}
+
+/// Customers saved per round: one transaction for their cards, one for their people and one
+/// for their contacts (about 20,000).
+const BATCH: usize = 2_000;
+
+/// Adds a demo dealership to the store: the office (when it has no users yet), `count`
+/// customers with their people and three years of contacts before `today`. The same
+/// `(count, seed, today)` on an empty store gives the same data. Saved in batches of
+/// [`BATCH`] customers: an error leaves the batches before it saved. `progress` hears each
+/// batch saved. Returns the number of customers added; [`load_office`] tells everything added.
+pub fn load(
+    store: &mut Store,
+    count: usize,
+    seed: u64,
+    today: NaiveDate,
+    progress: impl FnMut(usize, usize),
+) -> Result<usize> {
+    Ok(load_office(store, count, seed, today, progress)?.customers)
+}
+
+/// [`load`], reporting how many users, customers, people and contacts it added.
+pub fn load_office(
+    store: &mut Store,
+    count: usize,
+    seed: u64,
+    today: NaiveDate,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<DemoReport> {
+    let mut report = DemoReport::default();
+    let staff = staff(store, &mut report)?;
+    // Numbering goes on after the customers already there, so that a second demo set added
+    // to a demo database has VAT ids of its own.
+    let start = store.count_customers()? as usize;
+    let open = open_per_million(start + count, staff.sellers.len());
+    let mut rng = Rng(seed);
+    while report.customers < count {
+        let first = start + report.customers;
+        let n = BATCH.min(count - report.customers);
+        let mut cards = Vec::with_capacity(n);
+        let mut histories = Vec::with_capacity(n);
+        for i in first..first + n {
+            let mut card = customer(i, &mut rng);
+            let h = history(i, &card, &staff, seed, today, open);
+            card.owner_id = h.owner;
+            card.assistant_ids = h.assistant.into_iter().collect();
+            cards.push(card);
+            histories.push(h);
+        }
+        let customer_ids = ids::create_customers(store, cards)?;
+
+        let mut people = Vec::new();
+        let mut people_of = Vec::with_capacity(n);
+        for (h, &cid) in histories.iter_mut().zip(&customer_ids) {
+            people_of.push(h.people.len());
+            people.extend(std::mem::take(&mut h.people).into_iter().map(|p| (cid, p)));
+        }
+        let person_count = people.len();
+        let person_ids = ids::create_people(store, people)?;
+
+        let mut contacts = Vec::new();
+        let mut theirs = &person_ids[..];
+        for ((h, &cid), &k) in histories.into_iter().zip(&customer_ids).zip(&people_of) {
+            for mut planned in h.contacts {
+                planned.data.person_ids = planned.people.iter().map(|&p| theirs[p]).collect();
+                contacts.push((cid, planned.data, planned.by));
+            }
+            theirs = &theirs[k..];
+        }
+        report.contacts += store.log_contacts_bulk(contacts)?;
+        report.people += person_count;
+        report.customers += n;
+        progress(report.customers, count);
+    }
+    Ok(report)
+}
+
+/// The office's active salespeople and assistants; a new office when there are no users.
+fn staff(store: &mut Store, report: &mut DemoReport) -> Result<Staff> {
+    let mut users = store.users()?;
+    if users.is_empty() {
+        for &(name, initials, role) in OFFICE {
+            store.create_user(UserData { name: name.into(), initials: initials.into(), role, active: true })?;
+            report.users += 1;
+        }
+        users = store.users()?;
+    }
+    // By id, not by name: the round-robin of owners must not depend on how names sort.
+    users.sort_by_key(|u| u.id);
+    let active = |role: UserRole| -> Vec<i64> {
+        users.iter().filter(|u| u.data.active && u.data.role == role).map(|u| u.id).collect()
+    };
+    let mut sellers = active(UserRole::Salesperson);
+    if sellers.is_empty() {
+        sellers = active(UserRole::Manager);
+    }
+    Ok(Staff { sellers, assistants: active(UserRole::Assistant) })
+}
+
+/// The ids of rows just saved in bulk. `Store::create_customers_bulk` and
+/// `Store::create_people_bulk` return counts, though the backend knows the ids; until they
+/// return the ids, this finds them: the first row is looked up, the rows of one bulk insert
+/// are assumed to have consecutive ids and the last row proves it; otherwise every row is
+/// looked up. Both lookups only ever read rows this load has just written.
+mod ids {
+    use std::collections::{HashMap, HashSet};
+
+    use crate::customer::CustomerData;
+    use crate::error::{Error, Result};
+    use crate::person::PersonData;
+    use crate::storage::{CustomerQuery, Store};
+
+    /// Saves the customers (all with a VAT id) and returns their ids, in order.
+    pub(super) fn create_customers(store: &mut Store, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
+        let rows = rows.into_iter().map(CustomerData::validated).collect::<Result<Vec<_>>>()?;
+        let keys: Vec<(String, String)> = rows.iter().map(|d| (d.country.clone(), d.vat_id.clone())).collect();
+        let n = store.create_customers_bulk(rows)?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        if let Some(first) = by_vat(store, &keys[0])? {
+            let last = first + n as i64 - 1;
+            if let Ok(c) = store.customer(last) {
+                if (c.data.country.as_str(), c.data.vat_id.as_str()) == (keys[n - 1].0.as_str(), keys[n - 1].1.as_str())
+                {
+                    return Ok((first..=last).collect());
+                }
+            }
+        }
+        keys.iter().map(|k| by_vat(store, k)?.ok_or(Error::NotFound { entity: "customer", id: 0 })).collect()
+    }
+
+    fn by_vat(store: &mut Store, (country, vat): &(String, String)) -> Result<Option<i64>> {
+        if vat.is_empty() {
+            return Ok(None);
+        }
+        let query = CustomerQuery { text: vat.clone(), include_archived: true, owner_id: None, limit: 1000 };
+        let rows = store.search_customers(&query)?;
+        Ok(rows.into_iter().find(|c| &c.country == country && &c.vat_id == vat).map(|c| c.id))
+    }
+
+    /// Saves people `(customer_id, data)` (names unique within a customer, customers new)
+    /// and returns their ids, in order.
+    pub(super) fn create_people(store: &mut Store, rows: Vec<(i64, PersonData)>) -> Result<Vec<i64>> {
+        let keys: Vec<(i64, String)> = rows.iter().map(|(c, d)| (*c, d.name.trim().to_string())).collect();
+        let n = store.create_people_bulk(rows)?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let (customer, name) = &keys[0];
+        if let Some(first) = store.people(*customer)?.into_iter().find(|p| &p.data.name == name).map(|p| p.id) {
+            let last = first + n as i64 - 1;
+            if let Ok(p) = store.person(last) {
+                if (p.customer_id, &p.data.name) == (keys[n - 1].0, &keys[n - 1].1) {
+                    return Ok((first..=last).collect());
+                }
+            }
+        }
+        let mut found: HashMap<(i64, String), i64> = HashMap::new();
+        let mut read = HashSet::new();
+        for (customer, _) in &keys {
+            if read.insert(*customer) {
+                for p in store.people(*customer)? {
+                    found.insert((p.customer_id, p.data.name), p.id);
+                }
+            }
+        }
+        keys.iter().map(|k| found.get(k).copied().ok_or(Error::NotFound { entity: "person", id: 0 })).collect()
+    }
+}
+
+/// A day given as `YYYY-MM-DD`, or the workstation's local today for `None`: the `--today`
+/// of `parc-cli`.
+pub fn day_or_today(text: Option<&str>) -> Result<NaiveDate> {
+    match text {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(t) => {
+            NaiveDate::parse_from_str(t.trim(), DATE_FORMAT).map_err(|_| Error::invalid("today", "validation.date"))
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contact::HistoryFilter;
+    use crate::person::DECISION_ROLES;
+    use crate::storage::CustomerQuery;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, DATE_FORMAT).unwrap()
+    }
 
     #[test]
     fn is_reproducible_and_valid() {
@@ -406,5 +1315,154 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), set.len());
+    }
+
+    /// One customer as a load wrote it: its card, people and contacts (newest first).
+    type Written = (CustomerData, Vec<PersonData>, Vec<ContactData>);
+
+    /// Everything a load wrote, without the save stamps: the users, then every customer.
+    fn snapshot(store: &mut Store) -> (Vec<UserData>, Vec<Written>) {
+        let users = store.users().unwrap().into_iter().map(|u| u.data).collect();
+        let all = CustomerQuery { limit: 1000, include_archived: true, ..Default::default() };
+        let mut ids: Vec<i64> = store.search_customers(&all).unwrap().iter().map(|c| c.id).collect();
+        ids.sort_unstable();
+        let everything = HistoryFilter { limit: Some(1000), ..Default::default() };
+        let customers = ids
+            .into_iter()
+            .map(|id| {
+                let card = store.customer(id).unwrap().data;
+                let people = store.people(id).unwrap().into_iter().map(|p| p.data).collect();
+                let contacts = store.contact_history(id, &everything).unwrap().into_iter().map(|k| k.data).collect();
+                (card, people, contacts)
+            })
+            .collect();
+        (users, customers)
+    }
+
+    #[test]
+    fn the_same_count_seed_and_day_give_the_same_office_people_and_history() {
+        let today = day("2026-11-23");
+        let mut a = Store::open_in_memory().unwrap();
+        let mut b = Store::open_in_memory().unwrap();
+        let ra = load_office(&mut a, 120, 5, today, |_, _| {}).unwrap();
+        let rb = load_office(&mut b, 120, 5, today, |_, _| {}).unwrap();
+        assert_eq!(ra, rb);
+        assert_eq!((ra.users, ra.customers), (OFFICE.len(), 120));
+        let snap = snapshot(&mut a);
+        assert_eq!(snap, snapshot(&mut b));
+        // The cards are those of `customers`, with their owners.
+        let mut names: Vec<_> = snap.1.iter().map(|(c, _, _)| c.name.clone()).collect();
+        let mut expected: Vec<_> = customers(120, 5).into_iter().map(|c| c.name).collect();
+        names.sort();
+        expected.sort();
+        assert_eq!(names, expected);
+        assert!(snap.1.iter().all(|(c, _, _)| c.owner_id.is_some()));
+
+        let mut c = Store::open_in_memory().unwrap();
+        load(&mut c, 120, 5, day("2026-12-01"), |_, _| {}).unwrap();
+        assert_ne!(snapshot(&mut c).1, snap.1, "another day moves the history");
+        let mut d = Store::open_in_memory().unwrap();
+        load(&mut d, 120, 6, today, |_, _| {}).unwrap();
+        assert_ne!(snapshot(&mut d).1, snap.1, "another seed is another history");
+    }
+
+    #[test]
+    fn customers_have_about_ten_contacts_and_one_main_contact_each() {
+        let today = day("2026-11-23");
+        for (kind, mut store) in crate::testing::stores() {
+            let report = load_office(&mut store, 400, 3, today, |_, _| {}).unwrap();
+            let per_customer = report.contacts as f64 / report.customers as f64;
+            assert!((9.0..=11.0).contains(&per_customer), "{kind}: {per_customer} contacts per customer");
+            let counts = store.check().unwrap().counts;
+            assert_eq!(counts["contact"] as usize, report.contacts, "{kind}");
+            assert_eq!(counts["person"] as usize, report.people, "{kind}");
+            assert_eq!(counts["app_user"] as usize, OFFICE.len(), "{kind}");
+
+            let (_, snap) = snapshot(&mut store);
+            assert_eq!(snap.len(), 400);
+            let (mut people, mut gone, mut open) = (0, 0, 0);
+            let oldest = (today - Days::new(3 * 365 + 3)).format(DATE_FORMAT).to_string();
+            let now = today.format(DATE_FORMAT).to_string();
+            for (card, persons, contacts) in &snap {
+                assert_eq!(persons.iter().filter(|p| p.is_main).count(), 1, "{kind}: {}", card.name);
+                assert!(persons.iter().all(|p| p.is_main <= p.active), "the main contact works there");
+                assert!((2..=4).contains(&persons.len()));
+                assert!((3..=17).contains(&contacts.len()));
+                people += persons.len();
+                gone += persons.iter().filter(|p| !p.active).count();
+                for p in persons {
+                    p.clone().validated().unwrap();
+                    assert!(DECISION_ROLES.contains(&p.decision_role.as_str()));
+                }
+                // Newest first: only the latest may leave an open action, due around today.
+                assert!(contacts[1..].iter().all(|k| k.next_due.is_none()));
+                if let Some(due) = &contacts[0].next_due {
+                    open += 1;
+                    let due = day(due);
+                    assert!(due >= today - Days::new(20) && due <= today + Days::new(30), "{due}");
+                    assert_eq!(contacts[0].next_user_id, card.owner_id);
+                }
+                for k in contacts {
+                    assert!(k.happened_at.as_str() > oldest.as_str() && k.happened_at.as_str() < now.as_str());
+                    assert!(!k.person_ids.is_empty() && !k.agreed.is_empty());
+                    let users = [card.owner_id, card.assistant_ids.first().copied()];
+                    assert!(users.contains(&k.user_id), "made by the owner or the assistant");
+                }
+            }
+            let gone = gone as f64 / people as f64;
+            assert!((0.02..=0.09).contains(&gone), "{kind}: {gone} of the people left");
+            let open = open as f64 / snap.len() as f64;
+            assert!((0.78..=0.92).contains(&open), "{kind}: {open} of the customers have an open action");
+        }
+    }
+
+    #[test]
+    fn a_salesperson_has_an_agenda_and_customers_going_cold() {
+        let today = day("2026-11-23");
+        for (kind, mut store) in crate::testing::stores() {
+            load(&mut store, 300, 1, today, |_, _| {}).unwrap();
+            let users = store.users().unwrap();
+            let seller = users.iter().find(|u| u.data.role == UserRole::Salesperson).unwrap();
+            let agenda = store.agenda(Some(seller.id), today).unwrap();
+            assert!(!agenda.overdue.is_empty(), "{kind}: nothing overdue");
+            assert!(!agenda.upcoming.is_empty(), "{kind}: nothing this week");
+            assert!(!agenda.visits.is_empty(), "{kind}: no visits planned");
+            let cold = store.going_cold(Some(seller.id), 60, today, 100).unwrap();
+            assert!(!cold.is_empty(), "{kind}: nobody going cold");
+            for u in users.iter().filter(|u| u.data.role != UserRole::Salesperson) {
+                let mine = CustomerQuery { owner_id: Some(u.id), ..Default::default() };
+                assert!(store.search_customers(&mine).unwrap().is_empty(), "only salespeople own customers");
+            }
+        }
+    }
+
+    #[test]
+    fn large_sets_keep_each_agenda_to_what_one_salesperson_can_do() {
+        assert_eq!(open_per_million(400, 6), 850_000);
+        assert_eq!(open_per_million(2_800, 6), 850_000);
+        let open = |customers: usize| customers as u64 * open_per_million(customers, 6) / 1_000_000;
+        for customers in [10_000, 100_000, 1_000_000] {
+            let per_seller = open(customers) / 6;
+            assert!((390..=400).contains(&per_seller), "{customers}: {per_seller} open actions each");
+        }
+        assert_eq!(open_per_million(0, 0), 850_000);
+    }
+
+    #[test]
+    fn an_existing_office_is_reused_and_a_second_set_adds_to_the_first() {
+        let today = day("2026-11-23");
+        let mut store = Store::open_in_memory().unwrap();
+        let anna =
+            store.create_user(UserData { name: "Anna Nowak".into(), active: true, ..Default::default() }).unwrap();
+        let report = load_office(&mut store, 60, 1, today, |_, _| {}).unwrap();
+        assert_eq!(report.users, 0);
+        assert_eq!(store.users().unwrap().len(), 1);
+        let mine = CustomerQuery { owner_id: Some(anna.id), limit: 1000, ..Default::default() };
+        assert_eq!(store.search_customers(&mine).unwrap().len(), 60);
+        // Another seed on top: new VAT ids, and its people and contacts find their customers.
+        let more = load_office(&mut store, 60, 2, today, |_, _| {}).unwrap();
+        assert_eq!(more.customers, 60);
+        assert_eq!(store.count_customers().unwrap(), 120);
+        assert_eq!(store.check().unwrap().counts["person"] as usize, report.people + more.people);
     }
 }

@@ -16,5 +16,6 @@ pub mod user;
 pub mod vat;
 pub mod workstation;
 
+pub use chrono;
 pub use error::{Error, Result};
 pub use storage::Store;

@@ -19,6 +19,24 @@ pub struct WorkstationSettings {
     /// The database chosen in settings (file path or `postgres://` address without password);
     /// `None` for the embedded default file.
     pub database: Option<String>,
+    /// Who sits at this workstation, per database (users belong to a database).
+    pub users: std::collections::BTreeMap<String, i64>,
+    /// After how many days without contact or next action a customer is "going cold".
+    pub cold_after_days: Option<u32>,
+}
+
+/// The default of [`WorkstationSettings::cold_after_days`].
+pub const COLD_AFTER_DAYS: u32 = 60;
+
+impl WorkstationSettings {
+    /// The user chosen at this workstation for `target`, if any.
+    pub fn user_for(&self, target: &Target) -> Option<i64> {
+        self.users.get(&target.to_string()).copied()
+    }
+
+    pub fn cold_after_days(&self) -> u32 {
+        self.cold_after_days.unwrap_or(COLD_AFTER_DAYS)
+    }
 }
 
 fn dirs() -> Option<directories::ProjectDirs> {
@@ -118,7 +136,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.json");
         assert_eq!(WorkstationSettings::load(&path), WorkstationSettings::default());
-        let s = WorkstationSettings { locale: Some(Locale::Lt), database: Some("/srv/office.sqlite3".into()) };
+        let s = WorkstationSettings {
+            locale: Some(Locale::Lt),
+            database: Some("/srv/office.sqlite3".into()),
+            users: [("/srv/office.sqlite3".to_string(), 3)].into(),
+            cold_after_days: Some(45),
+        };
         s.save(&path).unwrap();
         assert_eq!(WorkstationSettings::load(&path), s);
         fs::write(&path, b"{not json").unwrap();

@@ -146,19 +146,20 @@ pub(crate) trait Backend: Send {
     /// The people of a customer: active first, main contact first, then by name.
     fn people(&mut self, customer_id: i64) -> Result<Vec<Person>>;
     fn person(&mut self, id: i64) -> Result<Option<Person>>;
-    /// `NotFound` for a missing customer; `Validation` on `assistant_of` when that person is
-    /// not of the same customer. Marking one person main unmarks the others.
-    fn insert_person(&mut self, customer_id: i64, d: &PersonData) -> Result<i64>;
+    /// Saves people `(customer_id, data)`, all or none. `NotFound` for a missing customer;
+    /// `Validation` on `assistant_of` when that person is not of the same customer. Marking
+    /// one person main unmarks the others.
+    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>>;
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()>;
     /// Every person, by id, and their copy into an empty store.
     fn all_people(&mut self) -> Result<Vec<Person>>;
     fn restore_people(&mut self, rows: &[Person]) -> Result<()>;
 
     // --- contacts and next actions ---
-    /// Saves a contact of `customer_id` by user `by` at `stamp` (UTC, RFC 3339) and moves the
-    /// customer's `last_contact_at` forward. `Validation` on `person_ids` when a person is not
-    /// of that customer.
-    fn insert_contact(&mut self, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64>;
+    /// Saves contacts `(customer_id, data, by)` made at `stamp` (UTC, RFC 3339), all or none,
+    /// and moves each customer's `last_contact_at` forward. `Validation` on `person_ids` when
+    /// a person is not of that customer.
+    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>>;
     /// Corrects a contact: the previous version is kept as a revision by `by` at `stamp`.
     fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()>;
     fn contact(&mut self, id: i64) -> Result<Option<Contact>>;
@@ -331,14 +332,20 @@ impl Store {
 
     pub fn create_person(&mut self, customer_id: i64, data: PersonData) -> Result<Person> {
         let data = data.validated()?;
-        let id = self.backend.insert_person(customer_id, &data)?;
-        self.person(id)
+        let ids = self.backend.insert_people(&[(customer_id, data)])?;
+        self.person(ids[0])
     }
 
     pub fn update_person(&mut self, id: i64, version: i64, data: PersonData) -> Result<Person> {
         let data = data.validated()?;
         self.backend.update_person(id, version, &data)?;
         self.person(id)
+    }
+
+    /// Saves many people in one transaction (demo data, imports): all or none.
+    pub fn create_people_bulk(&mut self, rows: Vec<(i64, PersonData)>) -> Result<usize> {
+        let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
+        Ok(self.backend.insert_people(&rows)?.len())
     }
 
     pub fn person(&mut self, id: i64) -> Result<Person> {
@@ -350,8 +357,14 @@ impl Store {
     /// Records a contact with a customer, made by user `by`.
     pub fn log_contact(&mut self, customer_id: i64, data: ContactData, by: Option<i64>) -> Result<Contact> {
         let data = data.validated()?;
-        let id = self.backend.insert_contact(customer_id, &data, by, &now())?;
-        self.contact(id)
+        let ids = self.backend.insert_contacts(&[(customer_id, data, by)], &now())?;
+        self.contact(ids[0])
+    }
+
+    /// Saves many contacts `(customer_id, data, by)` in one transaction: all or none.
+    pub fn log_contacts_bulk(&mut self, rows: Vec<(i64, ContactData, Option<i64>)>) -> Result<usize> {
+        let rows = rows.into_iter().map(|(c, d, by)| Ok((c, d.validated()?, by))).collect::<Result<Vec<_>>>()?;
+        Ok(self.backend.insert_contacts(&rows, &now())?.len())
     }
 
     /// Corrects a saved contact; the version before stays visible in its revisions.

@@ -198,7 +198,7 @@ fn names_starting_with_the_query_come_first() {
 #[test]
 fn broad_queries_still_return_a_full_page() {
     each_store(|store| {
-        crate::demo::load(store, 3000, 5, |_, _| {}).unwrap();
+        store.create_customers_bulk(crate::demo::customers(3000, 5)).unwrap();
         let q = CustomerQuery { text: "info".into(), limit: 100, ..Default::default() };
         let rows = store.search_customers(&q).unwrap();
         assert_eq!(rows.len(), 100);
@@ -260,7 +260,7 @@ fn bulk_create_is_all_or_nothing() {
 #[test]
 fn a_copy_to_another_store_is_identical_and_refuses_a_non_empty_destination() {
     let mut source = Store::open_in_memory().unwrap();
-    crate::demo::load(&mut source, 300, 2, |_, _| {}).unwrap();
+    crate::demo::load(&mut source, 300, 2, day("2026-11-23"), |_, _| {}).unwrap();
     let anna = user(&mut source, "Anna", UserRole::Salesperson);
     let mut owned = source.customer(3).unwrap();
     owned.data.owner_id = Some(anna.id);
@@ -281,7 +281,7 @@ fn a_copy_to_another_store_is_identical_and_refuses_a_non_empty_destination() {
     each_store(|dest| {
         let report = copy_store(&mut source, dest).unwrap();
         assert_eq!(report.counts["customer"], 300);
-        assert_eq!((report.counts["person"], report.counts["contact"], report.counts["app_user"]), (2, 1, 1));
+        assert!(report.counts["person"] > 300 && report.counts["contact"] > 1000 && report.counts["app_user"] > 1);
         assert_eq!(dest.contact_revisions(k.id).unwrap()[0].previous.agreed, "Wants 3 vans");
         assert_eq!(dest.people(3).unwrap(), source.people(3).unwrap());
         assert_eq!(report, copy::fingerprint(&mut source).unwrap());
@@ -382,7 +382,9 @@ fn people_have_one_main_contact_and_assistants_at_the_same_customer() {
             Err(Error::Validation(_))
         ));
 
-        // Someone who left stays, listed after the active people.
+        // Someone who left stays, listed after the active people. (Unmarking them as main
+        // contact counted as a change: work on the current version.)
+        let boss = store.person(boss.id).unwrap();
         let mut left = boss.data.clone();
         left.active = false;
         store.update_person(boss.id, boss.version, left.clone()).unwrap();

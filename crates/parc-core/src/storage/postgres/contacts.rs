@@ -1,53 +1,429 @@
-//! Contact history, corrections and next actions, on PostgreSQL.
-//! PLACEHOLDER: being written; every method mirrors sqlite/contacts.rs.
+//! Contact history, corrections and next actions, on PostgreSQL: the behaviour of
+//! `sqlite/contacts.rs` in this dialect. Document lists are JSON text, as in SQLite.
+//!
+//! Several workstations write at once here, so `customer.last_contact_at` is kept in step
+//! under the customer's row lock: a new contact always takes it (raising the time with
+//! `GREATEST`), and a correction takes it before recomputing the newest time, so neither can
+//! miss the other's contact.
 
+use std::collections::HashMap;
+
+use postgres::types::ToSql;
+use postgres::{IsolationLevel, Row, ToStatement, Transaction};
+
+use super::people::{check_changed, follow_ids, write};
 use super::Postgres;
 use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+const COLUMNS: &str = "id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
+    docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at, next_outcome,
+    created_at, created_by, version,
+    ARRAY(SELECT person_id FROM contact_person p WHERE p.contact_id = contact.id ORDER BY person_id),
+    (SELECT count(*) FROM contact_revision r WHERE r.contact_id = contact.id)";
+
+/// Inserts a contact as stored: new ones get the next id, copies keep theirs.
+const INSERT_SQL: &str = "INSERT INTO contact (id, customer_id, happened_at, duration_min, user_id, kind, deal_id,
+     stage, agreed, docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at,
+     next_outcome, created_at, created_by, version)
+     VALUES (COALESCE($1, nextval(pg_get_serial_sequence('contact', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+     RETURNING id";
+
+const INSERT_REVISION_SQL: &str =
+    "INSERT INTO contact_revision (contact_id, revised_at, revised_by, previous) VALUES ($1, $2, $3, $4)";
+
+fn json_list<T: serde::de::DeserializeOwned>(text: String) -> Vec<T> {
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+fn contact_from_row(r: &Row) -> Contact {
+    Contact {
+        id: r.get(0),
+        customer_id: r.get(1),
+        data: ContactData {
+            happened_at: r.get(2),
+            duration_min: r.get(3),
+            user_id: r.get(4),
+            kind: r.get(5),
+            person_ids: r.get(20),
+            deal_id: r.get(6),
+            stage: r.get(7),
+            agreed: r.get(8),
+            docs_received: json_list(r.get(9)),
+            docs_sent: json_list(r.get(10)),
+            next_action: r.get(11),
+            next_kind: r.get(12),
+            next_due: r.get(13),
+            next_user_id: r.get(14),
+        },
+        next_done_at: r.get(15),
+        next_outcome: r.get(16),
+        created_at: r.get(17),
+        created_by: r.get(18),
+        version: r.get(19),
+        revisions: r.get(21),
+    }
+}
+
+fn agenda_item_from_row(r: &Row) -> AgendaItem {
+    AgendaItem {
+        contact_id: r.get(0),
+        customer_id: r.get(1),
+        customer_name: r.get(2),
+        next_action: r.get(3),
+        next_kind: r.get(4),
+        next_due: r.get(5),
+        next_user_id: r.get(6),
+    }
+}
+
+/// A revision from `revised_at, revised_by, previous` starting at column `from`.
+fn revision_from_row(r: &Row, from: usize) -> ContactRevision {
+    ContactRevision {
+        revised_at: r.get(from),
+        revised_by: r.get(from + 1),
+        previous: serde_json::from_str(r.get(from + 2)).unwrap_or_default(),
+    }
+}
+
+fn to_json(list: &[String]) -> String {
+    serde_json::to_string(list).expect("strings serialise")
+}
+
+/// The customer must exist and every person met must work there.
+fn check_contact_links(tx: &mut Transaction, customer_id: i64, d: &ContactData) -> Result<()> {
+    if tx.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&customer_id])?.is_none() {
+        return Err(Error::NotFound { entity: "customer", id: customer_id });
+    }
+    if d.person_ids.is_empty() {
+        return Ok(());
+    }
+    let stranger = tx.query_opt(
+        "SELECT 1 FROM unnest($1::bigint[]) AS m(person_id)
+         WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = m.person_id AND p.customer_id = $2)
+         LIMIT 1",
+        &[&d.person_ids, &customer_id],
+    )?;
+    if stranger.is_some() {
+        return Err(Error::invalid("person_ids", "validation.choice"));
+    }
+    Ok(())
+}
+
+fn write_people(tx: &mut Transaction, contact_id: i64, person_ids: &[i64]) -> Result<()> {
+    tx.execute("DELETE FROM contact_person WHERE contact_id = $1", &[&contact_id])?;
+    if !person_ids.is_empty() {
+        tx.execute(
+            "INSERT INTO contact_person (contact_id, person_id) SELECT $1, unnest($2::bigint[])",
+            &[&contact_id, &person_ids],
+        )?;
+    }
+    Ok(())
+}
+
+/// Sets `customer.last_contact_at` to the newest contact's time. The row lock comes first, in
+/// its own statement, so the time is read from a snapshot that has every committed contact.
+fn refresh_last_contact(tx: &mut Transaction, customer_id: i64) -> Result<()> {
+    tx.execute("SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE", &[&customer_id])?;
+    tx.execute(
+        "UPDATE customer SET last_contact_at = (SELECT max(happened_at) FROM contact WHERE customer_id = $1)
+         WHERE id = $1",
+        &[&customer_id],
+    )?;
+    Ok(())
+}
+
+/// A contact row as stored: new ones get the next id and version 1, copies keep theirs.
+struct ContactMeta<'a> {
+    id: Option<i64>,
+    created_at: &'a str,
+    created_by: Option<i64>,
+    next_done_at: Option<&'a str>,
+    next_outcome: &'a str,
+    version: i64,
+}
+
+fn insert_row<S: ToStatement + ?Sized>(
+    tx: &mut Transaction,
+    stmt: &S,
+    customer_id: i64,
+    d: &ContactData,
+    m: &ContactMeta,
+) -> Result<i64> {
+    let (docs_received, docs_sent) = (to_json(&d.docs_received), to_json(&d.docs_sent));
+    let params: [&(dyn ToSql + Sync); 20] = [
+        &m.id,
+        &customer_id,
+        &d.happened_at,
+        &d.duration_min,
+        &d.user_id,
+        &d.kind,
+        &d.deal_id,
+        &d.stage,
+        &d.agreed,
+        &docs_received,
+        &docs_sent,
+        &d.next_action,
+        &d.next_kind,
+        &d.next_due,
+        &d.next_user_id,
+        &m.next_done_at,
+        &m.next_outcome,
+        &m.created_at,
+        &m.created_by,
+        &m.version,
+    ];
+    let id: i64 = tx.query_one(stmt, &params)?.get(0);
+    write_people(tx, id, &d.person_ids)?;
+    Ok(id)
+}
+
+fn insert_new(tx: &mut Transaction, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64> {
+    check_contact_links(tx, customer_id, d)?;
+    let meta =
+        ContactMeta { id: None, created_at: stamp, created_by: by, next_done_at: None, next_outcome: "", version: 1 };
+    let id = insert_row(tx, INSERT_SQL, customer_id, d, &meta)?;
+    // Always written (GREATEST ignores a NULL), so the row lock is always taken: see above.
+    tx.execute(
+        "UPDATE customer SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = $1",
+        &[&customer_id, &d.happened_at],
+    )?;
+    Ok(id)
+}
 
 impl Postgres {
-    pub(super) fn insert_contact(&mut self, _c: i64, _d: &ContactData, _by: Option<i64>, _s: &str) -> Result<i64> {
-        unimplemented!()
+    pub(super) fn insert_contacts(
+        &mut self,
+        rows: &[(i64, ContactData, Option<i64>)],
+        stamp: &str,
+    ) -> Result<Vec<i64>> {
+        write(&mut self.client, |tx| {
+            rows.iter().map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp)).collect()
+        })
     }
+
     pub(super) fn update_contact(
         &mut self,
-        _id: i64,
-        _v: i64,
-        _d: &ContactData,
-        _by: Option<i64>,
-        _s: &str,
+        id: i64,
+        version: i64,
+        d: &ContactData,
+        by: Option<i64>,
+        stamp: &str,
     ) -> Result<()> {
-        unimplemented!()
+        write(&mut self.client, |tx| {
+            // Locked while it is read: the revision keeps exactly the version this replaces.
+            let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = $1 FOR NO KEY UPDATE");
+            let current = tx
+                .query_opt(&sql, &[&id])?
+                .as_ref()
+                .map(contact_from_row)
+                .ok_or(Error::NotFound { entity: "contact", id })?;
+            if current.version != version {
+                return Err(Error::Conflict { entity: "contact", id });
+            }
+            check_contact_links(tx, current.customer_id, d)?;
+            let previous = serde_json::to_string(&current.data).expect("contact serialises");
+            tx.execute(INSERT_REVISION_SQL, &[&id, &stamp, &by, &previous])?;
+            let (docs_received, docs_sent) = (to_json(&d.docs_received), to_json(&d.docs_sent));
+            let changed = tx.execute(
+                "UPDATE contact SET happened_at = $3, duration_min = $4, user_id = $5, kind = $6, deal_id = $7,
+                 stage = $8, agreed = $9, docs_received = $10, docs_sent = $11, next_action = $12, next_kind = $13,
+                 next_due = $14, next_user_id = $15, version = version + 1
+                 WHERE id = $1 AND version = $2",
+                &[
+                    &id,
+                    &version,
+                    &d.happened_at,
+                    &d.duration_min,
+                    &d.user_id,
+                    &d.kind,
+                    &d.deal_id,
+                    &d.stage,
+                    &d.agreed,
+                    &docs_received,
+                    &docs_sent,
+                    &d.next_action,
+                    &d.next_kind,
+                    &d.next_due,
+                    &d.next_user_id,
+                ],
+            )?;
+            check_changed(tx, changed, "contact", "contact", id)?;
+            write_people(tx, id, &d.person_ids)?;
+            refresh_last_contact(tx, current.customer_id)
+        })
     }
-    pub(super) fn contact(&mut self, _id: i64) -> Result<Option<Contact>> {
-        unimplemented!()
+
+    pub(super) fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
+        let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = $1");
+        Ok(self.client.query_opt(&sql, &[&id])?.as_ref().map(contact_from_row))
     }
-    pub(super) fn contact_history(&mut self, _c: i64, _f: &HistoryFilter) -> Result<Vec<Contact>> {
-        unimplemented!()
+
+    pub(super) fn contact_history(&mut self, customer_id: i64, f: &HistoryFilter) -> Result<Vec<Contact>> {
+        let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 500));
+        let offset = i64::from(f.offset);
+        let mut sql = format!("SELECT {COLUMNS} FROM contact WHERE customer_id = $1");
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&customer_id];
+        if let Some(kind) = &f.kind {
+            params.push(kind);
+            sql.push_str(&format!(" AND kind = ${}", params.len()));
+        }
+        if let Some(person) = &f.person_id {
+            params.push(person);
+            sql.push_str(&format!(
+                " AND id IN (SELECT contact_id FROM contact_person WHERE person_id = ${})",
+                params.len()
+            ));
+        }
+        params.push(&limit);
+        params.push(&offset);
+        sql.push_str(&format!(
+            " ORDER BY happened_at DESC, id DESC LIMIT ${} OFFSET ${}",
+            params.len() - 1,
+            params.len()
+        ));
+        Ok(self.client.query(&sql, &params)?.iter().map(contact_from_row).collect())
     }
-    pub(super) fn contact_revisions(&mut self, _id: i64) -> Result<Vec<ContactRevision>> {
-        unimplemented!()
+
+    pub(super) fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
+        let rows = self.client.query(
+            "SELECT revised_at, revised_by, previous FROM contact_revision WHERE contact_id = $1 ORDER BY id",
+            &[&id],
+        )?;
+        Ok(rows.iter().map(|r| revision_from_row(r, 0)).collect())
     }
-    pub(super) fn open_actions(&mut self, _u: Option<i64>, _until: &str) -> Result<Vec<AgendaItem>> {
-        unimplemented!()
+
+    pub(super) fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>> {
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&until];
+        let user = match &user_id {
+            Some(user) => {
+                params.push(user);
+                "AND c.next_user_id = $2"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "SELECT c.id, c.customer_id, cu.name, c.next_action, c.next_kind, c.next_due, c.next_user_id
+             FROM contact c JOIN customer cu ON cu.id = c.customer_id
+             WHERE c.next_due IS NOT NULL AND c.next_done_at IS NULL AND c.next_due <= $1 {user}
+               AND cu.archived_at IS NULL
+             ORDER BY c.next_due, cu.sort_key, c.id LIMIT 1000"
+        );
+        Ok(self.client.query(&sql, &params)?.iter().map(agenda_item_from_row).collect())
     }
+
     pub(super) fn complete_action(
         &mut self,
-        _id: i64,
-        _o: &str,
-        _f: Option<&ContactData>,
-        _by: Option<i64>,
-        _s: &str,
+        id: i64,
+        outcome: &str,
+        follow_up: Option<&ContactData>,
+        by: Option<i64>,
+        stamp: &str,
     ) -> Result<Option<i64>> {
-        unimplemented!()
+        write(&mut self.client, |tx| {
+            let customer_id: i64 = tx
+                .query_opt("SELECT customer_id FROM contact WHERE id = $1", &[&id])?
+                .ok_or(Error::NotFound { entity: "contact", id })?
+                .get(0);
+            // Two workstations completing it at once: the second waits for the first's row lock,
+            // then finds the action done and changes nothing.
+            let changed = tx.execute(
+                "UPDATE contact SET next_done_at = $2, next_outcome = $3, version = version + 1
+                 WHERE id = $1 AND next_due IS NOT NULL AND next_done_at IS NULL",
+                &[&id, &stamp, &outcome],
+            )?;
+            if changed == 0 {
+                // Already done (on another workstation, perhaps), or there was nothing to do.
+                return Err(Error::Conflict { entity: "contact", id });
+            }
+            follow_up.map(|d| insert_new(tx, customer_id, d, by, stamp)).transpose()
+        })
     }
-    pub(super) fn going_cold(&mut self, _o: Option<i64>, _b: &str, _l: u32) -> Result<Vec<ColdCustomer>> {
-        unimplemented!()
+
+    pub(super) fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
+        let limit = i64::from(limit);
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&before, &limit];
+        let owner = match &owner_id {
+            Some(owner) => {
+                params.push(owner);
+                "AND c.owner_id = $3"
+            }
+            None => "",
+        };
+        // sort_key is COLLATE "C": names in the same order as SQLite; the id only breaks ties.
+        let sql = format!(
+            "SELECT c.id, c.name, c.city, c.last_contact_at FROM customer c
+             WHERE c.archived_at IS NULL {owner}
+               AND (c.last_contact_at IS NULL OR c.last_contact_at < $1)
+               AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.customer_id = c.id
+                               AND k.next_due IS NOT NULL AND k.next_done_at IS NULL)
+             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.sort_key, c.id LIMIT $2"
+        );
+        let rows = self.client.query(&sql, &params)?;
+        Ok(rows
+            .iter()
+            .map(|r| ColdCustomer { customer_id: r.get(0), name: r.get(1), city: r.get(2), last_contact_at: r.get(3) })
+            .collect())
     }
+
     pub(super) fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
-        unimplemented!()
+        // One snapshot for both reads: a contact corrected meanwhile cannot come out half-copied.
+        let mut tx =
+            self.client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+        let contacts: Vec<Contact> = tx
+            .query(&format!("SELECT {COLUMNS} FROM contact ORDER BY id"), &[])?
+            .iter()
+            .map(contact_from_row)
+            .collect();
+        let mut revisions: HashMap<i64, Vec<ContactRevision>> = HashMap::new();
+        for r in tx.query(
+            "SELECT contact_id, revised_at, revised_by, previous FROM contact_revision ORDER BY contact_id, id",
+            &[],
+        )? {
+            revisions.entry(r.get(0)).or_default().push(revision_from_row(&r, 1));
+        }
+        tx.commit()?;
+        Ok(contacts
+            .into_iter()
+            .map(|c| {
+                let of_c = revisions.remove(&c.id).unwrap_or_default();
+                (c, of_c)
+            })
+            .collect())
     }
-    pub(super) fn restore_contacts(&mut self, _rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
-        unimplemented!()
+
+    pub(super) fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            let insert = tx.prepare(INSERT_SQL)?;
+            let revision = tx.prepare(INSERT_REVISION_SQL)?;
+            for (c, revisions) in rows {
+                let meta = ContactMeta {
+                    id: Some(c.id),
+                    created_at: &c.created_at,
+                    created_by: c.created_by,
+                    next_done_at: c.next_done_at.as_deref(),
+                    next_outcome: &c.next_outcome,
+                    version: c.version,
+                };
+                insert_row(tx, &insert, c.customer_id, &c.data, &meta)?;
+                for r in revisions {
+                    let previous = serde_json::to_string(&r.previous).expect("serialises");
+                    tx.execute(&revision, &[&c.id, &r.revised_at, &r.revised_by, &previous])?;
+                }
+            }
+            // Every customer's newest contact, writing only the rows that change.
+            tx.execute(
+                "UPDATE customer c SET last_contact_at = m.newest
+                 FROM (SELECT cu.id, (SELECT max(happened_at) FROM contact k WHERE k.customer_id = cu.id) AS newest
+                       FROM customer cu) m
+                 WHERE m.id = c.id AND c.last_contact_at IS DISTINCT FROM m.newest",
+                &[],
+            )?;
+            tx.batch_execute("ANALYZE contact; ANALYZE contact_person; ANALYZE contact_revision")?;
+            // New contacts and revisions continue after the copied ids.
+            follow_ids(tx, "contact")?;
+            follow_ids(tx, "contact_revision")
+        })
     }
 }

@@ -381,8 +381,8 @@ impl Backend for Postgres {
     fn person(&mut self, id: i64) -> Result<Option<Person>> {
         Postgres::person(self, id)
     }
-    fn insert_person(&mut self, customer_id: i64, d: &PersonData) -> Result<i64> {
-        Postgres::insert_person(self, customer_id, d)
+    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
+        Postgres::insert_people(self, rows)
     }
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
         Postgres::update_person(self, id, version, d)
@@ -393,8 +393,8 @@ impl Backend for Postgres {
     fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
         Postgres::restore_people(self, rows)
     }
-    fn insert_contact(&mut self, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64> {
-        Postgres::insert_contact(self, customer_id, d, by, stamp)
+    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
+        Postgres::insert_contacts(self, rows, stamp)
     }
     fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
         Postgres::update_contact(self, id, version, d, by, stamp)
@@ -441,7 +441,7 @@ impl Backend for Postgres {
         tx.batch_execute("ANALYZE customer")?;
         // New customers continue after the copied ids.
         tx.execute(
-            "SELECT setval(pg_get_serial_sequence('customer', 'id'), GREATEST((SELECT max(id) FROM customer), 1))",
+            "SELECT setval(pg_get_serial_sequence('customer', 'id'), COALESCE((SELECT max(id) FROM customer), 0) + 1, false)",
             &[],
         )?;
         tx.commit()?;

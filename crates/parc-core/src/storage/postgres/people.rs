@@ -1,40 +1,286 @@
-//! Users of the office and people at customers, on PostgreSQL.
-//! PLACEHOLDER: being written; every method mirrors sqlite/people.rs.
+//! Users of the office and people at customers, on PostgreSQL: the behaviour of
+//! `sqlite/people.rs` in this dialect. Names sort with `COLLATE "C"`, byte order, as SQLite
+//! compares them, so both stores list people in the same order whatever the server's locale.
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, Row, ToStatement, Transaction};
 
 use super::Postgres;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
-use crate::user::{User, UserData};
+use crate::user::{User, UserData, UserRole};
+
+const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
+    email, notes, assistant_of, is_main, active, version";
+
+/// Inserts a person as stored: new ones get the next id, copies keep theirs.
+const INSERT_PERSON_SQL: &str = "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch,
+     phone, mobile, email, notes, assistant_of, is_main, active, version)
+     VALUES (COALESCE($1, nextval(pg_get_serial_sequence('person', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
+             $11, $12, $13, $14, $15)
+     RETURNING id";
+
+fn user_from_row(r: &Row) -> User {
+    let role: String = r.get(3);
+    User {
+        id: r.get(0),
+        data: UserData {
+            name: r.get(1),
+            initials: r.get(2),
+            role: UserRole::parse(&role).unwrap_or_default(),
+            active: r.get(4),
+        },
+        version: r.get(5),
+    }
+}
+
+fn person_from_row(r: &Row) -> Person {
+    Person {
+        id: r.get(0),
+        customer_id: r.get(1),
+        data: PersonData {
+            name: r.get(2),
+            position: r.get(3),
+            title: r.get(4),
+            decision_role: r.get(5),
+            branch: r.get(6),
+            phone: r.get(7),
+            mobile: r.get(8),
+            email: r.get(9),
+            notes: r.get(10),
+            assistant_of: r.get(11),
+            is_main: r.get(12),
+            active: r.get(13),
+        },
+        version: r.get(14),
+    }
+}
+
+/// Runs `f` in one transaction, committed when it returns `Ok`, rolled back otherwise.
+pub(super) fn write<T>(client: &mut Client, f: impl FnOnce(&mut Transaction) -> Result<T>) -> Result<T> {
+    let mut tx = client.transaction()?;
+    let out = f(&mut tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Makes the next id of `table` follow the largest one, after rows were copied with their ids
+/// (an empty table starts again at 1).
+pub(super) fn follow_ids(client: &mut impl GenericClient, table: &str) -> Result<()> {
+    client.execute(
+        &format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 0) + 1,
+             false)"
+        ),
+        &[],
+    )?;
+    Ok(())
+}
+
+/// After an `UPDATE ... WHERE id = $1 AND version = $2`: no row changed means either someone
+/// else saved first (`Conflict`) or the row is gone (`NotFound`).
+pub(super) fn check_changed(
+    client: &mut impl GenericClient,
+    changed: u64,
+    table: &str,
+    entity: &'static str,
+    id: i64,
+) -> Result<()> {
+    if changed > 0 {
+        return Ok(());
+    }
+    let exists = client.query_opt(&format!("SELECT 1 FROM {table} WHERE id = $1"), &[&id])?.is_some();
+    Err(if exists { Error::Conflict { entity, id } } else { Error::NotFound { entity, id } })
+}
+
+/// The customer must exist, and the person someone assists must work there too. Marking a
+/// person main locks the customer row first, so two workstations doing it at once take turns
+/// and the customer keeps one main contact.
+fn check_person_links(tx: &mut Transaction, customer_id: i64, d: &PersonData, own_id: Option<i64>) -> Result<()> {
+    let lock = if d.is_main { " FOR NO KEY UPDATE" } else { "" };
+    let exists = tx.query_opt(&format!("SELECT 1 FROM customer WHERE id = $1{lock}"), &[&customer_id])?;
+    if exists.is_none() {
+        return Err(Error::NotFound { entity: "customer", id: customer_id });
+    }
+    if let Some(boss) = d.assistant_of {
+        let same: Option<i64> =
+            tx.query_opt("SELECT customer_id FROM person WHERE id = $1", &[&boss])?.map(|r| r.get(0));
+        if same != Some(customer_id) || Some(boss) == own_id {
+            return Err(Error::invalid("assistant_of", "validation.choice"));
+        }
+    }
+    Ok(())
+}
+
+/// At most one main contact per customer: marking one unmarks the others.
+fn keep_one_main(tx: &mut Transaction, customer_id: i64, main_id: i64) -> Result<()> {
+    tx.execute(
+        // A version bump: an open edit of the former main contact must not silently restore it.
+        "UPDATE person SET is_main = false, version = version + 1 WHERE customer_id = $1 AND id <> $2 AND is_main",
+        &[&customer_id, &main_id],
+    )?;
+    Ok(())
+}
+
+fn write_person<S: ToStatement + ?Sized>(
+    tx: &mut Transaction,
+    stmt: &S,
+    id: Option<i64>,
+    customer_id: i64,
+    d: &PersonData,
+    version: i64,
+) -> Result<i64> {
+    let params: [&(dyn ToSql + Sync); 15] = [
+        &id,
+        &customer_id,
+        &d.name,
+        &d.position,
+        &d.title,
+        &d.decision_role,
+        &d.branch,
+        &d.phone,
+        &d.mobile,
+        &d.email,
+        &d.notes,
+        &d.assistant_of,
+        &d.is_main,
+        &d.active,
+        &version,
+    ];
+    Ok(tx.query_one(stmt, &params)?.get(0))
+}
 
 impl Postgres {
     pub(super) fn users(&mut self) -> Result<Vec<User>> {
-        unimplemented!()
+        let rows = self.client.query(
+            "SELECT id, name, initials, role, active, version FROM app_user ORDER BY name COLLATE \"C\", id",
+            &[],
+        )?;
+        Ok(rows.iter().map(user_from_row).collect())
     }
-    pub(super) fn insert_user(&mut self, _d: &UserData) -> Result<i64> {
-        unimplemented!()
+
+    pub(super) fn insert_user(&mut self, d: &UserData) -> Result<i64> {
+        write(&mut self.client, |tx| {
+            let row = tx.query_one(
+                "INSERT INTO app_user (name, initials, role, active) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&d.name, &d.initials, &d.role.code(), &d.active],
+            )?;
+            Ok(row.get(0))
+        })
     }
-    pub(super) fn update_user(&mut self, _id: i64, _version: i64, _d: &UserData) -> Result<()> {
-        unimplemented!()
+
+    pub(super) fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
+        write(&mut self.client, |tx| {
+            let changed = tx.execute(
+                "UPDATE app_user SET name = $3, initials = $4, role = $5, active = $6, version = version + 1
+                 WHERE id = $1 AND version = $2",
+                &[&id, &version, &d.name, &d.initials, &d.role.code(), &d.active],
+            )?;
+            check_changed(tx, changed, "app_user", "user", id)
+        })
     }
-    pub(super) fn restore_users(&mut self, _rows: &[User]) -> Result<()> {
-        unimplemented!()
+
+    pub(super) fn restore_users(&mut self, rows: &[User]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            let stmt = tx.prepare(
+                "INSERT INTO app_user (id, name, initials, role, active, version) VALUES ($1, $2, $3, $4, $5, $6)",
+            )?;
+            for u in rows {
+                tx.execute(
+                    &stmt,
+                    &[&u.id, &u.data.name, &u.data.initials, &u.data.role.code(), &u.data.active, &u.version],
+                )?;
+            }
+            // New users continue after the copied ids.
+            follow_ids(tx, "app_user")
+        })
     }
-    pub(super) fn people(&mut self, _customer_id: i64) -> Result<Vec<Person>> {
-        unimplemented!()
+
+    pub(super) fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = $1
+             ORDER BY active DESC, is_main DESC, name COLLATE \"C\", id"
+        );
+        Ok(self.client.query(&sql, &[&customer_id])?.iter().map(person_from_row).collect())
     }
-    pub(super) fn person(&mut self, _id: i64) -> Result<Option<Person>> {
-        unimplemented!()
+
+    pub(super) fn person(&mut self, id: i64) -> Result<Option<Person>> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1");
+        Ok(self.client.query_opt(&sql, &[&id])?.as_ref().map(person_from_row))
     }
-    pub(super) fn insert_person(&mut self, _customer_id: i64, _d: &PersonData) -> Result<i64> {
-        unimplemented!()
+
+    pub(super) fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
+        write(&mut self.client, |tx| {
+            let mut ids = Vec::with_capacity(rows.len());
+            for (customer_id, d) in rows {
+                check_person_links(tx, *customer_id, d, None)?;
+                let id = write_person(tx, INSERT_PERSON_SQL, None, *customer_id, d, 1)?;
+                if d.is_main {
+                    keep_one_main(tx, *customer_id, id)?;
+                }
+                ids.push(id);
+            }
+            Ok(ids)
+        })
     }
-    pub(super) fn update_person(&mut self, _id: i64, _version: i64, _d: &PersonData) -> Result<()> {
-        unimplemented!()
+
+    pub(super) fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
+        write(&mut self.client, |tx| {
+            let customer_id: i64 = tx
+                .query_opt("SELECT customer_id FROM person WHERE id = $1", &[&id])?
+                .ok_or(Error::NotFound { entity: "person", id })?
+                .get(0);
+            check_person_links(tx, customer_id, d, Some(id))?;
+            let changed = tx.execute(
+                "UPDATE person SET name = $3, position = $4, title = $5, decision_role = $6, branch = $7, phone = $8,
+                 mobile = $9, email = $10, notes = $11, assistant_of = $12, is_main = $13, active = $14,
+                 version = version + 1
+                 WHERE id = $1 AND version = $2",
+                &[
+                    &id,
+                    &version,
+                    &d.name,
+                    &d.position,
+                    &d.title,
+                    &d.decision_role,
+                    &d.branch,
+                    &d.phone,
+                    &d.mobile,
+                    &d.email,
+                    &d.notes,
+                    &d.assistant_of,
+                    &d.is_main,
+                    &d.active,
+                ],
+            )?;
+            check_changed(tx, changed, "person", "person", id)?;
+            if d.is_main {
+                keep_one_main(tx, customer_id, id)?;
+            }
+            Ok(())
+        })
     }
+
     pub(super) fn all_people(&mut self) -> Result<Vec<Person>> {
-        unimplemented!()
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id");
+        Ok(self.client.query(&sql, &[])?.iter().map(person_from_row).collect())
     }
-    pub(super) fn restore_people(&mut self, _rows: &[Person]) -> Result<()> {
-        unimplemented!()
+
+    pub(super) fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            // Without assistant links first: a person may assist someone copied later.
+            let stmt = tx.prepare(INSERT_PERSON_SQL)?;
+            for p in rows {
+                let d = PersonData { assistant_of: None, ..p.data.clone() };
+                write_person(tx, &stmt, Some(p.id), p.customer_id, &d, p.version)?;
+            }
+            let link = tx.prepare("UPDATE person SET assistant_of = $2 WHERE id = $1")?;
+            for p in rows.iter().filter(|p| p.data.assistant_of.is_some()) {
+                tx.execute(&link, &[&p.id, &p.data.assistant_of])?;
+            }
+            tx.batch_execute("ANALYZE person")?;
+            // New people continue after the copied ids.
+            follow_ids(tx, "person")
+        })
     }
 }

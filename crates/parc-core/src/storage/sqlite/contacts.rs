@@ -156,14 +156,12 @@ fn insert_new(tx: &Transaction, customer_id: i64, d: &ContactData, by: Option<i6
 }
 
 impl Sqlite {
-    pub(super) fn insert_contact(
+    pub(super) fn insert_contacts(
         &mut self,
-        customer_id: i64,
-        d: &ContactData,
-        by: Option<i64>,
+        rows: &[(i64, ContactData, Option<i64>)],
         stamp: &str,
-    ) -> Result<i64> {
-        self.write(|tx| insert_new(tx, customer_id, d, by, stamp))
+    ) -> Result<Vec<i64>> {
+        self.write(|tx| rows.iter().map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp)).collect())
     }
 
     pub(super) fn update_contact(
@@ -310,7 +308,7 @@ impl Sqlite {
                AND (c.last_contact_at IS NULL OR c.last_contact_at < ?1)
                AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.customer_id = c.id
                                AND k.next_due IS NOT NULL AND k.next_done_at IS NULL)
-             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.sort_key LIMIT ?3"
+             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.sort_key, c.id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt

@@ -354,8 +354,8 @@ impl Backend for Sqlite {
     fn person(&mut self, id: i64) -> Result<Option<Person>> {
         Sqlite::person(self, id)
     }
-    fn insert_person(&mut self, customer_id: i64, d: &PersonData) -> Result<i64> {
-        Sqlite::insert_person(self, customer_id, d)
+    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
+        Sqlite::insert_people(self, rows)
     }
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
         Sqlite::update_person(self, id, version, d)
@@ -366,8 +366,8 @@ impl Backend for Sqlite {
     fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
         Sqlite::restore_people(self, rows)
     }
-    fn insert_contact(&mut self, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64> {
-        Sqlite::insert_contact(self, customer_id, d, by, stamp)
+    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
+        Sqlite::insert_contacts(self, rows, stamp)
     }
     fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
         Sqlite::update_contact(self, id, version, d, by, stamp)

@@ -153,14 +153,18 @@ impl Sqlite {
         Ok(self.conn.query_row(&sql, [id], person_from_row).optional()?)
     }
 
-    pub(super) fn insert_person(&mut self, customer_id: i64, d: &PersonData) -> Result<i64> {
+    pub(super) fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
         self.write(|tx| {
-            check_person_links(tx, customer_id, d, None)?;
-            let id = write_person(tx, None, customer_id, d, 1)?;
-            if d.is_main {
-                keep_one_main(tx, customer_id, id)?;
-            }
-            Ok(id)
+            rows.iter()
+                .map(|(customer_id, d)| {
+                    check_person_links(tx, *customer_id, d, None)?;
+                    let id = write_person(tx, None, *customer_id, d, 1)?;
+                    if d.is_main {
+                        keep_one_main(tx, *customer_id, id)?;
+                    }
+                    Ok(id)
+                })
+                .collect()
         })
     }
 

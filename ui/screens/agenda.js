@@ -1,0 +1,165 @@
+// The agenda: my overdue, today's and this week's actions, planned visits, and customers
+// going cold. The manager can look at anyone's. Completing an action asks for the outcome
+// and offers to log it as a contact with the next action, in one form.
+
+import { api } from '../ipc.js';
+import { formatDate, formatLocalDateTime, isoDay, isoNow, t } from '../i18n.js';
+import { clearErrors, showErrors } from '../forms.js';
+import { toast } from '../notify.js';
+import { allUsers, currentUser, myId, userInitials } from '../users.js';
+
+const $ = (id) => document.getElementById(id);
+const dialog = $('complete-dialog');
+const form = $('complete-form');
+let kinds = [];
+let coldDays = 60;
+let openCustomer = () => {};
+let completing = null;
+
+export function init(info, open) {
+  kinds = info.contact_kinds;
+  coldDays = info.cold_after_days;
+  openCustomer = open;
+  $('agenda-user').addEventListener('change', refresh);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    complete();
+  });
+  form.querySelector('.cancel').addEventListener('click', () => dialog.close());
+  form.elements.log.addEventListener('change', () => {
+    form.querySelector('[data-when-log]').hidden = !form.elements.log.checked;
+  });
+  relabel();
+}
+
+export function setColdDays(days) {
+  coldDays = days;
+}
+
+export function relabel() {
+  const select = form.elements.kind;
+  select.replaceChildren(...kinds.map((k) => new Option(t(`kind.${k}`), k)));
+  fillWhose();
+}
+
+/** "Me", or (for a manager) anyone and everyone. */
+function fillWhose() {
+  const select = $('agenda-user');
+  const keep = select.value || 'me';
+  const options = [new Option(t('agenda.mine'), 'me')];
+  if (currentUser()?.role === 'manager') {
+    options.push(new Option(t('agenda.everyone'), 'all'));
+    for (const u of allUsers().filter((u) => u.active && u.id !== myId())) options.push(new Option(u.name, String(u.id)));
+  }
+  select.replaceChildren(...options);
+  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : 'me';
+}
+
+function whose() {
+  const v = $('agenda-user').value;
+  if (v === 'me') return myId();
+  if (v === 'all') return null;
+  return Number(v);
+}
+
+export async function shown() {
+  fillWhose();
+  await refresh();
+}
+
+export async function refresh() {
+  const user = whose();
+  try {
+    const [agenda, cold] = await Promise.all([api.agenda(user), api.goingCold(user)]);
+    const today = isoDay();
+    fill('overdue', agenda.overdue, (i) => t('agenda.due', { date: formatDate(i.next_due) }));
+    fill('today', agenda.today, () => '');
+    fill('upcoming', agenda.upcoming, (i) => formatDate(i.next_due));
+    fill('visits', agenda.visits, (i) => (i.next_due === today ? t('agenda.today') : formatDate(i.next_due)));
+    $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });
+    $('count-cold').textContent = cold.length || '';
+    $('agenda-cold').replaceChildren(...cold.map((c) => item(
+      c.name,
+      [c.city, c.last_contact_at ? t('agenda.last_contact', { date: formatLocalDateTime(c.last_contact_at) }) : t('agenda.never_contacted')]
+        .filter(Boolean).join(' · '),
+      () => openCustomer(c.customer_id),
+    )));
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+function fill(bucket, items, when) {
+  $(`count-${bucket}`).textContent = items.length || '';
+  $(`agenda-${bucket}`).replaceChildren(...items.map((i) => {
+    const li = item(
+      i.customer_name,
+      [when(i), t(`kind.${i.next_kind}`), i.next_action, whose() === myId() ? '' : userInitials(i.next_user_id)]
+        .filter(Boolean).join(' · '),
+      () => openCustomer(i.customer_id),
+    );
+    const done = document.createElement('button');
+    done.type = 'button';
+    done.className = 'done';
+    done.textContent = t('agenda.done');
+    done.addEventListener('click', () => openComplete(i));
+    li.append(done);
+    return li;
+  }));
+}
+
+function item(title, detail, open) {
+  const li = document.createElement('li');
+  li.className = 'action';
+  const link = document.createElement('button');
+  link.type = 'button';
+  link.className = 'link customer';
+  link.textContent = title;
+  link.addEventListener('click', open);
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = detail;
+  li.append(link, meta);
+  return li;
+}
+
+function openComplete(action) {
+  completing = action;
+  clearErrors(form);
+  form.reset();
+  $('complete-what').textContent = `${action.customer_name}: ${action.next_action}`;
+  form.elements.kind.value = action.next_kind || 'phone';
+  form.elements.log.checked = true;
+  form.querySelector('[data-when-log]').hidden = false;
+  form.elements.next_action.value = t('contact.default_next');
+  form.elements.next_due.value = isoDay(3);
+  dialog.showModal();
+  form.elements.outcome.focus();
+}
+
+async function complete() {
+  const f = form.elements;
+  const outcome = f.outcome.value;
+  const nextAction = f.next_action.value.trim();
+  const followUp = f.log.checked
+    ? {
+      happened_at: isoNow(),
+      kind: f.kind.value,
+      user_id: myId(),
+      agreed: outcome,
+      duration_min: f.kind.value === 'visit' ? 60 : 5,
+      next_action: nextAction,
+      next_kind: nextAction ? 'phone' : '',
+      next_due: nextAction ? f.next_due.value || null : null,
+      next_user_id: nextAction ? myId() : null,
+    }
+    : null;
+  try {
+    await api.completeAction(completing.contact_id, outcome, followUp);
+    dialog.close();
+    toast(t('agenda.completed'));
+    await refresh();
+  } catch (err) {
+    showErrors(form, err, t('card.errors_title'));
+  }
+}

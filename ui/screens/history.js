@@ -1,0 +1,269 @@
+// The contact history of the customer on the card: the timeline (newest first, filtered by
+// kind and person), logging a contact in a few keystrokes, and corrections that keep the
+// original visible.
+
+import { api } from '../ipc.js';
+import { formatDateTime, formatDate, formatLocalDateTime, isoDay, isoNow, t } from '../i18n.js';
+import { clearErrors, numberOrNull, showErrors } from '../forms.js';
+import { toast } from '../notify.js';
+import { fillUserSelects, myId, userInitials, userName } from '../users.js';
+
+const PAGE = 30;
+const $ = (id) => document.getElementById(id);
+const timeline = $('timeline');
+const form = $('contact-form');
+let kinds = [];
+let customerId = null;
+let people = [];
+let contacts = [];
+let correcting = null; // the contact being corrected, null when logging a new one
+let onLogged = () => {};
+
+export function init(contactKinds, logged) {
+  kinds = contactKinds;
+  onLogged = logged;
+  relabel();
+  $('history-kind').addEventListener('change', () => load(customerId, people));
+  $('history-person').addEventListener('change', () => load(customerId, people));
+  $('history-more').addEventListener('click', more);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    save();
+  });
+  // Enter saves from the note too (Shift+Enter for a new line): log, type, Enter.
+  form.elements.agreed.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      save();
+    }
+  });
+  form.querySelector('.cancel').addEventListener('click', closeForm);
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      closeForm();
+    }
+  });
+  form.elements.kind.addEventListener('change', () => {
+    if (!correcting) form.elements.duration_min.value = defaultDuration(form.elements.kind.value);
+  });
+}
+
+export function relabel() {
+  for (const select of [form.elements.kind, form.elements.next_kind]) {
+    const keep = select.value;
+    select.replaceChildren(...kinds.map((k) => new Option(t(`kind.${k}`), k)));
+    select.value = keep || 'phone';
+  }
+  const filter = $('history-kind');
+  const keep = filter.value;
+  filter.replaceChildren(new Option(t('history.all_kinds'), ''), ...kinds.map((k) => new Option(t(`kind.${k}`), k)));
+  filter.value = keep;
+  render();
+}
+
+function defaultDuration(kind) {
+  return { visit: 60, phone: 5, email: 5, letter: 10 }[kind] ?? 10;
+}
+
+/** Shows the timeline of customer `id`, whose people are `persons`. */
+export async function load(id, persons) {
+  if (id !== customerId) {
+    $('history-kind').value = '';
+    $('history-person').value = '';
+    closeForm();
+  }
+  customerId = id;
+  setPeople(persons);
+  contacts = await api.history(id, filter(0));
+  $('history-more').hidden = contacts.length < PAGE;
+  render();
+}
+
+export function setPeople(persons) {
+  people = persons;
+  const select = $('history-person');
+  const keep = select.value;
+  select.replaceChildren(new Option(t('history.all_people'), ''), ...people.map((p) => new Option(p.name, String(p.id))));
+  select.value = keep;
+}
+
+function filter(offset) {
+  return {
+    kind: $('history-kind').value || null,
+    person_id: numberOrNull($('history-person').value),
+    limit: PAGE,
+    offset,
+  };
+}
+
+async function more() {
+  const page = await api.history(customerId, filter(contacts.length));
+  contacts = contacts.concat(page);
+  $('history-more').hidden = page.length < PAGE;
+  render();
+}
+
+function personName(id) {
+  return people.find((p) => p.id === id)?.name ?? '';
+}
+
+function line(className, text) {
+  const el = document.createElement('div');
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+function render() {
+  if (!timeline) return;
+  timeline.replaceChildren(...contacts.map((c) => {
+    const li = document.createElement('li');
+    li.className = `contact kind-${c.kind}`;
+    li.dataset.id = c.id;
+    const head = [
+      formatLocalDateTime(c.happened_at),
+      t(`kind.${c.kind}`),
+      c.duration_min ? t('history.minutes', { minutes: c.duration_min }) : '',
+      userInitials(c.user_id),
+      c.person_ids.map(personName).filter(Boolean).join(', '),
+    ].filter(Boolean).join(' · ');
+    li.append(line('when', head));
+    if (c.agreed) li.append(line('agreed', c.agreed));
+    if (c.docs_sent.length) li.append(line('docs', `${t('contact.docs_sent')}: ${c.docs_sent.join(', ')}`));
+    if (c.docs_received.length) li.append(line('docs', `${t('contact.docs_received')}: ${c.docs_received.join(', ')}`));
+    if (c.next_due) {
+      const next = c.next_done_at
+        ? t('history.next_done', { action: c.next_action, outcome: c.next_outcome || '—' })
+        : t('history.next_open', { action: c.next_action, due: formatDate(c.next_due), who: userName(c.next_user_id) || '—' });
+      li.append(line(c.next_done_at ? 'next done' : 'next', next));
+    }
+    const actions = document.createElement('div');
+    actions.className = 'contact-actions';
+    const fix = document.createElement('button');
+    fix.type = 'button';
+    fix.className = 'link';
+    fix.textContent = t('history.correct');
+    fix.addEventListener('click', () => openForm(c));
+    actions.append(fix);
+    if (c.revisions > 0) {
+      const shown = document.createElement('button');
+      shown.type = 'button';
+      shown.className = 'link';
+      shown.textContent = t('history.corrected', { count: c.revisions });
+      shown.addEventListener('click', () => showRevisions(li, c));
+      actions.append(shown);
+    }
+    li.append(actions);
+    return li;
+  }));
+}
+
+async function showRevisions(li, contact) {
+  li.querySelector('.revisions')?.remove();
+  const box = document.createElement('ol');
+  box.className = 'revisions';
+  for (const r of await api.revisions(contact.id)) {
+    const item = document.createElement('li');
+    item.append(
+      line('when', t('history.revision', { date: formatDateTime(r.revised_at), who: userName(r.revised_by) || '—' })),
+      line('agreed', r.previous.agreed || '—'),
+    );
+    if (r.previous.next_action) {
+      item.append(line('next', t('history.next_open', {
+        action: r.previous.next_action,
+        due: formatDate(r.previous.next_due),
+        who: userName(r.previous.next_user_id) || '—',
+      })));
+    }
+    box.append(item);
+  }
+  li.append(box);
+}
+
+/** Opens the form to log a new contact (defaults: now, me, main contact, a call back in 3 days). */
+export function logNew() {
+  openForm(null);
+}
+
+function openForm(contact) {
+  correcting = contact;
+  clearErrors(form);
+  fillUserSelects(form);
+  const main = people.find((p) => p.is_main && p.active);
+  const data = contact ?? {
+    kind: 'phone',
+    happened_at: isoNow(),
+    duration_min: defaultDuration('phone'),
+    user_id: myId(),
+    person_ids: main ? [main.id] : [],
+    agreed: '',
+    docs_sent: [],
+    docs_received: [],
+    next_action: t('contact.default_next'),
+    next_kind: 'phone',
+    next_due: isoDay(3),
+    next_user_id: myId(),
+  };
+  form.querySelector('.subform-title').textContent = contact ? t('history.correct_title') : t('history.log_title');
+  const pick = form.querySelector('.pick');
+  pick.replaceChildren(...people.filter((p) => p.active || data.person_ids.includes(p.id)).map((p) => {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = String(p.id);
+    box.checked = data.person_ids.includes(p.id);
+    label.append(box, ` ${p.name}`);
+    return label;
+  }));
+  for (const name of ['kind', 'happened_at', 'duration_min', 'agreed', 'next_action', 'next_kind', 'next_due']) {
+    form.elements[name].value = data[name] ?? '';
+  }
+  form.elements.user_id.value = data.user_id ?? '';
+  form.elements.next_user_id.value = data.next_user_id ?? '';
+  form.elements.docs_sent.value = data.docs_sent.join(', ');
+  form.elements.docs_received.value = data.docs_received.join(', ');
+  form.hidden = false;
+  form.elements.agreed.focus();
+}
+
+function closeForm() {
+  form.hidden = true;
+  correcting = null;
+}
+
+function readForm() {
+  const v = (name) => form.elements[name].value;
+  const list = (name) => v(name).split(',').map((d) => d.trim()).filter(Boolean);
+  const nextAction = v('next_action').trim();
+  return {
+    happened_at: v('happened_at').slice(0, 16),
+    duration_min: Number(v('duration_min') || 0),
+    user_id: numberOrNull(v('user_id')),
+    kind: v('kind'),
+    person_ids: Array.from(form.querySelectorAll('.pick input:checked'), (b) => Number(b.value)),
+    agreed: v('agreed'),
+    docs_sent: list('docs_sent'),
+    docs_received: list('docs_received'),
+    next_action: nextAction,
+    next_kind: nextAction ? v('next_kind') : '',
+    // No action, no due date: clearing the action clears the plan.
+    next_due: nextAction ? v('next_due') || null : null,
+    next_user_id: nextAction ? numberOrNull(v('next_user_id')) : null,
+  };
+}
+
+async function save() {
+  const data = readForm();
+  try {
+    if (correcting) await api.correctContact(correcting.id, correcting.version, data);
+    else await api.logContact(customerId, data);
+    toast(t(correcting ? 'history.corrected_saved' : 'history.logged'));
+    closeForm();
+    await load(customerId, people);
+    onLogged();
+  } catch (err) {
+    showErrors(form, err, t('card.errors_title'));
+  }
+}

@@ -1,0 +1,127 @@
+// The office's users: who sits at this workstation, and the user drop-downs of every screen.
+
+import { api } from './ipc.js';
+import { t } from './i18n.js';
+
+let users = [];
+let me = null;
+
+export function currentUser() {
+  return users.find((u) => u.id === me) ?? null;
+}
+
+export function myId() {
+  return me;
+}
+
+export function allUsers() {
+  return users;
+}
+
+export function userName(id) {
+  return users.find((u) => u.id === id)?.name ?? '';
+}
+
+export function userInitials(id) {
+  return users.find((u) => u.id === id)?.initials ?? '';
+}
+
+export async function loadUsers() {
+  users = await api.users();
+  return users;
+}
+
+/** Fills every <select data-users> below `root` with the active users (and keeps a chosen inactive one). */
+export function fillUserSelects(root) {
+  for (const select of root.querySelectorAll('select[data-users]')) {
+    const keep = Array.from(select.selectedOptions, (o) => o.value);
+    const options = users
+      .filter((u) => u.active || keep.includes(String(u.id)))
+      .map((u) => new Option(u.name, String(u.id)));
+    if (!select.multiple) options.unshift(new Option(t('field.choose'), ''));
+    select.replaceChildren(...options);
+    for (const o of select.options) o.selected = keep.includes(o.value);
+  }
+}
+
+function renderWhoButton() {
+  const button = document.getElementById('who-button');
+  const user = currentUser();
+  button.textContent = user ? user.name : t('who.nobody');
+}
+
+/**
+ * Makes sure someone is chosen at this workstation: asks when nobody is (or the remembered user
+ * is not in this database). Resolves with the user.
+ */
+export async function ensureUser(rememberedId) {
+  await loadUsers();
+  if (users.some((u) => u.id === rememberedId && u.active)) {
+    me = rememberedId;
+    renderWhoButton();
+    return currentUser();
+  }
+  return chooseUser({ required: true });
+}
+
+/** Shows the "who are you" dialog; resolves once a user is chosen or created. */
+export function chooseUser({ required = false } = {}) {
+  const dialog = document.getElementById('who-dialog');
+  const form = document.getElementById('who-form');
+  const list = document.getElementById('who-list');
+  const errors = form.querySelector('.errors');
+  const roles = form.elements.role;
+  roles.replaceChildren(...['salesperson', 'assistant', 'manager'].map((r) => new Option(t(`role.${r}`), r)));
+  list.replaceChildren(...users.filter((u) => u.active).map((u) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'who-choice';
+    button.dataset.userId = u.id;
+    const name = document.createElement('strong');
+    name.textContent = u.name;
+    const role = document.createElement('span');
+    role.className = 'muted';
+    role.textContent = ` ${t(`role.${u.role}`)}`;
+    button.append(name, role);
+    li.append(button);
+    return li;
+  }));
+  errors.hidden = true;
+  form.reset();
+  return new Promise((resolve) => {
+    const done = async (user) => {
+      me = user.id;
+      await api.chooseUser(user.id);
+      renderWhoButton();
+      dialog.close();
+      document.dispatchEvent(new CustomEvent('parc:user'));
+      resolve(user);
+    };
+    list.onclick = (e) => {
+      const button = e.target.closest('button[data-user-id]');
+      if (button) done(users.find((u) => u.id === Number(button.dataset.userId)));
+    };
+    form.onsubmit = async (e) => {
+      e.preventDefault();
+      try {
+        const user = await api.createUser({ name: form.elements.name.value, role: roles.value, active: true });
+        users.push(user);
+        await done(user);
+      } catch (err) {
+        errors.hidden = false;
+        errors.textContent = err.fields?.[0]?.message ?? err.message;
+      }
+    };
+    // Nobody may work anonymously: without a user, Escape does not close the dialog.
+    dialog.oncancel = (e) => {
+      if (required) e.preventDefault();
+    };
+    dialog.showModal();
+    (list.querySelector('button') ?? form.elements.name).focus();
+  });
+}
+
+export function initWhoButton() {
+  document.getElementById('who-button').addEventListener('click', () => chooseUser());
+}
