@@ -1143,7 +1143,7 @@ pub fn load_office(
             cards.push(card);
             histories.push(h);
         }
-        let customer_ids = ids::create_customers(store, cards)?;
+        let customer_ids = store.create_customers_bulk(cards)?;
 
         let mut people = Vec::new();
         let mut people_of = Vec::with_capacity(n);
@@ -1152,7 +1152,7 @@ pub fn load_office(
             people.extend(std::mem::take(&mut h.people).into_iter().map(|p| (cid, p)));
         }
         let person_count = people.len();
-        let person_ids = ids::create_people(store, people)?;
+        let person_ids = store.create_people_bulk(people)?;
 
         let mut contacts = Vec::new();
         let mut theirs = &person_ids[..];
@@ -1163,7 +1163,7 @@ pub fn load_office(
             }
             theirs = &theirs[k..];
         }
-        report.contacts += store.log_contacts_bulk(contacts)?;
+        report.contacts += store.log_contacts_bulk(contacts)?.len();
         report.people += person_count;
         report.customers += n;
         progress(report.customers, count);
@@ -1191,78 +1191,6 @@ fn staff(store: &mut Store, report: &mut DemoReport) -> Result<Staff> {
         sellers = active(UserRole::Manager);
     }
     Ok(Staff { sellers, assistants: active(UserRole::Assistant) })
-}
-
-/// The ids of rows just saved in bulk. `Store::create_customers_bulk` and
-/// `Store::create_people_bulk` return counts, though the backend knows the ids; until they
-/// return the ids, this finds them: the first row is looked up, the rows of one bulk insert
-/// are assumed to have consecutive ids and the last row proves it; otherwise every row is
-/// looked up. Both lookups only ever read rows this load has just written.
-mod ids {
-    use std::collections::{HashMap, HashSet};
-
-    use crate::customer::CustomerData;
-    use crate::error::{Error, Result};
-    use crate::person::PersonData;
-    use crate::storage::{CustomerQuery, Store};
-
-    /// Saves the customers (all with a VAT id) and returns their ids, in order.
-    pub(super) fn create_customers(store: &mut Store, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
-        let rows = rows.into_iter().map(CustomerData::validated).collect::<Result<Vec<_>>>()?;
-        let keys: Vec<(String, String)> = rows.iter().map(|d| (d.country.clone(), d.vat_id.clone())).collect();
-        let n = store.create_customers_bulk(rows)?;
-        if n == 0 {
-            return Ok(Vec::new());
-        }
-        if let Some(first) = by_vat(store, &keys[0])? {
-            let last = first + n as i64 - 1;
-            if let Ok(c) = store.customer(last) {
-                if (c.data.country.as_str(), c.data.vat_id.as_str()) == (keys[n - 1].0.as_str(), keys[n - 1].1.as_str())
-                {
-                    return Ok((first..=last).collect());
-                }
-            }
-        }
-        keys.iter().map(|k| by_vat(store, k)?.ok_or(Error::NotFound { entity: "customer", id: 0 })).collect()
-    }
-
-    fn by_vat(store: &mut Store, (country, vat): &(String, String)) -> Result<Option<i64>> {
-        if vat.is_empty() {
-            return Ok(None);
-        }
-        let query = CustomerQuery { text: vat.clone(), include_archived: true, owner_id: None, limit: 1000 };
-        let rows = store.search_customers(&query)?;
-        Ok(rows.into_iter().find(|c| &c.country == country && &c.vat_id == vat).map(|c| c.id))
-    }
-
-    /// Saves people `(customer_id, data)` (names unique within a customer, customers new)
-    /// and returns their ids, in order.
-    pub(super) fn create_people(store: &mut Store, rows: Vec<(i64, PersonData)>) -> Result<Vec<i64>> {
-        let keys: Vec<(i64, String)> = rows.iter().map(|(c, d)| (*c, d.name.trim().to_string())).collect();
-        let n = store.create_people_bulk(rows)?;
-        if n == 0 {
-            return Ok(Vec::new());
-        }
-        let (customer, name) = &keys[0];
-        if let Some(first) = store.people(*customer)?.into_iter().find(|p| &p.data.name == name).map(|p| p.id) {
-            let last = first + n as i64 - 1;
-            if let Ok(p) = store.person(last) {
-                if (p.customer_id, &p.data.name) == (keys[n - 1].0, &keys[n - 1].1) {
-                    return Ok((first..=last).collect());
-                }
-            }
-        }
-        let mut found: HashMap<(i64, String), i64> = HashMap::new();
-        let mut read = HashSet::new();
-        for (customer, _) in &keys {
-            if read.insert(*customer) {
-                for p in store.people(*customer)? {
-                    found.insert((p.customer_id, p.data.name), p.id);
-                }
-            }
-        }
-        keys.iter().map(|k| found.get(k).copied().ok_or(Error::NotFound { entity: "person", id: 0 })).collect()
-    }
 }
 
 /// A day given as `YYYY-MM-DD`, or the workstation's local today for `None`: the `--today`

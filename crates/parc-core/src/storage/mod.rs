@@ -167,9 +167,9 @@ pub(crate) trait Backend: Send {
     fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>>;
     /// The earlier versions of a contact, oldest first.
     fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>>;
-    /// Open next actions due on or before `until` (`YYYY-MM-DD`), of `user_id` or everyone,
-    /// by due date then customer name.
-    fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>>;
+    /// Open next actions due from `from` to `until` (`YYYY-MM-DD`, both included; `from` may
+    /// be empty), of `user_id` or everyone, by due date then customer name, at most `limit`.
+    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>>;
     /// Marks the next action of contact `id` done with its outcome, if it is still open
     /// (else `Conflict`), and saves `follow_up` as a new contact of the same customer, all in
     /// one transaction. Returns the follow-up's id.
@@ -246,15 +246,16 @@ impl Store {
         self.customer(ids[0])
     }
 
-    /// Saves many customers in one transaction (demo data, imports): all or none.
-    pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<usize> {
+    /// Saves many customers in one transaction (demo data, imports): all or none. Returns
+    /// their ids, in order.
+    pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
         let rows = rows.into_iter().map(CustomerData::validated).collect::<Result<Vec<_>>>()?;
         // The same VAT id twice in one batch has no stored owner to point to: say so here.
         let mut seen = std::collections::HashSet::new();
         if rows.iter().any(|d| !d.vat_id.is_empty() && !seen.insert((&d.country, &d.vat_id))) {
             return Err(Error::invalid("vat_id", "validation.vat_repeated"));
         }
-        Ok(self.backend.insert_customers(&rows)?.len())
+        self.backend.insert_customers(&rows)
     }
 
     /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
@@ -342,10 +343,11 @@ impl Store {
         self.person(id)
     }
 
-    /// Saves many people in one transaction (demo data, imports): all or none.
-    pub fn create_people_bulk(&mut self, rows: Vec<(i64, PersonData)>) -> Result<usize> {
+    /// Saves many people in one transaction (demo data, imports): all or none. Returns their
+    /// ids, in order.
+    pub fn create_people_bulk(&mut self, rows: Vec<(i64, PersonData)>) -> Result<Vec<i64>> {
         let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
-        Ok(self.backend.insert_people(&rows)?.len())
+        self.backend.insert_people(&rows)
     }
 
     pub fn person(&mut self, id: i64) -> Result<Person> {
@@ -362,9 +364,9 @@ impl Store {
     }
 
     /// Saves many contacts `(customer_id, data, by)` in one transaction: all or none.
-    pub fn log_contacts_bulk(&mut self, rows: Vec<(i64, ContactData, Option<i64>)>) -> Result<usize> {
+    pub fn log_contacts_bulk(&mut self, rows: Vec<(i64, ContactData, Option<i64>)>) -> Result<Vec<i64>> {
         let rows = rows.into_iter().map(|(c, d, by)| Ok((c, d.validated()?, by))).collect::<Result<Vec<_>>>()?;
-        Ok(self.backend.insert_contacts(&rows, &now())?.len())
+        self.backend.insert_contacts(&rows, &now())
     }
 
     /// Corrects a saved contact; the version before stays visible in its revisions.
@@ -389,8 +391,12 @@ impl Store {
     /// The open actions of `user_id` (everyone's for `None`) as of `today`: overdue, today,
     /// the next seven days, and planned visits of the next month.
     pub fn agenda(&mut self, user_id: Option<i64>, today: NaiveDate) -> Result<Agenda> {
-        let until = (today + chrono::Days::new(31)).format(contact::DATE_FORMAT).to_string();
-        Ok(Agenda::from_items(self.backend.open_actions(user_id, &until)?, today))
+        let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
+        // Overdue and coming actions are fetched apart, so a long overdue list cannot crowd
+        // today's out of the page.
+        let mut items = self.backend.open_actions(user_id, "", &day(today - chrono::Days::new(1)), 300)?;
+        items.extend(self.backend.open_actions(user_id, &day(today), &day(today + chrono::Days::new(31)), 700)?);
+        Ok(Agenda::from_items(items, today))
     }
 
     /// Completes the next action of contact `id` with its outcome; `follow_up`, when given, is

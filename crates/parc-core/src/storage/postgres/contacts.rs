@@ -294,21 +294,28 @@ impl Postgres {
         Ok(rows.iter().map(|r| revision_from_row(r, 0)).collect())
     }
 
-    pub(super) fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>> {
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&until];
+    pub(super) fn open_actions(
+        &mut self,
+        user_id: Option<i64>,
+        from: &str,
+        until: &str,
+        limit: u32,
+    ) -> Result<Vec<AgendaItem>> {
+        let limit = i64::from(limit);
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&until, &from, &limit];
         let user = match &user_id {
             Some(user) => {
                 params.push(user);
-                "AND c.next_user_id = $2"
+                "AND c.next_user_id = $4"
             }
             None => "",
         };
         let sql = format!(
             "SELECT c.id, c.customer_id, cu.name, c.next_action, c.next_kind, c.next_due, c.next_user_id
              FROM contact c JOIN customer cu ON cu.id = c.customer_id
-             WHERE c.next_due IS NOT NULL AND c.next_done_at IS NULL AND c.next_due <= $1 {user}
+             WHERE c.next_due IS NOT NULL AND c.next_done_at IS NULL AND c.next_due <= $1 AND c.next_due >= $2 {user}
                AND cu.archived_at IS NULL
-             ORDER BY c.next_due, cu.sort_key, c.id LIMIT 1000"
+             ORDER BY c.next_due, cu.sort_key, c.id LIMIT $3"
         );
         Ok(self.client.query(&sql, &params)?.iter().map(agenda_item_from_row).collect())
     }
@@ -358,7 +365,7 @@ impl Postgres {
                AND (c.last_contact_at IS NULL OR c.last_contact_at < $1)
                AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.customer_id = c.id
                                AND k.next_due IS NOT NULL AND k.next_done_at IS NULL)
-             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.sort_key, c.id LIMIT $2"
+             ORDER BY c.last_contact_at NULLS FIRST, c.sort_key, c.id LIMIT $2"
         );
         let rows = self.client.query(&sql, &params)?;
         Ok(rows

@@ -408,8 +408,8 @@ impl Backend for Postgres {
     fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
         Postgres::contact_revisions(self, id)
     }
-    fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>> {
-        Postgres::open_actions(self, user_id, until)
+    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>> {
+        Postgres::open_actions(self, user_id, from, until, limit)
     }
     fn complete_action(
         &mut self,

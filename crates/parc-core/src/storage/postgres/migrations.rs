@@ -76,6 +76,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE customer ADD COLUMN owner_id BIGINT REFERENCES app_user (id);
     ALTER TABLE customer ADD COLUMN last_contact_at TEXT;
     CREATE INDEX customer_owner ON customer (owner_id, sort_key);
+    -- An owner's customers by last contact: "going cold".
+    CREATE INDEX customer_cold ON customer (owner_id, last_contact_at);
     CREATE TABLE customer_assistant (
         customer_id BIGINT NOT NULL REFERENCES customer (id),
         user_id     BIGINT NOT NULL REFERENCES app_user (id),

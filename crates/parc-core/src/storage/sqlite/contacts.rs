@@ -260,17 +260,25 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>> {
+    pub(super) fn open_actions(
+        &mut self,
+        user_id: Option<i64>,
+        from: &str,
+        until: &str,
+        limit: u32,
+    ) -> Result<Vec<AgendaItem>> {
         let user = if user_id.is_some() { "AND c.next_user_id = ?2" } else { "AND ?2 IS NULL" };
         let sql = format!(
             "SELECT c.id, c.customer_id, cu.name, c.next_action, c.next_kind, c.next_due, c.next_user_id
              FROM contact c JOIN customer cu ON cu.id = c.customer_id
-             WHERE c.next_due IS NOT NULL AND c.next_done_at IS NULL AND c.next_due <= ?1 {user}
+             WHERE c.next_due IS NOT NULL AND c.next_done_at IS NULL AND c.next_due <= ?1 AND c.next_due >= ?3 {user}
                AND cu.archived_at IS NULL
-             ORDER BY c.next_due, cu.sort_key, c.id LIMIT 1000"
+             ORDER BY c.next_due, cu.sort_key, c.id LIMIT ?4"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![until, user_id], agenda_item_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt
+            .query_map(params![until, user_id, from, limit], agenda_item_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -308,7 +316,7 @@ impl Sqlite {
                AND (c.last_contact_at IS NULL OR c.last_contact_at < ?1)
                AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.customer_id = c.id
                                AND k.next_due IS NOT NULL AND k.next_done_at IS NULL)
-             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.sort_key, c.id LIMIT ?3"
+             ORDER BY c.last_contact_at NULLS FIRST, c.sort_key, c.id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt

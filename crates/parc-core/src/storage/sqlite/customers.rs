@@ -381,8 +381,8 @@ impl Backend for Sqlite {
     fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
         Sqlite::contact_revisions(self, id)
     }
-    fn open_actions(&mut self, user_id: Option<i64>, until: &str) -> Result<Vec<AgendaItem>> {
-        Sqlite::open_actions(self, user_id, until)
+    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>> {
+        Sqlite::open_actions(self, user_id, from, until, limit)
     }
     fn complete_action(
         &mut self,

@@ -77,6 +77,8 @@ pub const MIGRATIONS: &[&str] = &[
     -- Newest contact, kept in step with the contacts: "going cold" and segments read it.
     ALTER TABLE customer ADD COLUMN last_contact_at TEXT;
     CREATE INDEX customer_owner ON customer (owner_id, sort_key);
+    -- An owner's customers by last contact: "going cold".
+    CREATE INDEX customer_cold ON customer (owner_id, last_contact_at);
     CREATE TABLE customer_assistant (
         customer_id INTEGER NOT NULL REFERENCES customer (id),
         user_id     INTEGER NOT NULL REFERENCES app_user (id),
