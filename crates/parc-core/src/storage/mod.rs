@@ -115,8 +115,14 @@ pub(crate) struct ListScope {
     pub limit: u32,
 }
 
-/// One database engine. Every method is one transaction; data reaching it is already valid.
-pub(crate) trait Backend: Send {
+/// One database engine: the three kinds of rows it keeps. Every method is one transaction;
+/// data reaching it is already valid. Each store implements each part in its own module.
+pub(crate) trait Backend: CustomerRows + PeopleRows + ContactRows + Send {}
+
+impl<T: CustomerRows + PeopleRows + ContactRows + Send> Backend for T {}
+
+/// Customers, the schema and checks.
+pub(crate) trait CustomerRows {
     fn schema_version(&mut self) -> Result<i64>;
     fn check(&mut self) -> Result<CheckReport>;
     /// Inserts all rows or none; a VAT id already taken is `DuplicateVat`.
@@ -132,8 +138,10 @@ pub(crate) trait Backend: Send {
     fn all_customers(&mut self) -> Result<Vec<Customer>>;
     /// Copies customers as they are (ids, stamps, versions) into an empty store.
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()>;
+}
 
-    // --- users of the office ---
+/// Users of the office and people at customers.
+pub(crate) trait PeopleRows {
     /// All users, by name.
     fn users(&mut self) -> Result<Vec<User>>;
     fn insert_user(&mut self, d: &UserData) -> Result<i64>;
@@ -142,7 +150,6 @@ pub(crate) trait Backend: Send {
     /// Copies users as they are (ids, versions) into an empty store.
     fn restore_users(&mut self, rows: &[User]) -> Result<()>;
 
-    // --- people at customers ---
     /// The people of a customer: active first, main contact first, then by name.
     fn people(&mut self, customer_id: i64) -> Result<Vec<Person>>;
     fn person(&mut self, id: i64) -> Result<Option<Person>>;
@@ -154,8 +161,10 @@ pub(crate) trait Backend: Send {
     /// Every person, by id, and their copy into an empty store.
     fn all_people(&mut self) -> Result<Vec<Person>>;
     fn restore_people(&mut self, rows: &[Person]) -> Result<()>;
+}
 
-    // --- contacts and next actions ---
+/// Contacts, their corrections and next actions.
+pub(crate) trait ContactRows {
     /// Saves contacts `(customer_id, data, by)` made at `stamp` (UTC, RFC 3339), all or none,
     /// and moves each customer's `last_contact_at` forward. `Validation` on `person_ids` when
     /// a person is not of that customer.

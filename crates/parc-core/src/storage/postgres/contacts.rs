@@ -15,6 +15,7 @@ use super::people::{check_changed, follow_ids, write};
 use super::Postgres;
 use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::error::{Error, Result};
+use crate::storage::ContactRows;
 
 const COLUMNS: &str = "id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
     docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at, next_outcome,
@@ -192,25 +193,14 @@ fn insert_new(tx: &mut Transaction, customer_id: i64, d: &ContactData, by: Optio
     Ok(id)
 }
 
-impl Postgres {
-    pub(super) fn insert_contacts(
-        &mut self,
-        rows: &[(i64, ContactData, Option<i64>)],
-        stamp: &str,
-    ) -> Result<Vec<i64>> {
+impl ContactRows for Postgres {
+    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
         write(&mut self.client, |tx| {
             rows.iter().map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp)).collect()
         })
     }
 
-    pub(super) fn update_contact(
-        &mut self,
-        id: i64,
-        version: i64,
-        d: &ContactData,
-        by: Option<i64>,
-        stamp: &str,
-    ) -> Result<()> {
+    fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
         write(&mut self.client, |tx| {
             // Locked while it is read: the revision keeps exactly the version this replaces.
             let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = $1 FOR NO KEY UPDATE");
@@ -255,12 +245,12 @@ impl Postgres {
         })
     }
 
-    pub(super) fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
+    fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
         let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = $1");
         Ok(self.client.query_opt(&sql, &[&id])?.as_ref().map(contact_from_row))
     }
 
-    pub(super) fn contact_history(&mut self, customer_id: i64, f: &HistoryFilter) -> Result<Vec<Contact>> {
+    fn contact_history(&mut self, customer_id: i64, f: &HistoryFilter) -> Result<Vec<Contact>> {
         let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 500));
         let offset = i64::from(f.offset);
         let mut sql = format!("SELECT {COLUMNS} FROM contact WHERE customer_id = $1");
@@ -286,7 +276,7 @@ impl Postgres {
         Ok(self.client.query(&sql, &params)?.iter().map(contact_from_row).collect())
     }
 
-    pub(super) fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
+    fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
         let rows = self.client.query(
             "SELECT revised_at, revised_by, previous FROM contact_revision WHERE contact_id = $1 ORDER BY id",
             &[&id],
@@ -294,13 +284,7 @@ impl Postgres {
         Ok(rows.iter().map(|r| revision_from_row(r, 0)).collect())
     }
 
-    pub(super) fn open_actions(
-        &mut self,
-        user_id: Option<i64>,
-        from: &str,
-        until: &str,
-        limit: u32,
-    ) -> Result<Vec<AgendaItem>> {
+    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>> {
         let limit = i64::from(limit);
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&until, &from, &limit];
         let user = match &user_id {
@@ -320,7 +304,7 @@ impl Postgres {
         Ok(self.client.query(&sql, &params)?.iter().map(agenda_item_from_row).collect())
     }
 
-    pub(super) fn complete_action(
+    fn complete_action(
         &mut self,
         id: i64,
         outcome: &str,
@@ -348,7 +332,7 @@ impl Postgres {
         })
     }
 
-    pub(super) fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
+    fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
         let limit = i64::from(limit);
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&before, &limit];
         let owner = match &owner_id {
@@ -374,7 +358,7 @@ impl Postgres {
             .collect())
     }
 
-    pub(super) fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
+    fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
         // One snapshot for both reads: a contact corrected meanwhile cannot come out half-copied.
         let mut tx =
             self.client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
@@ -400,7 +384,7 @@ impl Postgres {
             .collect())
     }
 
-    pub(super) fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
+    fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
         write(&mut self.client, |tx| {
             let insert = tx.prepare(INSERT_SQL)?;
             let revision = tx.prepare(INSERT_REVISION_SQL)?;

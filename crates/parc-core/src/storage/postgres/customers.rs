@@ -8,13 +8,10 @@ use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
 use super::Postgres;
-use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
-use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
-use crate::storage::{now, prefix_range, Backend, CheckReport, ListScope, RowMeta, EXACT_RANKING_CAP};
-use crate::user::{User, UserData};
+use crate::storage::{now, prefix_range, CheckReport, CustomerRows, ListScope, RowMeta, EXACT_RANKING_CAP};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
@@ -218,7 +215,7 @@ fn write_assistants(
 /// pick the right index without waiting for autovacuum.
 const ANALYZE_AFTER: usize = 1000;
 
-impl Backend for Postgres {
+impl CustomerRows for Postgres {
     fn schema_version(&mut self) -> Result<i64> {
         Ok(super::migrations::schema_version(&mut self.client)?.unwrap_or(0))
     }
@@ -361,74 +358,6 @@ impl Backend for Postgres {
     fn all_customers(&mut self) -> Result<Vec<Customer>> {
         let sql = format!("SELECT {COLUMNS} FROM customer ORDER BY id");
         Ok(self.client.query(&sql, &[])?.iter().map(customer_from_row).collect())
-    }
-
-    fn users(&mut self) -> Result<Vec<User>> {
-        Postgres::users(self)
-    }
-    fn insert_user(&mut self, d: &UserData) -> Result<i64> {
-        Postgres::insert_user(self, d)
-    }
-    fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
-        Postgres::update_user(self, id, version, d)
-    }
-    fn restore_users(&mut self, rows: &[User]) -> Result<()> {
-        Postgres::restore_users(self, rows)
-    }
-    fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
-        Postgres::people(self, customer_id)
-    }
-    fn person(&mut self, id: i64) -> Result<Option<Person>> {
-        Postgres::person(self, id)
-    }
-    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
-        Postgres::insert_people(self, rows)
-    }
-    fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
-        Postgres::update_person(self, id, version, d)
-    }
-    fn all_people(&mut self) -> Result<Vec<Person>> {
-        Postgres::all_people(self)
-    }
-    fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
-        Postgres::restore_people(self, rows)
-    }
-    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
-        Postgres::insert_contacts(self, rows, stamp)
-    }
-    fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
-        Postgres::update_contact(self, id, version, d, by, stamp)
-    }
-    fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
-        Postgres::contact(self, id)
-    }
-    fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>> {
-        Postgres::contact_history(self, customer_id, filter)
-    }
-    fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
-        Postgres::contact_revisions(self, id)
-    }
-    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>> {
-        Postgres::open_actions(self, user_id, from, until, limit)
-    }
-    fn complete_action(
-        &mut self,
-        id: i64,
-        outcome: &str,
-        follow_up: Option<&ContactData>,
-        by: Option<i64>,
-        stamp: &str,
-    ) -> Result<Option<i64>> {
-        Postgres::complete_action(self, id, outcome, follow_up, by, stamp)
-    }
-    fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
-        Postgres::going_cold(self, owner_id, before, limit)
-    }
-    fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
-        Postgres::all_contacts(self)
-    }
-    fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
-        Postgres::restore_contacts(self, rows)
     }
 
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {

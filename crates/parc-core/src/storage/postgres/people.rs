@@ -8,6 +8,7 @@ use postgres::{Client, GenericClient, Row, ToStatement, Transaction};
 use super::Postgres;
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
+use crate::storage::PeopleRows;
 use crate::user::{User, UserData, UserRole};
 
 const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
@@ -150,8 +151,8 @@ fn write_person<S: ToStatement + ?Sized>(
     Ok(tx.query_one(stmt, &params)?.get(0))
 }
 
-impl Postgres {
-    pub(super) fn users(&mut self) -> Result<Vec<User>> {
+impl PeopleRows for Postgres {
+    fn users(&mut self) -> Result<Vec<User>> {
         let rows = self.client.query(
             "SELECT id, name, initials, role, active, version FROM app_user ORDER BY name COLLATE \"C\", id",
             &[],
@@ -159,7 +160,7 @@ impl Postgres {
         Ok(rows.iter().map(user_from_row).collect())
     }
 
-    pub(super) fn insert_user(&mut self, d: &UserData) -> Result<i64> {
+    fn insert_user(&mut self, d: &UserData) -> Result<i64> {
         write(&mut self.client, |tx| {
             let row = tx.query_one(
                 "INSERT INTO app_user (name, initials, role, active) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -169,7 +170,7 @@ impl Postgres {
         })
     }
 
-    pub(super) fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
+    fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
         write(&mut self.client, |tx| {
             let changed = tx.execute(
                 "UPDATE app_user SET name = $3, initials = $4, role = $5, active = $6, version = version + 1
@@ -180,7 +181,7 @@ impl Postgres {
         })
     }
 
-    pub(super) fn restore_users(&mut self, rows: &[User]) -> Result<()> {
+    fn restore_users(&mut self, rows: &[User]) -> Result<()> {
         write(&mut self.client, |tx| {
             let stmt = tx.prepare(
                 "INSERT INTO app_user (id, name, initials, role, active, version) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -196,7 +197,7 @@ impl Postgres {
         })
     }
 
-    pub(super) fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
+    fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = $1
              ORDER BY active DESC, is_main DESC, name COLLATE \"C\", id"
@@ -204,12 +205,12 @@ impl Postgres {
         Ok(self.client.query(&sql, &[&customer_id])?.iter().map(person_from_row).collect())
     }
 
-    pub(super) fn person(&mut self, id: i64) -> Result<Option<Person>> {
+    fn person(&mut self, id: i64) -> Result<Option<Person>> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1");
         Ok(self.client.query_opt(&sql, &[&id])?.as_ref().map(person_from_row))
     }
 
-    pub(super) fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
+    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
         write(&mut self.client, |tx| {
             let mut ids = Vec::with_capacity(rows.len());
             for (customer_id, d) in rows {
@@ -224,7 +225,7 @@ impl Postgres {
         })
     }
 
-    pub(super) fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
+    fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
         write(&mut self.client, |tx| {
             let customer_id: i64 = tx
                 .query_opt("SELECT customer_id FROM person WHERE id = $1", &[&id])?
@@ -261,12 +262,12 @@ impl Postgres {
         })
     }
 
-    pub(super) fn all_people(&mut self) -> Result<Vec<Person>> {
+    fn all_people(&mut self) -> Result<Vec<Person>> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id");
         Ok(self.client.query(&sql, &[])?.iter().map(person_from_row).collect())
     }
 
-    pub(super) fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
+    fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
         write(&mut self.client, |tx| {
             // Without assistant links first: a person may assist someone copied later.
             let stmt = tx.prepare(INSERT_PERSON_SQL)?;

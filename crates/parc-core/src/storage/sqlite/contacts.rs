@@ -7,6 +7,7 @@ use super::people::check_changed;
 use super::Sqlite;
 use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::error::{Error, Result};
+use crate::storage::ContactRows;
 
 const COLUMNS: &str = "id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
     docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at, next_outcome,
@@ -155,23 +156,12 @@ fn insert_new(tx: &Transaction, customer_id: i64, d: &ContactData, by: Option<i6
     Ok(id)
 }
 
-impl Sqlite {
-    pub(super) fn insert_contacts(
-        &mut self,
-        rows: &[(i64, ContactData, Option<i64>)],
-        stamp: &str,
-    ) -> Result<Vec<i64>> {
+impl ContactRows for Sqlite {
+    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
         self.write(|tx| rows.iter().map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp)).collect())
     }
 
-    pub(super) fn update_contact(
-        &mut self,
-        id: i64,
-        version: i64,
-        d: &ContactData,
-        by: Option<i64>,
-        stamp: &str,
-    ) -> Result<()> {
+    fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
         self.write(|tx| {
             let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = ?1");
             let current = tx
@@ -215,12 +205,12 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
+    fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
         let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = ?1");
         Ok(self.conn.query_row(&sql, [id], contact_from_row).optional()?)
     }
 
-    pub(super) fn contact_history(&mut self, customer_id: i64, f: &HistoryFilter) -> Result<Vec<Contact>> {
+    fn contact_history(&mut self, customer_id: i64, f: &HistoryFilter) -> Result<Vec<Contact>> {
         let mut sql = format!("SELECT {COLUMNS} FROM contact WHERE customer_id = ?1");
         let mut args = vec![Value::Integer(customer_id)];
         if let Some(kind) = &f.kind {
@@ -244,7 +234,7 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
+    fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT revised_at, revised_by, previous FROM contact_revision WHERE contact_id = ?1 ORDER BY id",
         )?;
@@ -260,13 +250,7 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn open_actions(
-        &mut self,
-        user_id: Option<i64>,
-        from: &str,
-        until: &str,
-        limit: u32,
-    ) -> Result<Vec<AgendaItem>> {
+    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>> {
         let user = if user_id.is_some() { "AND c.next_user_id = ?2" } else { "AND ?2 IS NULL" };
         let sql = format!(
             "SELECT c.id, c.customer_id, cu.name, c.next_action, c.next_kind, c.next_due, c.next_user_id
@@ -282,7 +266,7 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn complete_action(
+    fn complete_action(
         &mut self,
         id: i64,
         outcome: &str,
@@ -308,7 +292,7 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
+    fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
         let owner = if owner_id.is_some() { "AND c.owner_id = ?2" } else { "AND ?2 IS NULL" };
         let sql = format!(
             "SELECT c.id, c.name, c.city, c.last_contact_at FROM customer c
@@ -332,7 +316,7 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
+    fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
         let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM contact ORDER BY id"))?;
         let contacts: Vec<Contact> = stmt.query_map([], contact_from_row)?.collect::<rusqlite::Result<_>>()?;
         drop(stmt);
@@ -345,7 +329,7 @@ impl Sqlite {
             .collect()
     }
 
-    pub(super) fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
+    fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
         self.write(|tx| {
             for (c, revisions) in rows {
                 let meta = ContactMeta {

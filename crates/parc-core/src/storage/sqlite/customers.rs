@@ -5,13 +5,10 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::Sqlite;
-use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
-use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
-use crate::storage::{now, prefix_range, Backend, CheckReport, ListScope, RowMeta, EXACT_RANKING_CAP};
-use crate::user::{User, UserData};
+use crate::storage::{now, prefix_range, CheckReport, CustomerRows, ListScope, RowMeta, EXACT_RANKING_CAP};
 
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
@@ -216,7 +213,7 @@ impl Sqlite {
     }
 }
 
-impl Backend for Sqlite {
+impl CustomerRows for Sqlite {
     fn schema_version(&mut self) -> Result<i64> {
         super::migrations::schema_version(&self.conn)
     }
@@ -334,74 +331,6 @@ impl Backend for Sqlite {
         let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM customer ORDER BY id"))?;
         let rows = stmt.query_map([], customer_from_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
-    }
-
-    fn users(&mut self) -> Result<Vec<User>> {
-        Sqlite::users(self)
-    }
-    fn insert_user(&mut self, d: &UserData) -> Result<i64> {
-        Sqlite::insert_user(self, d)
-    }
-    fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
-        Sqlite::update_user(self, id, version, d)
-    }
-    fn restore_users(&mut self, rows: &[User]) -> Result<()> {
-        Sqlite::restore_users(self, rows)
-    }
-    fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
-        Sqlite::people(self, customer_id)
-    }
-    fn person(&mut self, id: i64) -> Result<Option<Person>> {
-        Sqlite::person(self, id)
-    }
-    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
-        Sqlite::insert_people(self, rows)
-    }
-    fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
-        Sqlite::update_person(self, id, version, d)
-    }
-    fn all_people(&mut self) -> Result<Vec<Person>> {
-        Sqlite::all_people(self)
-    }
-    fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
-        Sqlite::restore_people(self, rows)
-    }
-    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
-        Sqlite::insert_contacts(self, rows, stamp)
-    }
-    fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
-        Sqlite::update_contact(self, id, version, d, by, stamp)
-    }
-    fn contact(&mut self, id: i64) -> Result<Option<Contact>> {
-        Sqlite::contact(self, id)
-    }
-    fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>> {
-        Sqlite::contact_history(self, customer_id, filter)
-    }
-    fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
-        Sqlite::contact_revisions(self, id)
-    }
-    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>> {
-        Sqlite::open_actions(self, user_id, from, until, limit)
-    }
-    fn complete_action(
-        &mut self,
-        id: i64,
-        outcome: &str,
-        follow_up: Option<&ContactData>,
-        by: Option<i64>,
-        stamp: &str,
-    ) -> Result<Option<i64>> {
-        Sqlite::complete_action(self, id, outcome, follow_up, by, stamp)
-    }
-    fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
-        Sqlite::going_cold(self, owner_id, before, limit)
-    }
-    fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
-        Sqlite::all_contacts(self)
-    }
-    fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
-        Sqlite::restore_contacts(self, rows)
     }
 
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()> {

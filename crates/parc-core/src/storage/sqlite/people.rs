@@ -5,6 +5,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use super::Sqlite;
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
+use crate::storage::PeopleRows;
 use crate::user::{User, UserData, UserRole};
 
 const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
@@ -97,8 +98,8 @@ fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonD
     Ok(tx.last_insert_rowid())
 }
 
-impl Sqlite {
-    pub(super) fn users(&mut self) -> Result<Vec<User>> {
+impl PeopleRows for Sqlite {
+    fn users(&mut self) -> Result<Vec<User>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, name, initials, role, active, version FROM app_user ORDER BY name, id")?;
@@ -106,7 +107,7 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn insert_user(&mut self, d: &UserData) -> Result<i64> {
+    fn insert_user(&mut self, d: &UserData) -> Result<i64> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO app_user (name, initials, role, active) VALUES (?1, ?2, ?3, ?4)",
@@ -116,7 +117,7 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
+    fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
         self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE app_user SET name = ?3, initials = ?4, role = ?5, active = ?6, version = version + 1
@@ -127,7 +128,7 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn restore_users(&mut self, rows: &[User]) -> Result<()> {
+    fn restore_users(&mut self, rows: &[User]) -> Result<()> {
         self.write(|tx| {
             for u in rows {
                 tx.execute(
@@ -139,7 +140,7 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
+    fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = ?1 ORDER BY active DESC, is_main DESC, name, id"
         );
@@ -148,12 +149,12 @@ impl Sqlite {
         Ok(rows)
     }
 
-    pub(super) fn person(&mut self, id: i64) -> Result<Option<Person>> {
+    fn person(&mut self, id: i64) -> Result<Option<Person>> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1");
         Ok(self.conn.query_row(&sql, [id], person_from_row).optional()?)
     }
 
-    pub(super) fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
+    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
         self.write(|tx| {
             rows.iter()
                 .map(|(customer_id, d)| {
@@ -168,7 +169,7 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
+    fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
         self.write(|tx| {
             let customer_id: i64 = tx
                 .query_row("SELECT customer_id FROM person WHERE id = ?1", [id], |r| r.get(0))
@@ -205,13 +206,13 @@ impl Sqlite {
         })
     }
 
-    pub(super) fn all_people(&mut self) -> Result<Vec<Person>> {
+    fn all_people(&mut self) -> Result<Vec<Person>> {
         let mut stmt = self.conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id"))?;
         let rows = stmt.query_map([], person_from_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
-    pub(super) fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
+    fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
         self.write(|tx| {
             // Without assistant links first: a person may assist someone copied later.
             for p in rows {
