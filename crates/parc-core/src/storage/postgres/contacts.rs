@@ -181,22 +181,90 @@ fn insert_row<S: ToStatement + ?Sized>(
 }
 
 fn insert_new(tx: &mut Transaction, customer_id: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<i64> {
-    check_contact_links(tx, customer_id, d)?;
-    let meta =
-        ContactMeta { id: None, created_at: stamp, created_by: by, next_done_at: None, next_outcome: "", version: 1 };
-    let id = insert_row(tx, INSERT_SQL, customer_id, d, &meta)?;
-    // Always written (GREATEST ignores a NULL), so the row lock is always taken: see above.
-    tx.execute(
-        "UPDATE customer SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = $1",
-        &[&customer_id, &d.happened_at],
-    )?;
-    Ok(id)
+    NewContactStatements::prepare(tx)?.insert(tx, customer_id, d, by, stamp)
+}
+
+/// The statements a batch of new contacts runs for every row, prepared once per batch: one
+/// round trip per statement instead of two (a 100,000-customer demo has a million contacts).
+struct NewContactStatements {
+    customer_exists: postgres::Statement,
+    strangers: postgres::Statement,
+    insert: postgres::Statement,
+    people: postgres::Statement,
+    last_contact: postgres::Statement,
+}
+
+impl NewContactStatements {
+    fn prepare(tx: &mut Transaction) -> Result<Self> {
+        Ok(NewContactStatements {
+            customer_exists: tx.prepare("SELECT 1 FROM customer WHERE id = $1")?,
+            strangers: tx.prepare(
+                "SELECT 1 FROM unnest($1::bigint[]) AS m(person_id)
+                 WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = m.person_id AND p.customer_id = $2)
+                 LIMIT 1",
+            )?,
+            insert: tx.prepare(INSERT_SQL)?,
+            people: tx.prepare("INSERT INTO contact_person (contact_id, person_id) SELECT $1, unnest($2::bigint[])")?,
+            // Always written (GREATEST ignores a NULL), so the row lock is always taken: see
+            // refresh_last_contact.
+            last_contact: tx
+                .prepare("UPDATE customer SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = $1")?,
+        })
+    }
+
+    fn insert(
+        &self,
+        tx: &mut Transaction,
+        customer_id: i64,
+        d: &ContactData,
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<i64> {
+        if tx.query_opt(&self.customer_exists, &[&customer_id])?.is_none() {
+            return Err(Error::NotFound { entity: "customer", id: customer_id });
+        }
+        if !d.person_ids.is_empty() && tx.query_opt(&self.strangers, &[&d.person_ids, &customer_id])?.is_some() {
+            return Err(Error::invalid("person_ids", "validation.choice"));
+        }
+        let (docs_received, docs_sent) = (to_json(&d.docs_received), to_json(&d.docs_sent));
+        let (id, version, outcome): (Option<i64>, i64, &str) = (None, 1, "");
+        let done: Option<&str> = None;
+        let params: [&(dyn ToSql + Sync); 20] = [
+            &id,
+            &customer_id,
+            &d.happened_at,
+            &d.duration_min,
+            &d.user_id,
+            &d.kind,
+            &d.deal_id,
+            &d.stage,
+            &d.agreed,
+            &docs_received,
+            &docs_sent,
+            &d.next_action,
+            &d.next_kind,
+            &d.next_due,
+            &d.next_user_id,
+            &done,
+            &outcome,
+            &stamp,
+            &by,
+            &version,
+        ];
+        let id: i64 = tx.query_one(&self.insert, &params)?.get(0);
+        if !d.person_ids.is_empty() {
+            tx.execute(&self.people, &[&id, &d.person_ids])?;
+        }
+        tx.execute(&self.last_contact, &[&customer_id, &d.happened_at])?;
+        Ok(id)
+    }
 }
 
 impl ContactRows for Postgres {
     fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
         write(&mut self.client, |tx| {
-            rows.iter().map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp)).collect()
+            let stmts = NewContactStatements::prepare(tx)?;
+            rows.iter().map(|(customer_id, d, by)| stmts.insert(tx, *customer_id, d, *by, stamp)).collect()
         })
     }
 
