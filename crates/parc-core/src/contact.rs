@@ -87,6 +87,66 @@ pub struct AgendaItem {
     pub next_user_id: Option<i64>,
 }
 
+/// Something sent to a customer regularly (a price list every quarter, a newsletter).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MaterialData {
+    pub name: String,
+    /// Sent every so many days.
+    pub every_days: i64,
+    /// When it was last sent, `YYYY-MM-DD`; `None` if never.
+    pub last_sent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub id: i64,
+    pub customer_id: i64,
+    #[serde(flatten)]
+    pub data: MaterialData,
+    pub version: i64,
+}
+
+/// A material due to be sent (never sent, or its period has run out), for the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialDue {
+    pub material_id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub name: String,
+    pub last_sent: Option<String>,
+    /// The day it is due, `YYYY-MM-DD`; `None` if never sent (due now).
+    pub due: Option<String>,
+}
+
+impl MaterialData {
+    pub fn validated(mut self) -> Result<MaterialData> {
+        self.name = self.name.trim().to_string();
+        let sent = self.last_sent.as_deref().map(|d| NaiveDate::parse_from_str(d.trim(), DATE_FORMAT));
+        if let Some(Ok(day)) = sent {
+            self.last_sent = Some(day.format(DATE_FORMAT).to_string());
+        }
+        let mut errors = Vec::new();
+        if self.name.is_empty() {
+            errors.push(FieldError { field: "name", key: "validation.material_name_required" });
+        }
+        if self.name.chars().count() > 200 {
+            errors.push(FieldError { field: "name", key: "validation.too_long" });
+        }
+        if !(1..=3650).contains(&self.every_days) {
+            errors.push(FieldError { field: "every_days", key: "validation.every_days" });
+        }
+        if let Some(Err(_)) = sent {
+            errors.push(FieldError { field: "last_sent", key: "validation.date" });
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+}
+
 /// A person's open actions, as of a day.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Agenda {
@@ -96,6 +156,8 @@ pub struct Agenda {
     pub upcoming: Vec<AgendaItem>,
     /// Planned visits from today on (a subset of the above, for the visit plan).
     pub visits: Vec<AgendaItem>,
+    /// Materials due to be sent within the week.
+    pub materials: Vec<MaterialDue>,
 }
 
 impl Agenda {

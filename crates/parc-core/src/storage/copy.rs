@@ -27,6 +27,7 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     to.backend.restore_customers(&from.backend.all_customers()?)?;
     to.backend.restore_people(&from.backend.all_people()?)?;
     to.backend.restore_contacts(&from.backend.all_contacts()?)?;
+    to.backend.restore_materials(&from.backend.all_materials()?)?;
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -47,6 +48,7 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("customer", serialised(store.backend.all_customers()?));
     add("person", serialised(store.backend.all_people()?));
     add("contact", serialised(store.backend.all_contacts()?));
+    add("customer_material", serialised(store.backend.all_materials()?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

@@ -19,7 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
-use crate::contact::{self, Agenda, AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
+use crate::contact::{
+    self, Agenda, AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
+    MaterialData, MaterialDue,
+};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
@@ -196,6 +199,21 @@ pub(crate) trait ContactRows {
     /// Every contact with its revisions, by id, and their copy into an empty store.
     fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>>;
     fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()>;
+
+    /// The materials sent regularly to a customer, by name.
+    fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>>;
+    /// `NotFound` for a missing customer.
+    fn insert_material(&mut self, customer_id: i64, d: &MaterialData) -> Result<i64>;
+    /// `Conflict` when `version` is stale, `NotFound` when there is no such material.
+    fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()>;
+    /// Returns false when there was no such material.
+    fn delete_material(&mut self, id: i64) -> Result<bool>;
+    /// Materials of active customers (of `owner_id`, or all) never sent or due on or before
+    /// `until` (`YYYY-MM-DD`): never sent first, then by due day and customer name.
+    fn materials_due(&mut self, owner_id: Option<i64>, until: &str, limit: u32) -> Result<Vec<MaterialDue>>;
+    /// Every material, by id, and their copy into an empty store.
+    fn all_materials(&mut self) -> Result<Vec<Material>>;
+    fn restore_materials(&mut self, rows: &[Material]) -> Result<()>;
 }
 
 pub struct Store {
@@ -405,7 +423,45 @@ impl Store {
         // today's out of the page.
         let mut items = self.backend.open_actions(user_id, "", &day(today - chrono::Days::new(1)), 300)?;
         items.extend(self.backend.open_actions(user_id, &day(today), &day(today + chrono::Days::new(31)), 700)?);
-        Ok(Agenda::from_items(items, today))
+        let mut agenda = Agenda::from_items(items, today);
+        // Materials go to the customers one owns (everyone's for the office view).
+        agenda.materials = self.backend.materials_due(user_id, &day(today + chrono::Days::new(7)), 300)?;
+        Ok(agenda)
+    }
+
+    // --- materials sent regularly ---
+
+    pub fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>> {
+        self.backend.materials(customer_id)
+    }
+
+    pub fn add_material(&mut self, customer_id: i64, data: MaterialData) -> Result<Material> {
+        let data = data.validated()?;
+        let id = self.backend.insert_material(customer_id, &data)?;
+        self.material(customer_id, id)
+    }
+
+    /// Saves a material; marking it sent today is an update of `last_sent`.
+    pub fn update_material(&mut self, customer_id: i64, id: i64, version: i64, data: MaterialData) -> Result<Material> {
+        let data = data.validated()?;
+        self.backend.update_material(id, version, &data)?;
+        self.material(customer_id, id)
+    }
+
+    pub fn delete_material(&mut self, id: i64) -> Result<()> {
+        if self.backend.delete_material(id)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "material", id })
+        }
+    }
+
+    fn material(&mut self, customer_id: i64, id: i64) -> Result<Material> {
+        self.backend
+            .materials(customer_id)?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or(Error::NotFound { entity: "material", id })
     }
 
     /// Completes the next action of contact `id` with its outcome; `follow_up`, when given, is

@@ -575,3 +575,50 @@ fn customers_with_no_action_and_no_recent_contact_are_going_cold() {
         assert_eq!(store.going_cold(None, 60, day("2026-11-23"), 100).unwrap().len(), 3);
     });
 }
+
+#[test]
+fn materials_sent_regularly_come_due_in_the_agenda() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let mut d = customer("Rossi", "Milano", "IT", "");
+        d.owner_id = Some(anna.id);
+        let rossi = store.create_customer(d).unwrap();
+        let other = store.create_customer(customer("Bianchi", "Roma", "IT", "")).unwrap();
+        let material = |name: &str, every: i64, sent: Option<&str>| crate::contact::MaterialData {
+            name: name.into(),
+            every_days: every,
+            last_sent: sent.map(str::to_string),
+        };
+        let prices = store.add_material(rossi.id, material("Price list", 90, Some("2026-8-30"))).unwrap();
+        assert_eq!(prices.data.last_sent.as_deref(), Some("2026-08-30"), "dates are stored canonically");
+        store.add_material(rossi.id, material("Newsletter", 30, None)).unwrap();
+        store.add_material(rossi.id, material("Calendar", 365, Some("2026-01-10"))).unwrap();
+        store.add_material(other.id, material("Price list", 90, None)).unwrap();
+        assert!(
+            matches!(store.add_material(rossi.id, material("", 0, None)), Err(Error::Validation(e)) if e.len() == 2)
+        );
+        assert!(matches!(store.add_material(4242, material("X", 10, None)), Err(Error::NotFound { .. })));
+
+        let due = |store: &mut Store, who| -> Vec<(String, Option<String>)> {
+            store.agenda(who, day("2026-11-23")).unwrap().materials.into_iter().map(|m| (m.name, m.due)).collect()
+        };
+        // Never sent first, then by the day it falls due (the price list: 30 Aug + 90 days).
+        assert_eq!(
+            due(store, Some(anna.id)),
+            [("Newsletter".to_string(), None), ("Price list".into(), Some("2026-11-28".into()))]
+        );
+        assert_eq!(due(store, None).len(), 3);
+
+        let sent = store
+            .update_material(rossi.id, prices.id, prices.version, material("Price list", 90, Some("2026-11-23")))
+            .unwrap();
+        assert_eq!(due(store, Some(anna.id)).len(), 1);
+        assert!(matches!(
+            store.update_material(rossi.id, prices.id, prices.version, material("Price list", 90, None)),
+            Err(Error::Conflict { .. })
+        ));
+        store.delete_material(sent.id).unwrap();
+        assert_eq!(store.materials(rossi.id).unwrap().len(), 2);
+        assert!(matches!(store.delete_material(sent.id), Err(Error::NotFound { .. })));
+    });
+}

@@ -13,7 +13,9 @@ use postgres::{IsolationLevel, Row, ToStatement, Transaction};
 
 use super::people::{check_changed, follow_ids, write};
 use super::Postgres;
-use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
+use crate::contact::{
+    AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData, MaterialDue,
+};
 use crate::error::{Error, Result};
 use crate::storage::ContactRows;
 
@@ -85,6 +87,15 @@ fn revision_from_row(r: &Row, from: usize) -> ContactRevision {
         revised_at: r.get(from),
         revised_by: r.get(from + 1),
         previous: serde_json::from_str(r.get(from + 2)).unwrap_or_default(),
+    }
+}
+
+fn material_from_row(r: &Row) -> Material {
+    Material {
+        id: r.get(0),
+        customer_id: r.get(1),
+        data: MaterialData { name: r.get(2), every_days: r.get(3), last_sent: r.get(4) },
+        version: r.get(5),
     }
 }
 
@@ -483,6 +494,96 @@ impl ContactRows for Postgres {
             // New contacts and revisions continue after the copied ids.
             follow_ids(tx, "contact")?;
             follow_ids(tx, "contact_revision")
+        })
+    }
+
+    fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>> {
+        let rows = self.client.query(
+            "SELECT id, customer_id, name, every_days, last_sent, version FROM customer_material
+             WHERE customer_id = $1 ORDER BY name COLLATE \"C\", id",
+            &[&customer_id],
+        )?;
+        Ok(rows.iter().map(material_from_row).collect())
+    }
+
+    fn insert_material(&mut self, customer_id: i64, d: &MaterialData) -> Result<i64> {
+        write(&mut self.client, |tx| {
+            if tx.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&customer_id])?.is_none() {
+                return Err(Error::NotFound { entity: "customer", id: customer_id });
+            }
+            let row = tx.query_one(
+                "INSERT INTO customer_material (customer_id, name, every_days, last_sent) VALUES ($1, $2, $3, $4)
+                 RETURNING id",
+                &[&customer_id, &d.name, &d.every_days, &d.last_sent],
+            )?;
+            Ok(row.get(0))
+        })
+    }
+
+    fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()> {
+        write(&mut self.client, |tx| {
+            let changed = tx.execute(
+                "UPDATE customer_material SET name = $3, every_days = $4, last_sent = $5, version = version + 1
+                 WHERE id = $1 AND version = $2",
+                &[&id, &version, &d.name, &d.every_days, &d.last_sent],
+            )?;
+            check_changed(tx, changed, "customer_material", "material", id)
+        })
+    }
+
+    fn delete_material(&mut self, id: i64) -> Result<bool> {
+        Ok(self.client.execute("DELETE FROM customer_material WHERE id = $1", &[&id])? > 0)
+    }
+
+    fn materials_due(&mut self, owner_id: Option<i64>, until: &str, limit: u32) -> Result<Vec<MaterialDue>> {
+        let limit = i64::from(limit);
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&until, &limit];
+        let owner = match &owner_id {
+            Some(owner) => {
+                params.push(owner);
+                "AND c.owner_id = $3"
+            }
+            None => "",
+        };
+        let due = "to_char(m.last_sent::date + m.every_days::int, 'YYYY-MM-DD')";
+        let sql = format!(
+            "SELECT m.id, m.customer_id, c.name, m.name, m.last_sent, {due} AS due
+             FROM customer_material m JOIN customer c ON c.id = m.customer_id
+             WHERE c.archived_at IS NULL {owner} AND (m.last_sent IS NULL OR {due} <= $1)
+             ORDER BY due NULLS FIRST, c.sort_key, m.id LIMIT $2"
+        );
+        let rows = self.client.query(&sql, &params)?;
+        Ok(rows
+            .iter()
+            .map(|r| MaterialDue {
+                material_id: r.get(0),
+                customer_id: r.get(1),
+                customer_name: r.get(2),
+                name: r.get(3),
+                last_sent: r.get(4),
+                due: r.get(5),
+            })
+            .collect())
+    }
+
+    fn all_materials(&mut self) -> Result<Vec<Material>> {
+        let rows = self.client.query(
+            "SELECT id, customer_id, name, every_days, last_sent, version FROM customer_material ORDER BY id",
+            &[],
+        )?;
+        Ok(rows.iter().map(material_from_row).collect())
+    }
+
+    fn restore_materials(&mut self, rows: &[Material]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            for m in rows {
+                tx.execute(
+                    "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[&m.id, &m.customer_id, &m.data.name, &m.data.every_days, &m.data.last_sent, &m.version],
+                )?;
+            }
+            follow_ids(tx, "customer_material")
         })
     }
 }

@@ -5,7 +5,9 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
 
 use super::people::check_changed;
 use super::Sqlite;
-use crate::contact::{AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
+use crate::contact::{
+    AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData, MaterialDue,
+};
 use crate::error::{Error, Result};
 use crate::storage::ContactRows;
 
@@ -47,6 +49,15 @@ fn contact_from_row(r: &Row) -> rusqlite::Result<Contact> {
         created_by: r.get(18)?,
         version: r.get(19)?,
         revisions: r.get(21)?,
+    })
+}
+
+fn material_from_row(r: &Row) -> rusqlite::Result<Material> {
+    Ok(Material {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        data: MaterialData { name: r.get(2)?, every_days: r.get(3)?, last_sent: r.get(4)? },
+        version: r.get(5)?,
     })
 }
 
@@ -359,6 +370,90 @@ impl ContactRows for Sqlite {
                  (SELECT max(happened_at) FROM contact WHERE contact.customer_id = customer.id)",
                 [],
             )?;
+            Ok(())
+        })
+    }
+
+    fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, customer_id, name, every_days, last_sent, version FROM customer_material
+             WHERE customer_id = ?1 ORDER BY name, id",
+        )?;
+        let rows = stmt.query_map([customer_id], material_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn insert_material(&mut self, customer_id: i64, d: &MaterialData) -> Result<i64> {
+        self.write(|tx| {
+            let exists = tx.query_row("SELECT 1 FROM customer WHERE id = ?1", [customer_id], |_| Ok(())).optional()?;
+            if exists.is_none() {
+                return Err(Error::NotFound { entity: "customer", id: customer_id });
+            }
+            tx.execute(
+                "INSERT INTO customer_material (customer_id, name, every_days, last_sent) VALUES (?1, ?2, ?3, ?4)",
+                params![customer_id, d.name, d.every_days, d.last_sent],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE customer_material SET name = ?3, every_days = ?4, last_sent = ?5, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                params![id, version, d.name, d.every_days, d.last_sent],
+            )?;
+            check_changed(tx, changed, "customer_material", "material", id)
+        })
+    }
+
+    fn delete_material(&mut self, id: i64) -> Result<bool> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM customer_material WHERE id = ?1", [id])? > 0))
+    }
+
+    fn materials_due(&mut self, owner_id: Option<i64>, until: &str, limit: u32) -> Result<Vec<MaterialDue>> {
+        let owner = if owner_id.is_some() { "AND c.owner_id = ?2" } else { "AND ?2 IS NULL" };
+        let sql = format!(
+            "SELECT m.id, m.customer_id, c.name, m.name, m.last_sent, date(m.last_sent, '+' || m.every_days || ' days') AS due
+             FROM customer_material m JOIN customer c ON c.id = m.customer_id
+             WHERE c.archived_at IS NULL {owner}
+               AND (m.last_sent IS NULL OR date(m.last_sent, '+' || m.every_days || ' days') <= ?1)
+             ORDER BY due NULLS FIRST, c.sort_key, m.id LIMIT ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![until, owner_id, limit], |r| {
+                Ok(MaterialDue {
+                    material_id: r.get(0)?,
+                    customer_id: r.get(1)?,
+                    customer_name: r.get(2)?,
+                    name: r.get(3)?,
+                    last_sent: r.get(4)?,
+                    due: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn all_materials(&mut self) -> Result<Vec<Material>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, customer_id, name, every_days, last_sent, version FROM customer_material ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], material_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn restore_materials(&mut self, rows: &[Material]) -> Result<()> {
+        self.write(|tx| {
+            for m in rows {
+                tx.execute(
+                    "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![m.id, m.customer_id, m.data.name, m.data.every_days, m.data.last_sent, m.version],
+                )?;
+            }
             Ok(())
         })
     }

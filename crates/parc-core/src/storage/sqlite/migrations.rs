@@ -145,6 +145,18 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX contact_revision_contact ON contact_revision (contact_id);
     "#,
+    // 4: materials sent to customers regularly.
+    r#"
+    CREATE TABLE customer_material (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer (id),
+        name        TEXT NOT NULL CHECK (name <> ''),
+        every_days  INTEGER NOT NULL CHECK (every_days > 0),
+        last_sent   TEXT,
+        version     INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX customer_material_customer ON customer_material (customer_id);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
