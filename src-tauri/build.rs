@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "agenda_get",
     "action_complete",
     "going_cold",
+    "material_list",
+    "material_add",
+    "material_update",
+    "material_delete",
 ];
 
 fn main() {

@@ -38,5 +38,9 @@ export const api = {
   agenda: (userId) => invoke('agenda_get', { userId }),
   completeAction: (contactId, outcome, followUp) => invoke('action_complete', { contactId, outcome, followUp }),
   goingCold: (ownerId) => invoke('going_cold', { ownerId }),
+  materials: (customerId) => invoke('material_list', { customerId }),
+  addMaterial: (customerId, data) => invoke('material_add', { customerId, data }),
+  updateMaterial: (customerId, id, version, data) => invoke('material_update', { customerId, id, version, data }),
+  deleteMaterial: (id) => invoke('material_delete', { id }),
   useDatabase: (address) => invoke('db_use', { address }),
 };

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use parc_core::contact::{self, Agenda, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter};
+use parc_core::contact::{
+    self, Agenda, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
+};
 use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
 use parc_core::i18n::{self, Locale, UiLanguage};
 use parc_core::person::{self, Person, PersonData};
@@ -373,6 +375,32 @@ async fn going_cold(state: State<'_, AppState>, owner_id: Option<i64>) -> ApiRes
     state.with_store(move |s| s.going_cold(owner_id, days, chrono::Local::now().date_naive(), 200)).await
 }
 
+#[tauri::command]
+async fn material_list(state: State<'_, AppState>, customer_id: i64) -> ApiResult<Vec<Material>> {
+    state.with_store(move |s| s.materials(customer_id)).await
+}
+
+#[tauri::command]
+async fn material_add(state: State<'_, AppState>, customer_id: i64, data: MaterialData) -> ApiResult<Material> {
+    state.with_store(move |s| s.add_material(customer_id, data)).await
+}
+
+#[tauri::command]
+async fn material_update(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    id: i64,
+    version: i64,
+    data: MaterialData,
+) -> ApiResult<Material> {
+    state.with_store(move |s| s.update_material(customer_id, id, version, data)).await
+}
+
+#[tauri::command]
+async fn material_delete(state: State<'_, AppState>, id: i64) -> ApiResult<()> {
+    state.with_store(move |s| s.delete_material(id)).await
+}
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -418,6 +446,10 @@ pub fn run() {
             agenda_get,
             action_complete,
             going_cold,
+            material_list,
+            material_add,
+            material_update,
+            material_delete,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

@@ -383,6 +383,44 @@ async fn add_a_person_with_a_role_log_a_visit_and_complete_its_action_from_the_a
     app.close().await;
 }
 
+#[tokio::test]
+async fn a_material_sent_regularly_comes_due_in_the_agenda_and_is_marked_sent() {
+    let app =
+        App::launch_with(|dir| prepare_customer(dir, "Šiaulių Krovinių Vežimas UAB", "Šiauliai", "LT", "Rūta")).await;
+    // Make the customer mine, so its materials are in my agenda.
+    {
+        let mut store = Store::open(app.db_path()).unwrap();
+        let me = store.users().unwrap().into_iter().find(|u| u.data.name == parc_e2e::USER_NAME).unwrap();
+        let c = store.customer(1).unwrap();
+        let mut d = c.data.clone();
+        d.owner_id = Some(me.id);
+        store.update_customer(1, c.version, d).unwrap();
+    }
+    open_by_search(&app, "siauliu", "Šiaulių Krovinių Vežimas UAB").await;
+    app.click(".card-tab[data-panel=people]").await;
+    app.type_into("#material-form [name=name]", "Price list").await;
+    app.type_into("#material-form [name=every_days]", "90").await;
+    app.click("#material-form button[type=submit]").await;
+    app.wait_text("#materials-list", |t| {
+        t.contains("Price list") && t.contains(tr(Locale::En, "materials.never_sent"))
+    })
+    .await;
+
+    app.click(".tab[data-screen=agenda]").await;
+    app.wait_text("#agenda-materials", |t| t.contains("Price list") && t.contains("Šiaulių Krovinių Vežimas UAB"))
+        .await;
+    app.click("#agenda-materials .done").await;
+    app.wait_text("#toasts", |t| t.contains("Price list")).await;
+    let deadline = std::time::Instant::now() + parc_e2e::PATIENCE;
+    while !app.texts("#agenda-materials .action").await.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the sent material stayed in the agenda");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sent = Store::open(app.db_path()).unwrap().materials(1).unwrap();
+    assert_eq!(sent[0].data.last_sent.as_deref(), Some(day_from_today(0).as_str()));
+    app.close().await;
+}
+
 /// Not a check: refreshes `docs/screenshot.png` for the README from the real window.
 /// Run with `cargo test -p parc-e2e -- --ignored readme_screenshot`.
 #[tokio::test]

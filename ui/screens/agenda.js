@@ -7,6 +7,7 @@ import { formatDate, formatLocalDateTime, isoDay, isoNow, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { allUsers, currentUser, myId, userInitials } from '../users.js';
+import { markSent } from './materials.js';
 
 const $ = (id) => document.getElementById(id);
 const dialog = $('complete-dialog');
@@ -76,6 +77,29 @@ export async function refresh() {
     fill('today', agenda.today, () => '');
     fill('upcoming', agenda.upcoming, (i) => formatDate(i.next_due));
     fill('visits', agenda.visits, (i) => (i.next_due === today ? t('agenda.today') : formatDate(i.next_due)));
+    $('count-materials').textContent = agenda.materials.length || '';
+    $('agenda-materials').replaceChildren(...agenda.materials.map((m) => {
+      const li = item(
+        m.customer_name,
+        [m.name, m.due ? t('agenda.due', { date: formatDate(m.due) }) : t('materials.never_sent')].join(' · '),
+        () => openCustomer(m.customer_id),
+      );
+      const sent = document.createElement('button');
+      sent.type = 'button';
+      sent.className = 'done';
+      sent.textContent = t('materials.sent_today');
+      sent.addEventListener('click', async () => {
+        try {
+          const current = (await api.materials(m.customer_id)).find((x) => x.id === m.material_id);
+          if (current) await markSent(m.customer_id, current);
+          await refresh();
+        } catch (err) {
+          toast(err.message);
+        }
+      });
+      li.append(sent);
+      return li;
+    }));
     $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });
     $('count-cold').textContent = cold.length || '';
     $('agenda-cold').replaceChildren(...cold.map((c) => item(

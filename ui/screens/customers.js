@@ -6,6 +6,7 @@ import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, tra
 import { confirmAction, toast } from '../notify.js';
 import { fillUserSelects, myId } from '../users.js';
 import * as history from './history.js';
+import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
 
 const PAGE = 100;
@@ -30,6 +31,7 @@ export function init(info) {
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
   history.init(info.contact_kinds, () => {});
+  materialsPanel.init();
   for (const tab of document.querySelectorAll('.card-tab')) {
     tab.addEventListener('click', () => showPanel(tab.dataset.panel));
   }
@@ -89,6 +91,7 @@ export function relabel() {
   renderList();
   peoplePanel.relabel();
   history.relabel();
+  materialsPanel.relabel();
   if (!view.hidden) renderCardHeader();
 }
 
@@ -117,7 +120,7 @@ function logContact() {
 
 async function loadRelated(id) {
   const people = await peoplePanel.load(id);
-  await history.load(id, people);
+  await Promise.all([history.load(id, people), materialsPanel.load(id)]);
 }
 
 // --- the list ---
