@@ -103,20 +103,22 @@ fn to_json(list: &[String]) -> String {
     serde_json::to_string(list).expect("strings serialise")
 }
 
+const CUSTOMER_EXISTS_SQL: &str = "SELECT 1 FROM customer WHERE id = $1";
+/// A person met who does not work at the customer, if any.
+const STRANGERS_SQL: &str = "SELECT 1 FROM unnest($1::bigint[]) AS m(person_id)
+     WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = m.person_id AND p.customer_id = $2)
+     LIMIT 1";
+const PEOPLE_SQL: &str = "INSERT INTO contact_person (contact_id, person_id) SELECT $1, unnest($2::bigint[])";
+
 /// The customer must exist and every person met must work there.
 fn check_contact_links(tx: &mut Transaction, customer_id: i64, d: &ContactData) -> Result<()> {
-    if tx.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&customer_id])?.is_none() {
+    if tx.query_opt(CUSTOMER_EXISTS_SQL, &[&customer_id])?.is_none() {
         return Err(Error::NotFound { entity: "customer", id: customer_id });
     }
     if d.person_ids.is_empty() {
         return Ok(());
     }
-    let stranger = tx.query_opt(
-        "SELECT 1 FROM unnest($1::bigint[]) AS m(person_id)
-         WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = m.person_id AND p.customer_id = $2)
-         LIMIT 1",
-        &[&d.person_ids, &customer_id],
-    )?;
+    let stranger = tx.query_opt(STRANGERS_SQL, &[&d.person_ids, &customer_id])?;
     if stranger.is_some() {
         return Err(Error::invalid("person_ids", "validation.choice"));
     }
@@ -126,10 +128,7 @@ fn check_contact_links(tx: &mut Transaction, customer_id: i64, d: &ContactData) 
 fn write_people(tx: &mut Transaction, contact_id: i64, person_ids: &[i64]) -> Result<()> {
     tx.execute("DELETE FROM contact_person WHERE contact_id = $1", &[&contact_id])?;
     if !person_ids.is_empty() {
-        tx.execute(
-            "INSERT INTO contact_person (contact_id, person_id) SELECT $1, unnest($2::bigint[])",
-            &[&contact_id, &person_ids],
-        )?;
+        tx.execute(PEOPLE_SQL, &[&contact_id, &person_ids])?;
     }
     Ok(())
 }
@@ -156,17 +155,10 @@ struct ContactMeta<'a> {
     version: i64,
 }
 
-fn insert_row<S: ToStatement + ?Sized>(
-    tx: &mut Transaction,
-    stmt: &S,
-    customer_id: i64,
-    d: &ContactData,
-    m: &ContactMeta,
-) -> Result<i64> {
-    let (docs_received, docs_sent) = (to_json(&d.docs_received), to_json(&d.docs_sent));
-    let params: [&(dyn ToSql + Sync); 20] = [
-        &m.id,
-        &customer_id,
+/// The contact's own columns in table order: the middle of every INSERT and UPDATE of a
+/// contact (`docs` is the two document lists as JSON).
+fn contact_params<'a>(d: &'a ContactData, docs: &'a (String, String)) -> [&'a (dyn ToSql + Sync); 13] {
+    [
         &d.happened_at,
         &d.duration_min,
         &d.user_id,
@@ -174,20 +166,34 @@ fn insert_row<S: ToStatement + ?Sized>(
         &d.deal_id,
         &d.stage,
         &d.agreed,
-        &docs_received,
-        &docs_sent,
+        &docs.0,
+        &docs.1,
         &d.next_action,
         &d.next_kind,
         &d.next_due,
         &d.next_user_id,
-        &m.next_done_at,
-        &m.next_outcome,
-        &m.created_at,
-        &m.created_by,
-        &m.version,
-    ];
+    ]
+}
+
+/// Inserts a contact row and its people (a new or copied row has none yet).
+fn insert_row<S: ToStatement + ?Sized, P: ToStatement + ?Sized>(
+    tx: &mut Transaction,
+    stmt: &S,
+    people: &P,
+    customer_id: i64,
+    d: &ContactData,
+    m: &ContactMeta,
+) -> Result<i64> {
+    let docs = (to_json(&d.docs_received), to_json(&d.docs_sent));
+    let params: Vec<&(dyn ToSql + Sync)> = [&m.id as &(dyn ToSql + Sync), &customer_id]
+        .into_iter()
+        .chain(contact_params(d, &docs))
+        .chain([&m.next_done_at as &(dyn ToSql + Sync), &m.next_outcome, &m.created_at, &m.created_by, &m.version])
+        .collect();
     let id: i64 = tx.query_one(stmt, &params)?.get(0);
-    write_people(tx, id, &d.person_ids)?;
+    if !d.person_ids.is_empty() {
+        tx.execute(people, &[&id, &d.person_ids])?;
+    }
     Ok(id)
 }
 
@@ -208,14 +214,10 @@ struct NewContactStatements {
 impl NewContactStatements {
     fn prepare(tx: &mut Transaction) -> Result<Self> {
         Ok(NewContactStatements {
-            customer_exists: tx.prepare("SELECT 1 FROM customer WHERE id = $1")?,
-            strangers: tx.prepare(
-                "SELECT 1 FROM unnest($1::bigint[]) AS m(person_id)
-                 WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id = m.person_id AND p.customer_id = $2)
-                 LIMIT 1",
-            )?,
+            customer_exists: tx.prepare(CUSTOMER_EXISTS_SQL)?,
+            strangers: tx.prepare(STRANGERS_SQL)?,
             insert: tx.prepare(INSERT_SQL)?,
-            people: tx.prepare("INSERT INTO contact_person (contact_id, person_id) SELECT $1, unnest($2::bigint[])")?,
+            people: tx.prepare(PEOPLE_SQL)?,
             // Always written (GREATEST ignores a NULL), so the row lock is always taken: see
             // refresh_last_contact.
             last_contact: tx
@@ -237,35 +239,15 @@ impl NewContactStatements {
         if !d.person_ids.is_empty() && tx.query_opt(&self.strangers, &[&d.person_ids, &customer_id])?.is_some() {
             return Err(Error::invalid("person_ids", "validation.choice"));
         }
-        let (docs_received, docs_sent) = (to_json(&d.docs_received), to_json(&d.docs_sent));
-        let (id, version, outcome): (Option<i64>, i64, &str) = (None, 1, "");
-        let done: Option<&str> = None;
-        let params: [&(dyn ToSql + Sync); 20] = [
-            &id,
-            &customer_id,
-            &d.happened_at,
-            &d.duration_min,
-            &d.user_id,
-            &d.kind,
-            &d.deal_id,
-            &d.stage,
-            &d.agreed,
-            &docs_received,
-            &docs_sent,
-            &d.next_action,
-            &d.next_kind,
-            &d.next_due,
-            &d.next_user_id,
-            &done,
-            &outcome,
-            &stamp,
-            &by,
-            &version,
-        ];
-        let id: i64 = tx.query_one(&self.insert, &params)?.get(0);
-        if !d.person_ids.is_empty() {
-            tx.execute(&self.people, &[&id, &d.person_ids])?;
-        }
+        let meta = ContactMeta {
+            id: None,
+            created_at: stamp,
+            created_by: by,
+            next_done_at: None,
+            next_outcome: "",
+            version: 1,
+        };
+        let id = insert_row(tx, &self.insert, &self.people, customer_id, d, &meta)?;
         tx.execute(&self.last_contact, &[&customer_id, &d.happened_at])?;
         Ok(id)
     }
@@ -294,29 +276,13 @@ impl ContactRows for Postgres {
             check_contact_links(tx, current.customer_id, d)?;
             let previous = serde_json::to_string(&current.data).expect("contact serialises");
             tx.execute(INSERT_REVISION_SQL, &[&id, &stamp, &by, &previous])?;
-            let (docs_received, docs_sent) = (to_json(&d.docs_received), to_json(&d.docs_sent));
+            let docs = (to_json(&d.docs_received), to_json(&d.docs_sent));
             let changed = tx.execute(
                 "UPDATE contact SET happened_at = $3, duration_min = $4, user_id = $5, kind = $6, deal_id = $7,
                  stage = $8, agreed = $9, docs_received = $10, docs_sent = $11, next_action = $12, next_kind = $13,
                  next_due = $14, next_user_id = $15, version = version + 1
                  WHERE id = $1 AND version = $2",
-                &[
-                    &id,
-                    &version,
-                    &d.happened_at,
-                    &d.duration_min,
-                    &d.user_id,
-                    &d.kind,
-                    &d.deal_id,
-                    &d.stage,
-                    &d.agreed,
-                    &docs_received,
-                    &docs_sent,
-                    &d.next_action,
-                    &d.next_kind,
-                    &d.next_due,
-                    &d.next_user_id,
-                ],
+                &[&id as &(dyn ToSql + Sync), &version].into_iter().chain(contact_params(d, &docs)).collect::<Vec<_>>(),
             )?;
             check_changed(tx, changed, "contact", "contact", id)?;
             write_people(tx, id, &d.person_ids)?;
@@ -476,7 +442,7 @@ impl ContactRows for Postgres {
                     next_outcome: &c.next_outcome,
                     version: c.version,
                 };
-                insert_row(tx, &insert, c.customer_id, &c.data, &meta)?;
+                insert_row(tx, &insert, PEOPLE_SQL, c.customer_id, &c.data, &meta)?;
                 for r in revisions {
                     let previous = serde_json::to_string(&r.previous).expect("serialises");
                     tx.execute(&revision, &[&c.id, &r.revised_at, &r.revised_by, &previous])?;

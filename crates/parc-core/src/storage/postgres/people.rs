@@ -123,17 +123,9 @@ fn keep_one_main(tx: &mut Transaction, customer_id: i64, main_id: i64) -> Result
     Ok(())
 }
 
-fn write_person<S: ToStatement + ?Sized>(
-    tx: &mut Transaction,
-    stmt: &S,
-    id: Option<i64>,
-    customer_id: i64,
-    d: &PersonData,
-    version: i64,
-) -> Result<i64> {
-    let params: [&(dyn ToSql + Sync); 15] = [
-        &id,
-        &customer_id,
+/// The editable columns in table order: the middle of every INSERT and UPDATE of a person.
+fn person_params(d: &PersonData) -> [&(dyn ToSql + Sync); 12] {
+    [
         &d.name,
         &d.position,
         &d.title,
@@ -146,8 +138,22 @@ fn write_person<S: ToStatement + ?Sized>(
         &d.assistant_of,
         &d.is_main,
         &d.active,
-        &version,
-    ];
+    ]
+}
+
+fn write_person<S: ToStatement + ?Sized>(
+    tx: &mut Transaction,
+    stmt: &S,
+    id: Option<i64>,
+    customer_id: i64,
+    d: &PersonData,
+    version: i64,
+) -> Result<i64> {
+    let params: Vec<&(dyn ToSql + Sync)> = [&id as &(dyn ToSql + Sync), &customer_id]
+        .into_iter()
+        .chain(person_params(d))
+        .chain([&version as &(dyn ToSql + Sync)])
+        .collect();
     Ok(tx.query_one(stmt, &params)?.get(0))
 }
 
@@ -237,22 +243,7 @@ impl PeopleRows for Postgres {
                  mobile = $9, email = $10, notes = $11, assistant_of = $12, is_main = $13, active = $14,
                  version = version + 1
                  WHERE id = $1 AND version = $2",
-                &[
-                    &id,
-                    &version,
-                    &d.name,
-                    &d.position,
-                    &d.title,
-                    &d.decision_role,
-                    &d.branch,
-                    &d.phone,
-                    &d.mobile,
-                    &d.email,
-                    &d.notes,
-                    &d.assistant_of,
-                    &d.is_main,
-                    &d.active,
-                ],
+                &[&id as &(dyn ToSql + Sync), &version].into_iter().chain(person_params(d)).collect::<Vec<_>>(),
             )?;
             check_changed(tx, changed, "person", "person", id)?;
             if d.is_main {

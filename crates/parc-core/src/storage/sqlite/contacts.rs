@@ -1,7 +1,7 @@
 //! Contact history, corrections and next actions, on SQLite.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
+use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::people::check_changed;
 use super::Sqlite;
@@ -121,34 +121,40 @@ struct ContactMeta<'a> {
     version: i64,
 }
 
+/// The contact's own columns in table order: the middle of every INSERT and UPDATE of a
+/// contact (`docs` is the two document lists as JSON).
+fn contact_params<'a>(d: &'a ContactData, docs: &'a (String, String)) -> [&'a dyn ToSql; 13] {
+    [
+        &d.happened_at,
+        &d.duration_min,
+        &d.user_id,
+        &d.kind,
+        &d.deal_id,
+        &d.stage,
+        &d.agreed,
+        &docs.0,
+        &docs.1,
+        &d.next_action,
+        &d.next_kind,
+        &d.next_due,
+        &d.next_user_id,
+    ]
+}
+
 fn insert_row(tx: &Transaction, customer_id: i64, d: &ContactData, m: &ContactMeta) -> Result<i64> {
+    let docs = (to_json(&d.docs_received), to_json(&d.docs_sent));
     tx.execute(
         "INSERT INTO contact (id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
          docs_received, docs_sent, next_action, next_kind, next_due, next_user_id, next_done_at, next_outcome,
          created_at, created_by, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-        params![
-            m.id,
-            customer_id,
-            d.happened_at,
-            d.duration_min,
-            d.user_id,
-            d.kind,
-            d.deal_id,
-            d.stage,
-            d.agreed,
-            to_json(&d.docs_received),
-            to_json(&d.docs_sent),
-            d.next_action,
-            d.next_kind,
-            d.next_due,
-            d.next_user_id,
-            m.next_done_at,
-            m.next_outcome,
-            m.created_at,
-            m.created_by,
-            m.version
-        ],
+        params_from_iter([&m.id as &dyn ToSql, &customer_id].into_iter().chain(contact_params(d, &docs)).chain([
+            &m.next_done_at as &dyn ToSql,
+            &m.next_outcome,
+            &m.created_at,
+            &m.created_by,
+            &m.version,
+        ])),
     )?;
     let id = tx.last_insert_rowid();
     write_people(tx, id, &d.person_ids)?;
@@ -187,28 +193,13 @@ impl ContactRows for Sqlite {
                 "INSERT INTO contact_revision (contact_id, revised_at, revised_by, previous) VALUES (?1, ?2, ?3, ?4)",
                 params![id, stamp, by, serde_json::to_string(&current.data).expect("contact serialises")],
             )?;
+            let docs = (to_json(&d.docs_received), to_json(&d.docs_sent));
             let changed = tx.execute(
                 "UPDATE contact SET happened_at = ?3, duration_min = ?4, user_id = ?5, kind = ?6, deal_id = ?7,
                  stage = ?8, agreed = ?9, docs_received = ?10, docs_sent = ?11, next_action = ?12, next_kind = ?13,
                  next_due = ?14, next_user_id = ?15, version = version + 1
                  WHERE id = ?1 AND version = ?2",
-                params![
-                    id,
-                    version,
-                    d.happened_at,
-                    d.duration_min,
-                    d.user_id,
-                    d.kind,
-                    d.deal_id,
-                    d.stage,
-                    d.agreed,
-                    to_json(&d.docs_received),
-                    to_json(&d.docs_sent),
-                    d.next_action,
-                    d.next_kind,
-                    d.next_due,
-                    d.next_user_id
-                ],
+                params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(contact_params(d, &docs))),
             )?;
             check_changed(tx, changed, "contact", "contact", id)?;
             write_people(tx, id, &d.person_ids)?;

@@ -1,6 +1,6 @@
 //! Users of the office and people at customers, on SQLite.
 
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::Sqlite;
 use crate::error::{Error, Result};
@@ -72,28 +72,32 @@ fn keep_one_main(tx: &Transaction, customer_id: i64, main_id: i64) -> Result<()>
     Ok(())
 }
 
+/// The editable columns in table order: the middle of every INSERT and UPDATE of a person.
+fn person_params(d: &PersonData) -> [&dyn ToSql; 12] {
+    [
+        &d.name,
+        &d.position,
+        &d.title,
+        &d.decision_role,
+        &d.branch,
+        &d.phone,
+        &d.mobile,
+        &d.email,
+        &d.notes,
+        &d.assistant_of,
+        &d.is_main,
+        &d.active,
+    ]
+}
+
 fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonData, version: i64) -> Result<i64> {
     tx.execute(
         "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch, phone, mobile, email,
          notes, assistant_of, is_main, active, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            id,
-            customer_id,
-            d.name,
-            d.position,
-            d.title,
-            d.decision_role,
-            d.branch,
-            d.phone,
-            d.mobile,
-            d.email,
-            d.notes,
-            d.assistant_of,
-            d.is_main,
-            d.active,
-            version
-        ],
+        params_from_iter(
+            [&id as &dyn ToSql, &customer_id].into_iter().chain(person_params(d)).chain([&version as &dyn ToSql]),
+        ),
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -181,22 +185,7 @@ impl PeopleRows for Sqlite {
                  mobile = ?9, email = ?10, notes = ?11, assistant_of = ?12, is_main = ?13, active = ?14,
                  version = version + 1
                  WHERE id = ?1 AND version = ?2",
-                params![
-                    id,
-                    version,
-                    d.name,
-                    d.position,
-                    d.title,
-                    d.decision_role,
-                    d.branch,
-                    d.phone,
-                    d.mobile,
-                    d.email,
-                    d.notes,
-                    d.assistant_of,
-                    d.is_main,
-                    d.active
-                ],
+                params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(person_params(d))),
             )?;
             check_changed(tx, changed, "person", "person", id)?;
             if d.is_main {
