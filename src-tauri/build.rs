@@ -31,6 +31,12 @@ const COMMANDS: &[&str] = &[
     "material_add",
     "material_update",
     "material_delete",
+    "custom_fields_list",
+    "custom_field_define",
+    "custom_field_update",
+    "custom_fields_reorder",
+    "attachment_add",
+    "attachment_open",
 ];
 
 fn main() {

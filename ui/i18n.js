@@ -103,3 +103,31 @@ export function parseInteger(text) {
   if (s === '') return null;
   return /^\d{1,9}$/.test(s) ? Number(s) : NaN;
 }
+
+/**
+ * A decimal number typed the locale's way, as canonical text with a `.` point ("1.234,5" in
+ * Italian → "1234.5"). Null when empty, NaN when unreadable.
+ */
+export function parseDecimal(text) {
+  let s = text.trim().replace(/[\s\u00a0\u202f']/g, '');
+  if (s === '') return null;
+  const { decimal, group } = lang.format;
+  if (group !== decimal && group.trim() !== '') s = s.split(group).join('');
+  s = s.replace(decimal, '.');
+  return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? s : NaN;
+}
+
+/** Canonical decimal text ("-1234.5") shown with the locale's separators. */
+export function formatDecimal(canonical) {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(canonical ?? '');
+  if (!m) return canonical ?? '';
+  return `${m[1]}${formatInteger(Number(m[2]))}${m[3] ? lang.format.decimal + m[3] : ''}`;
+}
+
+/** A file size for people: bytes, kB or MB with the locale's decimal mark. */
+export function formatSize(bytes) {
+  if (bytes < 1024) return `${formatInteger(bytes)} B`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'kB'] : [bytes / (1024 * 1024), 'MB'];
+  const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+  return `${String(rounded).replace('.', lang.format.decimal)} ${unit}`;
+}

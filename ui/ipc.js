@@ -1,12 +1,12 @@
 // The one place that calls Rust. Every command returns a promise; failures reject with the
 // shell's {code, message, fields, existing}, already translated.
 
-function invoke(cmd, args) {
+function invoke(cmd, args, options) {
   const tauri = window.__TAURI__;
   if (!tauri) {
     return Promise.reject({ code: 'no_connection', message: 'Tauri IPC is not available', fields: [] });
   }
-  return tauri.core.invoke(cmd, args).catch((err) => {
+  return tauri.core.invoke(cmd, args, options).catch((err) => {
     if (err && typeof err === 'object' && 'code' in err) throw err;
     throw { code: 'internal', message: String(err), fields: [] };
   });
@@ -43,4 +43,12 @@ export const api = {
   updateMaterial: (customerId, id, version, data) => invoke('material_update', { customerId, id, version, data }),
   deleteMaterial: (id) => invoke('material_delete', { id }),
   useDatabase: (address) => invoke('db_use', { address }),
+  customFields: () => invoke('custom_fields_list'),
+  defineField: (data) => invoke('custom_field_define', { data }),
+  updateField: (id, version, data) => invoke('custom_field_update', { id, version, data }),
+  reorderFields: (ids) => invoke('custom_fields_reorder', { ids }),
+  /** Sends a file's bytes as the raw body; the name travels percent-encoded in a header. */
+  attachFile: (contactId, name, bytes) =>
+    invoke('attachment_add', bytes, { headers: { 'x-contact': String(contactId), 'x-name': encodeURIComponent(name) } }),
+  openAttachment: (id) => invoke('attachment_open', { id }),
 };

@@ -5,6 +5,7 @@ import { setLanguage, t } from './i18n.js';
 import { banner } from './notify.js';
 import * as agenda from './screens/agenda.js';
 import * as customers from './screens/customers.js';
+import * as fieldsPanel from './screens/fields.js';
 import * as settings from './screens/settings.js';
 import { ensureUser, initWhoButton } from './users.js';
 
@@ -22,6 +23,7 @@ export function show(name) {
 function relabel(language) {
   setLanguage(language);
   for (const screen of Object.values(screens)) screen.relabel?.();
+  if (!document.body.dataset.dbError) fieldsPanel.relabel();
 }
 
 async function start() {
@@ -38,7 +40,9 @@ async function start() {
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
   if (info.db_error) {
     // No data to show; Settings stays reachable to choose another database.
+    document.body.dataset.dbError = 'true';
     document.querySelector('.tab[data-screen=customers]').hidden = true;
+    document.getElementById('fields-setting').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
     document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
@@ -51,6 +55,7 @@ async function start() {
   // Everything is recorded in someone's name: choose who sits here before anything else.
   await ensureUser(info.current_user_id);
   customers.init(info);
+  fieldsPanel.init();
   agenda.init(info, (id) => {
     show('customers');
     customers.openCustomer(id, { focus: false });

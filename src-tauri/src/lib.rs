@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use parc_core::contact::{
-    self, Agenda, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
+    self, Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
+    MaterialData,
 };
+use parc_core::custom_field::{CustomField, CustomFieldData};
 use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
 use parc_core::i18n::{self, Locale, UiLanguage};
 use parc_core::person::{self, Person, PersonData};
@@ -16,7 +18,8 @@ use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_opener::OpenerExt;
 
 /// An error as the UI sees it: a code to branch on and a translated message to show.
 #[derive(Debug, Serialize)]
@@ -37,7 +40,7 @@ struct ExistingRecord {
 
 #[derive(Debug, Serialize)]
 struct FieldMessage {
-    field: &'static str,
+    field: String,
     message: String,
 }
 
@@ -50,7 +53,7 @@ impl ApiError {
         let fields = match err {
             Error::Validation(fields) => fields
                 .iter()
-                .map(|f| FieldMessage { field: f.field, message: i18n::tr(locale, f.key).to_string() })
+                .map(|f| FieldMessage { field: f.field.to_string(), message: i18n::tr(locale, f.key).to_string() })
                 .collect(),
             _ => Vec::new(),
         };
@@ -401,6 +404,55 @@ async fn material_delete(state: State<'_, AppState>, id: i64) -> ApiResult<()> {
     state.with_store(move |s| s.delete_material(id)).await
 }
 
+#[tauri::command]
+async fn custom_fields_list(state: State<'_, AppState>) -> ApiResult<Vec<CustomField>> {
+    state.with_store(Store::custom_fields).await
+}
+
+#[tauri::command]
+async fn custom_field_define(state: State<'_, AppState>, data: CustomFieldData) -> ApiResult<CustomField> {
+    state.as_user(move |s, me| s.define_custom_field(me, data)).await
+}
+
+#[tauri::command]
+async fn custom_field_update(
+    state: State<'_, AppState>,
+    id: i64,
+    version: i64,
+    data: CustomFieldData,
+) -> ApiResult<CustomField> {
+    state.as_user(move |s, me| s.update_custom_field(me, id, version, data)).await
+}
+
+#[tauri::command]
+async fn custom_fields_reorder(state: State<'_, AppState>, ids: Vec<i64>) -> ApiResult<Vec<CustomField>> {
+    state.as_user(move |s, me| s.reorder_custom_fields(me, &ids)).await
+}
+
+/// Keeps a file with a contact. The bytes come as the raw request body (no JSON encoding of
+/// megabytes); the contact and the file name come in headers, the name percent-encoded.
+#[tauri::command]
+async fn attachment_add(state: State<'_, AppState>, request: tauri::ipc::Request<'_>) -> ApiResult<Attachment> {
+    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let contact_id: i64 = header("x-contact").parse().unwrap_or(0);
+    let name = percent_encoding::percent_decode_str(&header("x-name")).decode_utf8_lossy().into_owned();
+    let data = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes.clone(),
+        tauri::ipc::InvokeBody::Json(_) => Vec::new(),
+    };
+    state.as_user(move |s, me| s.attach_file(contact_id, &name, &data, me)).await
+}
+
+/// Opens a stored file with the system's viewer, from a copy in the app's cache folder.
+#[tauri::command]
+async fn attachment_open(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<()> {
+    let dir = app.path().app_cache_dir().unwrap_or_else(|_| std::env::temp_dir()).join("attachments");
+    let path = state.with_store(move |s| s.export_attachment(id, &dir)).await?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| ApiError::new(&Error::Io(std::io::Error::other(e.to_string())), state.0.locale()))
+}
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -418,6 +470,7 @@ fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
 pub fn run() {
     let state = AppState::open(db_arg(std::env::args().skip(1)), workstation::settings_path());
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             app_info,
@@ -450,6 +503,12 @@ pub fn run() {
             material_add,
             material_update,
             material_delete,
+            custom_fields_list,
+            custom_field_define,
+            custom_field_update,
+            custom_fields_reorder,
+            attachment_add,
+            attachment_open,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

@@ -421,6 +421,101 @@ async fn a_material_sent_regularly_comes_due_in_the_agenda_and_is_marked_sent() 
     app.close().await;
 }
 
+#[tokio::test]
+async fn the_manager_adds_office_fields_and_a_salesperson_fills_and_finds_them() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let manager = parc_core::user::UserData {
+            name: "Marta Capo".into(),
+            role: parc_core::user::UserRole::Manager,
+            active: true,
+            ..Default::default()
+        };
+        store.create_user(manager).unwrap();
+        store
+            .create_customer(CustomerData {
+                name: "Rossi Trasporti".into(),
+                city: "Milano".into(),
+                ..Default::default()
+            })
+            .unwrap();
+    })
+    .await;
+    // The salesperson sees the fields but may not define them.
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_text("#fields-locked", |t| t == tr(Locale::En, "settings.fields_manager_only")).await;
+    app.wait_css("#field-add[hidden]").await;
+
+    // The manager sits down and adds a text field and a choice list.
+    app.click("#who-button").await;
+    app.click("#who-list button[data-user-id='1']").await;
+    app.wait_css("#field-add:not([hidden])").await;
+    app.type_into("#field-add [name=label]", "Depot").await;
+    app.click("#field-add button[type=submit]").await;
+    app.wait_text("#field-list", |t| t.contains(tr(Locale::En, "fields.kind.text"))).await;
+    app.type_into("#field-add [name=label]", "Tier").await;
+    app.wait_css("#field-add [name=kind]").await.select_by_value("choice").await.unwrap();
+    app.click("#field-add button[type=submit]").await;
+    // No choices given: the form says so and nothing is added.
+    app.wait_text("#field-add [data-choices-only] .field-error", |t| {
+        t == tr(Locale::En, "validation.choices_required")
+    })
+    .await;
+    app.type_into("#field-add [name=choices]", &format!("Gold{ENTER}Silver")).await;
+    app.click("#field-add button[type=submit]").await;
+    app.wait_text("#field-list", |t| t.contains(tr(Locale::En, "fields.kind.choice"))).await;
+
+    // Back to the salesperson: the card has both fields; they are saved and searchable.
+    app.click("#who-button").await;
+    app.click("#who-list button[data-user-id='2']").await;
+    app.click(".tab[data-screen=customers]").await;
+    app.wait_results(&["Rossi Trasporti"]).await;
+    app.click("#results .result").await;
+    app.type_into("#card [name='custom.1']", "Piacenza Interporto").await;
+    // From the keyboard, as the sticky Save bar may cover the list's bottom row.
+    app.wait_css("#card [name='custom.2']").await.send_keys("Gold").await.unwrap();
+    app.click("#save").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.saved"))).await;
+    app.click("#cancel").await;
+    app.type_into("#search", "interporto").await;
+    app.wait_results(&["Rossi Trasporti"]).await;
+    let saved = &stored(&app)[0];
+    assert_eq!(saved.data.custom.get(&1).map(String::as_str), Some("Piacenza Interporto"));
+    assert_eq!(saved.data.custom.get(&2).map(String::as_str), Some("Gold"));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_file_received_at_a_visit_is_kept_with_the_contact() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        store
+            .create_customer(CustomerData {
+                name: "Rossi Trasporti".into(),
+                city: "Milano".into(),
+                ..Default::default()
+            })
+            .unwrap();
+    })
+    .await;
+    let file = app.dir.path().join("Capitolato gara.txt");
+    std::fs::write(&file, "Tender: 12 tractor units, Euro 6").unwrap();
+    app.wait_results(&["Rossi Trasporti"]).await;
+    app.click("#results .result").await;
+    app.click("#log-contact").await;
+    app.type_into("#contact-form [name=agreed]", "Received the tender specification").await;
+    app.wait_css("#contact-form [name=files]").await.send_keys(file.to_str().unwrap()).await.unwrap();
+    app.click("#contact-form button[type=submit]").await;
+    app.wait_text("#timeline .files", |t| t.contains("Capitolato gara.txt (32 B)")).await;
+
+    let mut store = Store::open(app.db_path()).unwrap();
+    let history = store.contact_history(1, &Default::default()).unwrap();
+    let (meta, bytes) = store.attachment(history[0].attachments[0].id).unwrap();
+    assert_eq!(meta.name, "Capitolato gara.txt");
+    assert_eq!(bytes, b"Tender: 12 tractor units, Euro 6");
+    app.close().await;
+}
+
 /// Not a check: refreshes `docs/screenshot.png` for the README from the real window.
 /// Run with `cargo test -p parc-e2e -- --ignored readme_screenshot`.
 #[tokio::test]

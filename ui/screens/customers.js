@@ -5,6 +5,7 @@ import { api } from '../ipc.js';
 import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
 import { fillUserSelects, myId } from '../users.js';
+import * as customFields from '../custom-fields.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
@@ -32,6 +33,11 @@ export function init(info) {
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
   history.init(info.contact_kinds, () => {});
   materialsPanel.init();
+  customFields.onFieldsChanged(() => {
+    customFields.renderInputs($('custom-fields'));
+    if (!view.hidden) customFields.fillInputs($('custom-fields'), customer?.custom);
+  });
+  customFields.loadFields().catch((err) => toast(err.message));
   for (const tab of document.querySelectorAll('.card-tab')) {
     tab.addEventListener('click', () => showPanel(tab.dataset.panel));
   }
@@ -257,12 +263,13 @@ function showCard(c) {
   const data = c ?? { turnover_currency: 'EUR', owner_id: myId(), assistant_ids: [] };
   fillUserSelects(form);
   for (const el of form.elements) {
-    if (!el.name) continue;
+    if (!el.name || el.name.startsWith('custom.')) continue;
     const value = data[el.name];
     if (el.name === 'annual_turnover') el.value = value == null ? '' : formatMinorUnits(value);
     else if (el.name === 'assistant_ids') for (const o of el.options) o.selected = (value ?? []).includes(Number(o.value));
     else el.value = value ?? '';
   }
+  customFields.fillInputs($('custom-fields'), data.custom);
   view.hidden = false;
   $('card-placeholder').hidden = true;
   // A new customer has no people or history yet: only its details.
@@ -291,8 +298,11 @@ function readForm() {
   const data = {};
   const problems = [];
   for (const el of form.elements) {
-    if (el.name) data[el.name] = el.value;
+    if (el.name && !el.name.startsWith('custom.')) data[el.name] = el.value;
   }
+  const custom = customFields.readInputs($('custom-fields'));
+  data.custom = custom.values;
+  problems.push(...custom.problems);
   data.owner_id = data.owner_id ? Number(data.owner_id) : null;
   data.assistant_ids = Array.from(form.elements.assistant_ids.selectedOptions, (o) => Number(o.value));
   data.employees = parseInteger(data.employees);

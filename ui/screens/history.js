@@ -3,7 +3,7 @@
 // original visible.
 
 import { api } from '../ipc.js';
-import { formatDateTime, formatDate, formatLocalDateTime, isoDay, isoNow, t } from '../i18n.js';
+import { formatDateTime, formatDate, formatLocalDateTime, formatSize, isoDay, isoNow, t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { fillUserSelects, myId, userInitials, userName } from '../users.js';
@@ -18,6 +18,8 @@ let people = [];
 let contacts = [];
 let correcting = null; // the contact being corrected, null when logging a new one
 let onLogged = () => {};
+let attachTo = null; // the contact the file picker adds files to
+const MAX_FILE = 25 * 1024 * 1024;
 
 export function init(contactKinds, logged) {
   kinds = contactKinds;
@@ -42,6 +44,14 @@ export function init(contactKinds, logged) {
     if (e.key === 'Escape') {
       e.preventDefault();
       closeForm();
+    }
+  });
+  $('attach-input').addEventListener('change', async (e) => {
+    const files = [...e.target.files];
+    e.target.value = '';
+    if (attachTo && files.length) {
+      await attachFiles(attachTo, files);
+      await load(customerId, people);
     }
   });
   form.elements.kind.addEventListener('change', () => {
@@ -132,6 +142,7 @@ function render() {
     if (c.agreed) li.append(line('agreed', c.agreed));
     if (c.docs_sent.length) li.append(line('docs', `${t('contact.docs_sent')}: ${c.docs_sent.join(', ')}`));
     if (c.docs_received.length) li.append(line('docs', `${t('contact.docs_received')}: ${c.docs_received.join(', ')}`));
+    if (c.attachments.length) li.append(fileLine(c.attachments));
     if (c.next_due) {
       const next = c.next_done_at
         ? t('history.next_done', { action: c.next_action, outcome: c.next_outcome || '—' })
@@ -145,7 +156,15 @@ function render() {
     fix.className = 'link';
     fix.textContent = t('history.correct');
     fix.addEventListener('click', () => openForm(c));
-    actions.append(fix);
+    const attach = document.createElement('button');
+    attach.type = 'button';
+    attach.className = 'link';
+    attach.textContent = t('history.attach');
+    attach.addEventListener('click', () => {
+      attachTo = c.id;
+      $('attach-input').click();
+    });
+    actions.append(fix, attach);
     if (c.revisions > 0) {
       const shown = document.createElement('button');
       shown.type = 'button';
@@ -157,6 +176,39 @@ function render() {
     li.append(actions);
     return li;
   }));
+}
+
+function fileLine(attachments) {
+  const el = document.createElement('div');
+  el.className = 'files';
+  el.append(`${t('contact.files')}: `);
+  for (const a of attachments) {
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link file';
+    open.textContent = `${a.name} (${formatSize(a.size)})`;
+    open.title = t('history.open_file');
+    open.addEventListener('click', () => api.openAttachment(a.id).catch((err) => toast(err.message)));
+    el.append(open);
+  }
+  return el;
+}
+
+/** Stores files with contact `contactId`, one by one; says which ones could not be kept. */
+async function attachFiles(contactId, files) {
+  for (const file of files) {
+    if (file.size > MAX_FILE) {
+      toast(`${file.name}: ${t('validation.attachment_too_big')}`);
+      continue;
+    }
+    try {
+      toast(t('history.attaching', { name: file.name }));
+      await api.attachFile(contactId, file.name, new Uint8Array(await file.arrayBuffer()));
+      toast(t('history.attached', { name: file.name }));
+    } catch (err) {
+      toast(`${file.name}: ${err.message}`);
+    }
+  }
 }
 
 async function showRevisions(li, contact) {
@@ -224,6 +276,9 @@ function openForm(contact) {
   form.elements.next_user_id.value = data.next_user_id ?? '';
   form.elements.docs_sent.value = data.docs_sent.join(', ');
   form.elements.docs_received.value = data.docs_received.join(', ');
+  // Files are added to a saved contact, never replaced: the picker is for new contacts only.
+  form.elements.files.value = '';
+  form.querySelector('[data-new-only]').hidden = Boolean(contact);
   form.hidden = false;
   form.elements.agreed.focus();
 }
@@ -257,8 +312,9 @@ function readForm() {
 async function save() {
   const data = readForm();
   try {
+    const files = correcting ? [] : [...form.elements.files.files];
     if (correcting) await api.correctContact(correcting.id, correcting.version, data);
-    else await api.logContact(customerId, data);
+    else await attachFiles((await api.logContact(customerId, data)).id, files);
     toast(t(correcting ? 'history.corrected_saved' : 'history.logged'));
     closeForm();
     await load(customerId, people);

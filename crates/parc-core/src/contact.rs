@@ -54,6 +54,45 @@ pub struct Contact {
     /// How many times it was corrected; the earlier versions are in [`ContactRevision`]s.
     pub revisions: i64,
     pub version: i64,
+    /// Files kept with the contact (filled by the store where a screen shows them).
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file kept with a contact (an offer received, a signed form), without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub contact_id: i64,
+    pub name: String,
+    pub size: i64,
+    pub added_at: String,
+    pub added_by: Option<i64>,
+}
+
+/// Larger files belong in a document system, not in every backup of the CRM.
+pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
+
+/// The name a file is kept under: its last path component (a name is never a path), without
+/// control characters, at most 200 characters, never empty or a dot-name like `..`.
+pub fn attachment_name(name: &str) -> Result<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
+    if clean.is_empty() || clean.chars().all(|c| c == '.') {
+        return Err(Error::invalid("attachment", "validation.attachment_name"));
+    }
+    Ok(clean.chars().take(200).collect())
+}
+
+/// Checks a file before it is stored.
+pub fn check_attachment(data: &[u8]) -> Result<()> {
+    if data.is_empty() {
+        return Err(Error::invalid("attachment", "validation.attachment_empty"));
+    }
+    if data.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Error::invalid("attachment", "validation.attachment_too_big"));
+    }
+    Ok(())
 }
 
 /// A contact as it was before a correction.
@@ -128,16 +167,16 @@ impl MaterialData {
         }
         let mut errors = Vec::new();
         if self.name.is_empty() {
-            errors.push(FieldError { field: "name", key: "validation.material_name_required" });
+            errors.push(FieldError::new("name", "validation.material_name_required"));
         }
         if self.name.chars().count() > 200 {
-            errors.push(FieldError { field: "name", key: "validation.too_long" });
+            errors.push(FieldError::new("name", "validation.too_long"));
         }
         if !(1..=3650).contains(&self.every_days) {
-            errors.push(FieldError { field: "every_days", key: "validation.every_days" });
+            errors.push(FieldError::new("every_days", "validation.every_days"));
         }
         if let Some(Err(_)) = sent {
-            errors.push(FieldError { field: "last_sent", key: "validation.date" });
+            errors.push(FieldError::new("last_sent", "validation.date"));
         }
         if errors.is_empty() {
             Ok(self)
@@ -216,7 +255,7 @@ impl ContactData {
             self.next_due = Some(day.format(DATE_FORMAT).to_string());
         }
         let mut errors = Vec::new();
-        let mut err = |field, key| errors.push(FieldError { field, key });
+        let mut err = |field, key| errors.push(FieldError::new(field, key));
         if happened.is_err() {
             err("happened_at", "validation.datetime");
         }
@@ -299,7 +338,7 @@ mod tests {
             ..Default::default()
         };
         let Err(Error::Validation(e)) = c.validated() else { panic!() };
-        let fields: Vec<_> = e.iter().map(|f| f.field).collect();
+        let fields: Vec<_> = e.iter().map(|f| f.field.as_ref()).collect();
         assert_eq!(fields, ["happened_at", "duration_min", "kind"]);
     }
 

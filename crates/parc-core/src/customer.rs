@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::custom_field::CustomValues;
 use crate::error::{Error, FieldError, Result};
 use crate::{search_key, vat};
 
@@ -40,6 +41,9 @@ pub struct CustomerData {
     pub owner_id: Option<i64>,
     /// Users who assist the owner with this customer.
     pub assistant_ids: Vec<i64>,
+    /// Values of the office's own fields ([`crate::custom_field`]), checked by the store
+    /// against their definitions.
+    pub custom: CustomValues,
 }
 
 /// A stored customer.
@@ -132,7 +136,7 @@ impl CustomerData {
     pub fn validated(mut self) -> Result<CustomerData> {
         self.normalise();
         let mut errors = Vec::new();
-        let mut err = |field, key| errors.push(FieldError { field, key });
+        let mut err = |field, key| errors.push(FieldError::new(field, key));
 
         if self.name.is_empty() {
             err("name", "validation.name_required");
@@ -266,10 +270,9 @@ impl CustomerData {
 
     /// The folded text the search index holds for this customer.
     pub fn search_key(&self) -> String {
-        search_key::customer_key(
-            &[&self.name, &self.city, &self.region, &self.email, &self.postal_code],
-            &[&self.vat_id, &self.phone, &self.mobile],
-        )
+        let mut words = vec![self.name.as_str(), &self.city, &self.region, &self.email, &self.postal_code];
+        words.extend(self.custom.values().map(String::as_str));
+        search_key::customer_key(&words, &[&self.vat_id, &self.phone, &self.mobile])
     }
 }
 
@@ -312,7 +315,7 @@ mod tests {
             ..Default::default()
         };
         let Err(Error::Validation(errors)) = bad.validated() else { panic!("must fail") };
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["name", "vat_id", "email", "phone", "employees"]);
         assert_eq!(errors[1].key, "vat.bad_check_digit");
     }

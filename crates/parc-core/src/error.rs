@@ -1,6 +1,8 @@
 //! The one error type of the core. Each variant is something the UI can explain to a person;
 //! `code()` is what the UI branches on and `message()` is the translated text it shows.
 
+use std::borrow::Cow;
+
 use crate::i18n::{self, Locale};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -8,8 +10,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// One invalid field of a form: the field's name as the UI knows it and a translation key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// A form field's name; user-defined fields are named `custom.<id>`.
+    pub field: Cow<'static, str>,
     pub key: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<Cow<'static, str>>, key: &'static str) -> FieldError {
+        FieldError { field: field.into(), key }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +45,10 @@ pub enum Error {
 
     #[error("database integrity check failed: {0}")]
     Corrupt(String),
+
+    /// Only the office's sales manager may do this (define fields, change settings of all).
+    #[error("only the sales manager may do this")]
+    ManagerOnly,
 
     /// A copy between stores goes only into an empty database.
     #[error("the destination database is not empty")]
@@ -71,7 +84,7 @@ pub enum ConnectionProblem {
 
 impl Error {
     pub fn invalid(field: &'static str, key: &'static str) -> Self {
-        Error::Validation(vec![FieldError { field, key }])
+        Error::Validation(vec![FieldError::new(field, key)])
     }
 
     /// Stable machine-readable code for the UI and scripts.
@@ -84,6 +97,7 @@ impl Error {
             Error::NotParcDatabase { .. } => "not_parc_database",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Corrupt(_) => "corrupt",
+            Error::ManagerOnly => "manager_only",
             Error::StoreNotEmpty => "store_not_empty",
             Error::Connection { .. } => "connection",
             Error::Sqlite(e) if is_locked(e) => "busy",
@@ -112,6 +126,7 @@ impl Error {
                 &[("found", &found.to_string()), ("supported", &supported.to_string())],
             ),
             Error::Corrupt(_) => t("error.corrupt"),
+            Error::ManagerOnly => t("error.manager_only"),
             Error::StoreNotEmpty => t("error.store_not_empty"),
             Error::Connection { problem, .. } => t(match problem {
                 ConnectionProblem::Unreachable => "error.connection.unreachable",

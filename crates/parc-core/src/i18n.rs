@@ -235,6 +235,47 @@ mod tests {
         }
     }
 
+    /// Every quoted `"<prefix>.…"` literal in the files under `dir` with one of `exts`.
+    fn literal_keys(dir: &std::path::Path, exts: &[&str], prefixes: &[&str], out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                literal_keys(&path, exts, prefixes, out);
+                continue;
+            }
+            if !exts.iter().any(|e| path.extension().is_some_and(|x| x == *e)) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for quote in ['"', '\'', '`'] {
+                for piece in text.split(quote).skip(1).step_by(2) {
+                    let is_key = prefixes.iter().any(|p| piece.starts_with(p))
+                        && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                        && !piece.ends_with('.');
+                    if is_key {
+                        out.push((path.display().to_string(), piece.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A key used in code but missing from the catalogue would show up raw on screen.
+    #[test]
+    fn every_key_the_code_and_the_screens_use_is_in_the_catalogue() {
+        let en = &catalogs()[&Locale::En];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = Vec::new();
+        literal_keys(&root.join("src"), &["rs"], &["validation.", "error.", "vat."], &mut used);
+        let ui = root.join("../../ui");
+        let prefixes: Vec<String> = en.keys().filter_map(|k| k.split('.').next()).map(|p| format!("{p}.")).collect();
+        let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+        literal_keys(&ui, &["js", "html"], &prefixes, &mut used);
+        assert!(used.len() > 100, "the scan found too little: {}", used.len());
+        let missing: Vec<_> = used.iter().filter(|(_, k)| !en.contains_key(k)).collect();
+        assert!(missing.is_empty(), "keys missing from en.json: {missing:?}");
+    }
+
     #[test]
     fn translates_with_placeholders_and_falls_back_to_the_key() {
         assert_eq!(trf(Locale::En, "error.duplicate_vat", &[("name", "Acme")]).contains("Acme"), true);

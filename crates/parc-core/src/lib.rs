@@ -3,6 +3,7 @@
 //! The desktop shell and `parc-cli` call plain functions here; all SQL lives in [`storage`].
 
 pub mod contact;
+pub mod custom_field;
 pub mod customer;
 pub mod demo;
 pub mod error;

@@ -56,7 +56,7 @@ impl PersonData {
         }
         self.notes = self.notes.trim_end().to_string();
         let mut errors = Vec::new();
-        let mut err = |field, key| errors.push(FieldError { field, key });
+        let mut err = |field, key| errors.push(FieldError::new(field, key));
         if self.name.is_empty() {
             err("name", "validation.person_name_required");
         }

@@ -64,13 +64,13 @@ impl UserData {
         }
         let mut errors = Vec::new();
         if self.name.is_empty() {
-            errors.push(FieldError { field: "name", key: "validation.name_required" });
+            errors.push(FieldError::new("name", "validation.name_required"));
         }
         if self.name.chars().count() > 100 {
-            errors.push(FieldError { field: "name", key: "validation.too_long" });
+            errors.push(FieldError::new("name", "validation.too_long"));
         }
         if self.initials.chars().count() > 4 {
-            errors.push(FieldError { field: "initials", key: "validation.initials" });
+            errors.push(FieldError::new("initials", "validation.initials"));
         }
         if errors.is_empty() {
             Ok(self)

@@ -24,10 +24,12 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     }
     // In the order the references need: owners before customers before people and contacts.
     to.backend.restore_users(&from.backend.users()?)?;
+    to.backend.restore_custom_fields(&from.backend.custom_fields()?)?;
     to.backend.restore_customers(&from.backend.all_customers()?)?;
     to.backend.restore_people(&from.backend.all_people()?)?;
     to.backend.restore_contacts(&from.backend.all_contacts()?)?;
     to.backend.restore_materials(&from.backend.all_materials()?)?;
+    to.backend.restore_attachments(&from.backend.all_attachments()?)?;
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -49,6 +51,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("person", serialised(store.backend.all_people()?));
     add("contact", serialised(store.backend.all_contacts()?));
     add("customer_material", serialised(store.backend.all_materials()?));
+    add("custom_field", serialised(store.backend.custom_fields()?));
+    add("contact_attachment", serialised(store.backend.all_attachments()?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

@@ -20,14 +20,15 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::contact::{
-    self, Agenda, AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
+    self, Agenda, AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
     MaterialData, MaterialDue,
 };
+use crate::custom_field::{self, CustomField, CustomFieldData};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
-use crate::user::{User, UserData};
+use crate::user::{User, UserData, UserRole};
 
 /// The schema version this program writes; both dialects have this many migrations.
 pub const SCHEMA_VERSION: i64 = sqlite::migrations::LATEST;
@@ -141,6 +142,16 @@ pub(crate) trait CustomerRows {
     fn all_customers(&mut self) -> Result<Vec<Customer>>;
     /// Copies customers as they are (ids, stamps, versions) into an empty store.
     fn restore_customers(&mut self, rows: &[Customer]) -> Result<()>;
+
+    /// The office's own customer fields, in card order (retired ones too).
+    fn custom_fields(&mut self) -> Result<Vec<CustomField>>;
+    /// Adds a field at the end of the card.
+    fn insert_custom_field(&mut self, d: &CustomFieldData) -> Result<i64>;
+    /// `Conflict` when `version` is stale, `NotFound` when there is no such field.
+    fn update_custom_field(&mut self, id: i64, version: i64, d: &CustomFieldData) -> Result<()>;
+    /// Puts the fields in the order of `ids`.
+    fn reorder_custom_fields(&mut self, ids: &[i64]) -> Result<()>;
+    fn restore_custom_fields(&mut self, rows: &[CustomField]) -> Result<()>;
 }
 
 /// Users of the office and people at customers.
@@ -199,6 +210,22 @@ pub(crate) trait ContactRows {
     /// Every contact with its revisions, by id, and their copy into an empty store.
     fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>>;
     fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()>;
+
+    /// Stores a file with contact `contact_id` (`NotFound` when there is no such contact).
+    fn insert_attachment(
+        &mut self,
+        contact_id: i64,
+        name: &str,
+        data: &[u8],
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<i64>;
+    /// The files of these contacts (without their bytes), by contact then name.
+    fn attachments(&mut self, contact_ids: &[i64]) -> Result<Vec<Attachment>>;
+    fn attachment_data(&mut self, id: i64) -> Result<Option<(Attachment, Vec<u8>)>>;
+    /// Every attachment with its bytes, by id, and their copy into an empty store.
+    fn all_attachments(&mut self) -> Result<Vec<(Attachment, Vec<u8>)>>;
+    fn restore_attachments(&mut self, rows: &[(Attachment, Vec<u8>)]) -> Result<()>;
 
     /// The materials sent regularly to a customer, by name.
     fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>>;
@@ -268,7 +295,8 @@ impl Store {
 
     /// Validates and saves a new customer.
     pub fn create_customer(&mut self, data: CustomerData) -> Result<Customer> {
-        let data = data.validated()?;
+        let fields = self.backend.custom_fields()?;
+        let data = validated_customer(&fields, data, &Default::default())?;
         let ids = self.backend.insert_customers(std::slice::from_ref(&data))?;
         self.customer(ids[0])
     }
@@ -276,7 +304,11 @@ impl Store {
     /// Saves many customers in one transaction (demo data, imports): all or none. Returns
     /// their ids, in order.
     pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
-        let rows = rows.into_iter().map(CustomerData::validated).collect::<Result<Vec<_>>>()?;
+        let fields = self.backend.custom_fields()?;
+        let rows = rows
+            .into_iter()
+            .map(|d| validated_customer(&fields, d, &Default::default()))
+            .collect::<Result<Vec<_>>>()?;
         // The same VAT id twice in one batch has no stored owner to point to: say so here.
         let mut seen = std::collections::HashSet::new();
         if rows.iter().any(|d| !d.vat_id.is_empty() && !seen.insert((&d.country, &d.vat_id))) {
@@ -287,7 +319,9 @@ impl Store {
 
     /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
     pub fn update_customer(&mut self, id: i64, version: i64, data: CustomerData) -> Result<Customer> {
-        let data = data.validated()?;
+        let fields = self.backend.custom_fields()?;
+        let previous = self.customer(id)?.data.custom;
+        let data = validated_customer(&fields, data, &previous)?;
         self.backend.update_customer(id, version, &data)?;
         self.customer(id)
     }
@@ -328,6 +362,74 @@ impl Store {
 
     pub fn count_customers(&mut self) -> Result<i64> {
         self.backend.count_customers()
+    }
+
+    // --- the office's own customer fields ---
+
+    /// Every field, in card order; retired ones are marked and kept for their values.
+    pub fn custom_fields(&mut self) -> Result<Vec<CustomField>> {
+        self.backend.custom_fields()
+    }
+
+    /// Adds a field to every customer card. Only the sales manager defines fields.
+    pub fn define_custom_field(&mut self, by: Option<i64>, data: CustomFieldData) -> Result<CustomField> {
+        self.require_manager(by)?;
+        let data = data.validated()?;
+        if self.backend.custom_fields()?.len() >= custom_field::MAX_FIELDS {
+            return Err(Error::invalid("label", "validation.too_many_fields"));
+        }
+        let id = self.backend.insert_custom_field(&data)?;
+        self.custom_field(id)
+    }
+
+    /// Renames a field, changes its choices or retires it. Its kind stays what it was: the
+    /// stored values were checked against it.
+    pub fn update_custom_field(
+        &mut self,
+        by: Option<i64>,
+        id: i64,
+        version: i64,
+        data: CustomFieldData,
+    ) -> Result<CustomField> {
+        self.require_manager(by)?;
+        let current = self.custom_field(id)?;
+        if data.kind != current.data.kind {
+            return Err(Error::invalid("kind", "validation.kind_fixed"));
+        }
+        let data = data.validated()?;
+        self.backend.update_custom_field(id, version, &data)?;
+        self.custom_field(id)
+    }
+
+    /// Sets the order of the fields on the card; `ids` must name every field once.
+    pub fn reorder_custom_fields(&mut self, by: Option<i64>, ids: &[i64]) -> Result<Vec<CustomField>> {
+        self.require_manager(by)?;
+        let mut known: Vec<i64> = self.backend.custom_fields()?.iter().map(|f| f.id).collect();
+        let mut asked = ids.to_vec();
+        known.sort_unstable();
+        asked.sort_unstable();
+        if known != asked {
+            return Err(Error::Conflict { entity: "custom_field", id: 0 });
+        }
+        self.backend.reorder_custom_fields(ids)?;
+        self.backend.custom_fields()
+    }
+
+    fn custom_field(&mut self, id: i64) -> Result<CustomField> {
+        let fields = self.backend.custom_fields()?;
+        fields.into_iter().find(|f| f.id == id).ok_or(Error::NotFound { entity: "custom_field", id })
+    }
+
+    fn require_manager(&mut self, by: Option<i64>) -> Result<()> {
+        let role = match by {
+            Some(id) => self.backend.users()?.into_iter().find(|u| u.id == id).map(|u| u.data.role),
+            None => None,
+        };
+        if role == Some(UserRole::Manager) {
+            Ok(())
+        } else {
+            Err(Error::ManagerOnly)
+        }
     }
 
     // --- users of the office ---
@@ -404,11 +506,49 @@ impl Store {
     }
 
     pub fn contact(&mut self, id: i64) -> Result<Contact> {
-        self.backend.contact(id)?.ok_or(Error::NotFound { entity: "contact", id })
+        let mut contact = self.backend.contact(id)?.ok_or(Error::NotFound { entity: "contact", id })?;
+        contact.attachments = self.backend.attachments(&[id])?;
+        Ok(contact)
     }
 
+    /// A page of a customer's timeline, each contact with its files.
     pub fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>> {
-        self.backend.contact_history(customer_id, filter)
+        let mut contacts = self.backend.contact_history(customer_id, filter)?;
+        let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+        for a in self.backend.attachments(&ids)? {
+            if let Some(c) = contacts.iter_mut().find(|c| c.id == a.contact_id) {
+                c.attachments.push(a);
+            }
+        }
+        Ok(contacts)
+    }
+
+    /// Keeps a file with a contact, added by user `by`. The name is reduced to a plain file
+    /// name; empty files and files over [`contact::MAX_ATTACHMENT_BYTES`] are refused.
+    pub fn attach_file(&mut self, contact_id: i64, name: &str, data: &[u8], by: Option<i64>) -> Result<Attachment> {
+        let name = contact::attachment_name(name)?;
+        contact::check_attachment(data)?;
+        let id = self.backend.insert_attachment(contact_id, &name, data, by, &now())?;
+        Ok(self.attachment(id)?.0)
+    }
+
+    /// A stored file with its bytes.
+    pub fn attachment(&mut self, id: i64) -> Result<(Attachment, Vec<u8>)> {
+        self.backend.attachment_data(id)?.ok_or(Error::NotFound { entity: "attachment", id })
+    }
+
+    /// Writes a stored file into `dir` (for opening it with the system's viewer) and returns
+    /// its path. The file is named after the attachment, in a folder of its own, so two files
+    /// of the same name never overwrite each other.
+    pub fn export_attachment(&mut self, id: i64, dir: &Path) -> Result<PathBuf> {
+        let (meta, data) = self.attachment(id)?;
+        let folder = dir.join(format!("attachment-{id}"));
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(contact::attachment_name(&meta.name)?);
+        let tmp = folder.join(".partial");
+        std::fs::write(&tmp, &data)?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(path)
     }
 
     pub fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
@@ -519,6 +659,39 @@ impl<'a> RowMeta<'a> {
             updated_at: &c.updated_at,
             version: c.version,
         }
+    }
+}
+
+/// A customer's own fields checked, then the values of the office's fields against their
+/// definitions; every problem of both is reported at once.
+fn validated_customer(
+    fields: &[CustomField],
+    mut data: CustomerData,
+    previous: &custom_field::CustomValues,
+) -> Result<CustomerData> {
+    let values = std::mem::take(&mut data.custom);
+    let mut errors = Vec::new();
+    let checked = custom_field::validated_values(fields, values, previous);
+    let mut data = match data.validated() {
+        Ok(d) => Some(d),
+        Err(Error::Validation(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    match checked {
+        Ok(values) => {
+            if let Some(d) = data.as_mut() {
+                d.custom = values;
+            }
+        }
+        Err(Error::Validation(e)) => errors.extend(e),
+        Err(e) => return Err(e),
+    }
+    match data {
+        Some(d) if errors.is_empty() => Ok(d),
+        _ => Err(Error::Validation(errors)),
     }
 }
 

@@ -14,7 +14,8 @@ use postgres::{IsolationLevel, Row, ToStatement, Transaction};
 use super::people::{check_changed, follow_ids, write};
 use super::Postgres;
 use crate::contact::{
-    AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData, MaterialDue,
+    AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
+    MaterialDue,
 };
 use crate::error::{Error, Result};
 use crate::storage::ContactRows;
@@ -66,6 +67,7 @@ fn contact_from_row(r: &Row) -> Contact {
         created_by: r.get(18),
         version: r.get(19),
         revisions: r.get(21),
+        attachments: Vec::new(),
     }
 }
 
@@ -551,5 +553,74 @@ impl ContactRows for Postgres {
             }
             follow_ids(tx, "customer_material")
         })
+    }
+
+    fn insert_attachment(
+        &mut self,
+        contact_id: i64,
+        name: &str,
+        data: &[u8],
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<i64> {
+        write(&mut self.client, |tx| {
+            // Locks the contact row: it cannot go away before the file is in.
+            tx.query_opt("SELECT 1 FROM contact WHERE id = $1 FOR KEY SHARE", &[&contact_id])?
+                .ok_or(Error::NotFound { entity: "contact", id: contact_id })?;
+            Ok(tx
+                .query_one(
+                    "INSERT INTO contact_attachment (contact_id, name, size, data, added_at, added_by)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[&contact_id, &name, &(data.len() as i64), &data, &stamp, &by],
+                )?
+                .get(0))
+        })
+    }
+
+    fn attachments(&mut self, contact_ids: &[i64]) -> Result<Vec<Attachment>> {
+        if contact_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM contact_attachment WHERE contact_id = ANY($1)
+             ORDER BY contact_id, name, id"
+        );
+        Ok(self.client.query(&sql, &[&contact_ids])?.iter().map(attachment_from_row).collect())
+    }
+
+    fn attachment_data(&mut self, id: i64) -> Result<Option<(Attachment, Vec<u8>)>> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS}, data FROM contact_attachment WHERE id = $1");
+        Ok(self.client.query_opt(&sql, &[&id])?.map(|r| (attachment_from_row(&r), r.get(6))))
+    }
+
+    fn all_attachments(&mut self) -> Result<Vec<(Attachment, Vec<u8>)>> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS}, data FROM contact_attachment ORDER BY id");
+        Ok(self.client.query(&sql, &[])?.iter().map(|r| (attachment_from_row(r), r.get(6))).collect())
+    }
+
+    fn restore_attachments(&mut self, rows: &[(Attachment, Vec<u8>)]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            for (a, data) in rows {
+                tx.execute(
+                    "INSERT INTO contact_attachment (id, contact_id, name, size, data, added_at, added_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[&a.id, &a.contact_id, &a.name, &a.size, &data, &a.added_at, &a.added_by],
+                )?;
+            }
+            follow_ids(tx, "contact_attachment")
+        })
+    }
+}
+
+const ATTACHMENT_COLUMNS: &str = "id, contact_id, name, size, added_at, added_by";
+
+fn attachment_from_row(r: &Row) -> Attachment {
+    Attachment {
+        id: r.get(0),
+        contact_id: r.get(1),
+        name: r.get(2),
+        size: r.get(3),
+        added_at: r.get(4),
+        added_by: r.get(5),
     }
 }

@@ -7,7 +7,9 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
+use super::people::{check_changed, follow_ids, write};
 use super::Postgres;
+use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
@@ -16,7 +18,7 @@ use crate::storage::{now, prefix_range, CheckReport, CustomerRows, ListScope, Ro
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
     annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at, version,
-    ARRAY(SELECT user_id FROM customer_assistant a WHERE a.customer_id = customer.id ORDER BY user_id)";
+    ARRAY(SELECT user_id FROM customer_assistant a WHERE a.customer_id = customer.id ORDER BY user_id), custom";
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
@@ -48,6 +50,7 @@ fn customer_from_row(r: &Row) -> Customer {
             notes: r.get(22),
             owner_id: r.get(23),
             assistant_ids: r.get(28),
+            custom: serde_json::from_str(r.get(29)).unwrap_or_default(),
         },
         archived_at: r.get(24),
         created_at: r.get(25),
@@ -123,17 +126,24 @@ fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &Custome
     }
 }
 
-/// The columns computed from a customer's data: sort key, folded search key, its words.
+/// The columns computed from a customer's data: sort key, folded search key, its words, and
+/// the office's own fields as JSON.
 struct Derived {
     sort_key: String,
     search_key: String,
     search_words: String,
+    custom: String,
 }
 
 impl Derived {
     fn of(d: &CustomerData) -> Derived {
         let search_key = d.search_key();
-        Derived { sort_key: search_key::fold(&d.name), search_words: tsvector(&search_key), search_key }
+        Derived {
+            sort_key: search_key::fold(&d.name),
+            search_words: tsvector(&search_key),
+            search_key,
+            custom: serde_json::to_string(&d.custom).expect("a map of strings serialises"),
+        }
     }
 }
 
@@ -175,10 +185,10 @@ fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Syn
 const INSERT_SQL: &str = "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
      other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
      annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, search_key, search_words,
-     archived_at, created_at, updated_at, version)
+     archived_at, created_at, updated_at, version, custom)
      VALUES (COALESCE($1, nextval(pg_get_serial_sequence('customer', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
              $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27::text::tsvector,
-             $28, $29, $30, $31)
+             $28, $29, $30, $31, $32)
      RETURNING id";
 
 fn insert(
@@ -191,7 +201,7 @@ fn insert(
     let params: Vec<&(dyn ToSql + Sync)> = [&m.id as &(dyn ToSql + Sync)]
         .into_iter()
         .chain(data_params(d, &cols))
-        .chain([&m.archived_at as &(dyn ToSql + Sync), &m.created_at, &m.updated_at, &m.version])
+        .chain([&m.archived_at as &(dyn ToSql + Sync), &m.created_at, &m.updated_at, &m.version, &cols.custom])
         .collect();
     let id: i64 = client.query_one(stmt, &params)?.get(0);
     write_assistants(client, id, &d.assistant_ids)?;
@@ -253,7 +263,7 @@ impl CustomerRows for Postgres {
         let params: Vec<&(dyn ToSql + Sync)> = [&id as &(dyn ToSql + Sync), &version]
             .into_iter()
             .chain(data_params(d, &cols))
-            .chain([&now as &(dyn ToSql + Sync)])
+            .chain([&now as &(dyn ToSql + Sync), &cols.custom])
             .collect();
         let mut tx = self.client.transaction()?;
         let changed = tx.execute(
@@ -262,7 +272,7 @@ impl CustomerRows for Postgres {
              web = $15, vat_id = $16, business_type = $17, market_sectors = $18, ownership = $19,
              employees = $20, annual_turnover = $21, turnover_currency = $22, lead_source = $23, notes = $24,
              owner_id = $25, sort_key = $26, search_key = $27, search_words = $28::text::tsvector, updated_at = $29,
-             version = version + 1
+             custom = $30, version = version + 1
              WHERE id = $1 AND version = $2",
             &params,
         );
@@ -376,4 +386,86 @@ impl CustomerRows for Postgres {
         tx.commit()?;
         Ok(())
     }
+
+    fn custom_fields(&mut self) -> Result<Vec<CustomField>> {
+        let rows =
+            self.client.query(&format!("SELECT {FIELD_COLUMNS} FROM custom_field ORDER BY position, id"), &[])?;
+        Ok(rows.iter().map(field_from_row).collect())
+    }
+
+    fn insert_custom_field(&mut self, d: &CustomFieldData) -> Result<i64> {
+        // The position is read and written in one statement; the lock keeps two managers'
+        // new fields from taking the same place.
+        write(&mut self.client, |tx| {
+            tx.batch_execute("LOCK TABLE custom_field IN SHARE ROW EXCLUSIVE MODE")?;
+            Ok(tx
+                .query_one(
+                    "INSERT INTO custom_field (label, kind, choices, retired, position)
+                     VALUES ($1, $2, $3, $4, (SELECT COALESCE(max(position), 0) + 1 FROM custom_field))
+                     RETURNING id",
+                    &[&d.label, &d.kind.as_str(), &choices_json(d), &d.retired],
+                )?
+                .get(0))
+        })
+    }
+
+    fn update_custom_field(&mut self, id: i64, version: i64, d: &CustomFieldData) -> Result<()> {
+        write(&mut self.client, |tx| {
+            let changed = tx.execute(
+                "UPDATE custom_field SET label = $3, kind = $4, choices = $5, retired = $6, version = version + 1
+                 WHERE id = $1 AND version = $2",
+                &[&id, &version, &d.label, &d.kind.as_str(), &choices_json(d), &d.retired],
+            )?;
+            check_changed(tx, changed, "custom_field", "custom_field", id)
+        })
+    }
+
+    fn reorder_custom_fields(&mut self, ids: &[i64]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            for (position, id) in ids.iter().enumerate() {
+                tx.execute("UPDATE custom_field SET position = $2 WHERE id = $1", &[id, &(position as i64 + 1)])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn restore_custom_fields(&mut self, rows: &[CustomField]) -> Result<()> {
+        write(&mut self.client, |tx| {
+            for f in rows {
+                tx.execute(
+                    &format!("INSERT INTO custom_field ({FIELD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                    &[
+                        &f.id,
+                        &f.data.label,
+                        &f.data.kind.as_str(),
+                        &choices_json(&f.data),
+                        &f.data.retired,
+                        &f.position,
+                        &f.version,
+                    ],
+                )?;
+            }
+            follow_ids(tx, "custom_field")
+        })
+    }
+}
+
+const FIELD_COLUMNS: &str = "id, label, kind, choices, retired, position, version";
+
+fn field_from_row(r: &Row) -> CustomField {
+    CustomField {
+        id: r.get(0),
+        data: CustomFieldData {
+            label: r.get(1),
+            kind: FieldKind::parse(r.get(2)).unwrap_or(FieldKind::Text),
+            choices: serde_json::from_str(r.get(3)).unwrap_or_default(),
+            retired: r.get(4),
+        },
+        position: r.get(5),
+        version: r.get(6),
+    }
+}
+
+fn choices_json(d: &CustomFieldData) -> String {
+    serde_json::to_string(&d.choices).expect("a list of strings serialises")
 }

@@ -6,7 +6,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transact
 use super::people::check_changed;
 use super::Sqlite;
 use crate::contact::{
-    AgendaItem, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData, MaterialDue,
+    AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
+    MaterialDue,
 };
 use crate::error::{Error, Result};
 use crate::storage::ContactRows;
@@ -49,6 +50,7 @@ fn contact_from_row(r: &Row) -> rusqlite::Result<Contact> {
         created_by: r.get(18)?,
         version: r.get(19)?,
         revisions: r.get(21)?,
+        attachments: Vec::new(),
     })
 }
 
@@ -448,4 +450,77 @@ impl ContactRows for Sqlite {
             Ok(())
         })
     }
+
+    fn insert_attachment(
+        &mut self,
+        contact_id: i64,
+        name: &str,
+        data: &[u8],
+        by: Option<i64>,
+        stamp: &str,
+    ) -> Result<i64> {
+        self.write(|tx| {
+            tx.query_row("SELECT 1 FROM contact WHERE id = ?1", [contact_id], |_| Ok(()))
+                .optional()?
+                .ok_or(Error::NotFound { entity: "contact", id: contact_id })?;
+            tx.execute(
+                "INSERT INTO contact_attachment (contact_id, name, size, data, added_at, added_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![contact_id, name, data.len() as i64, data, stamp, by],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    fn attachments(&mut self, contact_ids: &[i64]) -> Result<Vec<Attachment>> {
+        if contact_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM contact_attachment
+             WHERE contact_id IN (SELECT value FROM json_each(?1)) ORDER BY contact_id, name, id"
+        ))?;
+        let ids = serde_json::to_string(contact_ids).expect("ids serialise");
+        let rows = stmt.query_map([ids], attachment_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn attachment_data(&mut self, id: i64) -> Result<Option<(Attachment, Vec<u8>)>> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS}, data FROM contact_attachment WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], |r| Ok((attachment_from_row(r)?, r.get(6)?))).optional()?)
+    }
+
+    fn all_attachments(&mut self) -> Result<Vec<(Attachment, Vec<u8>)>> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS}, data FROM contact_attachment ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows =
+            stmt.query_map([], |r| Ok((attachment_from_row(r)?, r.get(6)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn restore_attachments(&mut self, rows: &[(Attachment, Vec<u8>)]) -> Result<()> {
+        self.write(|tx| {
+            for (a, data) in rows {
+                tx.execute(
+                    "INSERT INTO contact_attachment (id, contact_id, name, size, data, added_at, added_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![a.id, a.contact_id, a.name, a.size, data, a.added_at, a.added_by],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+const ATTACHMENT_COLUMNS: &str = "id, contact_id, name, size, added_at, added_by";
+
+fn attachment_from_row(r: &Row) -> rusqlite::Result<Attachment> {
+    Ok(Attachment {
+        id: r.get(0)?,
+        contact_id: r.get(1)?,
+        name: r.get(2)?,
+        size: r.get(3)?,
+        added_at: r.get(4)?,
+        added_by: r.get(5)?,
+    })
 }

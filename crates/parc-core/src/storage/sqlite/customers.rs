@@ -5,6 +5,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::Sqlite;
+use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
 use crate::search_key::{self, QueryPlan};
@@ -13,7 +14,7 @@ use crate::storage::{now, prefix_range, CheckReport, CustomerRows, ListScope, Ro
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
     annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at, version,
-    (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id)";
+    (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id), custom";
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
@@ -54,6 +55,7 @@ fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
                 ids.sort_unstable();
                 ids
             },
+            custom: serde_json::from_str(&r.get::<_, String>(29)?).unwrap_or_default(),
         },
         archived_at: r.get(24)?,
         created_at: r.get(25)?,
@@ -130,25 +132,50 @@ fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql;
 }
 
 fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
-    let sort_key = search_key::fold(&d.name);
+    let (sort_key, custom) = (search_key::fold(&d.name), custom_json(d));
     tx.execute(
         "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
          annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, archived_at, created_at,
-         updated_at, version)
+         updated_at, version, custom)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
         params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
             &m.archived_at as &dyn ToSql,
             &m.created_at,
             &m.updated_at,
             &m.version,
+            &custom,
         ])),
     )?;
     let id = tx.last_insert_rowid();
     write_search_key(tx, id, d)?;
     write_assistants(tx, id, &d.assistant_ids)?;
     Ok(id)
+}
+
+const FIELD_COLUMNS: &str = "id, label, kind, choices, retired, position, version";
+
+fn field_from_row(r: &Row) -> rusqlite::Result<CustomField> {
+    Ok(CustomField {
+        id: r.get(0)?,
+        data: CustomFieldData {
+            label: r.get(1)?,
+            kind: FieldKind::parse(&r.get::<_, String>(2)?).unwrap_or(FieldKind::Text),
+            choices: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            retired: r.get(4)?,
+        },
+        position: r.get(5)?,
+        version: r.get(6)?,
+    })
+}
+
+fn choices_json(d: &CustomFieldData) -> String {
+    serde_json::to_string(&d.choices).expect("a list of strings serialises")
+}
+
+fn custom_json(d: &CustomerData) -> String {
+    serde_json::to_string(&d.custom).expect("a map of strings serialises")
 }
 
 fn write_assistants(tx: &Transaction, customer_id: i64, user_ids: &[i64]) -> Result<()> {
@@ -245,17 +272,20 @@ impl CustomerRows for Sqlite {
                 return Err(Error::Conflict { entity: "customer", id });
             }
             ensure_vat_free(tx, d, Some(id))?;
-            let (sort_key, now) = (search_key::fold(&d.name), now());
+            let (sort_key, now, custom) = (search_key::fold(&d.name), now(), custom_json(d));
             tx.execute(
                 "UPDATE customer SET name = ?2, legal_form = ?3, street = ?4, postal_code = ?5, city = ?6,
                  region = ?7, country = ?8, other_address = ?9, phone = ?10, mobile = ?11, fax = ?12,
                  email = ?13, web = ?14, vat_id = ?15, business_type = ?16, market_sectors = ?17,
                  ownership = ?18, employees = ?19, annual_turnover = ?20, turnover_currency = ?21,
                  lead_source = ?22, notes = ?23, owner_id = ?24, sort_key = ?25, updated_at = ?26,
-                 version = version + 1
+                 custom = ?27, version = version + 1
                  WHERE id = ?1",
                 params_from_iter(
-                    [&id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([&now as &dyn ToSql]),
+                    [&id as &dyn ToSql]
+                        .into_iter()
+                        .chain(data_params(d, &sort_key))
+                        .chain([&now as &dyn ToSql, &custom]),
                 ),
             )?;
             write_search_key(tx, id, d)?;
@@ -338,6 +368,63 @@ impl CustomerRows for Sqlite {
             for c in rows {
                 let meta = RowMeta::copy_of(c);
                 insert_row(tx, &c.data, &meta)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn custom_fields(&mut self) -> Result<Vec<CustomField>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {FIELD_COLUMNS} FROM custom_field ORDER BY position, id"))?;
+        let rows = stmt.query_map([], field_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn insert_custom_field(&mut self, d: &CustomFieldData) -> Result<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO custom_field (label, kind, choices, retired, position)
+                 VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(max(position), 0) + 1 FROM custom_field))",
+                params![d.label, d.kind.as_str(), choices_json(d), d.retired],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    fn update_custom_field(&mut self, id: i64, version: i64, d: &CustomFieldData) -> Result<()> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE custom_field SET label = ?3, kind = ?4, choices = ?5, retired = ?6, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                params![id, version, d.label, d.kind.as_str(), choices_json(d), d.retired],
+            )?;
+            super::people::check_changed(tx, changed, "custom_field", "custom_field", id)
+        })
+    }
+
+    fn reorder_custom_fields(&mut self, ids: &[i64]) -> Result<()> {
+        self.write(|tx| {
+            for (position, id) in ids.iter().enumerate() {
+                tx.execute("UPDATE custom_field SET position = ?2 WHERE id = ?1", params![id, position as i64 + 1])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn restore_custom_fields(&mut self, rows: &[CustomField]) -> Result<()> {
+        self.write(|tx| {
+            for f in rows {
+                tx.execute(
+                    &format!("INSERT INTO custom_field ({FIELD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                    params![
+                        f.id,
+                        f.data.label,
+                        f.data.kind.as_str(),
+                        choices_json(&f.data),
+                        f.data.retired,
+                        f.position,
+                        f.version
+                    ],
+                )?;
             }
             Ok(())
         })
