@@ -159,6 +159,16 @@ pub struct MaterialDue {
 }
 
 impl MaterialData {
+    /// The day it is next due (`last_sent` + `every_days`), or "" when never sent: stored
+    /// beside the row, so "never sent" sorts first and the agenda reads an index.
+    pub fn due(&self) -> String {
+        let sent = self.last_sent.as_deref().and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok());
+        match sent {
+            Some(day) => (day + chrono::Days::new(self.every_days.max(0) as u64)).format(DATE_FORMAT).to_string(),
+            None => String::new(),
+        }
+    }
+
     pub fn validated(mut self) -> Result<MaterialData> {
         self.name = self.name.trim().to_string();
         let sent = self.last_sent.as_deref().map(|d| NaiveDate::parse_from_str(d.trim(), DATE_FORMAT));

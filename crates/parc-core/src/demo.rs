@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::contact::{ContactData, DATE_FORMAT};
+use crate::contact::{ContactData, MaterialData, DATE_FORMAT};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
 use crate::error::{Error, Result};
 use crate::person::PersonData;
@@ -424,6 +424,8 @@ struct Lang {
     next: &'static [(&'static str, &'static str)],
     docs_sent: &'static [&'static str],
     docs_received: &'static [&'static str],
+    /// Materials sent regularly: (name, every so many days).
+    materials: &'static [(&'static str, i64)],
 }
 
 const IT: Lang = Lang {
@@ -498,6 +500,7 @@ const IT: Lang = Lang {
         "Richiesta di finanziamento firmata",
         "Ordine firmato",
     ],
+    materials: &[("Listino prezzi", 90), ("Newsletter Parc Veicoli", 30), ("Calendario corsi autisti", 180)],
 };
 
 const PL: Lang = Lang {
@@ -582,6 +585,7 @@ const PL: Lang = Lang {
         "Podpisany wniosek leasingowy",
         "Podpisane zamówienie",
     ],
+    materials: &[("Cennik", 90), ("Newsletter", 30), ("Harmonogram szkoleń kierowców", 180)],
 };
 
 const LT: Lang = Lang {
@@ -656,6 +660,7 @@ const LT: Lang = Lang {
         "Pasirašyta lizingo paraiška",
         "Pasirašytas užsakymas",
     ],
+    materials: &[("Kainoraštis", 90), ("Naujienlaiškis", 30), ("Vairuotojų mokymų tvarkaraštis", 180)],
 };
 
 /// Chinese names are written in characters; the e-mail address uses their pinyin.
@@ -755,6 +760,7 @@ const CN: Lang = Lang {
     ],
     docs_sent: &["商务报价单", "技术参数表", "融资租赁方案", "维修保养合同", "上装价格表", "TGE宣传册"],
     docs_received: &["营业执照复印件", "财务报表", "置换车辆行驶证", "已签融资申请", "已签订单"],
+    materials: &[("价格表", 90), ("客户通讯", 30), ("驾驶员培训日程", 180)],
 };
 
 fn lang(country: &str) -> &'static Lang {
@@ -1087,6 +1093,29 @@ fn history(i: usize, c: &CustomerData, staff: &Staff, seed: u64, today: NaiveDat
     History { owner, assistant, people, contacts }
 }
 
+/// About one customer in four gets the price list or the newsletter regularly (one in twenty
+/// both), last sent so that some are due this week and a few were never sent.
+fn materials(i: usize, country: &str, seed: u64, today: NaiveDate) -> Vec<MaterialData> {
+    let mut rng = history_rng(seed ^ 0x6d61_7465_7269_616c, i);
+    let offered = lang(country).materials;
+    let count = match rng.below(100) {
+        0..=4 => 2,
+        5..=24 => 1,
+        _ => 0,
+    };
+    let first = rng.below(offered.len() as u64) as usize;
+    (0..count)
+        .map(|k| {
+            let (name, every_days) = offered[(first + k) % offered.len()];
+            let last_sent = (rng.below(10) != 0).then(|| {
+                let ago = rng.below(every_days as u64 + 20);
+                (today - Days::new(ago)).format(DATE_FORMAT).to_string()
+            });
+            MaterialData { name: name.to_string(), every_days, last_sent }
+        })
+        .collect()
+}
+
 /// What a demo load added to the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct DemoReport {
@@ -1094,6 +1123,7 @@ pub struct DemoReport {
     pub customers: usize,
     pub people: usize,
     pub contacts: usize,
+    pub materials: usize,
 }
 
 /// Customers saved per round: one transaction for their cards, one for their people and one
@@ -1143,6 +1173,7 @@ pub fn load_office(
             cards.push(card);
             histories.push(h);
         }
+        let countries: Vec<String> = cards.iter().map(|c| c.country.clone()).collect();
         let customer_ids = store.create_customers_bulk(cards)?;
 
         let mut people = Vec::new();
@@ -1164,6 +1195,11 @@ pub fn load_office(
             theirs = &theirs[k..];
         }
         report.contacts += store.log_contacts_bulk(contacts)?.len();
+        let materials: Vec<_> = (first..first + n)
+            .zip(&customer_ids)
+            .flat_map(|(i, &cid)| materials(i, &countries[i - first], seed, today).into_iter().map(move |m| (cid, m)))
+            .collect();
+        report.materials += store.add_materials_bulk(materials)?.len();
         report.people += person_count;
         report.customers += n;
         progress(report.customers, count);
@@ -1355,6 +1391,9 @@ mod tests {
             assert!(!agenda.overdue.is_empty(), "{kind}: nothing overdue");
             assert!(!agenda.upcoming.is_empty(), "{kind}: nothing this week");
             assert!(!agenda.visits.is_empty(), "{kind}: no visits planned");
+            assert!(!agenda.materials.is_empty(), "{kind}: no materials to send");
+            let per_customer = store.check().unwrap().counts["customer_material"] as f64 / 300.0;
+            assert!((0.15..=0.4).contains(&per_customer), "{kind}: {per_customer} materials per customer");
             let cold = store.going_cold(Some(seller.id), 60, today, 100).unwrap();
             assert!(!cold.is_empty(), "{kind}: nobody going cold");
             for u in users.iter().filter(|u| u.data.role != UserRole::Salesperson) {

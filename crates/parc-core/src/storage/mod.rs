@@ -204,7 +204,7 @@ pub(crate) trait ContactRows {
         by: Option<i64>,
         stamp: &str,
     ) -> Result<Option<i64>>;
-    /// Active customers (of `owner_id`, or all) with no open next action and no contact since
+    /// Active customers of `owner_id` (`None`: of nobody) with no open next action and no contact since
     /// `before` (`YYYY-MM-DDTHH:MM`; never contacted counts), longest silent first.
     fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>>;
     /// Every contact with its revisions, by id, and their copy into an empty store.
@@ -229,8 +229,8 @@ pub(crate) trait ContactRows {
 
     /// The materials sent regularly to a customer, by name.
     fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>>;
-    /// `NotFound` for a missing customer.
-    fn insert_material(&mut self, customer_id: i64, d: &MaterialData) -> Result<i64>;
+    /// Saves materials `(customer_id, data)`, all or none; `NotFound` for a missing customer.
+    fn insert_materials(&mut self, rows: &[(i64, MaterialData)]) -> Result<Vec<i64>>;
     /// `Conflict` when `version` is stale, `NotFound` when there is no such material.
     fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()>;
     /// Returns false when there was no such material.
@@ -577,8 +577,14 @@ impl Store {
 
     pub fn add_material(&mut self, customer_id: i64, data: MaterialData) -> Result<Material> {
         let data = data.validated()?;
-        let id = self.backend.insert_material(customer_id, &data)?;
-        self.material(customer_id, id)
+        let ids = self.backend.insert_materials(&[(customer_id, data)])?;
+        self.material(customer_id, ids[0])
+    }
+
+    /// Saves many materials `(customer_id, data)` in one transaction: all or none.
+    pub fn add_materials_bulk(&mut self, rows: Vec<(i64, MaterialData)>) -> Result<Vec<i64>> {
+        let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
+        self.backend.insert_materials(&rows)
     }
 
     /// Saves a material; marking it sent today is an update of `last_sent`.
@@ -632,7 +638,24 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<ColdCustomer>> {
         let before = (today - chrono::Days::new(u64::from(days))).format(contact::DATE_FORMAT).to_string();
-        self.backend.going_cold(owner_id, &format!("{before}T00:00"), limit.clamp(1, 1000))
+        let before = format!("{before}T00:00");
+        let limit = limit.clamp(1, 1000);
+        if owner_id.is_some() {
+            return self.backend.going_cold(owner_id, &before, limit);
+        }
+        // Everyone's: one indexed walk per owner (and one for customers without an owner),
+        // merged here. A single query over all customers cannot use the owner's index for
+        // its order and reads every customer.
+        let mut owners: Vec<Option<i64>> = self.backend.users()?.into_iter().map(|u| Some(u.id)).collect();
+        owners.push(None);
+        let mut all = Vec::new();
+        for owner in owners {
+            all.extend(self.backend.going_cold(owner, &before, limit)?);
+        }
+        // The stores' order: never contacted first, then the longest silent, then by name.
+        all.sort_by_cached_key(|c| (c.last_contact_at.clone(), search_key::fold(&c.name), c.customer_id));
+        all.truncate(limit as usize);
+        Ok(all)
     }
 }
 

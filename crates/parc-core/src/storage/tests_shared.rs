@@ -580,7 +580,17 @@ fn customers_with_no_action_and_no_recent_contact_are_going_cold() {
         assert_eq!(names, ["Never contacted", "Old contact"]);
         assert_eq!(cold[0].customer_id, never.id);
         assert_eq!(cold[1].last_contact_at.as_deref(), Some("2026-06-01T10:00"));
-        assert_eq!(store.going_cold(None, 60, day("2026-11-23"), 100).unwrap().len(), 3);
+        // Everyone's merges the owners' lists and the unowned in the same order, then the limit.
+        let bruno = user(store, "Bruno", UserRole::Salesperson);
+        let mut theirs = customer("Bruno's old one", "Torino", "IT", "");
+        theirs.owner_id = Some(bruno.id);
+        let theirs = store.create_customer(theirs).unwrap();
+        store.log_contact(theirs.id, call("2026-03-01T10:00", "x"), None).unwrap();
+        let everyone = store.going_cold(None, 60, day("2026-11-23"), 100).unwrap();
+        let names: Vec<_> = everyone.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Never contacted", "Someone else's", "Bruno's old one", "Old contact"]);
+        let first_two = store.going_cold(None, 60, day("2026-11-23"), 2).unwrap();
+        assert_eq!(first_two.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), names[..2]);
     });
 }
 

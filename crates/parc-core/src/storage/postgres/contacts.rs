@@ -387,7 +387,7 @@ impl ContactRows for Postgres {
                 params.push(owner);
                 "AND c.owner_id = $3"
             }
-            None => "",
+            None => "AND c.owner_id IS NULL",
         };
         // sort_key is COLLATE "C": names in the same order as SQLite; the id only breaks ties.
         let sql = format!(
@@ -474,26 +474,31 @@ impl ContactRows for Postgres {
         Ok(rows.iter().map(material_from_row).collect())
     }
 
-    fn insert_material(&mut self, customer_id: i64, d: &MaterialData) -> Result<i64> {
+    fn insert_materials(&mut self, rows: &[(i64, MaterialData)]) -> Result<Vec<i64>> {
         write(&mut self.client, |tx| {
-            if tx.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&customer_id])?.is_none() {
-                return Err(Error::NotFound { entity: "customer", id: customer_id });
-            }
-            let row = tx.query_one(
-                "INSERT INTO customer_material (customer_id, name, every_days, last_sent) VALUES ($1, $2, $3, $4)
-                 RETURNING id",
-                &[&customer_id, &d.name, &d.every_days, &d.last_sent],
+            let exists = tx.prepare("SELECT 1 FROM customer WHERE id = $1")?;
+            let insert = tx.prepare(
+                "INSERT INTO customer_material (customer_id, name, every_days, last_sent, due)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )?;
-            Ok(row.get(0))
+            let mut ids = Vec::with_capacity(rows.len());
+            for (customer_id, d) in rows {
+                if tx.query_opt(&exists, &[customer_id])?.is_none() {
+                    return Err(Error::NotFound { entity: "customer", id: *customer_id });
+                }
+                ids.push(tx.query_one(&insert, &[customer_id, &d.name, &d.every_days, &d.last_sent, &d.due()])?.get(0));
+            }
+            Ok(ids)
         })
     }
 
     fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()> {
         write(&mut self.client, |tx| {
             let changed = tx.execute(
-                "UPDATE customer_material SET name = $3, every_days = $4, last_sent = $5, version = version + 1
+                "UPDATE customer_material SET name = $3, every_days = $4, last_sent = $5, due = $6,
+                 version = version + 1
                  WHERE id = $1 AND version = $2",
-                &[&id, &version, &d.name, &d.every_days, &d.last_sent],
+                &[&id, &version, &d.name, &d.every_days, &d.last_sent, &d.due()],
             )?;
             check_changed(tx, changed, "customer_material", "material", id)
         })
@@ -513,12 +518,11 @@ impl ContactRows for Postgres {
             }
             None => "",
         };
-        let due = "to_char(m.last_sent::date + m.every_days::int, 'YYYY-MM-DD')";
         let sql = format!(
-            "SELECT m.id, m.customer_id, c.name, m.name, m.last_sent, {due} AS due
+            "SELECT m.id, m.customer_id, c.name, m.name, m.last_sent, NULLIF(m.due, '')
              FROM customer_material m JOIN customer c ON c.id = m.customer_id
-             WHERE c.archived_at IS NULL {owner} AND (m.last_sent IS NULL OR {due} <= $1)
-             ORDER BY due NULLS FIRST, c.sort_key, m.id LIMIT $2"
+             WHERE m.due <= $1 AND c.archived_at IS NULL {owner}
+             ORDER BY m.due, c.sort_key, m.id LIMIT $2"
         );
         let rows = self.client.query(&sql, &params)?;
         Ok(rows
@@ -546,9 +550,17 @@ impl ContactRows for Postgres {
         write(&mut self.client, |tx| {
             for m in rows {
                 tx.execute(
-                    "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[&m.id, &m.customer_id, &m.data.name, &m.data.every_days, &m.data.last_sent, &m.version],
+                    "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version, due)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[
+                        &m.id,
+                        &m.customer_id,
+                        &m.data.name,
+                        &m.data.every_days,
+                        &m.data.last_sent,
+                        &m.version,
+                        &m.data.due(),
+                    ],
                 )?;
             }
             follow_ids(tx, "customer_material")

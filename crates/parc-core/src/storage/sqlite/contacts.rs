@@ -297,7 +297,8 @@ impl ContactRows for Sqlite {
     }
 
     fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>> {
-        let owner = if owner_id.is_some() { "AND c.owner_id = ?2" } else { "AND ?2 IS NULL" };
+        // `IS` matches NULL too, and SQLite uses the (owner_id, last_contact_at) index for it.
+        let owner = "AND c.owner_id IS ?2";
         let sql = format!(
             "SELECT c.id, c.name, c.city, c.last_contact_at FROM customer c
              WHERE c.archived_at IS NULL {owner}
@@ -376,26 +377,32 @@ impl ContactRows for Sqlite {
         Ok(rows)
     }
 
-    fn insert_material(&mut self, customer_id: i64, d: &MaterialData) -> Result<i64> {
+    fn insert_materials(&mut self, rows: &[(i64, MaterialData)]) -> Result<Vec<i64>> {
         self.write(|tx| {
-            let exists = tx.query_row("SELECT 1 FROM customer WHERE id = ?1", [customer_id], |_| Ok(())).optional()?;
-            if exists.is_none() {
-                return Err(Error::NotFound { entity: "customer", id: customer_id });
-            }
-            tx.execute(
-                "INSERT INTO customer_material (customer_id, name, every_days, last_sent) VALUES (?1, ?2, ?3, ?4)",
-                params![customer_id, d.name, d.every_days, d.last_sent],
+            let mut exists = tx.prepare_cached("SELECT 1 FROM customer WHERE id = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO customer_material (customer_id, name, every_days, last_sent, due)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            Ok(tx.last_insert_rowid())
+            let mut ids = Vec::with_capacity(rows.len());
+            for (customer_id, d) in rows {
+                if !exists.exists([customer_id])? {
+                    return Err(Error::NotFound { entity: "customer", id: *customer_id });
+                }
+                insert.execute(params![customer_id, d.name, d.every_days, d.last_sent, d.due()])?;
+                ids.push(tx.last_insert_rowid());
+            }
+            Ok(ids)
         })
     }
 
     fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()> {
         self.write(|tx| {
             let changed = tx.execute(
-                "UPDATE customer_material SET name = ?3, every_days = ?4, last_sent = ?5, version = version + 1
+                "UPDATE customer_material SET name = ?3, every_days = ?4, last_sent = ?5, due = ?6,
+                 version = version + 1
                  WHERE id = ?1 AND version = ?2",
-                params![id, version, d.name, d.every_days, d.last_sent],
+                params![id, version, d.name, d.every_days, d.last_sent, d.due()],
             )?;
             check_changed(tx, changed, "customer_material", "material", id)
         })
@@ -408,11 +415,10 @@ impl ContactRows for Sqlite {
     fn materials_due(&mut self, owner_id: Option<i64>, until: &str, limit: u32) -> Result<Vec<MaterialDue>> {
         let owner = if owner_id.is_some() { "AND c.owner_id = ?2" } else { "AND ?2 IS NULL" };
         let sql = format!(
-            "SELECT m.id, m.customer_id, c.name, m.name, m.last_sent, date(m.last_sent, '+' || m.every_days || ' days') AS due
+            "SELECT m.id, m.customer_id, c.name, m.name, m.last_sent, NULLIF(m.due, '')
              FROM customer_material m JOIN customer c ON c.id = m.customer_id
-             WHERE c.archived_at IS NULL {owner}
-               AND (m.last_sent IS NULL OR date(m.last_sent, '+' || m.every_days || ' days') <= ?1)
-             ORDER BY due NULLS FIRST, c.sort_key, m.id LIMIT ?3"
+             WHERE m.due <= ?1 AND c.archived_at IS NULL {owner}
+             ORDER BY m.due, c.sort_key, m.id LIMIT ?3"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
@@ -442,9 +448,17 @@ impl ContactRows for Sqlite {
         self.write(|tx| {
             for m in rows {
                 tx.execute(
-                    "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![m.id, m.customer_id, m.data.name, m.data.every_days, m.data.last_sent, m.version],
+                    "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version, due)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        m.id,
+                        m.customer_id,
+                        m.data.name,
+                        m.data.every_days,
+                        m.data.last_sent,
+                        m.version,
+                        m.data.due()
+                    ],
                 )?;
             }
             Ok(())

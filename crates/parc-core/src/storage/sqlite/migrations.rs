@@ -182,6 +182,11 @@ pub const MIGRATIONS: &[&str] = &[
         added_by   INTEGER REFERENCES app_user (id)
     );
     CREATE INDEX contact_attachment_contact ON contact_attachment (contact_id);
+    -- When a material is next due ('' when never sent, so it sorts first): the agenda reads
+    -- the due ones from an index instead of computing every customer's dates.
+    ALTER TABLE customer_material ADD COLUMN due TEXT NOT NULL DEFAULT '';
+    UPDATE customer_material SET due = date(last_sent, '+' || every_days || ' days') WHERE last_sent IS NOT NULL;
+    CREATE INDEX customer_material_due ON customer_material (due);
     "#,
 ];
 
