@@ -8,6 +8,7 @@ pub mod customer;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod offer;
 pub mod person;
 pub mod search_key;
 pub mod storage;

@@ -1,0 +1,509 @@
+//! Offers: the price list they are built from, their lines, exact totals and versions.
+//!
+//! Money is integer minor units (cents) of the offer's currency; percentages are basis points
+//! (`1250` = 12.5 %). Every line is rounded to the cent once, then totals are sums of rounded
+//! amounts, so the printed lines always add up to the printed totals.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::contact::DATE_FORMAT;
+use crate::customer::CURRENCIES;
+use crate::error::{Error, FieldError, Result};
+use crate::i18n::Locale;
+
+/// What a price list item is; the PDF groups nothing by it, the builder filters by it.
+pub const ITEM_KINDS: &[&str] = &["model", "option", "bodywork", "service", "financing"];
+
+/// Text in each language an offer may be printed in, by locale code ("en", "it"…).
+pub type Texts = BTreeMap<String, String>;
+
+/// One price list entry as edited or imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriceItemData {
+    /// The dealer's or manufacturer's code, unique in the list ("TGX-18.510-4x2").
+    pub code: String,
+    pub kind: String,
+    /// Name and description per language; the PDF prints the offer's language.
+    pub names: Texts,
+    pub descriptions: Texts,
+    /// Who supplies bodywork and outfitting (empty for the brand's own items).
+    pub supplier: String,
+    pub price: i64,
+    pub currency: String,
+    /// First and last day the price holds (`YYYY-MM-DD`; empty: open).
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceItem {
+    pub id: i64,
+    #[serde(flatten)]
+    pub data: PriceItemData,
+    pub version: i64,
+}
+
+impl PriceItemData {
+    pub fn validated(mut self) -> Result<PriceItemData> {
+        self.code = self.code.trim().to_string();
+        self.supplier = self.supplier.trim().to_string();
+        self.currency = self.currency.trim().to_ascii_uppercase();
+        for texts in [&mut self.names, &mut self.descriptions] {
+            texts.retain(|_, v| !v.trim().is_empty());
+            for v in texts.values_mut() {
+                *v = v.trim().to_string();
+            }
+        }
+        let mut errors = Vec::new();
+        if self.code.is_empty() {
+            errors.push(FieldError::new("code", "validation.code_required"));
+        }
+        if self.code.chars().count() > 60 || self.supplier.chars().count() > 200 {
+            errors.push(FieldError::new("code", "validation.too_long"));
+        }
+        if !ITEM_KINDS.contains(&self.kind.as_str()) {
+            errors.push(FieldError::new("kind", "validation.choice"));
+        }
+        if self.names.is_empty() {
+            errors.push(FieldError::new("names", "validation.name_required"));
+        }
+        let bad_lang = |t: &Texts| t.keys().any(|k| Locale::parse(k).is_none_or(|l| l.code() != k));
+        let too_long = |t: &Texts, max: usize| t.values().any(|v| v.chars().count() > max);
+        if bad_lang(&self.names) || bad_lang(&self.descriptions) {
+            errors.push(FieldError::new("names", "validation.language"));
+        }
+        if too_long(&self.names, 200) || too_long(&self.descriptions, 4000) {
+            errors.push(FieldError::new("names", "validation.too_long"));
+        }
+        if !(0..=MAX_AMOUNT).contains(&self.price) {
+            errors.push(FieldError::new("price", "validation.amount"));
+        }
+        if !CURRENCIES.contains(&self.currency.as_str()) {
+            errors.push(FieldError::new("currency", "validation.currency"));
+        }
+        for (field, value) in [("valid_from", &mut self.valid_from), ("valid_to", &mut self.valid_to)] {
+            match canonical_day(value) {
+                Ok(day) => *value = day,
+                Err(()) => errors.push(FieldError::new(field, "validation.date")),
+            }
+        }
+        if !self.valid_from.is_empty() && !self.valid_to.is_empty() && self.valid_to < self.valid_from {
+            errors.push(FieldError::new("valid_to", "validation.date_order"));
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+
+    /// Whether the price holds on `day`.
+    pub fn valid_on(&self, day: &str) -> bool {
+        (self.valid_from.is_empty() || self.valid_from.as_str() <= day)
+            && (self.valid_to.is_empty() || day <= self.valid_to.as_str())
+    }
+
+    /// The name in `lang`, else English, else any.
+    pub fn name_in(&self, lang: &str) -> &str {
+        self.names.get(lang).or_else(|| self.names.get("en")).or_else(|| self.names.values().next()).map_or("", |s| s)
+    }
+}
+
+/// `""` stays empty; a real day is written canonically; anything else is an error.
+fn canonical_day(value: &str) -> std::result::Result<String, ()> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    NaiveDate::parse_from_str(value, DATE_FORMAT).map(|d| d.format(DATE_FORMAT).to_string()).map_err(|_| ())
+}
+
+/// A billion in any currency: far above any truck deal, far below overflow in every product.
+pub const MAX_AMOUNT: i64 = 100_000_000_000;
+
+/// One line of an offer: from the price list (its code and price copied, so the offer keeps
+/// the prices it was made with) or free text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfferLine {
+    pub item_id: Option<i64>,
+    pub code: String,
+    /// In the offer's language.
+    pub description: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub discount_bp: i64,
+    pub vat_bp: i64,
+}
+
+/// A vehicle the customer hands in, with the value allowed for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TradeIn {
+    pub description: String,
+    pub value: i64,
+}
+
+/// Financing as the finance company quoted it: printed as entered, never computed here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Financing {
+    pub provider: String,
+    pub down_payment: i64,
+    pub months: i64,
+    pub monthly_rate: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferStatus {
+    #[default]
+    Draft,
+    Sent,
+    Accepted,
+    Rejected,
+    Expired,
+}
+
+impl OfferStatus {
+    pub const ALL: [OfferStatus; 5] =
+        [OfferStatus::Draft, OfferStatus::Sent, OfferStatus::Accepted, OfferStatus::Rejected, OfferStatus::Expired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferStatus::Draft => "draft",
+            OfferStatus::Sent => "sent",
+            OfferStatus::Accepted => "accepted",
+            OfferStatus::Rejected => "rejected",
+            OfferStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OfferStatus> {
+        OfferStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What the salesperson fills in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfferData {
+    pub customer_id: i64,
+    pub deal_id: Option<i64>,
+    /// The language it prints in (a locale code), independent of the screens' language.
+    pub language: String,
+    pub currency: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub valid_until: String,
+    pub lines: Vec<OfferLine>,
+    pub global_discount_bp: i64,
+    pub trade_ins: Vec<TradeIn>,
+    pub financing: Option<Financing>,
+    pub payment_terms: String,
+    pub delivery_time: String,
+    pub notes: String,
+    /// Who signs it.
+    pub salesperson_id: Option<i64>,
+}
+
+/// A stored offer version. An offer is its `number`; each revision of a sent offer is a new
+/// `revision` and the earlier ones stay as they were sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub id: i64,
+    pub number: String,
+    pub revision: i64,
+    pub status: OfferStatus,
+    #[serde(flatten)]
+    pub data: OfferData,
+    pub totals: Totals,
+    /// Why it was rejected and who won, when it was.
+    pub outcome_reason: String,
+    pub outcome_competitor: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub created_by: Option<i64>,
+    pub version: i64,
+}
+
+/// One offer in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferSummary {
+    pub id: i64,
+    pub number: String,
+    pub revision: i64,
+    pub status: OfferStatus,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub language: String,
+    pub currency: String,
+    pub date: String,
+    pub valid_until: String,
+    pub total: i64,
+}
+
+/// The amounts of one VAT rate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatAmount {
+    pub vat_bp: i64,
+    /// Net of this rate after the global discount.
+    pub net: i64,
+    pub vat: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Each line's net amount after its discount, rounded to the cent.
+    pub lines: Vec<i64>,
+    /// Sum of the lines.
+    pub subtotal: i64,
+    /// The global discount, as an amount (sum over the VAT rates).
+    pub global_discount: i64,
+    pub net: i64,
+    pub vat: Vec<VatAmount>,
+    pub gross: i64,
+    pub trade_in: i64,
+    /// What the customer pays: gross less the trade-in.
+    pub to_pay: i64,
+}
+
+/// `amount × bp / 10 000`, rounded half away from zero, without floating point.
+fn apply_bp(amount: i128, bp: i64) -> i128 {
+    let product = amount * i128::from(bp);
+    let (q, r) = (product / 10_000, product % 10_000);
+    if r.abs() * 2 >= 10_000 {
+        q + product.signum()
+    } else {
+        q
+    }
+}
+
+impl OfferData {
+    /// The totals of the offer. The global discount applies to each VAT rate's lines (so the
+    /// VAT is computed on what is really charged); trade-ins come off the gross.
+    pub fn totals(&self) -> Totals {
+        let lines: Vec<i64> = self
+            .lines
+            .iter()
+            .map(|l| {
+                let gross = i128::from(l.quantity) * i128::from(l.unit_price);
+                (gross - apply_bp(gross, l.discount_bp)) as i64
+            })
+            .collect();
+        let subtotal: i64 = lines.iter().sum();
+        let mut by_rate: BTreeMap<i64, i64> = BTreeMap::new();
+        for (line, net) in self.lines.iter().zip(&lines) {
+            *by_rate.entry(line.vat_bp).or_default() += net;
+        }
+        let mut global_discount = 0;
+        let vat: Vec<VatAmount> = by_rate
+            .into_iter()
+            .map(|(vat_bp, before)| {
+                let off = apply_bp(i128::from(before), self.global_discount_bp) as i64;
+                global_discount += off;
+                let net = before - off;
+                VatAmount { vat_bp, net, vat: apply_bp(i128::from(net), vat_bp) as i64 }
+            })
+            .collect();
+        let net = subtotal - global_discount;
+        let gross = net + vat.iter().map(|v| v.vat).sum::<i64>();
+        let trade_in = self.trade_ins.iter().map(|t| t.value).sum();
+        Totals { lines, subtotal, global_discount, net, vat, gross, trade_in, to_pay: gross - trade_in }
+    }
+
+    /// Trims and checks every field, reporting every problem at once. Line fields are named
+    /// `lines.<i>.<field>` so the builder can mark the cell.
+    pub fn validated(mut self) -> Result<OfferData> {
+        self.language = self.language.trim().to_ascii_lowercase();
+        self.currency = self.currency.trim().to_ascii_uppercase();
+        for text in [&mut self.payment_terms, &mut self.delivery_time, &mut self.notes] {
+            *text = text.trim().to_string();
+        }
+        let mut errors = Vec::new();
+        if Locale::parse(&self.language).is_none_or(|l| l.code() != self.language) {
+            errors.push(FieldError::new("language", "validation.language"));
+        }
+        if !CURRENCIES.contains(&self.currency.as_str()) {
+            errors.push(FieldError::new("currency", "validation.currency"));
+        }
+        for (field, value) in [("date", &mut self.date), ("valid_until", &mut self.valid_until)] {
+            match canonical_day(value) {
+                Ok(day) if day.is_empty() && field == "date" => errors.push(FieldError::new(field, "validation.date")),
+                Ok(day) => *value = day,
+                Err(()) => errors.push(FieldError::new(field, "validation.date")),
+            }
+        }
+        if !self.valid_until.is_empty() && self.valid_until < self.date {
+            errors.push(FieldError::new("valid_until", "validation.date_order"));
+        }
+        if self.lines.is_empty() {
+            errors.push(FieldError::new("lines", "validation.offer_lines"));
+        }
+        if self.lines.len() > 200 || self.trade_ins.len() > 20 {
+            errors.push(FieldError::new("lines", "validation.too_many"));
+        }
+        for (i, line) in self.lines.iter_mut().enumerate() {
+            line.code = line.code.trim().to_string();
+            line.description = line.description.trim().to_string();
+            let mut bad = |field: &str, key| errors.push(FieldError::new(format!("lines.{i}.{field}"), key));
+            if line.description.is_empty() {
+                bad("description", "validation.description_required");
+            }
+            if line.description.chars().count() > 4000 || line.code.chars().count() > 60 {
+                bad("description", "validation.too_long");
+            }
+            if !(1..=10_000).contains(&line.quantity) {
+                bad("quantity", "validation.quantity");
+            }
+            if !(-MAX_AMOUNT..=MAX_AMOUNT).contains(&line.unit_price) {
+                bad("unit_price", "validation.amount");
+            }
+            if !(0..=10_000).contains(&line.discount_bp) {
+                bad("discount_bp", "validation.percent");
+            }
+            if !(0..=5_000).contains(&line.vat_bp) {
+                bad("vat_bp", "validation.percent");
+            }
+        }
+        for (i, t) in self.trade_ins.iter_mut().enumerate() {
+            t.description = t.description.trim().to_string();
+            if t.description.is_empty() || t.description.chars().count() > 500 {
+                errors.push(FieldError::new(format!("trade_ins.{i}.description"), "validation.description_required"));
+            }
+            if !(0..=MAX_AMOUNT).contains(&t.value) {
+                errors.push(FieldError::new(format!("trade_ins.{i}.value"), "validation.amount"));
+            }
+        }
+        if let Some(f) = &self.financing {
+            if !(0..=MAX_AMOUNT).contains(&f.down_payment) || !(0..=MAX_AMOUNT).contains(&f.monthly_rate) {
+                errors.push(FieldError::new("financing", "validation.amount"));
+            }
+            if !(1..=120).contains(&f.months) {
+                errors.push(FieldError::new("financing", "validation.months"));
+            }
+        }
+        if !(0..=10_000).contains(&self.global_discount_bp) {
+            errors.push(FieldError::new("global_discount_bp", "validation.percent"));
+        }
+        if [&self.payment_terms, &self.delivery_time].iter().any(|t| t.chars().count() > 500)
+            || self.notes.chars().count() > 4000
+        {
+            errors.push(FieldError::new("notes", "validation.too_long"));
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+}
+
+/// The office's offer numbering: `{YYYY}` is the offer's year, `{SEQ:n}` the year's running
+/// number padded to n digits. Default `OF-{YYYY}-{SEQ:4}` gives `OF-2026-0042`.
+pub const DEFAULT_NUMBER_PATTERN: &str = "OF-{YYYY}-{SEQ:4}";
+
+pub fn format_number(pattern: &str, year: i32, seq: i64) -> String {
+    let mut out = pattern.replace("{YYYY}", &year.to_string());
+    if let Some(start) = out.find("{SEQ") {
+        if let Some(len) = out[start..].find('}') {
+            let spec = &out[start + 4..start + len];
+            let width = spec.strip_prefix(':').and_then(|w| w.parse::<usize>().ok()).unwrap_or(1).min(12);
+            out.replace_range(start..=start + len, &format!("{seq:0width$}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(quantity: i64, unit_price: i64, discount_bp: i64, vat_bp: i64) -> OfferLine {
+        OfferLine { description: "x".into(), quantity, unit_price, discount_bp, vat_bp, ..Default::default() }
+    }
+
+    #[test]
+    fn totals_round_each_line_then_apply_the_global_discount_per_vat_rate() {
+        let offer = OfferData {
+            lines: vec![
+                // 2 × 98,765.43 less 3.5 % = 197,530.86 − 6,913.5801 → 190,617.28
+                line(2, 9_876_543, 350, 2200),
+                // 3 × 19.99 less 12.5 % = 59.97 − 7.49625 → 52.47 (52.47375 rounds down)
+                line(3, 1999, 1250, 2200),
+                // A service at 10 % VAT: 1,000.00, no discount.
+                line(1, 100_000, 0, 1000),
+            ],
+            global_discount_bp: 200,
+            trade_ins: vec![TradeIn { description: "MAN TGA 2012".into(), value: 1_500_000 }],
+            ..Default::default()
+        };
+        let t = offer.totals();
+        assert_eq!(t.lines, [19_061_728, 5247, 100_000]);
+        assert_eq!(t.subtotal, 19_166_975);
+        // 2 % of 190,669.75 = 3,813.395 → 3,813.40; of 1,000.00 = 20.00.
+        assert_eq!(t.vat[0], VatAmount { vat_bp: 1000, net: 98_000, vat: 9_800 });
+        assert_eq!(t.vat[1], VatAmount { vat_bp: 2200, net: 18_685_635, vat: 4_110_840 });
+        assert_eq!(t.global_discount, 383_340);
+        assert_eq!(t.net, 18_783_635);
+        assert_eq!(t.gross, 18_783_635 + 9_800 + 4_110_840);
+        assert_eq!(t.to_pay, t.gross - 1_500_000);
+    }
+
+    #[test]
+    fn half_cents_round_away_from_zero_and_credits_stay_exact() {
+        assert_eq!(apply_bp(1, 5000), 1);
+        assert_eq!(apply_bp(-1, 5000), -1);
+        assert_eq!(apply_bp(3, 1666), 0);
+        // A credit line (negative price) discounts symmetrically.
+        let t = OfferData { lines: vec![line(1, -1001, 5000, 0)], ..Default::default() }.totals();
+        assert_eq!(t.lines, [-500]);
+    }
+
+    #[test]
+    fn invalid_offers_name_every_bad_cell() {
+        let bad = OfferData {
+            language: "fr".into(),
+            currency: "EUR".into(),
+            date: "2026-02-30".into(),
+            lines: vec![OfferLine { quantity: 0, discount_bp: 12_000, ..Default::default() }],
+            ..Default::default()
+        };
+        let Err(Error::Validation(errors)) = bad.validated() else { panic!("must fail") };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(
+            fields,
+            ["language", "date", "lines.0.description", "lines.0.quantity", "lines.0.discount_bp"]
+        );
+    }
+
+    #[test]
+    fn numbers_follow_the_pattern() {
+        assert_eq!(format_number(DEFAULT_NUMBER_PATTERN, 2026, 42), "OF-2026-0042");
+        assert_eq!(format_number("{SEQ}/{YYYY}", 2026, 7), "7/2026");
+        assert_eq!(format_number("OFF-{SEQ:6}", 2026, 12345), "OFF-012345");
+    }
+
+    #[test]
+    fn price_items_hold_between_their_days() {
+        let item = PriceItemData {
+            code: "TGX".into(),
+            kind: "model".into(),
+            names: [("en".to_string(), "TGX 18.510".to_string())].into(),
+            price: 1,
+            currency: "eur".into(),
+            valid_from: "2026-1-1".into(),
+            valid_to: "2026-06-30".into(),
+            ..Default::default()
+        }
+        .validated()
+        .unwrap();
+        assert_eq!((item.valid_from.as_str(), item.currency.as_str()), ("2026-01-01", "EUR"));
+        assert!(item.valid_on("2026-06-30") && !item.valid_on("2026-07-01") && !item.valid_on("2025-12-31"));
+        assert_eq!(item.name_in("pl"), "TGX 18.510");
+    }
+}
