@@ -142,13 +142,14 @@ pub struct FleetSettings {
 pub const SETTING_KEY: &str = "fleet";
 
 impl Default for FleetSettings {
+    /// The brands commonly met, none of them ours: the office says which it sells.
     fn default() -> Self {
         let brand = |name: &str, ours| Brand { name: name.into(), ours };
         let rule = |category: &str, years, km| RenewalRule { category: category.into(), years: Some(years), km };
         FleetSettings {
             version: 0,
             brands: vec![
-                brand("Renault Trucks", true),
+                brand("Renault Trucks", false),
                 brand("Volvo", false),
                 brand("Scania", false),
                 brand("MAN", false),

@@ -6,6 +6,7 @@ pub mod competitor;
 pub mod contact;
 pub mod customer;
 pub mod demo;
+mod demo_fleet;
 pub mod error;
 pub mod fleet;
 pub mod i18n;

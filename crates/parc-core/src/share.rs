@@ -331,6 +331,36 @@ pub fn radar_window(today: NaiveDate, months: u32) -> (NaiveDate, NaiveDate) {
     (today, end)
 }
 
+/// One fleet line due for renewal as the radar counts it: numbers only, because a radar over
+/// a large office counts a hundred thousand lines to show a few hundred customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueCount {
+    pub customer_id: i64,
+    /// The renewal day as the number `YYYYMMDD`.
+    pub due: u32,
+    pub vehicles: i64,
+    pub ours: bool,
+}
+
+/// `YYYY-MM-DD` (or longer) as the number `YYYYMMDD`; 0 when it is not a date.
+pub fn day_number(text: &str) -> u32 {
+    let b = text.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return 0;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    match (digits(0..4), digits(5..7), digits(8..10)) {
+        (Some(y), Some(m), Some(d)) => y * 10_000 + m * 100 + d,
+        _ => 0,
+    }
+}
+
+fn day_text(n: u32) -> String {
+    format!("{:04}-{:02}-{:02}", n / 10_000, n / 100 % 100, n % 100)
+}
+
 fn month_keys(from: NaiveDate, until: NaiveDate) -> Vec<String> {
     let mut out = Vec::new();
     let mut m = from.with_day(1).expect("day 1 exists");
@@ -341,70 +371,110 @@ fn month_keys(from: NaiveDate, until: NaiveDate) -> Vec<String> {
     out
 }
 
-/// Groups lines due in the window `[from, until]` by customer and month, sorted as asked,
-/// at most `limit` customers. Lines outside the window are ignored.
-pub fn radar(lines: Vec<RadarLine>, from: NaiveDate, until: NaiveDate, sort: RadarSort, limit: usize) -> Radar {
+/// A customer's sums while the radar counts.
+struct Tally {
+    vehicles: i64,
+    competitor: i64,
+    first_due: u32,
+    months: Vec<[i64; 2]>,
+}
+
+/// Groups the lines due in the window `[from, until]` by customer and month, sorted as asked,
+/// at most `limit` customers (ties: soonest first, then by id). Counts outside the window are
+/// ignored. Names and lines are left empty for [`attach_lines`].
+pub fn radar(counts: &[DueCount], from: NaiveDate, until: NaiveDate, sort: RadarSort, limit: usize) -> Radar {
     let keys = month_keys(from, until);
-    let slot: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-    let zero = |keys: &[String]| -> Vec<MonthCount> {
-        keys.iter().map(|k| MonthCount { month: k.clone(), vehicles: 0, competitor: 0 }).collect()
-    };
-    let (from_s, until_s) = (from.format("%Y-%m-%d").to_string(), until.format("%Y-%m-%d").to_string());
-    let mut totals = zero(&keys);
-    let mut customers: HashMap<i64, RadarCustomer> = HashMap::new();
-    for line in lines {
-        if line.renewal_due < from_s || line.renewal_due > until_s {
+    let ymd = |d: NaiveDate| d.year() as u32 * 10_000 + d.month() * 100 + d.day();
+    let (from_n, until_n) = (ymd(from), ymd(until));
+    let first_month = from.year() as i64 * 12 + i64::from(from.month0());
+    let mut totals = vec![[0i64; 2]; keys.len()];
+    let mut tallies: HashMap<i64, Tally> = HashMap::new();
+    for c in counts {
+        if c.due < from_n || c.due > until_n {
             continue;
         }
-        let Some(&i) = line.renewal_due.get(..7).and_then(|m| slot.get(m)) else { continue };
-        let competitor = if line.ours { 0 } else { line.vehicles };
-        totals[i].vehicles += line.vehicles;
-        totals[i].competitor += competitor;
-        let c = customers.entry(line.customer_id).or_insert_with(|| RadarCustomer {
-            customer_id: line.customer_id,
-            name: line.customer_name.clone(),
-            city: line.city.clone(),
+        let slot = ((c.due / 10_000) as i64 * 12 + (c.due / 100 % 100) as i64 - 1 - first_month) as usize;
+        let competitor = if c.ours { 0 } else { c.vehicles };
+        totals[slot][0] += c.vehicles;
+        totals[slot][1] += competitor;
+        let t = tallies.entry(c.customer_id).or_insert_with(|| Tally {
             vehicles: 0,
             competitor: 0,
-            first_due: line.renewal_due.clone(),
-            months: zero(&keys),
-            lines: Vec::new(),
+            first_due: c.due,
+            months: vec![[0; 2]; keys.len()],
         });
-        c.vehicles += line.vehicles;
-        c.competitor += competitor;
-        c.months[i].vehicles += line.vehicles;
-        c.months[i].competitor += competitor;
-        if line.renewal_due < c.first_due {
-            c.first_due = line.renewal_due.clone();
-        }
-        c.lines.push(line);
+        t.vehicles += c.vehicles;
+        t.competitor += competitor;
+        t.first_due = t.first_due.min(c.due);
+        t.months[slot][0] += c.vehicles;
+        t.months[slot][1] += competitor;
     }
-    let mut customers: Vec<RadarCustomer> = customers.into_values().collect();
-    customers.sort_by(|a, b| {
-        let by_name = a.name.cmp(&b.name).then(a.customer_id.cmp(&b.customer_id));
+    let mut ranked: Vec<(i64, Tally)> = tallies.into_iter().collect();
+    ranked.sort_unstable_by(|(a_id, a), (b_id, b)| {
         match sort {
             RadarSort::Competitors => b.competitor.cmp(&a.competitor).then(b.vehicles.cmp(&a.vehicles)),
             RadarSort::Volume => b.vehicles.cmp(&a.vehicles).then(b.competitor.cmp(&a.competitor)),
             RadarSort::Date => a.first_due.cmp(&b.first_due).then(b.vehicles.cmp(&a.vehicles)),
         }
-        .then_with(|| a.first_due.cmp(&b.first_due))
-        .then(by_name)
+        .then(a.first_due.cmp(&b.first_due))
+        .then(a_id.cmp(b_id))
     });
-    let customer_count = customers.len();
-    customers.truncate(limit);
-    for c in &mut customers {
+    let customer_count = ranked.len();
+    ranked.truncate(limit);
+    let months = |m: &[[i64; 2]]| -> Vec<MonthCount> {
+        keys.iter()
+            .zip(m)
+            .map(|(k, [vehicles, competitor])| MonthCount {
+                month: k.clone(),
+                vehicles: *vehicles,
+                competitor: *competitor,
+            })
+            .collect()
+    };
+    Radar {
+        from: from.format("%Y-%m-%d").to_string(),
+        until: until.format("%Y-%m-%d").to_string(),
+        vehicles: totals.iter().map(|m| m[0]).sum(),
+        competitor: totals.iter().map(|m| m[1]).sum(),
+        months: months(&totals),
+        customer_count,
+        customers: ranked
+            .into_iter()
+            .map(|(customer_id, t)| RadarCustomer {
+                customer_id,
+                name: String::new(),
+                city: String::new(),
+                vehicles: t.vehicles,
+                competitor: t.competitor,
+                first_due: day_text(t.first_due),
+                months: months(&t.months),
+                lines: Vec::new(),
+            })
+            .collect(),
+    }
+}
+
+/// Gives the radar's customers their names and their lines in the window (competitors'
+/// vehicles first, then by due date).
+pub fn attach_lines(radar: &mut Radar, lines: Vec<RadarLine>) {
+    let slot: HashMap<i64, usize> = radar.customers.iter().enumerate().map(|(i, c)| (c.customer_id, i)).collect();
+    for line in lines {
+        if line.renewal_due < radar.from || line.renewal_due > radar.until {
+            continue;
+        }
+        if let Some(&i) = slot.get(&line.customer_id) {
+            let c = &mut radar.customers[i];
+            if c.name.is_empty() {
+                c.name = line.customer_name.clone();
+                c.city = line.city.clone();
+            }
+            c.lines.push(line);
+        }
+    }
+    for c in &mut radar.customers {
         c.lines.sort_by(|a, b| {
             a.ours.cmp(&b.ours).then_with(|| a.renewal_due.cmp(&b.renewal_due)).then(a.line_id.cmp(&b.line_id))
         });
-    }
-    Radar {
-        from: from_s,
-        until: until_s,
-        vehicles: totals.iter().map(|m| m.vehicles).sum(),
-        competitor: totals.iter().map(|m| m.competitor).sum(),
-        months: totals,
-        customer_count,
-        customers,
     }
 }
 
@@ -542,6 +612,29 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    /// The radar as the store makes it: counted from numbers, then given names and lines.
+    fn grouped(lines: &[RadarLine], from: NaiveDate, until: NaiveDate, sort: RadarSort, limit: usize) -> Radar {
+        let counts: Vec<DueCount> = lines
+            .iter()
+            .map(|l| DueCount {
+                customer_id: l.customer_id,
+                due: day_number(&l.renewal_due),
+                vehicles: l.vehicles,
+                ours: l.ours,
+            })
+            .collect();
+        let mut r = radar(&counts, from, until, sort, limit);
+        attach_lines(&mut r, lines.to_vec());
+        r
+    }
+
+    #[test]
+    fn days_become_numbers_and_back() {
+        assert_eq!(day_number("2027-01-15"), 20270115);
+        assert_eq!(day_number("2027-1-15"), 0);
+        assert_eq!(day_text(20270115), "2027-01-15");
+    }
+
     #[test]
     fn the_radar_window_is_the_rest_of_this_month_and_the_next_ones() {
         assert_eq!(radar_window(day("2026-11-23"), 3), (day("2026-11-23"), day("2027-01-31")));
@@ -559,7 +652,7 @@ mod tests {
             due(3, "Volvo", 4, "2027-02-01"), // after the window
             due(3, "Iveco", 1, "2026-11-22"), // before it
         ];
-        let r = radar(lines.clone(), from, until, RadarSort::Competitors, 10);
+        let r = grouped(&lines, from, until, RadarSort::Competitors, 10);
         assert_eq!((r.vehicles, r.competitor, r.customer_count), (14, 6, 2));
         let months: Vec<_> = r.months.iter().map(|m| (m.month.as_str(), m.vehicles, m.competitor)).collect();
         assert_eq!(months, [("2026-11", 2, 2), ("2026-12", 8, 0), ("2027-01", 4, 4)]);
@@ -570,9 +663,9 @@ mod tests {
         assert_eq!(c1.months.iter().map(|m| m.vehicles).collect::<Vec<_>>(), [0, 8, 1]);
         assert_eq!(c1.first_due, "2026-12-01");
 
-        let by_volume = radar(lines.clone(), from, until, RadarSort::Volume, 10);
+        let by_volume = grouped(&lines, from, until, RadarSort::Volume, 10);
         assert_eq!(by_volume.customers.iter().map(|c| c.customer_id).collect::<Vec<_>>(), [1, 2]);
-        let by_date = radar(lines.clone(), from, until, RadarSort::Date, 1);
+        let by_date = grouped(&lines, from, until, RadarSort::Date, 1);
         assert_eq!(by_date.customers.iter().map(|c| c.customer_id).collect::<Vec<_>>(), [2]);
         assert_eq!(by_date.customer_count, 2, "the count tells how many there are beyond the limit");
     }

@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved, ServiceDue};
 use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
-use crate::share::{self, MarketShare, Radar, RadarLine, RadarQuery, ShareRow};
+use crate::share::{self, DueCount, MarketShare, Radar, RadarLine, RadarQuery, ShareRow};
 use crate::user::{User, UserData};
 
 /// The schema version this program writes; both dialects have this many migrations.
@@ -245,10 +245,19 @@ pub(crate) trait FleetRows {
     /// The office summary: vehicles of active customers per segment, year and brand.
     fn share_rows(&mut self) -> Result<Vec<ShareRow>>;
     /// Lines of active customers (of `owner_id`, or all) due for renewal from `from` to
-    /// `until` (`YYYY-MM-DD`, both included), `ours` left false.
-    fn renewals_due(&mut self, owner_id: Option<i64>, from: &str, until: &str) -> Result<Vec<RadarLine>>;
+    /// `until` (`YYYY-MM-DD`, both included), as numbers; `ours` tells the brands we sell.
+    fn renewal_counts(
+        &mut self,
+        owner_id: Option<i64>,
+        from: &str,
+        until: &str,
+        ours: &[String],
+    ) -> Result<Vec<DueCount>>;
+    /// The lines of these customers due from `from` to `until`, with the customer's name and
+    /// city; `ours` left false.
+    fn radar_lines(&mut self, customer_ids: &[i64], from: &str, until: &str) -> Result<Vec<RadarLine>>;
     /// Inspections of active customers' vehicles (of `owner_id`, or all) due from `from` to
-    /// `until`, by due day and customer name, at most `limit`.
+    /// `until`, by due day, at most `limit`.
     fn inspections_due(
         &mut self,
         owner_id: Option<i64>,
@@ -669,11 +678,16 @@ impl Store {
         let settings = self.fleet_settings()?;
         let (from, until) = share::radar_window(today, query.months);
         let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
-        let mut lines = self.backend.renewals_due(query.owner_id, &day(from), &day(until))?;
+        let (from_s, until_s) = (day(from), day(until));
+        let counts = self.backend.renewal_counts(query.owner_id, &from_s, &until_s, &settings.our_brands())?;
+        let mut radar = share::radar(&counts, from, until, query.sort, query.limit.clamp(1, 5000) as usize);
+        let ids: Vec<i64> = radar.customers.iter().map(|c| c.customer_id).collect();
+        let mut lines = self.backend.radar_lines(&ids, &from_s, &until_s)?;
         for l in &mut lines {
             l.ours = settings.is_ours(&l.brand);
         }
-        Ok(share::radar(lines, from, until, query.sort, query.limit.clamp(1, 5000) as usize))
+        share::attach_lines(&mut radar, lines);
+        Ok(radar)
     }
 
     // --- competitors ---

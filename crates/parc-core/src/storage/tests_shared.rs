@@ -639,6 +639,13 @@ fn vehicles(brand: &str, category: &str, n: i64, year: Option<i32>) -> FleetLine
     }
 }
 
+/// The office sells `brand` (a new office sells none until it says so).
+fn we_sell(store: &mut Store, brand: &str) {
+    let mut s = store.fleet_settings().unwrap();
+    s.brands.iter_mut().find(|b| b.name == brand).unwrap().ours = true;
+    store.save_fleet_settings(s).unwrap();
+}
+
 fn field_keys(e: Error) -> Vec<(&'static str, &'static str)> {
     match e {
         Error::Validation(f) => f.into_iter().map(|f| (f.field, f.key)).collect(),
@@ -649,6 +656,7 @@ fn field_keys(e: Error) -> Vec<(&'static str, &'static str)> {
 #[test]
 fn fleet_lines_are_validated_saved_and_shared_on_the_card() {
     each_store(|store| {
+        we_sell(store, "Renault Trucks");
         let c = store.create_customer(customer("Rossi Trasporti", "Milano", "IT", "")).unwrap();
         let mut bad = vehicles("Volvo", "tractor", 1, Some(2022));
         bad.vin = "YV2RT40A0GB12345O".into();
@@ -693,6 +701,7 @@ fn fleet_lines_are_validated_saved_and_shared_on_the_card() {
 #[test]
 fn market_share_follows_every_write_and_leaves_out_archived_customers() {
     each_store(|store| {
+        we_sell(store, "Renault Trucks");
         let a = store.create_customer(customer("A", "Milano", "IT", "")).unwrap();
         let b = store.create_customer(customer("B", "Torino", "IT", "")).unwrap();
         let ids = store
@@ -737,6 +746,7 @@ fn market_share_follows_every_write_and_leaves_out_archived_customers() {
 #[test]
 fn the_renewal_radar_lists_my_customers_vehicles_due_by_month() {
     each_store(|store| {
+        we_sell(store, "Renault Trucks");
         let anna = user(store, "Anna", UserRole::Salesperson);
         let mut mine = customer("Mine", "Milano", "IT", "");
         mine.owner_id = Some(anna.id);
@@ -814,6 +824,7 @@ fn fleet_settings_are_versioned_and_a_new_rule_moves_default_renewals() {
 #[test]
 fn competitors_are_present_from_the_fleet_and_by_hand_with_prices_seen() {
     each_store(|store| {
+        we_sell(store, "Renault Trucks");
         let c = store.create_customer(customer("A", "Milano", "IT", "")).unwrap();
         let volvo = store
             .create_competitor(CompetitorData {

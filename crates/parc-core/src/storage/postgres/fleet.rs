@@ -15,7 +15,7 @@ use super::people::{check_changed, follow_ids, write};
 use super::Postgres;
 use crate::error::{Error, Result};
 use crate::fleet::{FleetLine, FleetLineData, ServiceDue, SETTING_KEY};
-use crate::share::{RadarLine, ShareDelta, ShareRow};
+use crate::share::{day_number, DueCount, RadarLine, ShareDelta, ShareRow};
 use crate::storage::FleetRows;
 
 const COLUMNS: &str = "id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
@@ -323,21 +323,39 @@ impl FleetRows for Postgres {
             .collect())
     }
 
-    fn renewals_due(&mut self, owner_id: Option<i64>, from: &str, until: &str) -> Result<Vec<RadarLine>> {
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&from, &until];
+    fn renewal_counts(
+        &mut self,
+        owner_id: Option<i64>,
+        from: &str,
+        until: &str,
+        ours: &[String],
+    ) -> Result<Vec<DueCount>> {
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&from, &until, &ours];
         let owner = match &owner_id {
             Some(owner) => {
                 params.push(owner);
-                "AND c.owner_id = $3"
+                "AND c.owner_id = $4"
             }
             None => "",
         };
         let sql = format!(
-            "SELECT l.id, l.customer_id, c.name, c.city, l.brand, l.model, l.category, l.vehicles, l.renewal_due
+            "SELECT l.customer_id, l.renewal_due, l.vehicles, l.brand = ANY($3)
              FROM fleet_line l JOIN customer c ON c.id = l.customer_id
              WHERE l.renewal_due >= $1 AND l.renewal_due <= $2 AND c.archived_at IS NULL {owner}"
         );
-        Ok(self.client.query(&sql, &params)?.iter().map(radar_line).collect())
+        Ok(self
+            .client
+            .query(&sql, &params)?
+            .iter()
+            .map(|r| DueCount { customer_id: r.get(0), due: day_number(r.get(1)), vehicles: r.get(2), ours: r.get(3) })
+            .collect())
+    }
+
+    fn radar_lines(&mut self, customer_ids: &[i64], from: &str, until: &str) -> Result<Vec<RadarLine>> {
+        let sql = "SELECT l.id, l.customer_id, c.name, c.city, l.brand, l.model, l.category, l.vehicles, l.renewal_due
+             FROM fleet_line l JOIN customer c ON c.id = l.customer_id
+             WHERE l.customer_id = ANY($1) AND l.renewal_due >= $2 AND l.renewal_due <= $3";
+        Ok(self.client.query(sql, &[&customer_ids, &from, &until])?.iter().map(radar_line).collect())
     }
 
     fn inspections_due(
@@ -360,7 +378,7 @@ impl FleetRows for Postgres {
             "SELECT l.id, l.customer_id, c.name, l.brand, l.model, l.plate, l.vin, l.vehicles, l.inspection_due
              FROM fleet_line l JOIN customer c ON c.id = l.customer_id
              WHERE l.inspection_due >= $1 AND l.inspection_due <= $2 AND c.archived_at IS NULL {owner}
-             ORDER BY l.inspection_due, c.sort_key, l.id LIMIT $3"
+             ORDER BY l.inspection_due, l.id LIMIT $3"
         );
         Ok(self
             .client

@@ -188,6 +188,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX fleet_line_inspection ON fleet_line (inspection_due) WHERE inspection_due IS NOT NULL;
     -- Recomputing default renewals when a category's rule changes.
     CREATE INDEX fleet_line_category ON fleet_line (category) WHERE NOT renewal_manual;
+    -- The few archived customers, whose fleets the radar leaves out.
+    CREATE INDEX customer_archived ON customer (id) WHERE archived_at IS NOT NULL;
     CREATE TABLE fleet_share (
         category     TEXT NOT NULL,
         weight_class TEXT NOT NULL,

@@ -9,7 +9,7 @@ use super::people::check_changed;
 use super::Sqlite;
 use crate::error::{Error, Result};
 use crate::fleet::{FleetLine, FleetLineData, ServiceDue, SETTING_KEY};
-use crate::share::{RadarLine, ShareDelta, ShareRow};
+use crate::share::{day_number, DueCount, RadarLine, ShareDelta, ShareRow};
 use crate::storage::FleetRows;
 
 const COLUMNS: &str = "id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
@@ -273,16 +273,52 @@ impl FleetRows for Sqlite {
         Ok(rows)
     }
 
-    fn renewals_due(&mut self, owner_id: Option<i64>, from: &str, until: &str) -> Result<Vec<RadarLine>> {
-        let owner = if owner_id.is_some() { "AND c.owner_id = ?3" } else { "AND ?3 IS NULL" };
+    fn renewal_counts(
+        &mut self,
+        owner_id: Option<i64>,
+        from: &str,
+        until: &str,
+        ours: &[String],
+    ) -> Result<Vec<DueCount>> {
+        // From the covering index alone, customers filtered through small id lists: no row of
+        // either table is read for the hundred thousand lines a year may bring due.
+        // (`+` keeps SQLite from walking the owner's customers instead: reading all their lines
+        // costs more than checking each due line against the owner's ids.)
+        let owner = if owner_id.is_some() {
+            "AND +l.customer_id IN (SELECT id FROM customer WHERE owner_id = ?4)"
+        } else {
+            "AND ?4 IS NULL"
+        };
         let sql = format!(
-            "SELECT l.id, l.customer_id, c.name, c.city, l.brand, l.model, l.category, l.vehicles, l.renewal_due
-             FROM fleet_line l JOIN customer c ON c.id = l.customer_id
-             WHERE l.renewal_due >= ?1 AND l.renewal_due <= ?2 AND c.archived_at IS NULL {owner}"
+            "SELECT l.customer_id, l.renewal_due, l.vehicles, l.brand IN (SELECT value FROM json_each(?3))
+             FROM fleet_line l
+             WHERE l.renewal_due >= ?1 AND l.renewal_due <= ?2 {owner}
+               AND l.customer_id NOT IN (SELECT id FROM customer WHERE archived_at IS NOT NULL)"
         );
+        let ours = serde_json::to_string(ours).expect("brands serialise");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
-            .query_map(params![from, until, owner_id], |r| {
+            .query_map(params![from, until, ours, owner_id], |r| {
+                Ok(DueCount {
+                    customer_id: r.get(0)?,
+                    due: day_number(r.get_ref(1)?.as_str()?),
+                    vehicles: r.get(2)?,
+                    ours: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn radar_lines(&mut self, customer_ids: &[i64], from: &str, until: &str) -> Result<Vec<RadarLine>> {
+        // By customer (a few lines each), not by due day (every line of the window).
+        let sql = "SELECT l.id, l.customer_id, c.name, c.city, l.brand, l.model, l.category, l.vehicles, l.renewal_due
+             FROM fleet_line l JOIN customer c ON c.id = l.customer_id
+             WHERE l.customer_id IN (SELECT value FROM json_each(?1)) AND +l.renewal_due >= ?2 AND +l.renewal_due <= ?3";
+        let ids = serde_json::to_string(customer_ids).expect("ids serialise");
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(params![ids, from, until], |r| {
                 Ok(RadarLine {
                     line_id: r.get(0)?,
                     customer_id: r.get(1)?,
@@ -308,11 +344,13 @@ impl FleetRows for Sqlite {
         limit: u32,
     ) -> Result<Vec<ServiceDue>> {
         let owner = if owner_id.is_some() { "AND c.owner_id = ?3" } else { "AND ?3 IS NULL" };
+        // Lines in due order, each looked up in its customer (CROSS JOIN keeps that order):
+        // the page fills after a few hundred lines even for one owner among many.
         let sql = format!(
             "SELECT l.id, l.customer_id, c.name, l.brand, l.model, l.plate, l.vin, l.vehicles, l.inspection_due
-             FROM fleet_line l JOIN customer c ON c.id = l.customer_id
+             FROM fleet_line l CROSS JOIN customer c ON c.id = l.customer_id
              WHERE l.inspection_due >= ?1 AND l.inspection_due <= ?2 AND c.archived_at IS NULL {owner}
-             ORDER BY l.inspection_due, c.sort_key, l.id LIMIT ?4"
+             ORDER BY l.inspection_due, l.id LIMIT ?4"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
