@@ -222,6 +222,9 @@ async fn look() {
     app.click(".tab[data-screen=market]").await;
     app.wait_css("#market-table tbody tr").await;
     shot("market").await;
+    let chart = app.wait_css("#market-chart").await;
+    app.client.execute("arguments[0].scrollIntoView()", vec![serde_json::to_value(&chart).unwrap()]).await.unwrap();
+    shot("market-brands").await;
     app.click(".tab[data-screen=agenda]").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     shot("agenda").await;
