@@ -37,6 +37,21 @@ const COMMANDS: &[&str] = &[
     "custom_fields_reorder",
     "attachment_add",
     "attachment_open",
+    "fleet_get",
+    "fleet_line_add",
+    "fleet_line_update",
+    "fleet_line_delete",
+    "fleet_settings_get",
+    "fleet_settings_save",
+    "market_share",
+    "renewal_radar",
+    "competitors_list",
+    "competitor_create",
+    "competitor_update",
+    "customer_competitors",
+    "competitor_note",
+    "sighting_add",
+    "sighting_delete",
 ];
 
 fn main() {

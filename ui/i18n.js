@@ -19,6 +19,12 @@ export function t(key, args = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
 }
 
+/** Translates `key` when the catalogue has it, else shows `fallback` as it is (an office's own
+ *  categories have no translation). */
+export function tOr(key, fallback) {
+  return key in lang.catalog ? lang.catalog[key] : fallback;
+}
+
 /** Fills every element marked with data-i18n* attributes; text goes in as text, never HTML. */
 export function translateStatic(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
@@ -48,6 +54,21 @@ export function formatDate(ymd) {
   if (!m) return ymd ?? '';
   const { date_order: order, date_sep: s } = lang.format;
   return order === 'ymd' ? `${m[1]}${s}${m[2]}${s}${m[3]}` : `${m[3]}${s}${m[2]}${s}${m[1]}`;
+}
+
+/** A month `YYYY-MM` as the locale writes it. */
+export function formatMonth(ym) {
+  const m = /^(\d{4})-(\d{2})/.exec(ym ?? '');
+  if (!m) return ym ?? '';
+  const { date_order: order, date_sep: s } = lang.format;
+  return order === 'ymd' ? `${m[1]}${s}${m[2]}` : `${m[2]}${s}${m[1]}`;
+}
+
+/** A percentage given to one decimal (37.5), with the locale's decimal sign; '' for none. */
+export function formatPercent(pct) {
+  if (pct == null) return '';
+  const [whole, frac = '0'] = pct.toFixed(1).split('.');
+  return `${whole}${lang.format.decimal}${frac}%`;
 }
 
 /** A local date-time `YYYY-MM-DDTHH:MM` (as contacts are stored) as the locale writes it. */

@@ -6,10 +6,14 @@ import { banner } from './notify.js';
 import * as agenda from './screens/agenda.js';
 import * as customers from './screens/customers.js';
 import * as fieldsPanel from './screens/fields.js';
+import * as fleetSettings from './screens/fleet-settings.js';
+import * as market from './screens/market.js';
+import * as renewals from './screens/renewals.js';
 import * as settings from './screens/settings.js';
+import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, settings };
+const screens = { customers, agenda, renewals, market, settings };
 let current = null;
 
 export function show(name) {
@@ -43,6 +47,10 @@ async function start() {
     document.body.dataset.dbError = 'true';
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
+    for (const name of ['customers', 'agenda', 'renewals', 'market']) {
+      document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
+    }
+    document.getElementById('fleet-settings').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
     document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
@@ -54,12 +62,19 @@ async function start() {
   initWhoButton();
   // Everything is recorded in someone's name: choose who sits here before anything else.
   await ensureUser(info.current_user_id);
+  fleetCommon.init(info);
   customers.init(info);
   fieldsPanel.init();
   agenda.init(info, (id) => {
     show('customers');
     customers.openCustomer(id, { focus: false });
   });
+  renewals.init((id) => {
+    show('customers');
+    customers.openCustomerOn(id, 'fleet');
+  });
+  market.init();
+  fleetSettings.init();
   settings.onColdDays((days) => agenda.setColdDays(days));
   document.addEventListener('parc:user', () => {
     customers.userChanged();

@@ -5,14 +5,17 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use parc_core::competitor::{Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use parc_core::contact::{
     self, Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
     MaterialData,
 };
 use parc_core::custom_field::{CustomField, CustomFieldData};
 use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
+use parc_core::fleet::{self, CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved};
 use parc_core::i18n::{self, Locale, UiLanguage};
 use parc_core::person::{self, Person, PersonData};
+use parc_core::share::{MarketShare, Radar, RadarQuery};
 use parc_core::storage::{self, CustomerQuery, StoreStatus, Target};
 use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
@@ -68,6 +71,24 @@ impl ApiError {
 }
 
 type ApiResult<T> = Result<T, ApiError>;
+
+/// A saved record with the warnings it was saved with, translated like field errors.
+#[derive(Debug, Serialize)]
+struct SavedWithWarnings<T> {
+    saved: T,
+    warnings: Vec<FieldMessage>,
+}
+
+impl<T> SavedWithWarnings<T> {
+    fn new(s: Saved<T>, locale: Locale) -> Self {
+        let warnings = s
+            .warnings
+            .iter()
+            .map(|w| FieldMessage { field: w.field.to_string(), message: i18n::tr(locale, w.key).to_string() })
+            .collect();
+        SavedWithWarnings { saved: s.saved, warnings }
+    }
+}
 
 /// The open database, or why it could not be opened (shown instead of the customer list).
 struct Db {
@@ -175,6 +196,8 @@ struct AppInfo {
     cold_after_days: u32,
     contact_kinds: &'static [&'static str],
     decision_roles: &'static [&'static str],
+    ownerships: &'static [&'static str],
+    weight_classes: Vec<&'static str>,
 }
 
 #[tauri::command]
@@ -198,6 +221,8 @@ fn app_info(state: State<AppState>) -> AppInfo {
         cold_after_days: settings.cold_after_days(),
         contact_kinds: contact::CONTACT_KINDS,
         decision_roles: person::DECISION_ROLES,
+        ownerships: fleet::OWNERSHIPS,
+        weight_classes: fleet::WEIGHT_CLASSES.iter().map(|(k, _)| *k).collect(),
     }
 }
 
@@ -453,6 +478,105 @@ async fn attachment_open(app: AppHandle, state: State<'_, AppState>, id: i64) ->
         .map_err(|e| ApiError::new(&Error::Io(std::io::Error::other(e.to_string())), state.0.locale()))
 }
 
+#[tauri::command]
+async fn fleet_get(state: State<'_, AppState>, customer_id: i64) -> ApiResult<CustomerFleet> {
+    state.with_store(move |s| s.fleet(customer_id)).await
+}
+
+#[tauri::command]
+async fn fleet_line_add(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    data: FleetLineData,
+) -> ApiResult<SavedWithWarnings<FleetLine>> {
+    let locale = state.0.locale();
+    let saved = state.with_store(move |s| s.add_fleet_line(customer_id, data)).await?;
+    Ok(SavedWithWarnings::new(saved, locale))
+}
+
+#[tauri::command]
+async fn fleet_line_update(
+    state: State<'_, AppState>,
+    id: i64,
+    version: i64,
+    data: FleetLineData,
+) -> ApiResult<SavedWithWarnings<FleetLine>> {
+    let locale = state.0.locale();
+    let saved = state.with_store(move |s| s.update_fleet_line(id, version, data)).await?;
+    Ok(SavedWithWarnings::new(saved, locale))
+}
+
+#[tauri::command]
+async fn fleet_line_delete(state: State<'_, AppState>, id: i64) -> ApiResult<()> {
+    state.with_store(move |s| s.delete_fleet_line(id)).await
+}
+
+#[tauri::command]
+async fn fleet_settings_get(state: State<'_, AppState>) -> ApiResult<FleetSettings> {
+    state.with_store(|s| s.fleet_settings()).await
+}
+
+#[tauri::command]
+async fn fleet_settings_save(state: State<'_, AppState>, settings: FleetSettings) -> ApiResult<FleetSettings> {
+    state.with_store(move |s| s.save_fleet_settings(settings)).await
+}
+
+#[tauri::command]
+async fn market_share(state: State<'_, AppState>) -> ApiResult<MarketShare> {
+    state.with_store(|s| s.market_share()).await
+}
+
+/// The renewal radar as of today on this workstation's clock.
+#[tauri::command]
+async fn renewal_radar(state: State<'_, AppState>, query: RadarQuery) -> ApiResult<Radar> {
+    state.with_store(move |s| s.renewal_radar(&query, chrono::Local::now().date_naive())).await
+}
+
+#[tauri::command]
+async fn competitors_list(state: State<'_, AppState>) -> ApiResult<Vec<Competitor>> {
+    state.with_store(|s| s.competitors()).await
+}
+
+#[tauri::command]
+async fn competitor_create(state: State<'_, AppState>, data: CompetitorData) -> ApiResult<Competitor> {
+    state.with_store(move |s| s.create_competitor(data)).await
+}
+
+#[tauri::command]
+async fn competitor_update(
+    state: State<'_, AppState>,
+    id: i64,
+    version: i64,
+    data: CompetitorData,
+) -> ApiResult<Competitor> {
+    state.with_store(move |s| s.update_competitor(id, version, data)).await
+}
+
+#[tauri::command]
+async fn customer_competitors(state: State<'_, AppState>, customer_id: i64) -> ApiResult<CustomerCompetitors> {
+    state.with_store(move |s| s.customer_competitors(customer_id)).await
+}
+
+#[tauri::command]
+async fn competitor_note(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    competitor_id: i64,
+    present: bool,
+) -> ApiResult<()> {
+    state.with_store(move |s| s.note_competitor(customer_id, competitor_id, present)).await
+}
+
+#[tauri::command]
+async fn sighting_add(state: State<'_, AppState>, customer_id: i64, data: SightingData) -> ApiResult<Sighting> {
+    state.with_store(move |s| s.add_sighting(customer_id, data)).await
+}
+
+#[tauri::command]
+async fn sighting_delete(state: State<'_, AppState>, id: i64) -> ApiResult<()> {
+    state.with_store(move |s| s.delete_sighting(id)).await
+}
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -509,6 +633,21 @@ pub fn run() {
             custom_fields_reorder,
             attachment_add,
             attachment_open,
+            fleet_get,
+            fleet_line_add,
+            fleet_line_update,
+            fleet_line_delete,
+            fleet_settings_get,
+            fleet_settings_save,
+            market_share,
+            renewal_radar,
+            competitors_list,
+            competitor_create,
+            competitor_update,
+            customer_competitors,
+            competitor_note,
+            sighting_add,
+            sighting_delete,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

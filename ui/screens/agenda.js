@@ -100,6 +100,16 @@ export async function refresh() {
       li.append(sent);
       return li;
     }));
+    $('count-service').textContent = agenda.service.length || '';
+    $('agenda-service').replaceChildren(...agenda.service.map((v) => item(
+      v.customer_name,
+      [
+        v.inspection_due < today ? t('agenda.inspection_missed', { date: formatDate(v.inspection_due) }) : t('agenda.inspection_due', { date: formatDate(v.inspection_due) }),
+        `${v.vehicles > 1 ? `${v.vehicles} × ` : ''}${v.brand} ${v.model}`.trim(),
+        v.plate || v.vin,
+      ].filter(Boolean).join(' · '),
+      () => openCustomer(v.customer_id),
+    )));
     $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });
     $('count-cold').textContent = cold.length || '';
     $('agenda-cold').replaceChildren(...cold.map((c) => item(

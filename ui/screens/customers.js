@@ -6,6 +6,8 @@ import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, tra
 import { confirmAction, toast } from '../notify.js';
 import { fillUserSelects, myId } from '../users.js';
 import * as customFields from '../custom-fields.js';
+import * as competitorsPanel from './competitors.js';
+import * as fleetPanel from './fleet.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
@@ -38,6 +40,9 @@ export function init(info) {
     if (!view.hidden) customFields.fillInputs($('custom-fields'), customer?.custom);
   });
   customFields.loadFields().catch((err) => toast(err.message));
+  competitorsPanel.init(info);
+  // The competitors present come partly from the fleet.
+  fleetPanel.init(() => competitorsPanel.load(customer.id).catch((err) => toast(err.message)));
   for (const tab of document.querySelectorAll('.card-tab')) {
     tab.addEventListener('click', () => showPanel(tab.dataset.panel));
   }
@@ -98,6 +103,8 @@ export function relabel() {
   peoplePanel.relabel();
   history.relabel();
   materialsPanel.relabel();
+  fleetPanel.relabel();
+  competitorsPanel.relabel();
   if (!view.hidden) renderCardHeader();
 }
 
@@ -115,6 +122,8 @@ function showPanel(name) {
   form.hidden = name !== 'details';
   $('panel-people').hidden = name !== 'people';
   $('panel-history').hidden = name !== 'history';
+  $('panel-fleet').hidden = name !== 'fleet';
+  $('panel-competitors').hidden = name !== 'competitors';
 }
 
 /** The quick log: from anywhere on the card, straight to the note with sensible defaults. */
@@ -126,7 +135,12 @@ function logContact() {
 
 async function loadRelated(id) {
   const people = await peoplePanel.load(id);
-  await Promise.all([history.load(id, people), materialsPanel.load(id)]);
+  await Promise.all([
+    history.load(id, people),
+    materialsPanel.load(id),
+    fleetPanel.load(id),
+    competitorsPanel.load(id),
+  ]);
 }
 
 // --- the list ---
@@ -236,6 +250,12 @@ async function mayLeaveCard() {
   return confirmAction(t('card.unsaved_confirm'));
 }
 
+/** Opens a customer on one of the card's tabs (e.g. from the renewal radar). */
+export async function openCustomerOn(id, tab) {
+  await openCustomer(id);
+  if (customer && customer.id === id) showPanel(tab);
+}
+
 export async function openCustomer(id, { focus = false } = {}) {
   if (customer && customer.id === id && !view.hidden) {
     if (focus) form.elements.name.focus();
@@ -277,7 +297,10 @@ function showCard(c) {
   $('log-contact').hidden = !c;
   if (!c || panel === 'details') showPanel('details');
   if (c) loadRelated(c.id).catch((err) => toast(err.message));
-  else $('people-count').textContent = '';
+  else {
+    $('people-count').textContent = '';
+    $('fleet-count').textContent = '';
+  }
   renderCardHeader();
 }
 

@@ -4,6 +4,7 @@
 import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { toast } from '../notify.js';
+import * as fleetSettings from './fleet-settings.js';
 
 const select = document.getElementById('language');
 const address = document.getElementById('db-address');
@@ -98,8 +99,12 @@ function useDatabase() {
 
 export function relabel() {
   relabelSettings();
+  fleetSettings.relabel();
 }
 
 export function shown() {
   select.focus();
+  // No database, no office settings: the fatal screen sends people here too.
+  if (!document.body.dataset.dbKind || document.querySelector('.tab[data-screen=customers]').hidden) return;
+  fleetSettings.shown();
 }

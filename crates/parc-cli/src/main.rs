@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use parc_core::contact::{AgendaItem, HistoryFilter};
+use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
 use parc_core::user::{User, UserRole};
 use parc_core::workstation::{self, WorkstationSettings};
@@ -68,8 +69,31 @@ enum Command {
         #[arg(long)]
         to: String,
     },
-    /// Measures search, customer card, agenda and "going cold" latency on a demo database of N
-    /// customers (made if it has fewer).
+    /// Prints the renewal radar: vehicles of active customers due for renewal in the next
+    /// MONTHS months (the rest of this month and the ones after), one JSON object per customer
+    /// and month with vehicles due, customers in the radar's order.
+    Renewals {
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// competitors (most competitor vehicles first), volume or date.
+        #[arg(long, default_value = "competitors", value_parser = sort_arg)]
+        sort: RadarSort,
+        /// Only the customers of this user (name or initials).
+        #[arg(long)]
+        user: Option<String>,
+        /// At most this many customers.
+        #[arg(long, default_value_t = 1000)]
+        limit: u32,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
+    },
+    /// Prints the market share (QM) among the customers' fleets as JSON lines, each with its
+    /// "kind": "segment_year" (category, weight class and year of first registration; year
+    /// null when unknown), "segment", "year", "office", then "brand" (largest fleet first).
+    Share,
+    /// Measures search, customer card, agenda, "going cold", renewal radar and market share
+    /// latency on a demo database of N customers (made if it has fewer).
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
@@ -172,6 +196,66 @@ fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
             });
             println!("{out}");
         }
+        Command::Renewals { months, sort, user, limit, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let owner_id = match user {
+                None => None,
+                Some(name) => match find_user(&store.users()?, &name) {
+                    Ok(u) => Some(u.id),
+                    Err(problem) => {
+                        eprintln!("parc-cli: {problem}");
+                        return Ok(ExitCode::from(2));
+                    }
+                },
+            };
+            let radar = store.renewal_radar(&RadarQuery { months, owner_id, sort, limit }, today)?;
+            for c in &radar.customers {
+                for m in c.months.iter().filter(|m| m.vehicles > 0) {
+                    let lines: Vec<_> = c.lines.iter().filter(|l| l.renewal_due.starts_with(&m.month)).collect();
+                    let row = serde_json::json!({
+                        "customer_id": c.customer_id,
+                        "customer": c.name,
+                        "city": c.city,
+                        "month": m.month,
+                        "vehicles": m.vehicles,
+                        "competitor_vehicles": m.competitor,
+                        "customer_vehicles": c.vehicles,
+                        "customer_competitor_vehicles": c.competitor,
+                        "lines": lines,
+                    });
+                    if !print_line(&row) {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
+            }
+        }
+        Command::Share => {
+            let mut store = Store::connect(&db)?;
+            let m = store.market_share()?;
+            let mut rows = Vec::new();
+            for seg in &m.segments {
+                for y in &seg.years {
+                    rows.push(share_line("segment_year", Some((&seg.category, &seg.weight_class)), y.year, &y.share));
+                }
+                rows.push(share_line("segment", Some((&seg.category, &seg.weight_class)), None, &seg.total));
+            }
+            for y in &m.years {
+                rows.push(share_line("year", None, y.year, &y.share));
+            }
+            rows.push(share_line("office", None, None, &m.total));
+            for b in &m.brands {
+                rows.push(serde_json::json!({
+                    "kind": "brand", "brand": b.brand, "ours": b.ours, "vehicles": b.vehicles,
+                    "tonnage_kg": b.tonnage_kg, "pct": b.pct,
+                }));
+            }
+            for row in rows {
+                if !print_line(&row) {
+                    break;
+                }
+            }
+        }
         Command::Bench { customers, runs } => bench(&db, customers, runs)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -198,6 +282,37 @@ fn find_user<'a>(users: &'a [User], wanted: &str) -> Result<&'a User, String> {
             Err(format!("no user named {wanted:?}; the users are: {}", known.join(", ")))
         }
         _ => Err(format!("{} users have the initials {wanted:?}: give the name", by_initials.len())),
+    }
+}
+
+/// One line of `share`: a segment (or the office) in a year (or all years).
+fn share_line(kind: &str, segment: Option<(&String, &String)>, year: Option<i32>, s: &Share) -> serde_json::Value {
+    let mut row = serde_json::json!({
+        "kind": kind,
+        "vehicles": s.vehicles,
+        "ours": s.ours,
+        "vehicle_pct": s.vehicle_pct,
+        "weighed": s.weighed,
+        "tonnage_kg": s.tonnage_kg,
+        "ours_tonnage_kg": s.ours_tonnage_kg,
+        "tonnage_pct": s.tonnage_pct,
+    });
+    if let Some((category, weight_class)) = segment {
+        row["category"] = category.as_str().into();
+        row["weight_class"] = weight_class.as_str().into();
+    }
+    if kind.ends_with("year") {
+        row["year"] = year.into();
+    }
+    row
+}
+
+fn sort_arg(text: &str) -> Result<RadarSort, String> {
+    match text {
+        "competitors" => Ok(RadarSort::Competitors),
+        "volume" => Ok(RadarSort::Volume),
+        "date" => Ok(RadarSort::Date),
+        _ => Err(format!("{text:?}: choose competitors, volume or date")),
     }
 }
 
@@ -230,10 +345,12 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
         let started = Instant::now();
         let added = demo::load_office(&mut store, customers - have, have as u64 + 1, today, |_, _| {})?;
         println!(
-            "made {} demo customers ({} people, {} contacts) in {:.1} s",
+            "made {} demo customers ({} people, {} contacts, {} vehicles in {} fleet lines) in {:.1} s",
             added.customers,
             added.people,
             added.contacts,
+            added.vehicles,
+            added.fleet_lines,
             started.elapsed().as_secs_f64()
         );
     }
@@ -297,5 +414,27 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
         Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
     })?;
     time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
+
+    // Fleets: the card's fleet tab, the renewal radar and the office's market share.
+    let vehicles = store.market_share()?.total.vehicles;
+    println!();
+    println!("fleets: {vehicles} vehicles of active customers, {runs} runs each");
+    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
+    if !ids.is_empty() {
+        time_it("customer fleet + share", runs, |run| Ok(store.fleet(ids[(run * 7919) % ids.len()])?.lines.len()))?;
+    }
+    for months in [3, 12] {
+        let query = RadarQuery { months, ..Default::default() };
+        time_it(&format!("renewal radar ({months} months)"), runs, |_| {
+            Ok(store.renewal_radar(&query, today)?.customer_count)
+        })?;
+    }
+    if let Some(seller) = seller {
+        let query = RadarQuery { owner_id: Some(seller.id), ..Default::default() };
+        time_it(&format!("renewal radar ({}, 12 mo)", seller.data.initials), runs, |_| {
+            Ok(store.renewal_radar(&query, today)?.customer_count)
+        })?;
+    }
+    time_it("market share (QM)", runs, |_| Ok(store.market_share()?.segments.len()))?;
     Ok(())
 }

@@ -195,3 +195,70 @@ fn migrate_store_copies_a_file_into_postgres_and_back_verified() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     }
 }
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    stdout(o).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn renewals_prints_the_radar_by_customer_and_month_competitors_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]).status.success());
+
+    let rows = json_lines(&cli(&db, &["renewals", "--months", "6", "--today", "2026-11-23"]));
+    assert!(rows.len() > 20, "{} rows", rows.len());
+    let months = ["2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "2027-04"];
+    for r in &rows {
+        let month = r["month"].as_str().unwrap();
+        assert!(months.contains(&month), "{month} outside the next six months");
+        let lines = r["lines"].as_array().unwrap();
+        assert!(lines.iter().all(|l| l["renewal_due"].as_str().unwrap().starts_with(month)));
+        assert!(lines.iter().all(|l| l["renewal_due"].as_str().unwrap() >= "2026-11-23"));
+        let sum: i64 = lines.iter().map(|l| l["vehicles"].as_i64().unwrap()).sum();
+        assert_eq!(sum, r["vehicles"].as_i64().unwrap());
+    }
+    // Customers in the radar's order: most competitor vehicles first.
+    let mut order: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|r| (r["customer_id"].as_i64().unwrap(), r["customer_competitor_vehicles"].as_i64().unwrap()))
+        .collect();
+    order.dedup();
+    assert!(order.windows(2).all(|w| w[0].1 >= w[1].1), "{order:?}");
+
+    let by_volume = json_lines(&cli(&db, &["renewals", "--months", "6", "--sort", "volume", "--today", "2026-11-23"]));
+    let mut volumes: Vec<i64> = by_volume.iter().map(|r| r["customer_vehicles"].as_i64().unwrap()).collect();
+    volumes.dedup();
+    assert!(volumes.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(by_volume.len(), rows.len());
+
+    let mine = json_lines(&cli(&db, &["renewals", "--months", "6", "--user", "GR", "--today", "2026-11-23"]));
+    assert!(!mine.is_empty() && mine.len() < rows.len());
+    assert!(!cli(&db, &["renewals", "--sort", "alphabet"]).status.success());
+}
+
+#[test]
+fn share_prints_the_market_share_by_segment_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = cli(&db, &["demo", "--customers", "200", "--seed", "4", "--today", "2026-11-23"]);
+    let added: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let rows = json_lines(&cli(&db, &["share"]));
+    let kind = |k: &str| rows.iter().filter(|r| r["kind"] == k).collect::<Vec<_>>();
+    let office = kind("office");
+    assert_eq!(office.len(), 1);
+    assert_eq!(office[0]["vehicles"], added["added"]["vehicles"]);
+    let sum = |rs: &[&serde_json::Value], f: &str| rs.iter().map(|r| r[f].as_i64().unwrap()).sum::<i64>();
+    for k in ["segment_year", "segment", "year"] {
+        assert_eq!(sum(&kind(k), "vehicles"), office[0]["vehicles"].as_i64().unwrap(), "{k}");
+        assert_eq!(sum(&kind(k), "ours"), office[0]["ours"].as_i64().unwrap(), "{k}");
+    }
+    assert!(kind("segment_year").iter().all(|r| r["category"].is_string() && r.get("year").is_some()));
+    let brands = kind("brand");
+    assert_eq!(
+        brands.iter().filter(|b| b["ours"] == true).map(|b| b["brand"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["MAN"]
+    );
+    assert!(brands.windows(2).all(|w| w[0]["vehicles"].as_i64() >= w[1]["vehicles"].as_i64()));
+}

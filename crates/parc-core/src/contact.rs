@@ -207,6 +207,8 @@ pub struct Agenda {
     pub visits: Vec<AgendaItem>,
     /// Materials due to be sent within the week.
     pub materials: Vec<MaterialDue>,
+    /// Vehicle inspections due within the month (or missed lately): service reminders.
+    pub service: Vec<crate::fleet::ServiceDue>,
 }
 
 impl Agenda {

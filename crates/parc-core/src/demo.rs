@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::person::PersonData;
 use crate::storage::Store;
 use crate::user::{UserData, UserRole};
-use crate::vat;
+use crate::{demo_fleet, vat};
 
 /// SplitMix64: tiny, fast and stable across versions, which a demo data set must be
 /// (a general-purpose RNG crate may change its streams between releases).
@@ -1124,6 +1124,11 @@ pub struct DemoReport {
     pub people: usize,
     pub contacts: usize,
     pub materials: usize,
+    /// Fleet lines and the vehicles they stand for.
+    pub fleet_lines: usize,
+    pub vehicles: i64,
+    /// Competitors' prices seen at customers.
+    pub sightings: usize,
 }
 
 /// Customers saved per round: one transaction for their cards, one for their people and one
@@ -1155,6 +1160,8 @@ pub fn load_office(
 ) -> Result<DemoReport> {
     let mut report = DemoReport::default();
     let staff = staff(store, &mut report)?;
+    demo_fleet::settings(store)?;
+    let competitors = demo_fleet::competitors(store)?;
     // Numbering goes on after the customers already there, so that a second demo set added
     // to a demo database has VAT ids of its own.
     let start = store.count_customers()? as usize;
@@ -1174,6 +1181,7 @@ pub fn load_office(
             histories.push(h);
         }
         let countries: Vec<String> = cards.iter().map(|c| c.country.clone()).collect();
+        let fleet_cards = cards.clone();
         let customer_ids = store.create_customers_bulk(cards)?;
 
         let mut people = Vec::new();
@@ -1200,6 +1208,19 @@ pub fn load_office(
             .flat_map(|(i, &cid)| materials(i, &countries[i - first], seed, today).into_iter().map(move |m| (cid, m)))
             .collect();
         report.materials += store.add_materials_bulk(materials)?.len();
+
+        let (mut lines, mut noted, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, (card, &cid)) in fleet_cards.iter().zip(&customer_ids).enumerate() {
+            let fleet = demo_fleet::fleet(first + k, card, seed, today);
+            let (by_hand, prices) = demo_fleet::sightings(first + k, card, &fleet, &competitors, seed, today);
+            report.vehicles += fleet.iter().map(|l| l.vehicles).sum::<i64>();
+            lines.extend(fleet.into_iter().map(|l| (cid, l)));
+            noted.extend(by_hand.into_iter().map(|k| (cid, k)));
+            seen.extend(prices.into_iter().map(|p| (cid, p)));
+        }
+        report.fleet_lines += store.create_fleet_bulk(lines)?.len();
+        store.note_competitors_bulk(noted)?;
+        report.sightings += store.create_sightings_bulk(seen)?.len();
         report.people += person_count;
         report.customers += n;
         progress(report.customers, count);

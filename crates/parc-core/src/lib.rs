@@ -2,15 +2,19 @@
 //!
 //! The desktop shell and `parc-cli` call plain functions here; all SQL lives in [`storage`].
 
+pub mod competitor;
 pub mod contact;
 pub mod custom_field;
 pub mod customer;
 pub mod demo;
+mod demo_fleet;
 pub mod error;
+pub mod fleet;
 pub mod i18n;
 pub mod offer;
 pub mod person;
 pub mod search_key;
+pub mod share;
 pub mod storage;
 #[doc(hidden)]
 pub mod testing;

@@ -52,3 +52,11 @@ pub fn stores() -> Vec<(&'static str, Store)> {
     }
     out
 }
+
+/// A field name the code wrote as a literal (every field but the office's own ones).
+pub fn static_field(field: std::borrow::Cow<'static, str>) -> &'static str {
+    match field {
+        std::borrow::Cow::Borrowed(name) => name,
+        std::borrow::Cow::Owned(name) => panic!("{name} is not a literal field name"),
+    }
+}

@@ -30,6 +30,14 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     to.backend.restore_contacts(&from.backend.all_contacts()?)?;
     to.backend.restore_materials(&from.backend.all_materials()?)?;
     to.backend.restore_attachments(&from.backend.all_attachments()?)?;
+    to.backend.restore_settings(&from.backend.all_settings()?)?;
+    // The fleet after the customers: the copy rebuilds the summary from their archived state.
+    to.backend.restore_fleet_lines(&from.backend.all_fleet_lines()?)?;
+    to.backend.restore_competitors(
+        &from.backend.competitors()?,
+        &from.backend.all_customer_competitors()?,
+        &from.backend.all_sightings()?,
+    )?;
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -53,6 +61,13 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("customer_material", serialised(store.backend.all_materials()?));
     add("custom_field", serialised(store.backend.custom_fields()?));
     add("contact_attachment", serialised(store.backend.all_attachments()?));
+    add("setting", serialised(store.backend.all_settings()?));
+    add("fleet_line", serialised(store.backend.all_fleet_lines()?));
+    // Derived from the lines, but compared too: a copy must give the same market share.
+    add("fleet_share", serialised(store.backend.share_rows()?));
+    add("competitor", serialised(store.backend.competitors()?));
+    add("customer_competitor", serialised(store.backend.all_customer_competitors()?));
+    add("price_sighting", serialised(store.backend.all_sightings()?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

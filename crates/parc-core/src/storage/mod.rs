@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use crate::competitor::{self, Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use crate::contact::{
     self, Agenda, AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
     MaterialData, MaterialDue,
@@ -26,8 +27,10 @@ use crate::contact::{
 use crate::custom_field::{self, CustomField, CustomFieldData};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
+use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved, ServiceDue};
 use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
+use crate::share::{self, DueCount, MarketShare, Radar, RadarLine, RadarQuery, ShareRow};
 use crate::user::{User, UserData, UserRole};
 
 /// The schema version this program writes; both dialects have this many migrations.
@@ -119,11 +122,11 @@ pub(crate) struct ListScope {
     pub limit: u32,
 }
 
-/// One database engine: the three kinds of rows it keeps. Every method is one transaction;
-/// data reaching it is already valid. Each store implements each part in its own module.
-pub(crate) trait Backend: CustomerRows + PeopleRows + ContactRows + Send {}
+/// One database engine: the kinds of rows it keeps. Every method is one transaction; data
+/// reaching it is already valid. Each store implements each part in its own module.
+pub(crate) trait Backend: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + Send {}
 
-impl<T: CustomerRows + PeopleRows + ContactRows + Send> Backend for T {}
+impl<T: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + Send> Backend for T {}
 
 /// Customers, the schema and checks.
 pub(crate) trait CustomerRows {
@@ -241,6 +244,84 @@ pub(crate) trait ContactRows {
     /// Every material, by id, and their copy into an empty store.
     fn all_materials(&mut self) -> Result<Vec<Material>>;
     fn restore_materials(&mut self, rows: &[Material]) -> Result<()>;
+}
+
+/// Fleet lines, the office summary kept in step with them, and the office's settings.
+pub(crate) trait FleetRows {
+    /// An office setting's value (JSON text), if it was ever saved.
+    fn setting(&mut self, key: &str) -> Result<Option<String>>;
+    /// Saves the fleet settings `value` if the stored value is still `previous` (else
+    /// `Conflict`), and gives the lines of the `recompute` categories whose renewal was not
+    /// set by hand the renewal `renewal` tells, in the same transaction.
+    fn save_fleet_settings(
+        &mut self,
+        previous: Option<&str>,
+        value: &str,
+        recompute: &[String],
+        renewal: &dyn Fn(&FleetLineData) -> Option<String>,
+    ) -> Result<()>;
+    /// A customer's fleet: by category, brand and model.
+    fn fleet(&mut self, customer_id: i64) -> Result<Vec<FleetLine>>;
+    fn fleet_line(&mut self, id: i64) -> Result<Option<FleetLine>>;
+    /// Saves lines `(customer_id, data)`, all or none; `NotFound` for a missing customer.
+    fn insert_fleet_lines(&mut self, rows: &[(i64, FleetLineData)]) -> Result<Vec<i64>>;
+    /// `Conflict` when `version` is stale, `NotFound` when there is no such line.
+    fn update_fleet_line(&mut self, id: i64, version: i64, d: &FleetLineData) -> Result<()>;
+    /// Returns false when there was no such line.
+    fn delete_fleet_line(&mut self, id: i64) -> Result<bool>;
+    /// The office summary: vehicles of active customers per segment, year and brand.
+    fn share_rows(&mut self) -> Result<Vec<ShareRow>>;
+    /// Lines of active customers (of `owner_id`, or all) due for renewal from `from` to
+    /// `until` (`YYYY-MM-DD`, both included), as numbers; `ours` tells the brands we sell.
+    fn renewal_counts(
+        &mut self,
+        owner_id: Option<i64>,
+        from: &str,
+        until: &str,
+        ours: &[String],
+    ) -> Result<Vec<DueCount>>;
+    /// The lines of these customers due from `from` to `until`, with the customer's name and
+    /// city; `ours` left false.
+    fn radar_lines(&mut self, customer_ids: &[i64], from: &str, until: &str) -> Result<Vec<RadarLine>>;
+    /// Inspections of active customers' vehicles (of `owner_id`, or all) due from `from` to
+    /// `until`, by due day, at most `limit`.
+    fn inspections_due(
+        &mut self,
+        owner_id: Option<i64>,
+        from: &str,
+        until: &str,
+        limit: u32,
+    ) -> Result<Vec<ServiceDue>>;
+    /// Every setting, every line by id, and their copy into an empty store (which rebuilds
+    /// the summary).
+    fn all_settings(&mut self) -> Result<Vec<(String, String)>>;
+    fn restore_settings(&mut self, rows: &[(String, String)]) -> Result<()>;
+    fn all_fleet_lines(&mut self) -> Result<Vec<FleetLine>>;
+    fn restore_fleet_lines(&mut self, rows: &[FleetLine]) -> Result<()>;
+}
+
+/// Competitor records, those noted on customers, and the prices seen.
+pub(crate) trait CompetitorRows {
+    /// Every competitor, by brand then dealer.
+    fn competitors(&mut self) -> Result<Vec<Competitor>>;
+    fn insert_competitor(&mut self, d: &CompetitorData) -> Result<i64>;
+    /// `Conflict` when `version` is stale, `NotFound` when there is no such competitor.
+    fn update_competitor(&mut self, id: i64, version: i64, d: &CompetitorData) -> Result<()>;
+    /// The competitors noted on a customer by hand.
+    fn customer_competitor_ids(&mut self, customer_id: i64) -> Result<Vec<i64>>;
+    /// Notes (`true`) or un-notes competitors on customers `(customer, competitor, present)`,
+    /// all or none; `NotFound` for a missing customer or competitor.
+    fn set_customer_competitors(&mut self, rows: &[(i64, i64, bool)]) -> Result<()>;
+    /// A customer's price sightings, newest first.
+    fn sightings(&mut self, customer_id: i64) -> Result<Vec<Sighting>>;
+    /// Saves sightings `(customer_id, data)`, all or none; `NotFound` for a missing customer
+    /// or competitor.
+    fn insert_sightings(&mut self, rows: &[(i64, SightingData)]) -> Result<Vec<i64>>;
+    fn delete_sighting(&mut self, id: i64) -> Result<bool>;
+    /// Every competitor link and sighting, and the copy of all three into an empty store.
+    fn all_customer_competitors(&mut self) -> Result<Vec<(i64, i64)>>;
+    fn all_sightings(&mut self) -> Result<Vec<Sighting>>;
+    fn restore_competitors(&mut self, rows: &[Competitor], links: &[(i64, i64)], sightings: &[Sighting]) -> Result<()>;
 }
 
 pub struct Store {
@@ -566,6 +647,9 @@ impl Store {
         let mut agenda = Agenda::from_items(items, today);
         // Materials go to the customers one owns (everyone's for the office view).
         agenda.materials = self.backend.materials_due(user_id, &day(today + chrono::Days::new(7)), 300)?;
+        // Inspections of the coming month; those missed long ago are stale data, not work.
+        let from = day(today - chrono::Days::new(SERVICE_OVERDUE_DAYS));
+        agenda.service = self.backend.inspections_due(user_id, &from, &day(today + chrono::Days::new(30)), 300)?;
         Ok(agenda)
     }
 
@@ -657,6 +741,196 @@ impl Store {
         all.truncate(limit as usize);
         Ok(all)
     }
+
+    // --- fleets, share and renewals ---
+
+    /// The office's fleet settings: brands (ours or not), categories and renewal rules.
+    pub fn fleet_settings(&mut self) -> Result<FleetSettings> {
+        Ok(self.stored_fleet_settings()?.0)
+    }
+
+    fn stored_fleet_settings(&mut self) -> Result<(FleetSettings, Option<String>)> {
+        let raw = self.backend.setting(crate::fleet::SETTING_KEY)?;
+        let settings = match &raw {
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| Error::Corrupt(format!("the fleet settings cannot be read: {e}")))?,
+            None => FleetSettings::default(),
+        };
+        Ok((settings, raw))
+    }
+
+    /// Saves the fleet settings edited from `settings.version`; a stale version is a
+    /// `Conflict`. Lines whose category's renewal rule changed, and whose renewal was not set
+    /// by hand, get the new default in the same transaction.
+    pub fn save_fleet_settings(&mut self, settings: FleetSettings) -> Result<FleetSettings> {
+        let mut settings = settings.validated()?;
+        let (current, raw) = self.stored_fleet_settings()?;
+        if current.version != settings.version {
+            return Err(Error::Conflict { entity: "settings", id: 0 });
+        }
+        settings.version += 1;
+        let recompute = current.changed_rules(&settings);
+        let value = serde_json::to_string(&settings).expect("settings serialise");
+        let rules = settings.clone();
+        let renewal =
+            move |d: &FleetLineData| rules.default_renewal(d).map(|d| d.format(contact::DATE_FORMAT).to_string());
+        self.backend.save_fleet_settings(raw.as_deref(), &value, &recompute, &renewal)?;
+        Ok(settings)
+    }
+
+    /// A customer's fleet with our share of it.
+    pub fn fleet(&mut self, customer_id: i64) -> Result<CustomerFleet> {
+        let settings = self.fleet_settings()?;
+        let mut lines = self.backend.fleet(customer_id)?;
+        for l in &mut lines {
+            l.ours = settings.is_ours(&l.data.brand);
+        }
+        let share = share::customer_share(&lines, &settings.categories, |b| settings.is_ours(b));
+        Ok(CustomerFleet { lines, share })
+    }
+
+    pub fn fleet_line(&mut self, id: i64) -> Result<FleetLine> {
+        let mut line = self.backend.fleet_line(id)?.ok_or(Error::NotFound { entity: "fleet_line", id })?;
+        line.ours = self.fleet_settings()?.is_ours(&line.data.brand);
+        Ok(line)
+    }
+
+    /// Validates and saves a fleet line; a VIN whose check digit does not match is saved
+    /// with a warning.
+    pub fn add_fleet_line(&mut self, customer_id: i64, data: FleetLineData) -> Result<Saved<FleetLine>> {
+        let (data, warnings) = data.validated(&self.fleet_settings()?, today())?;
+        let ids = self.backend.insert_fleet_lines(&[(customer_id, data)])?;
+        Ok(Saved { saved: self.fleet_line(ids[0])?, warnings })
+    }
+
+    pub fn update_fleet_line(&mut self, id: i64, version: i64, data: FleetLineData) -> Result<Saved<FleetLine>> {
+        let (data, warnings) = data.validated(&self.fleet_settings()?, today())?;
+        self.backend.update_fleet_line(id, version, &data)?;
+        Ok(Saved { saved: self.fleet_line(id)?, warnings })
+    }
+
+    pub fn delete_fleet_line(&mut self, id: i64) -> Result<()> {
+        if self.backend.delete_fleet_line(id)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "fleet_line", id })
+        }
+    }
+
+    /// Saves many fleet lines in one transaction (demo data, imports): all or none. Returns
+    /// their ids, in order.
+    pub fn create_fleet_bulk(&mut self, rows: Vec<(i64, FleetLineData)>) -> Result<Vec<i64>> {
+        let settings = self.fleet_settings()?;
+        let today = today();
+        let rows =
+            rows.into_iter().map(|(c, d)| Ok((c, d.validated(&settings, today)?.0))).collect::<Result<Vec<_>>>()?;
+        self.backend.insert_fleet_lines(&rows)
+    }
+
+    /// The office's market share (QM) among its active customers' fleets, by segment and
+    /// year of registration, with the brands that hold the most vehicles.
+    pub fn market_share(&mut self) -> Result<MarketShare> {
+        let settings = self.fleet_settings()?;
+        let rows = self.backend.share_rows()?;
+        Ok(share::market_share(&rows, &settings.categories, |b| settings.is_ours(b)))
+    }
+
+    /// Vehicles due for renewal in the next `query.months` months as of `today`, grouped by
+    /// customer and month.
+    pub fn renewal_radar(&mut self, query: &RadarQuery, today: NaiveDate) -> Result<Radar> {
+        let settings = self.fleet_settings()?;
+        let (from, until) = share::radar_window(today, query.months);
+        let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
+        let (from_s, until_s) = (day(from), day(until));
+        let counts = self.backend.renewal_counts(query.owner_id, &from_s, &until_s, &settings.our_brands())?;
+        let mut radar = share::radar(&counts, from, until, query.sort, query.limit.clamp(1, 5000) as usize);
+        let ids: Vec<i64> = radar.customers.iter().map(|c| c.customer_id).collect();
+        let mut lines = self.backend.radar_lines(&ids, &from_s, &until_s)?;
+        for l in &mut lines {
+            l.ours = settings.is_ours(&l.brand);
+        }
+        share::attach_lines(&mut radar, lines);
+        Ok(radar)
+    }
+
+    // --- competitors ---
+
+    pub fn competitors(&mut self) -> Result<Vec<Competitor>> {
+        self.backend.competitors()
+    }
+
+    pub fn create_competitor(&mut self, data: CompetitorData) -> Result<Competitor> {
+        let data = data.validated()?;
+        let id = self.backend.insert_competitor(&data)?;
+        self.competitor(id)
+    }
+
+    pub fn update_competitor(&mut self, id: i64, version: i64, data: CompetitorData) -> Result<Competitor> {
+        let data = data.validated()?;
+        self.backend.update_competitor(id, version, &data)?;
+        self.competitor(id)
+    }
+
+    fn competitor(&mut self, id: i64) -> Result<Competitor> {
+        self.backend.competitors()?.into_iter().find(|c| c.id == id).ok_or(Error::NotFound { entity: "competitor", id })
+    }
+
+    /// Which competitors are present at a customer (from its fleet and noted by hand) and
+    /// the prices seen there.
+    pub fn customer_competitors(&mut self, customer_id: i64) -> Result<CustomerCompetitors> {
+        let fleet = self.fleet(customer_id)?;
+        let records = self.backend.competitors()?;
+        let by_hand = self.backend.customer_competitor_ids(customer_id)?;
+        let theirs: Vec<(String, i64)> =
+            fleet.share.brands.iter().filter(|b| !b.ours).map(|b| (b.brand.clone(), b.vehicles)).collect();
+        Ok(CustomerCompetitors {
+            present: competitor::present(&records, &theirs, &by_hand),
+            sightings: self.backend.sightings(customer_id)?,
+        })
+    }
+
+    /// Notes a competitor as present at a customer (`present`), or takes the note back.
+    pub fn note_competitor(&mut self, customer_id: i64, competitor_id: i64, present: bool) -> Result<()> {
+        self.backend.set_customer_competitors(&[(customer_id, competitor_id, present)])
+    }
+
+    /// Notes many competitors on customers in one transaction (demo data, imports).
+    pub fn note_competitors_bulk(&mut self, rows: Vec<(i64, i64)>) -> Result<()> {
+        let rows: Vec<(i64, i64, bool)> = rows.into_iter().map(|(c, k)| (c, k, true)).collect();
+        self.backend.set_customer_competitors(&rows)
+    }
+
+    pub fn add_sighting(&mut self, customer_id: i64, data: SightingData) -> Result<Sighting> {
+        let data = data.validated()?;
+        let ids = self.backend.insert_sightings(&[(customer_id, data)])?;
+        self.backend
+            .sightings(customer_id)?
+            .into_iter()
+            .find(|s| s.id == ids[0])
+            .ok_or(Error::NotFound { entity: "sighting", id: ids[0] })
+    }
+
+    /// Saves many sightings in one transaction: all or none.
+    pub fn create_sightings_bulk(&mut self, rows: Vec<(i64, SightingData)>) -> Result<Vec<i64>> {
+        let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
+        self.backend.insert_sightings(&rows)
+    }
+
+    pub fn delete_sighting(&mut self, id: i64) -> Result<()> {
+        if self.backend.delete_sighting(id)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "sighting", id })
+        }
+    }
+}
+
+/// How long a missed inspection stays in the agenda's service reminders.
+pub const SERVICE_OVERDUE_DAYS: u64 = 90;
+
+/// The workstation's calendar day: what "this year" means when checking a fleet line.
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// How a row is stored beside its data: new rows get `id: None` (the next id) and version 1;

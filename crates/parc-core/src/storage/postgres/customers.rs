@@ -301,10 +301,20 @@ impl CustomerRows for Postgres {
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
         let stamp = now();
         let archived_at = archived.then_some(&stamp);
-        let changed = self.client.execute(
+        let mut tx = self.client.transaction()?;
+        // The row lock first: a fleet line written meanwhile is counted before or after, once.
+        let was: Option<bool> = tx
+            .query_opt("SELECT archived_at IS NOT NULL FROM customer WHERE id = $1 FOR NO KEY UPDATE", &[&id])?
+            .map(|r| r.get(0));
+        let changed = tx.execute(
             "UPDATE customer SET archived_at = $2, updated_at = $3, version = version + 1 WHERE id = $1",
             &[&id, &archived_at, &stamp],
         )?;
+        // An archived customer's fleet leaves the office's market share, and comes back.
+        if was.is_some_and(|was| was != archived) {
+            super::fleet::share_customer(&mut tx, id, if archived { -1 } else { 1 })?;
+        }
+        tx.commit()?;
         Ok(changed > 0)
     }
 

@@ -2,8 +2,10 @@
 //! file, for several workstations at once. Search uses `pg_trgm` on the same folded key and a
 //! `tsvector` of the same words, so both stores find the same customers in the same order.
 
+mod competitors;
 mod contacts;
 mod customers;
+mod fleet;
 pub mod migrations;
 mod people;
 

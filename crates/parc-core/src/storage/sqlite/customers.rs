@@ -296,10 +296,18 @@ impl CustomerRows for Sqlite {
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
         let stamp = now();
         let changed = self.write(|tx| {
-            Ok(tx.execute(
+            let was: Option<bool> = tx
+                .query_row("SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            let changed = tx.execute(
                 "UPDATE customer SET archived_at = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
                 params![id, archived.then_some(&stamp), stamp],
-            )?)
+            )?;
+            // An archived customer's fleet leaves the office's market share, and comes back.
+            if was.is_some_and(|was| was != archived) {
+                super::fleet::share_customer(tx, id, if archived { -1 } else { 1 })?;
+            }
+            Ok(changed)
         })?;
         Ok(changed > 0)
     }

@@ -1,8 +1,10 @@
 //! The embedded SQLite store: one file, configured for durability (WAL, `synchronous=FULL`)
 //! and for several processes on one file (busy timeout, IMMEDIATE write transactions).
 
+mod competitors;
 mod contacts;
 mod customers;
+mod fleet;
 pub mod migrations;
 mod people;
 
