@@ -30,6 +30,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     to.backend.restore_contacts(&from.backend.all_contacts()?)?;
     to.backend.restore_materials(&from.backend.all_materials()?)?;
     to.backend.restore_attachments(&from.backend.all_attachments()?)?;
+    to.backend.restore_changes(&from.backend.all_changes()?)?;
+    to.backend.restore_operations(&from.backend.all_operations()?)?;
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -53,6 +55,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("customer_material", serialised(store.backend.all_materials()?));
     add("custom_field", serialised(store.backend.custom_fields()?));
     add("contact_attachment", serialised(store.backend.all_attachments()?));
+    add("change_log", serialised(store.backend.all_changes()?));
+    add("operation", serialised(store.backend.all_operations()?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 
