@@ -195,3 +195,71 @@ fn migrate_store_copies_a_file_into_postgres_and_back_verified() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     }
 }
+
+// --- backups, restore, crash safety ---
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(stdout(o).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn backup_lists_and_restores_keeping_a_copy_of_the_current_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let folder = dir.path().join("usb");
+    assert!(cli(&db, &["demo", "--customers", "40", "--seed", "3", "--today", "2026-11-23"]).status.success());
+    let out = cli(&db, &["backup", "--folder", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let taken = json(&out);
+    assert_eq!((taken["customers"].as_i64(), taken["verified"].as_bool()), (Some(40), Some(true)));
+    let file = taken["path"].as_str().unwrap().to_string();
+
+    assert!(cli(&db, &["demo", "--customers", "10", "--seed", "4", "--today", "2026-11-23"]).status.success());
+    let out = cli(&db, &["restore", &file, "--folder", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    assert_eq!(report["restored"]["customers"], 40);
+    assert!(report["kept"].as_str().unwrap().contains("before-restore"));
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 40);
+
+    let out = cli(&db, &["backup", "--list", "--folder", folder.to_str().unwrap()]);
+    let listed: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["kind"], "before_restore");
+    assert_eq!(listed[0]["customers"], 50);
+
+    // A damaged backup is refused with exit code 1 and nothing changes.
+    let bad = folder.join("parc-20260101-000000.sqlite3");
+    std::fs::write(&bad, b"SQLite format 3\0 but not really").unwrap();
+    let out = cli(&db, &["restore", bad.to_str().unwrap(), "--folder", folder.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 40);
+}
+
+#[test]
+fn backup_of_a_server_database_says_it_is_the_servers_job() {
+    let out = cli_raw(&["--db", "postgres://parc@127.0.0.1:1/parc", "backup"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+}
+
+#[test]
+fn crash_test_survives_kills_with_every_reported_operation_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli_raw(&[
+        "crash-test",
+        "--kills",
+        "8",
+        "--max-ms",
+        "200",
+        "--seed",
+        "7",
+        "--dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    assert_eq!(report["kills"], 8);
+    assert_eq!(report["integrity_checks"], 8);
+    assert!(report["operations"].as_u64().unwrap() > 0, "{report}");
+}
