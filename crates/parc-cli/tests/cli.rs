@@ -263,3 +263,30 @@ fn crash_test_survives_kills_with_every_reported_operation_complete() {
     assert_eq!(report["integrity_checks"], 8);
     assert!(report["operations"].as_u64().unwrap() > 0, "{report}");
 }
+
+#[test]
+fn two_processes_writing_one_file_both_finish_every_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.sqlite3");
+    // The file exists before both start, as when the app has it open.
+    assert!(cli(&db, &["check"]).status.success());
+    let spawn = |seed: &str| {
+        Command::new(env!("CARGO_BIN_EXE_parc-cli"))
+            .args(["--db", db.to_str().unwrap(), "crash-writer", "--seed", seed, "--from", "0", "--ops", "70"])
+            .output()
+            .expect("run parc-cli")
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("1"));
+        let b = s.spawn(|| spawn("2"));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for out in [&a, &b] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout(out).lines().count(), 70);
+    }
+    let report = json(&cli(&db, &["check"]));
+    assert_eq!(report["integrity"], "ok");
+    assert_eq!(report["counts"]["customer"], 20, "10 units of 7 operations each, per process");
+    assert_eq!(report["counts"]["operation"], 141, "140 operations and one user");
+}

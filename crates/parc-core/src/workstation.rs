@@ -153,6 +153,7 @@ mod tests {
             database: Some("/srv/office.sqlite3".into()),
             users: [("/srv/office.sqlite3".to_string(), 3)].into(),
             cold_after_days: Some(45),
+            backup_folder: Some("/media/usb/parc".into()),
         };
         s.save(&path).unwrap();
         assert_eq!(WorkstationSettings::load(&path), s);

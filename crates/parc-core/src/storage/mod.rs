@@ -712,6 +712,9 @@ impl Store {
         if outcome.chars().count() > 2000 {
             return Err(Error::invalid("outcome", "validation.too_long"));
         }
+        if crate::vat::has_control_in_lines(outcome) {
+            return Err(Error::invalid("outcome", "validation.control_chars"));
+        }
         let follow_up = follow_up.map(ContactData::validated).transpose()?;
         let new_id = self.backend.complete_action(id, outcome, follow_up.as_ref(), by, &now())?;
         new_id.map(|id| self.contact(id)).transpose()
@@ -819,3 +822,6 @@ pub(crate) fn prefix_range(folded: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests_shared;
+
+#[cfg(test)]
+mod hostile_tests;
