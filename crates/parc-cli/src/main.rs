@@ -40,6 +40,10 @@ enum Command {
         /// The day the history leads up to, YYYY-MM-DD (default: today).
         #[arg(long, value_parser = day_arg)]
         today: Option<String>,
+        /// An idempotency key: running the same load again with it (after a crash, say)
+        /// goes on where it stopped and adds nothing twice.
+        #[arg(long)]
+        key: Option<String>,
     },
     /// Prints a user's agenda as of TODAY, one JSON object per open action with its "bucket":
     /// "overdue", "today", "upcoming" (next seven days), then "visit" (planned visits of the
@@ -145,13 +149,15 @@ fn main() -> ExitCode {
 
 fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<ExitCode, Error> {
     match command {
-        Command::Demo { customers, seed, today } => {
+        Command::Demo { customers, seed, today, key } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let started = Instant::now();
-            let added = demo::load_office(&mut store, customers, seed, today, |done, total| {
-                eprint!("\r{done}/{total} customers");
-            })?;
+            let progress = |done, total| eprint!("\r{done}/{total} customers");
+            let added = match &key {
+                Some(key) => demo::load_once(&mut store, key, customers, seed, today, progress)?,
+                None => demo::load_office(&mut store, customers, seed, today, progress)?,
+            };
             eprintln!();
             let out = serde_json::json!({
                 "added": added,

@@ -48,6 +48,12 @@ fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     assert_eq!(report["counts"]["contact"], contacts);
     assert!(report["counts"]["setting"].is_number());
 
+    // A keyed load run twice adds once.
+    let keyed = ["demo", "--customers", "10", "--seed", "6", "--today", "2026-11-23", "--key", "load-1"];
+    assert_eq!(json(&cli(&db, &keyed))["added"]["customers"], 10);
+    assert_eq!(json(&cli(&db, &keyed))["added"]["customers"], 0);
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 160);
+
     // A second set on the same office reuses its users.
     let out = cli(&db, &["demo", "--customers", "20", "--seed", "5", "--today", "2026-11-23"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

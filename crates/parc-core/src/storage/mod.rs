@@ -287,7 +287,7 @@ pub(crate) trait ContactRows {
 }
 
 pub struct Store {
-    backend: Box<dyn Backend>,
+    pub(crate) backend: Box<dyn Backend>,
     target: Target,
 }
 
