@@ -37,6 +37,12 @@ const COMMANDS: &[&str] = &[
     "custom_fields_reorder",
     "attachment_add",
     "attachment_open",
+    "backup_list",
+    "backup_folder_set",
+    "backup_now",
+    "backup_newest_good",
+    "backup_restore",
+    "changes_list",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { toast } from '../notify.js';
+import * as backups from './backups.js';
 
 const select = document.getElementById('language');
 const address = document.getElementById('db-address');
@@ -98,8 +99,10 @@ function useDatabase() {
 
 export function relabel() {
   relabelSettings();
+  backups.relabel();
 }
 
 export function shown() {
   select.focus();
+  backups.refresh();
 }

@@ -41,6 +41,9 @@ const STAMP: &str = "%Y%m%d-%H%M%S";
 
 /// How often a running app takes a backup.
 pub const EVERY: Duration = Duration::from_secs(24 * 3600);
+/// At start-up a backup is taken unless one is younger than this (restarting the app five
+/// times in a morning does not make five backups).
+pub const AT_START: Duration = Duration::from_secs(3600);
 
 /// One backup file and what is in it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -246,7 +249,12 @@ pub fn list(folder: &Path) -> Result<Vec<BackupInfo>> {
             found.push(info(&entry.path(), false)?);
         }
     }
-    found.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.file_name.cmp(&a.file_name)));
+    // Two backups in one second are `…-HHMMSS.sqlite3` then `…-HHMMSS-2.sqlite3`.
+    let order = |b: &BackupInfo| {
+        let seq = b.file_name.trim_end_matches(SUFFIX).rsplit_once('-').and_then(|(_, n)| n.parse::<u32>().ok());
+        (b.taken_at.clone(), seq.filter(|n| *n < 1000).unwrap_or(1))
+    };
+    found.sort_by_key(|b| std::cmp::Reverse(order(b)));
     Ok(found)
 }
 
@@ -265,8 +273,8 @@ pub fn newest_good(folder: &Path) -> Result<Option<BackupInfo>> {
     Ok(None)
 }
 
-/// True when the newest regular backup in `folder` is older than [`EVERY`], or there is none.
-pub fn due(folder: &Path, now: NaiveDateTime) -> bool {
+/// True when the newest regular backup in `folder` is older than `max_age`, or there is none.
+pub fn due(folder: &Path, now: NaiveDateTime, max_age: Duration) -> bool {
     let newest = fs::read_dir(folder)
         .into_iter()
         .flatten()
@@ -277,7 +285,7 @@ pub fn due(folder: &Path, now: NaiveDateTime) -> bool {
         })
         .max();
     match newest {
-        Some(t) => now.signed_duration_since(t).num_seconds() >= EVERY.as_secs() as i64,
+        Some(t) => now.signed_duration_since(t).num_seconds() >= max_age.as_secs() as i64,
         None => true,
     }
 }
@@ -542,9 +550,10 @@ mod tests {
     #[test]
     fn a_backup_is_due_after_a_day() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(due(dir.path(), at(2026, 3, 2, 10)));
+        assert!(due(dir.path(), at(2026, 3, 2, 10), EVERY));
         fs::write(dir.path().join("parc-20260302-100000.sqlite3"), b"").unwrap();
-        assert!(!due(dir.path(), at(2026, 3, 3, 9)));
-        assert!(due(dir.path(), at(2026, 3, 3, 10)));
+        assert!(!due(dir.path(), at(2026, 3, 3, 9), EVERY));
+        assert!(due(dir.path(), at(2026, 3, 3, 10), EVERY));
+        assert!(due(dir.path(), at(2026, 3, 2, 11), AT_START));
     }
 }

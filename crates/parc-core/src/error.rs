@@ -106,6 +106,7 @@ impl Error {
             Error::AlreadyApplied { .. } => "already_applied",
             Error::Connection { .. } => "connection",
             Error::Sqlite(e) if is_locked(e) => "busy",
+            Error::Sqlite(e) if is_corrupt(e) => "corrupt",
             Error::Sqlite(_) | Error::Io(_) | Error::Postgres(_) => "internal",
         }
     }
@@ -141,9 +142,15 @@ impl Error {
                 ConnectionProblem::BadAddress => "error.connection.bad_address",
             }),
             Error::Sqlite(e) if is_locked(e) => t("error.busy"),
+            Error::Sqlite(e) if is_corrupt(e) => t("error.corrupt"),
             Error::Sqlite(_) | Error::Io(_) | Error::Postgres(_) => t("error.internal"),
         }
     }
+}
+
+/// SQLite found damaged pages: the file needs a backup, not a retry.
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt))
 }
 
 fn is_locked(e: &rusqlite::Error) -> bool {
