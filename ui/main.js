@@ -45,6 +45,7 @@ async function start() {
     // No data to show; Settings stays reachable to choose another database.
     document.body.dataset.dbError = 'true';
     document.querySelector('.tab[data-screen=customers]').hidden = true;
+    document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
