@@ -75,10 +75,11 @@ fn contact_data(unit: u64, person: i64, corrected: bool) -> ContactData {
     }
 }
 
-/// A file of 1 to 256 KiB whose bytes follow from the unit.
+/// A file of 1 to 24 KiB (several pages, so a kill can land in the middle of one) whose bytes
+/// follow from the unit. Small enough that a thousand kills keep the test file near 100 MB.
 fn file_bytes(seed: u64, unit: u64) -> Vec<u8> {
     let mut rng = Rng(seed ^ (unit.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1);
-    let len = 1024 + rng.below(255 * 1024) as usize;
+    let len = 1024 + rng.below(23 * 1024) as usize;
     (0..len).map(|_| rng.next() as u8).collect()
 }
 
