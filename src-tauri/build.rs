@@ -52,6 +52,12 @@ const COMMANDS: &[&str] = &[
     "competitor_note",
     "sighting_add",
     "sighting_delete",
+    "backup_list",
+    "backup_folder_set",
+    "backup_now",
+    "backup_newest_good",
+    "backup_restore",
+    "changes_list",
 ];
 
 fn main() {

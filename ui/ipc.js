@@ -22,7 +22,7 @@ export const api = {
   updateCustomer: (id, version, data) => invoke('customer_update', { id, version, data }),
   archiveCustomer: (id) => invoke('customer_archive', { id }),
   restoreCustomer: (id) => invoke('customer_restore', { id }),
-  loadDemo: (customers) => invoke('demo_load', { customers }),
+  loadDemo: (customers, key) => invoke('demo_load', { customers, key }),
   testDatabase: (address) => invoke('db_test', { address }),
   users: () => invoke('users_list'),
   createUser: (data) => invoke('user_create', { data }),
@@ -66,4 +66,11 @@ export const api = {
   noteCompetitor: (customerId, competitorId, present) => invoke('competitor_note', { customerId, competitorId, present }),
   addSighting: (customerId, data) => invoke('sighting_add', { customerId, data }),
   deleteSighting: (id) => invoke('sighting_delete', { id }),
+  backups: () => invoke('backup_list'),
+  setBackupFolder: (folder) => invoke('backup_folder_set', { folder }),
+  backupNow: () => invoke('backup_now'),
+  newestGoodBackup: () => invoke('backup_newest_good'),
+  restoreBackup: (path) => invoke('backup_restore', { path }),
+  /** The history of changes of a record: entity "customer" or "person". */
+  changes: (entity, id) => invoke('changes_list', { entity, id }),
 };

@@ -4,6 +4,7 @@ import { api } from './ipc.js';
 import { setLanguage, t } from './i18n.js';
 import { banner } from './notify.js';
 import * as agenda from './screens/agenda.js';
+import * as backups from './screens/backups.js';
 import * as customers from './screens/customers.js';
 import * as fieldsPanel from './screens/fields.js';
 import * as fleetSettings from './screens/fleet-settings.js';
@@ -41,11 +42,14 @@ async function start() {
   setLanguage(info.language);
   document.body.dataset.dbKind = info.db_kind;
   settings.init(info, relabel);
+  backups.init();
+  backups.announceRestore();
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
   if (info.db_error) {
     // No data to show; Settings stays reachable to choose another database.
     document.body.dataset.dbError = 'true';
     document.querySelector('.tab[data-screen=customers]').hidden = true;
+    document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
     for (const name of ['customers', 'agenda', 'renewals', 'market']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
@@ -55,6 +59,8 @@ async function start() {
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
     document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
     show('fatal');
+    // A damaged file is never used: the newest good backup is offered instead.
+    if (info.db_error.code === 'corrupt' && info.db_kind === 'file') backups.offerNewest();
     document.body.dataset.ready = 'true';
     return;
   }

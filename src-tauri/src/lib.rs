@@ -2,9 +2,11 @@
 //! No SQL and no business rules here; each command parses its arguments, calls parc-core,
 //! and returns a serialisable value or an [`ApiError`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use parc_core::audit::Change;
+use parc_core::backup::{self, BackupInfo, RestoreReport};
 use parc_core::competitor::{Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use parc_core::contact::{
     self, Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
@@ -104,17 +106,32 @@ pub struct Shared {
     db: Mutex<Db>,
     settings_path: PathBuf,
     settings: Mutex<WorkstationSettings>,
+    /// Why the last automatic backup failed (a USB disk unplugged), until one succeeds.
+    backup_error: Mutex<Option<String>>,
+}
+
+/// Opens the database and checks it before anything is shown: a damaged file is reported
+/// (and a backup offered), never used. `quick_check` reads every page and index; the full
+/// `integrity_check` also compares every index entry with its row, which takes several
+/// times longer on a large office (see README), so it is left to backups and `parc-cli check`.
+fn open_checked(target: &Target) -> Result<Store, Error> {
+    let mut store = Store::connect(target)?;
+    match store.quick_check()? {
+        ok if ok == "ok" => Ok(store),
+        problems => Err(Error::Corrupt(problems)),
+    }
 }
 
 impl AppState {
     pub fn open(db_arg: Option<String>, settings_path: PathBuf) -> AppState {
         let settings = WorkstationSettings::load(&settings_path);
         let target = workstation::resolve_target(db_arg, &settings);
-        let store = Store::connect(&target);
+        let store = open_checked(&target);
         AppState(Arc::new(Shared {
             db: Mutex::new(Db { target, store }),
             settings_path,
             settings: Mutex::new(settings),
+            backup_error: Mutex::new(None),
         }))
     }
 
@@ -171,13 +188,161 @@ impl Shared {
         self.settings().user_for(&target)
     }
 
-    /// Runs `f` on the open store, translating any error into the UI's language.
+    /// Runs `f` on the open store, translating any error into the UI's language. Changes are
+    /// made in the name of the workstation's user (the audit trail's "who").
     fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> parc_core::Result<T>) -> ApiResult<T> {
         let locale = self.locale();
+        let me = self.current_user();
         let mut db = self.db();
         let store = db.store.as_mut().map_err(|e| ApiError::new(e, locale))?;
+        store.set_actor(me);
         f(store).map_err(|e| ApiError::new(&e, locale))
     }
+
+    /// The database file and its backup folder; `None` on a PostgreSQL server.
+    fn backup_paths(&self) -> Option<(PathBuf, PathBuf)> {
+        let Target::File(file) = self.db().target.clone() else { return None };
+        let folder = self.settings().backup_folder(&file);
+        Some((file, folder))
+    }
+
+    /// Takes a backup when the newest one is older than `max_age` (and the database is a
+    /// healthy file). Runs beside the app: the backup reads through a connection of its own.
+    fn automatic_backup(&self, max_age: std::time::Duration) {
+        let healthy = self.db().store.is_ok();
+        let Some((file, folder)) = self.backup_paths().filter(|_| healthy) else { return };
+        let now = chrono::Local::now().naive_local();
+        if !backup::due(&folder, now, max_age) {
+            return;
+        }
+        let outcome = backup::backup(&file, &folder, now);
+        let mut error = self.backup_error.lock().unwrap_or_else(|p| p.into_inner());
+        *error = outcome.err().map(|e| {
+            eprintln!("parc: automatic backup into {} failed: {e:?}", folder.display());
+            format!("{}: {}", folder.display(), e.message(self.locale()))
+        });
+    }
+
+    fn backup_state(&self) -> ApiResult<BackupState> {
+        let locale = self.locale();
+        let last_error = self.backup_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let chosen = self.settings().backup_folder.is_some();
+        match self.backup_paths() {
+            None => Ok(BackupState { file: false, folder: String::new(), chosen, backups: Vec::new(), last_error }),
+            Some((_, folder)) => Ok(BackupState {
+                file: true,
+                folder: folder.display().to_string(),
+                chosen,
+                backups: backup::list(&folder).map_err(|e| ApiError::new(&e, locale))?,
+                last_error,
+            }),
+        }
+    }
+}
+
+/// The backups of this workstation's database file, as Settings shows them.
+#[derive(Serialize)]
+struct BackupState {
+    /// False on a PostgreSQL server: its backups are the server's job.
+    file: bool,
+    folder: String,
+    /// Whether a folder was chosen (else `backups` beside the database).
+    chosen: bool,
+    /// Newest first.
+    backups: Vec<BackupInfo>,
+    last_error: Option<String>,
+}
+
+/// Refuses backup work on a server's database, saying whose job it is.
+fn server_backs_up(locale: Locale) -> ApiError {
+    ApiError::new(&Error::invalid("database", "validation.backup_on_server"), locale)
+}
+
+#[tauri::command]
+async fn backup_list(state: State<'_, AppState>) -> ApiResult<BackupState> {
+    state.blocking(|shared| shared.backup_state()).await
+}
+
+/// Chooses the backup folder (empty: `backups` beside the database); it is created now, so
+/// a folder that cannot be written is refused at once rather than at the next backup.
+#[tauri::command]
+async fn backup_folder_set(state: State<'_, AppState>, folder: String) -> ApiResult<BackupState> {
+    state
+        .blocking(move |shared| {
+            let locale = shared.locale();
+            let folder = folder.trim().to_string();
+            if !folder.is_empty() {
+                let path = Path::new(&folder);
+                if !path.is_absolute() {
+                    return Err(ApiError::new(&Error::invalid("folder", "validation.folder_absolute"), locale));
+                }
+                std::fs::create_dir_all(path)
+                    .map_err(|_| ApiError::new(&Error::invalid("folder", "validation.folder_unwritable"), locale))?;
+            }
+            let mut settings = shared.settings();
+            settings.backup_folder = (!folder.is_empty()).then_some(folder);
+            settings.save(&shared.settings_path).map_err(|e| ApiError::new(&e, locale))?;
+            drop(settings);
+            shared.backup_state()
+        })
+        .await
+}
+
+#[tauri::command]
+async fn backup_now(state: State<'_, AppState>) -> ApiResult<BackupInfo> {
+    state
+        .blocking(|shared| {
+            let locale = shared.locale();
+            let (file, folder) = shared.backup_paths().ok_or_else(|| server_backs_up(locale))?;
+            let taken = backup::backup(&file, &folder, chrono::Local::now().naive_local())
+                .map_err(|e| ApiError::new(&e, locale))?;
+            *shared.backup_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            Ok(taken)
+        })
+        .await
+}
+
+/// The newest backup that passes the full integrity check, for a damaged database.
+#[tauri::command]
+async fn backup_newest_good(state: State<'_, AppState>) -> ApiResult<Option<BackupInfo>> {
+    state
+        .blocking(|shared| {
+            let locale = shared.locale();
+            let (_, folder) = shared.backup_paths().ok_or_else(|| server_backs_up(locale))?;
+            backup::newest_good(&folder).map_err(|e| ApiError::new(&e, locale))
+        })
+        .await
+}
+
+/// Restores a backup of the backup folder, keeping a copy of the current database first,
+/// then reopens (and checks) the restored database. No command runs meanwhile.
+#[tauri::command]
+async fn backup_restore(state: State<'_, AppState>, path: String) -> ApiResult<RestoreReport> {
+    state
+        .blocking(move |shared| {
+            let locale = shared.locale();
+            let (file, folder) = shared.backup_paths().ok_or_else(|| server_backs_up(locale))?;
+            let from = PathBuf::from(&path);
+            // Only files of the backup folder: the UI offers nothing else.
+            if from.parent() != Some(folder.as_path()) {
+                return Err(ApiError::new(&Error::NotFound { entity: "backup", id: 0 }, locale));
+            }
+            let mut db = shared.db();
+            // The app's own connection goes first: a damaged file is replaced, not written.
+            db.store = Err(Error::Corrupt("restoring".into()));
+            let report = backup::restore(&file, &from, &folder, chrono::Local::now().naive_local());
+            db.store = open_checked(&db.target);
+            let report = report.map_err(|e| ApiError::new(&e, locale))?;
+            db.store.as_ref().map_err(|e| ApiError::new(e, locale))?;
+            Ok(report)
+        })
+        .await
+}
+
+/// The history of changes of a record (`customer`, `person`).
+#[tauri::command]
+async fn changes_list(state: State<'_, AppState>, entity: String, id: i64) -> ApiResult<Vec<Change>> {
+    state.with_store(move |s| s.changes(&entity, id)).await
 }
 
 #[derive(Serialize)]
@@ -295,10 +460,18 @@ async fn customer_restore(state: State<'_, AppState>, id: i64) -> ApiResult<Cust
     state.with_store(move |s| s.restore_customer(id)).await
 }
 
+/// Loads the demo office. The UI names the load with a key: asking again after an error or
+/// a crash goes on where it stopped and adds nothing twice.
 #[tauri::command]
-async fn demo_load(state: State<'_, AppState>, customers: usize) -> ApiResult<usize> {
+async fn demo_load(state: State<'_, AppState>, customers: usize, key: Option<String>) -> ApiResult<usize> {
     state
-        .with_store(move |s| demo::load(s, customers.min(100_000), 1, chrono::Local::now().date_naive(), |_, _| {}))
+        .with_store(move |s| {
+            let (count, today) = (customers.min(100_000), chrono::Local::now().date_naive());
+            match key {
+                Some(key) => Ok(demo::load_once(s, &format!("demo:{key}"), count, 1, today, |_, _| {})?.customers),
+                None => demo::load(s, count, 1, today, |_, _| {}),
+            }
+        })
         .await
 }
 
@@ -593,6 +766,15 @@ fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
 
 pub fn run() {
     let state = AppState::open(db_arg(std::env::args().skip(1)), workstation::settings_path());
+    // A backup at start-up (unless one is an hour old), then daily while the app runs.
+    let auto = state.clone();
+    std::thread::spawn(move || {
+        auto.0.automatic_backup(backup::AT_START);
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+            auto.0.automatic_backup(backup::EVERY);
+        }
+    });
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .manage(state)
@@ -648,6 +830,12 @@ pub fn run() {
             competitor_note,
             sighting_add,
             sighting_delete,
+            backup_list,
+            backup_folder_set,
+            backup_now,
+            backup_newest_good,
+            backup_restore,
+            changes_list,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

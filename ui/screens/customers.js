@@ -11,6 +11,7 @@ import * as fleetPanel from './fleet.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
+import { showChanges } from './changes.js';
 
 const PAGE = 100;
 const $ = (id) => document.getElementById(id);
@@ -71,6 +72,9 @@ export function init(info) {
   });
   $('cancel').addEventListener('click', cancel);
   $('archive').addEventListener('click', () => setArchived(true));
+  $('card-changes').addEventListener('click', () => {
+    if (customer) showChanges('customer', customer.id, customer.name);
+  });
   $('restore').addEventListener('click', () => setArchived(false));
   runSearch();
 }
@@ -311,6 +315,7 @@ function renderCardHeader() {
   $('card-archived-notice').hidden = !c?.archived_at;
   $('archive').hidden = !c || Boolean(c.archived_at);
   $('restore').hidden = !c?.archived_at;
+  $('card-changes').hidden = !c;
   $('card-stamps').textContent = c
     ? `${t('card.created_at', { date: formatDateTime(c.created_at) })} · ${t('card.updated_at', { date: formatDateTime(c.updated_at) })}`
     : '';
@@ -453,12 +458,15 @@ function markField(name, message) {
   return el;
 }
 
+/** One demo load per page: asking again after an error goes on and adds nothing twice. */
+const demoKey = window.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+
 async function loadDemo() {
   const button = $('load-demo');
   button.disabled = true;
   button.textContent = t('customers.loading_demo');
   try {
-    const count = await api.loadDemo(200);
+    const count = await api.loadDemo(200, demoKey);
     toast(t('customers.demo_loaded', { count }));
     await runSearch();
   } catch (err) {

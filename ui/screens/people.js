@@ -4,6 +4,7 @@ import { api } from '../ipc.js';
 import { t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
+import { showChanges } from './changes.js';
 
 const $ = (id) => document.getElementById(id);
 const list = $('people-list');
@@ -26,6 +27,9 @@ export function init(decisionRoles, changed) {
   });
   form.querySelector('.cancel').addEventListener('click', () => {
     form.hidden = true;
+  });
+  $('person-changes').addEventListener('click', () => {
+    if (editing) showChanges('person', editing.id, editing.name, new Map(people.map((p) => [p.id, p.name])));
   });
 }
 
@@ -100,6 +104,7 @@ function edit(person) {
     if (el.type === 'checkbox') el.checked = Boolean(data[el.name]);
     else el.value = data[el.name] ?? '';
   }
+  $('person-changes').hidden = !person;
   form.hidden = false;
   form.elements.name.focus();
 }

@@ -5,6 +5,7 @@ import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { toast } from '../notify.js';
 import * as fleetSettings from './fleet-settings.js';
+import * as backups from './backups.js';
 
 const select = document.getElementById('language');
 const address = document.getElementById('db-address');
@@ -100,6 +101,7 @@ function useDatabase() {
 export function relabel() {
   relabelSettings();
   fleetSettings.relabel();
+  backups.relabel();
 }
 
 export function shown() {
@@ -107,4 +109,5 @@ export function shown() {
   // No database, no office settings: the fatal screen sends people here too.
   if (!document.body.dataset.dbKind || document.querySelector('.tab[data-screen=customers]').hidden) return;
   fleetSettings.shown();
+  backups.refresh();
 }

@@ -1,7 +1,12 @@
 //! `parc-cli`: Parc without a window, for scripts, support and benchmarks.
 //! Every command works on the same database file as the app (`--db` or `PARC_DB`).
-//! Output is JSON so scripts can read it; errors go to stderr with a non-zero exit code.
+//! Output is JSON so scripts can read it; errors go to stderr with a non-zero exit code:
+//! 1 when a check found a problem (damaged database or backup, failed crash test), 2 for
+//! errors and bad arguments, 3 when the command does not apply to a PostgreSQL store.
 
+mod crash;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -11,7 +16,7 @@ use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
 use parc_core::user::{User, UserRole};
 use parc_core::workstation::{self, WorkstationSettings};
-use parc_core::{demo, Error, Store};
+use parc_core::{backup, demo, Error, Store};
 
 #[derive(Parser)]
 #[command(name = "parc-cli", version, about = "Parc CRM without a window")]
@@ -36,6 +41,10 @@ enum Command {
         /// The day the history leads up to, YYYY-MM-DD (default: today).
         #[arg(long, value_parser = day_arg)]
         today: Option<String>,
+        /// An idempotency key: running the same load again with it (after a crash, say)
+        /// goes on where it stopped and adds nothing twice.
+        #[arg(long)]
+        key: Option<String>,
     },
     /// Prints a user's agenda as of TODAY, one JSON object per open action with its "bucket":
     /// "overdue", "today", "upcoming" (next seven days), then "visit" (planned visits of the
@@ -101,13 +110,59 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Takes a verified backup of the database file now (SQLite's online backup API: the app
+    /// may keep working), then thins old backups (7 daily, 4 weekly, 12 monthly). Prints the
+    /// backup as JSON. With --list, prints the backups in the folder instead, newest first.
+    Backup {
+        /// Folder for backups (default: the one chosen in the app's settings, else `backups`
+        /// beside the database).
+        #[arg(long)]
+        folder: Option<PathBuf>,
+        #[arg(long)]
+        list: bool,
+    },
+    /// Restores a backup into the database file, after checking the backup and keeping a copy
+    /// of the current database in the backup folder. Nothing changes when the backup is bad.
+    Restore {
+        /// The backup file; --newest takes the newest good one from the folder.
+        file: Option<PathBuf>,
+        #[arg(long, conflicts_with = "file")]
+        newest: bool,
+        #[arg(long)]
+        folder: Option<PathBuf>,
+    },
+    /// Proves crash safety: KILLS times, starts a writer making real changes, kills it with
+    /// SIGKILL at a random moment, reopens the database and checks it. Works in its own folder,
+    /// never on the office's database.
+    CrashTest {
+        #[arg(long, default_value_t = 1000)]
+        kills: u32,
+        /// Longest time a writer runs before its kill, in milliseconds.
+        #[arg(long, default_value_t = 300)]
+        max_ms: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder for the test database (default: a new temporary folder, removed after a pass).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// The writer `crash-test` runs and kills.
+    #[command(hide = true)]
+    CrashWriter {
+        #[arg(long)]
+        seed: u64,
+        #[arg(long)]
+        from: u64,
+        #[arg(long)]
+        ops: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = WorkstationSettings::load(&workstation::settings_path());
     let db = workstation::resolve_target(cli.db, &settings);
-    match run(cli.command, db) {
+    match run(cli.command, db, &settings) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("parc-cli: {e}");
@@ -116,15 +171,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
+fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<ExitCode, Error> {
     match command {
-        Command::Demo { customers, seed, today } => {
+        Command::Demo { customers, seed, today, key } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let started = Instant::now();
-            let added = demo::load_office(&mut store, customers, seed, today, |done, total| {
-                eprint!("\r{done}/{total} customers");
-            })?;
+            let progress = |done, total| eprint!("\r{done}/{total} customers");
+            let added = match &key {
+                Some(key) => demo::load_once(&mut store, key, customers, seed, today, progress)?,
+                None => demo::load_office(&mut store, customers, seed, today, progress)?,
+            };
             eprintln!();
             let out = serde_json::json!({
                 "added": added,
@@ -257,8 +314,102 @@ fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
             }
         }
         Command::Bench { customers, runs } => bench(&db, customers, runs)?,
+        Command::Backup { folder, list } => {
+            let Target::File(file) = &db else { return Ok(server_backs_up()) };
+            let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
+            if list {
+                for b in backup::list(&folder)? {
+                    if !print_line(&serde_json::to_string(&b).expect("backup serialises")) {
+                        break;
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let started = Instant::now();
+            let taken = backup::backup(file, &folder, chrono_now())?;
+            let mut out = serde_json::to_value(&taken).expect("backup serialises");
+            out["seconds"] = started.elapsed().as_secs_f64().into();
+            println!("{out}");
+        }
+        Command::Restore { file, newest, folder } => {
+            let Target::File(db_file) = &db else { return Ok(server_backs_up()) };
+            let folder = folder.unwrap_or_else(|| settings.backup_folder(db_file));
+            let from = match (file, newest) {
+                (Some(f), _) => f,
+                (None, true) => match backup::newest_good(&folder)? {
+                    Some(b) => b.path,
+                    None => {
+                        eprintln!("parc-cli: no good backup in {}", folder.display());
+                        return Ok(ExitCode::from(1));
+                    }
+                },
+                (None, false) => {
+                    eprintln!("parc-cli: name the backup file to restore, or give --newest");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let started = Instant::now();
+            match backup::restore(db_file, &from, &folder, chrono_now()) {
+                Ok(report) => {
+                    // Open it as the app would: migrations of an older backup run now.
+                    Store::open(db_file)?;
+                    let mut out = serde_json::to_value(&report).expect("report serialises");
+                    out["seconds"] = started.elapsed().as_secs_f64().into();
+                    println!("{out}");
+                }
+                Err(Error::Corrupt(problem)) => {
+                    eprintln!("parc-cli: the backup {} is not usable ({problem}); nothing changed", from.display());
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Command::CrashTest { kills, max_ms, seed, dir } => {
+            let temp = match &dir {
+                Some(_) => None,
+                None => Some(tempdir()?),
+            };
+            let folder = dir.clone().unwrap_or_else(|| temp.clone().expect("a folder"));
+            match crash::test(&folder, kills, max_ms, seed)? {
+                Ok(report) => {
+                    println!("{}", serde_json::to_string(&report).expect("report serialises"));
+                    if let Some(t) = temp {
+                        let _ = std::fs::remove_dir_all(t);
+                    }
+                }
+                Err(problem) => {
+                    eprintln!("parc-cli: crash test failed: {problem} (database kept in {})", folder.display());
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::CrashWriter { seed, from, ops } => {
+            let Target::File(file) = &db else { return Ok(server_backs_up()) };
+            crash::writer(file, seed, from, ops)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The workstation's local time: backups are named after it.
+fn chrono_now() -> parc_core::chrono::NaiveDateTime {
+    parc_core::chrono::Local::now().naive_local()
+}
+
+/// Exit code 3, with the reason: a server's database is backed up by the server.
+fn server_backs_up() -> ExitCode {
+    eprintln!(
+        "parc-cli: this database is on a PostgreSQL server: back it up there (pg_dump, or the server's own \
+         backup schedule); parc-cli backup and restore work on a database file"
+    );
+    ExitCode::from(3)
+}
+
+/// A new private folder under the system's temporary folder.
+fn tempdir() -> Result<PathBuf, Error> {
+    let dir = std::env::temp_dir().join(format!("parc-crash-{}-{}", std::process::id(), chrono_now().format("%H%M%S")));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// Prints one line of output; false when nobody reads it any more (`parc-cli … | head`).

@@ -48,6 +48,12 @@ fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     assert_eq!(report["counts"]["contact"], contacts);
     assert!(report["counts"]["setting"].is_number());
 
+    // A keyed load run twice adds once.
+    let keyed = ["demo", "--customers", "10", "--seed", "6", "--today", "2026-11-23", "--key", "load-1"];
+    assert_eq!(json(&cli(&db, &keyed))["added"]["customers"], 10);
+    assert_eq!(json(&cli(&db, &keyed))["added"]["customers"], 0);
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 160);
+
     // A second set on the same office reuses its users.
     let out = cli(&db, &["demo", "--customers", "20", "--seed", "5", "--today", "2026-11-23"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -261,4 +267,99 @@ fn share_prints_the_market_share_by_segment_and_year() {
         ["MAN"]
     );
     assert!(brands.windows(2).all(|w| w[0]["vehicles"].as_i64() >= w[1]["vehicles"].as_i64()));
+}
+
+// --- backups, restore, crash safety ---
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(stdout(o).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn backup_lists_and_restores_keeping_a_copy_of_the_current_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let folder = dir.path().join("usb");
+    assert!(cli(&db, &["demo", "--customers", "40", "--seed", "3", "--today", "2026-11-23"]).status.success());
+    let out = cli(&db, &["backup", "--folder", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let taken = json(&out);
+    assert_eq!((taken["customers"].as_i64(), taken["verified"].as_bool()), (Some(40), Some(true)));
+    let file = taken["path"].as_str().unwrap().to_string();
+
+    assert!(cli(&db, &["demo", "--customers", "10", "--seed", "4", "--today", "2026-11-23"]).status.success());
+    let out = cli(&db, &["restore", &file, "--folder", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    assert_eq!(report["restored"]["customers"], 40);
+    assert!(report["kept"].as_str().unwrap().contains("before-restore"));
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 40);
+
+    let out = cli(&db, &["backup", "--list", "--folder", folder.to_str().unwrap()]);
+    let listed: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["kind"], "before_restore");
+    assert_eq!(listed[0]["customers"], 50);
+
+    // A damaged backup is refused with exit code 1 and nothing changes.
+    let bad = folder.join("parc-20260101-000000.sqlite3");
+    std::fs::write(&bad, b"SQLite format 3\0 but not really").unwrap();
+    let out = cli(&db, &["restore", bad.to_str().unwrap(), "--folder", folder.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 40);
+}
+
+#[test]
+fn backup_of_a_server_database_says_it_is_the_servers_job() {
+    let out = cli_raw(&["--db", "postgres://parc@127.0.0.1:1/parc", "backup"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+}
+
+#[test]
+fn crash_test_survives_kills_with_every_reported_operation_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli_raw(&[
+        "crash-test",
+        "--kills",
+        "8",
+        "--max-ms",
+        "200",
+        "--seed",
+        "7",
+        "--dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    assert_eq!(report["kills"], 8);
+    assert_eq!(report["integrity_checks"], 8);
+    assert!(report["operations"].as_u64().unwrap() > 0, "{report}");
+}
+
+#[test]
+fn two_processes_writing_one_file_both_finish_every_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.sqlite3");
+    // The file exists before both start, as when the app has it open.
+    assert!(cli(&db, &["check"]).status.success());
+    let spawn = |seed: &str| {
+        Command::new(env!("CARGO_BIN_EXE_parc-cli"))
+            .args(["--db", db.to_str().unwrap(), "crash-writer", "--seed", seed, "--from", "0", "--ops", "70"])
+            .output()
+            .expect("run parc-cli")
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("1"));
+        let b = s.spawn(|| spawn("2"));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for out in [&a, &b] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout(out).lines().count(), 70);
+    }
+    let report = json(&cli(&db, &["check"]));
+    assert_eq!(report["integrity"], "ok");
+    assert_eq!(report["counts"]["customer"], 20, "10 units of 7 operations each, per process");
+    assert_eq!(report["counts"]["operation"], 141, "140 operations and one user");
 }

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError, Result};
+use crate::vat;
 
 pub const CONTACT_KINDS: &[&str] = &["visit", "phone", "letter", "email", "other"];
 
@@ -182,6 +183,9 @@ impl MaterialData {
         if self.name.chars().count() > 200 {
             errors.push(FieldError::new("name", "validation.too_long"));
         }
+        if vat::has_control(&self.name) {
+            errors.push(FieldError::new("name", "validation.control_chars"));
+        }
         if !(1..=3650).contains(&self.every_days) {
             errors.push(FieldError::new("every_days", "validation.every_days"));
         }
@@ -285,6 +289,15 @@ impl ContactData {
         }
         if self.next_action.chars().count() > 500 {
             err("next_action", "validation.too_long");
+        }
+        if vat::has_control_in_lines(&self.agreed) {
+            err("agreed", "validation.control_chars");
+        }
+        if vat::has_control(&self.next_action) || vat::has_control(&self.stage) {
+            err("next_action", "validation.control_chars");
+        }
+        if self.docs_received.iter().chain(&self.docs_sent).any(|d| vat::has_control(d)) {
+            err("docs", "validation.control_chars");
         }
         match (&self.next_due, due) {
             (Some(_), Some(Err(_))) => err("next_due", "validation.date"),

@@ -152,6 +152,9 @@ impl CustomerData {
         if self.notes.chars().count() > MAX_NOTES {
             err("notes", "validation.too_long");
         }
+        if vat::has_control_in_lines(&self.notes) {
+            err("notes", "validation.control_chars");
+        }
         if !self.country.is_empty()
             && !(self.country.len() == 2 && self.country.bytes().all(|b| b.is_ascii_uppercase()))
         {

@@ -1156,20 +1156,71 @@ pub fn load_office(
     count: usize,
     seed: u64,
     today: NaiveDate,
+    progress: impl FnMut(usize, usize),
+) -> Result<DemoReport> {
+    load_keyed(store, None, count, seed, today, progress)
+}
+
+/// [`load_office`] as an operation that may be retried: every write of the load is keyed
+/// under `key` (see [`Store::once`]), so running it again with the same key after a crash or
+/// an error goes on where it stopped and adds nothing twice. The report counts what this run
+/// added.
+pub fn load_once(
+    store: &mut Store,
+    key: &str,
+    count: usize,
+    seed: u64,
+    today: NaiveDate,
+    progress: impl FnMut(usize, usize),
+) -> Result<DemoReport> {
+    load_keyed(store, Some(key), count, seed, today, progress)
+}
+
+/// Runs one write of a load, under `key/part` when the load is keyed; returns the ids it
+/// saved (now or, for a keyed write applied before, then) and whether it ran now.
+fn step(
+    store: &mut Store,
+    key: Option<&str>,
+    part: &str,
+    write: impl FnOnce(&mut Store) -> Result<Vec<i64>>,
+) -> Result<(Vec<i64>, bool)> {
+    let Some(key) = key else { return Ok((write(store)?, true)) };
+    match store.once(&format!("{key}/{part}"), write)? {
+        crate::storage::Once::Now(ids) => Ok((ids, true)),
+        crate::storage::Once::Before(op) => Ok((serde_json::from_value(op.result).unwrap_or_default(), false)),
+    }
+}
+
+fn load_keyed(
+    store: &mut Store,
+    key: Option<&str>,
+    count: usize,
+    seed: u64,
+    today: NaiveDate,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoReport> {
     let mut report = DemoReport::default();
-    let staff = staff(store, &mut report)?;
+    let staff = staff(store, key, &mut report)?;
     demo_fleet::settings(store)?;
     let competitors = demo_fleet::competitors(store)?;
     // Numbering goes on after the customers already there, so that a second demo set added
-    // to a demo database has VAT ids of its own.
-    let start = store.count_customers()? as usize;
+    // to a demo database has VAT ids of its own. A resumed load counts from where it began.
+    let mut resumed = 0;
+    if let Some(key) = key {
+        for batch in 0..count.div_ceil(BATCH) {
+            match store.operation(&format!("{key}/{batch}/customers"))? {
+                Some(op) => resumed += op.result.as_array().map_or(0, Vec::len),
+                None => break,
+            }
+        }
+    }
+    let start = store.count_customers()? as usize - resumed;
     let open = open_per_million(start + count, staff.sellers.len());
     let mut rng = Rng(seed);
-    while report.customers < count {
-        let first = start + report.customers;
-        let n = BATCH.min(count - report.customers);
+    let mut done = 0;
+    while done < count {
+        let first = start + done;
+        let n = BATCH.min(count - done);
         let mut cards = Vec::with_capacity(n);
         let mut histories = Vec::with_capacity(n);
         for i in first..first + n {
@@ -1182,7 +1233,9 @@ pub fn load_office(
         }
         let countries: Vec<String> = cards.iter().map(|c| c.country.clone()).collect();
         let fleet_cards = cards.clone();
-        let customer_ids = store.create_customers_bulk(cards)?;
+        let batch = done / BATCH;
+        let (customer_ids, added) =
+            step(store, key, &format!("{batch}/customers"), |s| s.create_customers_bulk(cards))?;
 
         let mut people = Vec::new();
         let mut people_of = Vec::with_capacity(n);
@@ -1190,8 +1243,8 @@ pub fn load_office(
             people_of.push(h.people.len());
             people.extend(std::mem::take(&mut h.people).into_iter().map(|p| (cid, p)));
         }
-        let person_count = people.len();
-        let person_ids = store.create_people_bulk(people)?;
+        let (person_ids, people_added) =
+            step(store, key, &format!("{batch}/people"), |s| s.create_people_bulk(people))?;
 
         let mut contacts = Vec::new();
         let mut theirs = &person_ids[..];
@@ -1202,39 +1255,56 @@ pub fn load_office(
             }
             theirs = &theirs[k..];
         }
-        report.contacts += store.log_contacts_bulk(contacts)?.len();
+        let (contact_ids, contacts_added) =
+            step(store, key, &format!("{batch}/contacts"), |s| s.log_contacts_bulk(contacts))?;
+        report.contacts += if contacts_added { contact_ids.len() } else { 0 };
         let materials: Vec<_> = (first..first + n)
             .zip(&customer_ids)
             .flat_map(|(i, &cid)| materials(i, &countries[i - first], seed, today).into_iter().map(move |m| (cid, m)))
             .collect();
-        report.materials += store.add_materials_bulk(materials)?.len();
+        let (material_ids, materials_added) =
+            step(store, key, &format!("{batch}/materials"), |s| s.add_materials_bulk(materials))?;
+        report.materials += if materials_added { material_ids.len() } else { 0 };
 
-        let (mut lines, mut noted, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut lines, mut noted, mut seen, mut vehicles) = (Vec::new(), Vec::new(), Vec::new(), 0);
         for (k, (card, &cid)) in fleet_cards.iter().zip(&customer_ids).enumerate() {
             let fleet = demo_fleet::fleet(first + k, card, seed, today);
             let (by_hand, prices) = demo_fleet::sightings(first + k, card, &fleet, &competitors, seed, today);
-            report.vehicles += fleet.iter().map(|l| l.vehicles).sum::<i64>();
+            vehicles += fleet.iter().map(|l| l.vehicles).sum::<i64>();
             lines.extend(fleet.into_iter().map(|l| (cid, l)));
             noted.extend(by_hand.into_iter().map(|k| (cid, k)));
             seen.extend(prices.into_iter().map(|p| (cid, p)));
         }
-        report.fleet_lines += store.create_fleet_bulk(lines)?.len();
-        store.note_competitors_bulk(noted)?;
-        report.sightings += store.create_sightings_bulk(seen)?.len();
-        report.people += person_count;
-        report.customers += n;
-        progress(report.customers, count);
+        let (line_ids, lines_added) = step(store, key, &format!("{batch}/fleet"), |s| s.create_fleet_bulk(lines))?;
+        if lines_added {
+            report.fleet_lines += line_ids.len();
+            report.vehicles += vehicles;
+        }
+        step(store, key, &format!("{batch}/competitors"), |s| s.note_competitors_bulk(noted).map(|()| Vec::new()))?;
+        let (seen_ids, seen_added) =
+            step(store, key, &format!("{batch}/sightings"), |s| s.create_sightings_bulk(seen))?;
+        report.sightings += if seen_added { seen_ids.len() } else { 0 };
+        report.people += if people_added { person_ids.len() } else { 0 };
+        report.customers += if added { n } else { 0 };
+        done += n;
+        progress(done, count);
     }
     Ok(report)
 }
 
-/// The office's active salespeople and assistants; a new office when there are no users.
-fn staff(store: &mut Store, report: &mut DemoReport) -> Result<Staff> {
+/// The office's active salespeople and assistants; a new office when there are no users
+/// (or when a keyed load that began the office is resumed).
+fn staff(store: &mut Store, key: Option<&str>, report: &mut DemoReport) -> Result<Staff> {
     let mut users = store.users()?;
-    if users.is_empty() {
-        for &(name, initials, role) in OFFICE {
-            store.create_user(UserData { name: name.into(), initials: initials.into(), role, active: true })?;
-            report.users += 1;
+    let resuming = match key {
+        Some(key) => store.operation(&format!("{key}/users/0"))?.is_some(),
+        None => false,
+    };
+    if users.is_empty() || resuming {
+        for (i, &(name, initials, role)) in OFFICE.iter().enumerate() {
+            let data = UserData { name: name.into(), initials: initials.into(), role, active: true };
+            let (_, added) = step(store, key, &format!("users/{i}"), |s| Ok(vec![s.create_user(data)?.id]))?;
+            report.users += usize::from(added);
         }
         users = store.users()?;
     }
@@ -1452,5 +1522,33 @@ mod tests {
         assert_eq!(more.customers, 60);
         assert_eq!(store.count_customers().unwrap(), 120);
         assert_eq!(store.check().unwrap().counts["person"] as usize, report.people + more.people);
+    }
+
+    #[test]
+    fn a_keyed_demo_load_resumes_after_an_interruption_and_adds_nothing_twice() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut whole = Store::open_in_memory().unwrap();
+        load_once(&mut whole, "demo-1", 2500, 3, today, |_, _| {}).unwrap();
+        let mut cut = Store::open_in_memory().unwrap();
+        let interrupted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            load_once(&mut cut, "demo-1", 2500, 3, today, |done, _| assert!(done < 2000, "power cut"))
+        }));
+        assert!(interrupted.is_err());
+        assert_eq!(cut.count_customers().unwrap(), 2000);
+        let resumed = load_once(&mut cut, "demo-1", 2500, 3, today, |_, _| {}).unwrap();
+        assert_eq!((resumed.users, resumed.customers), (0, 500));
+        let counts = |s: &mut Store| {
+            let mut c = s.check().unwrap().counts;
+            c.remove("change_log");
+            c.remove("operation");
+            c
+        };
+        assert_eq!(counts(&mut cut), counts(&mut whole));
+        let cards = |s: &mut Store| -> Vec<(String, String)> {
+            s.backend.all_customers().unwrap().into_iter().map(|c| (c.data.name, c.data.vat_id)).collect()
+        };
+        assert_eq!(cards(&mut cut), cards(&mut whole));
+        assert_eq!(load_once(&mut cut, "demo-1", 2500, 3, today, |_, _| {}).unwrap(), DemoReport::default());
+        assert_eq!(counts(&mut cut), counts(&mut whole));
     }
 }

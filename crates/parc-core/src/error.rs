@@ -50,6 +50,10 @@ pub enum Error {
     #[error("only the sales manager may do this")]
     ManagerOnly,
 
+    /// The operation with this idempotency key was applied before (see `Store::once`).
+    #[error("operation {key} was already applied at {applied_at}")]
+    AlreadyApplied { key: String, applied_at: String },
+
     /// A copy between stores goes only into an empty database.
     #[error("the destination database is not empty")]
     StoreNotEmpty,
@@ -99,8 +103,10 @@ impl Error {
             Error::Corrupt(_) => "corrupt",
             Error::ManagerOnly => "manager_only",
             Error::StoreNotEmpty => "store_not_empty",
+            Error::AlreadyApplied { .. } => "already_applied",
             Error::Connection { .. } => "connection",
             Error::Sqlite(e) if is_locked(e) => "busy",
+            Error::Sqlite(e) if is_corrupt(e) => "corrupt",
             Error::Sqlite(_) | Error::Io(_) | Error::Postgres(_) => "internal",
         }
     }
@@ -128,6 +134,7 @@ impl Error {
             Error::Corrupt(_) => t("error.corrupt"),
             Error::ManagerOnly => t("error.manager_only"),
             Error::StoreNotEmpty => t("error.store_not_empty"),
+            Error::AlreadyApplied { .. } => t("error.already_applied"),
             Error::Connection { problem, .. } => t(match problem {
                 ConnectionProblem::Unreachable => "error.connection.unreachable",
                 ConnectionProblem::BadPassword => "error.connection.bad_password",
@@ -135,9 +142,15 @@ impl Error {
                 ConnectionProblem::BadAddress => "error.connection.bad_address",
             }),
             Error::Sqlite(e) if is_locked(e) => t("error.busy"),
+            Error::Sqlite(e) if is_corrupt(e) => t("error.corrupt"),
             Error::Sqlite(_) | Error::Io(_) | Error::Postgres(_) => t("error.internal"),
         }
     }
+}
+
+/// SQLite found damaged pages: the file needs a backup, not a retry.
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt))
 }
 
 fn is_locked(e: &rusqlite::Error) -> bool {

@@ -413,9 +413,7 @@ impl FleetLineData {
         if !self.vin.is_empty() {
             match check_vin(&self.vin) {
                 VinCheck::Malformed => err("vin", "validation.vin"),
-                VinCheck::CheckDigitMismatch => {
-                    warnings.push(FieldError::new("vin", "warning.vin_check_digit"))
-                }
+                VinCheck::CheckDigitMismatch => warnings.push(FieldError::new("vin", "warning.vin_check_digit")),
                 VinCheck::Valid => {}
             }
         }

@@ -2,6 +2,8 @@
 //!
 //! The desktop shell and `parc-cli` call plain functions here; all SQL lives in [`storage`].
 
+pub mod audit;
+pub mod backup;
 pub mod competitor;
 pub mod contact;
 pub mod custom_field;

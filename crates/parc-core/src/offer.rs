@@ -475,10 +475,7 @@ mod tests {
         };
         let Err(Error::Validation(errors)) = bad.validated() else { panic!("must fail") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.to_string()).collect();
-        assert_eq!(
-            fields,
-            ["language", "date", "lines.0.description", "lines.0.quantity", "lines.0.discount_bp"]
-        );
+        assert_eq!(fields, ["language", "date", "lines.0.description", "lines.0.quantity", "lines.0.discount_bp"]);
     }
 
     #[test]

@@ -66,6 +66,9 @@ impl PersonData {
             if value.chars().count() > 200 {
                 err(field, "validation.too_long");
             }
+            if vat::has_control(value) {
+                err(field, "validation.control_chars");
+            }
         }
         if !self.decision_role.is_empty() && !DECISION_ROLES.contains(&self.decision_role.as_str()) {
             err("decision_role", "validation.choice");
@@ -80,6 +83,9 @@ impl PersonData {
         }
         if self.notes.chars().count() > 20_000 {
             err("notes", "validation.too_long");
+        }
+        if vat::has_control_in_lines(&self.notes) {
+            err("notes", "validation.control_chars");
         }
         if errors.is_empty() {
             Ok(self)

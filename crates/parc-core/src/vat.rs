@@ -396,6 +396,18 @@ fn is_domain_label(label: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !c.is_whitespace() && !c.is_control()))
 }
 
+/// Control characters in one-line text: never typed, and they break lists, CSV files and
+/// printed offers (an escape sequence, a NUL). Refused.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// In text of several lines (notes, what was agreed), line breaks and tabs are allowed and
+/// every other control character is refused.
+pub fn has_control_in_lines(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

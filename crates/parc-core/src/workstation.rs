@@ -23,6 +23,10 @@ pub struct WorkstationSettings {
     pub users: std::collections::BTreeMap<String, i64>,
     /// After how many days without contact or next action a customer is "going cold".
     pub cold_after_days: Option<u32>,
+    /// Where backups of the database file go (a USB disk, a network share); `None` for
+    /// `backups` beside the database. Kept here, not in the database: it names a folder of
+    /// this machine, and restoring a backup must not change where backups go.
+    pub backup_folder: Option<String>,
 }
 
 /// The default of [`WorkstationSettings::cold_after_days`].
@@ -36,6 +40,14 @@ impl WorkstationSettings {
 
     pub fn cold_after_days(&self) -> u32 {
         self.cold_after_days.unwrap_or(COLD_AFTER_DAYS)
+    }
+
+    /// The folder for backups of the database file `db`.
+    pub fn backup_folder(&self, db: &Path) -> PathBuf {
+        match self.backup_folder.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+            Some(folder) => PathBuf::from(folder),
+            None => crate::backup::default_folder(db),
+        }
     }
 }
 
@@ -141,6 +153,7 @@ mod tests {
             database: Some("/srv/office.sqlite3".into()),
             users: [("/srv/office.sqlite3".to_string(), 3)].into(),
             cold_after_days: Some(45),
+            backup_folder: Some("/media/usb/parc".into()),
         };
         s.save(&path).unwrap();
         assert_eq!(WorkstationSettings::load(&path), s);

@@ -38,6 +38,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
         &from.backend.all_customer_competitors()?,
         &from.backend.all_sightings()?,
     )?;
+    to.backend.restore_changes(&from.backend.all_changes()?)?;
+    to.backend.restore_operations(&from.backend.all_operations()?)?;
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -68,6 +70,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("competitor", serialised(store.backend.competitors()?));
     add("customer_competitor", serialised(store.backend.all_customer_competitors()?));
     add("price_sighting", serialised(store.backend.all_sightings()?));
+    add("change_log", serialised(store.backend.all_changes()?));
+    add("operation", serialised(store.backend.all_operations()?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

@@ -10,6 +10,7 @@ mod sqlite;
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
+pub(crate) use sqlite::migrations as sqlite_meta;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use crate::audit::Change;
 use crate::competitor::{self, Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use crate::contact::{
     self, Agenda, AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
@@ -122,11 +124,55 @@ pub(crate) struct ListScope {
     pub limit: u32,
 }
 
-/// One database engine: the kinds of rows it keeps. Every method is one transaction; data
-/// reaching it is already valid. Each store implements each part in its own module.
-pub(crate) trait Backend: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + Send {}
+/// One database engine: the kinds of rows it keeps. Every method is one transaction;
+/// data reaching it is already valid. Each store implements each part in its own module.
+pub(crate) trait Backend:
+    CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + Send
+{
+}
 
-impl<T: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + Send> Backend for T {}
+impl<T: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + Send> Backend for T {}
+
+/// What a store's next write transaction records beside its change: who makes it (for the
+/// audit trail) and the key of the operation it applies (see [`Store::once`]).
+#[derive(Debug, Default)]
+pub(crate) struct WriteContext {
+    pub actor: Option<i64>,
+    /// Taken by the next write transaction, which records it or fails with `AlreadyApplied`.
+    pub key: Option<String>,
+}
+
+/// An operation applied under an idempotency key, and what it returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    pub key: String,
+    /// UTC, RFC 3339.
+    pub applied_at: String,
+    pub result: serde_json::Value,
+}
+
+/// What [`Store::once`] did: applied the operation now, or found it applied before.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Once<T> {
+    Now(T),
+    Before(Operation),
+}
+
+/// The audit trail and the applied operations.
+pub(crate) trait TrailRows {
+    fn context(&mut self) -> &mut WriteContext;
+    /// A record's history, oldest first.
+    fn changes(&mut self, entity: &str, entity_id: i64) -> Result<Vec<Change>>;
+    fn operation(&mut self, key: &str) -> Result<Option<Operation>>;
+    /// SQLite's `quick_check` (pages and indexes, without comparing every index entry to its
+    /// row): "ok" or the problems found.
+    fn quick_check(&mut self) -> Result<String>;
+    /// Everything, by id / key, and its copy into an empty store.
+    fn all_changes(&mut self) -> Result<Vec<Change>>;
+    fn restore_changes(&mut self, rows: &[Change]) -> Result<()>;
+    fn all_operations(&mut self) -> Result<Vec<Operation>>;
+    fn restore_operations(&mut self, rows: &[Operation]) -> Result<()>;
+}
 
 /// Customers, the schema and checks.
 pub(crate) trait CustomerRows {
@@ -325,7 +371,7 @@ pub(crate) trait CompetitorRows {
 }
 
 pub struct Store {
-    backend: Box<dyn Backend>,
+    pub(crate) backend: Box<dyn Backend>,
     target: Target,
 }
 
@@ -372,6 +418,52 @@ impl Store {
     /// Full integrity check plus a row count for every table.
     pub fn check(&mut self) -> Result<CheckReport> {
         self.backend.check()
+    }
+
+    /// The quicker check made at start-up: "ok", or the problems SQLite found. A server
+    /// keeps its own pages and answers "ok".
+    pub fn quick_check(&mut self) -> Result<String> {
+        self.backend.quick_check()
+    }
+
+    /// Names the user in whose name the following changes are made (the audit trail's "who");
+    /// `None` for scripts, imports and demo data.
+    pub fn set_actor(&mut self, user_id: Option<i64>) {
+        self.backend.context().actor = user_id;
+    }
+
+    /// Applies `f` at most once for `key`: the key is recorded in the same transaction as the
+    /// first write `f` makes, with what that write returned, so an operation that may be
+    /// retried (an import, a demo load, an offer number) is never applied twice, even when
+    /// the program was killed between committing and reporting. `f` must make exactly one
+    /// write (one call that saves); an applied key answers [`Once::Before`] with the stored
+    /// result (for bulk saves: the new ids).
+    pub fn once<T>(&mut self, key: &str, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<Once<T>> {
+        if let Some(done) = self.backend.operation(key)? {
+            return Ok(Once::Before(done));
+        }
+        self.backend.context().key = Some(key.to_string());
+        let out = f(self);
+        self.backend.context().key = None;
+        match out {
+            Ok(v) => Ok(Once::Now(v)),
+            Err(Error::AlreadyApplied { .. }) => match self.backend.operation(key)? {
+                Some(done) => Ok(Once::Before(done)),
+                None => Err(Error::Corrupt(format!("operation {key} reported applied but not found"))),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The operation applied under `key`, if any.
+    pub fn operation(&mut self, key: &str) -> Result<Option<Operation>> {
+        self.backend.operation(key)
+    }
+
+    /// A record's history of changes, oldest first (`entity` is one of [`crate::audit`]'s
+    /// kinds).
+    pub fn changes(&mut self, entity: &str, entity_id: i64) -> Result<Vec<Change>> {
+        self.backend.changes(entity, entity_id)
     }
 
     /// Validates and saves a new customer.
@@ -707,6 +799,9 @@ impl Store {
         if outcome.chars().count() > 2000 {
             return Err(Error::invalid("outcome", "validation.too_long"));
         }
+        if crate::vat::has_control_in_lines(outcome) {
+            return Err(Error::invalid("outcome", "validation.control_chars"));
+        }
         let follow_up = follow_up.map(ContactData::validated).transpose()?;
         let new_id = self.backend.complete_action(id, outcome, follow_up.as_ref(), by, &now())?;
         new_id.map(|id| self.contact(id)).transpose()
@@ -1004,3 +1099,6 @@ pub(crate) fn prefix_range(folded: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests_shared;
+
+#[cfg(test)]
+mod hostile_tests;

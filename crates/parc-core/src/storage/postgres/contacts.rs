@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row, ToStatement, Transaction};
 
-use super::people::{check_changed, follow_ids, write};
+use super::people::{check_changed, follow_ids};
 use super::Postgres;
 use crate::contact::{
     AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
@@ -257,14 +257,14 @@ impl NewContactStatements {
 
 impl ContactRows for Postgres {
     fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let stmts = NewContactStatements::prepare(tx)?;
             rows.iter().map(|(customer_id, d, by)| stmts.insert(tx, *customer_id, d, *by, stamp)).collect()
         })
     }
 
     fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             // Locked while it is read: the revision keeps exactly the version this replaces.
             let sql = format!("SELECT {COLUMNS} FROM contact WHERE id = $1 FOR NO KEY UPDATE");
             let current = tx
@@ -359,7 +359,7 @@ impl ContactRows for Postgres {
         by: Option<i64>,
         stamp: &str,
     ) -> Result<Option<i64>> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let customer_id: i64 = tx
                 .query_opt("SELECT customer_id FROM contact WHERE id = $1", &[&id])?
                 .ok_or(Error::NotFound { entity: "contact", id })?
@@ -432,7 +432,7 @@ impl ContactRows for Postgres {
     }
 
     fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let insert = tx.prepare(INSERT_SQL)?;
             let revision = tx.prepare(INSERT_REVISION_SQL)?;
             for (c, revisions) in rows {
@@ -475,7 +475,7 @@ impl ContactRows for Postgres {
     }
 
     fn insert_materials(&mut self, rows: &[(i64, MaterialData)]) -> Result<Vec<i64>> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let exists = tx.prepare("SELECT 1 FROM customer WHERE id = $1")?;
             let insert = tx.prepare(
                 "INSERT INTO customer_material (customer_id, name, every_days, last_sent, due)
@@ -493,7 +493,7 @@ impl ContactRows for Postgres {
     }
 
     fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE customer_material SET name = $3, every_days = $4, last_sent = $5, due = $6,
                  version = version + 1
@@ -547,7 +547,7 @@ impl ContactRows for Postgres {
     }
 
     fn restore_materials(&mut self, rows: &[Material]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             for m in rows {
                 tx.execute(
                     "INSERT INTO customer_material (id, customer_id, name, every_days, last_sent, version, due)
@@ -575,7 +575,7 @@ impl ContactRows for Postgres {
         by: Option<i64>,
         stamp: &str,
     ) -> Result<i64> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             // Locks the contact row: it cannot go away before the file is in.
             tx.query_opt("SELECT 1 FROM contact WHERE id = $1 FOR KEY SHARE", &[&contact_id])?
                 .ok_or(Error::NotFound { entity: "contact", id: contact_id })?;
@@ -611,7 +611,7 @@ impl ContactRows for Postgres {
     }
 
     fn restore_attachments(&mut self, rows: &[(Attachment, Vec<u8>)]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             for (a, data) in rows {
                 tx.execute(
                     "INSERT INTO contact_attachment (id, contact_id, name, size, data, added_at, added_by)

@@ -7,8 +7,9 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
-use super::people::{check_changed, follow_ids, write};
-use super::Postgres;
+use super::people::{check_changed, follow_ids};
+use super::{trail, Postgres};
+use crate::audit::{self, describe};
 use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
@@ -236,7 +237,11 @@ impl CustomerRows for Postgres {
 
     fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
         let stamp = now();
+        let (by, key) = (self.ctx.actor, self.ctx.key.take());
         let mut tx = self.client.transaction()?;
+        if let Some(key) = &key {
+            trail::claim(&mut tx, key)?;
+        }
         // Prepared once: one round trip per row instead of two.
         let stmt = tx.prepare(INSERT_SQL)?;
         let mut ids = Vec::with_capacity(rows.len());
@@ -250,6 +255,10 @@ impl CustomerRows for Postgres {
                     return Err(vat_conflict(&mut self.client, e, d, None));
                 }
             }
+        }
+        trail::record_created(&mut tx, audit::CUSTOMER, &ids, by)?;
+        if let Some(key) = &key {
+            trail::applied(&mut tx, key, &ids)?;
         }
         tx.commit()?;
         if rows.len() >= ANALYZE_AFTER {
@@ -265,7 +274,19 @@ impl CustomerRows for Postgres {
             .chain(data_params(d, &cols))
             .chain([&now as &(dyn ToSql + Sync), &cols.custom])
             .collect();
+        let (by, key) = (self.ctx.actor, self.ctx.key.take());
         let mut tx = self.client.transaction()?;
+        if let Some(key) = &key {
+            trail::claim(&mut tx, key)?;
+        }
+        // Locked, so the history's "before" is what this update replaces.
+        let before = tx
+            .query_opt(
+                &format!("SELECT {COLUMNS} FROM customer WHERE id = $1 AND version = $2 FOR UPDATE"),
+                &[&id, &version],
+            )?
+            .as_ref()
+            .map(customer_from_row);
         let changed = tx.execute(
             "UPDATE customer SET name = $3, legal_form = $4, street = $5, postal_code = $6, city = $7,
              region = $8, country = $9, other_address = $10, phone = $11, mobile = $12, fax = $13, email = $14,
@@ -279,6 +300,12 @@ impl CustomerRows for Postgres {
         match changed {
             Ok(1) => {
                 write_assistants(&mut tx, id, &d.assistant_ids)?;
+                if let Some(before) = before {
+                    trail::record(&mut tx, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d))?;
+                }
+                if let Some(key) = &key {
+                    trail::applied(&mut tx, key, &())?;
+                }
                 tx.commit()?;
                 Ok(())
             }
@@ -300,22 +327,26 @@ impl CustomerRows for Postgres {
 
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
         let stamp = now();
-        let archived_at = archived.then_some(&stamp);
-        let mut tx = self.client.transaction()?;
-        // The row lock first: a fleet line written meanwhile is counted before or after, once.
-        let was: Option<bool> = tx
-            .query_opt("SELECT archived_at IS NOT NULL FROM customer WHERE id = $1 FOR NO KEY UPDATE", &[&id])?
-            .map(|r| r.get(0));
-        let changed = tx.execute(
-            "UPDATE customer SET archived_at = $2, updated_at = $3, version = version + 1 WHERE id = $1",
-            &[&id, &archived_at, &stamp],
-        )?;
-        // An archived customer's fleet leaves the office's market share, and comes back.
-        if was.is_some_and(|was| was != archived) {
-            super::fleet::share_customer(&mut tx, id, if archived { -1 } else { 1 })?;
-        }
-        tx.commit()?;
-        Ok(changed > 0)
+        let by = self.ctx.actor;
+        self.write(|tx| {
+            let was: Option<bool> = tx
+                .query_opt("SELECT archived_at IS NOT NULL FROM customer WHERE id = $1 FOR NO KEY UPDATE", &[&id])?
+                .map(|r| r.get(0));
+            let archived_at = archived.then_some(&stamp);
+            tx.execute(
+                "UPDATE customer SET archived_at = $2, updated_at = $3, version = version + 1 WHERE id = $1",
+                &[&id, &archived_at, &stamp],
+            )?;
+            if let Some(was) = was {
+                // An archived customer's fleet leaves the office's market share, and comes back.
+                if was != archived {
+                    super::fleet::share_customer(tx, id, if archived { -1 } else { 1 })?;
+                }
+                let side = |a: bool| serde_json::json!({ "archived": a });
+                trail::record(tx, audit::CUSTOMER, id, by, Some(&side(was)), &side(archived))?;
+            }
+            Ok(was.is_some())
+        })
     }
 
     fn customer(&mut self, id: i64) -> Result<Option<Customer>> {
@@ -406,7 +437,7 @@ impl CustomerRows for Postgres {
     fn insert_custom_field(&mut self, d: &CustomFieldData) -> Result<i64> {
         // The position is read and written in one statement; the lock keeps two managers'
         // new fields from taking the same place.
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             tx.batch_execute("LOCK TABLE custom_field IN SHARE ROW EXCLUSIVE MODE")?;
             Ok(tx
                 .query_one(
@@ -420,7 +451,7 @@ impl CustomerRows for Postgres {
     }
 
     fn update_custom_field(&mut self, id: i64, version: i64, d: &CustomFieldData) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE custom_field SET label = $3, kind = $4, choices = $5, retired = $6, version = version + 1
                  WHERE id = $1 AND version = $2",
@@ -431,7 +462,7 @@ impl CustomerRows for Postgres {
     }
 
     fn reorder_custom_fields(&mut self, ids: &[i64]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             for (position, id) in ids.iter().enumerate() {
                 tx.execute("UPDATE custom_field SET position = $2 WHERE id = $1", &[id, &(position as i64 + 1)])?;
             }
@@ -440,7 +471,7 @@ impl CustomerRows for Postgres {
     }
 
     fn restore_custom_fields(&mut self, rows: &[CustomField]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             for f in rows {
                 tx.execute(
                     &format!("INSERT INTO custom_field ({FIELD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),

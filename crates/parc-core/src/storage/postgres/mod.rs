@@ -8,6 +8,7 @@ mod customers;
 mod fleet;
 pub mod migrations;
 mod people;
+pub(crate) mod trail;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,11 +17,12 @@ use std::str::FromStr;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
-use super::CheckReport;
+use super::{CheckReport, WriteContext};
 use crate::error::{ConnectionProblem, Error, Result};
 
 pub(crate) struct Postgres {
     client: Client,
+    ctx: WriteContext,
 }
 
 impl Postgres {
@@ -28,7 +30,23 @@ impl Postgres {
         let mut client = raw_client(url)?;
         let database = mask_password(url);
         migrations::migrate(&mut client, &database)?;
-        Ok(Postgres { client })
+        Ok(Postgres { client, ctx: WriteContext::default() })
+    }
+
+    /// Runs `f` in one transaction, committed when it returns `Ok`; a pending operation key
+    /// (`Store::once`) is checked and recorded in the same transaction.
+    fn write<T: serde::Serialize>(&mut self, f: impl FnOnce(&mut postgres::Transaction) -> Result<T>) -> Result<T> {
+        let key = self.ctx.key.take();
+        people::write(&mut self.client, |tx| {
+            if let Some(key) = &key {
+                trail::claim(tx, key)?;
+            }
+            let out = f(tx)?;
+            if let Some(key) = &key {
+                trail::applied(tx, key, &out)?;
+            }
+            Ok(out)
+        })
     }
 
     fn check(&mut self) -> Result<CheckReport> {

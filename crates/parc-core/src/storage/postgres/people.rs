@@ -5,7 +5,8 @@
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Row, ToStatement, Transaction};
 
-use super::Postgres;
+use super::{trail, Postgres};
+use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
 use crate::storage::PeopleRows;
@@ -113,13 +114,23 @@ fn check_person_links(tx: &mut Transaction, customer_id: i64, d: &PersonData, ow
     Ok(())
 }
 
-/// At most one main contact per customer: marking one unmarks the others.
-fn keep_one_main(tx: &mut Transaction, customer_id: i64, main_id: i64) -> Result<()> {
-    tx.execute(
-        // A version bump: an open edit of the former main contact must not silently restore it.
-        "UPDATE person SET is_main = false, version = version + 1 WHERE customer_id = $1 AND id <> $2 AND is_main",
-        &[&customer_id, &main_id],
-    )?;
+/// At most one main contact per customer: marking one unmarks the others (each change in
+/// their history too).
+fn keep_one_main(tx: &mut Transaction, customer_id: i64, main_id: i64, by: Option<i64>) -> Result<()> {
+    let others: Vec<i64> = tx
+        .query(
+            // A version bump: an open edit of the former main contact must not silently restore it.
+            "UPDATE person SET is_main = false, version = version + 1 WHERE customer_id = $1 AND id <> $2 AND is_main
+             RETURNING id",
+            &[&customer_id, &main_id],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let side = |m: bool| serde_json::json!({ "is_main": m });
+    for id in others {
+        trail::record(tx, audit::PERSON, id, by, Some(&side(true)), &side(false))?;
+    }
     Ok(())
 }
 
@@ -167,7 +178,7 @@ impl PeopleRows for Postgres {
     }
 
     fn insert_user(&mut self, d: &UserData) -> Result<i64> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let row = tx.query_one(
                 "INSERT INTO app_user (name, initials, role, active) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[&d.name, &d.initials, &d.role.code(), &d.active],
@@ -177,7 +188,7 @@ impl PeopleRows for Postgres {
     }
 
     fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE app_user SET name = $3, initials = $4, role = $5, active = $6, version = version + 1
                  WHERE id = $1 AND version = $2",
@@ -188,7 +199,7 @@ impl PeopleRows for Postgres {
     }
 
     fn restore_users(&mut self, rows: &[User]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             let stmt = tx.prepare(
                 "INSERT INTO app_user (id, name, initials, role, active, version) VALUES ($1, $2, $3, $4, $5, $6)",
             )?;
@@ -217,26 +228,31 @@ impl PeopleRows for Postgres {
     }
 
     fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
-        write(&mut self.client, |tx| {
+        let by = self.ctx.actor;
+        self.write(|tx| {
             let mut ids = Vec::with_capacity(rows.len());
             for (customer_id, d) in rows {
                 check_person_links(tx, *customer_id, d, None)?;
                 let id = write_person(tx, INSERT_PERSON_SQL, None, *customer_id, d, 1)?;
                 if d.is_main {
-                    keep_one_main(tx, *customer_id, id)?;
+                    keep_one_main(tx, *customer_id, id, by)?;
                 }
                 ids.push(id);
             }
+            trail::record_created(tx, audit::PERSON, &ids, by)?;
             Ok(ids)
         })
     }
 
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
-        write(&mut self.client, |tx| {
-            let customer_id: i64 = tx
-                .query_opt("SELECT customer_id FROM person WHERE id = $1", &[&id])?
-                .ok_or(Error::NotFound { entity: "person", id })?
-                .get(0);
+        let by = self.ctx.actor;
+        self.write(|tx| {
+            let before = tx
+                .query_opt(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"), &[&id])?
+                .as_ref()
+                .map(person_from_row)
+                .ok_or(Error::NotFound { entity: "person", id })?;
+            let customer_id = before.customer_id;
             check_person_links(tx, customer_id, d, Some(id))?;
             let changed = tx.execute(
                 "UPDATE person SET name = $3, position = $4, title = $5, decision_role = $6, branch = $7, phone = $8,
@@ -246,8 +262,9 @@ impl PeopleRows for Postgres {
                 &[&id as &(dyn ToSql + Sync), &version].into_iter().chain(person_params(d)).collect::<Vec<_>>(),
             )?;
             check_changed(tx, changed, "person", "person", id)?;
+            trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
             if d.is_main {
-                keep_one_main(tx, customer_id, id)?;
+                keep_one_main(tx, customer_id, id, by)?;
             }
             Ok(())
         })
@@ -259,7 +276,7 @@ impl PeopleRows for Postgres {
     }
 
     fn restore_people(&mut self, rows: &[Person]) -> Result<()> {
-        write(&mut self.client, |tx| {
+        self.write(|tx| {
             // Without assistant links first: a person may assist someone copied later.
             let stmt = tx.prepare(INSERT_PERSON_SQL)?;
             for p in rows {

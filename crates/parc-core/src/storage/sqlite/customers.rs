@@ -4,7 +4,8 @@
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
-use super::Sqlite;
+use super::{trail, Sqlite};
+use crate::audit::{self, describe};
 use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
@@ -252,25 +253,30 @@ impl CustomerRows for Sqlite {
     fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>> {
         let stamp = now();
         let meta = RowMeta::new_row(&stamp);
+        let by = self.ctx.actor;
         self.write(|tx| {
             rows.iter()
                 .map(|d| {
                     ensure_vat_free(tx, d, None)?;
-                    insert_row(tx, d, &meta)
+                    let id = insert_row(tx, d, &meta)?;
+                    trail::record(tx, audit::CUSTOMER, id, by, None, &describe(d))?;
+                    Ok(id)
                 })
                 .collect()
         })
     }
 
     fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
+        let by = self.ctx.actor;
         self.write(|tx| {
-            let current: i64 = tx
-                .query_row("SELECT version FROM customer WHERE id = ?1", [id], |r| r.get(0))
+            let before = tx
+                .query_row(&format!("SELECT {COLUMNS} FROM customer WHERE id = ?1"), [id], customer_from_row)
                 .optional()?
                 .ok_or(Error::NotFound { entity: "customer", id })?;
-            if current != version {
+            if before.version != version {
                 return Err(Error::Conflict { entity: "customer", id });
             }
+            trail::record(tx, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d))?;
             ensure_vat_free(tx, d, Some(id))?;
             let (sort_key, now, custom) = (search_key::fold(&d.name), now(), custom_json(d));
             tx.execute(
@@ -295,6 +301,7 @@ impl CustomerRows for Sqlite {
 
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
         let stamp = now();
+        let by = self.ctx.actor;
         let changed = self.write(|tx| {
             let was: Option<bool> = tx
                 .query_row("SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1", [id], |r| r.get(0))
@@ -303,9 +310,13 @@ impl CustomerRows for Sqlite {
                 "UPDATE customer SET archived_at = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
                 params![id, archived.then_some(&stamp), stamp],
             )?;
-            // An archived customer's fleet leaves the office's market share, and comes back.
-            if was.is_some_and(|was| was != archived) {
-                super::fleet::share_customer(tx, id, if archived { -1 } else { 1 })?;
+            if let Some(was) = was {
+                // An archived customer's fleet leaves the office's market share, and comes back.
+                if was != archived {
+                    super::fleet::share_customer(tx, id, if archived { -1 } else { 1 })?;
+                }
+                let side = |a: bool| serde_json::json!({ "archived": a });
+                trail::record(tx, audit::CUSTOMER, id, by, Some(&side(was)), &side(archived))?;
             }
             Ok(changed)
         })?;

@@ -7,6 +7,7 @@ mod customers;
 mod fleet;
 pub mod migrations;
 mod people;
+pub(crate) mod trail;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -16,12 +17,13 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use super::CheckReport;
+use super::{CheckReport, WriteContext};
 use crate::error::{Error, Result};
 use migrations::{APPLICATION_ID, LATEST};
 
 pub(crate) struct Sqlite {
     conn: Connection,
+    ctx: WriteContext,
 }
 
 impl Sqlite {
@@ -73,14 +75,22 @@ impl Sqlite {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrations::migrate(&mut conn)?;
-        Ok(Sqlite { conn })
+        Ok(Sqlite { conn, ctx: WriteContext::default() })
     }
 
     /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so two
-    /// processes wait for each other (busy timeout) instead of failing half-way.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    /// processes wait for each other (busy timeout) instead of failing half-way. A pending
+    /// operation key (`Store::once`) is checked and recorded in the same transaction.
+    fn write<T: serde::Serialize>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let key = self.ctx.key.take();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(key) = &key {
+            trail::claim(&tx, key)?;
+        }
         let out = f(&tx)?;
+        if let Some(key) = &key {
+            trail::applied(&tx, key, &out)?;
+        }
         tx.commit()?;
         Ok(out)
     }

@@ -2,7 +2,8 @@
 
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
-use super::Sqlite;
+use super::{trail, Sqlite};
+use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
 use crate::storage::PeopleRows;
@@ -63,12 +64,18 @@ fn check_person_links(tx: &Transaction, customer_id: i64, d: &PersonData, own_id
     Ok(())
 }
 
-/// At most one main contact per customer: marking one unmarks the others.
-fn keep_one_main(tx: &Transaction, customer_id: i64, main_id: i64) -> Result<()> {
-    tx.execute(
-        "UPDATE person SET is_main = 0 WHERE customer_id = ?1 AND id <> ?2 AND is_main",
-        [customer_id, main_id],
-    )?;
+/// At most one main contact per customer: marking one unmarks the others (each change in
+/// their history too).
+fn keep_one_main(tx: &Transaction, customer_id: i64, main_id: i64, by: Option<i64>) -> Result<()> {
+    let others: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM person WHERE customer_id = ?1 AND id <> ?2 AND is_main")?
+        .query_map([customer_id, main_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in others {
+        tx.execute("UPDATE person SET is_main = 0 WHERE id = ?1", [id])?;
+        let side = |m: bool| serde_json::json!({ "is_main": m });
+        trail::record(tx, audit::PERSON, id, by, Some(&side(true)), &side(false))?;
+    }
     Ok(())
 }
 
@@ -159,13 +166,15 @@ impl PeopleRows for Sqlite {
     }
 
     fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
+        let by = self.ctx.actor;
         self.write(|tx| {
             rows.iter()
                 .map(|(customer_id, d)| {
                     check_person_links(tx, *customer_id, d, None)?;
                     let id = write_person(tx, None, *customer_id, d, 1)?;
+                    trail::record(tx, audit::PERSON, id, by, None, &describe(d))?;
                     if d.is_main {
-                        keep_one_main(tx, *customer_id, id)?;
+                        keep_one_main(tx, *customer_id, id, by)?;
                     }
                     Ok(id)
                 })
@@ -174,11 +183,13 @@ impl PeopleRows for Sqlite {
     }
 
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
+        let by = self.ctx.actor;
         self.write(|tx| {
-            let customer_id: i64 = tx
-                .query_row("SELECT customer_id FROM person WHERE id = ?1", [id], |r| r.get(0))
+            let before = tx
+                .query_row(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"), [id], person_from_row)
                 .optional()?
                 .ok_or(Error::NotFound { entity: "person", id })?;
+            let customer_id = before.customer_id;
             check_person_links(tx, customer_id, d, Some(id))?;
             let changed = tx.execute(
                 "UPDATE person SET name = ?3, position = ?4, title = ?5, decision_role = ?6, branch = ?7, phone = ?8,
@@ -188,8 +199,9 @@ impl PeopleRows for Sqlite {
                 params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(person_params(d))),
             )?;
             check_changed(tx, changed, "person", "person", id)?;
+            trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
             if d.is_main {
-                keep_one_main(tx, customer_id, id)?;
+                keep_one_main(tx, customer_id, id, by)?;
             }
             Ok(())
         })

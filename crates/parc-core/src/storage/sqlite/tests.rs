@@ -164,3 +164,36 @@ fn two_connections_to_one_file_both_write() {
     }
     assert_eq!(a.count_customers().unwrap(), 102);
 }
+
+#[test]
+fn a_record_edited_in_two_windows_is_not_silently_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sqlite3");
+    let mut window_a = Store::open(&path).unwrap();
+    let mut window_b = Store::open(&path).unwrap();
+    let c = window_a.create_customer(customer("Rossi", "Verona", "IT", "")).unwrap();
+    // Both windows show version 1; B holds the write lock for a while (a long import).
+    let seen_by_b = window_b.customer(c.id).unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let b_done = {
+        let (path, barrier) = (path.clone(), barrier.clone());
+        std::thread::spawn(move || {
+            let mut import = Store::open(&path).unwrap();
+            let rows = (0..3000).map(|i| customer(&format!("Imported {i}"), "Milano", "IT", "")).collect();
+            barrier.wait();
+            import.create_customers_bulk(rows).unwrap().len()
+        })
+    };
+    barrier.wait();
+    // A's save waits for the import instead of failing.
+    let mut edit = c.data.clone();
+    edit.city = "Verona (VR)".into();
+    let saved = window_a.update_customer(c.id, c.version, edit).unwrap();
+    assert_eq!(b_done.join().unwrap(), 3000);
+    // B saves what it loaded before A's change: refused, A's change stays.
+    let mut stale = seen_by_b.data.clone();
+    stale.notes = "B's note".into();
+    assert!(matches!(window_b.update_customer(c.id, seen_by_b.version, stale), Err(Error::Conflict { .. })));
+    assert_eq!(window_b.customer(c.id).unwrap(), saved);
+    assert_eq!(window_b.count_customers().unwrap(), 3001);
+}

@@ -1,0 +1,77 @@
+// "History of changes" of a record (a customer, a person): who changed which field, when,
+// from what to what, read from the audit trail the core writes with every change.
+
+import { api } from '../ipc.js';
+import { formatDateTime, formatMinorUnits, t } from '../i18n.js';
+import { allFields } from '../custom-fields.js';
+import { toast } from '../notify.js';
+import { userName } from '../users.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Field names of each kind of record that are not `field.<name>` in the catalogue. */
+const LABELS = {
+  customer: { owner_id: 'field.owner', assistant_ids: 'field.assistants', archived: 'changes.archived' },
+  person: {
+    name: 'person.name', position: 'person.position', title: 'person.title', decision_role: 'person.decision_role',
+    branch: 'person.branch', notes: 'person.notes', assistant_of: 'person.assistant_of', is_main: 'person.is_main',
+    active: 'person.active',
+  },
+};
+
+/** Values that are codes of a list, shown by their translated name. */
+const CODES = { country: 'country.', business_type: 'business_type.', lead_source: 'lead_source.', decision_role: 'decision_role.' };
+
+function label(entity, field) {
+  if (field.startsWith('custom.')) {
+    const f = allFields().find((x) => String(x.id) === field.slice(7));
+    return f ? f.label : field;
+  }
+  return t(LABELS[entity]?.[field] ?? `field.${field}`);
+}
+
+function value(field, v, names) {
+  if (v === null || v === '' || (Array.isArray(v) && v.length === 0)) return t('changes.empty');
+  if (typeof v === 'boolean') return t(v ? 'changes.yes' : 'changes.no');
+  if (field === 'owner_id') return userName(v) || String(v);
+  if (field === 'assistant_ids') return v.map((id) => userName(id) || String(id)).join(', ');
+  if (field === 'assistant_of') return names.get(v) ?? String(v);
+  if (field === 'annual_turnover') return formatMinorUnits(v);
+  if (CODES[field]) return t(`${CODES[field]}${v}`);
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+/**
+ * Opens the history of record `id` of `entity` ("customer" or "person") titled `name`;
+ * `names` maps person ids to names (for "assistant of").
+ */
+export async function showChanges(entity, id, name, names = new Map()) {
+  let changes;
+  try {
+    changes = await api.changes(entity, id);
+  } catch (err) {
+    toast(err.message);
+    return;
+  }
+  $('changes-title').textContent = t('changes.title', { name });
+  const rows = changes.slice().reverse().map((c) => {
+    const tr = document.createElement('tr');
+    const cells = c.field === ''
+      ? [formatDateTime(c.changed_at), who(c), t('changes.created'), '', '']
+      : [formatDateTime(c.changed_at), who(c), label(entity, c.field), value(c.field, c.old, names), value(c.field, c.new, names)];
+    for (const text of cells) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('changes-rows').replaceChildren(...rows);
+  $('changes-table').hidden = rows.length === 0;
+  $('changes-none').hidden = rows.length > 0;
+  $('changes-dialog').showModal();
+}
+
+function who(c) {
+  return c.changed_by == null ? t('changes.nobody') : (userName(c.changed_by) || String(c.changed_by));
+}
