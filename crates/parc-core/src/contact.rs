@@ -109,6 +109,8 @@ pub struct ContactRevision {
 pub struct HistoryFilter {
     pub kind: Option<String>,
     pub person_id: Option<i64>,
+    /// Only the contacts about this deal.
+    pub deal_id: Option<i64>,
     /// Page size (default 50) and how many newer ones to skip.
     pub limit: Option<u32>,
     pub offset: u32,
@@ -207,6 +209,8 @@ pub struct Agenda {
     pub visits: Vec<AgendaItem>,
     /// Materials due to be sent within the week.
     pub materials: Vec<MaterialDue>,
+    /// Postponed deals to come back to within the week (overdue ones first).
+    pub revisits: Vec<crate::deal::Revisit>,
 }
 
 impl Agenda {

@@ -5,8 +5,10 @@
 pub mod contact;
 pub mod custom_field;
 pub mod customer;
+pub mod deal;
 pub mod demo;
 pub mod error;
+pub mod funnel;
 pub mod i18n;
 pub mod person;
 pub mod search_key;

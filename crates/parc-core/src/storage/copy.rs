@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::deals;
+use super::exec::{read, write};
 use super::Store;
 use crate::error::{Error, Result};
 
@@ -30,6 +32,21 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     to.backend.restore_contacts(&from.backend.all_contacts()?)?;
     to.backend.restore_materials(&from.backend.all_materials()?)?;
     to.backend.restore_attachments(&from.backend.all_attachments()?)?;
+    // The funnel: office settings (stages, reasons), deals with their moves, leads, and the
+    // forecasts kept at month ends.
+    let settings = read(&mut *from.backend, deals::all_settings)?;
+    let all_deals = read(&mut *from.backend, deals::all_deals)?;
+    let leads = read(&mut *from.backend, deals::all_leads)?;
+    let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    write(&mut *to.backend, |x| {
+        deals::restore_settings(x, &settings)?;
+        deals::restore_deals(x, &all_deals)?;
+        deals::restore_leads(x, &leads)?;
+        deals::insert_snapshots(x, &snapshots).map(|_| ())
+    })?;
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot"] {
+        to.backend.follow_ids(table)?;
+    }
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -53,6 +70,10 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("customer_material", serialised(store.backend.all_materials()?));
     add("custom_field", serialised(store.backend.custom_fields()?));
     add("contact_attachment", serialised(store.backend.all_attachments()?));
+    add("setting", serialised(read(&mut *store.backend, deals::all_settings)?));
+    add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
+    add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
+    add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

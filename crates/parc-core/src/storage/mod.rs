@@ -4,12 +4,16 @@
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
 mod copy;
+mod deals;
+mod exec;
 mod postgres;
+mod sales;
 mod sqlite;
 
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
+pub use sales::{Board, BoardColumn, DealView, Funnel};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -119,11 +123,12 @@ pub(crate) struct ListScope {
     pub limit: u32,
 }
 
-/// One database engine: the three kinds of rows it keeps. Every method is one transaction;
-/// data reaching it is already valid. Each store implements each part in its own module.
-pub(crate) trait Backend: CustomerRows + PeopleRows + ContactRows + Send {}
+/// One database engine: the kinds of rows it keeps. Every method is one transaction; data
+/// reaching it is already valid. Each store implements each part in its own module; the
+/// funnel's rows (`deals.rs`) are plain SQL both run through [`exec::Transact`].
+pub(crate) trait Backend: CustomerRows + PeopleRows + ContactRows + exec::Transact + Send {}
 
-impl<T: CustomerRows + PeopleRows + ContactRows + Send> Backend for T {}
+impl<T: CustomerRows + PeopleRows + ContactRows + exec::Transact + Send> Backend for T {}
 
 /// Customers, the schema and checks.
 pub(crate) trait CustomerRows {
@@ -556,7 +561,8 @@ impl Store {
     }
 
     /// The open actions of `user_id` (everyone's for `None`) as of `today`: overdue, today,
-    /// the next seven days, and planned visits of the next month.
+    /// the next seven days, and planned visits of the next month; materials due and postponed
+    /// deals to come back to within the week.
     pub fn agenda(&mut self, user_id: Option<i64>, today: NaiveDate) -> Result<Agenda> {
         let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
         // Overdue and coming actions are fetched apart, so a long overdue list cannot crowd
@@ -566,6 +572,10 @@ impl Store {
         let mut agenda = Agenda::from_items(items, today);
         // Materials go to the customers one owns (everyone's for the office view).
         agenda.materials = self.backend.materials_due(user_id, &day(today + chrono::Days::new(7)), 300)?;
+        // Postponed deals come back on their day: read from the deal, so moving the day or
+        // reviving the deal needs no action to keep in step.
+        let until = day(today + chrono::Days::new(7));
+        agenda.revisits = exec::read(&mut *self.backend, |x| deals::revisits(x, user_id, &until, 300))?;
         Ok(agenda)
     }
 

@@ -4,6 +4,7 @@
 
 mod contacts;
 mod customers;
+mod deals;
 pub mod migrations;
 mod people;
 

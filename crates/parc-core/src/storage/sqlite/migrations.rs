@@ -188,6 +188,102 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE customer_material SET due = date(last_sent, '+' || every_days || ' days') WHERE last_sent IS NOT NULL;
     CREATE INDEX customer_material_due ON customer_material (due);
     "#,
+    // 6: the sales funnel: deals with their stage history, leads, and the forecasts kept at
+    // each month end. The stages and reason lists are office settings (the `setting` table).
+    r#"
+    CREATE TABLE deal (
+        id             INTEGER PRIMARY KEY,
+        customer_id    INTEGER NOT NULL REFERENCES customer (id),
+        owner_id       INTEGER REFERENCES app_user (id),
+        title          TEXT NOT NULL CHECK (title <> ''),
+        value          INTEGER NOT NULL CHECK (value >= 0),
+        currency       TEXT NOT NULL,
+        expected_close TEXT,
+        is_commit      INTEGER NOT NULL DEFAULT 0,
+        vehicles       TEXT NOT NULL DEFAULT '[]',
+        person_ids     TEXT NOT NULL DEFAULT '[]',
+        competitors    TEXT NOT NULL DEFAULT '[]',
+        notes          TEXT NOT NULL DEFAULT '',
+        -- A stage id of the office's process (setting 'funnel.stages').
+        stage_id       INTEGER NOT NULL,
+        stage_since    TEXT NOT NULL,
+        -- Every open stage (and won) the deal entered, as a JSON list of ascending ids.
+        reached        TEXT NOT NULL DEFAULT '[]',
+        answers        TEXT NOT NULL DEFAULT '{}',
+        closed_on      TEXT,
+        close_reason   TEXT NOT NULL DEFAULT '',
+        close_note     TEXT NOT NULL DEFAULT '',
+        lost_to        TEXT NOT NULL DEFAULT '',
+        lost_price     INTEGER,
+        lost_currency  TEXT NOT NULL DEFAULT '',
+        revisit_on     TEXT,
+        origin         TEXT NOT NULL DEFAULT '',
+        created_at     TEXT NOT NULL,
+        created_by     INTEGER REFERENCES app_user (id),
+        updated_at     TEXT NOT NULL,
+        version        INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX deal_customer ON deal (customer_id);
+    -- The funnel and the forecasts read only these columns: from this index, not the wide rows.
+    CREATE INDEX deal_funnel ON deal (currency, owner_id, stage_id, reached, expected_close, closed_on, is_commit, value);
+    -- Stalled deals: open ones by stage and arrival, and by expected close date.
+    CREATE INDEX deal_open_stage ON deal (stage_id, stage_since) WHERE closed_on IS NULL;
+    CREATE INDEX deal_open_close ON deal (expected_close) WHERE closed_on IS NULL;
+    -- Postponed deals to come back to: the agenda.
+    CREATE INDEX deal_revisit ON deal (revisit_on, owner_id) WHERE revisit_on IS NOT NULL;
+    CREATE TABLE deal_move (
+        id              INTEGER PRIMARY KEY,
+        deal_id         INTEGER NOT NULL REFERENCES deal (id),
+        from_stage_id   INTEGER,
+        to_stage_id     INTEGER NOT NULL,
+        moved_at        TEXT NOT NULL,
+        moved_by        INTEGER REFERENCES app_user (id),
+        seconds_in_from INTEGER NOT NULL DEFAULT 0,
+        reason          TEXT NOT NULL DEFAULT '',
+        note            TEXT NOT NULL DEFAULT ''
+    );
+    -- A deal's history; the days spent per stage read (deal, stage, seconds) from the index.
+    CREATE INDEX deal_move_deal ON deal_move (deal_id, from_stage_id, seconds_in_from);
+    CREATE INDEX contact_deal ON contact (deal_id) WHERE deal_id IS NOT NULL;
+    CREATE TABLE lead (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer (id),
+        source      TEXT NOT NULL,
+        received_on TEXT NOT NULL,
+        owner_id    INTEGER REFERENCES app_user (id),
+        note        TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL CHECK (status IN ('open', 'qualified', 'disqualified')),
+        reason      TEXT NOT NULL DEFAULT '',
+        deal_id     INTEGER REFERENCES deal (id),
+        decided_on  TEXT,
+        created_at  TEXT NOT NULL,
+        created_by  INTEGER REFERENCES app_user (id),
+        version     INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX lead_received ON lead (received_on);
+    CREATE INDEX lead_open ON lead (owner_id, received_on) WHERE status = 'open';
+    -- The forecast as it stood at a month end (as_of), for a month, an owner (NULL: everyone)
+    -- and a currency, kept to compare with what was then won.
+    CREATE TABLE forecast_snapshot (
+        id                INTEGER PRIMARY KEY,
+        as_of             TEXT NOT NULL,
+        month             TEXT NOT NULL,
+        owner_id          INTEGER REFERENCES app_user (id),
+        currency          TEXT NOT NULL,
+        commit_deals      INTEGER NOT NULL,
+        commit_raw        INTEGER NOT NULL,
+        commit_weighted   INTEGER NOT NULL,
+        best_deals        INTEGER NOT NULL,
+        best_raw          INTEGER NOT NULL,
+        best_weighted     INTEGER NOT NULL,
+        pipeline_deals    INTEGER NOT NULL,
+        pipeline_raw      INTEGER NOT NULL,
+        pipeline_weighted INTEGER NOT NULL,
+        taken_at          TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX forecast_snapshot_key ON forecast_snapshot (as_of, month, currency, coalesce(owner_id, 0));
+    CREATE INDEX forecast_snapshot_month ON forecast_snapshot (month);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

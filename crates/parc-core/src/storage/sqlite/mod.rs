@@ -3,6 +3,7 @@
 
 mod contacts;
 mod customers;
+mod deals;
 pub mod migrations;
 mod people;
 
