@@ -996,6 +996,18 @@ pub struct Lead {
     pub version: i64,
 }
 
+/// A lead as an import (or the demo) brings it, already decided or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadRecord {
+    pub customer_id: i64,
+    pub data: LeadData,
+    pub status: LeadStatus,
+    pub reason: String,
+    pub deal_id: Option<i64>,
+    pub decided_on: Option<String>,
+    pub by: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

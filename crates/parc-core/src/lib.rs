@@ -7,6 +7,7 @@ pub mod custom_field;
 pub mod customer;
 pub mod deal;
 pub mod demo;
+mod demo_funnel;
 pub mod error;
 pub mod funnel;
 pub mod i18n;

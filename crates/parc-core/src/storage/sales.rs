@@ -12,7 +12,7 @@ use super::exec::{read, write};
 use super::{now, Store};
 use crate::contact::DATE_FORMAT;
 use crate::deal::{
-    weighted, Deal, DealData, DealQuery, DealState, DealSummary, Lead, LeadData, LeadStatus, MoveRequest,
+    weighted, Deal, DealData, DealQuery, DealState, DealSummary, Lead, LeadData, LeadRecord, LeadStatus, MoveRequest,
     ReasonSettings, StageKind, StageMove, StageSettings, VehicleLine, MAX_VALUE,
 };
 use crate::error::{Error, FieldError, Result};
@@ -579,11 +579,26 @@ impl Store {
         self.lead(id)
     }
 
-    /// Saves many leads `(customer_id, data, by)` in one transaction: all or none.
-    pub fn create_leads_bulk(&mut self, rows: Vec<(i64, LeadData, Option<i64>)>) -> Result<Vec<i64>> {
-        let rows = rows.into_iter().map(|(c, d, by)| Ok((c, d.validated()?, by))).collect::<Result<Vec<_>>>()?;
+    /// Saves many leads, decided or not, in one transaction (demo data, imports): all or
+    /// none. Returns their ids.
+    pub fn create_leads_bulk(&mut self, rows: Vec<LeadRecord>) -> Result<Vec<i64>> {
+        let rows = rows
+            .into_iter()
+            .map(|r| Ok(LeadRecord { data: r.data.validated()?, ..r }))
+            .collect::<Result<Vec<_>>>()?;
         let stamp = now();
-        write(&mut *self.backend, |x| rows.iter().map(|(c, d, by)| deals::insert_lead(x, *c, d, *by, &stamp)).collect())
+        write(&mut *self.backend, |x| {
+            rows.iter()
+                .map(|r| {
+                    let id = deals::insert_lead(x, r.customer_id, &r.data, r.by, &stamp)?;
+                    if r.status != LeadStatus::Open {
+                        let day = r.decided_on.clone().unwrap_or_else(|| r.data.received_on.clone());
+                        deals::decide_lead(x, id, 1, r.status, &r.reason, r.deal_id, &day)?;
+                    }
+                    Ok(id)
+                })
+                .collect()
+        })
     }
 
     pub fn lead(&mut self, id: i64) -> Result<Lead> {
