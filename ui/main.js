@@ -6,10 +6,13 @@ import { banner } from './notify.js';
 import * as agenda from './screens/agenda.js';
 import * as customers from './screens/customers.js';
 import * as fieldsPanel from './screens/fields.js';
+import * as funnel from './screens/funnel.js';
+import * as stagesPanel from './screens/stages.js';
+import * as dealDialogs from './deal-dialogs.js';
 import * as settings from './screens/settings.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, settings };
+const screens = { customers, agenda, funnel, settings };
 let current = null;
 
 export function show(name) {
@@ -23,7 +26,10 @@ export function show(name) {
 function relabel(language) {
   setLanguage(language);
   for (const screen of Object.values(screens)) screen.relabel?.();
-  if (!document.body.dataset.dbError) fieldsPanel.relabel();
+  if (!document.body.dataset.dbError) {
+    fieldsPanel.relabel();
+    stagesPanel.relabel();
+  }
 }
 
 async function start() {
@@ -43,6 +49,8 @@ async function start() {
     document.body.dataset.dbError = 'true';
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
+    document.getElementById('stages-setting').hidden = true;
+    document.querySelector('.tab[data-screen=funnel]').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
     document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
@@ -54,16 +62,25 @@ async function start() {
   initWhoButton();
   // Everything is recorded in someone's name: choose who sits here before anything else.
   await ensureUser(info.current_user_id);
-  customers.init(info);
-  fieldsPanel.init();
-  agenda.init(info, (id) => {
+  const openCustomer = (id) => {
     show('customers');
     customers.openCustomer(id, { focus: false });
-  });
+  };
+  const openDeal = (id) => {
+    show('funnel');
+    funnel.openDeal(id, 'board');
+  };
+  dealDialogs.init(info);
+  customers.init(info, openDeal);
+  fieldsPanel.init();
+  stagesPanel.init();
+  funnel.init(info, openCustomer);
+  agenda.init(info, openCustomer, openDeal);
   settings.onColdDays((days) => agenda.setColdDays(days));
   document.addEventListener('parc:user', () => {
     customers.userChanged();
     agenda.relabel();
+    funnel.relabel();
     if (current === 'agenda') agenda.refresh();
   });
   document.addEventListener('keydown', (e) => {

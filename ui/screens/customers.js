@@ -6,6 +6,7 @@ import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, tra
 import { confirmAction, toast } from '../notify.js';
 import { fillUserSelects, myId } from '../users.js';
 import * as customFields from '../custom-fields.js';
+import * as dealsPanel from './deals.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
@@ -26,8 +27,9 @@ let searchTimer = 0;
 let customer = null; // the customer on the card, null for a new one
 let dirty = false;
 
-export function init(info) {
+export function init(info, openDeal) {
   choices = info.choices;
+  dealsPanel.init(info, openDeal);
   fillChoices();
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
@@ -98,6 +100,7 @@ export function relabel() {
   peoplePanel.relabel();
   history.relabel();
   materialsPanel.relabel();
+  dealsPanel.relabel();
   if (!view.hidden) renderCardHeader();
 }
 
@@ -115,6 +118,7 @@ function showPanel(name) {
   form.hidden = name !== 'details';
   $('panel-people').hidden = name !== 'people';
   $('panel-history').hidden = name !== 'history';
+  $('panel-deals').hidden = name !== 'deals';
 }
 
 /** The quick log: from anywhere on the card, straight to the note with sensible defaults. */
@@ -126,7 +130,7 @@ function logContact() {
 
 async function loadRelated(id) {
   const people = await peoplePanel.load(id);
-  await Promise.all([history.load(id, people), materialsPanel.load(id)]);
+  await Promise.all([history.load(id, people), materialsPanel.load(id), dealsPanel.load(customer)]);
 }
 
 // --- the list ---
@@ -277,7 +281,10 @@ function showCard(c) {
   $('log-contact').hidden = !c;
   if (!c || panel === 'details') showPanel('details');
   if (c) loadRelated(c.id).catch((err) => toast(err.message));
-  else $('people-count').textContent = '';
+  else {
+    $('people-count').textContent = '';
+    $('deals-count').textContent = '';
+  }
   renderCardHeader();
 }
 

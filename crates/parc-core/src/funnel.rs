@@ -5,18 +5,23 @@
 //!
 //! # Which deals a funnel counts
 //! A [`FunnelQuery`] names an owner (or everyone), a currency (amounts in different
-//! currencies are never added up) and optionally a period `from..=to`. Within it, an **open**
-//! deal counts when its expected close date falls in the period, a **won, lost or postponed**
-//! deal when it was closed in the period. Without a period every deal counts, and open deals
-//! without an expected close date too.
+//! currencies are never added up) and optionally a period `from..=to` in whole months (the
+//! months of `from` and `to`, inclusive). Within it, an **open** deal counts when its expected
+//! close date falls in the period, a **won, lost or postponed** deal when it was closed in the
+//! period. Without a period every deal counts, and open deals without an expected close date
+//! too.
+//!
+//! The store keeps running totals of deals per currency, owner, stage, stages reached, month
+//! and commit mark (`deal_tally`), updated with every write of a deal, so a funnel reads a few
+//! thousand rows whatever the number of deals.
 //!
 //! # Conversion and days per stage
 //! A deal has *reached* a stage when it entered it or any later one (a deal moved straight
 //! from the first stage to the third has passed the second). Of the deals that reached a
 //! stage and are no longer sitting in it for the first time (they moved on, or were lost or
 //! postponed from it, or won), the **conversion** is the share that reached the next stage.
-//! The **average days** in a stage is over every time a deal left it: from entering to
-//! leaving, retired stages included.
+//! The **average days** in a stage is over every time a deal left it during the period (any
+//! time, without one), from entering to leaving, retired stages included.
 //!
 //! # The three forecasts
 //! Each is over open deals whose expected close date falls in the month (an open deal whose

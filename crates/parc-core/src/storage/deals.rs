@@ -173,6 +173,83 @@ fn insert_move(x: &mut dyn Exec, deal_id: i64, m: &StageMove, keep_id: bool) -> 
     Ok(())
 }
 
+/// Where a deal counts in `deal_tally`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TallyKey {
+    currency: String,
+    owner_id: i64,
+    stage_id: i64,
+    reached: String,
+    month: String,
+    commit: bool,
+}
+
+impl TallyKey {
+    fn of(d: &DealData, s: &DealState) -> TallyKey {
+        let month = match (&s.closed_on, &d.expected_close) {
+            (Some(day), _) | (None, Some(day)) => day.get(..7).unwrap_or_default().to_string(),
+            (None, None) => String::new(),
+        };
+        TallyKey {
+            currency: d.currency.clone(),
+            owner_id: d.owner_id.unwrap_or(0),
+            stage_id: s.stage_id,
+            reached: json(&s.reached),
+            month,
+            commit: d.commit,
+        }
+    }
+}
+
+/// Adds `deals` deals worth `value` (both may be negative) to the tally row of `k`.
+fn tally(x: &mut dyn Exec, k: &TallyKey, deals: i64, value: i64) -> Result<()> {
+    let args: Vec<Val> = vec![
+        (&k.currency).into(),
+        k.owner_id.into(),
+        k.stage_id.into(),
+        (&k.reached).into(),
+        (&k.month).into(),
+        k.commit.into(),
+        deals.into(),
+        value.into(),
+    ];
+    x.run(
+        "INSERT INTO deal_tally (currency, owner_id, stage_id, reached, month, is_commit, deals, value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (currency, owner_id, stage_id, reached, month, is_commit)
+         DO UPDATE SET deals = deal_tally.deals + excluded.deals, value = deal_tally.value + excluded.value",
+        &args,
+    )?;
+    if deals < 0 {
+        x.run(
+            "DELETE FROM deal_tally WHERE currency = $1 AND owner_id = $2 AND stage_id = $3 AND reached = $4
+             AND month = $5 AND is_commit = $6 AND deals = 0",
+            &args[..6],
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds a stay (or takes one back, `sign` -1) in `move`'s stage left, for a deal in
+/// `currency` of `owner_id`.
+fn stay(x: &mut dyn Exec, currency: &str, owner_id: Option<i64>, m: &StageMove, sign: i64) -> Result<()> {
+    let Some(stage) = m.from_stage_id else { return Ok(()) };
+    x.run(
+        "INSERT INTO stay_tally (currency, owner_id, stage_id, month, stays, seconds) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (currency, owner_id, stage_id, month)
+         DO UPDATE SET stays = stay_tally.stays + excluded.stays, seconds = stay_tally.seconds + excluded.seconds",
+        &[
+            currency.into(),
+            owner_id.unwrap_or(0).into(),
+            stage.into(),
+            m.moved_at.get(..7).unwrap_or_default().into(),
+            sign.into(),
+            (sign * m.seconds_in_from).into(),
+        ],
+    )?;
+    Ok(())
+}
+
 /// A deal as it is first saved: its customer, data, state and the moves that brought it
 /// there (one for a new deal; a demo deal brings its whole history).
 pub(crate) struct NewDeal<'a> {
@@ -203,8 +280,10 @@ pub(crate) fn insert_deal(x: &mut dyn Exec, n: &NewDeal) -> Result<i64> {
         placeholders.join(", ")
     );
     let id = x.row(&sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id");
+    tally(x, &TallyKey::of(n.data, n.state), 1, n.data.value)?;
     for m in n.moves {
         insert_move(x, id, m, false)?;
+        stay(x, &n.data.currency, n.data.owner_id, m, 1)?;
     }
     Ok(id)
 }
@@ -220,6 +299,14 @@ pub(crate) fn update_deal(
     moves: &[StageMove],
     stamp: &str,
 ) -> Result<()> {
+    // The deal as it was, to take it out of the tallies.
+    let sql = format!(
+        "SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id WHERE d.id = $1 AND d.version = $2"
+    );
+    let Some(old) = x.row(&sql, &[id.into(), version.into()])?.as_ref().map(deal_from) else {
+        let exists = x.row("SELECT 1 FROM deal WHERE id = $1", &[id.into()])?.is_some();
+        return Err(if exists { Error::Conflict { entity: "deal", id } } else { Error::NotFound { entity: "deal", id } });
+    };
     let mut args = deal_args(data, state);
     let sets: Vec<String> =
         DEAL_WRITTEN.split(',').map(str::trim).enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
@@ -233,15 +320,22 @@ pub(crate) fn update_deal(
         n
     );
     if x.run(&sql, &args)? == 0 {
-        let exists = x.row("SELECT 1 FROM deal WHERE id = $1", &[id.into()])?.is_some();
-        return Err(if exists {
-            Error::Conflict { entity: "deal", id }
-        } else {
-            Error::NotFound { entity: "deal", id }
-        });
+        return Err(Error::Conflict { entity: "deal", id });
+    }
+    let (before, after) = (TallyKey::of(&old.data, &old.state), TallyKey::of(data, state));
+    if before != after || old.data.value != data.value {
+        tally(x, &before, -1, -old.data.value)?;
+        tally(x, &after, 1, data.value)?;
+    }
+    if old.data.currency != data.currency || old.data.owner_id != data.owner_id {
+        for m in self::moves(x, id)? {
+            stay(x, &old.data.currency, old.data.owner_id, &m, -1)?;
+            stay(x, &data.currency, data.owner_id, &m, 1)?;
+        }
     }
     for m in moves {
         insert_move(x, id, m, false)?;
+        stay(x, &data.currency, data.owner_id, m, 1)?;
     }
     Ok(())
 }
@@ -326,12 +420,16 @@ impl DealFilter {
             parts.push(format!("d.value <= {}", arg(args, v.into())));
         }
         if let Some((today, limits)) = &self.stalled {
-            let mut any = vec![format!("d.expected_close < {}", arg(args, today.into()))];
+            // One index range per reason, not a scan of every open deal.
+            let mut any = vec![format!(
+                "SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < {}",
+                arg(args, today.into())
+            )];
             for (stage, before) in limits {
                 let (s, b) = (arg(args, (*stage).into()), arg(args, before.into()));
-                any.push(format!("(d.stage_id = {s} AND d.stage_since < {b})"));
+                any.push(format!("SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = {s} AND stage_since < {b}"));
             }
-            parts.push(format!("d.closed_on IS NULL AND ({})", any.join(" OR ")));
+            parts.push(format!("d.closed_on IS NULL AND d.id IN ({})", any.join(" UNION ")));
         }
         parts.join(" AND ")
     }
@@ -373,22 +471,43 @@ pub(crate) enum Order {
 }
 
 pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -> Result<Vec<DealSummary>> {
+    let select = |x: &mut dyn Exec, extra: &str, order: &str, limit: u32| -> Result<Vec<DealSummary>> {
+        let mut args = Vec::new();
+        let w = f.sql(&mut args);
+        args.push(i64::from(limit).into());
+        let sql = format!(
+            "SELECT d.id, d.customer_id, c.name, d.title, d.owner_id, d.value, d.currency, d.expected_close,
+             d.is_commit, d.stage_id, d.stage_since, d.closed_on, d.revisit_on, d.version
+             FROM deal d JOIN customer c ON c.id = d.customer_id
+             WHERE {w} {extra} ORDER BY {order} LIMIT ${}",
+            args.len()
+        );
+        Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
+    };
+    match order {
+        // Dated deals by date, then the undated: two index-ordered reads, the same order in
+        // both stores (they sort NULL differently).
+        Order::Close => {
+            let mut rows = select(x, "AND d.expected_close IS NOT NULL", "d.expected_close, d.id", limit)?;
+            if rows.len() < limit as usize {
+                rows.extend(select(x, "AND d.expected_close IS NULL", "d.id", limit - rows.len() as u32)?);
+            }
+            Ok(rows)
+        }
+        Order::Waiting => select(x, "", "d.stage_since, d.id", limit),
+        Order::Closed => select(x, "", "d.closed_on DESC, d.id DESC", limit),
+    }
+}
+
+/// Deals and value per stage and month, from the tallies.
+pub(crate) fn stage_month_totals(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<(i64, String, i64, i64)>> {
     let mut args = Vec::new();
     let w = f.sql(&mut args);
-    args.push(i64::from(limit).into());
-    let order = match order {
-        Order::Close => "d.expected_close IS NULL, d.expected_close, d.value DESC, d.id",
-        Order::Waiting => "d.stage_since, d.id",
-        Order::Closed => "d.closed_on DESC, d.id DESC",
-    };
     let sql = format!(
-        "SELECT d.id, d.customer_id, c.name, d.title, d.owner_id, d.value, d.currency, d.expected_close, d.is_commit,
-         d.stage_id, d.stage_since, d.closed_on, d.revisit_on, d.version
-         FROM deal d JOIN customer c ON c.id = d.customer_id
-         WHERE {w} ORDER BY {order} LIMIT ${}",
-        args.len()
+        "SELECT stage_id, month, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT) FROM deal_tally WHERE {w}
+         GROUP BY stage_id, month"
     );
-    Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
+    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.int(0), r.text(1), r.int(2), r.int(3))).collect())
 }
 
 /// How many deals match, and their value.
@@ -399,75 +518,95 @@ pub(crate) fn count(x: &mut dyn Exec, f: &DealFilter) -> Result<(i64, i64)> {
     Ok(x.row(&sql, &args)?.map(|r| (r.int(0), r.int(1))).unwrap_or((0, 0)))
 }
 
-pub(crate) fn reach_groups(x: &mut dyn Exec, f: &DealFilter) -> Result<Vec<ReachGroup>> {
+/// Which tally rows a funnel reads: a currency, an owner, months `from..=to` (`YYYY-MM`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TallyFilter {
+    pub currency: Option<String>,
+    pub owner_id: Option<i64>,
+    pub months: Option<(String, String)>,
+}
+
+impl TallyFilter {
+    fn sql(&self, args: &mut Vec<Val>) -> String {
+        let mut parts = vec!["1 = 1".to_string()];
+        if let Some(c) = &self.currency {
+            args.push(c.into());
+            parts.push(format!("currency = ${}", args.len()));
+        }
+        if let Some(o) = self.owner_id {
+            args.push(o.into());
+            parts.push(format!("owner_id = ${}", args.len()));
+        }
+        if let Some((from, to)) = &self.months {
+            args.push(from.into());
+            args.push(to.into());
+            parts.push(format!("month >= ${} AND month <= ${}", args.len() - 1, args.len()));
+        }
+        parts.join(" AND ")
+    }
+}
+
+pub(crate) fn reach_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<ReachGroup>> {
     let mut args = Vec::new();
     let w = f.sql(&mut args);
     let sql = format!(
-        "SELECT d.stage_id, d.reached, count(*), CAST(sum(d.value) AS BIGINT) FROM deal d WHERE {w}
-         GROUP BY d.stage_id, d.reached"
+        "SELECT stage_id, reached, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT) FROM deal_tally WHERE {w}
+         GROUP BY stage_id, reached"
     );
     Ok(x.rows(&sql, &args)?
         .iter()
         .map(|r| ReachGroup { stage_id: r.int(0), reached: r.json(1), deals: r.int(2), value: r.int(3) })
+        .filter(|g| g.deals != 0)
         .collect())
 }
 
-/// Open deals by stage, owner, close month and commit mark, and deals won since
-/// `won_since` by owner and month closed.
-pub(crate) fn forecast_groups(
-    x: &mut dyn Exec,
-    f: &DealFilter,
-    won_stage: i64,
-    won_since: &str,
-) -> Result<Vec<ForecastGroup>> {
+/// Deals by stage, owner, month (expected close while open, closing once closed) and commit
+/// mark; the forecast tells open from won by the stage.
+pub(crate) fn forecast_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<ForecastGroup>> {
     let mut args = Vec::new();
     let w = f.sql(&mut args);
-    args.push(won_stage.into());
-    args.push(won_since.into());
-    let (won, since) = (args.len() - 1, args.len());
     let sql = format!(
-        "SELECT d.stage_id, d.owner_id,
-                CASE WHEN d.closed_on IS NULL THEN substr(d.expected_close, 1, 7) ELSE substr(d.closed_on, 1, 7) END AS m,
-                d.is_commit, count(*), CAST(sum(d.value) AS BIGINT)
-         FROM deal d
-         WHERE {w} AND (d.closed_on IS NULL OR (d.stage_id = ${won} AND d.closed_on >= ${since}))
-         GROUP BY d.stage_id, d.owner_id, m, d.is_commit"
+        "SELECT stage_id, owner_id, month, is_commit, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT)
+         FROM deal_tally WHERE {w} GROUP BY stage_id, owner_id, month, is_commit"
     );
     Ok(x.rows(&sql, &args)?
         .iter()
         .map(|r| ForecastGroup {
             stage_id: r.int(0),
-            owner_id: r.opt_int(1),
-            month: r.opt_text(2),
+            owner_id: Some(r.int(1)).filter(|o| *o != 0),
+            month: Some(r.text(2)).filter(|m| !m.is_empty()),
             commit: r.boolean(3),
             deals: r.int(4),
             value: r.int(5),
         })
+        .filter(|g| g.deals != 0)
         .collect())
 }
 
-pub(crate) fn stay_groups(x: &mut dyn Exec, f: &DealFilter) -> Result<Vec<StayGroup>> {
+/// Stays in each stage that ended in the filter's months.
+pub(crate) fn stay_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<StayGroup>> {
     let mut args = Vec::new();
     let w = f.sql(&mut args);
     let sql = format!(
-        "SELECT m.from_stage_id, count(*), CAST(sum(m.seconds_in_from) AS BIGINT)
-         FROM deal d JOIN deal_move m ON m.deal_id = d.id
-         WHERE {w} AND m.from_stage_id IS NOT NULL
-         GROUP BY m.from_stage_id"
+        "SELECT stage_id, CAST(sum(stays) AS BIGINT), CAST(sum(seconds) AS BIGINT) FROM stay_tally WHERE {w}
+         GROUP BY stage_id"
     );
     Ok(x.rows(&sql, &args)?
         .iter()
         .map(|r| StayGroup { stage_id: r.int(0), stays: r.int(1), seconds: r.int(2) })
+        .filter(|g| g.stays > 0)
         .collect())
 }
 
 /// The currencies of the deals (of an owner), with how many deals each, most first.
 pub(crate) fn currencies(x: &mut dyn Exec, owner_id: Option<i64>) -> Result<Vec<(String, i64)>> {
-    let f = DealFilter { owner_id, ..Default::default() };
+    let f = TallyFilter { owner_id, ..Default::default() };
     let mut args = Vec::new();
     let w = f.sql(&mut args);
-    let sql = format!("SELECT d.currency, count(*) FROM deal d WHERE {w} GROUP BY d.currency ORDER BY 2 DESC, 1");
-    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.text(0), r.int(1))).collect())
+    let sql = format!(
+        "SELECT currency, CAST(sum(deals) AS BIGINT) FROM deal_tally WHERE {w} GROUP BY currency ORDER BY 2 DESC, 1"
+    );
+    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.text(0), r.int(1))).filter(|(_, n)| *n > 0).collect())
 }
 
 /// Postponed deals (of `owner_id`, or everyone's) to come back to on or before `until`.
@@ -537,8 +676,10 @@ pub(crate) fn restore_deals(x: &mut dyn Exec, rows: &[(Deal, Vec<StageMove>)]) -
             placeholders.join(", ")
         );
         x.run(&sql, &args)?;
+        tally(x, &TallyKey::of(&d.data, &d.state), 1, d.data.value)?;
         for m in moves {
             insert_move(x, d.id, m, true)?;
+            stay(x, &d.data.currency, d.data.owner_id, m, 1)?;
         }
     }
     Ok(())

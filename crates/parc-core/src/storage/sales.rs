@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::deals::{self, DealFilter, NewDeal, Order, Status};
+use super::deals::{self, DealFilter, NewDeal, Order, Status, TallyFilter};
 use super::exec::{read, write};
 use super::{now, Store};
 use crate::contact::DATE_FORMAT;
@@ -382,6 +382,10 @@ impl Store {
             read(&mut *self.backend, |x| deals::currencies(x, owner_id))?.into_iter().map(|(c, _)| c).collect();
         let currency = pick_currency(currency, &currencies);
         let month_start = day_text(today.with_day0(0).unwrap_or(today));
+        let this_month = funnel::month_of(today);
+        let totals = read(&mut *self.backend, |x| {
+            deals::stage_month_totals(x, &TallyFilter { currency: Some(currency.clone()), owner_id, months: None })
+        })?;
         let mut columns = Vec::new();
         for stage in &process.stages {
             if stage.retired {
@@ -396,11 +400,17 @@ impl Store {
                 ..Default::default()
             };
             let order = if stage.kind.is_closed() { Order::Closed } else { Order::Close };
-            let (rows, (deals_count, value)) =
-                read(&mut *self.backend, |x| Ok((deals::list(x, &f, order, COLUMN_DEALS)?, deals::count(x, &f)?)))?;
+            let rows = read(&mut *self.backend, |x| deals::list(x, &f, order, COLUMN_DEALS))?;
+            let (mut n, mut value) = (0, 0);
+            for (_, _, deals, v) in
+                totals.iter().filter(|t| t.0 == stage.id && (!stage.kind.is_closed() || t.1 == this_month))
+            {
+                n += deals;
+                value += v;
+            }
             columns.push(BoardColumn {
                 stage_id: stage.id,
-                totals: Amounts { deals: deals_count, raw: value, weighted: weighted(value, stage.probability) },
+                totals: Amounts { deals: n, raw: value, weighted: weighted(value, stage.probability) },
                 deals: rows.into_iter().map(|d| summarise(&process, d, today)).collect(),
             });
         }
@@ -412,7 +422,6 @@ impl Store {
     /// current month and the five after it.
     pub fn funnel(&mut self, query: &FunnelQuery, today: NaiveDate) -> Result<Funnel> {
         let process = self.stage_settings()?;
-        let won_id = process.of_kind(StageKind::Won).id;
         let period = period(query.from.as_deref(), query.to.as_deref());
         let months = match &period {
             Some((f, t)) => funnel::months_between(parse_day(f).unwrap_or(today), parse_day(t).unwrap_or(today)),
@@ -424,12 +433,11 @@ impl Store {
         let (currencies, reach, stays, groups, stalled) = read(&mut *self.backend, |x| {
             let currencies: Vec<String> = deals::currencies(x, owner_id)?.into_iter().map(|(c, _)| c).collect();
             let currency = pick_currency(query.currency.clone(), &currencies);
-            let f = DealFilter { currency: Some(currency), owner_id, period: period.clone(), ..Default::default() };
+            let months_of = |(f, t): &(String, String)| (f[..7].to_string(), t[..7].to_string());
+            let f = TallyFilter { currency: Some(currency), owner_id, months: period.as_ref().map(months_of) };
             let reach = deals::reach_groups(x, &f)?;
             let stays = deals::stay_groups(x, &f)?;
-            let forecast_filter = DealFilter { period: None, ..f.clone() };
-            let first_month = format!("{}-01", months.first().cloned().unwrap_or_else(|| current_month.clone()));
-            let groups = deals::forecast_groups(x, &forecast_filter, won_id, &first_month)?;
+            let groups = deals::forecast_groups(x, &TallyFilter { months: None, ..f })?;
             let stalled_filter =
                 DealFilter { owner_id, status: Status::Open, stalled: Some(limits.clone()), ..Default::default() };
             let stalled = deals::count(x, &stalled_filter)?.0;
@@ -545,9 +553,11 @@ impl Store {
             let currencies: Vec<String> = deals::currencies(x, owner_id)?.into_iter().map(|(c, _)| c).collect();
             let currency = pick_currency(currency.clone(), &currencies);
             let snaps = deals::snapshots(x, &currency, &list[0], list.last().expect("at least one month"))?;
-            let f = DealFilter { currency: Some(currency), owner_id, status: Status::Closed, ..Default::default() };
-            let groups = deals::forecast_groups(x, &f, won_id, &format!("{}-01", list[0]))?;
-            Ok((currencies, snaps, groups))
+            let months = Some((list[0].clone(), list.last().expect("at least one month").clone()));
+            let groups = deals::forecast_groups(x, &TallyFilter { currency: Some(currency), owner_id, months })?;
+            // Only what was won: the open deals of those months are not what was forecast then.
+            let won: Vec<_> = groups.into_iter().filter(|g| g.stage_id == won_id).collect();
+            Ok((currencies, snaps, won))
         })?;
         let _ = currencies;
         let won = funnel::forecast(&process, &groups, &list, &funnel::month_of(today));
@@ -833,12 +843,16 @@ fn pick_currency(asked: Option<String>, known: &[String]) -> String {
         .unwrap_or_else(|| "EUR".into())
 }
 
-/// A period from optional days: open-ended sides are far away.
+/// A period from optional days, in whole months (the funnel's tallies are kept by month):
+/// from the first of `from`'s month to the end of `to`'s; open-ended sides are far away.
 fn period(from: Option<&str>, to: Option<&str>) -> Option<(String, String)> {
     let from = from.and_then(parse_day);
     let to = to.and_then(parse_day);
     if from.is_none() && to.is_none() {
         return None;
     }
-    Some((from.map_or_else(|| "0000-01-01".into(), day_text), to.map_or_else(|| "9999-12-31".into(), day_text)))
+    Some((
+        from.map_or_else(|| "0000-01-01".into(), |d| format!("{}-01", funnel::month_of(d))),
+        to.map_or_else(|| "9999-12-31".into(), |d| format!("{}-31", funnel::month_of(d))),
+    ))
 }

@@ -224,8 +224,6 @@ pub const MIGRATIONS: &[&str] = &[
         version        INTEGER NOT NULL DEFAULT 1
     );
     CREATE INDEX deal_customer ON deal (customer_id);
-    -- The funnel and the forecasts read only these columns: from this index, not the wide rows.
-    CREATE INDEX deal_funnel ON deal (currency, owner_id, stage_id, reached, expected_close, closed_on, is_commit, value);
     -- Stalled deals: open ones by stage and arrival, and by expected close date.
     CREATE INDEX deal_open_stage ON deal (stage_id, stage_since) WHERE closed_on IS NULL;
     CREATE INDEX deal_open_close ON deal (expected_close) WHERE closed_on IS NULL;
@@ -283,6 +281,36 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX forecast_snapshot_key ON forecast_snapshot (as_of, month, currency, coalesce(owner_id, 0));
     CREATE INDEX forecast_snapshot_month ON forecast_snapshot (month);
+    -- Running totals the funnel reads instead of every deal: deals and value per currency,
+    -- owner (0: none), stage, stages reached, month (of the expected close while open, of
+    -- closing once closed; '' when undated) and commit mark; and the time deals spent in a
+    -- stage, per month they left it. Kept in step by every write of a deal.
+    CREATE TABLE deal_tally (
+        currency  TEXT NOT NULL,
+        owner_id  INTEGER NOT NULL,
+        stage_id  INTEGER NOT NULL,
+        reached   TEXT NOT NULL,
+        month     TEXT NOT NULL,
+        is_commit INTEGER NOT NULL,
+        deals     INTEGER NOT NULL,
+        value     INTEGER NOT NULL,
+        PRIMARY KEY (currency, owner_id, stage_id, reached, month, is_commit)
+    ) WITHOUT ROWID;
+    CREATE TABLE stay_tally (
+        currency TEXT NOT NULL,
+        owner_id INTEGER NOT NULL,
+        stage_id INTEGER NOT NULL,
+        month    TEXT NOT NULL,
+        stays    INTEGER NOT NULL,
+        seconds  INTEGER NOT NULL,
+        PRIMARY KEY (currency, owner_id, stage_id, month)
+    ) WITHOUT ROWID;
+    CREATE INDEX lead_deal ON lead (deal_id) WHERE deal_id IS NOT NULL;
+    -- The board: open deals of a stage by expected close date (and of an owner).
+    CREATE INDEX deal_board ON deal (stage_id, currency, expected_close, id) WHERE closed_on IS NULL;
+    CREATE INDEX deal_board_owner ON deal (owner_id, stage_id, currency, expected_close, id) WHERE closed_on IS NULL;
+    -- Deals won, lost or postponed, latest first.
+    CREATE INDEX deal_closed ON deal (stage_id, closed_on) WHERE closed_on IS NOT NULL;
     "#,
 ];
 
