@@ -14,7 +14,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 let view = 'board';
 let back = 'board'; // the view the deal page returns to
 let openCustomer = () => {};
-let currency = '';
+let currency = ''; // the currency chosen; empty: the one most used
 let page = null; // the deal view on the deal page
 let seq = 0;
 
@@ -107,7 +107,6 @@ function showView(name) {
 }
 
 function fillCurrencies(list, used) {
-  currency = used;
   const select = $('funnel-currency');
   const all = list.includes(used) ? list : [used, ...list];
   select.replaceChildren(...all.map((c) => new Option(c, c)));
@@ -193,7 +192,7 @@ function card(d) {
   li.tabIndex = 0;
   li.draggable = true;
   li.dataset.id = d.id;
-  li.append(el('div', 'who', d.customer_name), el('div', 'what', d.title));
+  li.append(el('div', 'cust', d.customer_name), el('div', 'what', d.title));
   const meta = el('div', 'meta');
   meta.append(el('span', 'value', moneyShort(d.value, d.currency)));
   const when = d.closed_on ? formatDate(d.closed_on) : d.expected_close ? formatDate(d.expected_close) : '';
@@ -362,7 +361,7 @@ function drawFunnel(f) {
   const measure = (s) => (byValue ? s.now.raw : s.now.deals);
   const steps = f.stages.filter((s) => s.kind === 'open' || s.kind === 'won').filter((s) => !s.retired || s.now.deals || s.reached);
   const closed = f.stages.filter((s) => s.kind === 'lost' || s.kind === 'postponed');
-  const width = 640;
+  const width = 760;
   const bar = 34;
   const gap = 26;
   const top = 8;
@@ -375,15 +374,15 @@ function drawFunnel(f) {
   const nodes = [];
   rows.forEach((s, i) => {
     const y = top + i * (bar + gap) + (i >= steps.length ? 12 : 0);
-    const w = Math.max(6, (measure(s) / max) * (width - 260));
-    const x = (width - 260 - w) / 2 + 130;
+    const w = Math.max(6, (measure(s) / max) * (width - 330));
+    const x = (width - 330 - w) / 2 + 130;
     const g = svg('g', { class: `stage-bar kind-${s.kind}`, tabindex: 0, role: 'button', 'data-stage': s.stage_id });
     g.append(svg('title', {}, t('chart.bar_hint', { stage: stageName(s.stage_id) })));
     g.append(svg('rect', { x, y, width: w, height: bar, rx: 4, class: `bar bar-${i % 6}` }));
     g.append(svg('text', { x: 122, y: y + bar / 2 + 5, 'text-anchor': 'end', class: 'label' }, stageName(s.stage_id)));
     const figures = `${formatInteger(s.now.deals)} · ${moneyShort(s.now.raw, f.currency)}`;
-    g.append(svg('text', { x: width - 122, y: y + bar / 2 + 5, 'text-anchor': 'start', class: 'figures' }, figures));
-    g.append(svg('text', { x: width / 2, y: y + bar / 2 + 5, 'text-anchor': 'middle', class: 'prob' }, `${s.probability}%`));
+    g.append(svg('text', { x: width - 192, y: y + bar / 2 + 5, 'text-anchor': 'start', class: 'figures' }, figures));
+    g.append(svg('text', { x: (width - 330) / 2 + 130, y: y + bar / 2 + 5, 'text-anchor': 'middle', class: 'prob' }, `${s.probability}%`));
     const go = () => listStage(s.stage_id);
     g.addEventListener('click', go);
     g.addEventListener('keydown', (e) => {
@@ -395,7 +394,7 @@ function drawFunnel(f) {
     nodes.push(g);
     if (s.kind === 'open' && i < steps.length - 1) {
       const text = t('chart.conversion', { rate: percent(s.conversion), days: days(s.avg_days) });
-      nodes.push(svg('text', { x: width / 2, y: y + bar + gap / 2 + 5, 'text-anchor': 'middle', class: 'conversion' }, `↓ ${text}`));
+      nodes.push(svg('text', { x: (width - 330) / 2 + 130, y: y + bar + gap / 2 + 5, 'text-anchor': 'middle', class: 'conversion' }, `↓ ${text}`));
     }
   });
   chart.replaceChildren(...nodes);
@@ -444,8 +443,9 @@ function drawForecast(f) {
 function drawAccuracy(rows, cur) {
   const head = el('thead');
   const tr = el('tr');
-  for (const key of ['forecast.month', 'accuracy.as_of', 'forecast.commit', 'forecast.best_case', 'forecast.pipeline', 'accuracy.won']) {
-    tr.append(el('th', key.startsWith('forecast.m') || key === 'accuracy.as_of' ? null : 'num', t(key)));
+  const left = ['forecast.month', 'accuracy.as_of'];
+  for (const key of [...left, 'forecast.commit', 'forecast.best_case', 'forecast.pipeline', 'accuracy.won']) {
+    tr.append(el('th', left.includes(key) ? null : 'num', t(key)));
   }
   head.append(tr);
   const body = el('tbody');

@@ -499,6 +499,32 @@ pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -
     }
 }
 
+/// How many open deals (of an owner) are stalled: closing before `today`, or in a stage since
+/// before its limit. One index range per reason, merged.
+pub(crate) fn stalled_count(x: &mut dyn Exec, owner_id: Option<i64>, today: &str, limits: &[(i64, String)]) -> Result<i64> {
+    let mut args: Vec<Val> = Vec::new();
+    let owner = match owner_id {
+        Some(o) => {
+            args.push(o.into());
+            " AND owner_id = $1".to_string()
+        }
+        None => String::new(),
+    };
+    args.push(today.into());
+    let mut parts = vec![format!("SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < ${}{owner}", args.len())];
+    for (stage, before) in limits {
+        args.push((*stage).into());
+        args.push(before.into());
+        parts.push(format!(
+            "SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = ${} AND stage_since < ${}{owner}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    let sql = format!("SELECT count(*) FROM ({}) s", parts.join(" UNION "));
+    Ok(x.row(&sql, &args)?.map(|r| r.int(0)).unwrap_or(0))
+}
+
 /// Deals and value per stage and month, from the tallies.
 pub(crate) fn stage_month_totals(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<(i64, String, i64, i64)>> {
     let mut args = Vec::new();
@@ -508,14 +534,6 @@ pub(crate) fn stage_month_totals(x: &mut dyn Exec, f: &TallyFilter) -> Result<Ve
          GROUP BY stage_id, month"
     );
     Ok(x.rows(&sql, &args)?.iter().map(|r| (r.int(0), r.text(1), r.int(2), r.int(3))).collect())
-}
-
-/// How many deals match, and their value.
-pub(crate) fn count(x: &mut dyn Exec, f: &DealFilter) -> Result<(i64, i64)> {
-    let mut args = Vec::new();
-    let w = f.sql(&mut args);
-    let sql = format!("SELECT count(*), CAST(coalesce(sum(d.value), 0) AS BIGINT) FROM deal d WHERE {w}");
-    Ok(x.row(&sql, &args)?.map(|r| (r.int(0), r.int(1))).unwrap_or((0, 0)))
 }
 
 /// Which tally rows a funnel reads: a currency, an owner, months `from..=to` (`YYYY-MM`).

@@ -438,9 +438,7 @@ impl Store {
             let reach = deals::reach_groups(x, &f)?;
             let stays = deals::stay_groups(x, &f)?;
             let groups = deals::forecast_groups(x, &TallyFilter { months: None, ..f })?;
-            let stalled_filter =
-                DealFilter { owner_id, status: Status::Open, stalled: Some(limits.clone()), ..Default::default() };
-            let stalled = deals::count(x, &stalled_filter)?.0;
+            let stalled = deals::stalled_count(x, owner_id, &limits.0, &limits.1)?;
             Ok((currencies, reach, stays, groups, stalled))
         })?;
         let currency = pick_currency(query.currency.clone(), &currencies);
