@@ -103,6 +103,8 @@ function showView(name) {
   $('deal-page').hidden = name !== 'deal';
   // The period applies to the list, the chart and the leads; the board shows what is open now.
   for (const el of document.querySelectorAll('[data-period]')) el.hidden = name === 'board' || name === 'deal';
+  // Leads are counted, not valued.
+  $('funnel-currency').closest('label').hidden = name === 'leads' || name === 'deal';
   if (name !== 'deal') refresh();
 }
 
@@ -262,7 +264,7 @@ function listQuery() {
     close_month: f.close_month.value || null,
     min_value: Number.isNaN(min) ? null : min,
     max_value: Number.isNaN(max) ? null : max,
-    currency: currency || null,
+    currency: $('funnel-currency').value || currency || null,
     stalled: f.stalled.checked,
     ...period(),
     limit: 500,

@@ -71,6 +71,13 @@ enum Command {
         #[arg(long, value_parser = day_arg)]
         today: Option<String>,
     },
+    /// Keeps the forecast as it stands at month end AS_OF (default: the last month end before
+    /// today) for the three months after it, unless kept already; prints the rows kept.
+    Snapshot {
+        /// A month's last day, YYYY-MM-DD.
+        #[arg(long, value_parser = day_arg)]
+        as_of: Option<String>,
+    },
     /// Checks the database's integrity and prints its schema version and row counts.
     Check,
     /// Prints the customers matching TEXT, one JSON object per line.
@@ -194,6 +201,16 @@ fn run(command: Command, db: Target) -> Result<ExitCode, Error> {
             out["owner_id"] = owner_id.into();
             out["leads"] = serde_json::to_value(&leads).expect("leads serialise");
             println!("{out}");
+        }
+        Command::Snapshot { as_of } => {
+            let mut store = Store::connect(&db)?;
+            let today = demo::day_or_today(None)?;
+            let as_of = match as_of {
+                Some(d) => demo::day_or_today(Some(&d))?,
+                None => parc_core::funnel::previous_month_end(today),
+            };
+            let kept = store.take_forecast_snapshot(as_of)?;
+            println!("{}", serde_json::json!({ "as_of": as_of.to_string(), "kept": kept }));
         }
         Command::Check => {
             let mut store = Store::connect(&db)?;
