@@ -10,12 +10,12 @@ use parc_core::contact::{
     MaterialData,
 };
 use parc_core::custom_field::{CustomField, CustomFieldData};
+use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
 use parc_core::deal::{
     self as deal, Deal, DealData, DealQuery, DealSummary, Lead, LeadData, MoveRequest, ReasonSettings, StageSettings,
     VehicleLine,
 };
 use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};
-use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
 use parc_core::i18n::{self, Locale, UiLanguage};
 use parc_core::person::{self, Person, PersonData};
 use parc_core::storage::{self, Board, CustomerQuery, DealView, Funnel, StoreStatus, Target};

@@ -104,14 +104,22 @@ async fn a_deal_from_the_card_moves_through_two_stages_is_lost_to_a_competitor_a
     assert!(bar_figures(&app, 3).await.starts_with("0 ·"));
 
     let mut store = Store::open(app.db_path()).unwrap();
-    let deals = store.deals(&parc_core::deal::DealQuery { status: "all".into(), ..Default::default() }, parc_core::chrono::Local::now().date_naive()).unwrap();
+    let deals = store
+        .deals(
+            &parc_core::deal::DealQuery { status: "all".into(), ..Default::default() },
+            parc_core::chrono::Local::now().date_naive(),
+        )
+        .unwrap();
     assert_eq!(deals.len(), 1);
     let v = store.deal_view(deals[0].id, parc_core::chrono::Local::now().date_naive()).unwrap();
     let d = &v.deal;
     assert_eq!((d.data.value, d.data.currency.as_str(), d.data.vehicles[0].count), (12_000_000, "EUR", 3));
     assert_eq!(d.data.competitors[0].price, Some(11_800_000));
     assert_eq!(d.data.person_ids.len(), 1);
-    assert_eq!((d.state.stage_id, d.state.close_reason.as_str(), d.state.lost_to.as_str(), d.state.lost_price), (7, "price", "Scania", Some(11_500_000)));
+    assert_eq!(
+        (d.state.stage_id, d.state.close_reason.as_str(), d.state.lost_to.as_str(), d.state.lost_price),
+        (7, "price", "Scania", Some(11_500_000))
+    );
     assert_eq!(d.state.answers[&1].len(), 2);
     assert_eq!(v.moves.len(), 4, "created, two moves up, lost");
     let anna = store.users().unwrap().into_iter().find(|u| u.data.name == parc_e2e::USER_NAME).unwrap();
@@ -124,7 +132,12 @@ async fn on_the_board_a_deal_moves_with_the_keyboard() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let c = store.create_customer(customer("Trans-Łódź Sp. z o.o.", "Łódź", "PL", "")).unwrap();
-        let data = parc_core::deal::DealData { title: "2 vans".into(), value: 9_000_000, currency: "PLN".into(), ..Default::default() };
+        let data = parc_core::deal::DealData {
+            title: "2 vans".into(),
+            value: 9_000_000,
+            currency: "PLN".into(),
+            ..Default::default()
+        };
         store.create_deal(c.id, data, None, "card", None).unwrap();
     })
     .await;
@@ -150,7 +163,8 @@ async fn screenshots_of_the_funnel_on_a_demo_office() {
         let config = dir.join("config/parc");
         std::fs::create_dir_all(&config).unwrap();
         let target = dir.join("parc.sqlite3").display().to_string();
-        std::fs::write(config.join("settings.json"), serde_json::json!({ "users": { target: 1 } }).to_string()).unwrap();
+        std::fs::write(config.join("settings.json"), serde_json::json!({ "users": { target: 1 } }).to_string())
+            .unwrap();
     })
     .await;
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/funnel-shots");

@@ -397,7 +397,9 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
             Ok(store.board(Some(seller.id), None, today)?.columns.iter().map(|c| c.deals.len()).sum())
         })?;
     }
-    time_it("board (everyone)", runs, |_| Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum()))?;
+    time_it("board (everyone)", runs, |_| {
+        Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+    })?;
     time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
     time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
     time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;

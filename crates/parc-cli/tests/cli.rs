@@ -211,7 +211,10 @@ fn funnel_prints_stages_forecasts_and_leads_as_one_json_object() {
     let f: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(f["currency"], "EUR");
     let names: Vec<&str> = f["stages"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Target customer", "Qualified", "Shortlisted", "Negotiation", "Near win", "Won", "Lost", "Postponed"]);
+    assert_eq!(
+        names,
+        ["Target customer", "Qualified", "Shortlisted", "Negotiation", "Near win", "Won", "Lost", "Postponed"]
+    );
     assert_eq!(f["forecast"]["months"].as_array().unwrap().len(), 6);
     assert_eq!(f["forecast"]["months"][0]["month"], "2026-11");
     let total = &f["forecast"]["total"];
@@ -221,11 +224,14 @@ fn funnel_prints_stages_forecasts_and_leads_as_one_json_object() {
     assert!(!f["leads"].as_array().unwrap().is_empty());
 
     // One salesperson, one quarter.
-    let out = cli(&db, &["funnel", "--owner", "GR", "--from", "2026-10-01", "--to", "2026-12-31", "--today", "2026-11-23"]);
+    let out =
+        cli(&db, &["funnel", "--owner", "GR", "--from", "2026-10-01", "--to", "2026-12-31", "--today", "2026-11-23"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mine: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(mine["forecast"]["months"].as_array().unwrap().len(), 3);
-    let count = |v: &serde_json::Value| v["stages"].as_array().unwrap().iter().map(|s| s["now"]["deals"].as_i64().unwrap()).sum::<i64>();
+    let count = |v: &serde_json::Value| {
+        v["stages"].as_array().unwrap().iter().map(|s| s["now"]["deals"].as_i64().unwrap()).sum::<i64>()
+    };
     assert!(count(&mine) < count(&f));
 
     let out = cli(&db, &["funnel", "--owner", "Nobody Here"]);

@@ -8,12 +8,12 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use crate::contact::{ContactData, MaterialData, DATE_FORMAT};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
+use crate::demo_funnel;
 use crate::error::{Error, Result};
 use crate::person::PersonData;
 use crate::storage::Store;
 use crate::user::{UserData, UserRole};
 use crate::vat;
-use crate::demo_funnel;
 
 /// SplitMix64: tiny, fast and stable across versions, which a demo data set must be
 /// (a general-purpose RNG crate may change its streams between releases).
@@ -1183,7 +1183,8 @@ pub fn load_office(
         let currencies: Vec<String> = cards.iter().map(|c| c.turnover_currency.clone()).collect();
         let sources: Vec<String> = cards.iter().map(|c| c.lead_source.clone()).collect();
         let owners: Vec<Option<i64>> = histories.iter().map(|h| h.owner).collect();
-        let mains: Vec<usize> = histories.iter().map(|h| h.people.iter().position(|p| p.is_main).unwrap_or(0)).collect();
+        let mains: Vec<usize> =
+            histories.iter().map(|h| h.people.iter().position(|p| p.is_main).unwrap_or(0)).collect();
         let customer_ids = store.create_customers_bulk(cards)?;
 
         let mut people = Vec::new();
@@ -1228,7 +1229,15 @@ pub fn load_office(
         let leads: Vec<_> = (first..first + n)
             .filter_map(|i| {
                 let k = i - first;
-                demo_funnel::lead(i, seed, customer_ids[k], &sources[k], owners[k], Some((deal_ids[k], started[k])), today)
+                demo_funnel::lead(
+                    i,
+                    seed,
+                    customer_ids[k],
+                    &sources[k],
+                    owners[k],
+                    Some((deal_ids[k], started[k])),
+                    today,
+                )
             })
             .collect();
         report.leads += store.create_leads_bulk(leads)?.len();
@@ -1499,6 +1508,9 @@ mod tests {
         assert!(leads.iter().any(|l| l.qualified > 0 && l.won > 0 && l.disqualified > 0));
         let a_seller = store.users().unwrap().into_iter().find(|u| u.data.role == UserRole::Salesperson).unwrap();
         assert!(!store.agenda(None, today).unwrap().revisits.is_empty());
-        assert!(!store.deals(&crate::deal::DealQuery { owner_id: Some(a_seller.id), ..Default::default() }, today).unwrap().is_empty());
+        assert!(!store
+            .deals(&crate::deal::DealQuery { owner_id: Some(a_seller.id), ..Default::default() }, today)
+            .unwrap()
+            .is_empty());
     }
 }

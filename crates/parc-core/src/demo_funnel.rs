@@ -7,8 +7,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::contact::DATE_FORMAT;
 use crate::deal::{
-    Competitor, DealData, DealState, LeadData, LeadRecord, LeadStatus, StageKind, StageMove, StageSettings,
-    VehicleLine,
+    Competitor, DealData, DealState, LeadData, LeadRecord, LeadStatus, StageKind, StageMove, StageSettings, VehicleLine,
 };
 
 /// SplitMix64, as in `demo.rs`: stable streams whatever the crate versions.
@@ -16,7 +15,9 @@ struct Rng(u64);
 
 impl Rng {
     fn new(seed: u64, i: usize) -> Rng {
-        let mut r = Rng(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03) ^ 0x6465_616c);
+        let mut r = Rng(seed.wrapping_mul(0x9E6C_63D0_676A_9A99)
+            ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)
+            ^ 0x6465_616c);
         r.next();
         r
     }
@@ -87,11 +88,17 @@ pub(crate) fn deal(
     let mut vehicles = Vec::new();
     let mut value: u64 = 0;
     for _ in 0..lines {
-        let (category, models, low, high) = VEHICLES[if rng.chance(45) { 0 } else { rng.below(VEHICLES.len() as u64) as usize }];
+        let (category, models, low, high) =
+            VEHICLES[if rng.chance(45) { 0 } else { rng.below(VEHICLES.len() as u64) as usize }];
         let count = if category == "bus" { rng.range(1, 3) } else { rng.range(1, 6) };
         let model = rng.pick(models);
         value += count * rng.range(low / 100, high / 100) * 100 * rate(currency);
-        vehicles.push(VehicleLine { category: category.into(), count: count as i64, model: model.into(), ..Default::default() });
+        vehicles.push(VehicleLine {
+            category: category.into(),
+            count: count as i64,
+            model: model.into(),
+            ..Default::default()
+        });
     }
     let value = value as i64;
     let title = vehicles.iter().map(|v| format!("{} × {}", v.count, v.model)).collect::<Vec<_>>().join(", ");
@@ -185,7 +192,12 @@ pub(crate) fn deal(
                 continue;
             }
             let price = value / 100 * rng.range(90, 106) as i64;
-            competitors.push(Competitor { name: name.into(), price: Some(price), currency: currency.into(), note: String::new() });
+            competitors.push(Competitor {
+                name: name.into(),
+                price: Some(price),
+                currency: currency.into(),
+                note: String::new(),
+            });
         }
     }
     let expected_close = match kind {
@@ -201,7 +213,8 @@ pub(crate) fn deal(
     }
     match kind {
         StageKind::Lost => {
-            state.close_reason = rng.pick(&["price", "price", "product", "delivery", "financing", "relationship", "no_budget"]).into();
+            state.close_reason =
+                rng.pick(&["price", "price", "product", "delivery", "financing", "relationship", "no_budget"]).into();
             let winner = competitors.first().map(|c| c.name.clone()).unwrap_or_else(|| rng.pick(COMPETITORS).into());
             state.lost_to = winner;
             state.lost_price = Some(value / 100 * rng.range(88, 99) as i64);
@@ -211,7 +224,9 @@ pub(crate) fn deal(
             state.close_reason = rng.pick(&["budget_frozen", "project_delayed", "tender"]).into();
             let back = rng.range(0, 75);
             state.revisit_on = Some(
-                (if back < 5 { today - Days::new(back) } else { today + Days::new(back - 5) }).format(DATE_FORMAT).to_string(),
+                (if back < 5 { today - Days::new(back) } else { today + Days::new(back - 5) })
+                    .format(DATE_FORMAT)
+                    .to_string(),
             );
         }
         _ => {}

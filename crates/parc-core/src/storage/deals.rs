@@ -305,7 +305,11 @@ pub(crate) fn update_deal(
     );
     let Some(old) = x.row(&sql, &[id.into(), version.into()])?.as_ref().map(deal_from) else {
         let exists = x.row("SELECT 1 FROM deal WHERE id = $1", &[id.into()])?.is_some();
-        return Err(if exists { Error::Conflict { entity: "deal", id } } else { Error::NotFound { entity: "deal", id } });
+        return Err(if exists {
+            Error::Conflict { entity: "deal", id }
+        } else {
+            Error::NotFound { entity: "deal", id }
+        });
     };
     let mut args = deal_args(data, state);
     let sets: Vec<String> =
@@ -427,7 +431,9 @@ impl DealFilter {
             )];
             for (stage, before) in limits {
                 let (s, b) = (arg(args, (*stage).into()), arg(args, before.into()));
-                any.push(format!("SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = {s} AND stage_since < {b}"));
+                any.push(format!(
+                    "SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = {s} AND stage_since < {b}"
+                ));
             }
             parts.push(format!("d.closed_on IS NULL AND d.id IN ({})", any.join(" UNION ")));
         }
@@ -501,7 +507,12 @@ pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -
 
 /// How many open deals (of an owner) are stalled: closing before `today`, or in a stage since
 /// before its limit. One index range per reason, merged.
-pub(crate) fn stalled_count(x: &mut dyn Exec, owner_id: Option<i64>, today: &str, limits: &[(i64, String)]) -> Result<i64> {
+pub(crate) fn stalled_count(
+    x: &mut dyn Exec,
+    owner_id: Option<i64>,
+    today: &str,
+    limits: &[(i64, String)],
+) -> Result<i64> {
     let mut args: Vec<Val> = Vec::new();
     let owner = match owner_id {
         Some(o) => {
@@ -511,7 +522,8 @@ pub(crate) fn stalled_count(x: &mut dyn Exec, owner_id: Option<i64>, today: &str
         None => String::new(),
     };
     args.push(today.into());
-    let mut parts = vec![format!("SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < ${}{owner}", args.len())];
+    let mut parts =
+        vec![format!("SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < ${}{owner}", args.len())];
     for (stage, before) in limits {
         args.push((*stage).into());
         args.push(before.into());

@@ -590,10 +590,8 @@ impl Store {
     /// Saves many leads, decided or not, in one transaction (demo data, imports): all or
     /// none. Returns their ids.
     pub fn create_leads_bulk(&mut self, rows: Vec<LeadRecord>) -> Result<Vec<i64>> {
-        let rows = rows
-            .into_iter()
-            .map(|r| Ok(LeadRecord { data: r.data.validated()?, ..r }))
-            .collect::<Result<Vec<_>>>()?;
+        let rows =
+            rows.into_iter().map(|r| Ok(LeadRecord { data: r.data.validated()?, ..r })).collect::<Result<Vec<_>>>()?;
         let stamp = now();
         write(&mut *self.backend, |x| {
             rows.iter()
