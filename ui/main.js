@@ -10,11 +10,14 @@ import * as fieldsPanel from './screens/fields.js';
 import * as fleetSettings from './screens/fleet-settings.js';
 import * as market from './screens/market.js';
 import * as renewals from './screens/renewals.js';
+import * as funnel from './screens/funnel.js';
+import * as stagesPanel from './screens/stages.js';
+import * as dealDialogs from './deal-dialogs.js';
 import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, renewals, market, settings };
+const screens = { customers, agenda, funnel, renewals, market, settings };
 let current = null;
 
 export function show(name) {
@@ -28,7 +31,10 @@ export function show(name) {
 function relabel(language) {
   setLanguage(language);
   for (const screen of Object.values(screens)) screen.relabel?.();
-  if (!document.body.dataset.dbError) fieldsPanel.relabel();
+  if (!document.body.dataset.dbError) {
+    fieldsPanel.relabel();
+    stagesPanel.relabel();
+  }
 }
 
 async function start() {
@@ -51,10 +57,11 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
-    for (const name of ['customers', 'agenda', 'renewals', 'market']) {
+    for (const name of ['customers', 'agenda', 'funnel', 'renewals', 'market']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
     document.getElementById('fleet-settings').hidden = true;
+    document.getElementById('stages-setting').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
     document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
@@ -69,12 +76,20 @@ async function start() {
   // Everything is recorded in someone's name: choose who sits here before anything else.
   await ensureUser(info.current_user_id);
   fleetCommon.init(info);
-  customers.init(info);
-  fieldsPanel.init();
-  agenda.init(info, (id) => {
+  const openCustomer = (id) => {
     show('customers');
     customers.openCustomer(id, { focus: false });
-  });
+  };
+  const openDeal = (id) => {
+    show('funnel');
+    funnel.openDeal(id, 'board');
+  };
+  dealDialogs.init(info);
+  customers.init(info, openDeal);
+  fieldsPanel.init();
+  stagesPanel.init();
+  funnel.init(info, openCustomer);
+  agenda.init(info, openCustomer, openDeal);
   renewals.init((id) => {
     show('customers');
     customers.openCustomerOn(id, 'fleet');
@@ -85,6 +100,7 @@ async function start() {
   document.addEventListener('parc:user', () => {
     customers.userChanged();
     agenda.relabel();
+    funnel.relabel();
     if (current === 'agenda') agenda.refresh();
   });
   document.addEventListener('keydown', (e) => {

@@ -14,11 +14,16 @@ use parc_core::contact::{
 };
 use parc_core::custom_field::{CustomField, CustomFieldData};
 use parc_core::customer::{self, Customer, CustomerChoices, CustomerData, CustomerSummary};
+use parc_core::deal::{
+    self as deal, Deal, DealData, DealQuery, DealSummary, Lead, LeadData, MoveRequest, ReasonSettings, StageSettings,
+    VehicleLine,
+};
 use parc_core::fleet::{self, CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved};
+use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};
 use parc_core::i18n::{self, Locale, UiLanguage};
 use parc_core::person::{self, Person, PersonData};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
-use parc_core::storage::{self, CustomerQuery, StoreStatus, Target};
+use parc_core::storage::{self, Board, CustomerQuery, DealView, Funnel, StoreStatus, Target};
 use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
@@ -363,6 +368,7 @@ struct AppInfo {
     decision_roles: &'static [&'static str],
     ownerships: &'static [&'static str],
     weight_classes: Vec<&'static str>,
+    vehicle_categories: &'static [&'static str],
 }
 
 #[tauri::command]
@@ -388,6 +394,7 @@ fn app_info(state: State<AppState>) -> AppInfo {
         decision_roles: person::DECISION_ROLES,
         ownerships: fleet::OWNERSHIPS,
         weight_classes: fleet::WEIGHT_CLASSES.iter().map(|(k, _)| *k).collect(),
+        vehicle_categories: deal::VEHICLE_CATEGORIES,
     }
 }
 
@@ -750,6 +757,121 @@ async fn sighting_delete(state: State<'_, AppState>, id: i64) -> ApiResult<()> {
     state.with_store(move |s| s.delete_sighting(id)).await
 }
 
+/// This workstation's calendar day: deals close, stall and come back on local days.
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[tauri::command]
+async fn stages_get(state: State<'_, AppState>) -> ApiResult<StageSettings> {
+    state.with_store(Store::stage_settings).await
+}
+
+#[tauri::command]
+async fn stages_save(state: State<'_, AppState>, settings: StageSettings) -> ApiResult<StageSettings> {
+    state.as_user(move |s, me| s.save_stage_settings(me, settings)).await
+}
+
+#[tauri::command]
+async fn reasons_get(state: State<'_, AppState>) -> ApiResult<ReasonSettings> {
+    state.with_store(Store::reason_settings).await
+}
+
+#[tauri::command]
+async fn reasons_save(state: State<'_, AppState>, settings: ReasonSettings) -> ApiResult<ReasonSettings> {
+    state.as_user(move |s, me| s.save_reason_settings(me, settings)).await
+}
+
+#[tauri::command]
+async fn deal_create(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    data: DealData,
+    stage_id: Option<i64>,
+) -> ApiResult<Deal> {
+    state.as_user(move |s, me| s.create_deal(customer_id, data, stage_id, "card", me)).await
+}
+
+/// One action from the renewal radar or the card: a deal prefilled with these vehicles.
+#[tauri::command]
+async fn deal_start(state: State<'_, AppState>, customer_id: i64, vehicles: Vec<VehicleLine>) -> ApiResult<Deal> {
+    state.as_user(move |s, me| s.start_deal_with_vehicles(customer_id, vehicles, me, today())).await
+}
+
+#[tauri::command]
+async fn deal_update(state: State<'_, AppState>, id: i64, version: i64, data: DealData) -> ApiResult<Deal> {
+    state.with_store(move |s| s.update_deal(id, version, data)).await
+}
+
+#[tauri::command]
+async fn deal_move(state: State<'_, AppState>, id: i64, version: i64, request: MoveRequest) -> ApiResult<Deal> {
+    state.as_user(move |s, me| s.move_deal(id, version, request, me, today())).await
+}
+
+#[tauri::command]
+async fn deal_view(state: State<'_, AppState>, id: i64) -> ApiResult<DealView> {
+    state.with_store(move |s| s.deal_view(id, today())).await
+}
+
+#[tauri::command]
+async fn deals_list(state: State<'_, AppState>, query: DealQuery) -> ApiResult<Vec<DealSummary>> {
+    state.with_store(move |s| s.deals(&query, today())).await
+}
+
+#[tauri::command]
+async fn board_get(state: State<'_, AppState>, owner_id: Option<i64>, currency: Option<String>) -> ApiResult<Board> {
+    state.with_store(move |s| s.board(owner_id, currency, today())).await
+}
+
+#[tauri::command]
+async fn funnel_get(state: State<'_, AppState>, query: FunnelQuery) -> ApiResult<Funnel> {
+    state.with_store(move |s| s.funnel(&query, today())).await
+}
+
+#[tauri::command]
+async fn stalled_list(state: State<'_, AppState>, owner_id: Option<i64>) -> ApiResult<Vec<DealSummary>> {
+    state.with_store(move |s| s.stalled_deals(owner_id, today(), 200)).await
+}
+
+#[tauri::command]
+async fn forecast_accuracy(
+    state: State<'_, AppState>,
+    owner_id: Option<i64>,
+    currency: Option<String>,
+) -> ApiResult<Vec<Accuracy>> {
+    state.with_store(move |s| s.forecast_accuracy(owner_id, currency, 6, today())).await
+}
+
+#[tauri::command]
+async fn lead_create(state: State<'_, AppState>, customer_id: i64, data: LeadData) -> ApiResult<Lead> {
+    state.as_user(move |s, me| s.create_lead(customer_id, data, me)).await
+}
+
+#[tauri::command]
+async fn leads_list(
+    state: State<'_, AppState>,
+    open_only: bool,
+    owner_id: Option<i64>,
+    customer_id: Option<i64>,
+) -> ApiResult<Vec<Lead>> {
+    state.with_store(move |s| s.leads(open_only, owner_id, customer_id)).await
+}
+
+#[tauri::command]
+async fn lead_qualify(state: State<'_, AppState>, id: i64, version: i64, data: DealData) -> ApiResult<Deal> {
+    state.as_user(move |s, me| s.qualify_lead(id, version, data, me, today())).await
+}
+
+#[tauri::command]
+async fn lead_disqualify(state: State<'_, AppState>, id: i64, version: i64, reason: String) -> ApiResult<Lead> {
+    state.with_store(move |s| s.disqualify_lead(id, version, &reason, today())).await
+}
+
+#[tauri::command]
+async fn lead_funnel(state: State<'_, AppState>, query: FunnelQuery) -> ApiResult<Vec<LeadFigures>> {
+    state.with_store(move |s| s.lead_funnel(&query)).await
+}
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -773,6 +895,14 @@ pub fn run() {
         loop {
             std::thread::sleep(std::time::Duration::from_secs(3600));
             auto.0.automatic_backup(backup::EVERY);
+        }
+    });
+    // Keep the forecast of the month end just passed, if no workstation has yet: later the
+    // manager compares it with what was won. In the background: the window need not wait.
+    let keeper = state.clone();
+    std::thread::spawn(move || {
+        if let Err(e) = keeper.0.with_store(|s| s.snapshot_passed_month_end(today())) {
+            eprintln!("parc: forecast snapshot not taken: {}", e.message);
         }
     });
     tauri::Builder::default()
@@ -836,6 +966,25 @@ pub fn run() {
             backup_newest_good,
             backup_restore,
             changes_list,
+            stages_get,
+            stages_save,
+            reasons_get,
+            reasons_save,
+            deal_create,
+            deal_start,
+            deal_update,
+            deal_move,
+            deal_view,
+            deals_list,
+            board_get,
+            funnel_get,
+            stalled_list,
+            forecast_accuracy,
+            lead_create,
+            leads_list,
+            lead_qualify,
+            lead_disqualify,
+            lead_funnel,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

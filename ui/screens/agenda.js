@@ -8,6 +8,7 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { allUsers, currentUser, myId, userInitials } from '../users.js';
 import { markSent } from './materials.js';
+import { loadProcess, reasonName } from '../process.js';
 
 const $ = (id) => document.getElementById(id);
 const dialog = $('complete-dialog');
@@ -15,12 +16,14 @@ const form = $('complete-form');
 let kinds = [];
 let coldDays = 60;
 let openCustomer = () => {};
+let openDeal = () => {};
 let completing = null;
 
-export function init(info, open) {
+export function init(info, open, openDealPage) {
   kinds = info.contact_kinds;
   coldDays = info.cold_after_days;
   openCustomer = open;
+  openDeal = openDealPage;
   $('agenda-user').addEventListener('change', refresh);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -71,7 +74,7 @@ export async function shown() {
 export async function refresh() {
   const user = whose();
   try {
-    const [agenda, cold] = await Promise.all([api.agenda(user), api.goingCold(user)]);
+    const [agenda, cold] = await Promise.all([api.agenda(user), api.goingCold(user), loadProcess()]);
     const today = isoDay();
     fill('overdue', agenda.overdue, (i) => t('agenda.due', { date: formatDate(i.next_due) }));
     fill('today', agenda.today, () => '');
@@ -110,6 +113,22 @@ export async function refresh() {
       ].filter(Boolean).join(' · '),
       () => openCustomer(v.customer_id),
     )));
+    $('count-revisits').textContent = agenda.revisits.length || '';
+    $('agenda-revisits').replaceChildren(...agenda.revisits.map((r) => {
+      const li = item(
+        r.customer_name,
+        [r.revisit_on < today ? t('agenda.due', { date: formatDate(r.revisit_on) }) : formatDate(r.revisit_on), r.title,
+          reasonName('postponed', r.close_reason), whose() === myId() ? '' : userInitials(r.owner_id)].filter(Boolean).join(' · '),
+        () => openCustomer(r.customer_id),
+      );
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'done';
+      open.textContent = t('agenda.open_deal');
+      open.addEventListener('click', () => openDeal(r.deal_id));
+      li.append(open);
+      return li;
+    }));
     $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });
     $('count-cold').textContent = cold.length || '';
     $('agenda-cold').replaceChildren(...cold.map((c) => item(

@@ -8,6 +8,7 @@ import { fillUserSelects, myId } from '../users.js';
 import * as customFields from '../custom-fields.js';
 import * as competitorsPanel from './competitors.js';
 import * as fleetPanel from './fleet.js';
+import * as dealsPanel from './deals.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
@@ -29,8 +30,9 @@ let searchTimer = 0;
 let customer = null; // the customer on the card, null for a new one
 let dirty = false;
 
-export function init(info) {
+export function init(info, openDeal) {
   choices = info.choices;
+  dealsPanel.init(info, openDeal);
   fillChoices();
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
@@ -109,6 +111,7 @@ export function relabel() {
   materialsPanel.relabel();
   fleetPanel.relabel();
   competitorsPanel.relabel();
+  dealsPanel.relabel();
   if (!view.hidden) renderCardHeader();
 }
 
@@ -128,6 +131,7 @@ function showPanel(name) {
   $('panel-history').hidden = name !== 'history';
   $('panel-fleet').hidden = name !== 'fleet';
   $('panel-competitors').hidden = name !== 'competitors';
+  $('panel-deals').hidden = name !== 'deals';
 }
 
 /** The quick log: from anywhere on the card, straight to the note with sensible defaults. */
@@ -145,6 +149,7 @@ async function loadRelated(id) {
     fleetPanel.load(id),
     competitorsPanel.load(id),
   ]);
+  await Promise.all([history.load(id, people), materialsPanel.load(id), dealsPanel.load(customer)]);
 }
 
 // --- the list ---
@@ -304,6 +309,7 @@ function showCard(c) {
   else {
     $('people-count').textContent = '';
     $('fleet-count').textContent = '';
+    $('deals-count').textContent = '';
   }
   renderCardHeader();
 }

@@ -12,6 +12,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use parc_core::contact::{AgendaItem, HistoryFilter};
+use parc_core::deal::name_in;
+use parc_core::funnel::FunnelQuery;
 use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
 use parc_core::user::{User, UserRole};
@@ -32,7 +34,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Adds a reproducible demo dealership: the office (if it has no users yet), N customers,
-    /// their people and three years of contacts before TODAY.
+    /// their people, three years of contacts before TODAY, about one deal each across the
+    /// funnel with its history, leads, and the forecasts kept at the last six month ends.
     Demo {
         #[arg(long)]
         customers: usize,
@@ -56,6 +59,34 @@ enum Command {
         /// YYYY-MM-DD (default: today).
         #[arg(long, value_parser = day_arg)]
         today: Option<String>,
+    },
+    /// Prints the funnel (count, value, conversion and days per stage), the three forecasts
+    /// per month and per salesperson, the stalled count and the lead funnel, as one JSON
+    /// object. Open deals count when they close in the period, closed ones when they closed
+    /// in it; amounts are integer minor units of "currency".
+    Funnel {
+        /// Only this salesperson's deals (name or initials, case ignored).
+        #[arg(long)]
+        owner: Option<String>,
+        /// YYYY-MM-DD.
+        #[arg(long, value_parser = day_arg)]
+        from: Option<String>,
+        /// YYYY-MM-DD.
+        #[arg(long, value_parser = day_arg)]
+        to: Option<String>,
+        /// Default: the currency with the most deals.
+        #[arg(long)]
+        currency: Option<String>,
+        /// The day it is seen from, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
+    },
+    /// Keeps the forecast as it stands at month end AS_OF (default: the last month end before
+    /// today) for the three months after it, unless kept already; prints the rows kept.
+    Snapshot {
+        /// A month's last day, YYYY-MM-DD.
+        #[arg(long, value_parser = day_arg)]
+        as_of: Option<String>,
     },
     /// Checks the database's integrity and prints its schema version and row counts.
     Check,
@@ -101,8 +132,9 @@ enum Command {
     /// "kind": "segment_year" (category, weight class and year of first registration; year
     /// null when unknown), "segment", "year", "office", then "brand" (largest fleet first).
     Share,
-    /// Measures search, customer card, agenda, "going cold", renewal radar and market share
-    /// latency on a demo database of N customers (made if it has fewer).
+    /// Measures search, customer card, agenda, "going cold", renewal radar, market share,
+    /// funnel and forecast latency on a demo database of N customers, about one deal each
+    /// (made if it has fewer).
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
@@ -218,6 +250,49 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     }
                 }
             }
+        }
+        Command::Funnel { owner, from, to, currency, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let users = store.users()?;
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+                None => None,
+                Some(Ok(u)) => Some(u.id),
+                Some(Err(problem)) => {
+                    eprintln!("parc-cli: {problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let query = FunnelQuery { owner_id, from, to, currency };
+            let funnel = store.funnel(&query, today)?;
+            let leads = store.lead_funnel(&query)?;
+            let process = store.stage_settings()?;
+            let mut out = serde_json::to_value(&funnel).expect("funnel serialises");
+            // Names beside ids, for people reading the output.
+            for s in out["stages"].as_array_mut().expect("stages") {
+                let id = s["stage_id"].as_i64().unwrap_or_default();
+                let name = process.stage(id).map(|st| name_in(&st.names, "en").to_string()).unwrap_or_default();
+                s["name"] = name.into();
+            }
+            for r in out["forecast"]["owners"].as_array_mut().expect("owners") {
+                let id = r["owner_id"].as_i64();
+                let name = users.iter().find(|u| Some(u.id) == id).map(|u| u.data.name.clone()).unwrap_or_default();
+                r["owner"] = name.into();
+            }
+            out["today"] = today.to_string().into();
+            out["owner_id"] = owner_id.into();
+            out["leads"] = serde_json::to_value(&leads).expect("leads serialise");
+            println!("{out}");
+        }
+        Command::Snapshot { as_of } => {
+            let mut store = Store::connect(&db)?;
+            let today = demo::day_or_today(None)?;
+            let as_of = match as_of {
+                Some(d) => demo::day_or_today(Some(&d))?,
+                None => parc_core::funnel::previous_month_end(today),
+            };
+            let kept = store.take_forecast_snapshot(as_of)?;
+            println!("{}", serde_json::json!({ "as_of": as_of.to_string(), "kept": kept }));
         }
         Command::Check => {
             let mut store = Store::connect(&db)?;
@@ -496,12 +571,13 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
         let started = Instant::now();
         let added = demo::load_office(&mut store, customers - have, have as u64 + 1, today, |_, _| {})?;
         println!(
-            "made {} demo customers ({} people, {} contacts, {} vehicles in {} fleet lines) in {:.1} s",
+            "made {} demo customers ({} people, {} contacts, {} vehicles in {} fleet lines, {} deals) in {:.1} s",
             added.customers,
             added.people,
             added.contacts,
             added.vehicles,
             added.fleet_lines,
+            added.deals,
             started.elapsed().as_secs_f64()
         );
     }
@@ -587,5 +663,36 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
         })?;
     }
     time_it("market share (QM)", runs, |_| Ok(store.market_share()?.segments.len()))?;
+
+    // The manager's funnel: stages, conversion, days per stage, the three forecasts.
+    let counts = store.check()?.counts;
+    println!();
+    println!(
+        "funnel over {} deals with {} stage moves, {runs} runs each",
+        counts.get("deal").copied().unwrap_or(0),
+        counts.get("deal_move").copied().unwrap_or(0)
+    );
+    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
+    let everyone = FunnelQuery::default();
+    time_it("funnel + forecasts", runs, |_| Ok(store.funnel(&everyone, today)?.stages.len()))?;
+    let months = FunnelQuery {
+        from: Some((today - parc_core::chrono::Days::new(90)).to_string()),
+        to: Some(today.to_string()),
+        ..Default::default()
+    };
+    time_it("funnel, last 90 days", runs, |_| Ok(store.funnel(&months, today)?.stages.len()))?;
+    if let Some(seller) = seller {
+        let mine = FunnelQuery { owner_id: Some(seller.id), ..Default::default() };
+        time_it(&format!("funnel ({})", seller.data.initials), runs, |_| Ok(store.funnel(&mine, today)?.stages.len()))?;
+        time_it(&format!("board ({})", seller.data.initials), runs, |_| {
+            Ok(store.board(Some(seller.id), None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+        })?;
+    }
+    time_it("board (everyone)", runs, |_| {
+        Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+    })?;
+    time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
+    time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
+    time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
     Ok(())
 }

@@ -363,3 +363,51 @@ fn two_processes_writing_one_file_both_finish_every_operation() {
     assert_eq!(report["counts"]["customer"], 20, "10 units of 7 operations each, per process");
     assert_eq!(report["counts"]["operation"], 141, "140 operations and one user");
 }
+
+#[test]
+fn funnel_prints_stages_forecasts_and_leads_as_one_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = cli(&db, &["demo", "--customers", "200", "--seed", "3", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let added: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(added["added"]["deals"], 200, "about one deal per customer");
+    assert!(added["added"]["snapshots"].as_u64().unwrap() > 0);
+
+    let out = cli(&db, &["funnel", "--today", "2026-11-23", "--currency", "EUR"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let f: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(f["currency"], "EUR");
+    let names: Vec<&str> = f["stages"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["Target customer", "Qualified", "Shortlisted", "Negotiation", "Near win", "Won", "Lost", "Postponed"]
+    );
+    assert_eq!(f["forecast"]["months"].as_array().unwrap().len(), 6);
+    assert_eq!(f["forecast"]["months"][0]["month"], "2026-11");
+    let total = &f["forecast"]["total"];
+    assert!(total["commit"]["raw"].as_i64() <= total["best_case"]["raw"].as_i64());
+    assert!(total["best_case"]["raw"].as_i64() <= total["pipeline"]["raw"].as_i64());
+    assert!(f["forecast"]["owners"][0]["owner"].as_str().is_some_and(|n| !n.is_empty()));
+    assert!(!f["leads"].as_array().unwrap().is_empty());
+
+    // One salesperson, one quarter.
+    let out =
+        cli(&db, &["funnel", "--owner", "GR", "--from", "2026-10-01", "--to", "2026-12-31", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mine: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(mine["forecast"]["months"].as_array().unwrap().len(), 3);
+    let count = |v: &serde_json::Value| {
+        v["stages"].as_array().unwrap().iter().map(|s| s["now"]["deals"].as_i64().unwrap()).sum::<i64>()
+    };
+    assert!(count(&mine) < count(&f));
+
+    let out = cli(&db, &["funnel", "--owner", "Nobody Here"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user named"));
+
+    let out = cli(&db, &["snapshot", "--as-of", "2026-10-31"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kept: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(kept["kept"], 0, "the demo kept October's end already");
+}

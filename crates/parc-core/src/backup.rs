@@ -239,23 +239,25 @@ pub fn list(folder: &Path) -> Result<Vec<BackupInfo>> {
     let mut found = Vec::new();
     let entries = match fs::read_dir(folder) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e.into()),
     };
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with(REGULAR) && name.ends_with(SUFFIX) && stamp_of(&name).is_some() {
-            found.push(info(&entry.path(), false)?);
+            let written = entry.metadata()?.modified().ok();
+            found.push((info(&entry.path(), false)?, written));
         }
     }
-    // Two backups in one second are `…-HHMMSS.sqlite3` then `…-HHMMSS-2.sqlite3`.
-    let order = |b: &BackupInfo| {
+    // Two backups in one second are `…-HHMMSS.sqlite3` then `…-HHMMSS-2.sqlite3`; a backup
+    // and a copy kept before a restore in the same second go by when they were written.
+    let order = |(b, written): &(BackupInfo, Option<std::time::SystemTime>)| {
         let seq = b.file_name.trim_end_matches(SUFFIX).rsplit_once('-').and_then(|(_, n)| n.parse::<u32>().ok());
-        (b.taken_at.clone(), seq.filter(|n| *n < 1000).unwrap_or(1))
+        (b.taken_at.clone(), seq.filter(|n| *n < 1000).unwrap_or(1), *written)
     };
     found.sort_by_key(|b| std::cmp::Reverse(order(b)));
-    Ok(found)
+    Ok(found.into_iter().map(|(b, _)| b).collect())
 }
 
 /// The newest backup in `folder` that passes the full integrity check: what start-up offers

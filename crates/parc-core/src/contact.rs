@@ -110,6 +110,8 @@ pub struct ContactRevision {
 pub struct HistoryFilter {
     pub kind: Option<String>,
     pub person_id: Option<i64>,
+    /// Only the contacts about this deal.
+    pub deal_id: Option<i64>,
     /// Page size (default 50) and how many newer ones to skip.
     pub limit: Option<u32>,
     pub offset: u32,
@@ -213,6 +215,8 @@ pub struct Agenda {
     pub materials: Vec<MaterialDue>,
     /// Vehicle inspections due within the month (or missed lately): service reminders.
     pub service: Vec<crate::fleet::ServiceDue>,
+    /// Postponed deals to come back to within the week (overdue ones first).
+    pub revisits: Vec<crate::deal::Revisit>,
 }
 
 impl Agenda {

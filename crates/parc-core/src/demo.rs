@@ -8,6 +8,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use crate::contact::{ContactData, MaterialData, DATE_FORMAT};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
+use crate::demo_funnel;
 use crate::error::{Error, Result};
 use crate::person::PersonData;
 use crate::storage::Store;
@@ -1129,6 +1130,10 @@ pub struct DemoReport {
     pub vehicles: i64,
     /// Competitors' prices seen at customers.
     pub sightings: usize,
+    pub deals: usize,
+    pub leads: usize,
+    /// Forecast rows kept at the past month ends.
+    pub snapshots: usize,
 }
 
 /// Customers saved per round: one transaction for their cards, one for their people and one
@@ -1216,6 +1221,7 @@ fn load_keyed(
     }
     let start = store.count_customers()? as usize - resumed;
     let open = open_per_million(start + count, staff.sellers.len());
+    let process = store.stage_settings()?;
     let mut rng = Rng(seed);
     let mut done = 0;
     while done < count {
@@ -1232,6 +1238,11 @@ fn load_keyed(
             histories.push(h);
         }
         let countries: Vec<String> = cards.iter().map(|c| c.country.clone()).collect();
+        let currencies: Vec<String> = cards.iter().map(|c| c.turnover_currency.clone()).collect();
+        let sources: Vec<String> = cards.iter().map(|c| c.lead_source.clone()).collect();
+        let owners: Vec<Option<i64>> = histories.iter().map(|h| h.owner).collect();
+        let mains: Vec<usize> =
+            histories.iter().map(|h| h.people.iter().position(|p| p.is_main).unwrap_or(0)).collect();
         let fleet_cards = cards.clone();
         let batch = done / BATCH;
         let (customer_ids, added) =
@@ -1248,7 +1259,9 @@ fn load_keyed(
 
         let mut contacts = Vec::new();
         let mut theirs = &person_ids[..];
-        for ((h, &cid), &k) in histories.into_iter().zip(&customer_ids).zip(&people_of) {
+        let mut main_people = Vec::with_capacity(n);
+        for (((h, &cid), &k), &main) in histories.into_iter().zip(&customer_ids).zip(&people_of).zip(&mains) {
+            main_people.push(theirs.get(main).copied());
             for mut planned in h.contacts {
                 planned.data.person_ids = planned.people.iter().map(|&p| theirs[p]).collect();
                 contacts.push((cid, planned.data, planned.by));
@@ -1284,10 +1297,45 @@ fn load_keyed(
         let (seen_ids, seen_added) =
             step(store, key, &format!("{batch}/sightings"), |s| s.create_sightings_bulk(seen))?;
         report.sightings += if seen_added { seen_ids.len() } else { 0 };
+        // About one deal per customer, across every stage, with its history.
+        let deals: Vec<_> = (first..first + n)
+            .map(|i| {
+                let k = i - first;
+                let (data, state, moves) =
+                    demo_funnel::deal(i, seed, &process, owners[k], &currencies[k], main_people[k], today);
+                (customer_ids[k], data, state, moves)
+            })
+            .collect();
+        let started: Vec<NaiveDate> =
+            deals.iter().map(|d| d.3.first().and_then(|m| day_of(&m.moved_at)).unwrap_or(today)).collect();
+        let (deal_ids, deals_added) = step(store, key, &format!("{batch}/deals"), |s| s.create_deals_bulk(deals))?;
+        report.deals += if deals_added { deal_ids.len() } else { 0 };
+        let leads: Vec<_> = (first..first + n)
+            .filter_map(|i| {
+                let k = i - first;
+                demo_funnel::lead(
+                    i,
+                    seed,
+                    customer_ids[k],
+                    &sources[k],
+                    owners[k],
+                    Some((deal_ids[k], started[k])),
+                    today,
+                )
+            })
+            .collect();
+        let (lead_ids, leads_added) = step(store, key, &format!("{batch}/leads"), |s| s.create_leads_bulk(leads))?;
+        report.leads += if leads_added { lead_ids.len() } else { 0 };
         report.people += if people_added { person_ids.len() } else { 0 };
         report.customers += if added { n } else { 0 };
         done += n;
         progress(done, count);
+    }
+    // The forecasts as they stood at the last six month ends, so accuracy has a past.
+    let mut month_end = crate::funnel::previous_month_end(today);
+    for _ in 0..6 {
+        report.snapshots += store.take_forecast_snapshot(month_end)?;
+        month_end = crate::funnel::previous_month_end(month_end);
     }
     Ok(report)
 }
@@ -1318,6 +1366,10 @@ fn staff(store: &mut Store, key: Option<&str>, report: &mut DemoReport) -> Resul
         sellers = active(UserRole::Manager);
     }
     Ok(Staff { sellers, assistants: active(UserRole::Assistant) })
+}
+
+fn day_of(stamp: &str) -> Option<NaiveDate> {
+    stamp.get(..10).and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok())
 }
 
 /// A day given as `YYYY-MM-DD`, or the workstation's local today for `None`: the `--today`
@@ -1550,5 +1602,35 @@ mod tests {
         assert_eq!(cards(&mut cut), cards(&mut whole));
         assert_eq!(load_once(&mut cut, "demo-1", 2500, 3, today, |_, _| {}).unwrap(), DemoReport::default());
         assert_eq!(counts(&mut cut), counts(&mut whole));
+    }
+
+    #[test]
+    fn about_one_deal_per_customer_in_every_stage_with_histories_leads_and_past_forecasts() {
+        let mut store = Store::open_in_memory().unwrap();
+        let today = day("2026-11-23");
+        let r = load_office(&mut store, 400, 3, today, |_, _| {}).unwrap();
+        assert_eq!(r.deals, 400);
+        assert!((70..=170).contains(&r.leads), "{} leads", r.leads);
+        let eur = crate::funnel::FunnelQuery { currency: Some("EUR".into()), ..Default::default() };
+        let f = store.funnel(&eur, today).unwrap();
+        for s in &f.stages {
+            assert!(s.now.deals > 0, "nobody in stage {}", s.stage_id);
+            if s.kind == crate::deal::StageKind::Open {
+                assert!(s.avg_days.is_some() && s.conversion.is_some(), "stage {}", s.stage_id);
+            }
+        }
+        assert!(f.stalled > 0 && f.win_rate.is_some());
+        assert!(f.forecast.months[0].pipeline.deals > 0 && f.forecast.months[0].commit.deals > 0);
+        let acc = store.forecast_accuracy(None, Some("EUR".into()), 6, today).unwrap();
+        assert!(acc.iter().all(|a| a.pipeline.deals > 0), "{acc:?}");
+        assert!(acc.iter().any(|a| a.won.deals > 0));
+        let leads = store.lead_funnel(&crate::funnel::FunnelQuery::default()).unwrap();
+        assert!(leads.iter().any(|l| l.qualified > 0 && l.won > 0 && l.disqualified > 0));
+        let a_seller = store.users().unwrap().into_iter().find(|u| u.data.role == UserRole::Salesperson).unwrap();
+        assert!(!store.agenda(None, today).unwrap().revisits.is_empty());
+        assert!(!store
+            .deals(&crate::deal::DealQuery { owner_id: Some(a_seller.id), ..Default::default() }, today)
+            .unwrap()
+            .is_empty());
     }
 }

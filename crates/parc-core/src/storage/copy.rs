@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::deals;
+use super::exec::{read, write};
 use super::Store;
 use crate::error::{Error, Result};
 
@@ -40,6 +42,19 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     )?;
     to.backend.restore_changes(&from.backend.all_changes()?)?;
     to.backend.restore_operations(&from.backend.all_operations()?)?;
+    // The funnel (its settings came with the others): deals with their moves, leads, and the
+    // forecasts kept at month ends.
+    let all_deals = read(&mut *from.backend, deals::all_deals)?;
+    let leads = read(&mut *from.backend, deals::all_leads)?;
+    let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    write(&mut *to.backend, |x| {
+        deals::restore_deals(x, &all_deals)?;
+        deals::restore_leads(x, &leads)?;
+        deals::insert_snapshots(x, &snapshots).map(|_| ())
+    })?;
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot"] {
+        to.backend.follow_ids(table)?;
+    }
     let source = fingerprint(from)?;
     let copied = fingerprint(to)?;
     if source != copied {
@@ -72,6 +87,9 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("price_sighting", serialised(store.backend.all_sightings()?));
     add("change_log", serialised(store.backend.all_changes()?));
     add("operation", serialised(store.backend.all_operations()?));
+    add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
+    add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
+    add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

@@ -4,12 +4,16 @@
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
 mod copy;
+mod deals;
+mod exec;
 mod postgres;
+mod sales;
 mod sqlite;
 
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
+pub use sales::{Board, BoardColumn, DealView, Funnel};
 pub(crate) use sqlite::migrations as sqlite_meta;
 
 use std::collections::BTreeMap;
@@ -127,11 +131,14 @@ pub(crate) struct ListScope {
 /// One database engine: the kinds of rows it keeps. Every method is one transaction;
 /// data reaching it is already valid. Each store implements each part in its own module.
 pub(crate) trait Backend:
-    CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + Send
+    CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + exec::Transact + Send
 {
 }
 
-impl<T: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + Send> Backend for T {}
+impl<T: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + exec::Transact + Send>
+    Backend for T
+{
+}
 
 /// What a store's next write transaction records beside its change: who makes it (for the
 /// audit trail) and the key of the operation it applies (see [`Store::once`]).
@@ -729,7 +736,8 @@ impl Store {
     }
 
     /// The open actions of `user_id` (everyone's for `None`) as of `today`: overdue, today,
-    /// the next seven days, and planned visits of the next month.
+    /// the next seven days, and planned visits of the next month; materials due and postponed
+    /// deals to come back to within the week.
     pub fn agenda(&mut self, user_id: Option<i64>, today: NaiveDate) -> Result<Agenda> {
         let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
         // Overdue and coming actions are fetched apart, so a long overdue list cannot crowd
@@ -742,6 +750,10 @@ impl Store {
         // Inspections of the coming month; those missed long ago are stale data, not work.
         let from = day(today - chrono::Days::new(SERVICE_OVERDUE_DAYS));
         agenda.service = self.backend.inspections_due(user_id, &from, &day(today + chrono::Days::new(30)), 300)?;
+        // Postponed deals come back on their day: read from the deal, so moving the day or
+        // reviving the deal needs no action to keep in step.
+        let until = day(today + chrono::Days::new(7));
+        agenda.revisits = exec::read(&mut *self.backend, |x| deals::revisits(x, user_id, &until, 300))?;
         Ok(agenda)
     }
 

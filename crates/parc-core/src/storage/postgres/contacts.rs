@@ -313,6 +313,10 @@ impl ContactRows for Postgres {
                 params.len()
             ));
         }
+        if let Some(deal) = &f.deal_id {
+            params.push(deal);
+            sql.push_str(&format!(" AND deal_id = ${}", params.len()));
+        }
         params.push(&limit);
         params.push(&offset);
         sql.push_str(&format!(

@@ -228,6 +228,10 @@ impl ContactRows for Sqlite {
                 args.len()
             ));
         }
+        if let Some(deal) = f.deal_id {
+            args.push(Value::Integer(deal));
+            sql.push_str(&format!(" AND deal_id = ?{}", args.len()));
+        }
         sql.push_str(&format!(
             " ORDER BY happened_at DESC, id DESC LIMIT {} OFFSET {}",
             f.limit.unwrap_or(50).clamp(1, 500),

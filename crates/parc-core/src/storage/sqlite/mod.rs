@@ -4,6 +4,7 @@
 mod competitors;
 mod contacts;
 mod customers;
+mod deals;
 mod fleet;
 pub mod migrations;
 mod people;

@@ -1,0 +1,977 @@
+//! The funnel's rows: deals and their stage moves, leads, forecast snapshots and office
+//! settings. The SQL is plain standard SQL that SQLite and PostgreSQL both run (placeholders
+//! `$n`, `CAST(… AS BIGINT)` for sums, `RETURNING id`), so it is written once here and run
+//! through each store's [`Exec`]; data reaching it is already valid, and each function runs
+//! inside the one transaction its caller opened.
+//!
+//! The funnel and forecasts never read deals one by one: they ask for a few hundred groups
+//! (per stage and history, per stage, owner and month), which the stores answer from the
+//! `deal_funnel` index.
+
+use crate::deal::{Deal, DealData, DealState, DealSummary, Lead, LeadData, LeadStatus, Revisit, StageMove};
+use crate::error::{Error, Result};
+use crate::funnel::{Amounts, ForecastGroup, ForecastSnapshot, LeadGroup, ReachGroup, StayGroup};
+use crate::storage::exec::{Cells, Exec, Val};
+
+// --- settings ---
+
+pub(crate) fn setting(x: &mut dyn Exec, key: &str) -> Result<Option<String>> {
+    Ok(x.row("SELECT value FROM setting WHERE key = $1", &[key.into()])?.map(|r| r.text(0)))
+}
+
+/// Writes `value` when the stored text is still `expected` (`None`: not stored yet); else
+/// `Conflict`: someone saved the setting meanwhile.
+pub(crate) fn replace_setting(x: &mut dyn Exec, key: &str, expected: Option<&str>, value: &str) -> Result<()> {
+    let changed = match expected {
+        Some(old) => x.run(
+            "UPDATE setting SET value = $3 WHERE key = $1 AND value = $2",
+            &[key.into(), old.into(), value.into()],
+        )?,
+        None => x.run(
+            "INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            &[key.into(), value.into()],
+        )?,
+    };
+    if changed == 0 {
+        return Err(Error::Conflict { entity: "setting", id: 0 });
+    }
+    Ok(())
+}
+
+// --- deals ---
+
+const DEAL_COLUMNS: &str = "d.id, d.customer_id, c.name, d.owner_id, d.title, d.value, d.currency,
+    d.expected_close, d.is_commit, d.vehicles, d.person_ids, d.competitors, d.notes, d.stage_id, d.stage_since,
+    d.reached, d.answers, d.closed_on, d.close_reason, d.close_note, d.lost_to, d.lost_price, d.lost_currency,
+    d.revisit_on, d.origin, d.created_at, d.created_by, d.updated_at, d.version";
+
+/// The columns a deal's data and state fill, in the order of [`deal_args`].
+const DEAL_WRITTEN: &str = "owner_id, title, value, currency, expected_close, is_commit, vehicles, person_ids,
+    competitors, notes, stage_id, stage_since, reached, answers, closed_on, close_reason, close_note, lost_to,
+    lost_price, lost_currency, revisit_on";
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("deal parts serialise")
+}
+
+fn deal_args(d: &DealData, s: &DealState) -> Vec<Val> {
+    vec![
+        d.owner_id.into(),
+        (&d.title).into(),
+        d.value.into(),
+        (&d.currency).into(),
+        (&d.expected_close).into(),
+        d.commit.into(),
+        json(&d.vehicles).into(),
+        json(&d.person_ids).into(),
+        json(&d.competitors).into(),
+        (&d.notes).into(),
+        s.stage_id.into(),
+        (&s.stage_since).into(),
+        json(&s.reached).into(),
+        json(&s.answers).into(),
+        (&s.closed_on).into(),
+        (&s.close_reason).into(),
+        (&s.close_note).into(),
+        (&s.lost_to).into(),
+        s.lost_price.into(),
+        (&s.lost_currency).into(),
+        (&s.revisit_on).into(),
+    ]
+}
+
+fn deal_from(r: &Cells) -> Deal {
+    Deal {
+        id: r.int(0),
+        customer_id: r.int(1),
+        customer_name: r.text(2),
+        data: DealData {
+            owner_id: r.opt_int(3),
+            title: r.text(4),
+            value: r.int(5),
+            currency: r.text(6),
+            expected_close: r.opt_text(7),
+            commit: r.boolean(8),
+            vehicles: r.json(9),
+            person_ids: r.json(10),
+            competitors: r.json(11),
+            notes: r.text(12),
+        },
+        state: DealState {
+            stage_id: r.int(13),
+            stage_since: r.text(14),
+            reached: r.json(15),
+            answers: r.json(16),
+            closed_on: r.opt_text(17),
+            close_reason: r.text(18),
+            close_note: r.text(19),
+            lost_to: r.text(20),
+            lost_price: r.opt_int(21),
+            lost_currency: r.text(22),
+            revisit_on: r.opt_text(23),
+        },
+        origin: r.text(24),
+        created_at: r.text(25),
+        created_by: r.opt_int(26),
+        updated_at: r.text(27),
+        version: r.int(28),
+    }
+}
+
+const MOVE_COLUMNS: &str = "id, deal_id, from_stage_id, to_stage_id, moved_at, moved_by, seconds_in_from, reason, note";
+
+fn move_from(r: &Cells) -> StageMove {
+    StageMove {
+        id: r.int(0),
+        deal_id: r.int(1),
+        from_stage_id: r.opt_int(2),
+        to_stage_id: r.int(3),
+        moved_at: r.text(4),
+        moved_by: r.opt_int(5),
+        seconds_in_from: r.int(6),
+        reason: r.text(7),
+        note: r.text(8),
+    }
+}
+
+fn insert_move(x: &mut dyn Exec, deal_id: i64, m: &StageMove, keep_id: bool) -> Result<()> {
+    let mut args: Vec<Val> = vec![
+        deal_id.into(),
+        m.from_stage_id.into(),
+        m.to_stage_id.into(),
+        (&m.moved_at).into(),
+        m.moved_by.into(),
+        m.seconds_in_from.into(),
+        (&m.reason).into(),
+        (&m.note).into(),
+    ];
+    if keep_id {
+        args.push(m.id.into());
+        x.run(
+            "INSERT INTO deal_move (deal_id, from_stage_id, to_stage_id, moved_at, moved_by, seconds_in_from, reason,
+             note, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &args,
+        )?;
+    } else {
+        x.run(
+            "INSERT INTO deal_move (deal_id, from_stage_id, to_stage_id, moved_at, moved_by, seconds_in_from, reason,
+             note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &args,
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a deal counts in `deal_tally`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TallyKey {
+    currency: String,
+    owner_id: i64,
+    stage_id: i64,
+    reached: String,
+    month: String,
+    commit: bool,
+}
+
+impl TallyKey {
+    fn of(d: &DealData, s: &DealState) -> TallyKey {
+        let month = match (&s.closed_on, &d.expected_close) {
+            (Some(day), _) | (None, Some(day)) => day.get(..7).unwrap_or_default().to_string(),
+            (None, None) => String::new(),
+        };
+        TallyKey {
+            currency: d.currency.clone(),
+            owner_id: d.owner_id.unwrap_or(0),
+            stage_id: s.stage_id,
+            reached: json(&s.reached),
+            month,
+            commit: d.commit,
+        }
+    }
+}
+
+/// Adds `deals` deals worth `value` (both may be negative) to the tally row of `k`.
+fn tally(x: &mut dyn Exec, k: &TallyKey, deals: i64, value: i64) -> Result<()> {
+    let args: Vec<Val> = vec![
+        (&k.currency).into(),
+        k.owner_id.into(),
+        k.stage_id.into(),
+        (&k.reached).into(),
+        (&k.month).into(),
+        k.commit.into(),
+        deals.into(),
+        value.into(),
+    ];
+    x.run(
+        "INSERT INTO deal_tally (currency, owner_id, stage_id, reached, month, is_commit, deals, value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (currency, owner_id, stage_id, reached, month, is_commit)
+         DO UPDATE SET deals = deal_tally.deals + excluded.deals, value = deal_tally.value + excluded.value",
+        &args,
+    )?;
+    if deals < 0 {
+        x.run(
+            "DELETE FROM deal_tally WHERE currency = $1 AND owner_id = $2 AND stage_id = $3 AND reached = $4
+             AND month = $5 AND is_commit = $6 AND deals = 0",
+            &args[..6],
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds a stay (or takes one back, `sign` -1) in `move`'s stage left, for a deal in
+/// `currency` of `owner_id`.
+fn stay(x: &mut dyn Exec, currency: &str, owner_id: Option<i64>, m: &StageMove, sign: i64) -> Result<()> {
+    let Some(stage) = m.from_stage_id else { return Ok(()) };
+    x.run(
+        "INSERT INTO stay_tally (currency, owner_id, stage_id, month, stays, seconds) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (currency, owner_id, stage_id, month)
+         DO UPDATE SET stays = stay_tally.stays + excluded.stays, seconds = stay_tally.seconds + excluded.seconds",
+        &[
+            currency.into(),
+            owner_id.unwrap_or(0).into(),
+            stage.into(),
+            m.moved_at.get(..7).unwrap_or_default().into(),
+            sign.into(),
+            (sign * m.seconds_in_from).into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// A deal as it is first saved: its customer, data, state and the moves that brought it
+/// there (one for a new deal; a demo deal brings its whole history).
+pub(crate) struct NewDeal<'a> {
+    pub customer_id: i64,
+    pub data: &'a DealData,
+    pub state: &'a DealState,
+    pub origin: &'a str,
+    pub created_at: &'a str,
+    pub created_by: Option<i64>,
+    pub moves: &'a [StageMove],
+}
+
+fn customer_exists(x: &mut dyn Exec, id: i64) -> Result<()> {
+    x.row("SELECT 1 FROM customer WHERE id = $1", &[id.into()])?.ok_or(Error::NotFound { entity: "customer", id })?;
+    Ok(())
+}
+
+/// Saves a new deal with its moves; `NotFound` when the customer does not exist.
+pub(crate) fn insert_deal(x: &mut dyn Exec, n: &NewDeal) -> Result<i64> {
+    customer_exists(x, n.customer_id)?;
+    let mut args = vec![n.customer_id.into()];
+    args.extend(deal_args(n.data, n.state));
+    args.extend([n.origin.into(), n.created_at.into(), n.created_by.into(), n.created_at.into()]);
+    let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO deal (customer_id, {DEAL_WRITTEN}, origin, created_at, created_by, updated_at)
+         VALUES ({}) RETURNING id",
+        placeholders.join(", ")
+    );
+    let id = x.row(&sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id");
+    tally(x, &TallyKey::of(n.data, n.state), 1, n.data.value)?;
+    for m in n.moves {
+        insert_move(x, id, m, false)?;
+        stay(x, &n.data.currency, n.data.owner_id, m, 1)?;
+    }
+    Ok(id)
+}
+
+/// Saves `data` and `state` over deal `id` if its version is still `version` (else
+/// `Conflict`), and appends `moves` to its history.
+pub(crate) fn update_deal(
+    x: &mut dyn Exec,
+    id: i64,
+    version: i64,
+    data: &DealData,
+    state: &DealState,
+    moves: &[StageMove],
+    stamp: &str,
+) -> Result<()> {
+    // The deal as it was, to take it out of the tallies.
+    let sql = format!(
+        "SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id WHERE d.id = $1 AND d.version = $2"
+    );
+    let Some(old) = x.row(&sql, &[id.into(), version.into()])?.as_ref().map(deal_from) else {
+        let exists = x.row("SELECT 1 FROM deal WHERE id = $1", &[id.into()])?.is_some();
+        return Err(if exists {
+            Error::Conflict { entity: "deal", id }
+        } else {
+            Error::NotFound { entity: "deal", id }
+        });
+    };
+    let mut args = deal_args(data, state);
+    let sets: Vec<String> =
+        DEAL_WRITTEN.split(',').map(str::trim).enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    args.extend([stamp.into(), id.into(), version.into()]);
+    let n = args.len();
+    let sql = format!(
+        "UPDATE deal SET {}, updated_at = ${}, version = version + 1 WHERE id = ${} AND version = ${}",
+        sets.join(", "),
+        n - 2,
+        n - 1,
+        n
+    );
+    if x.run(&sql, &args)? == 0 {
+        return Err(Error::Conflict { entity: "deal", id });
+    }
+    let (before, after) = (TallyKey::of(&old.data, &old.state), TallyKey::of(data, state));
+    if before != after || old.data.value != data.value {
+        tally(x, &before, -1, -old.data.value)?;
+        tally(x, &after, 1, data.value)?;
+    }
+    if old.data.currency != data.currency || old.data.owner_id != data.owner_id {
+        for m in self::moves(x, id)? {
+            stay(x, &old.data.currency, old.data.owner_id, &m, -1)?;
+            stay(x, &data.currency, data.owner_id, &m, 1)?;
+        }
+    }
+    for m in moves {
+        insert_move(x, id, m, false)?;
+        stay(x, &data.currency, data.owner_id, m, 1)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn deal(x: &mut dyn Exec, id: i64) -> Result<Option<Deal>> {
+    let sql = format!("SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id WHERE d.id = $1");
+    Ok(x.row(&sql, &[id.into()])?.as_ref().map(deal_from))
+}
+
+pub(crate) fn moves(x: &mut dyn Exec, deal_id: i64) -> Result<Vec<StageMove>> {
+    let sql = format!("SELECT {MOVE_COLUMNS} FROM deal_move WHERE deal_id = $1 ORDER BY id");
+    Ok(x.rows(&sql, &[deal_id.into()])?.iter().map(move_from).collect())
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Status {
+    #[default]
+    All,
+    Open,
+    Closed,
+}
+
+/// Which deals a query is about; `None` fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DealFilter {
+    pub currency: Option<String>,
+    pub owner_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    pub status: Status,
+    /// The funnel's period: open deals closing in it, closed deals closed in it.
+    pub period: Option<(String, String)>,
+    /// `YYYY-MM` of the expected close date.
+    pub close_month: Option<String>,
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+    /// Only stalled deals: open, and closing before this day or in a stage since before the
+    /// stage's limit (`(stage_id, entered before)` per stage that stalls).
+    pub stalled: Option<(String, Vec<(i64, String)>)>,
+}
+
+impl DealFilter {
+    /// The conditions on deal `d`, pushing their arguments.
+    fn sql(&self, args: &mut Vec<Val>) -> String {
+        let mut parts = vec!["1 = 1".to_string()];
+        let arg = |args: &mut Vec<Val>, v: Val| {
+            args.push(v);
+            format!("${}", args.len())
+        };
+        if let Some(c) = &self.currency {
+            parts.push(format!("d.currency = {}", arg(args, c.into())));
+        }
+        if let Some(o) = self.owner_id {
+            parts.push(format!("d.owner_id = {}", arg(args, o.into())));
+        }
+        if let Some(c) = self.customer_id {
+            parts.push(format!("d.customer_id = {}", arg(args, c.into())));
+        }
+        if let Some(s) = self.stage_id {
+            parts.push(format!("d.stage_id = {}", arg(args, s.into())));
+        }
+        match self.status {
+            Status::All => {}
+            Status::Open => parts.push("d.closed_on IS NULL".into()),
+            Status::Closed => parts.push("d.closed_on IS NOT NULL".into()),
+        }
+        if let Some((from, to)) = &self.period {
+            let (f, t) = (arg(args, from.into()), arg(args, to.into()));
+            parts.push(format!(
+                "((d.closed_on IS NULL AND d.expected_close >= {f} AND d.expected_close <= {t})
+                  OR (d.closed_on >= {f} AND d.closed_on <= {t}))"
+            ));
+        }
+        if let Some(m) = &self.close_month {
+            let (f, t) = (arg(args, format!("{m}-01").into()), arg(args, format!("{m}-31").into()));
+            parts.push(format!("d.expected_close >= {f} AND d.expected_close <= {t}"));
+        }
+        if let Some(v) = self.min_value {
+            parts.push(format!("d.value >= {}", arg(args, v.into())));
+        }
+        if let Some(v) = self.max_value {
+            parts.push(format!("d.value <= {}", arg(args, v.into())));
+        }
+        if let Some((today, limits)) = &self.stalled {
+            // One index range per reason, not a scan of every open deal.
+            let mut any = vec![format!(
+                "SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < {}",
+                arg(args, today.into())
+            )];
+            for (stage, before) in limits {
+                let (s, b) = (arg(args, (*stage).into()), arg(args, before.into()));
+                any.push(format!(
+                    "SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = {s} AND stage_since < {b}"
+                ));
+            }
+            parts.push(format!("d.closed_on IS NULL AND d.id IN ({})", any.join(" UNION ")));
+        }
+        parts.join(" AND ")
+    }
+}
+
+/// A deal as lists show it, before the store adds what depends on the stage and the day.
+fn summary_from(r: &Cells) -> DealSummary {
+    DealSummary {
+        id: r.int(0),
+        customer_id: r.int(1),
+        customer_name: r.text(2),
+        title: r.text(3),
+        owner_id: r.opt_int(4),
+        value: r.int(5),
+        currency: r.text(6),
+        weighted: 0,
+        expected_close: r.opt_text(7),
+        commit: r.boolean(8),
+        stage_id: r.int(9),
+        stage_since: r.text(10),
+        closed_on: r.opt_text(11),
+        revisit_on: r.opt_text(12),
+        days_in_stage: 0,
+        over_stage_days: false,
+        past_close: false,
+        version: r.int(13),
+    }
+}
+
+/// The order a list comes in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Order {
+    /// Soonest expected close first (undated last): what to work on.
+    Close,
+    /// Longest in its stage first: the stalled list.
+    Waiting,
+    /// Most recently closed first.
+    Closed,
+}
+
+pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -> Result<Vec<DealSummary>> {
+    let select = |x: &mut dyn Exec, extra: &str, order: &str, limit: u32| -> Result<Vec<DealSummary>> {
+        let mut args = Vec::new();
+        let w = f.sql(&mut args);
+        args.push(i64::from(limit).into());
+        let sql = format!(
+            "SELECT d.id, d.customer_id, c.name, d.title, d.owner_id, d.value, d.currency, d.expected_close,
+             d.is_commit, d.stage_id, d.stage_since, d.closed_on, d.revisit_on, d.version
+             FROM deal d JOIN customer c ON c.id = d.customer_id
+             WHERE {w} {extra} ORDER BY {order} LIMIT ${}",
+            args.len()
+        );
+        Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
+    };
+    match order {
+        // Dated deals by date, then the undated: two index-ordered reads, the same order in
+        // both stores (they sort NULL differently).
+        Order::Close => {
+            let mut rows = select(x, "AND d.expected_close IS NOT NULL", "d.expected_close, d.id", limit)?;
+            if rows.len() < limit as usize {
+                rows.extend(select(x, "AND d.expected_close IS NULL", "d.id", limit - rows.len() as u32)?);
+            }
+            Ok(rows)
+        }
+        Order::Waiting => select(x, "", "d.stage_since, d.id", limit),
+        Order::Closed => select(x, "", "d.closed_on DESC, d.id DESC", limit),
+    }
+}
+
+/// How many open deals (of an owner) are stalled: closing before `today`, or in a stage since
+/// before its limit. One index range per reason, merged.
+pub(crate) fn stalled_count(
+    x: &mut dyn Exec,
+    owner_id: Option<i64>,
+    today: &str,
+    limits: &[(i64, String)],
+) -> Result<i64> {
+    let mut args: Vec<Val> = Vec::new();
+    let owner = match owner_id {
+        Some(o) => {
+            args.push(o.into());
+            " AND owner_id = $1".to_string()
+        }
+        None => String::new(),
+    };
+    args.push(today.into());
+    let mut parts =
+        vec![format!("SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < ${}{owner}", args.len())];
+    for (stage, before) in limits {
+        args.push((*stage).into());
+        args.push(before.into());
+        parts.push(format!(
+            "SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = ${} AND stage_since < ${}{owner}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    let sql = format!("SELECT count(*) FROM ({}) s", parts.join(" UNION "));
+    Ok(x.row(&sql, &args)?.map(|r| r.int(0)).unwrap_or(0))
+}
+
+/// Deals and value per stage and month, from the tallies.
+pub(crate) fn stage_month_totals(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<(i64, String, i64, i64)>> {
+    let mut args = Vec::new();
+    let w = f.sql(&mut args);
+    let sql = format!(
+        "SELECT stage_id, month, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT) FROM deal_tally WHERE {w}
+         GROUP BY stage_id, month"
+    );
+    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.int(0), r.text(1), r.int(2), r.int(3))).collect())
+}
+
+/// Which tally rows a funnel reads: a currency, an owner, months `from..=to` (`YYYY-MM`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TallyFilter {
+    pub currency: Option<String>,
+    pub owner_id: Option<i64>,
+    pub months: Option<(String, String)>,
+}
+
+impl TallyFilter {
+    fn sql(&self, args: &mut Vec<Val>) -> String {
+        let mut parts = vec!["1 = 1".to_string()];
+        if let Some(c) = &self.currency {
+            args.push(c.into());
+            parts.push(format!("currency = ${}", args.len()));
+        }
+        if let Some(o) = self.owner_id {
+            args.push(o.into());
+            parts.push(format!("owner_id = ${}", args.len()));
+        }
+        if let Some((from, to)) = &self.months {
+            args.push(from.into());
+            args.push(to.into());
+            parts.push(format!("month >= ${} AND month <= ${}", args.len() - 1, args.len()));
+        }
+        parts.join(" AND ")
+    }
+}
+
+pub(crate) fn reach_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<ReachGroup>> {
+    let mut args = Vec::new();
+    let w = f.sql(&mut args);
+    let sql = format!(
+        "SELECT stage_id, reached, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT) FROM deal_tally WHERE {w}
+         GROUP BY stage_id, reached"
+    );
+    Ok(x.rows(&sql, &args)?
+        .iter()
+        .map(|r| ReachGroup { stage_id: r.int(0), reached: r.json(1), deals: r.int(2), value: r.int(3) })
+        .filter(|g| g.deals != 0)
+        .collect())
+}
+
+/// Deals by stage, owner, month (expected close while open, closing once closed) and commit
+/// mark; the forecast tells open from won by the stage.
+pub(crate) fn forecast_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<ForecastGroup>> {
+    let mut args = Vec::new();
+    let w = f.sql(&mut args);
+    let sql = format!(
+        "SELECT stage_id, owner_id, month, is_commit, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT)
+         FROM deal_tally WHERE {w} GROUP BY stage_id, owner_id, month, is_commit"
+    );
+    Ok(x.rows(&sql, &args)?
+        .iter()
+        .map(|r| ForecastGroup {
+            stage_id: r.int(0),
+            owner_id: Some(r.int(1)).filter(|o| *o != 0),
+            month: Some(r.text(2)).filter(|m| !m.is_empty()),
+            commit: r.boolean(3),
+            deals: r.int(4),
+            value: r.int(5),
+        })
+        .filter(|g| g.deals != 0)
+        .collect())
+}
+
+/// Stays in each stage that ended in the filter's months.
+pub(crate) fn stay_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<StayGroup>> {
+    let mut args = Vec::new();
+    let w = f.sql(&mut args);
+    let sql = format!(
+        "SELECT stage_id, CAST(sum(stays) AS BIGINT), CAST(sum(seconds) AS BIGINT) FROM stay_tally WHERE {w}
+         GROUP BY stage_id"
+    );
+    Ok(x.rows(&sql, &args)?
+        .iter()
+        .map(|r| StayGroup { stage_id: r.int(0), stays: r.int(1), seconds: r.int(2) })
+        .filter(|g| g.stays > 0)
+        .collect())
+}
+
+/// The currencies of the deals (of an owner), with how many deals each, most first.
+pub(crate) fn currencies(x: &mut dyn Exec, owner_id: Option<i64>) -> Result<Vec<(String, i64)>> {
+    let f = TallyFilter { owner_id, ..Default::default() };
+    let mut args = Vec::new();
+    let w = f.sql(&mut args);
+    let sql = format!(
+        "SELECT currency, CAST(sum(deals) AS BIGINT) FROM deal_tally WHERE {w} GROUP BY currency ORDER BY 2 DESC, 1"
+    );
+    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.text(0), r.int(1))).filter(|(_, n)| *n > 0).collect())
+}
+
+/// Postponed deals (of `owner_id`, or everyone's) to come back to on or before `until`.
+pub(crate) fn revisits(x: &mut dyn Exec, owner_id: Option<i64>, until: &str, limit: u32) -> Result<Vec<Revisit>> {
+    let mut args: Vec<Val> = vec![until.into(), i64::from(limit).into()];
+    let owner = match owner_id {
+        Some(o) => {
+            args.push(o.into());
+            "AND d.owner_id = $3"
+        }
+        None => "",
+    };
+    let sql = format!(
+        "SELECT d.id, d.customer_id, c.name, d.title, d.owner_id, d.revisit_on, d.close_reason
+         FROM deal d JOIN customer c ON c.id = d.customer_id
+         WHERE d.revisit_on IS NOT NULL AND d.revisit_on <= $1 {owner} AND c.archived_at IS NULL
+         ORDER BY d.revisit_on, c.sort_key, d.id LIMIT $2"
+    );
+    Ok(x.rows(&sql, &args)?
+        .iter()
+        .map(|r| Revisit {
+            deal_id: r.int(0),
+            customer_id: r.int(1),
+            customer_name: r.text(2),
+            title: r.text(3),
+            owner_id: r.opt_int(4),
+            revisit_on: r.text(5),
+            close_reason: r.text(6),
+        })
+        .collect())
+}
+
+pub(crate) fn all_deals(x: &mut dyn Exec) -> Result<Vec<(Deal, Vec<StageMove>)>> {
+    let sql = format!("SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id ORDER BY d.id");
+    let deals: Vec<Deal> = x.rows(&sql, &[])?.iter().map(deal_from).collect();
+    let mut moves: std::collections::HashMap<i64, Vec<StageMove>> = std::collections::HashMap::new();
+    for r in x.rows(&format!("SELECT {MOVE_COLUMNS} FROM deal_move ORDER BY id"), &[])? {
+        let m = move_from(&r);
+        moves.entry(m.deal_id).or_default().push(m);
+    }
+    Ok(deals
+        .into_iter()
+        .map(|d| {
+            let m = moves.remove(&d.id).unwrap_or_default();
+            (d, m)
+        })
+        .collect())
+}
+
+/// Copies deals as they are (ids, stamps, versions, moves) into an empty store.
+pub(crate) fn restore_deals(x: &mut dyn Exec, rows: &[(Deal, Vec<StageMove>)]) -> Result<()> {
+    for (d, moves) in rows {
+        let mut args = vec![d.customer_id.into()];
+        args.extend(deal_args(&d.data, &d.state));
+        args.extend([
+            (&d.origin).into(),
+            (&d.created_at).into(),
+            d.created_by.into(),
+            (&d.updated_at).into(),
+            d.version.into(),
+            d.id.into(),
+        ]);
+        let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO deal (customer_id, {DEAL_WRITTEN}, origin, created_at, created_by, updated_at, version, id)
+             VALUES ({})",
+            placeholders.join(", ")
+        );
+        x.run(&sql, &args)?;
+        tally(x, &TallyKey::of(&d.data, &d.state), 1, d.data.value)?;
+        for m in moves {
+            insert_move(x, d.id, m, true)?;
+            stay(x, &d.data.currency, d.data.owner_id, m, 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// A deal as it stood at some moment: for forecasts kept after the fact.
+pub(crate) struct DealAt {
+    pub currency: String,
+    pub stage_id: i64,
+    pub owner_id: Option<i64>,
+    pub expected_close: Option<String>,
+    pub commit: bool,
+    pub value: i64,
+}
+
+/// Every deal that existed before `before` (a day or a timestamp), in the stage its history
+/// had it in then; value, owner and dates as they are now.
+pub(crate) fn stages_at(x: &mut dyn Exec, before: &str) -> Result<Vec<DealAt>> {
+    let rows = x.rows(
+        "SELECT d.currency, m.to_stage_id, d.owner_id, d.expected_close, d.is_commit, d.value
+         FROM deal d JOIN deal_move m ON m.deal_id = d.id
+         WHERE m.id = (SELECT m2.id FROM deal_move m2 WHERE m2.deal_id = d.id AND m2.moved_at < $1
+                       ORDER BY m2.moved_at DESC, m2.id DESC LIMIT 1)",
+        &[before.into()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| DealAt {
+            currency: r.text(0),
+            stage_id: r.int(1),
+            owner_id: r.opt_int(2),
+            expected_close: r.opt_text(3),
+            commit: r.boolean(4),
+            value: r.int(5),
+        })
+        .collect())
+}
+
+// --- forecast snapshots ---
+
+const SNAPSHOT_COLUMNS: &str = "as_of, month, owner_id, currency, commit_deals, commit_raw, commit_weighted,
+    best_deals, best_raw, best_weighted, pipeline_deals, pipeline_raw, pipeline_weighted, taken_at";
+
+fn snapshot_from(r: &Cells) -> ForecastSnapshot {
+    let amounts = |i| Amounts { deals: r.int(i), raw: r.int(i + 1), weighted: r.int(i + 2) };
+    ForecastSnapshot {
+        as_of: r.text(0),
+        month: r.text(1),
+        owner_id: r.opt_int(2),
+        currency: r.text(3),
+        commit: amounts(4),
+        best_case: amounts(7),
+        pipeline: amounts(10),
+        taken_at: r.text(13),
+    }
+}
+
+/// Keeps snapshots, leaving any already kept for the same month end, month, owner and
+/// currency as they were. Returns how many were new.
+pub(crate) fn insert_snapshots(x: &mut dyn Exec, rows: &[ForecastSnapshot]) -> Result<usize> {
+    let mut added = 0;
+    for s in rows {
+        let mut args: Vec<Val> = vec![(&s.as_of).into(), (&s.month).into(), s.owner_id.into(), (&s.currency).into()];
+        for a in [s.commit, s.best_case, s.pipeline] {
+            args.extend([a.deals.into(), a.raw.into(), a.weighted.into()]);
+        }
+        args.push((&s.taken_at).into());
+        let exists = x.row(
+            "SELECT 1 FROM forecast_snapshot WHERE as_of = $1 AND month = $2 AND currency = $3
+             AND coalesce(owner_id, 0) = $4",
+            &[(&s.as_of).into(), (&s.month).into(), (&s.currency).into(), s.owner_id.unwrap_or(0).into()],
+        )?;
+        if exists.is_some() {
+            continue;
+        }
+        let sql = format!(
+            "INSERT INTO forecast_snapshot ({SNAPSHOT_COLUMNS})
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        );
+        x.run(&sql, &args)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// Whether any snapshot was taken at month end `as_of`.
+pub(crate) fn has_snapshot(x: &mut dyn Exec, as_of: &str) -> Result<bool> {
+    Ok(x.row("SELECT 1 FROM forecast_snapshot WHERE as_of = $1", &[as_of.into()])?.is_some())
+}
+
+/// Snapshots for months `from..=to` (`YYYY-MM`) in `currency`, by month and owner.
+pub(crate) fn snapshots(x: &mut dyn Exec, currency: &str, from: &str, to: &str) -> Result<Vec<ForecastSnapshot>> {
+    let sql = format!(
+        "SELECT {SNAPSHOT_COLUMNS} FROM forecast_snapshot WHERE currency = $1 AND month >= $2 AND month <= $3
+         ORDER BY month, as_of, coalesce(owner_id, 0)"
+    );
+    Ok(x.rows(&sql, &[currency.into(), from.into(), to.into()])?.iter().map(snapshot_from).collect())
+}
+
+pub(crate) fn all_snapshots(x: &mut dyn Exec) -> Result<Vec<ForecastSnapshot>> {
+    let sql = format!("SELECT {SNAPSHOT_COLUMNS} FROM forecast_snapshot ORDER BY id");
+    Ok(x.rows(&sql, &[])?.iter().map(snapshot_from).collect())
+}
+
+// --- leads ---
+
+const LEAD_COLUMNS: &str = "l.id, l.customer_id, c.name, l.source, l.received_on, l.owner_id, l.note, l.status,
+    l.reason, l.deal_id, l.decided_on, l.created_at, l.created_by, l.version";
+
+fn lead_from(r: &Cells) -> Lead {
+    Lead {
+        id: r.int(0),
+        customer_id: r.int(1),
+        customer_name: r.text(2),
+        data: LeadData { source: r.text(3), received_on: r.text(4), owner_id: r.opt_int(5), note: r.text(6) },
+        status: LeadStatus::parse(&r.text(7)),
+        reason: r.text(8),
+        deal_id: r.opt_int(9),
+        decided_on: r.opt_text(10),
+        created_at: r.text(11),
+        created_by: r.opt_int(12),
+        version: r.int(13),
+    }
+}
+
+pub(crate) fn insert_lead(
+    x: &mut dyn Exec,
+    customer_id: i64,
+    d: &LeadData,
+    by: Option<i64>,
+    stamp: &str,
+) -> Result<i64> {
+    customer_exists(x, customer_id)?;
+    let row = x.row(
+        "INSERT INTO lead (customer_id, source, received_on, owner_id, note, status, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
+        &[
+            customer_id.into(),
+            (&d.source).into(),
+            (&d.received_on).into(),
+            d.owner_id.into(),
+            (&d.note).into(),
+            stamp.into(),
+            by.into(),
+        ],
+    )?;
+    Ok(row.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
+}
+
+/// Decides an open lead at `version` (else `Conflict`).
+pub(crate) fn decide_lead(
+    x: &mut dyn Exec,
+    id: i64,
+    version: i64,
+    status: LeadStatus,
+    reason: &str,
+    deal_id: Option<i64>,
+    day: &str,
+) -> Result<()> {
+    let changed = x.run(
+        "UPDATE lead SET status = $3, reason = $4, deal_id = $5, decided_on = $6, version = version + 1
+         WHERE id = $1 AND version = $2 AND status = 'open'",
+        &[id.into(), version.into(), status.code().into(), reason.into(), deal_id.into(), day.into()],
+    )?;
+    if changed == 0 {
+        let exists = x.row("SELECT 1 FROM lead WHERE id = $1", &[id.into()])?.is_some();
+        return Err(if exists {
+            Error::Conflict { entity: "lead", id }
+        } else {
+            Error::NotFound { entity: "lead", id }
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn lead(x: &mut dyn Exec, id: i64) -> Result<Option<Lead>> {
+    let sql = format!("SELECT {LEAD_COLUMNS} FROM lead l JOIN customer c ON c.id = l.customer_id WHERE l.id = $1");
+    Ok(x.row(&sql, &[id.into()])?.as_ref().map(lead_from))
+}
+
+/// Leads (open ones only, or all), of an owner or a customer, newest first.
+pub(crate) fn leads(
+    x: &mut dyn Exec,
+    open_only: bool,
+    owner_id: Option<i64>,
+    customer_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Lead>> {
+    let mut args: Vec<Val> = vec![i64::from(limit).into()];
+    let mut w = vec!["c.archived_at IS NULL".to_string()];
+    if open_only {
+        w.push("l.status = 'open'".into());
+    }
+    if let Some(o) = owner_id {
+        args.push(o.into());
+        w.push(format!("l.owner_id = ${}", args.len()));
+    }
+    if let Some(c) = customer_id {
+        args.push(c.into());
+        w.push(format!("l.customer_id = ${}", args.len()));
+    }
+    let sql = format!(
+        "SELECT {LEAD_COLUMNS} FROM lead l JOIN customer c ON c.id = l.customer_id WHERE {}
+         ORDER BY l.received_on DESC, l.id DESC LIMIT $1",
+        w.join(" AND ")
+    );
+    Ok(x.rows(&sql, &args)?.iter().map(lead_from).collect())
+}
+
+/// Leads received in `from..=to` (of an owner), grouped for the lead funnel.
+pub(crate) fn lead_groups(
+    x: &mut dyn Exec,
+    from: &str,
+    to: &str,
+    owner_id: Option<i64>,
+    won_stage: i64,
+) -> Result<Vec<LeadGroup>> {
+    let mut args: Vec<Val> = vec![from.into(), to.into(), won_stage.into()];
+    let owner = match owner_id {
+        Some(o) => {
+            args.push(o.into());
+            "AND l.owner_id = $4"
+        }
+        None => "",
+    };
+    let sql = format!(
+        "SELECT l.source, l.status,
+                CASE WHEN c.last_contact_at >= l.received_on THEN 1 ELSE 0 END,
+                CASE WHEN d.stage_id = $3 THEN 1 ELSE 0 END,
+                count(*)
+         FROM lead l JOIN customer c ON c.id = l.customer_id LEFT JOIN deal d ON d.id = l.deal_id
+         WHERE l.received_on >= $1 AND l.received_on <= $2 {owner}
+         GROUP BY 1, 2, 3, 4"
+    );
+    Ok(x.rows(&sql, &args)?
+        .iter()
+        .map(|r| LeadGroup {
+            source: r.text(0),
+            status: LeadStatus::parse(&r.text(1)),
+            contacted: r.boolean(2),
+            won: r.boolean(3),
+            leads: r.int(4),
+        })
+        .collect())
+}
+
+pub(crate) fn all_leads(x: &mut dyn Exec) -> Result<Vec<Lead>> {
+    let sql = format!("SELECT {LEAD_COLUMNS} FROM lead l JOIN customer c ON c.id = l.customer_id ORDER BY l.id");
+    Ok(x.rows(&sql, &[])?.iter().map(lead_from).collect())
+}
+
+pub(crate) fn restore_leads(x: &mut dyn Exec, rows: &[Lead]) -> Result<()> {
+    for l in rows {
+        x.run(
+            "INSERT INTO lead (id, customer_id, source, received_on, owner_id, note, status, reason, deal_id,
+             decided_on, created_at, created_by, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            &[
+                l.id.into(),
+                l.customer_id.into(),
+                (&l.data.source).into(),
+                (&l.data.received_on).into(),
+                l.data.owner_id.into(),
+                (&l.data.note).into(),
+                l.status.code().into(),
+                (&l.reason).into(),
+                l.deal_id.into(),
+                (&l.decided_on).into(),
+                (&l.created_at).into(),
+                l.created_by.into(),
+                l.version.into(),
+            ],
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! A very small statement runner both stores implement, for tables whose SQL is plain standard
+//! SQL in both dialects (the funnel's deals, moves, leads, snapshots and settings): their
+//! queries are written once, with `$1…` placeholders, in `storage/deals.rs`, instead of twice.
+//! Values cross it as [`Val`]s, typed even when NULL, because PostgreSQL binds parameters by
+//! type.
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Val {
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    NullInt,
+    NullText,
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::Int(v)
+    }
+}
+
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Val {
+        v.map_or(Val::NullInt, Val::Int)
+    }
+}
+
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::Text(v.to_string())
+    }
+}
+
+impl From<String> for Val {
+    fn from(v: String) -> Val {
+        Val::Text(v)
+    }
+}
+
+impl From<&String> for Val {
+    fn from(v: &String) -> Val {
+        Val::Text(v.clone())
+    }
+}
+
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Val {
+        v.map_or(Val::NullText, Val::Text)
+    }
+}
+
+impl From<&Option<String>> for Val {
+    fn from(v: &Option<String>) -> Val {
+        v.clone().map_or(Val::NullText, Val::Text)
+    }
+}
+
+impl From<bool> for Val {
+    fn from(v: bool) -> Val {
+        Val::Bool(v)
+    }
+}
+
+/// One result row; reading a column as the wrong kind gives the empty value of that kind.
+pub(crate) struct Cells(pub Vec<Val>);
+
+impl Cells {
+    pub fn opt_int(&self, i: usize) -> Option<i64> {
+        match self.0.get(i) {
+            Some(Val::Int(v)) => Some(*v),
+            Some(Val::Bool(b)) => Some(i64::from(*b)),
+            _ => None,
+        }
+    }
+
+    pub fn int(&self, i: usize) -> i64 {
+        self.opt_int(i).unwrap_or(0)
+    }
+
+    pub fn opt_text(&self, i: usize) -> Option<String> {
+        match self.0.get(i) {
+            Some(Val::Text(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self, i: usize) -> String {
+        self.opt_text(i).unwrap_or_default()
+    }
+
+    pub fn boolean(&self, i: usize) -> bool {
+        self.opt_int(i).is_some_and(|v| v != 0)
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned + Default>(&self, i: usize) -> T {
+        serde_json::from_str(&self.text(i)).unwrap_or_default()
+    }
+}
+
+/// Runs statements inside one transaction of a store.
+pub(crate) trait Exec {
+    /// Runs a statement; returns the number of rows it changed.
+    fn run(&mut self, sql: &str, args: &[Val]) -> Result<u64>;
+    fn rows(&mut self, sql: &str, args: &[Val]) -> Result<Vec<Cells>>;
+
+    fn row(&mut self, sql: &str, args: &[Val]) -> Result<Option<Cells>> {
+        Ok(self.rows(sql, args)?.into_iter().next())
+    }
+}
+
+/// A store that runs [`Exec`] work in transactions: `write` commits when the work succeeds
+/// and rolls back otherwise; `read` sees one consistent snapshot.
+pub(crate) trait Transact {
+    /// `work` returns what the write made, as JSON: a keyed write ([`super::Store::once`])
+    /// keeps it as the operation's result.
+    fn write_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<serde_json::Value>) -> Result<()>;
+    fn read_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<()>) -> Result<()>;
+    /// Makes new ids of `table` follow copied ones (PostgreSQL sequences; nothing on SQLite).
+    fn follow_ids(&mut self, table: &str) -> Result<()>;
+}
+
+/// Runs `work` in one write transaction of `store`.
+pub(crate) fn write<T: serde::Serialize>(
+    store: &mut (impl Transact + ?Sized),
+    work: impl FnOnce(&mut dyn Exec) -> Result<T>,
+) -> Result<T> {
+    let mut work = Some(work);
+    let mut out = None;
+    store.write_tx(&mut |x| {
+        let made = (work.take().expect("runs once"))(x)?;
+        let json = serde_json::to_value(&made).unwrap_or_default();
+        out = Some(made);
+        Ok(json)
+    })?;
+    Ok(out.expect("work ran"))
+}
+
+/// Runs `work` reading one snapshot of `store`.
+pub(crate) fn read<T>(
+    store: &mut (impl Transact + ?Sized),
+    work: impl FnOnce(&mut dyn Exec) -> Result<T>,
+) -> Result<T> {
+    let mut work = Some(work);
+    let mut out = None;
+    store.read_tx(&mut |x| {
+        out = Some((work.take().expect("runs once"))(x)?);
+        Ok(())
+    })?;
+    Ok(out.expect("work ran"))
+}

@@ -1,0 +1,68 @@
+//! The funnel's tables on SQLite: the shared statements of `storage/deals.rs` run through
+//! this [`Exec`] (placeholders `$n` become SQLite's `?n`; booleans are integers).
+
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, TransactionBehavior};
+
+use super::Sqlite;
+use crate::error::Result;
+use crate::storage::exec::{Cells, Exec, Transact, Val};
+
+struct Lite<'a>(&'a Connection);
+
+fn sql_of(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+fn value(v: &Val) -> Value {
+    match v {
+        Val::Int(i) => Value::Integer(*i),
+        Val::Bool(b) => Value::Integer(i64::from(*b)),
+        Val::Text(s) => Value::Text(s.clone()),
+        Val::NullInt | Val::NullText => Value::Null,
+    }
+}
+
+impl Exec for Lite<'_> {
+    fn run(&mut self, sql: &str, args: &[Val]) -> Result<u64> {
+        let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
+        Ok(stmt.execute(params_from_iter(args.iter().map(value)))? as u64)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[Val]) -> Result<Vec<Cells>> {
+        let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map(params_from_iter(args.iter().map(value)), |r| {
+                let mut cells = Vec::with_capacity(n);
+                for i in 0..n {
+                    cells.push(match r.get::<_, Value>(i)? {
+                        Value::Integer(v) => Val::Int(v),
+                        Value::Real(f) => Val::Int(f as i64),
+                        Value::Text(s) => Val::Text(s),
+                        Value::Null | Value::Blob(_) => Val::NullText,
+                    });
+                }
+                Ok(Cells(cells))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+impl Transact for Sqlite {
+    fn write_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<serde_json::Value>) -> Result<()> {
+        self.write(|tx| work(&mut Lite(tx))).map(|_| ())
+    }
+
+    fn read_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<()>) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        work(&mut Lite(&tx))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn follow_ids(&mut self, _table: &str) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,216 @@
+//! The sales funnel in the real window: a deal started from a customer's card, moved through
+//! two stages answering their checklists, lost to a competitor with a reason, and the funnel
+//! chart following along; then what the database holds.
+
+use parc_core::i18n::{tr, Locale};
+use parc_core::testing::customer;
+use parc_core::Store;
+use parc_e2e::fantoccini::Locator;
+use parc_e2e::App;
+
+const ENTER: &str = "\u{e007}";
+
+/// The figures beside a stage's bar in the chart ("1 · 120,000 EUR").
+async fn bar_figures(app: &App, stage: i64) -> String {
+    app.wait_text(&format!("#funnel-chart .stage-bar[data-stage='{stage}'] .figures"), |_| true).await
+}
+
+/// Ticks the first `n` questions of the move dialog's checklist and confirms the move.
+async fn answer_and_move(app: &App, n: usize) {
+    app.wait_css("#move-dialog[open] #move-checklists input").await;
+    let boxes = app.client.find_all(Locator::Css("#move-checklists input[type=checkbox]")).await.unwrap();
+    for b in boxes.iter().take(n) {
+        b.click().await.unwrap();
+    }
+    app.click("#move-form button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn a_deal_from_the_card_moves_through_two_stages_is_lost_to_a_competitor_and_the_chart_follows() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let c = store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
+        let boss = parc_core::person::PersonData { name: "Mario Rossi".into(), active: true, ..Default::default() };
+        store.create_person(c.id, boss).unwrap();
+    })
+    .await;
+
+    // From the customer's card, Deals tab: a new deal.
+    app.type_into("#search", "rossi").await;
+    app.wait_results(&["Rossi Trasporti S.r.l."]).await;
+    app.wait_css("#search").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#card-title", |t| t == "Rossi Trasporti S.r.l.").await;
+    app.click(".card-tab[data-panel=deals]").await;
+    app.click("#card-deal-new").await;
+    app.wait_css("#deal-dialog[open]").await;
+    app.type_into("#deal-form [name=title]", "3 × T 480").await;
+    app.type_into("#deal-form [name=value]", "120000").await;
+    app.type_into("#deal-form [name=v_count]", "3").await;
+    app.type_into("#deal-form [name=v_model]", "T 480").await;
+    app.click("#deal-people input").await;
+    app.click("#deal-add-competitor").await;
+    app.type_into("#deal-form [name=c_name]", "Scania").await;
+    app.type_into("#deal-form [name=c_price]", "118000").await;
+    app.click("#deal-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "deal.created"))).await;
+    app.wait_text("#card-deals", |t| t.contains("3 × T 480") && t.contains("Target customer")).await;
+
+    // Its page, then two stages up, answering part of each checklist.
+    app.click("#card-deals .link").await;
+    app.wait_text("#deal-title", |t| t == "3 × T 480").await;
+    app.wait_text("#deal-stage-badge", |t| t.starts_with("Target customer")).await;
+    app.click("#deal-next").await;
+    answer_and_move(&app, 2).await;
+    app.wait_text("#deal-stage-badge", |t| t.starts_with("Qualified")).await;
+    app.click("#deal-next").await;
+    answer_and_move(&app, 1).await;
+    app.wait_text("#deal-stage-badge", |t| t.starts_with("Shortlisted")).await;
+    // Two of Target's four questions and one of Qualified's two were left open.
+    let deadline = std::time::Instant::now() + parc_e2e::PATIENCE;
+    while app.texts("#deal-gaps li").await.len() != 3 {
+        assert!(std::time::Instant::now() < deadline, "gaps: {:?}", app.texts("#deal-gaps li").await);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let history = app.wait_text("#deal-moves", |t| t.contains("Qualified → Shortlisted")).await;
+    assert!(history.contains("Target customer → Qualified"), "{history}");
+
+    // The chart shows it in Shortlisted.
+    app.click(".view-tab[data-view=chart]").await;
+    app.wait_text("#funnel-chart .stage-bar[data-stage='3'] .figures", |t| t.starts_with("1 ·")).await;
+    assert!(bar_figures(&app, 7).await.starts_with("0 ·"));
+
+    // Clicking the stage lists its deal; from there it is lost to Scania on price.
+    // WebKitWebDriver cannot click SVG shapes: the click is dispatched as the mouse would.
+    let click = "document.querySelector(\"#funnel-chart .stage-bar[data-stage='3']\").dispatchEvent(new MouseEvent('click', { bubbles: true }))";
+    app.client.execute(click, vec![]).await.unwrap();
+    app.wait_text("#deal-rows", |t| t.contains("3 × T 480")).await;
+    app.click("#deal-rows .deal-row td").await;
+    app.wait_text("#deal-title", |t| t == "3 × T 480").await;
+    app.click("#deal-lost").await;
+    app.wait_css("#move-dialog[open]").await;
+    // No reason: refused, and said so.
+    app.click("#move-form button[type=submit]").await;
+    app.wait_text("#move-form .errors", |t| !t.is_empty()).await;
+    app.wait_css("#move-form [name=reason]").await.select_by_value("price").await.unwrap();
+    app.type_into("#move-form [name=lost_to]", "Scania").await;
+    app.type_into("#move-form [name=lost_price]", "115000").await;
+    app.click("#move-form button[type=submit]").await;
+    app.wait_text("#deal-stage-badge", |t| t.starts_with("Lost")).await;
+    app.wait_text("#deal-facts", |t| t.contains("Scania – 115,000.00 EUR")).await;
+
+    // The chart changed: nothing left in Shortlisted, one deal lost.
+    app.click(".view-tab[data-view=chart]").await;
+    app.wait_text("#funnel-chart .stage-bar[data-stage='7'] .figures", |t| t.starts_with("1 ·")).await;
+    assert!(bar_figures(&app, 3).await.starts_with("0 ·"));
+
+    let mut store = Store::open(app.db_path()).unwrap();
+    let deals = store
+        .deals(
+            &parc_core::deal::DealQuery { status: "all".into(), ..Default::default() },
+            parc_core::chrono::Local::now().date_naive(),
+        )
+        .unwrap();
+    assert_eq!(deals.len(), 1);
+    let v = store.deal_view(deals[0].id, parc_core::chrono::Local::now().date_naive()).unwrap();
+    let d = &v.deal;
+    assert_eq!((d.data.value, d.data.currency.as_str(), d.data.vehicles[0].count), (12_000_000, "EUR", 3));
+    assert_eq!(d.data.competitors[0].price, Some(11_800_000));
+    assert_eq!(d.data.person_ids.len(), 1);
+    assert_eq!(
+        (d.state.stage_id, d.state.close_reason.as_str(), d.state.lost_to.as_str(), d.state.lost_price),
+        (7, "price", "Scania", Some(11_500_000))
+    );
+    assert_eq!(d.state.answers[&1].len(), 2);
+    assert_eq!(v.moves.len(), 4, "created, two moves up, lost");
+    let anna = store.users().unwrap().into_iter().find(|u| u.data.name == parc_e2e::USER_NAME).unwrap();
+    assert!(v.moves.iter().all(|m| m.moved_by == Some(anna.id)));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn on_the_board_a_deal_moves_with_the_keyboard() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let c = store.create_customer(customer("Trans-Łódź Sp. z o.o.", "Łódź", "PL", "")).unwrap();
+        let data = parc_core::deal::DealData {
+            title: "2 vans".into(),
+            value: 9_000_000,
+            currency: "PLN".into(),
+            ..Default::default()
+        };
+        store.create_deal(c.id, data, None, "card", None).unwrap();
+    })
+    .await;
+    app.click(".tab[data-screen=funnel]").await;
+    app.wait_css("#funnel-owner").await.select_by_value("all").await.unwrap();
+    app.click(".view-tab[data-view=board]").await;
+    let card = app.wait_css(".column[data-stage='1'] .deal-card").await;
+    card.send_keys("\u{e014}").await.unwrap(); // →
+    answer_and_move(&app, 0).await;
+    app.wait_text(".column[data-stage='2'] .cards", |t| t.contains("2 vans")).await;
+    app.wait_text(".column[data-stage='2'] .column-sums", |t| t.contains("1 deals") && t.contains("90,000 PLN")).await;
+    app.close().await;
+}
+
+/// Pictures of the funnel screens on a demo office, for people to look at (not run by default):
+/// `cargo test -p parc-e2e --test funnel -- --ignored`, PNGs in `target/funnel-shots`.
+#[tokio::test]
+#[ignore]
+async fn screenshots_of_the_funnel_on_a_demo_office() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        parc_core::demo::load(&mut store, 300, 3, parc_core::chrono::Local::now().date_naive(), |_, _| {}).unwrap();
+        let config = dir.join("config/parc");
+        std::fs::create_dir_all(&config).unwrap();
+        let target = dir.join("parc.sqlite3").display().to_string();
+        std::fs::write(config.join("settings.json"), serde_json::json!({ "users": { target: 1 } }).to_string())
+            .unwrap();
+    })
+    .await;
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/funnel-shots");
+    std::fs::create_dir_all(&out).unwrap();
+    let shot = |name: &'static str| {
+        let app = &app;
+        let out = out.clone();
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+            std::fs::write(out.join(format!("{name}.png")), app.client.screenshot().await.unwrap()).unwrap();
+        }
+    };
+    app.click(".tab[data-screen=funnel]").await;
+    app.click(".view-tab[data-view=board]").await;
+    app.wait_css(".deal-card").await;
+    shot("board").await;
+    app.click(".view-tab[data-view=chart]").await;
+    app.wait_css("#funnel-chart .stage-bar").await;
+    shot("chart").await;
+    app.client.execute("document.querySelector('#forecast-months').scrollIntoView()", vec![]).await.unwrap();
+    shot("forecast").await;
+    app.click(".view-tab[data-view=list]").await;
+    app.wait_css("#deal-rows .deal-row").await;
+    shot("list").await;
+    app.click("#deal-rows .deal-row td").await;
+    app.wait_css("#deal-facts dt").await;
+    shot("deal").await;
+    app.click("#deal-next").await;
+    app.wait_css("#move-dialog[open]").await;
+    shot("move").await;
+    app.client.execute("document.querySelector('#move-dialog').close()", vec![]).await.unwrap();
+    app.click(".view-tab[data-view=leads]").await;
+    app.wait_css("#lead-funnel tbody tr").await;
+    shot("leads").await;
+    app.click(".tab[data-screen=settings]").await;
+    app.client.execute("document.querySelector('#stages-setting').scrollIntoView()", vec![]).await.unwrap();
+    shot("stages").await;
+    app.click(".tab[data-screen=customers]").await;
+    app.type_into("#search", "a").await;
+    app.wait_css("#results .result").await;
+    app.click("#results .result").await;
+    app.click(".card-tab[data-panel=deals]").await;
+    app.wait_css("#card-deals li").await;
+    shot("card-deals").await;
+    app.click("#card-deal-new").await;
+    app.wait_css("#deal-dialog[open]").await;
+    shot("deal-form").await;
+    app.close().await;
+}

@@ -1,0 +1,99 @@
+// The customer card's Deals tab: the customer's deals in every stage, a new deal in one
+// action, and leads recorded from a source (a fair, the web…).
+
+import { api } from '../ipc.js';
+import { formatDate, isoDay, t } from '../i18n.js';
+import { clearErrors, showErrors } from '../forms.js';
+import { toast } from '../notify.js';
+import { editDeal } from '../deal-dialogs.js';
+import { loadProcess, moneyShort, stageName } from '../process.js';
+import { myId } from '../users.js';
+
+const $ = (id) => document.getElementById(id);
+let customer = null;
+let sources = [];
+let openDeal = () => {};
+
+export function init(info, open) {
+  sources = info.choices.lead_sources;
+  openDeal = open;
+  $('card-deal-new').addEventListener('click', newDeal);
+  $('lead-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = $('lead-form');
+    try {
+      await api.createLead(customer.id, { source: form.elements.source.value, received_on: form.elements.received_on.value, owner_id: customer.owner_id ?? myId(), note: '' });
+      clearErrors(form);
+      toast(t('lead.added'));
+      await load(customer);
+    } catch (err) {
+      showErrors(form, err);
+      toast(err.message);
+    }
+  });
+  relabel();
+}
+
+export function relabel() {
+  const select = $('lead-form').elements.source;
+  const keep = select.value;
+  select.replaceChildren(...sources.map((s) => new Option(t(`lead_source.${s}`), s)));
+  select.value = keep || 'fair';
+  if (customer) render();
+}
+
+let deals = [];
+let leads = [];
+
+/** Shows the deals and leads of `c` (the customer card's record). */
+export async function load(c) {
+  customer = c;
+  $('lead-form').elements.received_on.value = isoDay();
+  if (c.lead_source) $('lead-form').elements.source.value = c.lead_source;
+  [deals, leads] = await Promise.all([
+    api.deals({ customer_id: c.id, status: 'all', limit: 200 }),
+    api.leads(false, null, c.id),
+    loadProcess(),
+  ]);
+  render();
+}
+
+function render() {
+  $('deals-count').textContent = deals.filter((d) => !d.closed_on).length || '';
+  $('card-deals').replaceChildren(...deals.map((d) => {
+    const li = document.createElement('li');
+    li.className = 'deal-line';
+    const link = document.createElement('button');
+    link.type = 'button';
+    link.className = 'link';
+    link.textContent = d.title;
+    link.addEventListener('click', () => openDeal(d.id));
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    const when = d.closed_on ? formatDate(d.closed_on) : d.expected_close ? t('deal.closes', { date: formatDate(d.expected_close) }) : '';
+    meta.textContent = [stageName(d.stage_id), moneyShort(d.value, d.currency), when].filter(Boolean).join(' · ');
+    li.append(link, meta);
+    return li;
+  }));
+  if (!deals.length) $('card-deals').append(Object.assign(document.createElement('li'), { className: 'muted', textContent: t('deal.none') }));
+  $('card-leads').replaceChildren(...leads.map((l) => {
+    const li = document.createElement('li');
+    li.className = 'deal-line';
+    li.textContent = [t(`lead_source.${l.source}`), t('lead.received', { date: formatDate(l.received_on) }), t(`lead.status.${l.status}`)].join(' · ');
+    return li;
+  }));
+}
+
+async function newDeal() {
+  if (!customer) return;
+  const c = customer;
+  const deal = await editDeal({ customer: { id: c.id, name: c.name, currency: c.turnover_currency, owner_id: c.owner_id } });
+  if (deal) {
+    toast(t('deal.created'));
+    await load(customer);
+  }
+}
+
+export function current() {
+  return customer;
+}
