@@ -93,7 +93,7 @@ async function start() {
   renewals.init((id) => {
     show('customers');
     customers.openCustomerOn(id, 'fleet');
-  });
+  }, openDeal);
   market.init();
   fleetSettings.init();
   settings.onColdDays((days) => agenda.setColdDays(days));

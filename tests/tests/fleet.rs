@@ -187,6 +187,22 @@ async fn the_renewal_radar_plans_a_next_action_from_a_line() {
     app.click("#toasts .toast button").await;
     app.wait_text("#card-title", |t| t == "Conti Edilizia S.r.l.").await;
     app.wait_css("#panel-fleet:not([hidden])").await;
+
+    // Back on the radar, one click starts a deal for the vehicles of a line.
+    app.click(".tab[data-screen=renewals]").await;
+    app.click("#renewals-list .radar-customer summary").await;
+    app.click("#renewals-list .radar-customer[open] .radar-lines li .start-deal").await;
+    app.wait_text("#toasts", |t| {
+        t.contains(&tr(Locale::En, "renewals.deal_started").replace("{name}", "Conti Edilizia S.r.l."))
+    })
+    .await;
+    let deals =
+        store.deals(&parc_core::deal::DealQuery::default(), parc_core::chrono::Local::now().date_naive()).unwrap();
+    assert_eq!(deals.len(), 1);
+    let deal = store.deal(deals[0].id).unwrap();
+    assert_eq!(deal.customer_id, conti);
+    assert_eq!(deal.data.vehicles[0].source, "radar");
+    assert!(deal.data.vehicles[0].vehicle_id.is_some());
     app.close().await;
 }
 

@@ -1,7 +1,7 @@
 // The renewal radar: vehicles due for renewal in the next months, one row per customer with
 // a column per month, competitors' vehicles first (those are the ones to win). A row opens on
-// its fleet lines; from a line, one click plans the next action for that customer (until the
-// funnel exists to start a deal from it).
+// its fleet lines; from a line, one click starts a deal for those vehicles, or plans the
+// next action for that customer.
 
 import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatMonth, isoDay, isoNow, t } from '../i18n.js';
@@ -18,10 +18,12 @@ const SORTS = ['competitors', 'volume', 'date'];
 let radar = null;
 let planning = null; // {customer, line} the dialog plans an action for
 let openCustomer = () => {};
+let openDeal = () => {};
 let seq = 0;
 
-export function init(open) {
+export function init(open, openDealPage) {
   openCustomer = open;
+  openDeal = openDealPage;
   $('renewals-months').addEventListener('change', refresh);
   $('renewals-sort').addEventListener('change', refresh);
   $('renewals-mine').addEventListener('change', refresh);
@@ -149,7 +151,12 @@ function render() {
       plan.className = 'plan';
       plan.textContent = t('renewals.plan');
       plan.addEventListener('click', () => openPlan(c, l));
-      li.append(text, plan);
+      const deal = document.createElement('button');
+      deal.type = 'button';
+      deal.className = 'start-deal';
+      deal.textContent = t('renewals.start_deal');
+      deal.addEventListener('click', () => startDeal(c, l, deal));
+      li.append(text, deal, plan);
       lines.append(li);
     }
     const open = document.createElement('button');
@@ -160,6 +167,28 @@ function render() {
     details.append(summary, lines, open);
     return details;
   }));
+}
+
+/** A deal for the customer, prefilled with the vehicles of this line (the renewal radar's source). */
+async function startDeal(customer, line, button) {
+  button.disabled = true;
+  try {
+    const deal = await api.startDeal(customer.customer_id, [{
+      category: line.category,
+      count: line.vehicles,
+      model: `${line.brand} ${line.model}`.trim(),
+      source: 'radar',
+      vehicle_id: line.line_id,
+    }]);
+    toast(t('renewals.deal_started', { name: customer.name }), {
+      label: t('renewals.open_deal'),
+      run: () => openDeal(deal.id),
+    });
+  } catch (err) {
+    toast(err.message);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function openPlan(customer, line) {

@@ -218,6 +218,16 @@ impl Store {
     ) -> Result<Deal> {
         let customer = self.customer(customer_id)?;
         let owner = customer.data.owner_id.or(by);
+        // The office may keep fleet categories of its own ("crane"); a deal knows the standard ones.
+        let vehicles = vehicles
+            .into_iter()
+            .map(|mut v| {
+                if !crate::deal::VEHICLE_CATEGORIES.contains(&v.category.as_str()) {
+                    v.category = "other".into();
+                }
+                v
+            })
+            .collect();
         let data = DealData::prefilled(owner, vehicles, &customer.data.turnover_currency, today);
         let origin = if data.vehicles.iter().any(|v| v.source == "radar") { "radar" } else { "card" };
         self.create_deal(customer_id, data, None, origin, by)

@@ -183,6 +183,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE customer_material ADD COLUMN due TEXT NOT NULL DEFAULT '';
     UPDATE customer_material SET due = to_char(last_sent::date + every_days::int, 'YYYY-MM-DD') WHERE last_sent IS NOT NULL;
     CREATE INDEX customer_material_due ON customer_material (due);
+    -- Going cold walks an owner's active customers in the list's order (never contacted
+    -- first) and stops at the page: the index of schema 3 sorts NULLs last, so PostgreSQL
+    -- sorted every customer of the owner instead (200 ms at 100,000 customers).
+    CREATE INDEX customer_going_cold ON customer (owner_id, last_contact_at NULLS FIRST, sort_key, id)
+        WHERE archived_at IS NULL;
     "#,
     // 6: fleets ("parc") and competitors; `fleet_share` is the summary of the fleets of active
     // customers (see sqlite::migrations).
