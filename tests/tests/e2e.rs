@@ -210,7 +210,7 @@ async fn a_file_that_is_not_a_parc_database_is_refused_with_a_clear_message_and_
         .unwrap();
     app.click("#fatal-settings").await;
     app.type_into("#db-address", good.to_str().unwrap()).await;
-    app.click("#db-use").await;
+    app.click_reloading("#db-use").await;
     app.wait_css("#who-dialog[open]").await;
     app.answer_who().await;
     app.wait_results(&["Baltic Haulage UAB"]).await;
@@ -241,7 +241,7 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
         app.type_into("#db-address", &office).await;
         app.click("#db-test").await;
         app.wait_text("#db-result:not(.bad)", |t| t.contains("0")).await;
-        app.click("#db-use").await;
+        app.click_reloading("#db-use").await;
         // The window reloads on the new database, which asks who works here.
         app.wait_css("#who-dialog[open]").await;
         app.answer_who().await;

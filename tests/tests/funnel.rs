@@ -73,6 +73,15 @@ async fn a_deal_from_the_card_moves_through_two_stages_is_lost_to_a_competitor_a
     }
     let history = app.wait_text("#deal-moves", |t| t.contains("Qualified → Shortlisted")).await;
     assert!(history.contains("Target customer → Qualified"), "{history}");
+    // The deal's history of changes names who created it.
+    app.click("#deal-changes").await;
+    app.wait_css("#changes-dialog[open]").await;
+    app.wait_text("#changes-dialog", |t| {
+        t.contains(parc_e2e::USER_NAME) && t.contains(tr(Locale::En, "changes.created"))
+    })
+    .await;
+    app.client.active_element().await.unwrap().send_keys("\u{e00c}").await.unwrap();
+    app.wait_css("#changes-dialog:not([open])").await;
 
     // The chart shows it in Shortlisted.
     app.click(".view-tab[data-view=chart]").await;
@@ -144,8 +153,17 @@ async fn on_the_board_a_deal_moves_with_the_keyboard() {
     app.click(".tab[data-screen=funnel]").await;
     app.wait_css("#funnel-owner").await.select_by_value("all").await.unwrap();
     app.click(".view-tab[data-view=board]").await;
-    let card = app.wait_css(".column[data-stage='1'] .deal-card").await;
-    card.send_keys("\u{e014}").await.unwrap(); // →
+    // The board may draw again once its data arrives: a card found before that is stale.
+    let deadline = std::time::Instant::now() + parc_e2e::PATIENCE;
+    loop {
+        let card = app.wait_css(".column[data-stage='1'] .deal-card").await;
+        match card.send_keys("\u{e014}").await {
+            // →
+            Ok(()) => break,
+            Err(e) => assert!(std::time::Instant::now() < deadline, "{e}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     answer_and_move(&app, 0).await;
     app.wait_text(".column[data-stage='2'] .cards", |t| t.contains("2 vans")).await;
     app.wait_text(".column[data-stage='2'] .column-sums", |t| t.contains("1 deals") && t.contains("90,000 PLN")).await;

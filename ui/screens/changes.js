@@ -12,6 +12,11 @@ const $ = (id) => document.getElementById(id);
 /** Field names of each kind of record that are not `field.<name>` in the catalogue. */
 const LABELS = {
   customer: { owner_id: 'field.owner', assistant_ids: 'field.assistants', archived: 'changes.archived' },
+  deal: {
+    title: 'deal.title', value: 'deal.value', currency: 'deal.currency', expected_close: 'deal.expected_close',
+    owner_id: 'deal.owner', commit: 'deal.commit', vehicles: 'deal.vehicles', person_ids: 'deal.decision_makers',
+    competitors: 'deal.competitors', notes: 'deal.notes',
+  },
   person: {
     name: 'person.name', position: 'person.position', title: 'person.title', decision_role: 'person.decision_role',
     branch: 'person.branch', notes: 'person.notes', assistant_of: 'person.assistant_of', is_main: 'person.is_main',
@@ -36,9 +41,13 @@ function value(field, v, names) {
   if (field === 'owner_id') return userName(v) || String(v);
   if (field === 'assistant_ids') return v.map((id) => userName(id) || String(id)).join(', ');
   if (field === 'assistant_of') return names.get(v) ?? String(v);
-  if (field === 'annual_turnover') return formatMinorUnits(v);
+  if (field === 'annual_turnover' || field === 'value') return formatMinorUnits(v);
   if (CODES[field]) return t(`${CODES[field]}${v}`);
-  return Array.isArray(v) ? v.join(', ') : String(v);
+  // A deal's vehicle and competitor lines: their filled-in parts, line by line.
+  const part = (x) => (x && typeof x === 'object'
+    ? Object.values(x).filter((y) => y !== null && y !== '').join(' ')
+    : String(x));
+  return Array.isArray(v) ? v.map(part).join('; ') : part(v);
 }
 
 /**

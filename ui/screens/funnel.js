@@ -8,6 +8,7 @@ import { toast } from '../notify.js';
 import { disqualifyLead, editDeal, moveDeal } from '../deal-dialogs.js';
 import { ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, stage, stageName } from '../process.js';
 import { allUsers, currentUser, myId, userInitials, userName } from '../users.js';
+import { showChanges } from './changes.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -31,6 +32,9 @@ export function init(info, open) {
   for (const r of document.querySelectorAll('[name=chart-measure]')) r.addEventListener('change', refresh);
   $('deal-back').addEventListener('click', () => showView(back));
   $('deal-edit').addEventListener('click', editPage);
+  $('deal-changes').addEventListener('click', () => {
+    if (page) showChanges('deal', page.view.deal.id, page.view.deal.title);
+  });
   $('deal-won').addEventListener('click', () => movePage(ofKind('won').id));
   $('deal-lost').addEventListener('click', () => movePage(ofKind('lost').id));
   $('deal-postpone').addEventListener('click', () => movePage(ofKind('postponed').id));

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// The kinds of record with a history. `entity` values in the trail are these names.
 pub const CUSTOMER: &str = "customer";
 pub const PERSON: &str = "person";
+pub const DEAL: &str = "deal";
 
 /// One line of a record's history. A record's creation is one line with an empty `field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -156,7 +156,7 @@ impl CustomerData {
             err("notes", "validation.control_chars");
         }
         if !self.country.is_empty()
-            && !(self.country.len() == 2 && self.country.bytes().all(|b| b.is_ascii_uppercase()))
+            && (self.country.len() != 2 || !self.country.bytes().all(|b| b.is_ascii_uppercase()))
         {
             err("country", "validation.country");
         }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::deals::{self, DealFilter, NewDeal, Order, Status, TallyFilter};
 use super::exec::{read, write};
 use super::{now, Store};
+use crate::audit;
 use crate::contact::DATE_FORMAT;
 use crate::deal::{
     weighted, Deal, DealData, DealQuery, DealState, DealSummary, Lead, LeadData, LeadRecord, LeadStatus, MoveRequest,
@@ -190,7 +191,7 @@ impl Store {
         let (state, first) = first_state(stage.id, &stamp, by);
         let origin = if origin.is_empty() { "card" } else { origin };
         let id = write(&mut *self.backend, |x| {
-            deals::insert_deal(
+            let id = deals::insert_deal(
                 x,
                 &NewDeal {
                     customer_id,
@@ -201,7 +202,9 @@ impl Store {
                     created_by: by,
                     moves: std::slice::from_ref(&first),
                 },
-            )
+            )?;
+            deals::record_change(x, audit::DEAL, id, by, None, &serde_json::Value::Null, &stamp)?;
+            Ok(id)
         })?;
         self.deal(id)
     }
@@ -265,7 +268,13 @@ impl Store {
         let data = data.validated()?;
         let current = self.deal(id)?;
         self.check_people(current.customer_id, &data)?;
-        write(&mut *self.backend, |x| deals::update_deal(x, id, version, &data, &current.state, &[], &now()))?;
+        let (by, stamp) = (self.backend.context().actor, now());
+        write(&mut *self.backend, |x| {
+            deals::update_deal(x, id, version, &data, &current.state, &[], &stamp)?;
+            // Stage moves have their own history (`deal_move`); the trail keeps the data.
+            let (before, after) = (audit::describe(&current.data), audit::describe(&data));
+            deals::record_change(x, audit::DEAL, id, by, Some(&before), &after, &stamp)
+        })?;
         self.deal(id)
     }
 
@@ -476,8 +485,9 @@ impl Store {
         let months = funnel::months_between(next, next + chrono::Months::new(2));
         let current = funnel::month_of(next);
         let rows = read(&mut *self.backend, |x| deals::stages_at(x, &day_text(next)))?;
-        let mut groups: BTreeMap<String, HashMap<(i64, Option<i64>, Option<String>, bool), (i64, i64)>> =
-            BTreeMap::new();
+        // (stage, owner, close month, commit) → (deals, value), per currency.
+        type Cell = (i64, Option<i64>, Option<String>, bool);
+        let mut groups: BTreeMap<String, HashMap<Cell, (i64, i64)>> = BTreeMap::new();
         for r in rows {
             let g = groups.entry(r.currency).or_default();
             let e = g

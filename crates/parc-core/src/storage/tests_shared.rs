@@ -1487,7 +1487,7 @@ fn only_the_manager_changes_the_stages_and_a_stale_save_is_refused() {
             retired: false,
         });
         let saved = store.save_reason_settings(Some(boss.id), reasons).unwrap();
-        assert_eq!(saved.lost.last().unwrap().code.is_empty(), false);
+        assert!(!saved.lost.last().unwrap().code.is_empty());
         assert_eq!(store.reason_settings().unwrap().version, 1);
     });
 }
@@ -1541,5 +1541,32 @@ fn leads_are_qualified_into_deals_or_disqualified_and_counted_by_source() {
         assert_eq!(by, [("fair", 2, 1, 1, 1, 1), ("web", 2, 1, 0, 0, 0)]);
         let none = FunnelQuery { from: Some("2026-12-01".into()), ..Default::default() };
         assert!(store.lead_funnel(&none).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn a_deals_data_changes_are_in_its_history_beside_its_stage_moves() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let c = store.create_customer(customer("Rossi", "Verona", "IT", "")).unwrap();
+        let d =
+            store.create_deal(c.id, deal_data("2 vans", 8_000_000, None, None), None, "card", Some(anna.id)).unwrap();
+        store.set_actor(Some(anna.id));
+        let mut data = d.data.clone();
+        data.value = 9_000_000;
+        data.title = "3 vans".into();
+        let d = store.update_deal(d.id, d.version, data.clone()).unwrap();
+        // A stale save changes nothing and leaves no history.
+        assert!(store.update_deal(d.id, d.version - 1, data).is_err());
+        let h = store.changes(crate::audit::DEAL, d.id).unwrap();
+        let lines: Vec<_> = h.iter().map(|x| (x.field.as_str(), x.changed_by, x.new.to_string())).collect();
+        assert_eq!(
+            lines,
+            [
+                ("", Some(anna.id), "null".into()),
+                ("title", Some(anna.id), "\"3 vans\"".into()),
+                ("value", Some(anna.id), "9000000".into())
+            ]
+        );
     });
 }

@@ -102,7 +102,8 @@ fn write_search_key(tx: &Transaction, id: i64, data: &CustomerData) -> Result<()
 }
 
 /// The editable columns in table order, then the sort key: the middle of every INSERT and
-/// UPDATE of a customer.
+/// UPDATE of a customer. (`&String`, not `&str`: a `str` cannot be a `&dyn ToSql`.)
+#[allow(clippy::ptr_arg)]
 fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql; 24] {
     [
         &d.name,
