@@ -112,6 +112,12 @@ async fn a_bad_vin_is_refused_in_the_persons_language_and_a_good_line_moves_the_
     assert_eq!(lines.len(), 2);
     let man = lines.iter().find(|l| l.data.brand == "MAN").unwrap();
     assert_eq!((man.data.vin.as_str(), man.data.renewal_due.as_deref()), ("1M8GDM9AXKP042788", Some("2027-07-01")));
+
+    // A line's history of changes: who added it, in the person's language.
+    click_in_view(&app, "#fleet-lines tbody tr:first-child .link").await;
+    click_in_view(&app, "#fleet-changes").await;
+    app.wait_css("#changes-dialog[open]").await;
+    app.wait_text("#changes-dialog", |t| t.contains(tr(Locale::It, "changes.created"))).await;
     app.close().await;
 }
 

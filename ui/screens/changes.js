@@ -12,6 +12,14 @@ const $ = (id) => document.getElementById(id);
 /** Field names of each kind of record that are not `field.<name>` in the catalogue. */
 const LABELS = {
   customer: { owner_id: 'field.owner', assistant_ids: 'field.assistants', archived: 'changes.archived' },
+  fleet_line: {
+    brand: 'fleet.brand', model: 'fleet.model', category: 'fleet.category', weight_class: 'fleet.weight_class',
+    gross_weight_kg: 'fleet.gross_weight_kg', vehicles: 'fleet.vehicles', vin: 'fleet.vin', plate: 'fleet.plate',
+    first_registered: 'fleet.first_registered', mileage_km: 'fleet.mileage_km', mileage_read_on: 'fleet.mileage_read_on',
+    ownership: 'fleet.ownership', supplier: 'fleet.supplier', renewal_due: 'fleet.renewal_due',
+    renewal_manual: 'fleet.renewal_manual', inspection_due: 'fleet.inspection_due', notes: 'fleet.notes',
+    deleted: 'changes.deleted',
+  },
   deal: {
     title: 'deal.title', value: 'deal.value', currency: 'deal.currency', expected_close: 'deal.expected_close',
     owner_id: 'deal.owner', commit: 'deal.commit', vehicles: 'deal.vehicles', person_ids: 'deal.decision_makers',

@@ -6,6 +6,7 @@ import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatPercent, isoDay, t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
+import { showChanges } from './changes.js';
 import {
   brandChart, categoryLabel, fleetChoices, fleetSettings, ownershipLabel, weightLabel,
 } from '../fleet-common.js';
@@ -21,6 +22,9 @@ let onChange = () => {};
 export function init(changed) {
   onChange = changed;
   $('fleet-new').addEventListener('click', () => edit(null));
+  $('fleet-changes').addEventListener('click', () => {
+    if (editing) showChanges('fleet_line', editing.id, `${editing.brand} ${editing.model}`.trim());
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     save();
@@ -219,6 +223,7 @@ async function edit(line) {
   if (line && !line.mileage_km && !line.mileage_read_on) form.elements.mileage_read_on.value = isoDay();
   syncRenewal();
   form.querySelector('.subform-title').textContent = t(line ? 'fleet.edit_title' : 'fleet.new_title');
+  $('fleet-changes').hidden = !line;
   form.hidden = false;
   form.elements.brand.focus();
 }

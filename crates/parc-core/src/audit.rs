@@ -13,6 +13,7 @@ use serde_json::Value;
 pub const CUSTOMER: &str = "customer";
 pub const PERSON: &str = "person";
 pub const DEAL: &str = "deal";
+pub const FLEET_LINE: &str = "fleet_line";
 
 /// One line of a record's history. A record's creation is one line with an empty `field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

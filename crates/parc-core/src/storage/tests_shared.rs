@@ -1570,3 +1570,27 @@ fn a_deals_data_changes_are_in_its_history_beside_its_stage_moves() {
         );
     });
 }
+
+#[test]
+fn fleet_lines_added_changed_and_removed_are_in_their_history() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let c = store.create_customer(customer("Rossi", "Verona", "IT", "")).unwrap();
+        store.set_actor(Some(anna.id));
+        let line = store.add_fleet_line(c.id, vehicles("Volvo", "tractor", 3, Some(2021))).unwrap().saved;
+        let mut d = line.data.clone();
+        d.vehicles = 4;
+        store.update_fleet_line(line.id, line.version, d).unwrap();
+        store.delete_fleet_line(line.id).unwrap();
+        let h = store.changes(crate::audit::FLEET_LINE, line.id).unwrap();
+        let lines: Vec<_> = h.iter().map(|x| (x.field.as_str(), x.changed_by, x.new.to_string())).collect();
+        assert_eq!(
+            lines,
+            [
+                ("", Some(anna.id), "null".into()),
+                ("vehicles", Some(anna.id), "4".into()),
+                ("deleted", Some(anna.id), "true".into())
+            ]
+        );
+    });
+}

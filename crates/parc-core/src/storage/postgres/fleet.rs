@@ -12,7 +12,8 @@ use postgres::types::ToSql;
 use postgres::{Row, Transaction};
 
 use super::people::{check_changed, follow_ids, write};
-use super::Postgres;
+use super::{trail, Postgres};
+use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::fleet::{FleetLine, FleetLineData, ServiceDue, SETTING_KEY};
 use crate::share::{day_number, DueCount, RadarLine, ShareDelta, ShareRow};
@@ -230,7 +231,8 @@ impl FleetRows for Postgres {
     }
 
     fn insert_fleet_lines(&mut self, rows: &[(i64, FleetLineData)]) -> Result<Vec<i64>> {
-        write(&mut self.client, |tx| {
+        let by = self.ctx.actor;
+        self.write(|tx| {
             let insert = tx.prepare(INSERT_SQL)?;
             let mut active: HashMap<i64, bool> = HashMap::new();
             let mut delta = ShareDelta::default();
@@ -250,7 +252,9 @@ impl FleetRows for Postgres {
                     .chain(line_params(d))
                     .chain([&version as &(dyn ToSql + Sync)])
                     .collect();
-                ids.push(tx.query_one(&insert, &params)?.get(0));
+                let id: i64 = tx.query_one(&insert, &params)?.get(0);
+                trail::record(tx, audit::FLEET_LINE, id, by, None, &serde_json::Value::Null)?;
+                ids.push(id);
                 if counts {
                     delta.add(d, 1);
                 }
@@ -261,7 +265,8 @@ impl FleetRows for Postgres {
     }
 
     fn update_fleet_line(&mut self, id: i64, version: i64, d: &FleetLineData) -> Result<()> {
-        write(&mut self.client, |tx| {
+        let by = self.ctx.actor;
+        self.write(|tx| {
             let current = read_line(tx, id)?;
             let active = customer_active(tx, current.customer_id)?;
             let params: Vec<&(dyn ToSql + Sync)> =
@@ -275,6 +280,7 @@ impl FleetRows for Postgres {
                 &params,
             )?;
             check_changed(tx, changed, "fleet_line", "fleet_line", id)?;
+            trail::record(tx, audit::FLEET_LINE, id, by, Some(&describe(&current.data)), &describe(d))?;
             if active {
                 let mut delta = ShareDelta::default();
                 delta.add(&current.data, -1);
@@ -286,7 +292,8 @@ impl FleetRows for Postgres {
     }
 
     fn delete_fleet_line(&mut self, id: i64) -> Result<bool> {
-        write(&mut self.client, |tx| {
+        let by = self.ctx.actor;
+        self.write(|tx| {
             let current = match read_line(tx, id) {
                 Ok(line) => line,
                 Err(Error::NotFound { .. }) => return Ok(false),
@@ -294,6 +301,8 @@ impl FleetRows for Postgres {
             };
             let active = customer_active(tx, current.customer_id)?;
             tx.execute("DELETE FROM fleet_line WHERE id = $1", &[&id])?;
+            let gone = |g: bool| serde_json::json!({ "deleted": g });
+            trail::record(tx, audit::FLEET_LINE, id, by, Some(&gone(false)), &gone(true))?;
             if active {
                 let mut delta = ShareDelta::default();
                 delta.add(&current.data, -1);

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
 use super::people::check_changed;
-use super::Sqlite;
+use super::{trail, Sqlite};
+use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::fleet::{FleetLine, FleetLineData, ServiceDue, SETTING_KEY};
 use crate::share::{day_number, DueCount, RadarLine, ShareDelta, ShareRow};
@@ -185,6 +186,7 @@ impl FleetRows for Sqlite {
     }
 
     fn insert_fleet_lines(&mut self, rows: &[(i64, FleetLineData)]) -> Result<Vec<i64>> {
+        let by = self.ctx.actor;
         self.write(|tx| {
             let mut insert = tx.prepare_cached(INSERT_SQL)?;
             let mut active: HashMap<i64, bool> = HashMap::new();
@@ -204,6 +206,7 @@ impl FleetRows for Sqlite {
                     [&id as &dyn ToSql, customer_id].into_iter().chain(line_params(d)).chain([&version as &dyn ToSql]),
                 ))?;
                 ids.push(tx.last_insert_rowid());
+                trail::record(tx, audit::FLEET_LINE, tx.last_insert_rowid(), by, None, &serde_json::Value::Null)?;
                 if counts {
                     delta.add(d, 1);
                 }
@@ -214,6 +217,7 @@ impl FleetRows for Sqlite {
     }
 
     fn update_fleet_line(&mut self, id: i64, version: i64, d: &FleetLineData) -> Result<()> {
+        let by = self.ctx.actor;
         self.write(|tx| {
             let current = read_line(tx, id)?;
             let changed = tx.execute(
@@ -225,6 +229,7 @@ impl FleetRows for Sqlite {
                 params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(line_params(d))),
             )?;
             check_changed(tx, changed, "fleet_line", "fleet_line", id)?;
+            trail::record(tx, audit::FLEET_LINE, id, by, Some(&describe(&current.data)), &describe(d))?;
             if customer_active(tx, current.customer_id)? {
                 let mut delta = ShareDelta::default();
                 delta.add(&current.data, -1);
@@ -236,6 +241,7 @@ impl FleetRows for Sqlite {
     }
 
     fn delete_fleet_line(&mut self, id: i64) -> Result<bool> {
+        let by = self.ctx.actor;
         self.write(|tx| {
             let current = match read_line(tx, id) {
                 Ok(line) => line,
@@ -243,6 +249,8 @@ impl FleetRows for Sqlite {
                 Err(e) => return Err(e),
             };
             tx.execute("DELETE FROM fleet_line WHERE id = ?1", [id])?;
+            let gone = |g: bool| serde_json::json!({ "deleted": g });
+            trail::record(tx, audit::FLEET_LINE, id, by, Some(&gone(false)), &gone(true))?;
             if customer_active(tx, current.customer_id)? {
                 let mut delta = ShareDelta::default();
                 delta.add(&current.data, -1);
