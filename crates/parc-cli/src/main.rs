@@ -99,6 +99,9 @@ enum Command {
         #[arg(long)]
         archived: bool,
     },
+    /// Prints every customer card (archived ones too) as JSON lines, with the office's own
+    /// fields by label under "office_fields".
+    Customers,
     /// Copies an office's data into an empty store (file to PostgreSQL or back) and verifies
     /// the copy by counts and checksums.
     MigrateStore {
@@ -308,6 +311,17 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let query = CustomerQuery { text, include_archived: archived, limit, ..Default::default() };
             for row in store.search_customers(&query)? {
                 if !print_line(&serde_json::to_string(&row).expect("row serialises")) {
+                    break;
+                }
+            }
+        }
+        Command::Customers => {
+            let mut store = Store::connect(&db)?;
+            let fields = store.custom_fields()?;
+            for c in store.all_customers()? {
+                let mut card = serde_json::to_value(&c).expect("a card serialises");
+                card["office_fields"] = serde_json::json!(parc_core::custom_field::labelled(&fields, &c.data.custom));
+                if !print_line(&card.to_string()) {
                     break;
                 }
             }

@@ -411,3 +411,43 @@ fn funnel_prints_stages_forecasts_and_leads_as_one_json_object() {
     let kept: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(kept["kept"], 0, "the demo kept October's end already");
 }
+
+#[test]
+fn customers_prints_every_card_with_the_office_fields_by_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    {
+        let mut store = parc_core::Store::open(&db).unwrap();
+        let boss = store
+            .create_user(parc_core::user::UserData {
+                name: "Capo".into(),
+                role: parc_core::user::UserRole::Manager,
+                active: true,
+                ..Default::default()
+            })
+            .unwrap();
+        let depot = store
+            .define_custom_field(
+                Some(boss.id),
+                parc_core::custom_field::CustomFieldData {
+                    label: "Depot".into(),
+                    kind: parc_core::custom_field::FieldKind::Text,
+                    choices: vec![],
+                    retired: false,
+                },
+            )
+            .unwrap();
+        let mut rossi = parc_core::testing::customer("Rossi Trasporti", "Milano", "IT", "");
+        rossi.custom.insert(depot.id, "Piacenza".into());
+        store.create_customer(rossi).unwrap();
+        let archived = store.create_customer(parc_core::testing::customer("Old Co", "Roma", "IT", "")).unwrap();
+        store.archive_customer(archived.id).unwrap();
+    }
+    let out = cli(&db, &["customers"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["name"], "Rossi Trasporti");
+    assert_eq!(rows[0]["office_fields"]["Depot"], "Piacenza");
+    assert!(rows[1]["archived_at"].is_string());
+}

@@ -164,6 +164,18 @@ pub fn validated_values(fields: &[CustomField], values: CustomValues, previous: 
     }
 }
 
+/// A customer's values by their fields' labels (retired fields too: their values are data),
+/// for exports that a person or another program reads.
+pub fn labelled(fields: &[CustomField], values: &CustomValues) -> BTreeMap<String, String> {
+    values
+        .iter()
+        .map(|(id, v)| {
+            let label = fields.iter().find(|f| f.id == *id).map_or_else(|| field_name(*id), |f| f.data.label.clone());
+            (label, v.clone())
+        })
+        .collect()
+}
+
 /// `-12.50` → `-12.5`; `1e3`, `1,5` and anything but plain decimal notation → `None`.
 fn canonical_number(s: &str) -> Option<String> {
     let (neg, digits) = match s.strip_prefix('-') {

@@ -544,6 +544,11 @@ impl Store {
         self.backend.count_customers()
     }
 
+    /// Every customer card, archived ones too, by id: for exports.
+    pub fn all_customers(&mut self) -> Result<Vec<Customer>> {
+        self.backend.all_customers()
+    }
+
     // --- the office's own customer fields ---
 
     /// Every field, in card order; retired ones are marked and kept for their values.
