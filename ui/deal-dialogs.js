@@ -57,6 +57,7 @@ function addCompetitor(c, focus = false) {
   const row = document.createElement('div');
   row.className = 'line competitor';
   const name = Object.assign(document.createElement('input'), { name: 'c_name', maxLength: 200, value: c.name ?? '', placeholder: t('deal.competitor_name') });
+  name.setAttribute('list', 'competitor-names');
   name.setAttribute('aria-label', t('deal.competitor_name'));
   const price = Object.assign(document.createElement('input'), {
     name: 'c_price', inputMode: 'decimal', maxLength: 24, value: c.price == null ? '' : formatMinorUnits(c.price), placeholder: t('deal.competitor_price'),
@@ -98,6 +99,7 @@ export async function editDeal({ customer, deal = null, lead = null, people = nu
   (d.vehicles.length ? d.vehicles : [{ category: 'tractor', count: 1, model: '' }]).forEach((v) => addVehicle(v));
   $('deal-competitors').replaceChildren();
   d.competitors.forEach((c) => addCompetitor(c));
+  fillCompetitorNames();
   $('deal-people').replaceChildren(...people_.filter((p) => p.active || d.person_ids.includes(p.id)).map((p) => {
     const label = document.createElement('label');
     label.className = 'check';
@@ -175,7 +177,7 @@ export function stagesLeft(fromId, toId) {
  * postponed), the winner and their price (lost), the day to come back (postponed). Resolves
  * with the moved deal, or null when cancelled.
  */
-export function moveDeal(deal, toId) {
+export async function moveDeal(deal, toId) {
   const dialog = $('move-dialog');
   const form = $('move-form');
   const target = stage(toId);
@@ -210,7 +212,10 @@ export function moveDeal(deal, toId) {
   for (const el of form.querySelectorAll('[data-postponed]')) el.hidden = kind !== 'postponed';
   const list = kind === 'lost' ? reasonSettings().lost : reasonSettings().postponed;
   form.elements.reason.replaceChildren(new Option(t('field.choose'), ''), ...list.filter((r) => !r.retired).map((r) => new Option(named(r.names), r.code)));
-  $('move-competitors').replaceChildren(...(deal.competitors ?? []).map((c) => new Option(c.name)));
+  // The deal's competitors first, then the office's competitor records.
+  const known = (deal.competitors ?? []).map((c) => c.name);
+  for (const name of await recordNames()) if (!known.includes(name)) known.push(name);
+  $('move-competitors').replaceChildren(...known.map((n) => new Option(n)));
   if (kind === 'postponed') form.elements.revisit_on.value = isoDay(30);
   return new Promise((resolve) => {
     let moved = null;
@@ -272,4 +277,18 @@ export function disqualifyLead(lead) {
     dialog.showModal();
     form.elements.reason.focus();
   });
+}
+
+/** Names of the office's competitor records (brand, or brand and dealer), for suggestions. */
+async function recordNames() {
+  try {
+    const records = await api.competitors();
+    return records.map((r) => [r.brand, r.dealer].filter(Boolean).join(' – '));
+  } catch {
+    return [];
+  }
+}
+
+async function fillCompetitorNames() {
+  $('competitor-names').replaceChildren(...(await recordNames()).map((n) => new Option(n)));
 }

@@ -300,7 +300,55 @@ impl Store {
         write(&mut *self.backend, |x| {
             deals::update_deal(x, id, version, &deal.data, &state, std::slice::from_ref(&step), &stamp)
         })?;
+        if process.stage(state.stage_id).is_some_and(|s| s.kind == StageKind::Won) {
+            self.won_into_fleet(&deal, today)?;
+        }
         self.deal(id)
+    }
+
+    /// A won deal's vehicles join the customer's fleet as ours: one line per vehicle line,
+    /// of the office's (first) brand, registered this year. Once per deal (an idempotency
+    /// key), so a deal reopened and won again adds nothing twice; nothing is added while the
+    /// office has not said which brand it sells.
+    fn won_into_fleet(&mut self, deal: &crate::deal::Deal, today: NaiveDate) -> Result<()> {
+        let settings = self.fleet_settings()?;
+        let Some(brand) = settings.brands.iter().find(|b| b.ours).map(|b| b.name.clone()) else {
+            return Ok(());
+        };
+        // A category the office no longer keeps becomes its "other" (or its first).
+        let category = |c: &str| -> String {
+            if settings.categories.iter().any(|k| k == c) {
+                c.to_string()
+            } else if settings.categories.iter().any(|k| k == "other") {
+                "other".into()
+            } else {
+                settings.categories.first().cloned().unwrap_or_default()
+            }
+        };
+        let year = today.year();
+        let lines: Vec<_> = deal
+            .data
+            .vehicles
+            .iter()
+            .filter(|v| v.count > 0)
+            .map(|v| {
+                let data = crate::fleet::FleetLineData {
+                    brand: brand.clone(),
+                    model: v.model.clone(),
+                    category: category(&v.category),
+                    vehicles: v.count,
+                    first_registered: Some(year),
+                    ownership: "owned".into(),
+                    notes: deal.data.title.clone(),
+                    ..Default::default()
+                };
+                (deal.customer_id, data)
+            })
+            .collect();
+        if lines.is_empty() {
+            return Ok(());
+        }
+        self.once(&format!("deal-won-fleet:{}", deal.id), |s| s.create_fleet_bulk(lines)).map(|_| ())
     }
 
     pub fn deal(&mut self, id: i64) -> Result<Deal> {

@@ -1594,3 +1594,34 @@ fn fleet_lines_added_changed_and_removed_are_in_their_history() {
         );
     });
 }
+
+#[test]
+fn a_won_deal_puts_its_vehicles_in_the_customers_fleet_as_ours() {
+    each_store(|store| {
+        let c = store.create_customer(customer("Rossi", "Verona", "IT", "")).unwrap();
+        let mut data = deal_data("3 tractors", 30_000_000, None, None);
+        data.vehicles = vec![VehicleLine {
+            category: "tractor".into(),
+            count: 3,
+            model: "TGX 18.510".into(),
+            ..Default::default()
+        }];
+        // No brand of ours yet: winning adds nothing to the fleet.
+        let d = store.create_deal(c.id, data.clone(), None, "card", None).unwrap();
+        store.move_deal(d.id, d.version, to(6), None, day("2026-11-23")).unwrap();
+        assert!(store.fleet(c.id).unwrap().lines.is_empty());
+
+        we_sell(store, "MAN");
+        let d = store.create_deal(c.id, data, None, "card", None).unwrap();
+        let won = store.move_deal(d.id, d.version, to(6), None, day("2026-11-23")).unwrap();
+        assert_eq!(won.state.stage_id, 6);
+        let fleet = store.fleet(c.id).unwrap();
+        let lines: Vec<_> = fleet
+            .lines
+            .iter()
+            .map(|l| (l.data.brand.as_str(), l.data.model.as_str(), l.data.vehicles, l.ours, l.data.first_registered))
+            .collect();
+        assert_eq!(lines, [("MAN", "TGX 18.510", 3, true, Some(2026))]);
+        assert_eq!(fleet.share.total.ours, 3);
+    });
+}
