@@ -484,7 +484,7 @@ async function drawLeads(mine) {
     for (const n of [f.new, f.contacted, f.qualified, f.won, f.disqualified]) {
       const td = el('td', 'num');
       const share = f.new ? Math.round((n / f.new) * 100) : 0;
-      const meter = el('span', 'meter');
+      const meter = el('span', 'lead-meter');
       meter.style.width = `${share}%`;
       td.append(el('span', null, formatInteger(n)), meter);
       td.title = `${share}%`;
@@ -499,7 +499,7 @@ async function drawLeads(mine) {
     link.type = 'button';
     link.addEventListener('click', () => openCustomer(l.customer_id));
     const meta = [t(`lead_source.${l.source}`), t('lead.received', { date: formatDate(l.received_on) }), userName(l.owner_id)].filter(Boolean).join(' · ');
-    const actions = el('span', 'row-actions');
+    const actions = el('span', 'lead-actions');
     const qualify = el('button', null, t('lead.qualify'));
     qualify.type = 'button';
     qualify.addEventListener('click', async () => {
