@@ -293,8 +293,19 @@ impl App {
         }
     }
 
+    /// Clicks the element; when the screen draws it again between finding and clicking (a
+    /// list refreshing), finds it again instead of failing on the stale one.
     pub async fn click(&self, css: &str) {
-        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match self.wait_css(css).await.click().await {
+                Ok(()) => return,
+                Err(e) if is_stale(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     /// Clicks what reloads the window (switching the database): the page may unload before
@@ -313,4 +324,10 @@ impl App {
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// The element was found, then replaced in the page before the command reached it.
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    let text = e.to_string();
+    text.contains("stale element") || text.contains("was not found")
 }

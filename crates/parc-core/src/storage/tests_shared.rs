@@ -397,6 +397,8 @@ fn people_have_one_main_contact_and_assistants_at_the_same_customer() {
         let boss = store.create_person(c.id, PersonData { is_main: true, ..person("Mario Rossi") }).unwrap();
         let buyer = store.create_person(c.id, PersonData { is_main: true, ..person("Anna Verdi") }).unwrap();
         assert!(!store.person(boss.id).unwrap().data.is_main, "one main contact per customer");
+        // Unmarking is a change of the former main contact: an edit opened before it is stale.
+        assert_eq!(store.person(boss.id).unwrap().version, boss.version + 1);
         let assistant = store
             .create_person(
                 c.id,

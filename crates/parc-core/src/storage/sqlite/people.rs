@@ -72,7 +72,9 @@ fn keep_one_main(tx: &Transaction, customer_id: i64, main_id: i64, by: Option<i6
         .query_map([customer_id, main_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in others {
-        tx.execute("UPDATE person SET is_main = 0 WHERE id = ?1", [id])?;
+        // A version bump, as on PostgreSQL: an open edit of the former main contact must not
+        // silently restore it.
+        tx.execute("UPDATE person SET is_main = 0, version = version + 1 WHERE id = ?1", [id])?;
         let side = |m: bool| serde_json::json!({ "is_main": m });
         trail::record(tx, audit::PERSON, id, by, Some(&side(true)), &side(false))?;
     }
