@@ -437,6 +437,14 @@ mod tests {
     use crate::Store;
     use chrono::NaiveDate;
 
+    /// A database file with 300 customers: enough pages for damage to hit data.
+    fn office_of_300(db: &Path) -> Store {
+        let mut store = Store::open(db).unwrap();
+        let rows = (0..300).map(|i| customer(&format!("Customer {i}"), "Verona", "IT", "")).collect();
+        store.create_customers_bulk(rows).unwrap();
+        store
+    }
+
     fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
     }
@@ -506,12 +514,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("parc.sqlite3");
         let folder = dir.path().join("backups");
-        {
-            let mut store = Store::open(&db).unwrap();
-            for i in 0..300 {
-                store.create_customer(customer(&format!("Customer {i}"), "Verona", "IT", "")).unwrap();
-            }
-        }
+        drop(office_of_300(&db));
         let b = backup(&db, &folder, at(2026, 3, 2, 10)).unwrap();
         damage(&db);
         assert_ne!(quick_check_file(&db).unwrap_or_default(), "ok");
@@ -526,10 +529,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("parc.sqlite3");
         let folder = dir.path().join("backups");
-        let mut store = Store::open(&db).unwrap();
-        for i in 0..300 {
-            store.create_customer(customer(&format!("Customer {i}"), "Verona", "IT", "")).unwrap();
-        }
+        let mut store = office_of_300(&db);
         let b = backup(&db, &folder, at(2026, 3, 2, 10)).unwrap();
         damage(&b.path);
         assert!(matches!(restore(&db, &b.path, &folder, at(2026, 3, 2, 11)), Err(Error::Corrupt(_))));

@@ -301,8 +301,6 @@ pub(crate) trait ContactRows {
 
 /// Fleet lines, the office summary kept in step with them, and the office's settings.
 pub(crate) trait FleetRows {
-    /// An office setting's value (JSON text), if it was ever saved.
-    fn setting(&mut self, key: &str) -> Result<Option<String>>;
     /// Saves the fleet settings `value` if the stored value is still `previous` (else
     /// `Conflict`), and gives the lines of the `recompute` categories whose renewal was not
     /// set by hand the renewal `renewal` tells, in the same transaction.
@@ -862,7 +860,7 @@ impl Store {
     }
 
     fn stored_fleet_settings(&mut self) -> Result<(FleetSettings, Option<String>)> {
-        let raw = self.backend.setting(crate::fleet::SETTING_KEY)?;
+        let raw = self.setting(crate::fleet::SETTING_KEY)?;
         let settings = match &raw {
             Some(text) => serde_json::from_str(text)
                 .map_err(|e| Error::Corrupt(format!("the fleet settings cannot be read: {e}")))?,

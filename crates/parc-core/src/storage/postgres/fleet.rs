@@ -166,10 +166,6 @@ fn radar_line(r: &Row) -> RadarLine {
 }
 
 impl FleetRows for Postgres {
-    fn setting(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(self.client.query_opt("SELECT value FROM setting WHERE key = $1", &[&key])?.map(|r| r.get(0)))
-    }
-
     fn save_fleet_settings(
         &mut self,
         previous: Option<&str>,

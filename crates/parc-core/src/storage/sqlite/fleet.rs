@@ -134,10 +134,6 @@ fn read_line(tx: &Transaction, id: i64) -> Result<FleetLine> {
 }
 
 impl FleetRows for Sqlite {
-    fn setting(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-    }
-
     fn save_fleet_settings(
         &mut self,
         previous: Option<&str>,

@@ -97,12 +97,7 @@ impl Sqlite {
     }
 
     fn check(&mut self) -> Result<CheckReport> {
-        let problems: Vec<String> = self
-            .conn
-            .prepare("PRAGMA integrity_check")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let integrity = if problems == ["ok"] { "ok".to_string() } else { problems.join("; ") };
+        let integrity = crate::backup::integrity(&self.conn)?;
         let mut counts = BTreeMap::new();
         for table in self.tables()? {
             let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0))?;
