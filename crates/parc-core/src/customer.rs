@@ -29,6 +29,9 @@ pub struct CustomerData {
     pub web: String,
     /// VAT / tax id of `country`, stored normalised (no prefix, spaces or dots).
     pub vat_id: String,
+    /// The customer's code in the company ERP, when it has one: imports and exports match
+    /// customers by it. Unique in the office.
+    pub erp_code: String,
     pub business_type: String,
     pub market_sectors: String,
     pub ownership: String,
@@ -223,7 +226,7 @@ impl CustomerData {
         }
     }
 
-    fn text_fields(&self) -> [(&'static str, &String); 19] {
+    fn text_fields(&self) -> [(&'static str, &String); 20] {
         [
             ("name", &self.name),
             ("legal_form", &self.legal_form),
@@ -239,6 +242,7 @@ impl CustomerData {
             ("email", &self.email),
             ("web", &self.web),
             ("vat_id", &self.vat_id),
+            ("erp_code", &self.erp_code),
             ("business_type", &self.business_type),
             ("market_sectors", &self.market_sectors),
             ("ownership", &self.ownership),
@@ -247,7 +251,7 @@ impl CustomerData {
         ]
     }
 
-    fn text_fields_mut(&mut self) -> [&mut String; 19] {
+    fn text_fields_mut(&mut self) -> [&mut String; 20] {
         [
             &mut self.name,
             &mut self.legal_form,
@@ -263,6 +267,7 @@ impl CustomerData {
             &mut self.email,
             &mut self.web,
             &mut self.vat_id,
+            &mut self.erp_code,
             &mut self.business_type,
             &mut self.market_sectors,
             &mut self.ownership,
@@ -275,7 +280,7 @@ impl CustomerData {
     pub fn search_key(&self) -> String {
         let mut words = vec![self.name.as_str(), &self.city, &self.region, &self.email, &self.postal_code];
         words.extend(self.custom.values().map(String::as_str));
-        search_key::customer_key(&words, &[&self.vat_id, &self.phone, &self.mobile])
+        search_key::customer_key(&words, &[&self.vat_id, &self.phone, &self.mobile, &self.erp_code])
     }
 }
 

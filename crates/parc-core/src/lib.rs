@@ -13,6 +13,7 @@ pub mod demo;
 mod demo_fleet;
 mod demo_funnel;
 pub mod error;
+pub mod exchange;
 pub mod fleet;
 pub mod funnel;
 pub mod i18n;

@@ -99,8 +99,18 @@ impl Cells {
     }
 }
 
+/// Which store runs the statements, for the few things the two count differently (how an
+/// export tells what changed since the last one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 /// Runs statements inside one transaction of a store.
 pub(crate) trait Exec {
+    fn dialect(&self) -> Dialect;
+
     /// Runs a statement; returns the number of rows it changed.
     fn run(&mut self, sql: &str, args: &[Val]) -> Result<u64>;
     fn rows(&mut self, sql: &str, args: &[Val]) -> Result<Vec<Cells>>;

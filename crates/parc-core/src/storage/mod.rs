@@ -5,7 +5,8 @@
 
 mod copy;
 mod deals;
-mod exec;
+pub(crate) mod exchange;
+pub(crate) mod exec;
 mod postgres;
 mod sales;
 mod sqlite;
@@ -33,6 +34,7 @@ use crate::contact::{
 use crate::custom_field::{self, CustomField, CustomFieldData};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::error::{Error, Result};
+use crate::exchange::{Kind, Profile, ProfileData};
 use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved, ServiceDue};
 use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
@@ -131,13 +133,65 @@ pub(crate) struct ListScope {
 /// One database engine: the kinds of rows it keeps. Every method is one transaction;
 /// data reaching it is already valid. Each store implements each part in its own module.
 pub(crate) trait Backend:
-    CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + exec::Transact + Send
+    CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send
 {
 }
 
-impl<T: CustomerRows + PeopleRows + ContactRows + FleetRows + CompetitorRows + TrailRows + exec::Transact + Send>
-    Backend for T
+impl<
+        T: CustomerRows
+            + PeopleRows
+            + ContactRows
+            + FleetRows
+            + CompetitorRows
+            + TrailRows
+            + ExchangeRows
+            + exec::Transact
+            + Send,
+    > Backend for T
 {
+}
+
+/// A customer an import refers to: a stored one, or the n-th one it creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CustomerRef {
+    Stored(i64),
+    New(usize),
+}
+
+/// Everything an import writes, already valid: applied in one transaction or not at all.
+#[derive(Debug, Default)]
+pub(crate) struct ImportWrite {
+    pub new_customers: Vec<CustomerData>,
+    /// (id, version read, data)
+    pub customer_updates: Vec<(i64, i64, CustomerData)>,
+    pub new_people: Vec<(CustomerRef, PersonData)>,
+    pub person_updates: Vec<(i64, i64, PersonData)>,
+    pub new_lines: Vec<(i64, FleetLineData)>,
+    pub line_updates: Vec<(i64, i64, FleetLineData)>,
+    pub new_competitors: Vec<CompetitorData>,
+    /// (customer, data, the new competitor it names when `data.competitor_id` is none)
+    pub new_sightings: Vec<(i64, SightingData, Option<usize>)>,
+}
+
+impl ImportWrite {
+    pub fn rows(&self) -> u64 {
+        (self.new_customers.len()
+            + self.customer_updates.len()
+            + self.new_people.len()
+            + self.person_updates.len()
+            + self.new_lines.len()
+            + self.line_updates.len()
+            + self.new_competitors.len()
+            + self.new_sightings.len()) as u64
+    }
+}
+
+/// The import's one write.
+pub(crate) trait ExchangeRows {
+    /// Applies `w` in one transaction, all or nothing; a customer changed since the import
+    /// read it is a `Conflict`. `progress` hears how many rows are written so far. Returns
+    /// the new customers' ids.
+    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64)) -> Result<Vec<i64>>;
 }
 
 /// What a store's next write transaction records beside its change: who makes it (for the
@@ -491,6 +545,10 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         if rows.iter().any(|d| !d.vat_id.is_empty() && !seen.insert((&d.country, &d.vat_id))) {
             return Err(Error::invalid("vat_id", "validation.vat_repeated"));
+        }
+        let mut codes = std::collections::HashSet::new();
+        if rows.iter().any(|d| !d.erp_code.is_empty() && !codes.insert(&d.erp_code)) {
+            return Err(Error::invalid("erp_code", "validation.erp_code_taken"));
         }
         self.backend.insert_customers(&rows)
     }
@@ -1032,6 +1090,78 @@ impl Store {
         } else {
             Err(Error::NotFound { entity: "sighting", id })
         }
+    }
+}
+
+impl Store {
+    // --- CSV exchange with the ERP ---
+
+    /// Every export and import profile, by kind and name. A new office gets the shipped
+    /// ones (once: a deleted one does not come back).
+    pub fn exchange_profiles(&mut self) -> Result<Vec<Profile>> {
+        const SHIPPED: &str = "exchange.shipped_profiles.1";
+        if self.backend.operation(SHIPPED)?.is_none() {
+            let added = self.once(SHIPPED, |s| {
+                exec::write(&mut *s.backend, |x| {
+                    let have = exchange::profiles(x)?;
+                    let mut added = 0;
+                    for d in crate::exchange::default_profiles() {
+                        if !have.iter().any(|p| p.data.kind == d.kind && p.data.name == d.name) {
+                            exchange::insert_profile(x, &d)?;
+                            added += 1;
+                        }
+                    }
+                    Ok(added)
+                })
+            });
+            match added {
+                Ok(_) | Err(Error::AlreadyApplied { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        exec::read(&mut *self.backend, exchange::profiles)
+    }
+
+    /// The profile of `kind` named `name` (`NotFound` when there is none).
+    pub fn exchange_profile(&mut self, kind: Kind, name: &str) -> Result<Profile> {
+        self.exchange_profiles()?
+            .into_iter()
+            .find(|p| p.data.kind == kind && p.data.name == name.trim())
+            .ok_or(Error::NotFound { entity: "exchange_profile", id: 0 })
+    }
+
+    /// Saves a new profile (`id` none) or an edited one (at `version`; a stale one is a
+    /// `Conflict`). Changing an export's columns makes its next export a full one.
+    pub fn save_exchange_profile(&mut self, id: Option<i64>, version: i64, data: ProfileData) -> Result<Profile> {
+        let fields = self.backend.custom_fields()?;
+        let data = data.validated(&fields)?;
+        let id = match id {
+            None => exec::write(&mut *self.backend, |x| exchange::insert_profile(x, &data))?,
+            Some(id) => {
+                exec::write(&mut *self.backend, |x| exchange::update_profile(x, id, version, &data))?;
+                id
+            }
+        };
+        self.exchange_profiles()?.into_iter().find(|p| p.id == id).ok_or(Error::NotFound { entity: "exchange_profile", id })
+    }
+
+    pub fn delete_exchange_profile(&mut self, id: i64) -> Result<()> {
+        if exec::write(&mut *self.backend, |x| exchange::delete_profile(x, id))? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "exchange_profile", id })
+        }
+    }
+
+    /// Runs export profile `name` into the file `out` (see [`crate::exchange::export`]).
+    pub fn export_csv(
+        &mut self,
+        name: &str,
+        out: &Path,
+        full: bool,
+        progress: &mut dyn FnMut(crate::exchange::Progress),
+    ) -> Result<crate::exchange::export::ExportReport> {
+        crate::exchange::export::run(self, name, out, full, progress)
     }
 }
 

@@ -55,12 +55,12 @@ fn sighting_from_row(r: &Row) -> Sighting {
     }
 }
 
-fn must_exist(tx: &mut Transaction, table: &str, entity: &'static str, id: i64) -> Result<()> {
+pub(super) fn must_exist(tx: &mut Transaction, table: &str, entity: &'static str, id: i64) -> Result<()> {
     let found = tx.query_opt(&format!("SELECT 1 FROM {table} WHERE id = $1"), &[&id])?;
     found.map(|_| ()).ok_or(Error::NotFound { entity, id })
 }
 
-fn insert_sighting(
+pub(super) fn insert_sighting(
     tx: &mut Transaction,
     id: Option<i64>,
     customer_id: i64,
@@ -85,7 +85,12 @@ fn insert_sighting(
     Ok(row.get(0))
 }
 
-fn insert_competitor_row(tx: &mut Transaction, id: Option<i64>, d: &CompetitorData, version: i64) -> Result<i64> {
+pub(super) fn insert_competitor_row(
+    tx: &mut Transaction,
+    id: Option<i64>,
+    d: &CompetitorData,
+    version: i64,
+) -> Result<i64> {
     let row = tx.query_one(
         INSERT_COMPETITOR_SQL,
         &[&id, &d.brand, &d.dealer, &d.contact, &d.notes, &d.strengths, &d.weaknesses, &version],

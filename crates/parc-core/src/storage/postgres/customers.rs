@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use postgres::error::SqlState;
 use postgres::types::ToSql;
-use postgres::{GenericClient, Row};
+use postgres::{GenericClient, Row, Transaction};
 
 use super::people::{check_changed, follow_ids};
 use super::{trail, Postgres};
@@ -19,7 +19,8 @@ use crate::storage::{now, prefix_range, CheckReport, CustomerRows, ListScope, Ro
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
     annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at, version,
-    ARRAY(SELECT user_id FROM customer_assistant a WHERE a.customer_id = customer.id ORDER BY user_id), custom";
+    ARRAY(SELECT user_id FROM customer_assistant a WHERE a.customer_id = customer.id ORDER BY user_id), custom,
+    erp_code";
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
@@ -52,6 +53,7 @@ fn customer_from_row(r: &Row) -> Customer {
             owner_id: r.get(23),
             assistant_ids: r.get(28),
             custom: serde_json::from_str(r.get(29)).unwrap_or_default(),
+            erp_code: r.get(30),
         },
         archived_at: r.get(24),
         created_at: r.get(25),
@@ -113,7 +115,17 @@ fn is_vat_violation(e: &postgres::Error) -> bool {
 
 /// Maps a unique-index violation on the VAT id to the customer who holds it. The check is the
 /// index itself, so two workstations saving the same VAT id at once cannot both succeed.
-fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &CustomerData, except: Option<i64>) -> Error {
+pub(super) fn vat_conflict(
+    client: &mut impl GenericClient,
+    e: postgres::Error,
+    d: &CustomerData,
+    except: Option<i64>,
+) -> Error {
+    if e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+        && e.as_db_error().and_then(|d| d.constraint()) == Some("customer_erp_code")
+    {
+        return Error::invalid("erp_code", "validation.erp_code_taken");
+    }
     if !is_vat_violation(&e) {
         return Error::Postgres(e);
     }
@@ -183,16 +195,17 @@ fn data_params<'a>(d: &'a CustomerData, c: &'a Derived) -> [&'a (dyn ToSql + Syn
 
 /// Inserts a row as it is stored: new rows have no id (the sequence gives one) and version 1;
 /// copies from another store keep theirs.
-const INSERT_SQL: &str = "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
+pub(super) const INSERT_SQL: &str =
+    "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country,
      other_address, phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
      annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, search_key, search_words,
-     archived_at, created_at, updated_at, version, custom)
+     archived_at, created_at, updated_at, version, custom, erp_code)
      VALUES (COALESCE($1, nextval(pg_get_serial_sequence('customer', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
              $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27::text::tsvector,
-             $28, $29, $30, $31, $32)
+             $28, $29, $30, $31, $32, $33)
      RETURNING id";
 
-fn insert(
+pub(super) fn insert(
     client: &mut impl GenericClient,
     stmt: &postgres::Statement,
     d: &CustomerData,
@@ -202,7 +215,14 @@ fn insert(
     let params: Vec<&(dyn ToSql + Sync)> = [&m.id as &(dyn ToSql + Sync)]
         .into_iter()
         .chain(data_params(d, &cols))
-        .chain([&m.archived_at as &(dyn ToSql + Sync), &m.created_at, &m.updated_at, &m.version, &cols.custom])
+        .chain([
+            &m.archived_at as &(dyn ToSql + Sync),
+            &m.created_at,
+            &m.updated_at,
+            &m.version,
+            &cols.custom,
+            &d.erp_code,
+        ])
         .collect();
     let id: i64 = client.query_one(stmt, &params)?.get(0);
     write_assistants(client, id, &d.assistant_ids)?;
@@ -220,6 +240,50 @@ fn write_assistants(
         &[&customer_id, &user_ids],
     )?;
     Ok(())
+}
+
+/// Saves over customer `id` at `version` inside `tx`, with its history: `Ok(false)` when the
+/// version is stale or the customer gone. A statement refused by the database (a VAT id or
+/// ERP code another customer holds) aborts `tx`: [`vat_conflict`] names it once `tx` is gone.
+pub(super) fn update_row(
+    tx: &mut Transaction,
+    id: i64,
+    version: i64,
+    d: &CustomerData,
+    by: Option<i64>,
+) -> Result<bool> {
+    let (cols, now) = (Derived::of(d), now());
+    let params: Vec<&(dyn ToSql + Sync)> = [&id as &(dyn ToSql + Sync), &version]
+        .into_iter()
+        .chain(data_params(d, &cols))
+        .chain([&now as &(dyn ToSql + Sync), &cols.custom, &d.erp_code])
+        .collect();
+    // Locked, so the history's "before" is what this update replaces.
+    let before = tx
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM customer WHERE id = $1 AND version = $2 FOR UPDATE"),
+            &[&id, &version],
+        )?
+        .as_ref()
+        .map(customer_from_row);
+    let changed = tx.execute(
+        "UPDATE customer SET name = $3, legal_form = $4, street = $5, postal_code = $6, city = $7,
+         region = $8, country = $9, other_address = $10, phone = $11, mobile = $12, fax = $13, email = $14,
+         web = $15, vat_id = $16, business_type = $17, market_sectors = $18, ownership = $19,
+         employees = $20, annual_turnover = $21, turnover_currency = $22, lead_source = $23, notes = $24,
+         owner_id = $25, sort_key = $26, search_key = $27, search_words = $28::text::tsvector, updated_at = $29,
+         custom = $30, erp_code = $31, version = version + 1
+         WHERE id = $1 AND version = $2",
+        &params,
+    )?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    write_assistants(tx, id, &d.assistant_ids)?;
+    if let Some(before) = before {
+        trail::record(tx, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d))?;
+    }
+    Ok(true)
 }
 
 /// After this many new rows the planner's statistics are refreshed at once, so searches
@@ -268,48 +332,20 @@ impl CustomerRows for Postgres {
     }
 
     fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
-        let (cols, now) = (Derived::of(d), now());
-        let params: Vec<&(dyn ToSql + Sync)> = [&id as &(dyn ToSql + Sync), &version]
-            .into_iter()
-            .chain(data_params(d, &cols))
-            .chain([&now as &(dyn ToSql + Sync), &cols.custom])
-            .collect();
         let (by, key) = (self.ctx.actor, self.ctx.key.take());
         let mut tx = self.client.transaction()?;
         if let Some(key) = &key {
             trail::claim(&mut tx, key)?;
         }
-        // Locked, so the history's "before" is what this update replaces.
-        let before = tx
-            .query_opt(
-                &format!("SELECT {COLUMNS} FROM customer WHERE id = $1 AND version = $2 FOR UPDATE"),
-                &[&id, &version],
-            )?
-            .as_ref()
-            .map(customer_from_row);
-        let changed = tx.execute(
-            "UPDATE customer SET name = $3, legal_form = $4, street = $5, postal_code = $6, city = $7,
-             region = $8, country = $9, other_address = $10, phone = $11, mobile = $12, fax = $13, email = $14,
-             web = $15, vat_id = $16, business_type = $17, market_sectors = $18, ownership = $19,
-             employees = $20, annual_turnover = $21, turnover_currency = $22, lead_source = $23, notes = $24,
-             owner_id = $25, sort_key = $26, search_key = $27, search_words = $28::text::tsvector, updated_at = $29,
-             custom = $30, version = version + 1
-             WHERE id = $1 AND version = $2",
-            &params,
-        );
-        match changed {
-            Ok(1) => {
-                write_assistants(&mut tx, id, &d.assistant_ids)?;
-                if let Some(before) = before {
-                    trail::record(&mut tx, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d))?;
-                }
+        match update_row(&mut tx, id, version, d, by) {
+            Ok(true) => {
                 if let Some(key) = &key {
                     trail::applied(&mut tx, key, &())?;
                 }
                 tx.commit()?;
                 Ok(())
             }
-            Ok(_) => {
+            Ok(false) => {
                 drop(tx);
                 let exists = self.client.query_opt("SELECT 1 FROM customer WHERE id = $1", &[&id])?.is_some();
                 Err(if exists {
@@ -318,10 +354,11 @@ impl CustomerRows for Postgres {
                     Error::NotFound { entity: "customer", id }
                 })
             }
-            Err(e) => {
+            Err(Error::Postgres(e)) => {
                 drop(tx);
                 Err(vat_conflict(&mut self.client, e, d, Some(id)))
             }
+            Err(e) => Err(e),
         }
     }
 

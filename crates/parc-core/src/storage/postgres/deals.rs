@@ -10,7 +10,7 @@ use postgres::{IsolationLevel, Statement, Transaction};
 use super::people::follow_ids;
 use super::Postgres;
 use crate::error::Result;
-use crate::storage::exec::{Cells, Exec, Transact, Val};
+use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 
 struct Pg<'a, 'b> {
     tx: &'a mut Transaction<'b>,
@@ -43,6 +43,10 @@ fn params(args: &[Val]) -> Vec<Box<dyn ToSql + Sync>> {
 }
 
 impl Exec for Pg<'_, '_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
     fn run(&mut self, sql: &str, args: &[Val]) -> Result<u64> {
         let stmt = self.statement(sql)?;
         let owned = params(args);

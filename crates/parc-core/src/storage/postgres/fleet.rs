@@ -165,6 +165,69 @@ fn radar_line(r: &Row) -> RadarLine {
     }
 }
 
+/// New lines inside the caller's transaction, the office summary kept in step.
+pub(super) fn insert_lines(tx: &mut Transaction, rows: &[(i64, FleetLineData)], by: Option<i64>) -> Result<Vec<i64>> {
+    let insert = tx.prepare(INSERT_SQL)?;
+    let mut active: HashMap<i64, bool> = HashMap::new();
+    let mut delta = ShareDelta::default();
+    let mut ids = Vec::with_capacity(rows.len());
+    let (no_id, version): (Option<i64>, i64) = (None, 1);
+    for (customer_id, d) in rows {
+        let counts = match active.get(customer_id) {
+            Some(a) => *a,
+            None => {
+                let a = customer_active(tx, *customer_id)?;
+                active.insert(*customer_id, a);
+                a
+            }
+        };
+        let params: Vec<&(dyn ToSql + Sync)> = [&no_id as &(dyn ToSql + Sync), customer_id]
+            .into_iter()
+            .chain(line_params(d))
+            .chain([&version as &(dyn ToSql + Sync)])
+            .collect();
+        let id: i64 = tx.query_one(&insert, &params)?.get(0);
+        trail::record(tx, audit::FLEET_LINE, id, by, None, &serde_json::Value::Null)?;
+        ids.push(id);
+        if counts {
+            delta.add(d, 1);
+        }
+    }
+    apply_share(tx, &delta)?;
+    Ok(ids)
+}
+
+/// Saves over line `id` at `version` inside the caller's transaction.
+pub(super) fn update_line(
+    tx: &mut Transaction,
+    id: i64,
+    version: i64,
+    d: &FleetLineData,
+    by: Option<i64>,
+) -> Result<()> {
+    let current = read_line(tx, id)?;
+    let active = customer_active(tx, current.customer_id)?;
+    let params: Vec<&(dyn ToSql + Sync)> =
+        [&id as &(dyn ToSql + Sync), &version].into_iter().chain(line_params(d)).collect();
+    let changed = tx.execute(
+        "UPDATE fleet_line SET brand = $3, model = $4, category = $5, weight_class = $6, gross_weight_kg = $7,
+                 vehicles = $8, vin = $9, plate = $10, first_registered = $11, mileage_km = $12, mileage_read_on = $13,
+                 ownership = $14, supplier = $15, renewal_due = $16, renewal_manual = $17, inspection_due = $18,
+                 notes = $19, version = version + 1
+                 WHERE id = $1 AND version = $2",
+        &params,
+    )?;
+    check_changed(tx, changed, "fleet_line", "fleet_line", id)?;
+    trail::record(tx, audit::FLEET_LINE, id, by, Some(&describe(&current.data)), &describe(d))?;
+    if active {
+        let mut delta = ShareDelta::default();
+        delta.add(&current.data, -1);
+        delta.add(d, 1);
+        apply_share(tx, &delta)?;
+    }
+    Ok(())
+}
+
 impl FleetRows for Postgres {
     fn save_fleet_settings(
         &mut self,
@@ -228,63 +291,12 @@ impl FleetRows for Postgres {
 
     fn insert_fleet_lines(&mut self, rows: &[(i64, FleetLineData)]) -> Result<Vec<i64>> {
         let by = self.ctx.actor;
-        self.write(|tx| {
-            let insert = tx.prepare(INSERT_SQL)?;
-            let mut active: HashMap<i64, bool> = HashMap::new();
-            let mut delta = ShareDelta::default();
-            let mut ids = Vec::with_capacity(rows.len());
-            let (no_id, version): (Option<i64>, i64) = (None, 1);
-            for (customer_id, d) in rows {
-                let counts = match active.get(customer_id) {
-                    Some(a) => *a,
-                    None => {
-                        let a = customer_active(tx, *customer_id)?;
-                        active.insert(*customer_id, a);
-                        a
-                    }
-                };
-                let params: Vec<&(dyn ToSql + Sync)> = [&no_id as &(dyn ToSql + Sync), customer_id]
-                    .into_iter()
-                    .chain(line_params(d))
-                    .chain([&version as &(dyn ToSql + Sync)])
-                    .collect();
-                let id: i64 = tx.query_one(&insert, &params)?.get(0);
-                trail::record(tx, audit::FLEET_LINE, id, by, None, &serde_json::Value::Null)?;
-                ids.push(id);
-                if counts {
-                    delta.add(d, 1);
-                }
-            }
-            apply_share(tx, &delta)?;
-            Ok(ids)
-        })
+        self.write(|tx| insert_lines(tx, rows, by))
     }
 
     fn update_fleet_line(&mut self, id: i64, version: i64, d: &FleetLineData) -> Result<()> {
         let by = self.ctx.actor;
-        self.write(|tx| {
-            let current = read_line(tx, id)?;
-            let active = customer_active(tx, current.customer_id)?;
-            let params: Vec<&(dyn ToSql + Sync)> =
-                [&id as &(dyn ToSql + Sync), &version].into_iter().chain(line_params(d)).collect();
-            let changed = tx.execute(
-                "UPDATE fleet_line SET brand = $3, model = $4, category = $5, weight_class = $6, gross_weight_kg = $7,
-                 vehicles = $8, vin = $9, plate = $10, first_registered = $11, mileage_km = $12, mileage_read_on = $13,
-                 ownership = $14, supplier = $15, renewal_due = $16, renewal_manual = $17, inspection_due = $18,
-                 notes = $19, version = version + 1
-                 WHERE id = $1 AND version = $2",
-                &params,
-            )?;
-            check_changed(tx, changed, "fleet_line", "fleet_line", id)?;
-            trail::record(tx, audit::FLEET_LINE, id, by, Some(&describe(&current.data)), &describe(d))?;
-            if active {
-                let mut delta = ShareDelta::default();
-                delta.add(&current.data, -1);
-                delta.add(d, 1);
-                apply_share(tx, &delta)?;
-            }
-            Ok(())
-        })
+        self.write(|tx| update_line(tx, id, version, d, by))
     }
 
     fn delete_fleet_line(&mut self, id: i64) -> Result<bool> {

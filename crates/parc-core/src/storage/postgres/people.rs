@@ -16,7 +16,8 @@ const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_r
     email, notes, assistant_of, is_main, active, version";
 
 /// Inserts a person as stored: new ones get the next id, copies keep theirs.
-const INSERT_PERSON_SQL: &str = "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch,
+pub(super) const INSERT_PERSON_SQL: &str =
+    "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch,
      phone, mobile, email, notes, assistant_of, is_main, active, version)
      VALUES (COALESCE($1, nextval(pg_get_serial_sequence('person', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
              $11, $12, $13, $14, $15)
@@ -98,7 +99,12 @@ pub(super) fn check_changed(
 /// The customer must exist, and the person someone assists must work there too. Marking a
 /// person main locks the customer row first, so two workstations doing it at once take turns
 /// and the customer keeps one main contact.
-fn check_person_links(tx: &mut Transaction, customer_id: i64, d: &PersonData, own_id: Option<i64>) -> Result<()> {
+pub(super) fn check_person_links(
+    tx: &mut Transaction,
+    customer_id: i64,
+    d: &PersonData,
+    own_id: Option<i64>,
+) -> Result<()> {
     let lock = if d.is_main { " FOR NO KEY UPDATE" } else { "" };
     let exists = tx.query_opt(&format!("SELECT 1 FROM customer WHERE id = $1{lock}"), &[&customer_id])?;
     if exists.is_none() {
@@ -116,7 +122,7 @@ fn check_person_links(tx: &mut Transaction, customer_id: i64, d: &PersonData, ow
 
 /// At most one main contact per customer: marking one unmarks the others (each change in
 /// their history too).
-fn keep_one_main(tx: &mut Transaction, customer_id: i64, main_id: i64, by: Option<i64>) -> Result<()> {
+pub(super) fn keep_one_main(tx: &mut Transaction, customer_id: i64, main_id: i64, by: Option<i64>) -> Result<()> {
     let others: Vec<i64> = tx
         .query(
             // A version bump: an open edit of the former main contact must not silently restore it.
@@ -152,7 +158,7 @@ fn person_params(d: &PersonData) -> [&(dyn ToSql + Sync); 12] {
     ]
 }
 
-fn write_person<S: ToStatement + ?Sized>(
+pub(super) fn write_person<S: ToStatement + ?Sized>(
     tx: &mut Transaction,
     stmt: &S,
     id: Option<i64>,
@@ -166,6 +172,36 @@ fn write_person<S: ToStatement + ?Sized>(
         .chain([&version as &(dyn ToSql + Sync)])
         .collect();
     Ok(tx.query_one(stmt, &params)?.get(0))
+}
+
+/// Saves over person `id` at `version` inside the caller's transaction.
+pub(super) fn update_person_row(
+    tx: &mut Transaction,
+    id: i64,
+    version: i64,
+    d: &PersonData,
+    by: Option<i64>,
+) -> Result<()> {
+    let before = tx
+        .query_opt(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"), &[&id])?
+        .as_ref()
+        .map(person_from_row)
+        .ok_or(Error::NotFound { entity: "person", id })?;
+    let customer_id = before.customer_id;
+    check_person_links(tx, customer_id, d, Some(id))?;
+    let changed = tx.execute(
+        "UPDATE person SET name = $3, position = $4, title = $5, decision_role = $6, branch = $7, phone = $8,
+                 mobile = $9, email = $10, notes = $11, assistant_of = $12, is_main = $13, active = $14,
+                 version = version + 1
+                 WHERE id = $1 AND version = $2",
+        &[&id as &(dyn ToSql + Sync), &version].into_iter().chain(person_params(d)).collect::<Vec<_>>(),
+    )?;
+    check_changed(tx, changed, "person", "person", id)?;
+    trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
+    if d.is_main {
+        keep_one_main(tx, customer_id, id, by)?;
+    }
+    Ok(())
 }
 
 impl PeopleRows for Postgres {
@@ -246,28 +282,7 @@ impl PeopleRows for Postgres {
 
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
         let by = self.ctx.actor;
-        self.write(|tx| {
-            let before = tx
-                .query_opt(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"), &[&id])?
-                .as_ref()
-                .map(person_from_row)
-                .ok_or(Error::NotFound { entity: "person", id })?;
-            let customer_id = before.customer_id;
-            check_person_links(tx, customer_id, d, Some(id))?;
-            let changed = tx.execute(
-                "UPDATE person SET name = $3, position = $4, title = $5, decision_role = $6, branch = $7, phone = $8,
-                 mobile = $9, email = $10, notes = $11, assistant_of = $12, is_main = $13, active = $14,
-                 version = version + 1
-                 WHERE id = $1 AND version = $2",
-                &[&id as &(dyn ToSql + Sync), &version].into_iter().chain(person_params(d)).collect::<Vec<_>>(),
-            )?;
-            check_changed(tx, changed, "person", "person", id)?;
-            trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
-            if d.is_main {
-                keep_one_main(tx, customer_id, id, by)?;
-            }
-            Ok(())
-        })
+        self.write(|tx| update_person_row(tx, id, version, d, by))
     }
 
     fn all_people(&mut self) -> Result<Vec<Person>> {

@@ -43,13 +43,19 @@ fn sighting_from_row(r: &Row) -> rusqlite::Result<Sighting> {
     })
 }
 
-fn must_exist(tx: &Transaction, table: &str, entity: &'static str, id: i64) -> Result<()> {
+pub(super) fn must_exist(tx: &Transaction, table: &str, entity: &'static str, id: i64) -> Result<()> {
     let found =
         tx.prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?.query_row([id], |_| Ok(())).optional()?;
     found.ok_or(Error::NotFound { entity, id })
 }
 
-fn insert_sighting(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &SightingData, version: i64) -> Result<i64> {
+pub(super) fn insert_sighting(
+    tx: &Transaction,
+    id: Option<i64>,
+    customer_id: i64,
+    d: &SightingData,
+    version: i64,
+) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO price_sighting (id, customer_id, competitor_id, seen_on, product, price_minor, currency,
          conditions, source, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -69,7 +75,12 @@ fn insert_sighting(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &Sigh
     Ok(tx.last_insert_rowid())
 }
 
-fn insert_competitor_row(tx: &Transaction, id: Option<i64>, d: &CompetitorData, version: i64) -> Result<i64> {
+pub(super) fn insert_competitor_row(
+    tx: &Transaction,
+    id: Option<i64>,
+    d: &CompetitorData,
+    version: i64,
+) -> Result<i64> {
     tx.execute(
         "INSERT INTO competitor (id, brand, dealer, contact, notes, strengths, weaknesses, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -15,7 +15,7 @@ use crate::storage::{now, prefix_range, CheckReport, CustomerRows, ListScope, Ro
 const COLUMNS: &str = "id, name, legal_form, street, postal_code, city, region, country, other_address,
     phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
     annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at, version,
-    (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id), custom";
+    (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id), custom, erp_code";
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
@@ -57,6 +57,7 @@ fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
                 ids
             },
             custom: serde_json::from_str(&r.get::<_, String>(29)?).unwrap_or_default(),
+            erp_code: r.get(30)?,
         },
         archived_at: r.get(24)?,
         created_at: r.get(25)?,
@@ -88,6 +89,21 @@ fn ensure_vat_free(tx: &Transaction, data: &CustomerData, except: Option<i64>) -
         .optional()?;
     match existing {
         Some((existing_id, existing_name)) => Err(Error::DuplicateVat { existing_id, existing_name }),
+        None => Ok(()),
+    }
+}
+
+/// A customer's ERP code is the ERP's key for it: two customers never share one.
+fn ensure_erp_code_free(tx: &Transaction, data: &CustomerData, except: Option<i64>) -> Result<()> {
+    if data.erp_code.is_empty() {
+        return Ok(());
+    }
+    let taken = tx
+        .prepare_cached("SELECT 1 FROM customer WHERE erp_code = ?1 AND erp_code <> '' AND id IS NOT ?2")?
+        .query_row(params![data.erp_code, except], |_| Ok(()))
+        .optional()?;
+    match taken {
+        Some(()) => Err(Error::invalid("erp_code", "validation.erp_code_taken")),
         None => Ok(()),
     }
 }
@@ -139,21 +155,68 @@ fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
         "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
          annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, archived_at, created_at,
-         updated_at, version, custom)
+         updated_at, version, custom, erp_code)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
         params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
             &m.archived_at as &dyn ToSql,
             &m.created_at,
             &m.updated_at,
             &m.version,
             &custom,
+            &d.erp_code,
         ])),
     )?;
     let id = tx.last_insert_rowid();
     write_search_key(tx, id, d)?;
     write_assistants(tx, id, &d.assistant_ids)?;
     Ok(id)
+}
+
+/// A new customer inside the caller's transaction: keys checked, row, search keys, history.
+pub(super) fn insert_customer(tx: &Transaction, d: &CustomerData, meta: &RowMeta, by: Option<i64>) -> Result<i64> {
+    ensure_vat_free(tx, d, None)?;
+    ensure_erp_code_free(tx, d, None)?;
+    let id = insert_row(tx, d, meta)?;
+    trail::record(tx, audit::CUSTOMER, id, by, None, &describe(d))?;
+    Ok(id)
+}
+
+/// Saves over customer `id` at `version` inside the caller's transaction (else `Conflict`).
+pub(super) fn update_customer_row(
+    tx: &Transaction,
+    id: i64,
+    version: i64,
+    d: &CustomerData,
+    by: Option<i64>,
+) -> Result<()> {
+    let before = tx
+        .query_row(&format!("SELECT {COLUMNS} FROM customer WHERE id = ?1"), [id], customer_from_row)
+        .optional()?
+        .ok_or(Error::NotFound { entity: "customer", id })?;
+    if before.version != version {
+        return Err(Error::Conflict { entity: "customer", id });
+    }
+    trail::record(tx, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d))?;
+    ensure_vat_free(tx, d, Some(id))?;
+    ensure_erp_code_free(tx, d, Some(id))?;
+    let (sort_key, now, custom) = (search_key::fold(&d.name), now(), custom_json(d));
+    tx.execute(
+        "UPDATE customer SET name = ?2, legal_form = ?3, street = ?4, postal_code = ?5, city = ?6,
+                 region = ?7, country = ?8, other_address = ?9, phone = ?10, mobile = ?11, fax = ?12,
+                 email = ?13, web = ?14, vat_id = ?15, business_type = ?16, market_sectors = ?17,
+                 ownership = ?18, employees = ?19, annual_turnover = ?20, turnover_currency = ?21,
+                 lead_source = ?22, notes = ?23, owner_id = ?24, sort_key = ?25, updated_at = ?26,
+                 custom = ?27, erp_code = ?28, version = version + 1
+                 WHERE id = ?1",
+        params_from_iter([&id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
+            &now as &dyn ToSql,
+            &custom,
+            &d.erp_code,
+        ])),
+    )?;
+    write_search_key(tx, id, d)?;
+    write_assistants(tx, id, &d.assistant_ids)
 }
 
 const FIELD_COLUMNS: &str = "id, label, kind, choices, retired, position, version";
@@ -255,49 +318,12 @@ impl CustomerRows for Sqlite {
         let stamp = now();
         let meta = RowMeta::new_row(&stamp);
         let by = self.ctx.actor;
-        self.write(|tx| {
-            rows.iter()
-                .map(|d| {
-                    ensure_vat_free(tx, d, None)?;
-                    let id = insert_row(tx, d, &meta)?;
-                    trail::record(tx, audit::CUSTOMER, id, by, None, &describe(d))?;
-                    Ok(id)
-                })
-                .collect()
-        })
+        self.write(|tx| rows.iter().map(|d| insert_customer(tx, d, &meta, by)).collect())
     }
 
     fn update_customer(&mut self, id: i64, version: i64, d: &CustomerData) -> Result<()> {
         let by = self.ctx.actor;
-        self.write(|tx| {
-            let before = tx
-                .query_row(&format!("SELECT {COLUMNS} FROM customer WHERE id = ?1"), [id], customer_from_row)
-                .optional()?
-                .ok_or(Error::NotFound { entity: "customer", id })?;
-            if before.version != version {
-                return Err(Error::Conflict { entity: "customer", id });
-            }
-            trail::record(tx, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d))?;
-            ensure_vat_free(tx, d, Some(id))?;
-            let (sort_key, now, custom) = (search_key::fold(&d.name), now(), custom_json(d));
-            tx.execute(
-                "UPDATE customer SET name = ?2, legal_form = ?3, street = ?4, postal_code = ?5, city = ?6,
-                 region = ?7, country = ?8, other_address = ?9, phone = ?10, mobile = ?11, fax = ?12,
-                 email = ?13, web = ?14, vat_id = ?15, business_type = ?16, market_sectors = ?17,
-                 ownership = ?18, employees = ?19, annual_turnover = ?20, turnover_currency = ?21,
-                 lead_source = ?22, notes = ?23, owner_id = ?24, sort_key = ?25, updated_at = ?26,
-                 custom = ?27, version = version + 1
-                 WHERE id = ?1",
-                params_from_iter(
-                    [&id as &dyn ToSql]
-                        .into_iter()
-                        .chain(data_params(d, &sort_key))
-                        .chain([&now as &dyn ToSql, &custom]),
-                ),
-            )?;
-            write_search_key(tx, id, d)?;
-            write_assistants(tx, id, &d.assistant_ids)
-        })
+        self.write(|tx| update_customer_row(tx, id, version, d, by))
     }
 
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {

@@ -6,7 +6,7 @@ use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 
 use super::Sqlite;
 use crate::error::Result;
-use crate::storage::exec::{Cells, Exec, Transact, Val};
+use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 
 struct Lite<'a>(&'a Connection);
 
@@ -24,6 +24,10 @@ fn value(v: &Val) -> Value {
 }
 
 impl Exec for Lite<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
     fn run(&mut self, sql: &str, args: &[Val]) -> Result<u64> {
         let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
         Ok(stmt.execute(params_from_iter(args.iter().map(value)))? as u64)

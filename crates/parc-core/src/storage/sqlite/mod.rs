@@ -5,6 +5,7 @@ mod competitors;
 mod contacts;
 mod customers;
 mod deals;
+mod exchange;
 mod fleet;
 pub mod migrations;
 mod people;

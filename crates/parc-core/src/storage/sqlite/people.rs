@@ -111,6 +111,46 @@ fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonD
     Ok(tx.last_insert_rowid())
 }
 
+/// A new person inside the caller's transaction, with their history.
+pub(super) fn insert_person(tx: &Transaction, customer_id: i64, d: &PersonData, by: Option<i64>) -> Result<i64> {
+    check_person_links(tx, customer_id, d, None)?;
+    let id = write_person(tx, None, customer_id, d, 1)?;
+    trail::record(tx, audit::PERSON, id, by, None, &describe(d))?;
+    if d.is_main {
+        keep_one_main(tx, customer_id, id, by)?;
+    }
+    Ok(id)
+}
+
+/// Saves over person `id` at `version` inside the caller's transaction.
+pub(super) fn update_person_row(
+    tx: &Transaction,
+    id: i64,
+    version: i64,
+    d: &PersonData,
+    by: Option<i64>,
+) -> Result<()> {
+    let before = tx
+        .query_row(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"), [id], person_from_row)
+        .optional()?
+        .ok_or(Error::NotFound { entity: "person", id })?;
+    let customer_id = before.customer_id;
+    check_person_links(tx, customer_id, d, Some(id))?;
+    let changed = tx.execute(
+        "UPDATE person SET name = ?3, position = ?4, title = ?5, decision_role = ?6, branch = ?7, phone = ?8,
+                 mobile = ?9, email = ?10, notes = ?11, assistant_of = ?12, is_main = ?13, active = ?14,
+                 version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+        params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(person_params(d))),
+    )?;
+    check_changed(tx, changed, "person", "person", id)?;
+    trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
+    if d.is_main {
+        keep_one_main(tx, customer_id, id, by)?;
+    }
+    Ok(())
+}
+
 impl PeopleRows for Sqlite {
     fn users(&mut self) -> Result<Vec<User>> {
         let mut stmt = self
@@ -169,44 +209,12 @@ impl PeopleRows for Sqlite {
 
     fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
         let by = self.ctx.actor;
-        self.write(|tx| {
-            rows.iter()
-                .map(|(customer_id, d)| {
-                    check_person_links(tx, *customer_id, d, None)?;
-                    let id = write_person(tx, None, *customer_id, d, 1)?;
-                    trail::record(tx, audit::PERSON, id, by, None, &describe(d))?;
-                    if d.is_main {
-                        keep_one_main(tx, *customer_id, id, by)?;
-                    }
-                    Ok(id)
-                })
-                .collect()
-        })
+        self.write(|tx| rows.iter().map(|(customer_id, d)| insert_person(tx, *customer_id, d, by)).collect())
     }
 
     fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()> {
         let by = self.ctx.actor;
-        self.write(|tx| {
-            let before = tx
-                .query_row(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1"), [id], person_from_row)
-                .optional()?
-                .ok_or(Error::NotFound { entity: "person", id })?;
-            let customer_id = before.customer_id;
-            check_person_links(tx, customer_id, d, Some(id))?;
-            let changed = tx.execute(
-                "UPDATE person SET name = ?3, position = ?4, title = ?5, decision_role = ?6, branch = ?7, phone = ?8,
-                 mobile = ?9, email = ?10, notes = ?11, assistant_of = ?12, is_main = ?13, active = ?14,
-                 version = version + 1
-                 WHERE id = ?1 AND version = ?2",
-                params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(person_params(d))),
-            )?;
-            check_changed(tx, changed, "person", "person", id)?;
-            trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
-            if d.is_main {
-                keep_one_main(tx, customer_id, id, by)?;
-            }
-            Ok(())
-        })
+        self.write(|tx| update_person_row(tx, id, version, d, by))
     }
 
     fn all_people(&mut self) -> Result<Vec<Person>> {

@@ -1,0 +1,211 @@
+//! Running an export profile: every matching row (or every row changed since the profile's
+//! last export), read in one snapshot of the store, written to a temporary file that gets its
+//! name only when complete and counted; the watermark moves in the same step.
+//!
+//! How "changed since" is told without skipping or repeating a row is the store's business
+//! (`storage/exchange.rs`): on SQLite a change counter in commit order, on PostgreSQL the
+//! export's snapshot, so a transaction committing late is sent by the next export.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::csv_file::{CsvWriter, Partial};
+use super::{fields, Entity, FieldType, Kind, Profile, Progress, Stage, Watermark};
+use crate::error::{Error, Result};
+use crate::storage::exchange::{self as rows, export_query};
+use crate::storage::exec::{self, Cells, Val};
+use crate::storage::{now, Store, Target};
+
+/// Rows read from the store at a time.
+const PAGE: i64 = 5000;
+
+/// What an export did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportReport {
+    pub profile: String,
+    pub entity: Entity,
+    pub path: String,
+    /// Rows written (the header not counted): checked against the count of matching rows.
+    pub rows: u64,
+    /// Whether every row was sent, and why when it was not asked for.
+    pub full: bool,
+    /// `asked`, `first` (the profile never ran, or its columns changed), `store_changed` (the
+    /// data was copied or restored into another store since), or none for an incremental one.
+    pub full_reason: Option<&'static str>,
+    /// Characters the file's encoding lacks, written as `?`.
+    pub unmappable: u64,
+    pub seconds: f64,
+}
+
+/// Where one column's cells come from.
+enum Source {
+    Column(usize, FieldType),
+    Archived(usize),
+    Custom(usize, i64, FieldType),
+}
+
+/// Runs export profile `name` into `out`. `full` sends every row; otherwise only the rows
+/// changed since this profile's last export (every row the first time).
+pub fn run(
+    store: &mut Store,
+    name: &str,
+    out: &Path,
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport> {
+    let started = Instant::now();
+    let profile = store.exchange_profile(Kind::Export, name)?;
+    let entity = profile.data.entity;
+    let query = export_query(entity).ok_or(Error::invalid("entity", "validation.choice"))?;
+    let users: HashMap<i64, String> = store
+        .users()?
+        .into_iter()
+        .map(|u| (u.id, if u.data.initials.is_empty() { u.data.name } else { u.data.initials }))
+        .collect();
+    let custom = store.custom_fields()?;
+    let defs = fields(entity, &custom);
+    let index = |key: &str| query.columns.iter().position(|c| *c == key);
+    let mut sources = Vec::with_capacity(profile.data.settings.columns.len());
+    for c in &profile.data.settings.columns {
+        let def = defs.iter().find(|d| d.key == c.field && d.export);
+        let source = match (def, c.field.strip_prefix("custom.")) {
+            (Some(d), Some(id)) => index("custom").zip(id.parse().ok()).map(|(i, id)| Source::Custom(i, id, d.ty)),
+            (Some(_), None) if c.field == "archived" => index("archived").map(Source::Archived),
+            (Some(d), None) => index(&c.field).map(|i| Source::Column(i, d.ty)),
+            (None, _) => None,
+        };
+        // A column of a field the office has since retired is written empty.
+        sources.push(source);
+    }
+    let previous = match (full, profile.watermark.as_deref().and_then(Watermark::parse)) {
+        (true, _) => None,
+        (false, w) => w,
+    };
+    let postgres = matches!(store.target(), Target::Postgres(_));
+    let mut full_reason = match (full, &previous) {
+        (true, _) => Some("asked"),
+        (false, None) => Some("first"),
+        (false, Some(Watermark::Snapshot(_))) if !postgres => Some("store_changed"),
+        (false, Some(Watermark::Sequence(_))) if postgres => Some("store_changed"),
+        (false, Some(_)) => None,
+    };
+    let format = profile.data.settings.format.clone();
+    let (partial, file) = Partial::create(out)?;
+    let mut writer = CsvWriter::new(file, &format)?;
+    if format.header {
+        let headers: Vec<&str> = profile.data.settings.columns.iter().map(|c| c.header.as_str()).collect();
+        writer.record(&headers)?;
+    }
+    let (horizon, counted, written) = exec::read(&mut *store.backend, |x| {
+        let horizon = rows::horizon(x)?;
+        let mut since = if full_reason.is_none() { previous.clone() } else { None };
+        // A clock that went back means another store (a server restored elsewhere): the old
+        // watermark cannot say what was sent.
+        if since.as_ref().is_some_and(|s| horizon.xmin() < s.xmin()) {
+            since = None;
+            full_reason = Some("store_changed");
+        }
+        let total = query.count(x, since.as_ref())? as u64;
+        progress(Progress { stage: Stage::Writing, done: 0, total });
+        let (mut after, mut written) = (0i64, 0u64);
+        let mut cells: Vec<String> = Vec::with_capacity(sources.len());
+        loop {
+            let page = query.page(x, since.as_ref(), after, PAGE)?;
+            let Some(last) = page.last() else { break };
+            let last = last.int(0);
+            for r in &page {
+                let id = r.int(0);
+                // One row per record even if the store held two main contacts for a customer.
+                if id == after {
+                    continue;
+                }
+                after = id;
+                cells.clear();
+                let custom = sources
+                    .iter()
+                    .find_map(|s| match s {
+                        Some(Source::Custom(i, ..)) => Some(*i),
+                        _ => None,
+                    })
+                    .map(|i| r.json::<crate::custom_field::CustomValues>(i))
+                    .unwrap_or_default();
+                for s in &sources {
+                    cells.push(match s {
+                        None => String::new(),
+                        Some(Source::Column(i, ty)) => cell(r, *i, *ty, &format, &users),
+                        Some(Source::Archived(i)) => if r.opt_text(*i).is_some() { "1" } else { "0" }.to_string(),
+                        Some(Source::Custom(_, id, ty)) => match custom.get(id) {
+                            None => String::new(),
+                            Some(v) => match ty {
+                                FieldType::Date => format.date(v),
+                                FieldType::Decimal => format.decimal_text(v),
+                                _ => format.text(v).into_owned(),
+                            },
+                        },
+                    });
+                }
+                writer.record(&cells)?;
+                written += 1;
+            }
+            after = last;
+            progress(Progress { stage: Stage::Writing, done: written, total });
+        }
+        Ok((horizon, total, written))
+    })?;
+    if written != counted {
+        return Err(Error::Corrupt(format!("the export wrote {written} rows of the {counted} it counted")));
+    }
+    let unmappable = writer.unmappable;
+    let file = writer.into_inner()?;
+    // The watermark moves before the file gets its name: should the rename fail, the
+    // watermark is put back, so these rows go with the next export.
+    let at = now();
+    let mark = horizon.to_text();
+    exec::write(&mut *store.backend, |x| {
+        rows::record_run(x, profile.id, profile.runs, Some(&mark), &at, written as i64)
+    })?;
+    if let Err(e) = partial.commit(file) {
+        let _ = exec::write(&mut *store.backend, |x| {
+            rows::record_run(x, profile.id, profile.runs + 1, profile.watermark.as_deref(), &at, 0)
+        });
+        return Err(e.into());
+    }
+    Ok(ExportReport {
+        profile: profile.data.name,
+        entity,
+        path: out.display().to_string(),
+        rows: written,
+        full: full_reason.is_some(),
+        full_reason,
+        unmappable,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// One cell of a stored row in the file's format.
+fn cell(
+    r: &Cells,
+    i: usize,
+    ty: FieldType,
+    format: &super::FileFormat,
+    users: &HashMap<i64, String>,
+) -> String {
+    match ty {
+        FieldType::Text => match r.0.get(i) {
+            Some(Val::Text(s)) => format.text(s).into_owned(),
+            Some(Val::Int(n)) => n.to_string(),
+            _ => String::new(),
+        },
+        FieldType::Integer => r.opt_int(i).map(|n| n.to_string()).unwrap_or_default(),
+        FieldType::Money => r.opt_int(i).map(|n| format.money(n)).unwrap_or_default(),
+        FieldType::Decimal => r.opt_text(i).map(|v| format.decimal_text(&v)).unwrap_or_default(),
+        FieldType::Bool => if r.boolean(i) { "1" } else { "0" }.to_string(),
+        FieldType::Date => r.opt_text(i).map(|d| format.date(&d)).unwrap_or_default(),
+        FieldType::DateTime => r.opt_text(i).map(|d| format.datetime(&d)).unwrap_or_default(),
+        FieldType::Stamp => r.text(i),
+        FieldType::User => r.opt_int(i).and_then(|id| users.get(&id)).map(|u| format.text(u).into_owned()).unwrap_or_default(),
+    }
+}

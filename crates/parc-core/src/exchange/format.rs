@@ -1,0 +1,390 @@
+//! A CSV file's format (separator, decimal sign, dates, encoding, line ends) and the cells it
+//! holds: how Parc's values are written into it and read back out of it. Parc writes what the
+//! `csv` crate does not: a byte-order mark, legacy encodings, decimal commas and neutralised
+//! formula cells.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::contact::DATE_FORMAT;
+
+/// Text encodings an ERP may read or write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    /// UTF-8 with a byte-order mark: what Excel needs to open a UTF-8 file correctly.
+    Utf8Bom,
+    /// Central European (Polish) Windows code page.
+    Windows1250,
+    /// Western European (Italian) Windows code page.
+    Windows1252,
+    /// Baltic (Lithuanian) Windows code page.
+    Windows1257,
+    /// Excel's "Unicode text"; read only (recognised by its byte-order mark).
+    Utf16le,
+    Utf16be,
+}
+
+impl Encoding {
+    /// The encodings an export can write.
+    pub const WRITABLE: [Encoding; 5] =
+        [Encoding::Utf8Bom, Encoding::Utf8, Encoding::Windows1250, Encoding::Windows1257, Encoding::Windows1252];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Windows1250 => "windows-1250",
+            Encoding::Windows1252 => "windows-1252",
+            Encoding::Windows1257 => "windows-1257",
+            Encoding::Utf16le => "utf-16le",
+            Encoding::Utf16be => "utf-16be",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Encoding> {
+        let code = code.trim().to_ascii_lowercase().replace('_', "-");
+        [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Windows1250,
+            Encoding::Windows1252,
+            Encoding::Windows1257,
+            Encoding::Utf16le,
+            Encoding::Utf16be,
+        ]
+        .into_iter()
+        .find(|e| e.code() == code || (code == "cp1250" && *e == Encoding::Windows1250))
+    }
+
+    pub(crate) fn codec(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
+            Encoding::Windows1250 => encoding_rs::WINDOWS_1250,
+            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+            Encoding::Windows1257 => encoding_rs::WINDOWS_1257,
+            Encoding::Utf16le => encoding_rs::UTF_16LE,
+            Encoding::Utf16be => encoding_rs::UTF_16BE,
+        }
+    }
+}
+
+/// How dates are written: the ERP's convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateFormat {
+    /// 2026-03-07
+    Iso,
+    /// 07.03.2026 (Polish, German)
+    DmyDot,
+    /// 07/03/2026 (Italian)
+    DmySlash,
+    /// 03/07/2026
+    MdySlash,
+    /// 20260307
+    Compact,
+}
+
+impl DateFormat {
+    pub const ALL: [DateFormat; 5] =
+        [DateFormat::Iso, DateFormat::DmyDot, DateFormat::DmySlash, DateFormat::MdySlash, DateFormat::Compact];
+
+    pub fn pattern(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "%Y-%m-%d",
+            DateFormat::DmyDot => "%d.%m.%Y",
+            DateFormat::DmySlash => "%d/%m/%Y",
+            DateFormat::MdySlash => "%m/%d/%Y",
+            DateFormat::Compact => "%Y%m%d",
+        }
+    }
+
+    /// The pattern as a person reads it (shown in the profile editor).
+    pub fn example(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "2026-03-07",
+            DateFormat::DmyDot => "07.03.2026",
+            DateFormat::DmySlash => "07/03/2026",
+            DateFormat::MdySlash => "03/07/2026",
+            DateFormat::Compact => "20260307",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineEnding {
+    /// RFC 4180 and Windows.
+    Crlf,
+    Lf,
+}
+
+/// The format of a file: written exactly so by an export, read so by an import (whose
+/// encoding and separator are detected unless the person chose them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FileFormat {
+    /// `;` (the Italian, Polish and Lithuanian Excel), `,`, tab or `|`.
+    pub delimiter: char,
+    /// `,` or `.`.
+    pub decimal: char,
+    pub date_format: DateFormat,
+    pub encoding: Encoding,
+    pub line_ending: LineEnding,
+    /// A text cell that a spreadsheet would run as a formula gets a leading `'`. On by
+    /// default; an ERP that needs raw values may turn it off.
+    pub neutralise: bool,
+    /// The first line names the columns.
+    pub header: bool,
+}
+
+impl Default for FileFormat {
+    fn default() -> Self {
+        FileFormat {
+            delimiter: ';',
+            decimal: ',',
+            date_format: DateFormat::Iso,
+            encoding: Encoding::Utf8Bom,
+            line_ending: LineEnding::Crlf,
+            neutralise: true,
+            header: true,
+        }
+    }
+}
+
+pub const DELIMITERS: [char; 4] = [';', ',', '\t', '|'];
+
+impl FileFormat {
+    /// Checks what a person may have typed in the profile editor.
+    pub fn problems(&self) -> Vec<crate::error::FieldError> {
+        let mut out = Vec::new();
+        if !DELIMITERS.contains(&self.delimiter) {
+            out.push(crate::error::FieldError::new("delimiter", "validation.choice"));
+        }
+        if !matches!(self.decimal, ',' | '.') || self.decimal == self.delimiter {
+            out.push(crate::error::FieldError::new("decimal", "validation.exchange_decimal"));
+        }
+        out
+    }
+
+    pub fn line_end(&self) -> &'static str {
+        match self.line_ending {
+            LineEnding::Crlf => "\r\n",
+            LineEnding::Lf => "\n",
+        }
+    }
+
+    /// Integer minor units as a decimal number with two places and the file's decimal sign,
+    /// without grouping: `-1234,56`.
+    pub fn money(&self, minor: i64) -> String {
+        let sign = if minor < 0 { "-" } else { "" };
+        let abs = minor.unsigned_abs();
+        format!("{sign}{}{}{:02}", abs / 100, self.decimal, abs % 100)
+    }
+
+    /// Reads an amount written with the file's decimal sign, grouped or not ("1.234,56",
+    /// "1 234,56", "1234.5", "-12"), into integer minor units. `Err` when it is not one.
+    pub fn parse_money(&self, text: &str) -> Result<i64, ()> {
+        let (negative, whole, frac) = self.split_number(text)?;
+        if frac.len() > 2 {
+            return Err(());
+        }
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| ())? };
+        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| ())?;
+        let minor = whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or(())?;
+        Ok(if negative { -minor } else { minor })
+    }
+
+    /// Reads a whole number, grouped or not; a fraction of zeros is allowed ("12,00").
+    pub fn parse_integer(&self, text: &str) -> Result<i64, ()> {
+        let (negative, whole, frac) = self.split_number(text)?;
+        if whole.is_empty() || frac.chars().any(|c| c != '0') {
+            return Err(());
+        }
+        let n: i64 = whole.parse().map_err(|_| ())?;
+        Ok(if negative { -n } else { n })
+    }
+
+    /// Sign, whole digits and fraction digits of a number as written in the file: spaces,
+    /// no-break spaces and apostrophes group thousands, and so does the separator that is not
+    /// the file's decimal sign.
+    fn split_number<'a>(&self, text: &'a str) -> Result<(bool, String, String), ()> {
+        let t = text.trim();
+        let (negative, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t.strip_prefix('+').unwrap_or(t)),
+        };
+        let group = if self.decimal == ',' { '.' } else { ',' };
+        let mut whole = String::new();
+        let mut frac = String::new();
+        let mut in_frac = false;
+        for c in t.chars() {
+            match c {
+                '0'..='9' if in_frac => frac.push(c),
+                '0'..='9' => whole.push(c),
+                c if c == self.decimal && !in_frac => in_frac = true,
+                c if (c == group || c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\'') && !in_frac => {}
+                _ => return Err(()),
+            }
+        }
+        if whole.is_empty() && frac.is_empty() {
+            return Err(());
+        }
+        if whole.len() > 15 {
+            return Err(());
+        }
+        Ok((negative, whole, frac))
+    }
+
+    /// A canonical decimal (`-1234.5`, as the office's number fields keep them) in the file's
+    /// way.
+    pub fn decimal_text(&self, canonical: &str) -> String {
+        canonical.replacen('.', &self.decimal.to_string(), 1)
+    }
+
+    /// A decimal written in the file's way as canonical text; `Err` when it is not a number.
+    pub fn parse_decimal(&self, text: &str) -> Result<String, ()> {
+        let (negative, whole, frac) = self.split_number(text)?;
+        let whole = if whole.is_empty() { "0".to_string() } else { whole };
+        let sign = if negative { "-" } else { "" };
+        Ok(if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{frac}") })
+    }
+
+    /// A stored day (`YYYY-MM-DD`) in the file's date format; anything else as it is.
+    pub fn date(&self, ymd: &str) -> String {
+        match NaiveDate::parse_from_str(ymd, DATE_FORMAT) {
+            Ok(d) => d.format(self.date_format.pattern()).to_string(),
+            Err(_) => ymd.to_string(),
+        }
+    }
+
+    /// A day in the file's date format (or ISO, which every file may use) as `YYYY-MM-DD`.
+    pub fn parse_date(&self, text: &str) -> Result<String, ()> {
+        let t = text.trim();
+        // A spreadsheet may add a time of midnight to a date.
+        let t = t.strip_suffix(" 00:00:00").or_else(|| t.strip_suffix(" 00:00")).unwrap_or(t);
+        NaiveDate::parse_from_str(t, self.date_format.pattern())
+            .or_else(|_| NaiveDate::parse_from_str(t, DATE_FORMAT))
+            .map(|d| d.format(DATE_FORMAT).to_string())
+            .map_err(|_| ())
+    }
+
+    /// A stored local time (`YYYY-MM-DDTHH:MM`) as the file's date and `HH:MM`.
+    pub fn datetime(&self, value: &str) -> String {
+        match value.split_once('T') {
+            Some((day, time)) => format!("{} {}", self.date(day), time),
+            None => self.date(value),
+        }
+    }
+
+    /// A text cell as the file holds it: neutralised against formula injection when the
+    /// format says so.
+    pub fn text<'a>(&self, value: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.neutralise && needs_neutralising(value) {
+            std::borrow::Cow::Owned(format!("'{value}"))
+        } else {
+            std::borrow::Cow::Borrowed(value)
+        }
+    }
+
+    /// A text cell read back: the `'` an export put before a formula character comes off.
+    pub fn untext<'a>(&self, cell: &'a str) -> &'a str {
+        match cell.strip_prefix('\'') {
+            Some(rest) if self.neutralise && needs_neutralising(rest) => rest,
+            _ => cell,
+        }
+    }
+}
+
+/// Whether a spreadsheet could take the cell for a formula (or a DDE command): it starts with
+/// `=`, `+`, `-`, `@`, a tab, a carriage return or a line feed. A cell of only digits, spaces
+/// and `+ - ( ) . , /` (a number such as `-5`, a phone number such as `+39 02 1234`) cannot
+/// call anything and stays as it is, so numbers stay numbers.
+pub fn needs_neutralising(value: &str) -> bool {
+    let Some(first) = value.chars().next() else { return false };
+    match first {
+        '=' | '@' | '\t' | '\r' | '\n' => true,
+        '+' | '-' => !value.chars().all(|c| c.is_ascii_digit() || " +-()./,".contains(c)),
+        _ => false,
+    }
+}
+
+/// Reads a yes/no cell: `1`/`0`, `true`/`false`, `yes`/`no`, `x`, and the words of the five
+/// languages. `Err` for anything else; an empty cell is no.
+pub fn parse_bool(text: &str) -> Result<bool, ()> {
+    let t = crate::search_key::fold(text.trim());
+    match t.as_str() {
+        "1" | "true" | "yes" | "y" | "x" | "si" | "sì" | "tak" | "t" | "taip" | "是" => Ok(true),
+        "" | "0" | "false" | "no" | "n" | "nie" | "ne" | "否" => Ok(false),
+        _ => Err(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comma() -> FileFormat {
+        FileFormat::default()
+    }
+
+    fn point() -> FileFormat {
+        FileFormat { decimal: '.', delimiter: ',', ..Default::default() }
+    }
+
+    #[test]
+    fn money_is_written_with_the_files_decimal_sign_and_read_back_grouped_or_not() {
+        assert_eq!(comma().money(123456), "1234,56");
+        assert_eq!(comma().money(-5), "-0,05");
+        assert_eq!(point().money(100), "1.00");
+        for (text, minor) in [("1.234,56", 123456), ("1 234,5", 123450), ("-12", -1200), ("0,07", 7), (",5", 50)] {
+            assert_eq!(comma().parse_money(text), Ok(minor), "{text}");
+        }
+        assert_eq!(point().parse_money("1,234.56"), Ok(123456));
+        for bad in ["", "1,234", "12a", "1,2,3", "1.000.000.000.000.000.000"] {
+            assert!(comma().parse_money(bad).is_err() || bad == "1,234", "{bad}");
+        }
+        assert_eq!(comma().parse_money("1,234"), Err(()), "three decimals");
+        assert_eq!(comma().parse_integer("1.200"), Ok(1200));
+        assert_eq!(comma().parse_integer("12,00"), Ok(12));
+        assert_eq!(comma().parse_integer("12,5"), Err(()));
+        assert_eq!(comma().parse_decimal("-1.234,5"), Ok("-1234.5".into()));
+    }
+
+    #[test]
+    fn dates_follow_the_profile_and_iso_is_always_understood() {
+        let pl = FileFormat { date_format: DateFormat::DmyDot, ..Default::default() };
+        assert_eq!(pl.date("2026-03-07"), "07.03.2026");
+        assert_eq!(pl.parse_date("7.3.2026"), Ok("2026-03-07".into()));
+        assert_eq!(pl.parse_date("2026-03-07"), Ok("2026-03-07".into()));
+        assert_eq!(pl.parse_date("31.02.2026"), Err(()));
+        assert_eq!(pl.datetime("2026-03-07T09:30"), "07.03.2026 09:30");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_and_phones_are_not() {
+        let f = comma();
+        for bad in ["=1+1", "=HYPERLINK(\"x\")", "+cmd|' /C calc'!A0", "-2+3+cmd|x", "@SUM(A1)", "\tx", "\r", "\nx"] {
+            assert_eq!(f.text(bad), format!("'{bad}"), "{bad:?}");
+            assert_eq!(f.untext(&f.text(bad)), bad);
+        }
+        for fine in ["-5", "+39 02 1234 5678", "-1.234,5", "Rossi", "", "'quoted", "(02) 123"] {
+            assert_eq!(f.text(fine), fine, "{fine:?}");
+            assert_eq!(f.untext(fine), fine);
+        }
+        let raw = FileFormat { neutralise: false, ..Default::default() };
+        assert_eq!(raw.text("=1+1"), "=1+1");
+    }
+
+    #[test]
+    fn yes_and_no_in_five_languages() {
+        for yes in ["1", "TRUE", "Sì", "tak", "Taip", "x"] {
+            assert_eq!(parse_bool(yes), Ok(true), "{yes}");
+        }
+        for no in ["", "0", "No", "nie", "ne"] {
+            assert_eq!(parse_bool(no), Ok(false), "{no}");
+        }
+        assert!(parse_bool("maybe").is_err());
+    }
+}

@@ -1,0 +1,580 @@
+//! The CSV exchange's rows, in standard SQL both stores run (see `exec.rs`): the saved
+//! profiles, the export queries (paged by id inside one snapshot), and what an import reads to
+//! match its rows against stored customers, people, fleet lines and sightings. How a store
+//! counts changes is its own: [`Dialect`] tells which predicate selects "changed since the
+//! watermark". The import's one write transaction is in each store's `exchange.rs`.
+
+use std::collections::HashMap;
+
+use crate::competitor::{Sighting, SightingData};
+use crate::customer::{Customer, CustomerData};
+use crate::error::{Error, Result};
+use crate::exchange::{Entity, Kind, Profile, ProfileData, Watermark};
+use crate::fleet::{FleetLine, FleetLineData};
+use crate::person::{Person, PersonData};
+use crate::storage::exec::{Cells, Dialect, Exec, Val};
+
+// --- profiles ---
+
+const PROFILE_COLUMNS: &str = "id, kind, name, entity, settings, watermark, last_run_at, last_rows, runs, version";
+
+fn profile_from(r: &Cells) -> Option<Profile> {
+    Some(Profile {
+        id: r.int(0),
+        data: ProfileData {
+            kind: Kind::parse(&r.text(1))?,
+            name: r.text(2),
+            entity: Entity::parse(&r.text(3))?,
+            settings: r.json(4),
+        },
+        watermark: r.opt_text(5),
+        last_run_at: r.opt_text(6),
+        last_rows: r.opt_int(7),
+        runs: r.int(8),
+        version: r.int(9),
+    })
+}
+
+fn settings_json(d: &ProfileData) -> String {
+    serde_json::to_string(&d.settings).expect("profile settings serialise")
+}
+
+/// Every profile, by kind and name (a row of an unknown entity, written by a newer Parc, is
+/// left out).
+pub(crate) fn profiles(x: &mut dyn Exec) -> Result<Vec<Profile>> {
+    let rows = x.rows(&format!("SELECT {PROFILE_COLUMNS} FROM exchange_profile ORDER BY kind, name, id"), &[])?;
+    Ok(rows.iter().filter_map(profile_from).collect())
+}
+
+/// A name already taken by a profile of the same kind is refused with the field marked.
+fn name_taken(x: &mut dyn Exec, d: &ProfileData, except: Option<i64>) -> Result<bool> {
+    Ok(x.row(
+        "SELECT 1 FROM exchange_profile WHERE kind = $1 AND name = $2 AND id <> $3",
+        &[d.kind.code().into(), (&d.name).into(), except.unwrap_or(0).into()],
+    )?
+    .is_some())
+}
+
+pub(crate) fn insert_profile(x: &mut dyn Exec, d: &ProfileData) -> Result<i64> {
+    if name_taken(x, d, None)? {
+        return Err(Error::invalid("name", "validation.profile_name_taken"));
+    }
+    let row = x.row(
+        "INSERT INTO exchange_profile (kind, name, entity, settings) VALUES ($1, $2, $3, $4) RETURNING id",
+        &[d.kind.code().into(), (&d.name).into(), d.entity.code().into(), settings_json(d).into()],
+    )?;
+    Ok(row.map(|r| r.int(0)).unwrap_or_default())
+}
+
+/// Saves an edited profile. A change of what an export sends (entity or columns) makes its
+/// next export a full one: the ERP would otherwise miss the new columns of unchanged rows.
+pub(crate) fn update_profile(x: &mut dyn Exec, id: i64, version: i64, d: &ProfileData) -> Result<()> {
+    let current = x
+        .row(&format!("SELECT {PROFILE_COLUMNS} FROM exchange_profile WHERE id = $1"), &[id.into()])?
+        .and_then(|r| profile_from(&r))
+        .ok_or(Error::NotFound { entity: "exchange_profile", id })?;
+    if current.version != version {
+        return Err(Error::Conflict { entity: "exchange_profile", id });
+    }
+    if name_taken(x, d, Some(id))? {
+        return Err(Error::invalid("name", "validation.profile_name_taken"));
+    }
+    let same_output = current.data.entity == d.entity && current.data.settings.columns == d.settings.columns;
+    let watermark = if same_output { current.watermark } else { None };
+    let changed = x.run(
+        "UPDATE exchange_profile SET kind = $3, name = $4, entity = $5, settings = $6, watermark = $7,
+         version = version + 1 WHERE id = $1 AND version = $2",
+        &[
+            id.into(),
+            version.into(),
+            d.kind.code().into(),
+            (&d.name).into(),
+            d.entity.code().into(),
+            settings_json(d).into(),
+            watermark.into(),
+        ],
+    )?;
+    if changed == 0 {
+        return Err(Error::Conflict { entity: "exchange_profile", id });
+    }
+    Ok(())
+}
+
+pub(crate) fn delete_profile(x: &mut dyn Exec, id: i64) -> Result<bool> {
+    Ok(x.run("DELETE FROM exchange_profile WHERE id = $1", &[id.into()])? > 0)
+}
+
+/// Records an export of profile `id`: its new watermark, when and how many rows, if no other
+/// export of it finished since it started (`runs` unchanged); else `Conflict`.
+pub(crate) fn record_run(
+    x: &mut dyn Exec,
+    id: i64,
+    runs: i64,
+    watermark: Option<&str>,
+    at: &str,
+    rows: i64,
+) -> Result<()> {
+    let changed = x.run(
+        "UPDATE exchange_profile SET watermark = $3, last_run_at = $4, last_rows = $5, runs = runs + 1
+         WHERE id = $1 AND runs = $2",
+        &[id.into(), runs.into(), watermark.map(str::to_string).into(), at.into(), rows.into()],
+    )?;
+    if changed == 0 {
+        return Err(Error::Conflict { entity: "exchange_profile", id });
+    }
+    Ok(())
+}
+
+/// Copies profiles into an empty store. Their watermarks count the other store's changes,
+/// which mean nothing here: each one's next export is a full one.
+pub(crate) fn restore_profiles(x: &mut dyn Exec, rows: &[Profile]) -> Result<()> {
+    for p in rows {
+        x.run(
+            "INSERT INTO exchange_profile (id, kind, name, entity, settings, watermark, last_run_at, last_rows, runs,
+             version) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9)",
+            &[
+                p.id.into(),
+                p.data.kind.code().into(),
+                (&p.data.name).into(),
+                p.data.entity.code().into(),
+                settings_json(&p.data).into(),
+                (&p.last_run_at).into(),
+                p.last_rows.into(),
+                p.runs.into(),
+                p.version.into(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+// --- exports ---
+
+/// Where the store's changes stand in the snapshot being read. Read first in a transaction:
+/// on PostgreSQL the snapshot is the transaction's.
+pub(crate) fn horizon(x: &mut dyn Exec) -> Result<Watermark> {
+    match x.dialect() {
+        Dialect::Sqlite => {
+            let seq = x.row("SELECT seq FROM change_clock WHERE id = 1", &[])?.map(|r| r.int(0)).unwrap_or(0);
+            Ok(Watermark::Sequence(seq))
+        }
+        Dialect::Postgres => {
+            let snap = x.row("SELECT pg_current_snapshot()::text", &[])?.map(|r| r.text(0)).unwrap_or_default();
+            Ok(Watermark::Snapshot(snap))
+        }
+    }
+}
+
+/// One entity's export query: its columns (field keys in select order), tables, and the
+/// change sequences that make a row "changed".
+pub(crate) struct ExportQuery {
+    pub columns: &'static [&'static str],
+    select: &'static str,
+    from: &'static str,
+    id: &'static str,
+    seqs: &'static [&'static str],
+}
+
+const CUSTOMER_EXPORT: ExportQuery = ExportQuery {
+    columns: &[
+        "parc_id",
+        "erp_code",
+        "name",
+        "legal_form",
+        "street",
+        "postal_code",
+        "city",
+        "region",
+        "country",
+        "other_address",
+        "phone",
+        "mobile",
+        "fax",
+        "email",
+        "web",
+        "vat_id",
+        "business_type",
+        "market_sectors",
+        "ownership",
+        "employees",
+        "annual_turnover",
+        "turnover_currency",
+        "lead_source",
+        "notes",
+        "owner",
+        "archived",
+        "created_at",
+        "updated_at",
+        "person_name",
+        "person_position",
+        "person_title",
+        "person_decision_role",
+        "person_phone",
+        "person_mobile",
+        "person_email",
+        "custom",
+    ],
+    select: "c.id, c.erp_code, c.name, c.legal_form, c.street, c.postal_code, c.city, c.region, c.country,
+        c.other_address, c.phone, c.mobile, c.fax, c.email, c.web, c.vat_id, c.business_type, c.market_sectors,
+        c.ownership, c.employees, c.annual_turnover, c.turnover_currency, c.lead_source, c.notes, c.owner_id,
+        c.archived_at, c.created_at, c.updated_at, p.name, p.position, p.title, p.decision_role, p.phone, p.mobile,
+        p.email, c.custom",
+    // The main contact's columns come with the customer; a change of them is a change of
+    // the customer's row.
+    from: "customer c LEFT JOIN person p ON p.customer_id = c.id AND p.is_main",
+    id: "c.id",
+    seqs: &["c.change_seq", "p.change_seq"],
+};
+
+const PEOPLE_EXPORT: ExportQuery = ExportQuery {
+    columns: &[
+        "parc_id",
+        "customer_id",
+        "customer_erp_code",
+        "customer_vat_id",
+        "customer_name",
+        "name",
+        "position",
+        "title",
+        "decision_role",
+        "branch",
+        "phone",
+        "mobile",
+        "email",
+        "notes",
+        "is_main",
+        "active",
+    ],
+    select: "p.id, p.customer_id, c.erp_code, c.vat_id, c.name, p.name, p.position, p.title, p.decision_role,
+        p.branch, p.phone, p.mobile, p.email, p.notes, p.is_main, p.active",
+    from: "person p JOIN customer c ON c.id = p.customer_id",
+    id: "p.id",
+    seqs: &["p.change_seq"],
+};
+
+const CONTACT_EXPORT: ExportQuery = ExportQuery {
+    columns: &[
+        "parc_id",
+        "customer_id",
+        "customer_erp_code",
+        "customer_name",
+        "happened_at",
+        "kind",
+        "duration_min",
+        "user",
+        "agreed",
+        "next_action",
+        "next_kind",
+        "next_due",
+        "next_user",
+        "next_done_at",
+        "next_outcome",
+        "created_at",
+    ],
+    select: "k.id, k.customer_id, c.erp_code, c.name, k.happened_at, k.kind, k.duration_min, k.user_id, k.agreed,
+        k.next_action, k.next_kind, k.next_due, k.next_user_id, k.next_done_at, k.next_outcome, k.created_at",
+    from: "contact k JOIN customer c ON c.id = k.customer_id",
+    id: "k.id",
+    seqs: &["k.change_seq"],
+};
+
+const FLEET_EXPORT: ExportQuery = ExportQuery {
+    columns: &[
+        "parc_id",
+        "customer_id",
+        "customer_erp_code",
+        "customer_vat_id",
+        "customer_country",
+        "customer_name",
+        "brand",
+        "model",
+        "category",
+        "weight_class",
+        "gross_weight_kg",
+        "vehicles",
+        "vin",
+        "plate",
+        "first_registered",
+        "mileage_km",
+        "mileage_read_on",
+        "ownership",
+        "supplier",
+        "renewal_due",
+        "renewal_manual",
+        "inspection_due",
+        "notes",
+    ],
+    select: "l.id, l.customer_id, c.erp_code, c.vat_id, c.country, c.name, l.brand, l.model, l.category,
+        l.weight_class, l.gross_weight_kg, l.vehicles, l.vin, l.plate, l.first_registered, l.mileage_km,
+        l.mileage_read_on, l.ownership, l.supplier, l.renewal_due, l.renewal_manual, l.inspection_due, l.notes",
+    from: "fleet_line l JOIN customer c ON c.id = l.customer_id",
+    id: "l.id",
+    seqs: &["l.change_seq"],
+};
+
+pub(crate) fn export_query(entity: Entity) -> Option<&'static ExportQuery> {
+    match entity {
+        Entity::Customers => Some(&CUSTOMER_EXPORT),
+        Entity::People => Some(&PEOPLE_EXPORT),
+        Entity::Contacts => Some(&CONTACT_EXPORT),
+        Entity::Fleet => Some(&FLEET_EXPORT),
+        Entity::Sightings => None,
+    }
+}
+
+impl ExportQuery {
+    /// "Changed since `since`" for this query, with its arguments numbered from `first`;
+    /// `None` when everything is wanted.
+    fn changed(&self, dialect: Dialect, since: Option<&Watermark>, first: usize) -> (String, Vec<Val>) {
+        let Some(since) = since else { return ("TRUE".into(), Vec::new()) };
+        let (a, b) = (first, first + 1);
+        let one = |seq: &str| match dialect {
+            // Every change up to the sequence read was in that export's snapshot.
+            Dialect::Sqlite => format!("{seq} > ${a}"),
+            // Rows of transactions the snapshot did not see: still running, or not started.
+            // Every transaction below its xmin had finished, so the range is indexed.
+            Dialect::Postgres => {
+                format!("({seq} >= ${a} AND NOT pg_visible_in_snapshot({seq}::text::xid8, ${b}::text::pg_snapshot))")
+            }
+        };
+        let cond = format!("({})", self.seqs.iter().map(|s| one(s)).collect::<Vec<_>>().join(" OR "));
+        let args = match (dialect, since) {
+            (Dialect::Postgres, Watermark::Snapshot(s)) => vec![since.xmin().into(), s.clone().into()],
+            _ => vec![since.xmin().into()],
+        };
+        (cond, args)
+    }
+
+    /// How many rows the export will write.
+    pub(crate) fn count(&self, x: &mut dyn Exec, since: Option<&Watermark>) -> Result<i64> {
+        let (cond, args) = self.changed(x.dialect(), since, 1);
+        let sql = format!("SELECT count(*) FROM {} WHERE {cond}", self.from);
+        Ok(x.row(&sql, &args)?.map(|r| r.int(0)).unwrap_or(0))
+    }
+
+    /// The next page: up to `limit` rows with ids above `after`, by id.
+    pub(crate) fn page(
+        &self,
+        x: &mut dyn Exec,
+        since: Option<&Watermark>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Cells>> {
+        let (cond, mut args) = self.changed(x.dialect(), since, 3);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} > $1 AND {cond} ORDER BY {} LIMIT $2",
+            self.select, self.from, self.id, self.id
+        );
+        let mut all = vec![after.into(), limit.into()];
+        all.append(&mut args);
+        x.rows(&sql, &all)
+    }
+}
+
+// --- what an import matches against ---
+
+/// What identifies a stored customer: its keys and where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct CustomerKey {
+    pub id: i64,
+    pub erp_code: String,
+    pub country: String,
+    pub vat_id: String,
+    pub name: String,
+    pub city: String,
+}
+
+pub(crate) fn customer_keys(x: &mut dyn Exec) -> Result<Vec<CustomerKey>> {
+    let rows = x.rows("SELECT id, erp_code, country, vat_id, name, city FROM customer ORDER BY id", &[])?;
+    Ok(rows
+        .iter()
+        .map(|r| CustomerKey {
+            id: r.int(0),
+            erp_code: r.text(1),
+            country: r.text(2),
+            vat_id: r.text(3),
+            name: r.text(4),
+            city: r.text(5),
+        })
+        .collect())
+}
+
+/// `ids` as a list for `IN (…)`: integers, so safe to write into the statement.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+const IN_CHUNK: usize = 500;
+
+/// Full cards of these customers (with assistants and office fields), by id.
+pub(crate) fn customers(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i64, Customer>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let list = id_list(chunk);
+        let rows = x.rows(
+            &format!(
+                "SELECT id, name, legal_form, street, postal_code, city, region, country, other_address, phone, mobile,
+                 fax, email, web, vat_id, business_type, market_sectors, ownership, employees, annual_turnover,
+                 turnover_currency, lead_source, notes, owner_id, custom, erp_code, archived_at, created_at,
+                 updated_at, version FROM customer WHERE id IN ({list})"
+            ),
+            &[],
+        )?;
+        for r in rows {
+            let c = Customer {
+                id: r.int(0),
+                data: CustomerData {
+                    name: r.text(1),
+                    legal_form: r.text(2),
+                    street: r.text(3),
+                    postal_code: r.text(4),
+                    city: r.text(5),
+                    region: r.text(6),
+                    country: r.text(7),
+                    other_address: r.text(8),
+                    phone: r.text(9),
+                    mobile: r.text(10),
+                    fax: r.text(11),
+                    email: r.text(12),
+                    web: r.text(13),
+                    vat_id: r.text(14),
+                    business_type: r.text(15),
+                    market_sectors: r.text(16),
+                    ownership: r.text(17),
+                    employees: r.opt_int(18),
+                    annual_turnover: r.opt_int(19),
+                    turnover_currency: r.text(20),
+                    lead_source: r.text(21),
+                    notes: r.text(22),
+                    owner_id: r.opt_int(23),
+                    assistant_ids: Vec::new(),
+                    custom: r.json(24),
+                    erp_code: r.text(25),
+                },
+                archived_at: r.opt_text(26),
+                created_at: r.text(27),
+                updated_at: r.text(28),
+                version: r.int(29),
+            };
+            out.insert(c.id, c);
+        }
+        let assistants =
+            x.rows(&format!("SELECT customer_id, user_id FROM customer_assistant WHERE customer_id IN ({list})"), &[])?;
+        for r in assistants {
+            if let Some(c) = out.get_mut(&r.int(0)) {
+                c.data.assistant_ids.push(r.int(1));
+            }
+        }
+    }
+    for c in out.values_mut() {
+        c.data.assistant_ids.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// The people of these customers, by id.
+pub(crate) fn people_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Person>> {
+    let mut out = Vec::new();
+    for chunk in customer_ids.chunks(IN_CHUNK) {
+        let rows = x.rows(
+            &format!(
+                "SELECT id, customer_id, name, position, title, decision_role, branch, phone, mobile, email, notes,
+                 assistant_of, is_main, active, version FROM person WHERE customer_id IN ({}) ORDER BY id",
+                id_list(chunk)
+            ),
+            &[],
+        )?;
+        out.extend(rows.iter().map(|r| Person {
+            id: r.int(0),
+            customer_id: r.int(1),
+            data: PersonData {
+                name: r.text(2),
+                position: r.text(3),
+                title: r.text(4),
+                decision_role: r.text(5),
+                branch: r.text(6),
+                phone: r.text(7),
+                mobile: r.text(8),
+                email: r.text(9),
+                notes: r.text(10),
+                assistant_of: r.opt_int(11),
+                is_main: r.boolean(12),
+                active: r.boolean(13),
+            },
+            version: r.int(14),
+        }));
+    }
+    Ok(out)
+}
+
+/// The fleet lines of these customers, by id.
+pub(crate) fn fleet_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<FleetLine>> {
+    let mut out = Vec::new();
+    for chunk in customer_ids.chunks(IN_CHUNK) {
+        let rows = x.rows(
+            &format!(
+                "SELECT id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
+                 first_registered, mileage_km, mileage_read_on, ownership, supplier, renewal_due, renewal_manual,
+                 inspection_due, notes, version FROM fleet_line WHERE customer_id IN ({}) ORDER BY id",
+                id_list(chunk)
+            ),
+            &[],
+        )?;
+        out.extend(rows.iter().map(|r| FleetLine {
+            id: r.int(0),
+            customer_id: r.int(1),
+            data: FleetLineData {
+                brand: r.text(2),
+                model: r.text(3),
+                category: r.text(4),
+                weight_class: r.text(5),
+                gross_weight_kg: r.opt_int(6),
+                vehicles: r.int(7),
+                vin: r.text(8),
+                plate: r.text(9),
+                first_registered: r.opt_int(10).and_then(|y| i32::try_from(y).ok()),
+                mileage_km: r.opt_int(11),
+                mileage_read_on: r.opt_text(12),
+                ownership: r.text(13),
+                supplier: r.text(14),
+                renewal_due: r.opt_text(15),
+                renewal_manual: r.boolean(16),
+                inspection_due: r.opt_text(17),
+                notes: r.text(18),
+            },
+            version: r.int(19),
+            ours: false,
+        }));
+    }
+    Ok(out)
+}
+
+/// The price sightings of these customers, by id.
+pub(crate) fn sightings_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Sighting>> {
+    let mut out = Vec::new();
+    for chunk in customer_ids.chunks(IN_CHUNK) {
+        let rows = x.rows(
+            &format!(
+                "SELECT id, customer_id, competitor_id, seen_on, product, price_minor, currency, conditions, source,
+                 version FROM price_sighting WHERE customer_id IN ({}) ORDER BY id",
+                id_list(chunk)
+            ),
+            &[],
+        )?;
+        out.extend(rows.iter().map(|r| Sighting {
+            id: r.int(0),
+            customer_id: r.int(1),
+            data: SightingData {
+                competitor_id: r.opt_int(2),
+                seen_on: r.text(3),
+                product: r.text(4),
+                price_minor: r.opt_int(5),
+                currency: r.text(6),
+                conditions: r.text(7),
+                source: r.text(8),
+            },
+            version: r.int(9),
+        }));
+    }
+    Ok(out)
+}

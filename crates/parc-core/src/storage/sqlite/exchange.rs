@@ -1,0 +1,67 @@
+//! An import's one write transaction on SQLite, made of the same row writes the screens use.
+
+use super::{competitors, customers, fleet, people, Sqlite};
+use crate::error::Result;
+use crate::storage::{now, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
+
+/// Progress is told every this many rows.
+const TICK: u64 = 500;
+
+impl ExchangeRows for Sqlite {
+    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64)) -> Result<Vec<i64>> {
+        let (by, stamp) = (self.ctx.actor, now());
+        self.write(|tx| {
+            let meta = RowMeta::new_row(&stamp);
+            let mut done = 0u64;
+            let mut tick = |progress: &mut dyn FnMut(u64)| {
+                done += 1;
+                if done % TICK == 0 {
+                    progress(done);
+                }
+            };
+            let mut new_ids = Vec::with_capacity(w.new_customers.len());
+            for d in &w.new_customers {
+                new_ids.push(customers::insert_customer(tx, d, &meta, by)?);
+                tick(progress);
+            }
+            for (id, version, d) in &w.customer_updates {
+                customers::update_customer_row(tx, *id, *version, d, by)?;
+                tick(progress);
+            }
+            let resolve = |r: &CustomerRef| match r {
+                CustomerRef::Stored(id) => *id,
+                CustomerRef::New(i) => new_ids[*i],
+            };
+            for (r, d) in &w.new_people {
+                people::insert_person(tx, resolve(r), d, by)?;
+                tick(progress);
+            }
+            for (id, version, d) in &w.person_updates {
+                people::update_person_row(tx, *id, *version, d, by)?;
+                tick(progress);
+            }
+            fleet::insert_lines(tx, &w.new_lines, by)?;
+            for (id, version, d) in &w.line_updates {
+                fleet::update_line(tx, *id, *version, d, by)?;
+                tick(progress);
+            }
+            let mut competitor_ids = Vec::with_capacity(w.new_competitors.len());
+            for c in &w.new_competitors {
+                competitor_ids.push(competitors::insert_competitor_row(tx, None, c, 1)?);
+            }
+            for (customer_id, d, new_competitor) in &w.new_sightings {
+                competitors::must_exist(tx, "customer", "customer", *customer_id)?;
+                let mut d = d.clone();
+                if let Some(i) = new_competitor {
+                    d.competitor_id = Some(competitor_ids[*i]);
+                } else if let Some(k) = d.competitor_id {
+                    competitors::must_exist(tx, "competitor", "competitor", k)?;
+                }
+                competitors::insert_sighting(tx, None, *customer_id, &d, 1)?;
+                tick(progress);
+            }
+            progress(w.rows());
+            Ok(new_ids)
+        })
+    }
+}
