@@ -51,8 +51,7 @@ impl<W: Write> CsvWriter<W> {
             if i > 0 {
                 self.line.push(self.delimiter);
             }
-            let quote = cell.contains(|c| c == self.delimiter || c == '"' || c == '\r' || c == '\n')
-                || (cells.len() == 1 && cell.is_empty());
+            let quote = cell.contains([self.delimiter, '"', '\r', '\n']) || (cells.len() == 1 && cell.is_empty());
             if quote {
                 self.line.push('"');
                 for c in cell.chars() {

@@ -13,7 +13,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::csv_file::{CsvWriter, Partial};
-use super::{fields, Entity, FieldType, Kind, Profile, Progress, Stage, Watermark};
+use super::{fields, Entity, FieldType, Kind, Progress, Stage, Watermark};
 use crate::error::{Error, Result};
 use crate::storage::exchange::{self as rows, export_query};
 use crate::storage::exec::{self, Cells, Val};
@@ -186,13 +186,7 @@ pub fn run(
 }
 
 /// One cell of a stored row in the file's format.
-fn cell(
-    r: &Cells,
-    i: usize,
-    ty: FieldType,
-    format: &super::FileFormat,
-    users: &HashMap<i64, String>,
-) -> String {
+fn cell(r: &Cells, i: usize, ty: FieldType, format: &super::FileFormat, users: &HashMap<i64, String>) -> String {
     match ty {
         FieldType::Text => match r.0.get(i) {
             Some(Val::Text(s)) => format.text(s).into_owned(),
@@ -206,6 +200,8 @@ fn cell(
         FieldType::Date => r.opt_text(i).map(|d| format.date(&d)).unwrap_or_default(),
         FieldType::DateTime => r.opt_text(i).map(|d| format.datetime(&d)).unwrap_or_default(),
         FieldType::Stamp => r.text(i),
-        FieldType::User => r.opt_int(i).and_then(|id| users.get(&id)).map(|u| format.text(u).into_owned()).unwrap_or_default(),
+        FieldType::User => {
+            r.opt_int(i).and_then(|id| users.get(&id)).map(|u| format.text(u).into_owned()).unwrap_or_default()
+        }
     }
 }

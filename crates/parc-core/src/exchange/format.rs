@@ -184,32 +184,32 @@ impl FileFormat {
     }
 
     /// Reads an amount written with the file's decimal sign, grouped or not ("1.234,56",
-    /// "1 234,56", "1234.5", "-12"), into integer minor units. `Err` when it is not one.
-    pub fn parse_money(&self, text: &str) -> Result<i64, ()> {
+    /// "1 234,56", "1234.5", "-12"), into integer minor units. `None` when it is not one.
+    pub fn parse_money(&self, text: &str) -> Option<i64> {
         let (negative, whole, frac) = self.split_number(text)?;
         if frac.len() > 2 {
-            return Err(());
+            return None;
         }
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| ())? };
-        let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| ())?;
-        let minor = whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or(())?;
-        Ok(if negative { -minor } else { minor })
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+        let minor = whole.checked_mul(100).and_then(|w| w.checked_add(frac))?;
+        Some(if negative { -minor } else { minor })
     }
 
     /// Reads a whole number, grouped or not; a fraction of zeros is allowed ("12,00").
-    pub fn parse_integer(&self, text: &str) -> Result<i64, ()> {
+    pub fn parse_integer(&self, text: &str) -> Option<i64> {
         let (negative, whole, frac) = self.split_number(text)?;
         if whole.is_empty() || frac.chars().any(|c| c != '0') {
-            return Err(());
+            return None;
         }
-        let n: i64 = whole.parse().map_err(|_| ())?;
-        Ok(if negative { -n } else { n })
+        let n: i64 = whole.parse().ok()?;
+        Some(if negative { -n } else { n })
     }
 
     /// Sign, whole digits and fraction digits of a number as written in the file: spaces,
     /// no-break spaces and apostrophes group thousands, and so does the separator that is not
     /// the file's decimal sign.
-    fn split_number<'a>(&self, text: &'a str) -> Result<(bool, String, String), ()> {
+    fn split_number(&self, text: &str) -> Option<(bool, String, String)> {
         let t = text.trim();
         let (negative, t) = match t.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -225,16 +225,16 @@ impl FileFormat {
                 '0'..='9' => whole.push(c),
                 c if c == self.decimal && !in_frac => in_frac = true,
                 c if (c == group || c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\'') && !in_frac => {}
-                _ => return Err(()),
+                _ => return None,
             }
         }
         if whole.is_empty() && frac.is_empty() {
-            return Err(());
+            return None;
         }
         if whole.len() > 15 {
-            return Err(());
+            return None;
         }
-        Ok((negative, whole, frac))
+        Some((negative, whole, frac))
     }
 
     /// A canonical decimal (`-1234.5`, as the office's number fields keep them) in the file's
@@ -243,12 +243,12 @@ impl FileFormat {
         canonical.replacen('.', &self.decimal.to_string(), 1)
     }
 
-    /// A decimal written in the file's way as canonical text; `Err` when it is not a number.
-    pub fn parse_decimal(&self, text: &str) -> Result<String, ()> {
+    /// A decimal written in the file's way as canonical text; `None` when it is not a number.
+    pub fn parse_decimal(&self, text: &str) -> Option<String> {
         let (negative, whole, frac) = self.split_number(text)?;
         let whole = if whole.is_empty() { "0".to_string() } else { whole };
         let sign = if negative { "-" } else { "" };
-        Ok(if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{frac}") })
+        Some(if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{frac}") })
     }
 
     /// A stored day (`YYYY-MM-DD`) in the file's date format; anything else as it is.
@@ -260,14 +260,14 @@ impl FileFormat {
     }
 
     /// A day in the file's date format (or ISO, which every file may use) as `YYYY-MM-DD`.
-    pub fn parse_date(&self, text: &str) -> Result<String, ()> {
+    pub fn parse_date(&self, text: &str) -> Option<String> {
         let t = text.trim();
         // A spreadsheet may add a time of midnight to a date.
         let t = t.strip_suffix(" 00:00:00").or_else(|| t.strip_suffix(" 00:00")).unwrap_or(t);
         NaiveDate::parse_from_str(t, self.date_format.pattern())
             .or_else(|_| NaiveDate::parse_from_str(t, DATE_FORMAT))
             .map(|d| d.format(DATE_FORMAT).to_string())
-            .map_err(|_| ())
+            .ok()
     }
 
     /// A stored local time (`YYYY-MM-DDTHH:MM`) as the file's date and `HH:MM`.
@@ -281,7 +281,7 @@ impl FileFormat {
     /// A text cell as the file holds it: neutralised against formula injection when the
     /// format says so.
     pub fn text<'a>(&self, value: &'a str) -> std::borrow::Cow<'a, str> {
-        if self.neutralise && needs_neutralising(value) {
+        if self.neutralise && escaped(value) {
             std::borrow::Cow::Owned(format!("'{value}"))
         } else {
             std::borrow::Cow::Borrowed(value)
@@ -291,10 +291,16 @@ impl FileFormat {
     /// A text cell read back: the `'` an export put before a formula character comes off.
     pub fn untext<'a>(&self, cell: &'a str) -> &'a str {
         match cell.strip_prefix('\'') {
-            Some(rest) if self.neutralise && needs_neutralising(rest) => rest,
+            Some(rest) if self.neutralise && escaped(rest) => rest,
             _ => cell,
         }
     }
+}
+
+/// Whether a text cell gets a leading `'`: a formula, or a text that already starts with
+/// `'` before one (so that reading the file back gives every text exactly).
+fn escaped(value: &str) -> bool {
+    needs_neutralising(value) || value.strip_prefix('\'').is_some_and(escaped)
 }
 
 /// Whether a spreadsheet could take the cell for a formula (or a DDE command): it starts with
@@ -311,13 +317,13 @@ pub fn needs_neutralising(value: &str) -> bool {
 }
 
 /// Reads a yes/no cell: `1`/`0`, `true`/`false`, `yes`/`no`, `x`, and the words of the five
-/// languages. `Err` for anything else; an empty cell is no.
-pub fn parse_bool(text: &str) -> Result<bool, ()> {
+/// languages. `None` for anything else; an empty cell is no.
+pub fn parse_bool(text: &str) -> Option<bool> {
     let t = crate::search_key::fold(text.trim());
     match t.as_str() {
-        "1" | "true" | "yes" | "y" | "x" | "si" | "sì" | "tak" | "t" | "taip" | "是" => Ok(true),
-        "" | "0" | "false" | "no" | "n" | "nie" | "ne" | "否" => Ok(false),
-        _ => Err(()),
+        "1" | "true" | "yes" | "y" | "x" | "si" | "tak" | "t" | "taip" | "是" => Some(true),
+        "" | "0" | "false" | "no" | "n" | "nie" | "ne" | "否" => Some(false),
+        _ => None,
     }
 }
 
@@ -339,26 +345,26 @@ mod tests {
         assert_eq!(comma().money(-5), "-0,05");
         assert_eq!(point().money(100), "1.00");
         for (text, minor) in [("1.234,56", 123456), ("1 234,5", 123450), ("-12", -1200), ("0,07", 7), (",5", 50)] {
-            assert_eq!(comma().parse_money(text), Ok(minor), "{text}");
+            assert_eq!(comma().parse_money(text), Some(minor), "{text}");
         }
-        assert_eq!(point().parse_money("1,234.56"), Ok(123456));
+        assert_eq!(point().parse_money("1,234.56"), Some(123456));
         for bad in ["", "1,234", "12a", "1,2,3", "1.000.000.000.000.000.000"] {
-            assert!(comma().parse_money(bad).is_err() || bad == "1,234", "{bad}");
+            assert!(comma().parse_money(bad).is_none() || bad == "1,234", "{bad}");
         }
-        assert_eq!(comma().parse_money("1,234"), Err(()), "three decimals");
-        assert_eq!(comma().parse_integer("1.200"), Ok(1200));
-        assert_eq!(comma().parse_integer("12,00"), Ok(12));
-        assert_eq!(comma().parse_integer("12,5"), Err(()));
-        assert_eq!(comma().parse_decimal("-1.234,5"), Ok("-1234.5".into()));
+        assert_eq!(comma().parse_money("1,234"), None, "three decimals");
+        assert_eq!(comma().parse_integer("1.200"), Some(1200));
+        assert_eq!(comma().parse_integer("12,00"), Some(12));
+        assert_eq!(comma().parse_integer("12,5"), None);
+        assert_eq!(comma().parse_decimal("-1.234,5"), Some("-1234.5".into()));
     }
 
     #[test]
     fn dates_follow_the_profile_and_iso_is_always_understood() {
         let pl = FileFormat { date_format: DateFormat::DmyDot, ..Default::default() };
         assert_eq!(pl.date("2026-03-07"), "07.03.2026");
-        assert_eq!(pl.parse_date("7.3.2026"), Ok("2026-03-07".into()));
-        assert_eq!(pl.parse_date("2026-03-07"), Ok("2026-03-07".into()));
-        assert_eq!(pl.parse_date("31.02.2026"), Err(()));
+        assert_eq!(pl.parse_date("7.3.2026"), Some("2026-03-07".into()));
+        assert_eq!(pl.parse_date("2026-03-07"), Some("2026-03-07".into()));
+        assert_eq!(pl.parse_date("31.02.2026"), None);
         assert_eq!(pl.datetime("2026-03-07T09:30"), "07.03.2026 09:30");
     }
 
@@ -368,6 +374,10 @@ mod tests {
         for bad in ["=1+1", "=HYPERLINK(\"x\")", "+cmd|' /C calc'!A0", "-2+3+cmd|x", "@SUM(A1)", "\tx", "\r", "\nx"] {
             assert_eq!(f.text(bad), format!("'{bad}"), "{bad:?}");
             assert_eq!(f.untext(&f.text(bad)), bad);
+        }
+        for tricky in ["'=1+1", "''@x"] {
+            assert_eq!(f.text(tricky), format!("'{tricky}"));
+            assert_eq!(f.untext(&f.text(tricky)), tricky);
         }
         for fine in ["-5", "+39 02 1234 5678", "-1.234,5", "Rossi", "", "'quoted", "(02) 123"] {
             assert_eq!(f.text(fine), fine, "{fine:?}");
@@ -380,11 +390,11 @@ mod tests {
     #[test]
     fn yes_and_no_in_five_languages() {
         for yes in ["1", "TRUE", "Sì", "tak", "Taip", "x"] {
-            assert_eq!(parse_bool(yes), Ok(true), "{yes}");
+            assert_eq!(parse_bool(yes), Some(true), "{yes}");
         }
         for no in ["", "0", "No", "nie", "ne"] {
-            assert_eq!(parse_bool(no), Ok(false), "{no}");
+            assert_eq!(parse_bool(no), Some(false), "{no}");
         }
-        assert!(parse_bool("maybe").is_err());
+        assert!(parse_bool("maybe").is_none());
     }
 }

@@ -1,1 +1,1546 @@
-//! Imports.
+//! Importing a CSV file: customers with their people, fleet lines, or competitor sightings.
+//!
+//! An import is planned whole before anything is written: the file is decoded (its encoding
+//! and separator detected unless chosen), its columns mapped to fields, and every row checked
+//! with the same rules as the forms ([`CustomerData::validated`], the VAT, e-mail and VIN
+//! checks, numbers and dates in the file's format) and matched against the stored data:
+//!
+//! - a customer is found by its ERP code or its VAT id (the natural keys) and updated, or left
+//!   alone when the row says nothing new; an empty cell never erases what Parc has;
+//! - a customer without a key that looks like a stored one (the same name, give or take a
+//!   letter and its legal form, in the same city) is a possible duplicate: skipped unless the
+//!   person chooses to update that customer or to create a new one;
+//! - rows of one customer (the same key, or the same customer cells) add its people;
+//! - fleet lines are matched by VIN, else by being identical; sightings by being identical.
+//!
+//! So importing the same file twice creates nothing the second time. The accepted rows are
+//! then written in one transaction (all or nothing); the rejected ones go to a CSV file with
+//! the reason, for fixing and importing again.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::csv_file::{self, CsvWriter, Partial};
+use super::format::{self, Encoding, FileFormat};
+use super::{fields, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
+use crate::audit;
+use crate::competitor::{CompetitorData, SightingData};
+use crate::custom_field::{CustomField, FieldKind};
+use crate::customer::{Customer, CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
+use crate::error::{Error, FieldError, Result};
+use crate::fleet::{FleetLineData, OWNERSHIPS};
+use crate::i18n::{self, Locale};
+use crate::person::{PersonData, DECISION_ROLES};
+use crate::search_key::fold;
+use crate::storage::exchange::{self as rows, CustomerKey};
+use crate::storage::{exec, CustomerRef, ImportWrite, Store};
+use crate::user::User;
+use crate::vat;
+
+/// What to do with a row that may duplicate a stored customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action", content = "target")]
+pub enum Decision {
+    Skip,
+    /// Update that stored customer with the row.
+    Update(i64),
+    /// Create a new customer all the same.
+    Create,
+}
+
+/// What to import and how to read the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportOptions {
+    pub entity: Entity,
+    /// The column mapping (file header → field) and the file's format.
+    pub settings: ProfileSettings,
+    /// Chosen by the person, else detected (when `settings.detect`) or the profile's.
+    #[serde(default)]
+    pub encoding: Option<Encoding>,
+    #[serde(default)]
+    pub delimiter: Option<char>,
+    /// Decisions on possible duplicates, by the row's line in the file.
+    #[serde(default)]
+    pub decisions: BTreeMap<usize, Decision>,
+    /// For possible duplicates without a decision (skip unless told otherwise).
+    #[serde(default = "skip")]
+    pub duplicates: Decision,
+}
+
+fn skip() -> Decision {
+    Decision::Skip
+}
+
+/// The start of a file, as the wizard shows it before the import is checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub encoding: Encoding,
+    pub delimiter: char,
+    /// Bytes invalid in the encoding: probably the wrong one.
+    pub malformed: bool,
+    pub headers: Vec<String>,
+    /// The first data rows.
+    pub rows: Vec<Vec<String>>,
+    /// Data rows in the whole file.
+    pub total_rows: usize,
+    /// The field each column goes to (from the profile, else by its header), by column.
+    pub mapping: Vec<Option<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    Create,
+    Update,
+    Unchanged,
+    /// May be a stored customer: needs a decision (skipped without one).
+    Duplicate,
+    Skip,
+    Rejected,
+}
+
+/// A problem of a row, for the person and for the rejected rows' file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    /// The file's header of the column.
+    pub column: String,
+    pub field: String,
+    pub key: &'static str,
+    /// Translated.
+    pub message: String,
+}
+
+/// A stored customer a row may duplicate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+    pub city: String,
+    pub vat_id: String,
+    pub erp_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowReport {
+    /// The row's line in the file (from 1, the header being line 1).
+    pub line: usize,
+    pub status: RowStatus,
+    /// What the row is about (a customer's name, a vehicle, a product).
+    pub label: String,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub candidates: Vec<Candidate>,
+    /// The stored customer the row updates or refers to.
+    pub target: Option<i64>,
+    /// The fields an update changes.
+    pub changed: Vec<String>,
+}
+
+/// What an import would do, row by row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportCheck {
+    pub entity: Entity,
+    pub encoding: Encoding,
+    pub delimiter: char,
+    pub rows: usize,
+    pub create: usize,
+    pub update: usize,
+    pub unchanged: usize,
+    pub duplicates: usize,
+    pub skipped: usize,
+    pub rejected: usize,
+    /// Every row that is not a plain create or unchanged (rejected, duplicates, updates,
+    /// skipped), at most [`REPORTED`].
+    pub reports: Vec<RowReport>,
+    pub truncated: bool,
+}
+
+/// At most this many rows are described one by one.
+pub const REPORTED: usize = 5000;
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    #[serde(flatten)]
+    pub check: ImportCheck,
+    pub customers_created: usize,
+    pub customers_updated: usize,
+    pub people_created: usize,
+    pub people_updated: usize,
+    pub lines_created: usize,
+    pub lines_updated: usize,
+    pub sightings_created: usize,
+    pub competitors_created: usize,
+    /// The rejected rows with their reasons, to fix and import again.
+    pub rejected_file: Option<String>,
+    pub seconds: f64,
+}
+
+/// Reads the start of a file for the wizard: encoding and separator (chosen or detected),
+/// headers, the first rows and the suggested mapping.
+pub fn preview(
+    store: &mut Store,
+    bytes: &[u8],
+    entity: Entity,
+    settings: &ProfileSettings,
+    encoding: Option<Encoding>,
+    delimiter: Option<char>,
+    locale: Locale,
+) -> Result<Preview> {
+    let custom = store.custom_fields()?;
+    let file = read(bytes, settings, encoding, delimiter, locale);
+    let defs = import_fields(entity, &custom);
+    let mapping = map_columns(&file.headers, settings, &defs, file.positional)
+        .into_iter()
+        .map(|m| m.map(|(def, _)| def.key.clone()))
+        .collect();
+    Ok(Preview {
+        encoding: file.encoding,
+        delimiter: file.delimiter,
+        malformed: file.malformed,
+        headers: file.headers,
+        rows: file.rows.iter().take(10).map(|(_, r)| r.clone()).collect(),
+        total_rows: file.rows.len(),
+        mapping,
+    })
+}
+
+/// Checks every row of the file without writing anything.
+pub fn check(
+    store: &mut Store,
+    bytes: &[u8],
+    options: &ImportOptions,
+    locale: Locale,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportCheck> {
+    Ok(plan(store, bytes, options, locale, progress)?.check)
+}
+
+/// Checks every row, then writes the accepted ones in one transaction (all or nothing) and
+/// the rejected ones, with their reasons, to `rejected` (default: beside `source`, when there
+/// is one; the file is not written when every row was accepted).
+pub fn commit(
+    store: &mut Store,
+    bytes: &[u8],
+    options: &ImportOptions,
+    locale: Locale,
+    source: Option<&Path>,
+    rejected: Option<&Path>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let started = Instant::now();
+    let plan = plan(store, bytes, options, locale, progress)?;
+    let total = plan.write.rows();
+    progress(Progress { stage: Stage::Writing, done: 0, total });
+    let w = &plan.write;
+    let mut counts = ImportReport {
+        check: plan.check.clone(),
+        customers_created: w.new_customers.len(),
+        customers_updated: w.customer_updates.len(),
+        people_created: w.new_people.len(),
+        people_updated: w.person_updates.len(),
+        lines_created: w.new_lines.len(),
+        lines_updated: w.line_updates.len(),
+        sightings_created: w.new_sightings.len(),
+        competitors_created: w.new_competitors.len(),
+        rejected_file: None,
+        seconds: 0.0,
+    };
+    if total > 0 {
+        store.backend.apply_import(w, &mut |done| progress(Progress { stage: Stage::Writing, done, total }))?;
+    }
+    if !plan.rejected.is_empty() {
+        let path = match (rejected, source) {
+            (Some(p), _) => Some(p.to_path_buf()),
+            (None, Some(src)) => Some(rejected_path(src)),
+            (None, None) => None,
+        };
+        if let Some(path) = path {
+            write_rejected(&path, &plan.headers, &plan.rejected, plan.delimiter)?;
+            counts.rejected_file = Some(path.display().to_string());
+        }
+    }
+    counts.seconds = started.elapsed().as_secs_f64();
+    Ok(counts)
+}
+
+/// `orders.csv` → `orders-rejected.csv` in the same folder.
+pub fn rejected_path(source: &Path) -> PathBuf {
+    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    source.with_file_name(format!("{stem}-rejected.csv"))
+}
+
+/// The rejected rows as they were, with a last column saying what is wrong.
+fn write_rejected(path: &Path, headers: &[String], rows: &[(Vec<String>, String)], delimiter: char) -> Result<()> {
+    let format = FileFormat { delimiter, ..Default::default() };
+    let (partial, file) = Partial::create(path)?;
+    let mut w = CsvWriter::new(file, &format)?;
+    let mut head: Vec<String> = headers.to_vec();
+    head.push("error".into());
+    w.record(&head)?;
+    for (cells, reason) in rows {
+        let mut line: Vec<String> = cells.iter().map(|c| format.text(c).into_owned()).collect();
+        line.resize(headers.len().max(line.len()), String::new());
+        line.push(reason.clone());
+        w.record(&line)?;
+    }
+    partial.commit(w.into_inner()?)?;
+    Ok(())
+}
+
+// --- reading and mapping ---
+
+struct FileRows {
+    encoding: Encoding,
+    delimiter: char,
+    malformed: bool,
+    headers: Vec<String>,
+    /// Without a header line, columns are mapped by position.
+    positional: bool,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+fn locale_encoding(locale: Locale) -> Option<Encoding> {
+    match locale {
+        Locale::Pl => Some(Encoding::Windows1250),
+        Locale::Lt => Some(Encoding::Windows1257),
+        Locale::It => Some(Encoding::Windows1252),
+        _ => None,
+    }
+}
+
+fn read(
+    bytes: &[u8],
+    settings: &ProfileSettings,
+    encoding: Option<Encoding>,
+    delimiter: Option<char>,
+    locale: Locale,
+) -> FileRows {
+    let f = &settings.format;
+    let encoding = encoding.unwrap_or_else(|| {
+        if settings.detect {
+            csv_file::detect_encoding(bytes, locale_encoding(locale))
+        } else {
+            f.encoding
+        }
+    });
+    let decoded = csv_file::decode(bytes, Some(encoding));
+    let delimiter = delimiter.filter(|d| format::DELIMITERS.contains(d)).unwrap_or_else(|| {
+        if settings.detect {
+            csv_file::detect_delimiter(&decoded.text)
+        } else {
+            f.delimiter
+        }
+    });
+    let mut rows = csv_file::records(&decoded.text, delimiter);
+    let (headers, positional) = if f.header && !rows.is_empty() {
+        (rows.remove(0).1.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect(), false)
+    } else {
+        let n = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
+        ((1..=n).map(|i| format!("#{i}")).collect(), true)
+    };
+    FileRows { encoding: decoded.encoding, delimiter, malformed: decoded.malformed, headers, positional, rows }
+}
+
+fn import_fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
+    fields(entity, custom).into_iter().filter(|f| f.import).collect()
+}
+
+/// The field of each column: by the profile (its header, or its position in a file without
+/// headers), else a header that names a field (its key, or its label in any language).
+fn map_columns<'a>(
+    headers: &[String],
+    settings: &ProfileSettings,
+    defs: &'a [FieldDef],
+    positional: bool,
+) -> Vec<Option<(&'a FieldDef, String)>> {
+    let mut taken: HashSet<&str> = HashSet::new();
+    let mut out = Vec::with_capacity(headers.len());
+    for (i, header) in headers.iter().enumerate() {
+        let folded = fold(header);
+        let by_profile = if positional {
+            settings.columns.get(i).map(|c| c.field.as_str())
+        } else {
+            settings.columns.iter().find(|c| fold(&c.header) == folded).map(|c| c.field.as_str())
+        };
+        let def = match by_profile {
+            Some(field) => defs.iter().find(|d| d.key == field),
+            None if settings.columns.is_empty() || !positional => defs.iter().find(|d| {
+                fold(&d.key) == folded
+                    || Locale::ALL.iter().any(|l| fold(i18n::tr(*l, &d.label)) == folded)
+                    || (d.key.starts_with("custom.") && fold(&d.label) == folded)
+            }),
+            None => None,
+        };
+        match def.filter(|d| taken.insert(d.key.as_str())) {
+            Some(d) => out.push(Some((d, header.clone()))),
+            None => out.push(None),
+        }
+    }
+    out
+}
+
+/// One row's mapped cells, trimmed, a neutralising `'` taken off.
+struct Cells<'a> {
+    cells: &'a [String],
+    columns: &'a [Option<(&'a FieldDef, String)>],
+    format: &'a FileFormat,
+}
+
+impl<'a> Cells<'a> {
+    /// The non-empty cells of mapped columns: (field, header, value).
+    fn iter(&self) -> impl Iterator<Item = (&'a FieldDef, &'a str, &'a str)> + '_ {
+        self.columns.iter().enumerate().filter_map(move |(i, m)| {
+            let (def, header) = m.as_ref()?;
+            let value = self.format.untext(self.cells.get(i)?.trim());
+            (!value.is_empty()).then_some((*def, header.as_str(), value))
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.iter().find(|(d, _, _)| d.key == key).map(|(_, _, v)| v)
+    }
+
+    fn mapped(&self, key: &str) -> bool {
+        self.columns.iter().flatten().any(|(d, _)| d.key == key)
+    }
+}
+
+// --- planning ---
+
+struct Plan {
+    check: ImportCheck,
+    write: ImportWrite,
+    headers: Vec<String>,
+    delimiter: char,
+    /// Rejected rows as they were, with the reason.
+    rejected: Vec<(Vec<String>, String)>,
+}
+
+/// A row's outcome while planning.
+struct Outcome {
+    line: usize,
+    status: RowStatus,
+    label: String,
+    problems: Vec<FieldError>,
+    warnings: Vec<FieldError>,
+    candidates: Vec<Candidate>,
+    target: Option<i64>,
+    changed: Vec<String>,
+}
+
+impl Outcome {
+    fn new(line: usize) -> Outcome {
+        Outcome {
+            line,
+            status: RowStatus::Create,
+            label: String::new(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            candidates: Vec::new(),
+            target: None,
+            changed: Vec::new(),
+        }
+    }
+
+    fn reject(&mut self, field: impl Into<std::borrow::Cow<'static, str>>, key: &'static str) {
+        self.problems.push(FieldError::new(field, key));
+        self.status = RowStatus::Rejected;
+    }
+}
+
+fn plan(
+    store: &mut Store,
+    bytes: &[u8],
+    options: &ImportOptions,
+    locale: Locale,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Plan> {
+    progress(Progress { stage: Stage::Reading, done: 0, total: bytes.len() as u64 });
+    if !options.entity.can_import() {
+        return Err(Error::invalid("entity", "validation.choice"));
+    }
+    let problems = options.settings.format.problems();
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    let custom = store.custom_fields()?;
+    let file = read(bytes, &options.settings, options.encoding, options.delimiter, locale);
+    let defs = import_fields(options.entity, &custom);
+    let columns = map_columns(&file.headers, &options.settings, &defs, file.positional);
+    if columns.iter().all(Option::is_none) && !file.rows.is_empty() {
+        return Err(Error::invalid("columns", "validation.exchange_nothing_mapped"));
+    }
+    let format = FileFormat { delimiter: file.delimiter, ..options.settings.format.clone() };
+    let total = file.rows.len() as u64;
+    progress(Progress { stage: Stage::Checking, done: 0, total });
+    let mut ctx = Context::load(store, custom)?;
+    let mut write = ImportWrite::default();
+    let rows: Vec<Cells> =
+        file.rows.iter().map(|(_, r)| Cells { cells: r, columns: &columns, format: &format }).collect();
+    let lines: Vec<usize> = file.rows.iter().map(|(l, _)| *l).collect();
+    let outcomes = match options.entity {
+        Entity::Customers => plan_customers(store, &mut ctx, &rows, &lines, options, &mut write, progress)?,
+        Entity::Fleet => plan_fleet(store, &mut ctx, &rows, &lines, &mut write, progress)?,
+        Entity::Sightings => plan_sightings(store, &mut ctx, &rows, &lines, &mut write, progress)?,
+        _ => return Err(Error::invalid("entity", "validation.choice")),
+    };
+    let header_of = |field: &str| -> String {
+        let key = field.strip_prefix("person.").map(|f| format!("person_{f}")).unwrap_or_else(|| field.to_string());
+        columns
+            .iter()
+            .flatten()
+            .find(|(d, _)| d.key == key || d.key == field)
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| field.to_string())
+    };
+    let problem = |e: &FieldError| Problem {
+        column: header_of(&e.field),
+        field: e.field.to_string(),
+        key: e.key,
+        message: i18n::tr(locale, e.key).to_string(),
+    };
+    let mut check = ImportCheck {
+        entity: options.entity,
+        encoding: file.encoding,
+        delimiter: file.delimiter,
+        rows: outcomes.len(),
+        create: 0,
+        update: 0,
+        unchanged: 0,
+        duplicates: 0,
+        skipped: 0,
+        rejected: 0,
+        reports: Vec::new(),
+        truncated: false,
+    };
+    let mut rejected = Vec::new();
+    for (o, (_, cells)) in outcomes.into_iter().zip(&file.rows) {
+        match o.status {
+            RowStatus::Create => check.create += 1,
+            RowStatus::Update => check.update += 1,
+            RowStatus::Unchanged => check.unchanged += 1,
+            RowStatus::Duplicate => check.duplicates += 1,
+            RowStatus::Skip => check.skipped += 1,
+            RowStatus::Rejected => check.rejected += 1,
+        }
+        let problems: Vec<Problem> = o.problems.iter().map(problem).collect();
+        if o.status == RowStatus::Rejected {
+            let reason = problems.iter().map(|p| format!("{}: {}", p.column, p.message)).collect::<Vec<_>>().join("; ");
+            rejected.push((cells.clone(), reason));
+        }
+        let plain = matches!(o.status, RowStatus::Create | RowStatus::Unchanged) && o.warnings.is_empty();
+        if !plain {
+            if check.reports.len() < REPORTED {
+                check.reports.push(RowReport {
+                    line: o.line,
+                    status: o.status,
+                    label: o.label,
+                    problems,
+                    warnings: o.warnings.iter().map(problem).collect(),
+                    candidates: o.candidates,
+                    target: o.target,
+                    changed: o.changed,
+                });
+            } else {
+                check.truncated = true;
+            }
+        }
+    }
+    progress(Progress { stage: Stage::Checking, done: total, total });
+    Ok(Plan { check, write, headers: file.headers, delimiter: file.delimiter, rejected })
+}
+
+/// What an import reads of the store once.
+struct Context {
+    custom: Vec<CustomField>,
+    users: Vec<User>,
+    keys: Vec<CustomerKey>,
+    by_id: HashMap<i64, usize>,
+    by_erp: HashMap<String, i64>,
+    by_vat: HashMap<(String, String), i64>,
+    /// VAT ids without a country: the customers holding each.
+    by_bare_vat: HashMap<String, Vec<i64>>,
+}
+
+impl Context {
+    fn load(store: &mut Store, custom: Vec<CustomField>) -> Result<Context> {
+        let users = store.users()?;
+        let keys = exec::read(&mut *store.backend, rows::customer_keys)?;
+        let mut ctx = Context {
+            custom,
+            users,
+            by_id: HashMap::with_capacity(keys.len()),
+            by_erp: HashMap::new(),
+            by_vat: HashMap::new(),
+            by_bare_vat: HashMap::new(),
+            keys,
+        };
+        for (i, k) in ctx.keys.iter().enumerate() {
+            ctx.by_id.insert(k.id, i);
+            if !k.erp_code.is_empty() {
+                ctx.by_erp.insert(k.erp_code.clone(), k.id);
+            }
+            if !k.vat_id.is_empty() {
+                ctx.by_vat.insert((k.country.clone(), k.vat_id.clone()), k.id);
+                ctx.by_bare_vat.entry(k.vat_id.clone()).or_default().push(k.id);
+            }
+        }
+        Ok(ctx)
+    }
+
+    fn user(&self, text: &str) -> Option<i64> {
+        let wanted = fold(text);
+        self.users
+            .iter()
+            .find(|u| fold(&u.data.initials) == wanted)
+            .or_else(|| self.users.iter().find(|u| fold(&u.data.name) == wanted))
+            .map(|u| u.id)
+    }
+
+    /// The stored customer a row names by its keys: `Err` with the field when the keys
+    /// name two different customers.
+    fn find(&self, key: &RowKey) -> std::result::Result<Option<i64>, &'static str> {
+        let by_erp = (!key.erp.is_empty()).then(|| self.by_erp.get(&key.erp).copied()).flatten();
+        let by_vat = if key.vat.is_empty() {
+            None
+        } else if key.country.is_empty() {
+            match self.by_bare_vat.get(&key.vat).map(Vec::as_slice) {
+                Some([one]) => Some(*one),
+                _ => None,
+            }
+        } else {
+            self.by_vat.get(&(key.country.clone(), key.vat.clone())).copied()
+        };
+        match (by_erp, by_vat) {
+            (Some(a), Some(b)) if a != b => Err("vat_id"),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+
+    /// The customer a fleet line or sighting belongs to: by Parc id, ERP code or VAT id.
+    fn owner(&self, cells: &Cells, out: &mut Outcome) -> Option<i64> {
+        let mapped = ["customer_id", "customer_erp_code", "customer_vat_id"].iter().any(|k| cells.mapped(k));
+        if !mapped {
+            out.reject("customer_erp_code", "validation.exchange_customer_key_missing");
+            return None;
+        }
+        if let Some(id) = cells.get("customer_id") {
+            return match id.parse::<i64>().ok().filter(|id| self.by_id.contains_key(id)) {
+                Some(id) => Some(id),
+                None => {
+                    out.reject("customer_id", "validation.exchange_customer_not_found");
+                    None
+                }
+            };
+        }
+        let key = RowKey::of(cells, "customer_erp_code", "customer_vat_id", "customer_country");
+        if key.erp.is_empty() && key.vat.is_empty() {
+            out.reject("customer_erp_code", "validation.exchange_customer_key_missing");
+            return None;
+        }
+        match self.find(&key) {
+            Ok(Some(id)) => Some(id),
+            Ok(None) => {
+                let field = if key.erp.is_empty() { "customer_vat_id" } else { "customer_erp_code" };
+                out.reject(field, "validation.exchange_customer_not_found");
+                None
+            }
+            Err(_) => {
+                out.reject("customer_vat_id", "validation.exchange_keys_disagree");
+                None
+            }
+        }
+    }
+}
+
+/// A row's natural keys: the ERP code, the country and the normalised VAT id.
+#[derive(Debug, Clone, Default)]
+struct RowKey {
+    erp: String,
+    country: String,
+    vat: String,
+}
+
+impl RowKey {
+    fn of(cells: &Cells, erp: &str, vat_field: &str, country: &str) -> RowKey {
+        let erp = cells.get(erp).unwrap_or("").to_string();
+        let mut country = cells.get(country).unwrap_or("").to_ascii_uppercase();
+        let raw = cells.get(vat_field).unwrap_or("");
+        // "IT01234567897": the prefix tells the country when no column does.
+        let compact: String = raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        if country.is_empty() && compact.len() > 4 && compact[..2].chars().all(|c| c.is_ascii_alphabetic()) {
+            let prefix = compact[..2].to_ascii_uppercase();
+            country = if prefix == "EL" { "GR".into() } else { prefix };
+        }
+        let vat = if raw.is_empty() { String::new() } else { vat::normalize_vat(&country, raw) };
+        RowKey { erp, country, vat }
+    }
+}
+
+/// A name as compared for duplicates: folded, legal forms and punctuation dropped.
+fn name_key(name: &str) -> String {
+    const LEGAL_FORMS: &[&str] = &[
+        "srl", "srls", "spa", "snc", "sas", "sapa", "coop", "sp", "zoo", "z", "o", "sa", "sk", "spk", "uab", "ab",
+        "ii", "mb", "vsi", "ltd", "llc", "inc", "co", "gmbh", "ag", "kg", "ohg", "sro", "as", "kft", "bv", "nv", "oy",
+        "sarl", "eurl", "plc", "the", "oo", "spzoo",
+    ];
+    const CJK_FORMS: &[&str] = &["股份有限公司", "有限责任公司", "有限公司", "集团", "公司"];
+    let mut folded = fold(name);
+    for f in CJK_FORMS {
+        if let Some(stripped) = folded.strip_suffix(f) {
+            folded = stripped.to_string();
+        }
+    }
+    // "S.r.l." and "Srl" alike: dots go first, other punctuation separates words.
+    let spaced: String =
+        folded.chars().filter(|c| *c != '.').map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let kept: Vec<&str> = words.iter().copied().filter(|w| !LEGAL_FORMS.contains(w)).collect();
+    // A name made only of legal-form words ("SA") keeps them.
+    if kept.is_empty() {
+        words.concat()
+    } else {
+        kept.concat()
+    }
+}
+
+fn city_key(city: &str) -> String {
+    fold(city).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// At most one letter inserted, removed or replaced.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix + 1.min(short.len() - prefix)..] == long[prefix + 1.min(long.len() - prefix)..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+/// Stored customers by city and name, for "very similar name in the same city".
+#[derive(Default)]
+struct Similar {
+    /// (city, name key) and (city, the name key less one letter) → customers.
+    index: HashMap<(String, String), Vec<usize>>,
+    cities: HashSet<String>,
+    names: Vec<String>,
+}
+
+impl Similar {
+    fn variants(name: &str) -> Vec<String> {
+        let chars: Vec<char> = name.chars().collect();
+        let mut out = vec![name.to_string()];
+        if chars.len() >= 5 {
+            for i in 0..chars.len() {
+                let mut v = chars.clone();
+                v.remove(i);
+                out.push(v.into_iter().collect());
+            }
+        }
+        out
+    }
+
+    /// Indexes the stored customers of `cities` (those the file names), once each.
+    fn add_cities(&mut self, keys: &[CustomerKey], cities: &HashSet<String>) {
+        let fresh: HashSet<&String> = cities.iter().filter(|c| !self.cities.contains(*c)).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        if self.names.is_empty() {
+            self.names = keys.iter().map(|k| name_key(&k.name)).collect();
+        }
+        for (i, k) in keys.iter().enumerate() {
+            let city = city_key(&k.city);
+            if fresh.contains(&city) {
+                for v in Similar::variants(&self.names[i]) {
+                    self.index.entry((city.clone(), v)).or_default().push(i);
+                }
+            }
+        }
+        self.cities.extend(fresh.into_iter().cloned());
+    }
+
+    /// Stored customers with a very similar name in the same city.
+    fn candidates(&self, city: &str, name: &str) -> Vec<usize> {
+        let city = city_key(city);
+        let name = name_key(name);
+        if name.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<usize> = Similar::variants(&name)
+            .into_iter()
+            .filter_map(|v| self.index.get(&(city.clone(), v)))
+            .flatten()
+            .copied()
+            .filter(|i| one_edit_apart(&self.names[*i], &name))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+fn choice(prefix: &str, codes: &[&str], value: &str) -> String {
+    let folded = fold(value);
+    for code in codes {
+        if fold(code) == folded || Locale::ALL.iter().any(|l| fold(i18n::tr(*l, &format!("{prefix}.{code}"))) == folded)
+        {
+            return code.to_string();
+        }
+    }
+    value.to_string()
+}
+
+/// Sets a customer field from a cell; `Err` with the message key when the cell is unreadable.
+fn set_customer(
+    d: &mut CustomerData,
+    def: &FieldDef,
+    value: &str,
+    format: &FileFormat,
+    ctx: &Context,
+) -> std::result::Result<(), &'static str> {
+    let text = value.to_string();
+    match def.key.as_str() {
+        "erp_code" => d.erp_code = text,
+        "name" => d.name = text,
+        "legal_form" => d.legal_form = text,
+        "street" => d.street = text,
+        "postal_code" => d.postal_code = text,
+        "city" => d.city = text,
+        "region" => d.region = text,
+        "country" => d.country = text.to_ascii_uppercase(),
+        "other_address" => d.other_address = text,
+        "phone" => d.phone = text,
+        "mobile" => d.mobile = text,
+        "fax" => d.fax = text,
+        "email" => d.email = text,
+        "web" => d.web = text,
+        "vat_id" => d.vat_id = text,
+        "business_type" => d.business_type = choice("business_type", BUSINESS_TYPES, value),
+        "market_sectors" => d.market_sectors = text,
+        "ownership" => d.ownership = text,
+        "employees" => d.employees = Some(format.parse_integer(value).ok_or("validation.exchange_number")?),
+        "annual_turnover" => d.annual_turnover = Some(format.parse_money(value).ok_or("validation.exchange_amount")?),
+        "turnover_currency" => d.turnover_currency = text.to_ascii_uppercase(),
+        "lead_source" => d.lead_source = choice("lead_source", LEAD_SOURCES, value),
+        "notes" => d.notes = text,
+        "owner" => d.owner_id = Some(ctx.user(value).ok_or("validation.exchange_unknown_user")?),
+        key => {
+            let Some(id) = key.strip_prefix("custom.").and_then(|id| id.parse::<i64>().ok()) else { return Ok(()) };
+            let kind = ctx.custom.iter().find(|f| f.id == id).map(|f| f.data.kind).unwrap_or(FieldKind::Text);
+            let canonical = match kind {
+                FieldKind::Number => format.parse_decimal(value).ok_or("validation.exchange_number")?,
+                FieldKind::Date => format.parse_date(value).ok_or("validation.exchange_date")?,
+                _ => text,
+            };
+            d.custom.insert(id, canonical);
+        }
+    }
+    Ok(())
+}
+
+fn set_person(p: &mut PersonData, key: &str, value: &str) {
+    let text = value.to_string();
+    match key {
+        "person_name" => p.name = text,
+        "person_position" => p.position = text,
+        "person_title" => p.title = text,
+        "person_decision_role" => p.decision_role = choice("decision_role", DECISION_ROLES, value),
+        "person_phone" => p.phone = text,
+        "person_mobile" => p.mobile = text,
+        "person_email" => p.email = text,
+        _ => {}
+    }
+}
+
+/// The fields that differ between two descriptions of a record, by name.
+fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
+    audit::diff(&audit::describe(before), &audit::describe(after)).into_iter().map(|c| c.field).collect()
+}
+
+/// Where a customer row's customer goes: a stored one, or one this import creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Dest {
+    Stored(i64),
+    New(usize),
+}
+
+/// A customer's part of the plan, shared by its rows.
+struct Group {
+    dest: Option<Dest>,
+    /// The first row's line, for the rows that follow it.
+    line: usize,
+    rejected: bool,
+}
+
+fn plan_customers(
+    store: &mut Store,
+    ctx: &mut Context,
+    rows: &[Cells],
+    lines: &[usize],
+    options: &ImportOptions,
+    write: &mut ImportWrite,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Outcome>> {
+    let total = rows.len() as u64;
+    // First pass: every row's keys and which stored customers it may touch.
+    let keys: Vec<RowKey> = rows.iter().map(|c| RowKey::of(c, "erp_code", "vat_id", "country")).collect();
+    let mut wanted: HashSet<i64> = HashSet::new();
+    let mut cities = HashSet::new();
+    for (k, c) in keys.iter().zip(rows) {
+        match ctx.find(k) {
+            Ok(Some(id)) => {
+                wanted.insert(id);
+            }
+            Ok(None) => {
+                cities.insert(city_key(c.get("city").unwrap_or("")));
+            }
+            Err(_) => {}
+        }
+    }
+    let mut similar = Similar::default();
+    similar.add_cities(&ctx.keys, &cities);
+    for (k, c) in keys.iter().zip(rows) {
+        if matches!(ctx.find(k), Ok(None)) {
+            for i in similar.candidates(c.get("city").unwrap_or(""), c.get("name").unwrap_or("")) {
+                wanted.insert(ctx.keys[i].id);
+            }
+        }
+    }
+    for d in options.decisions.values() {
+        if let Decision::Update(id) = d {
+            if ctx.by_id.contains_key(id) {
+                wanted.insert(*id);
+            }
+        }
+    }
+    let wanted: Vec<i64> = wanted.into_iter().collect();
+    let (mut stored, people) =
+        exec::read(&mut *store.backend, |x| Ok((rows::customers(x, &wanted)?, rows::people_of(x, &wanted)?)))?;
+    let mut people_of: HashMap<i64, Vec<crate::person::Person>> = HashMap::new();
+    for p in people {
+        people_of.entry(p.customer_id).or_default().push(p);
+    }
+    let has_person_columns = PERSON_FIELDS.iter().any(|f| rows.first().is_some_and(|c| c.mapped(f)));
+
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    // Stored customers this import updates: the index of the update, to merge later rows.
+    let mut updates_of: HashMap<i64, usize> = HashMap::new();
+    // People this import creates, per destination, to match later rows by name.
+    let mut new_people_of: HashMap<Dest, Vec<usize>> = HashMap::new();
+    let mut person_updates_of: HashMap<i64, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+
+    for (n, (cells, key)) in rows.iter().zip(&keys).enumerate() {
+        if n % 1000 == 0 {
+            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+        }
+        let mut o = Outcome::new(lines[n]);
+        o.label = cells.get("name").unwrap_or("").to_string();
+        // Rows of one customer: the same ERP code or VAT id, or (without either) the same
+        // customer cells.
+        let group_keys: Vec<String> = {
+            let mut g = Vec::new();
+            if !key.erp.is_empty() {
+                g.push(format!("e\u{1f}{}", key.erp));
+            }
+            if !key.vat.is_empty() {
+                g.push(format!("v\u{1f}{}\u{1f}{}", key.country, key.vat));
+            }
+            if g.is_empty() {
+                let own: Vec<&str> =
+                    cells.iter().filter(|(d, _, _)| !d.key.starts_with("person_")).map(|(_, _, v)| v).collect();
+                g.push(format!("c\u{1f}{}", own.join("\u{1f}")));
+            }
+            g
+        };
+        // The row's person is checked on its own first: a row whose person is wrong is
+        // rejected whole, before its customer is planned.
+        let person_cells: Vec<(&FieldDef, &str, &str)> =
+            cells.iter().filter(|(d, _, _)| d.key.starts_with("person_")).collect();
+        if has_person_columns && !person_cells.is_empty() {
+            let mut alone = PersonData { active: true, ..Default::default() };
+            for (def, _, value) in &person_cells {
+                set_person(&mut alone, &def.key, value);
+            }
+            if let Err(Error::Validation(errors)) = alone.validated() {
+                for e in errors {
+                    o.reject(format!("person.{}", e.field), e.key);
+                }
+            }
+        }
+        let existing_group = group_keys.iter().find_map(|k| group_of.get(k).copied());
+        if o.status == RowStatus::Rejected {
+            if existing_group.is_none() {
+                let g = groups.len();
+                groups.push(Group { dest: None, line: lines[n], rejected: true });
+                for k in &group_keys {
+                    group_of.insert(k.clone(), g);
+                }
+            }
+            out.push(o);
+            continue;
+        }
+        let group = match existing_group {
+            Some(g) => {
+                let first = &groups[g];
+                if first.rejected {
+                    o.reject("name", "validation.exchange_group_rejected");
+                    o.label = format!("{} ({})", o.label, first.line);
+                    out.push(o);
+                    continue;
+                }
+                // A further row of a customer planned above: only its person counts.
+                o.status = RowStatus::Unchanged;
+                o.target = match first.dest {
+                    Some(Dest::Stored(id)) => Some(id),
+                    _ => None,
+                };
+                g
+            }
+            None => {
+                let g = groups.len();
+                groups.push(Group { dest: None, line: lines[n], rejected: false });
+                for k in &group_keys {
+                    group_of.insert(k.clone(), g);
+                }
+                // The customer's own part, from this first row.
+                let dest =
+                    plan_customer(ctx, &mut stored, &similar, cells, key, options, &mut o, write, &mut updates_of)?;
+                groups[g].dest = dest;
+                if o.status == RowStatus::Rejected {
+                    groups[g].rejected = true;
+                }
+                g
+            }
+        };
+        let dest = groups[group].dest;
+        // The row's person, when it names one.
+        // The customer skipped (a duplicate not decided) or rejected: so is its person.
+        if let (Some(dest), false, true) = (dest, person_cells.is_empty(), o.status != RowStatus::Rejected) {
+            plan_person(
+                dest,
+                &person_cells,
+                cells,
+                &mut o,
+                write,
+                &people_of,
+                &mut new_people_of,
+                &mut person_updates_of,
+            );
+        }
+        out.push(o);
+    }
+    Ok(out)
+}
+
+/// Plans a group's customer from its first row. Returns where its people go (`None` when the
+/// customer is skipped or rejected).
+#[allow(clippy::too_many_arguments)]
+fn plan_customer(
+    ctx: &Context,
+    stored: &mut HashMap<i64, Customer>,
+    similar: &Similar,
+    cells: &Cells,
+    key: &RowKey,
+    options: &ImportOptions,
+    o: &mut Outcome,
+    write: &mut ImportWrite,
+    updates_of: &mut HashMap<i64, usize>,
+) -> Result<Option<Dest>> {
+    let format = cells.format;
+    let own: Vec<(&FieldDef, &str, &str)> = cells.iter().filter(|(d, _, _)| !d.key.starts_with("person_")).collect();
+    // The customer the row updates: by its keys, else as the person decided for a duplicate.
+    let mut target = match ctx.find(key) {
+        Ok(t) => t,
+        Err(field) => {
+            o.reject(field, "validation.exchange_keys_disagree");
+            return Ok(None);
+        }
+    };
+    // Applies the row's cells over `base`, then checks the result as the card would.
+    let build = |base: CustomerData, o: &mut Outcome| -> Result<Option<CustomerData>> {
+        let mut d = base;
+        let previous = d.custom.clone();
+        let mut bad = Vec::new();
+        for (def, _, value) in &own {
+            if let Err(msg) = set_customer(&mut d, def, value, format, ctx) {
+                bad.push(FieldError::new(def.key.clone(), msg));
+            }
+        }
+        if !bad.is_empty() {
+            for e in bad {
+                o.problems.push(e);
+            }
+            o.status = RowStatus::Rejected;
+            return Ok(None);
+        }
+        match crate::storage::validated_customer(&ctx.custom, d, &previous) {
+            Ok(d) => Ok(Some(d)),
+            Err(Error::Validation(errors)) => {
+                o.problems.extend(errors);
+                o.status = RowStatus::Rejected;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    };
+    if target.is_none() {
+        let name = cells.get("name").unwrap_or("");
+        let city = cells.get("city").unwrap_or("");
+        let found: Vec<&CustomerKey> = similar
+            .candidates(city, name)
+            .into_iter()
+            .map(|i| &ctx.keys[i])
+            // Two different VAT ids are two companies, however alike their names.
+            .filter(|k| key.vat.is_empty() || k.vat_id.is_empty() || k.vat_id == key.vat)
+            .collect();
+        if !found.is_empty() {
+            // A row that changes nothing of one of them is that customer, already here.
+            for k in &found {
+                if let Some(c) = stored.get(&k.id) {
+                    let mut probe = Outcome::new(o.line);
+                    if build(c.data.clone(), &mut probe)?.as_ref() == Some(&c.data) {
+                        o.status = RowStatus::Unchanged;
+                        o.target = Some(k.id);
+                        o.label = c.data.name.clone();
+                        return Ok(Some(Dest::Stored(k.id)));
+                    }
+                }
+            }
+            o.candidates = found
+                .iter()
+                .map(|k| Candidate {
+                    id: k.id,
+                    name: k.name.clone(),
+                    city: k.city.clone(),
+                    vat_id: k.vat_id.clone(),
+                    erp_code: k.erp_code.clone(),
+                })
+                .collect();
+            match options.decisions.get(&o.line).copied().unwrap_or(options.duplicates) {
+                Decision::Skip => {
+                    o.status =
+                        if options.decisions.contains_key(&o.line) { RowStatus::Skip } else { RowStatus::Duplicate };
+                    return Ok(None);
+                }
+                Decision::Update(id) if stored.contains_key(&id) => target = Some(id),
+                Decision::Update(_) => {
+                    o.reject("name", "validation.exchange_customer_not_found");
+                    return Ok(None);
+                }
+                Decision::Create => {}
+            }
+        }
+    }
+    match target {
+        Some(id) => {
+            let Some(current) = stored.get(&id).cloned() else {
+                o.reject("name", "validation.exchange_customer_not_found");
+                return Ok(None);
+            };
+            o.target = Some(id);
+            // Two rows updating one customer (a duplicate decided onto a keyed one): the
+            // second merges into the first's update.
+            let (base, pending) = match updates_of.get(&id) {
+                Some(i) => (write.customer_updates[*i].2.clone(), Some(*i)),
+                None => (current.data.clone(), None),
+            };
+            let Some(d) = build(base, o)? else { return Ok(None) };
+            o.label = d.name.clone();
+            if d == current.data {
+                o.status = RowStatus::Unchanged;
+            } else {
+                o.status = RowStatus::Update;
+                o.changed = changed_fields(&current.data, &d);
+                match pending {
+                    Some(i) => write.customer_updates[i].2 = d.clone(),
+                    None => {
+                        updates_of.insert(id, write.customer_updates.len());
+                        write.customer_updates.push((id, current.version, d.clone()));
+                    }
+                }
+                stored.insert(id, Customer { data: d, ..current });
+            }
+            Ok(Some(Dest::Stored(id)))
+        }
+        None => {
+            let Some(d) = build(CustomerData::default(), o)? else { return Ok(None) };
+            o.label = d.name.clone();
+            o.status = RowStatus::Create;
+            write.new_customers.push(d);
+            Ok(Some(Dest::New(write.new_customers.len() - 1)))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_person(
+    dest: Dest,
+    person_cells: &[(&FieldDef, &str, &str)],
+    cells: &Cells,
+    o: &mut Outcome,
+    write: &mut ImportWrite,
+    people_of: &HashMap<i64, Vec<crate::person::Person>>,
+    new_people_of: &mut HashMap<Dest, Vec<usize>>,
+    person_updates_of: &mut HashMap<i64, usize>,
+) {
+    let Some(name) = cells.get("person_name") else {
+        o.reject("person_name", "validation.person_name_required");
+        return;
+    };
+    let wanted = fold(name);
+    let apply = |mut p: PersonData| {
+        for (def, _, value) in person_cells {
+            set_person(&mut p, &def.key, value);
+        }
+        p
+    };
+    let stored = match dest {
+        Dest::Stored(id) => people_of.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        Dest::New(_) => &[],
+    };
+    let person_problems = |p: PersonData, o: &mut Outcome| -> Option<PersonData> {
+        match p.validated() {
+            Ok(p) => Some(p),
+            Err(Error::Validation(errors)) => {
+                for e in errors {
+                    o.reject(format!("person.{}", e.field), e.key);
+                }
+                None
+            }
+            Err(_) => None,
+        }
+    };
+    let bump = |o: &mut Outcome| {
+        if o.status == RowStatus::Unchanged {
+            o.status = RowStatus::Update;
+        }
+    };
+    // A person this import already creates for the customer.
+    if let Some(i) =
+        new_people_of.get(&dest).and_then(|v| v.iter().copied().find(|i| fold(&write.new_people[*i].1.name) == wanted))
+    {
+        let Some(p) = person_problems(apply(write.new_people[i].1.clone()), o) else { return };
+        write.new_people[i].1 = p;
+        return;
+    }
+    // A stored person of that name.
+    if let Some(current) = stored.iter().find(|p| fold(&p.data.name) == wanted) {
+        let base = match person_updates_of.get(&current.id) {
+            Some(i) => write.person_updates[*i].2.clone(),
+            None => current.data.clone(),
+        };
+        let Some(p) = person_problems(apply(base), o) else { return };
+        if p != current.data {
+            o.changed.extend(changed_fields(&current.data, &p).into_iter().map(|f| format!("person.{f}")));
+            bump(o);
+            match person_updates_of.get(&current.id) {
+                Some(i) => write.person_updates[*i].2 = p,
+                None => {
+                    person_updates_of.insert(current.id, write.person_updates.len());
+                    write.person_updates.push((current.id, current.version, p));
+                }
+            }
+        }
+        return;
+    }
+    // A new person: the customer's main contact when it has none yet.
+    let has_main = stored.iter().any(|p| p.data.is_main)
+        || new_people_of.get(&dest).is_some_and(|v| v.iter().any(|i| write.new_people[*i].1.is_main));
+    let base = PersonData { active: true, is_main: !has_main, ..Default::default() };
+    let Some(p) = person_problems(apply(base), o) else { return };
+    let r = match dest {
+        Dest::Stored(id) => CustomerRef::Stored(id),
+        Dest::New(i) => CustomerRef::New(i),
+    };
+    new_people_of.entry(dest).or_default().push(write.new_people.len());
+    write.new_people.push((r, p));
+    bump(o);
+}
+
+// --- fleet lines ---
+
+fn set_line(
+    d: &mut FleetLineData,
+    def: &FieldDef,
+    value: &str,
+    format: &FileFormat,
+) -> std::result::Result<(), &'static str> {
+    let text = value.to_string();
+    let int = || format.parse_integer(value).ok_or("validation.exchange_number");
+    let day = || format.parse_date(value).ok_or("validation.exchange_date");
+    match def.key.as_str() {
+        "brand" => d.brand = text,
+        "model" => d.model = text,
+        "category" => d.category = text,
+        "weight_class" => d.weight_class = text,
+        "gross_weight_kg" => d.gross_weight_kg = Some(int()?),
+        "vehicles" => d.vehicles = int()?,
+        "vin" => d.vin = text,
+        "plate" => d.plate = text,
+        "first_registered" => {
+            d.first_registered = Some(i32::try_from(int()?).map_err(|_| "validation.exchange_number")?)
+        }
+        "mileage_km" => d.mileage_km = Some(int()?),
+        "mileage_read_on" => d.mileage_read_on = Some(day()?),
+        "ownership" => d.ownership = choice("fleet.ownership", OWNERSHIPS, value),
+        "supplier" => d.supplier = text,
+        "renewal_due" => d.renewal_due = Some(day()?),
+        "renewal_manual" => d.renewal_manual = format::parse_bool(value).ok_or("validation.exchange_yes_no")?,
+        "inspection_due" => d.inspection_due = Some(day()?),
+        "notes" => d.notes = text,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn plan_fleet(
+    store: &mut Store,
+    ctx: &mut Context,
+    rows: &[Cells],
+    lines: &[usize],
+    write: &mut ImportWrite,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Outcome>> {
+    let settings = store.fleet_settings()?;
+    let today = chrono::Local::now().date_naive();
+    let total = rows.len() as u64;
+    let mut owners = Vec::with_capacity(rows.len());
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(rows.len());
+    for (n, cells) in rows.iter().enumerate() {
+        let mut o = Outcome::new(lines[n]);
+        owners.push(ctx.owner(cells, &mut o));
+        outcomes.push(o);
+    }
+    let ids: Vec<i64> = owners.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
+    let stored = exec::read(&mut *store.backend, |x| rows::fleet_of(x, &ids))?;
+    // Stored lines not yet matched by a row, per customer.
+    let mut pool: HashMap<i64, Vec<crate::fleet::FleetLine>> = HashMap::new();
+    for l in stored {
+        pool.entry(l.customer_id).or_default().push(l);
+    }
+    let mut new_vins: HashSet<String> = HashSet::new();
+    for (n, cells) in rows.iter().enumerate() {
+        if n % 1000 == 0 {
+            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+        }
+        let o = &mut outcomes[n];
+        let Some(customer_id) = owners[n] else { continue };
+        o.target = Some(customer_id);
+        let apply = |base: FleetLineData, o: &mut Outcome| -> Option<FleetLineData> {
+            let mut d = base;
+            let mut bad = false;
+            for (def, _, value) in cells.iter() {
+                if let Err(msg) = set_line(&mut d, def, value, cells.format) {
+                    o.reject(def.key.clone(), msg);
+                    bad = true;
+                }
+            }
+            if bad {
+                return None;
+            }
+            // A renewal date given without saying it was set by hand is taken as set by hand
+            // when it is not the one the office's rule gives.
+            if d.renewal_due.is_some() && !cells.mapped("renewal_manual") {
+                let by_rule = FleetLineData { renewal_manual: false, ..d.clone() }.validated(&settings, today);
+                d.renewal_manual = by_rule.map(|(l, _)| l.renewal_due != d.renewal_due).unwrap_or(true);
+            }
+            match d.validated(&settings, today) {
+                Ok((d, warnings)) => {
+                    o.warnings.extend(warnings);
+                    Some(d)
+                }
+                Err(Error::Validation(errors)) => {
+                    for e in errors {
+                        o.reject(e.field, e.key);
+                    }
+                    None
+                }
+                Err(_) => None,
+            }
+        };
+        let vin = crate::fleet::normalise_vin(cells.get("vin").unwrap_or(""));
+        let lines_here = pool.entry(customer_id).or_default();
+        let by_vin = (!vin.is_empty()).then(|| lines_here.iter().position(|l| l.data.vin == vin)).flatten();
+        if let Some(i) = by_vin {
+            let current = lines_here.remove(i);
+            let Some(d) = apply(current.data.clone(), o) else { continue };
+            o.label = format!("{} {} {}", d.brand, d.model, d.vin).trim().to_string();
+            if d == current.data {
+                o.status = RowStatus::Unchanged;
+            } else {
+                o.status = RowStatus::Update;
+                o.changed = changed_fields(&current.data, &d);
+                write.line_updates.push((current.id, current.version, d));
+            }
+            continue;
+        }
+        let base = FleetLineData { vehicles: 1, ..Default::default() };
+        let Some(d) = apply(base, o) else { continue };
+        o.label = format!("{} {} {}", d.brand, d.model, d.vin).trim().to_string();
+        if let Some(i) = lines_here.iter().position(|l| l.data == d) {
+            lines_here.remove(i);
+            o.status = RowStatus::Unchanged;
+            continue;
+        }
+        if !d.vin.is_empty() && !new_vins.insert(d.vin.clone()) {
+            o.reject("vin", "validation.exchange_vin_repeated");
+            continue;
+        }
+        o.status = RowStatus::Create;
+        write.new_lines.push((customer_id, d));
+    }
+    Ok(outcomes)
+}
+
+// --- competitor sightings ---
+
+fn plan_sightings(
+    store: &mut Store,
+    ctx: &mut Context,
+    rows: &[Cells],
+    lines: &[usize],
+    write: &mut ImportWrite,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Outcome>> {
+    let competitors = store.competitors()?;
+    let total = rows.len() as u64;
+    let mut owners = Vec::with_capacity(rows.len());
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(rows.len());
+    for (n, cells) in rows.iter().enumerate() {
+        let mut o = Outcome::new(lines[n]);
+        owners.push(ctx.owner(cells, &mut o));
+        outcomes.push(o);
+    }
+    let ids: Vec<i64> = owners.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
+    let stored = exec::read(&mut *store.backend, |x| rows::sightings_of(x, &ids))?;
+    let mut seen: HashMap<i64, Vec<SightingData>> = HashMap::new();
+    for s in stored {
+        seen.entry(s.customer_id).or_default().push(s.data);
+    }
+    let mut new_competitor: HashMap<String, usize> = HashMap::new();
+    for (n, cells) in rows.iter().enumerate() {
+        if n % 1000 == 0 {
+            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+        }
+        let o = &mut outcomes[n];
+        let Some(customer_id) = owners[n] else { continue };
+        o.target = Some(customer_id);
+        let mut d = SightingData::default();
+        let mut competitor: Option<String> = None;
+        for (def, _, value) in cells.iter() {
+            let text = value.to_string();
+            match def.key.as_str() {
+                "competitor" => competitor = Some(text),
+                "seen_on" => match cells.format.parse_date(value) {
+                    Some(day) => d.seen_on = day,
+                    None => o.reject("seen_on", "validation.exchange_date"),
+                },
+                "product" => d.product = text,
+                "price" => match cells.format.parse_money(value) {
+                    Some(m) => d.price_minor = Some(m),
+                    None => o.reject("price", "validation.exchange_amount"),
+                },
+                "currency" => d.currency = text,
+                "conditions" => d.conditions = text,
+                "source" => d.source = text,
+                _ => {}
+            }
+        }
+        // The competitor named: a record by its brand or dealer, else a new record.
+        let mut new_index = None;
+        if let Some(name) = competitor.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            let wanted = fold(name);
+            let known = competitors.iter().find(|c| {
+                fold(&c.data.brand) == wanted
+                    || fold(&c.data.dealer) == wanted
+                    || fold(&format!("{} {}", c.data.brand, c.data.dealer)) == wanted
+            });
+            match known {
+                Some(c) => d.competitor_id = Some(c.id),
+                None => match new_competitor.get(&wanted) {
+                    Some(i) => new_index = Some(*i),
+                    None => match (CompetitorData { brand: name.to_string(), ..Default::default() }).validated() {
+                        Ok(c) => {
+                            new_index = Some(write.new_competitors.len());
+                            new_competitor.insert(wanted, write.new_competitors.len());
+                            write.new_competitors.push(c);
+                        }
+                        Err(_) => o.reject("competitor", "validation.too_long"),
+                    },
+                },
+            }
+        }
+        if o.status == RowStatus::Rejected {
+            continue;
+        }
+        let d = match d.validated() {
+            Ok(d) => d,
+            Err(Error::Validation(errors)) => {
+                for e in errors {
+                    let field = if e.field == "price_minor" { "price".into() } else { e.field };
+                    o.reject(field, e.key);
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        o.label = format!("{} {}", d.seen_on, d.product);
+        let known = seen.entry(customer_id).or_default();
+        if new_index.is_none() && known.contains(&d) {
+            o.status = RowStatus::Unchanged;
+            continue;
+        }
+        known.push(d.clone());
+        o.status = RowStatus::Create;
+        write.new_sightings.push((customer_id, d, new_index));
+    }
+    Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_without_case_accents_legal_forms_and_one_typo() {
+        assert_eq!(name_key("Rossi Trasporti S.r.l."), "rossitrasporti");
+        assert_eq!(name_key("ROSSI TRASPORTI SRL"), "rossitrasporti");
+        assert_eq!(name_key("Trans-Łódź Sp. z o.o."), "translodz");
+        assert_eq!(name_key("上海顺达物流有限公司"), "上海顺达物流");
+        assert!(one_edit_apart("rossitrasporti", "rositrasporti"));
+        assert!(one_edit_apart("rossitrasporti", "rossitrasporta"));
+        assert!(!one_edit_apart("rossitrasporti", "bianchitrasporti"));
+        assert!(one_edit_apart("abc", "abc"));
+        let keys: Vec<CustomerKey> =
+            [("Rossi Trasporti Srl", "Verona"), ("Rossi Trasporti", "Milano"), ("Bianchi", "Verona")]
+                .iter()
+                .enumerate()
+                .map(|(i, (n, c))| CustomerKey {
+                    id: i as i64 + 1,
+                    erp_code: String::new(),
+                    country: "IT".into(),
+                    vat_id: String::new(),
+                    name: n.to_string(),
+                    city: c.to_string(),
+                })
+                .collect();
+        let mut s = Similar::default();
+        s.add_cities(&keys, &["verona".to_string()].into_iter().collect());
+        assert_eq!(s.candidates("VERONA", "Rosi Trasporti S.R.L."), [0]);
+        assert!(s.candidates("Verona", "Verdi").is_empty());
+        assert!(s.candidates("Milano", "Rossi Trasporti").is_empty(), "Milano was not indexed");
+    }
+}

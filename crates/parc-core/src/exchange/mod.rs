@@ -14,6 +14,8 @@ pub mod csv_file;
 pub mod export;
 pub mod format;
 pub mod import;
+#[cfg(test)]
+mod shared_tests;
 
 use serde::{Deserialize, Serialize};
 

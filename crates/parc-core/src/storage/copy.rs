@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::deals;
 use super::exec::{read, write};
 use super::Store;
+use super::{deals, exchange};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -52,7 +52,10 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
         deals::restore_leads(x, &leads)?;
         deals::insert_snapshots(x, &snapshots).map(|_| ())
     })?;
-    for table in ["deal", "deal_move", "lead", "forecast_snapshot"] {
+    // The exchange profiles, without their watermarks: those count the source's changes.
+    let profiles = read(&mut *from.backend, exchange::profiles)?;
+    write(&mut *to.backend, |x| exchange::restore_profiles(x, &profiles))?;
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "exchange_profile"] {
         to.backend.follow_ids(table)?;
     }
     let source = fingerprint(from)?;
@@ -90,6 +93,10 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
     add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
     add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
+    let mut profiles = read(&mut *store.backend, exchange::profiles)?;
+    profiles.iter_mut().for_each(|p| p.watermark = None);
+    profiles.sort_by_key(|p| p.id);
+    add("exchange_profile", serialised(profiles));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

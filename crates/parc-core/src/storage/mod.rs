@@ -1142,7 +1142,10 @@ impl Store {
                 id
             }
         };
-        self.exchange_profiles()?.into_iter().find(|p| p.id == id).ok_or(Error::NotFound { entity: "exchange_profile", id })
+        self.exchange_profiles()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or(Error::NotFound { entity: "exchange_profile", id })
     }
 
     pub fn delete_exchange_profile(&mut self, id: i64) -> Result<()> {
@@ -1201,7 +1204,7 @@ impl<'a> RowMeta<'a> {
 
 /// A customer's own fields checked, then the values of the office's fields against their
 /// definitions; every problem of both is reported at once.
-fn validated_customer(
+pub(crate) fn validated_customer(
     fields: &[CustomField],
     mut data: CustomerData,
     previous: &custom_field::CustomValues,
