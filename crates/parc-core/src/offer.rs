@@ -44,7 +44,23 @@ pub struct PriceItem {
     pub id: i64,
     #[serde(flatten)]
     pub data: PriceItemData,
+    /// Withdrawn from the list: no longer offered, still shown on the offers that used it.
+    pub retired: bool,
+    pub updated_at: String,
     pub version: i64,
+}
+
+/// What the price list screen and the builder's picker ask for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriceQuery {
+    /// Words matched in the code, supplier and names (any language).
+    pub text: String,
+    pub kind: String,
+    /// Only prices that hold on this day (`YYYY-MM-DD`).
+    pub valid_on: String,
+    pub include_retired: bool,
+    pub limit: u32,
 }
 
 impl PriceItemData {
@@ -225,10 +241,125 @@ pub struct Offer {
     /// Why it was rejected and who won, when it was.
     pub outcome_reason: String,
     pub outcome_competitor: String,
+    /// The day it was accepted, rejected or expired.
+    pub decided_on: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub created_by: Option<i64>,
     pub version: i64,
+}
+
+/// Which offers a list shows: the newest revision of each offer number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfferQuery {
+    pub customer_id: Option<i64>,
+    pub deal_id: Option<i64>,
+    pub status: Option<OfferStatus>,
+    /// Words matched in the number and the customer's name.
+    pub text: String,
+    pub limit: u32,
+}
+
+/// The office's offer defaults, an office setting the sales manager edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfferSettings {
+    pub number_pattern: String,
+    /// Days an offer holds from its date.
+    pub validity_days: i64,
+    /// VAT of a new line, in basis points.
+    pub vat_bp: i64,
+    /// Printed terms per language of the offer (a locale code).
+    pub payment_terms: Texts,
+    pub delivery_time: Texts,
+    pub version: i64,
+}
+
+impl Default for OfferSettings {
+    fn default() -> Self {
+        OfferSettings {
+            number_pattern: DEFAULT_NUMBER_PATTERN.into(),
+            validity_days: 30,
+            vat_bp: 2200,
+            payment_terms: Texts::new(),
+            delivery_time: Texts::new(),
+            version: 0,
+        }
+    }
+}
+
+impl OfferSettings {
+    pub fn validated(mut self) -> Result<OfferSettings> {
+        self.number_pattern = self.number_pattern.trim().to_string();
+        let mut errors = Vec::new();
+        // Without the running number two offers would share a number.
+        if !self.number_pattern.contains("{SEQ") || self.number_pattern.chars().count() > 40 {
+            errors.push(FieldError::new("number_pattern", "validation.number_pattern"));
+        }
+        if !(1..=365).contains(&self.validity_days) {
+            errors.push(FieldError::new("validity_days", "validation.days"));
+        }
+        if !(0..=5_000).contains(&self.vat_bp) {
+            errors.push(FieldError::new("vat_bp", "validation.percent"));
+        }
+        for texts in [&mut self.payment_terms, &mut self.delivery_time] {
+            texts.retain(|k, v| !v.trim().is_empty() && Locale::parse(k).is_some_and(|l| l.code() == k));
+            for v in texts.values_mut() {
+                *v = v.trim().to_string();
+                if v.chars().count() > 500 {
+                    errors.push(FieldError::new("payment_terms", "validation.too_long"));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+
+    /// The running-number key of an offer dated in `year`: numbers restart each year only
+    /// when the pattern shows the year.
+    pub fn sequence_year(&self, year: i32) -> i64 {
+        if self.number_pattern.contains("{YYYY}") {
+            i64::from(year)
+        } else {
+            0
+        }
+    }
+}
+
+/// The language an offer to a customer in `country` (ISO code) prints in by default.
+pub fn language_for_country(country: &str) -> &'static str {
+    match country.trim().to_ascii_uppercase().as_str() {
+        "IT" | "SM" | "VA" => "it",
+        "PL" => "pl",
+        "LT" => "lt",
+        "CN" | "TW" | "HK" | "SG" => "zh",
+        _ => "en",
+    }
+}
+
+impl OfferLine {
+    /// A line for `quantity` of a price list item, in `lang`: its price as it is today (the
+    /// offer keeps it), its name and description in the offer's language.
+    pub fn from_item(item: &PriceItem, lang: &str, quantity: i64, vat_bp: i64) -> OfferLine {
+        let name = item.data.name_in(lang);
+        let description = match item.data.descriptions.get(lang).or_else(|| item.data.descriptions.get("en")) {
+            Some(d) if !d.is_empty() => format!("{name}\n{d}"),
+            _ => name.to_string(),
+        };
+        OfferLine {
+            item_id: Some(item.id),
+            code: item.data.code.clone(),
+            description,
+            quantity,
+            unit_price: item.data.price,
+            discount_bp: 0,
+            vat_bp,
+        }
+    }
 }
 
 /// One offer in a list.
@@ -240,11 +371,14 @@ pub struct OfferSummary {
     pub status: OfferStatus,
     pub customer_id: i64,
     pub customer_name: String,
+    pub deal_id: Option<i64>,
     pub language: String,
     pub currency: String,
     pub date: String,
     pub valid_until: String,
+    /// What the customer pays (gross less trade-ins).
     pub total: i64,
+    pub salesperson_id: Option<i64>,
 }
 
 /// The amounts of one VAT rate.

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::deals;
 use super::exec::{read, write};
+use super::offers;
 use super::Store;
 use crate::error::{Error, Result};
 
@@ -47,12 +48,18 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let all_deals = read(&mut *from.backend, deals::all_deals)?;
     let leads = read(&mut *from.backend, deals::all_leads)?;
     let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    // Offers after their deals: the price list, every revision, and the running numbers.
+    let items = read(&mut *from.backend, offers::all_items)?;
+    let all_offers = read(&mut *from.backend, offers::all_offers)?;
+    let sequences = read(&mut *from.backend, offers::all_sequences)?;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
         deals::restore_leads(x, &leads)?;
-        deals::insert_snapshots(x, &snapshots).map(|_| ())
+        deals::insert_snapshots(x, &snapshots)?;
+        offers::restore_items(x, &items)?;
+        offers::restore_offers(x, &all_offers, &sequences)
     })?;
-    for table in ["deal", "deal_move", "lead", "forecast_snapshot"] {
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "price_item", "offer"] {
         to.backend.follow_ids(table)?;
     }
     let source = fingerprint(from)?;
@@ -90,6 +97,9 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
     add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
     add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
+    add("price_item", serialised(read(&mut *store.backend, offers::all_items)?));
+    add("offer", serialised(read(&mut *store.backend, offers::all_offers)?));
+    add("offer_sequence", serialised(read(&mut *store.backend, offers::all_sequences)?));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 
