@@ -553,6 +553,109 @@ pub fn format_number(pattern: &str, year: i32, seq: i64) -> String {
     out
 }
 
+/// The price list's file layout, one header row then one item per row (`;` or `,`
+/// separated, UTF-8): `code`, `kind`, `supplier`, `price` (in units, `.` or `,` for the
+/// decimals, spaces allowed: `95 000,00`), `currency`, `valid_from`, `valid_to`
+/// (`YYYY-MM-DD` or empty), then `name_<lang>` and `description_<lang>` for each language
+/// (`name_en`, `description_pl`…). Columns may come in any order; unknown ones are refused.
+pub const PRICE_COLUMNS: &[&str] = &["code", "kind", "supplier", "price", "currency", "valid_from", "valid_to"];
+
+/// Reads a price list file into rows for [`crate::Store::import_price_list`]. Problems are
+/// named `rows.<i>.<field>` (row 0 is the file's second line) or `file`.
+pub fn price_list_from_csv(bytes: &[u8]) -> Result<Vec<PriceItemData>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::invalid("file", "validation.csv_encoding"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| Error::invalid("file", "validation.csv_columns"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let known = |h: &str| {
+        PRICE_COLUMNS.contains(&h)
+            || ["name_", "description_"].iter().any(|p| {
+                h.strip_prefix(p).and_then(Locale::parse).is_some_and(|l| Some(l.code()) == h.strip_prefix(p))
+            })
+    };
+    let has_name = headers.iter().any(|h| h.starts_with("name_"));
+    if headers.iter().any(|h| !known(h))
+        || !["code", "kind", "price", "currency"].iter().all(|c| headers.iter().any(|h| h == c))
+        || !has_name
+    {
+        return Err(Error::invalid("file", "validation.csv_columns"));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(_) => {
+                errors.push(FieldError::new(format!("rows.{i}.code"), "validation.csv_row"));
+                continue;
+            }
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut item = PriceItemData::default();
+        for (h, cell) in headers.iter().zip(record.iter()) {
+            let cell = cell.trim().to_string();
+            match h.as_str() {
+                "code" => item.code = cell,
+                "kind" => item.kind = cell.to_ascii_lowercase(),
+                "supplier" => item.supplier = cell,
+                "currency" => item.currency = cell,
+                "valid_from" => item.valid_from = cell,
+                "valid_to" => item.valid_to = cell,
+                "price" => match parse_units(&cell) {
+                    Some(minor) => item.price = minor,
+                    None => errors.push(FieldError::new(format!("rows.{i}.price"), "validation.amount")),
+                },
+                other => {
+                    if let Some(lang) = other.strip_prefix("name_") {
+                        item.names.insert(lang.to_string(), cell);
+                    } else if let Some(lang) = other.strip_prefix("description_") {
+                        item.descriptions.insert(lang.to_string(), cell);
+                    }
+                }
+            }
+        }
+        rows.push(item);
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
+/// `95 000,00`, `95000.5`, `1.234,56` or `1,234.56` in units to minor units (cents); the last
+/// `.` or `,` followed by one or two digits is the decimal mark. `None` for anything else.
+pub fn parse_units(text: &str) -> Option<i64> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\'').collect();
+    if t.is_empty() || t.starts_with('-') {
+        return None;
+    }
+    let (whole, cents) = match t.rfind(['.', ',']) {
+        Some(at) if t.len() - at - 1 <= 2 && t.len() - at - 1 >= 1 => (&t[..at], &t[at + 1..]),
+        _ => (t.as_str(), ""),
+    };
+    let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if whole.is_empty() && cents.is_empty() || !whole.chars().chain(cents.chars()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let units: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let cents: i64 = match cents.len() {
+        0 => 0,
+        1 => cents.parse::<i64>().ok()? * 10,
+        _ => cents.parse().ok()?,
+    };
+    units.checked_mul(100)?.checked_add(cents).filter(|v| *v <= MAX_AMOUNT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,5 +739,28 @@ mod tests {
         assert_eq!((item.valid_from.as_str(), item.currency.as_str()), ("2026-01-01", "EUR"));
         assert!(item.valid_on("2026-06-30") && !item.valid_on("2026-07-01") && !item.valid_on("2025-12-31"));
         assert_eq!(item.name_in("pl"), "TGX 18.510");
+    }
+
+    #[test]
+    fn a_price_list_file_reads_in_any_column_order_with_local_decimals() {
+        let file = "\u{feff}name_pl;code;kind;price;currency;description_en;name_en;valid_to\n\
+                    Ciągnik TGX;TGX;model;95 000,00;EUR;\"4x2; Euro 6e\";TGX tractor;2026-12-31\n\
+                    ;;;;;;;\n\
+                    Szkolenie;DRV;service;1.234,5;PLN;;Driver training;\n";
+        let rows = price_list_from_csv(file.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].code.as_str(), rows[0].price, rows[0].valid_to.as_str()), ("TGX", 9_500_000, "2026-12-31"));
+        assert_eq!(rows[0].names["pl"], "Ciągnik TGX");
+        assert_eq!(rows[0].descriptions["en"], "4x2; Euro 6e");
+        assert_eq!(rows[1].price, 123_450);
+
+        let bad = "code,kind,price,currency,name_en\nA,model,12.3.4x,EUR,A\n";
+        assert!(matches!(price_list_from_csv(bad.as_bytes()), Err(Error::Validation(f)) if f[0].field == "rows.0.price"));
+        let unknown = "code;kind;price;currency;name_en;colour\n";
+        assert!(matches!(price_list_from_csv(unknown.as_bytes()), Err(Error::Validation(f)) if f[0].field == "file"));
+        assert!(price_list_from_csv(b"code;kind;price;currency;name_en\n\xff;model;1;EUR;x\n").is_err());
+        for (text, minor) in [("95000", Some(9_500_000)), ("1,234.56", Some(123_456)), ("0,5", Some(50)), ("-5", None), ("", None), ("1e5", None)] {
+            assert_eq!(parse_units(text), minor, "{text}");
+        }
     }
 }
