@@ -16,7 +16,7 @@ use crate::contact::DATE_FORMAT;
 use crate::deal::{MoveRequest, StageKind};
 use crate::error::{Error, FieldError, Result};
 use crate::offer::{
-    format_number, language_for_country, Offer, OfferData, OfferQuery, OfferSettings, OfferStatus, OfferSummary,
+    format_number, language_for_country, Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferStatus, OfferSummary,
     PriceItem, PriceItemData, PriceQuery,
 };
 
@@ -158,6 +158,21 @@ impl Store {
             }
             Ok(done)
         })
+    }
+
+    /// Reads a price list file (the layout of [`crate::offer::PRICE_COLUMNS`]) and imports it.
+    pub fn import_price_file(&mut self, by: Option<i64>, bytes: &[u8]) -> Result<PriceImport> {
+        self.require_manager(by)?;
+        let rows = crate::offer::price_list_from_csv(bytes)?;
+        self.import_price_list(by, rows)
+    }
+
+    /// A line for `quantity` of price list item `item_id` in the offer's language, with the
+    /// office's VAT rate.
+    pub fn offer_line(&mut self, item_id: i64, language: &str, quantity: i64) -> Result<OfferLine> {
+        let item = self.price_item(item_id)?;
+        let vat = self.offer_settings()?.vat_bp;
+        Ok(OfferLine::from_item(&item, language, quantity.max(1), vat))
     }
 
     // --- offers ---
