@@ -901,12 +901,7 @@ async fn offer_revise(state: State<'_, AppState>, id: i64) -> ApiResult<Offer> {
 }
 
 #[tauri::command]
-async fn offer_decide(
-    state: State<'_, AppState>,
-    id: i64,
-    version: i64,
-    decision: OfferDecision,
-) -> ApiResult<Offer> {
+async fn offer_decide(state: State<'_, AppState>, id: i64, version: i64, decision: OfferDecision) -> ApiResult<Offer> {
     state.with_store(move |s| s.decide_offer(id, version, decision, today())).await
 }
 

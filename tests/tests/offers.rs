@@ -20,8 +20,11 @@ async fn an_offer_is_built_from_the_price_list_sent_and_revised() {
         let tgx = PriceItemData {
             code: "TGX-18.510".into(),
             kind: "model".into(),
-            names: [("en".to_string(), "TGX 18.510 tractor".to_string()), ("pl".to_string(), "Ciągnik TGX 18.510".to_string())]
-                .into(),
+            names: [
+                ("en".to_string(), "TGX 18.510 tractor".to_string()),
+                ("pl".to_string(), "Ciągnik TGX 18.510".to_string()),
+            ]
+            .into(),
             price: 9_500_000,
             currency: "EUR".into(),
             ..Default::default()

@@ -258,6 +258,7 @@ pub struct OfferQuery {
     pub status: Option<OfferStatus>,
     /// Words matched in the number and the customer's name.
     pub text: String,
+    /// 0: the first 200; `u32::MAX`: all of them; else at most 1,000.
     pub limit: u32,
 }
 
@@ -576,9 +577,9 @@ pub fn price_list_from_csv(bytes: &[u8]) -> Result<Vec<PriceItemData>> {
         .collect();
     let known = |h: &str| {
         PRICE_COLUMNS.contains(&h)
-            || ["name_", "description_"].iter().any(|p| {
-                h.strip_prefix(p).and_then(Locale::parse).is_some_and(|l| Some(l.code()) == h.strip_prefix(p))
-            })
+            || ["name_", "description_"]
+                .iter()
+                .any(|p| h.strip_prefix(p).and_then(Locale::parse).is_some_and(|l| Some(l.code()) == h.strip_prefix(p)))
     };
     let has_name = headers.iter().any(|h| h.starts_with("name_"));
     if headers.iter().any(|h| !known(h))
@@ -755,11 +756,20 @@ mod tests {
         assert_eq!(rows[1].price, 123_450);
 
         let bad = "code,kind,price,currency,name_en\nA,model,12.3.4x,EUR,A\n";
-        assert!(matches!(price_list_from_csv(bad.as_bytes()), Err(Error::Validation(f)) if f[0].field == "rows.0.price"));
+        assert!(
+            matches!(price_list_from_csv(bad.as_bytes()), Err(Error::Validation(f)) if f[0].field == "rows.0.price")
+        );
         let unknown = "code;kind;price;currency;name_en;colour\n";
         assert!(matches!(price_list_from_csv(unknown.as_bytes()), Err(Error::Validation(f)) if f[0].field == "file"));
         assert!(price_list_from_csv(b"code;kind;price;currency;name_en\n\xff;model;1;EUR;x\n").is_err());
-        for (text, minor) in [("95000", Some(9_500_000)), ("1,234.56", Some(123_456)), ("0,5", Some(50)), ("-5", None), ("", None), ("1e5", None)] {
+        for (text, minor) in [
+            ("95000", Some(9_500_000)),
+            ("1,234.56", Some(123_456)),
+            ("0,5", Some(50)),
+            ("-5", None),
+            ("", None),
+            ("1e5", None),
+        ] {
             assert_eq!(parse_units(text), minor, "{text}");
         }
     }

@@ -15,7 +15,7 @@ mod sqlite;
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
-pub use quoting::{OfferDecision, OfferView, PriceImport};
+pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
 pub use sales::{Board, BoardColumn, DealView, Funnel};
 pub(crate) use sqlite::migrations as sqlite_meta;
 

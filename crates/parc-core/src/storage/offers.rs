@@ -398,8 +398,13 @@ pub(crate) fn offers(x: &mut dyn Exec, q: &OfferQuery, named: &[i64]) -> Result<
         }
         sql += ")";
     }
-    let limit = if q.limit == 0 { 200 } else { q.limit.min(1000) };
-    sql += &format!(" ORDER BY o.offer_date DESC, o.id DESC LIMIT {limit}");
+    sql += " ORDER BY o.offer_date DESC, o.id DESC";
+    match q.limit {
+        0 => sql += " LIMIT 200",
+        // Every offer: exports and scripts.
+        u32::MAX => {}
+        n => sql += &format!(" LIMIT {}", n.min(1000)),
+    }
     Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
 }
 

@@ -16,8 +16,8 @@ use crate::contact::DATE_FORMAT;
 use crate::deal::{MoveRequest, StageKind};
 use crate::error::{Error, FieldError, Result};
 use crate::offer::{
-    format_number, language_for_country, Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferStatus, OfferSummary,
-    PriceItem, PriceItemData, PriceQuery,
+    format_number, language_for_country, Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferStatus,
+    OfferSummary, PriceItem, PriceItemData, PriceQuery,
 };
 
 const SETTINGS_KEY: &str = "offers.settings";
@@ -44,6 +44,16 @@ pub struct OfferDecision {
     pub competitor_price: Option<i64>,
     /// Also move the offer's open deal: to won when accepted, to lost when rejected.
     pub close_deal: bool,
+}
+
+/// An offer as a whole, with how it ended: for loading offers made elsewhere (the demo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferRecord {
+    pub data: OfferData,
+    pub status: OfferStatus,
+    pub outcome_reason: String,
+    pub outcome_competitor: String,
+    pub decided_on: Option<String>,
 }
 
 /// What an import of price list rows did.
@@ -253,6 +263,31 @@ impl Store {
             Ok(id)
         })?;
         self.offer(id)
+    }
+
+    /// Saves many offers in one transaction (all or none), each numbered by the office's
+    /// pattern in the year of its date, made by its salesperson on its date. The data is
+    /// validated; customers and deals are trusted to exist (the caller made them).
+    pub fn create_offers_bulk(&mut self, rows: Vec<OfferRecord>) -> Result<Vec<i64>> {
+        let rows =
+            rows.into_iter().map(|r| Ok(OfferRecord { data: r.data.validated()?, ..r })).collect::<Result<Vec<_>>>()?;
+        let settings = self.offer_settings()?;
+        write(&mut *self.backend, |x| {
+            let mut ids = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let year = day(&r.data.date).map_or(1970, |d| d.year());
+                let seq = offers::next_sequence(x, settings.sequence_year(year))?;
+                let number = format_number(&settings.number_pattern, year, seq);
+                let stamp = format!("{}T09:00:00.000Z", r.data.date);
+                let id = offers::insert_offer(x, &number, 1, &r.data, r.data.salesperson_id, &stamp)?;
+                if r.status != OfferStatus::Draft {
+                    let (reason, competitor) = (&r.outcome_reason, &r.outcome_competitor);
+                    offers::set_status(x, id, 1, r.status, reason, competitor, r.decided_on.as_deref(), &stamp)?;
+                }
+                ids.push(id);
+            }
+            Ok(ids)
+        })
     }
 
     /// Saves a draft's data if nobody saved it since `version`; a sent offer is never changed
