@@ -460,13 +460,19 @@ fn offers_of_the_demo_come_in_every_language_and_a_price_list_file_imports_once(
     let offers = json_lines(&cli(&db, &["offers"]));
     let languages: std::collections::BTreeSet<&str> = offers.iter().map(|o| o["language"].as_str().unwrap()).collect();
     assert_eq!(languages.into_iter().collect::<Vec<_>>(), ["en", "it", "lt", "pl", "zh"]);
-    assert!(offers.iter().all(|o| o["number"].as_str().unwrap().starts_with("OF-20") && o["total"].as_i64().unwrap() > 0));
+    assert!(offers
+        .iter()
+        .all(|o| o["number"].as_str().unwrap().starts_with("OF-20") && o["total"].as_i64().unwrap() > 0));
     let accepted = json_lines(&cli(&db, &["offers", "--status", "accepted"]));
     assert!(!accepted.is_empty() && accepted.iter().all(|o| o["status"] == "accepted"));
     assert_eq!(cli(&db, &["offers", "--status", "signed"]).status.code(), Some(2));
 
     let file = dir.path().join("prices.csv");
-    std::fs::write(&file, "code;kind;price;currency;name_en;name_pl\nTGL-12.250;model;74 900,00;EUR;MAN TGL 12.250;MAN TGL 12.250\n").unwrap();
+    std::fs::write(
+        &file,
+        "code;kind;price;currency;name_en;name_pl\nTGL-12.250;model;74 900,00;EUR;MAN TGL 12.250;MAN TGL 12.250\n",
+    )
+    .unwrap();
     let first = json(&cli(&db, &["price-import", file.to_str().unwrap()]));
     assert_eq!((first["added"].as_u64(), first["unchanged"].as_u64()), (Some(1), Some(0)));
     let again = json(&cli(&db, &["price-import", file.to_str().unwrap()]));

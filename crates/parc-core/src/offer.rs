@@ -13,6 +13,7 @@ use crate::contact::DATE_FORMAT;
 use crate::customer::CURRENCIES;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Locale;
+use crate::vat::{has_control, has_control_in_lines};
 
 /// What a price list item is; the PDF groups nothing by it, the builder filters by it.
 pub const ITEM_KINDS: &[&str] = &["model", "option", "bodywork", "service", "financing"];
@@ -94,6 +95,13 @@ impl PriceItemData {
         }
         if too_long(&self.names, 200) || too_long(&self.descriptions, 4000) {
             errors.push(FieldError::new("names", "validation.too_long"));
+        }
+        if self.names.values().any(|v| has_control(v))
+            || self.descriptions.values().any(|v| has_control_in_lines(v))
+            || has_control(&self.code)
+            || has_control(&self.supplier)
+        {
+            errors.push(FieldError::new("names", "validation.control_chars"));
         }
         if !(0..=MAX_AMOUNT).contains(&self.price) {
             errors.push(FieldError::new("price", "validation.amount"));
@@ -492,6 +500,9 @@ impl OfferData {
             if line.description.chars().count() > 4000 || line.code.chars().count() > 60 {
                 bad("description", "validation.too_long");
             }
+            if has_control_in_lines(&line.description) || has_control(&line.code) {
+                bad("description", "validation.control_chars");
+            }
             if !(1..=10_000).contains(&line.quantity) {
                 bad("quantity", "validation.quantity");
             }
@@ -507,14 +518,18 @@ impl OfferData {
         }
         for (i, t) in self.trade_ins.iter_mut().enumerate() {
             t.description = t.description.trim().to_string();
-            if t.description.is_empty() || t.description.chars().count() > 500 {
+            if t.description.is_empty() || t.description.chars().count() > 500 || has_control(&t.description) {
                 errors.push(FieldError::new(format!("trade_ins.{i}.description"), "validation.description_required"));
             }
             if !(0..=MAX_AMOUNT).contains(&t.value) {
                 errors.push(FieldError::new(format!("trade_ins.{i}.value"), "validation.amount"));
             }
         }
-        if let Some(f) = &self.financing {
+        if let Some(f) = &mut self.financing {
+            f.provider = f.provider.trim().to_string();
+            if f.provider.chars().count() > 200 || has_control(&f.provider) {
+                errors.push(FieldError::new("financing", "validation.too_long"));
+            }
             if !(0..=MAX_AMOUNT).contains(&f.down_payment) || !(0..=MAX_AMOUNT).contains(&f.monthly_rate) {
                 errors.push(FieldError::new("financing", "validation.amount"));
             }
@@ -529,6 +544,9 @@ impl OfferData {
             || self.notes.chars().count() > 4000
         {
             errors.push(FieldError::new("notes", "validation.too_long"));
+        }
+        if [&self.payment_terms, &self.delivery_time, &self.notes].iter().any(|t| has_control_in_lines(t)) {
+            errors.push(FieldError::new("notes", "validation.control_chars"));
         }
         if errors.is_empty() {
             Ok(self)
