@@ -1,6 +1,22 @@
 /// The UI may call only these commands; `capabilities/default.json` grants them to the main
 /// window. A command missing here is refused at run time, so the list is the app's IPC surface.
 const COMMANDS: &[&str] = &[
+    "offer_settings_get",
+    "offer_settings_save",
+    "price_items_list",
+    "price_item_save",
+    "price_list_import",
+    "offer_new",
+    "offer_line",
+    "offer_totals",
+    "offer_create",
+    "offer_update",
+    "offer_view",
+    "offers_list",
+    "offer_send",
+    "offer_revise",
+    "offer_decide",
+    "offer_discard",
     "app_info",
     "set_locale",
     "customer_search",

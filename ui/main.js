@@ -11,13 +11,15 @@ import * as fleetSettings from './screens/fleet-settings.js';
 import * as market from './screens/market.js';
 import * as renewals from './screens/renewals.js';
 import * as funnel from './screens/funnel.js';
+import * as offers from './screens/offers.js';
+import * as prices from './screens/prices.js';
 import * as stagesPanel from './screens/stages.js';
 import * as dealDialogs from './deal-dialogs.js';
 import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, funnel, renewals, market, settings };
+const screens = { customers, agenda, funnel, offers, renewals, market, settings };
 let current = null;
 
 export function show(name) {
@@ -34,6 +36,7 @@ function relabel(language) {
   if (!document.body.dataset.dbError) {
     fieldsPanel.relabel();
     stagesPanel.relabel();
+    prices.relabel();
   }
 }
 
@@ -57,11 +60,12 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
-    for (const name of ['customers', 'agenda', 'funnel', 'renewals', 'market']) {
+    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'renewals', 'market']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
     document.getElementById('fleet-settings').hidden = true;
     document.getElementById('stages-setting').hidden = true;
+    document.getElementById('offers-setting').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
     document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
@@ -89,6 +93,8 @@ async function start() {
   fieldsPanel.init();
   stagesPanel.init();
   funnel.init(info, openCustomer);
+  offers.init(info, { openCustomer, openDeal, show });
+  prices.init(info);
   agenda.init(info, openCustomer, openDeal);
   renewals.init((id) => {
     show('customers');

@@ -21,9 +21,14 @@ use parc_core::deal::{
 use parc_core::fleet::{self, CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved};
 use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};
 use parc_core::i18n::{self, Locale, UiLanguage};
+use parc_core::offer::{
+    Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferSummary, PriceItem, PriceItemData, PriceQuery, Totals,
+};
 use parc_core::person::{self, Person, PersonData};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
-use parc_core::storage::{self, Board, CustomerQuery, DealView, Funnel, StoreStatus, Target};
+use parc_core::storage::{
+    self, Board, CustomerQuery, DealView, Funnel, OfferDecision, OfferView, PriceImport, StoreStatus, Target,
+};
 use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
@@ -814,6 +819,98 @@ async fn deal_view(state: State<'_, AppState>, id: i64) -> ApiResult<DealView> {
 }
 
 #[tauri::command]
+async fn offer_settings_get(state: State<'_, AppState>) -> ApiResult<OfferSettings> {
+    state.with_store(Store::offer_settings).await
+}
+
+#[tauri::command]
+async fn offer_settings_save(state: State<'_, AppState>, settings: OfferSettings) -> ApiResult<OfferSettings> {
+    state.as_user(move |s, me| s.save_offer_settings(me, settings)).await
+}
+
+#[tauri::command]
+async fn price_items_list(state: State<'_, AppState>, query: PriceQuery) -> ApiResult<Vec<PriceItem>> {
+    state.with_store(move |s| s.price_items(&query)).await
+}
+
+#[tauri::command]
+async fn price_item_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    version: i64,
+    data: PriceItemData,
+    retired: bool,
+) -> ApiResult<PriceItem> {
+    state.as_user(move |s, me| s.save_price_item(me, id, version, data, retired)).await
+}
+
+/// The price list file arrives as the raw body (bytes, any encoding: the core checks it).
+#[tauri::command]
+async fn price_list_import(state: State<'_, AppState>, request: tauri::ipc::Request<'_>) -> ApiResult<PriceImport> {
+    let data = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes.clone(),
+        tauri::ipc::InvokeBody::Json(_) => Vec::new(),
+    };
+    state.as_user(move |s, me| s.import_price_file(me, &data)).await
+}
+
+#[tauri::command]
+async fn offer_new(state: State<'_, AppState>, customer_id: i64, deal_id: Option<i64>) -> ApiResult<OfferData> {
+    state.as_user(move |s, me| s.new_offer(customer_id, deal_id, today(), me)).await
+}
+
+#[tauri::command]
+async fn offer_line(state: State<'_, AppState>, item_id: i64, language: String, quantity: i64) -> ApiResult<OfferLine> {
+    state.with_store(move |s| s.offer_line(item_id, &language, quantity)).await
+}
+
+/// The builder's totals as the salesperson types: computed by the core, never in the UI.
+#[tauri::command]
+fn offer_totals(data: OfferData) -> Totals {
+    data.totals()
+}
+
+#[tauri::command]
+async fn offer_create(state: State<'_, AppState>, data: OfferData) -> ApiResult<Offer> {
+    state.with_store(move |s| s.create_offer(data)).await
+}
+
+#[tauri::command]
+async fn offer_update(state: State<'_, AppState>, id: i64, version: i64, data: OfferData) -> ApiResult<Offer> {
+    state.with_store(move |s| s.update_offer(id, version, data)).await
+}
+
+#[tauri::command]
+async fn offer_view(state: State<'_, AppState>, id: i64) -> ApiResult<OfferView> {
+    state.with_store(move |s| s.offer_view(id)).await
+}
+
+#[tauri::command]
+async fn offers_list(state: State<'_, AppState>, query: OfferQuery) -> ApiResult<Vec<OfferSummary>> {
+    state.with_store(move |s| s.offers(&query)).await
+}
+
+#[tauri::command]
+async fn offer_send(state: State<'_, AppState>, id: i64, version: i64) -> ApiResult<Offer> {
+    state.with_store(move |s| s.send_offer(id, version)).await
+}
+
+#[tauri::command]
+async fn offer_revise(state: State<'_, AppState>, id: i64) -> ApiResult<Offer> {
+    state.with_store(move |s| s.revise_offer(id, today())).await
+}
+
+#[tauri::command]
+async fn offer_decide(state: State<'_, AppState>, id: i64, version: i64, decision: OfferDecision) -> ApiResult<Offer> {
+    state.with_store(move |s| s.decide_offer(id, version, decision, today())).await
+}
+
+#[tauri::command]
+async fn offer_discard(state: State<'_, AppState>, id: i64, version: i64) -> ApiResult<()> {
+    state.with_store(move |s| s.discard_offer(id, version)).await
+}
+
+#[tauri::command]
 async fn deals_list(state: State<'_, AppState>, query: DealQuery) -> ApiResult<Vec<DealSummary>> {
     state.with_store(move |s| s.deals(&query, today())).await
 }
@@ -909,6 +1006,22 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
+            offer_settings_get,
+            offer_settings_save,
+            price_items_list,
+            price_item_save,
+            price_list_import,
+            offer_new,
+            offer_line,
+            offer_totals,
+            offer_create,
+            offer_update,
+            offer_view,
+            offers_list,
+            offer_send,
+            offer_revise,
+            offer_decide,
+            offer_discard,
             app_info,
             set_locale,
             customer_search,

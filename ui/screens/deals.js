@@ -8,6 +8,7 @@ import { toast } from '../notify.js';
 import { editDeal } from '../deal-dialogs.js';
 import { loadProcess, moneyShort, stageName } from '../process.js';
 import { myId } from '../users.js';
+import { listFor, newOffer, offerItems } from './offers.js';
 
 const $ = (id) => document.getElementById(id);
 let customer = null;
@@ -18,6 +19,7 @@ export function init(info, open) {
   sources = info.choices.lead_sources;
   openDeal = open;
   $('card-deal-new').addEventListener('click', newDeal);
+  $('card-offer-new').addEventListener('click', () => customer && newOffer(customer.id));
   $('lead-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const form = $('lead-form');
@@ -44,15 +46,17 @@ export function relabel() {
 
 let deals = [];
 let leads = [];
+let offers = [];
 
 /** Shows the deals and leads of `c` (the customer card's record). */
 export async function load(c) {
   customer = c;
   $('lead-form').elements.received_on.value = isoDay();
   if (c.lead_source) $('lead-form').elements.source.value = c.lead_source;
-  [deals, leads] = await Promise.all([
+  [deals, leads, offers] = await Promise.all([
     api.deals({ customer_id: c.id, status: 'all', limit: 200 }),
     api.leads(false, null, c.id),
+    listFor({ customer_id: c.id }),
     loadProcess(),
   ]);
   render();
@@ -76,6 +80,8 @@ function render() {
     return li;
   }));
   if (!deals.length) $('card-deals').append(Object.assign(document.createElement('li'), { className: 'muted', textContent: t('deal.none') }));
+  $('card-offers').replaceChildren(...offerItems(offers));
+  if (!offers.length) $('card-offers').append(Object.assign(document.createElement('li'), { className: 'muted', textContent: t('offers.none') }));
   $('card-leads').replaceChildren(...leads.map((l) => {
     const li = document.createElement('li');
     li.className = 'deal-line';

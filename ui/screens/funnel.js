@@ -9,6 +9,7 @@ import { disqualifyLead, editDeal, moveDeal } from '../deal-dialogs.js';
 import { ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, stage, stageName } from '../process.js';
 import { allUsers, currentUser, myId, userInitials, userName } from '../users.js';
 import { showChanges } from './changes.js';
+import { listFor, newOffer, offerItems } from './offers.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -32,6 +33,7 @@ export function init(info, open) {
   for (const r of document.querySelectorAll('[name=chart-measure]')) r.addEventListener('change', refresh);
   $('deal-back').addEventListener('click', () => showView(back));
   $('deal-edit').addEventListener('click', editPage);
+  $('deal-offer-new').addEventListener('click', newOfferForPage);
   $('deal-changes').addEventListener('click', () => {
     if (page) showChanges('deal', page.view.deal.id, page.view.deal.title);
   });
@@ -642,6 +644,13 @@ async function drawPage(v) {
     return li;
   }));
   if (!contacts.length) $('deal-contacts').append(el('li', 'muted', t('deal.no_contacts')));
+  const offers = await listFor({ deal_id: d.id });
+  $('deal-offers').replaceChildren(...offerItems(offers));
+  if (!offers.length) $('deal-offers').append(el('li', 'muted', t('offers.none')));
+}
+
+function newOfferForPage() {
+  if (page) newOffer(page.view.deal.customer_id, page.view.deal.id);
 }
 
 async function movePage(toId) {

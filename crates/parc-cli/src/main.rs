@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use parc_core::contact::{AgendaItem, HistoryFilter};
 use parc_core::deal::name_in;
 use parc_core::funnel::FunnelQuery;
+use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
 use parc_core::user::{User, UserRole};
@@ -33,6 +34,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Lists offers, the newest revision of each number, newest first: one JSON object per
+    /// offer (number, revision, status, customer, language, currency, date, valid_until,
+    /// total to pay in minor units).
+    Offers {
+        /// draft, sent, accepted, rejected or expired.
+        #[arg(long)]
+        status: Option<String>,
+        /// Words matched in the number and the customer's name.
+        #[arg(long, default_value = "")]
+        text: String,
+    },
+    /// Adds or updates the price list from a CSV file (the layout in README), all or nothing;
+    /// prints what it did as JSON. Runs as the office's sales manager.
+    PriceImport { file: PathBuf },
     /// Adds a reproducible demo dealership: the office (if it has no users yet), N customers,
     /// their people, three years of contacts before TODAY, about one deal each across the
     /// funnel with its history, leads, and the forecasts kept at the last six month ends.
@@ -296,6 +311,35 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             };
             let kept = store.take_forecast_snapshot(as_of)?;
             println!("{}", serde_json::json!({ "as_of": as_of.to_string(), "kept": kept }));
+        }
+        Command::Offers { status, text } => {
+            let mut store = Store::connect(&db)?;
+            let status = match status.as_deref().map(OfferStatus::parse) {
+                None => None,
+                Some(Some(s)) => Some(s),
+                Some(None) => {
+                    eprintln!("parc-cli: unknown status {:?}", status.unwrap_or_default());
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let query = OfferQuery { status, text, limit: u32::MAX, ..Default::default() };
+            for row in store.offers(&query)? {
+                if !print_line(&serde_json::to_string(&row).expect("row serialises")) {
+                    break;
+                }
+            }
+        }
+        Command::PriceImport { file } => {
+            let mut store = Store::connect(&db)?;
+            let bytes = std::fs::read(&file)?;
+            let manager = store.users()?.into_iter().find(|u| u.data.role == UserRole::Manager && u.data.active);
+            let Some(manager) = manager else {
+                eprintln!("parc-cli: the office has no sales manager to import the price list as");
+                return Ok(ExitCode::from(2));
+            };
+            store.set_actor(Some(manager.id));
+            let done = store.import_price_file(Some(manager.id), &bytes)?;
+            println!("{}", serde_json::to_string(&done).expect("summary serialises"));
         }
         Command::Check => {
             let mut store = Store::connect(&db)?;

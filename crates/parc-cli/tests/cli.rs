@@ -451,3 +451,33 @@ fn customers_prints_every_card_with_the_office_fields_by_label() {
     assert_eq!(rows[0]["office_fields"]["Depot"], "Piacenza");
     assert!(rows[1]["archived_at"].is_string());
 }
+
+#[test]
+fn offers_of_the_demo_come_in_every_language_and_a_price_list_file_imports_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "200", "--seed", "4", "--today", "2026-11-23"]).status.success());
+    let offers = json_lines(&cli(&db, &["offers"]));
+    let languages: std::collections::BTreeSet<&str> = offers.iter().map(|o| o["language"].as_str().unwrap()).collect();
+    assert_eq!(languages.into_iter().collect::<Vec<_>>(), ["en", "it", "lt", "pl", "zh"]);
+    assert!(offers
+        .iter()
+        .all(|o| o["number"].as_str().unwrap().starts_with("OF-20") && o["total"].as_i64().unwrap() > 0));
+    let accepted = json_lines(&cli(&db, &["offers", "--status", "accepted"]));
+    assert!(!accepted.is_empty() && accepted.iter().all(|o| o["status"] == "accepted"));
+    assert_eq!(cli(&db, &["offers", "--status", "signed"]).status.code(), Some(2));
+
+    let file = dir.path().join("prices.csv");
+    std::fs::write(
+        &file,
+        "code;kind;price;currency;name_en;name_pl\nTGL-12.250;model;74 900,00;EUR;MAN TGL 12.250;MAN TGL 12.250\n",
+    )
+    .unwrap();
+    let first = json(&cli(&db, &["price-import", file.to_str().unwrap()]));
+    assert_eq!((first["added"].as_u64(), first["unchanged"].as_u64()), (Some(1), Some(0)));
+    let again = json(&cli(&db, &["price-import", file.to_str().unwrap()]));
+    assert_eq!((again["added"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(1)));
+    std::fs::write(&file, "code;kind;price;currency;name_en\nX;model;lots;EUR;X\n").unwrap();
+    let bad = cli(&db, &["price-import", file.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2), "a bad file fails and imports nothing");
+}

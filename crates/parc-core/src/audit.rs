@@ -14,6 +14,7 @@ pub const CUSTOMER: &str = "customer";
 pub const PERSON: &str = "person";
 pub const DEAL: &str = "deal";
 pub const FLEET_LINE: &str = "fleet_line";
+pub const OFFER: &str = "offer";
 
 /// One line of a record's history. A record's creation is one line with an empty `field`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1132,6 +1132,7 @@ pub struct DemoReport {
     pub sightings: usize,
     pub deals: usize,
     pub leads: usize,
+    pub offers: usize,
     /// Forecast rows kept at the past month ends.
     pub snapshots: usize,
 }
@@ -1222,6 +1223,14 @@ fn load_keyed(
     let start = store.count_customers()? as usize - resumed;
     let open = open_per_million(start + count, staff.sellers.len());
     let process = store.stage_settings()?;
+    // The price list offers are made from, imported as the office's manager (an office
+    // without one gets no demo offers).
+    let manager = store.users()?.into_iter().find(|u| u.data.active && u.data.role == crate::user::UserRole::Manager);
+    if let Some(m) = &manager {
+        let list = crate::demo_offers::price_list(today);
+        step(store, key, "prices", |s| s.import_price_list(Some(m.id), list).map(|_| Vec::new()))?;
+    }
+    let price_items = store.price_items(&crate::offer::PriceQuery::default())?;
     let mut rng = Rng(seed);
     let mut done = 0;
     while done < count {
@@ -1308,8 +1317,29 @@ fn load_keyed(
             .collect();
         let started: Vec<NaiveDate> =
             deals.iter().map(|d| d.3.first().and_then(|m| day_of(&m.moved_at)).unwrap_or(today)).collect();
+        let deal_parts: Vec<_> = deals.iter().map(|d| (d.1.clone(), d.2.clone())).collect();
         let (deal_ids, deals_added) = step(store, key, &format!("{batch}/deals"), |s| s.create_deals_bulk(deals))?;
         report.deals += if deals_added { deal_ids.len() } else { 0 };
+        let offers: Vec<_> = (first..first + n)
+            .filter_map(|i| {
+                let k = i - first;
+                let country = &countries[k];
+                let deal = &deal_parts[k];
+                crate::demo_offers::offer(
+                    i,
+                    seed,
+                    customer_ids[k],
+                    deal_ids[k],
+                    country,
+                    deal,
+                    &process,
+                    &price_items,
+                    today,
+                )
+            })
+            .collect();
+        let (offer_ids, offers_added) = step(store, key, &format!("{batch}/offers"), |s| s.create_offers_bulk(offers))?;
+        report.offers += if offers_added { offer_ids.len() } else { 0 };
         let leads: Vec<_> = (first..first + n)
             .filter_map(|i| {
                 let k = i - first;

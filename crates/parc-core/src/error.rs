@@ -54,6 +54,11 @@ pub enum Error {
     #[error("operation {key} was already applied at {applied_at}")]
     AlreadyApplied { key: String, applied_at: String },
 
+    /// The offer's status does not allow this (a sent offer is never edited, only revised);
+    /// `key` is the catalogue key that says why.
+    #[error("the offer's status does not allow this ({key})")]
+    OfferState { key: &'static str },
+
     /// A copy between stores goes only into an empty database.
     #[error("the destination database is not empty")]
     StoreNotEmpty,
@@ -104,6 +109,7 @@ impl Error {
             Error::ManagerOnly => "manager_only",
             Error::StoreNotEmpty => "store_not_empty",
             Error::AlreadyApplied { .. } => "already_applied",
+            Error::OfferState { .. } => "offer_state",
             Error::Connection { .. } => "connection",
             Error::Sqlite(e) if is_locked(e) => "busy",
             Error::Sqlite(e) if is_corrupt(e) => "corrupt",
@@ -135,6 +141,7 @@ impl Error {
             Error::ManagerOnly => t("error.manager_only"),
             Error::StoreNotEmpty => t("error.store_not_empty"),
             Error::AlreadyApplied { .. } => t("error.already_applied"),
+            Error::OfferState { key } => t(key),
             Error::Connection { problem, .. } => t(match problem {
                 ConnectionProblem::Unreachable => "error.connection.unreachable",
                 ConnectionProblem::BadPassword => "error.connection.bad_password",

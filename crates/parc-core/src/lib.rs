@@ -12,6 +12,7 @@ pub mod deal;
 pub mod demo;
 mod demo_fleet;
 mod demo_funnel;
+mod demo_offers;
 pub mod error;
 pub mod exchange;
 pub mod fleet;

@@ -13,6 +13,7 @@ use crate::contact::DATE_FORMAT;
 use crate::customer::CURRENCIES;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Locale;
+use crate::vat::{has_control, has_control_in_lines};
 
 /// What a price list item is; the PDF groups nothing by it, the builder filters by it.
 pub const ITEM_KINDS: &[&str] = &["model", "option", "bodywork", "service", "financing"];
@@ -44,7 +45,23 @@ pub struct PriceItem {
     pub id: i64,
     #[serde(flatten)]
     pub data: PriceItemData,
+    /// Withdrawn from the list: no longer offered, still shown on the offers that used it.
+    pub retired: bool,
+    pub updated_at: String,
     pub version: i64,
+}
+
+/// What the price list screen and the builder's picker ask for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriceQuery {
+    /// Words matched in the code, supplier and names (any language).
+    pub text: String,
+    pub kind: String,
+    /// Only prices that hold on this day (`YYYY-MM-DD`).
+    pub valid_on: String,
+    pub include_retired: bool,
+    pub limit: u32,
 }
 
 impl PriceItemData {
@@ -78,6 +95,13 @@ impl PriceItemData {
         }
         if too_long(&self.names, 200) || too_long(&self.descriptions, 4000) {
             errors.push(FieldError::new("names", "validation.too_long"));
+        }
+        if self.names.values().any(|v| has_control(v))
+            || self.descriptions.values().any(|v| has_control_in_lines(v))
+            || has_control(&self.code)
+            || has_control(&self.supplier)
+        {
+            errors.push(FieldError::new("names", "validation.control_chars"));
         }
         if !(0..=MAX_AMOUNT).contains(&self.price) {
             errors.push(FieldError::new("price", "validation.amount"));
@@ -225,10 +249,126 @@ pub struct Offer {
     /// Why it was rejected and who won, when it was.
     pub outcome_reason: String,
     pub outcome_competitor: String,
+    /// The day it was accepted, rejected or expired.
+    pub decided_on: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub created_by: Option<i64>,
     pub version: i64,
+}
+
+/// Which offers a list shows: the newest revision of each offer number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfferQuery {
+    pub customer_id: Option<i64>,
+    pub deal_id: Option<i64>,
+    pub status: Option<OfferStatus>,
+    /// Words matched in the number and the customer's name.
+    pub text: String,
+    /// 0: the first 200; `u32::MAX`: all of them; else at most 1,000.
+    pub limit: u32,
+}
+
+/// The office's offer defaults, an office setting the sales manager edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfferSettings {
+    pub number_pattern: String,
+    /// Days an offer holds from its date.
+    pub validity_days: i64,
+    /// VAT of a new line, in basis points.
+    pub vat_bp: i64,
+    /// Printed terms per language of the offer (a locale code).
+    pub payment_terms: Texts,
+    pub delivery_time: Texts,
+    pub version: i64,
+}
+
+impl Default for OfferSettings {
+    fn default() -> Self {
+        OfferSettings {
+            number_pattern: DEFAULT_NUMBER_PATTERN.into(),
+            validity_days: 30,
+            vat_bp: 2200,
+            payment_terms: Texts::new(),
+            delivery_time: Texts::new(),
+            version: 0,
+        }
+    }
+}
+
+impl OfferSettings {
+    pub fn validated(mut self) -> Result<OfferSettings> {
+        self.number_pattern = self.number_pattern.trim().to_string();
+        let mut errors = Vec::new();
+        // Without the running number two offers would share a number.
+        if !self.number_pattern.contains("{SEQ") || self.number_pattern.chars().count() > 40 {
+            errors.push(FieldError::new("number_pattern", "validation.number_pattern"));
+        }
+        if !(1..=365).contains(&self.validity_days) {
+            errors.push(FieldError::new("validity_days", "validation.days"));
+        }
+        if !(0..=5_000).contains(&self.vat_bp) {
+            errors.push(FieldError::new("vat_bp", "validation.percent"));
+        }
+        for texts in [&mut self.payment_terms, &mut self.delivery_time] {
+            texts.retain(|k, v| !v.trim().is_empty() && Locale::parse(k).is_some_and(|l| l.code() == k));
+            for v in texts.values_mut() {
+                *v = v.trim().to_string();
+                if v.chars().count() > 500 {
+                    errors.push(FieldError::new("payment_terms", "validation.too_long"));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+
+    /// The running-number key of an offer dated in `year`: numbers restart each year only
+    /// when the pattern shows the year.
+    pub fn sequence_year(&self, year: i32) -> i64 {
+        if self.number_pattern.contains("{YYYY}") {
+            i64::from(year)
+        } else {
+            0
+        }
+    }
+}
+
+/// The language an offer to a customer in `country` (ISO code) prints in by default.
+pub fn language_for_country(country: &str) -> &'static str {
+    match country.trim().to_ascii_uppercase().as_str() {
+        "IT" | "SM" | "VA" => "it",
+        "PL" => "pl",
+        "LT" => "lt",
+        "CN" | "TW" | "HK" | "SG" => "zh",
+        _ => "en",
+    }
+}
+
+impl OfferLine {
+    /// A line for `quantity` of a price list item, in `lang`: its price as it is today (the
+    /// offer keeps it), its name and description in the offer's language.
+    pub fn from_item(item: &PriceItem, lang: &str, quantity: i64, vat_bp: i64) -> OfferLine {
+        let name = item.data.name_in(lang);
+        let description = match item.data.descriptions.get(lang).or_else(|| item.data.descriptions.get("en")) {
+            Some(d) if !d.is_empty() => format!("{name}\n{d}"),
+            _ => name.to_string(),
+        };
+        OfferLine {
+            item_id: Some(item.id),
+            code: item.data.code.clone(),
+            description,
+            quantity,
+            unit_price: item.data.price,
+            discount_bp: 0,
+            vat_bp,
+        }
+    }
 }
 
 /// One offer in a list.
@@ -240,11 +380,14 @@ pub struct OfferSummary {
     pub status: OfferStatus,
     pub customer_id: i64,
     pub customer_name: String,
+    pub deal_id: Option<i64>,
     pub language: String,
     pub currency: String,
     pub date: String,
     pub valid_until: String,
+    /// What the customer pays (gross less trade-ins).
     pub total: i64,
+    pub salesperson_id: Option<i64>,
 }
 
 /// The amounts of one VAT rate.
@@ -357,6 +500,9 @@ impl OfferData {
             if line.description.chars().count() > 4000 || line.code.chars().count() > 60 {
                 bad("description", "validation.too_long");
             }
+            if has_control_in_lines(&line.description) || has_control(&line.code) {
+                bad("description", "validation.control_chars");
+            }
             if !(1..=10_000).contains(&line.quantity) {
                 bad("quantity", "validation.quantity");
             }
@@ -372,14 +518,18 @@ impl OfferData {
         }
         for (i, t) in self.trade_ins.iter_mut().enumerate() {
             t.description = t.description.trim().to_string();
-            if t.description.is_empty() || t.description.chars().count() > 500 {
+            if t.description.is_empty() || t.description.chars().count() > 500 || has_control(&t.description) {
                 errors.push(FieldError::new(format!("trade_ins.{i}.description"), "validation.description_required"));
             }
             if !(0..=MAX_AMOUNT).contains(&t.value) {
                 errors.push(FieldError::new(format!("trade_ins.{i}.value"), "validation.amount"));
             }
         }
-        if let Some(f) = &self.financing {
+        if let Some(f) = &mut self.financing {
+            f.provider = f.provider.trim().to_string();
+            if f.provider.chars().count() > 200 || has_control(&f.provider) {
+                errors.push(FieldError::new("financing", "validation.too_long"));
+            }
             if !(0..=MAX_AMOUNT).contains(&f.down_payment) || !(0..=MAX_AMOUNT).contains(&f.monthly_rate) {
                 errors.push(FieldError::new("financing", "validation.amount"));
             }
@@ -394,6 +544,9 @@ impl OfferData {
             || self.notes.chars().count() > 4000
         {
             errors.push(FieldError::new("notes", "validation.too_long"));
+        }
+        if [&self.payment_terms, &self.delivery_time, &self.notes].iter().any(|t| has_control_in_lines(t)) {
+            errors.push(FieldError::new("notes", "validation.control_chars"));
         }
         if errors.is_empty() {
             Ok(self)
@@ -417,6 +570,109 @@ pub fn format_number(pattern: &str, year: i32, seq: i64) -> String {
         }
     }
     out
+}
+
+/// The price list's file layout, one header row then one item per row (`;` or `,`
+/// separated, UTF-8): `code`, `kind`, `supplier`, `price` (in units, `.` or `,` for the
+/// decimals, spaces allowed: `95 000,00`), `currency`, `valid_from`, `valid_to`
+/// (`YYYY-MM-DD` or empty), then `name_<lang>` and `description_<lang>` for each language
+/// (`name_en`, `description_pl`…). Columns may come in any order; unknown ones are refused.
+pub const PRICE_COLUMNS: &[&str] = &["code", "kind", "supplier", "price", "currency", "valid_from", "valid_to"];
+
+/// Reads a price list file into rows for [`crate::Store::import_price_list`]. Problems are
+/// named `rows.<i>.<field>` (row 0 is the file's second line) or `file`.
+pub fn price_list_from_csv(bytes: &[u8]) -> Result<Vec<PriceItemData>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::invalid("file", "validation.csv_encoding"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| Error::invalid("file", "validation.csv_columns"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let known = |h: &str| {
+        PRICE_COLUMNS.contains(&h)
+            || ["name_", "description_"]
+                .iter()
+                .any(|p| h.strip_prefix(p).and_then(Locale::parse).is_some_and(|l| Some(l.code()) == h.strip_prefix(p)))
+    };
+    let has_name = headers.iter().any(|h| h.starts_with("name_"));
+    if headers.iter().any(|h| !known(h))
+        || !["code", "kind", "price", "currency"].iter().all(|c| headers.iter().any(|h| h == c))
+        || !has_name
+    {
+        return Err(Error::invalid("file", "validation.csv_columns"));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(_) => {
+                errors.push(FieldError::new(format!("rows.{i}.code"), "validation.csv_row"));
+                continue;
+            }
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut item = PriceItemData::default();
+        for (h, cell) in headers.iter().zip(record.iter()) {
+            let cell = cell.trim().to_string();
+            match h.as_str() {
+                "code" => item.code = cell,
+                "kind" => item.kind = cell.to_ascii_lowercase(),
+                "supplier" => item.supplier = cell,
+                "currency" => item.currency = cell,
+                "valid_from" => item.valid_from = cell,
+                "valid_to" => item.valid_to = cell,
+                "price" => match parse_units(&cell) {
+                    Some(minor) => item.price = minor,
+                    None => errors.push(FieldError::new(format!("rows.{i}.price"), "validation.amount")),
+                },
+                other => {
+                    if let Some(lang) = other.strip_prefix("name_") {
+                        item.names.insert(lang.to_string(), cell);
+                    } else if let Some(lang) = other.strip_prefix("description_") {
+                        item.descriptions.insert(lang.to_string(), cell);
+                    }
+                }
+            }
+        }
+        rows.push(item);
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
+/// `95 000,00`, `95000.5`, `1.234,56` or `1,234.56` in units to minor units (cents); the last
+/// `.` or `,` followed by one or two digits is the decimal mark. `None` for anything else.
+pub fn parse_units(text: &str) -> Option<i64> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\'').collect();
+    if t.is_empty() || t.starts_with('-') {
+        return None;
+    }
+    let (whole, cents) = match t.rfind(['.', ',']) {
+        Some(at) if t.len() - at - 1 <= 2 && t.len() - at - 1 >= 1 => (&t[..at], &t[at + 1..]),
+        _ => (t.as_str(), ""),
+    };
+    let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if whole.is_empty() && cents.is_empty() || !whole.chars().chain(cents.chars()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let units: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let cents: i64 = match cents.len() {
+        0 => 0,
+        1 => cents.parse::<i64>().ok()? * 10,
+        _ => cents.parse().ok()?,
+    };
+    units.checked_mul(100)?.checked_add(cents).filter(|v| *v <= MAX_AMOUNT)
 }
 
 #[cfg(test)]
@@ -502,5 +758,37 @@ mod tests {
         assert_eq!((item.valid_from.as_str(), item.currency.as_str()), ("2026-01-01", "EUR"));
         assert!(item.valid_on("2026-06-30") && !item.valid_on("2026-07-01") && !item.valid_on("2025-12-31"));
         assert_eq!(item.name_in("pl"), "TGX 18.510");
+    }
+
+    #[test]
+    fn a_price_list_file_reads_in_any_column_order_with_local_decimals() {
+        let file = "\u{feff}name_pl;code;kind;price;currency;description_en;name_en;valid_to\n\
+                    Ciągnik TGX;TGX;model;95 000,00;EUR;\"4x2; Euro 6e\";TGX tractor;2026-12-31\n\
+                    ;;;;;;;\n\
+                    Szkolenie;DRV;service;1.234,5;PLN;;Driver training;\n";
+        let rows = price_list_from_csv(file.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].code.as_str(), rows[0].price, rows[0].valid_to.as_str()), ("TGX", 9_500_000, "2026-12-31"));
+        assert_eq!(rows[0].names["pl"], "Ciągnik TGX");
+        assert_eq!(rows[0].descriptions["en"], "4x2; Euro 6e");
+        assert_eq!(rows[1].price, 123_450);
+
+        let bad = "code,kind,price,currency,name_en\nA,model,12.3.4x,EUR,A\n";
+        assert!(
+            matches!(price_list_from_csv(bad.as_bytes()), Err(Error::Validation(f)) if f[0].field == "rows.0.price")
+        );
+        let unknown = "code;kind;price;currency;name_en;colour\n";
+        assert!(matches!(price_list_from_csv(unknown.as_bytes()), Err(Error::Validation(f)) if f[0].field == "file"));
+        assert!(price_list_from_csv(b"code;kind;price;currency;name_en\n\xff;model;1;EUR;x\n").is_err());
+        for (text, minor) in [
+            ("95000", Some(9_500_000)),
+            ("1,234.56", Some(123_456)),
+            ("0,5", Some(50)),
+            ("-5", None),
+            ("", None),
+            ("1e5", None),
+        ] {
+            assert_eq!(parse_units(text), minor, "{text}");
+        }
     }
 }

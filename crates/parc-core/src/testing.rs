@@ -36,8 +36,8 @@ pub fn fresh_postgres_target(url: &str) -> Target {
     // Parallel tests race to create the extension; the advisory lock makes them take turns.
     admin
         .batch_execute(&format!(
-            "SELECT pg_advisory_lock(42); CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
-             SELECT pg_advisory_unlock(42); CREATE SCHEMA {schema};"
+            "SELECT pg_advisory_xact_lock(42); CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+             CREATE SCHEMA {schema};"
         ))
         .expect("prepare test schema");
     let sep = if url.contains('?') { '&' } else { '?' };

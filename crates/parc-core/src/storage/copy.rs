@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::Store;
-use super::{deals, exchange};
+use super::{deals, exchange, offers, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -47,15 +46,21 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let all_deals = read(&mut *from.backend, deals::all_deals)?;
     let leads = read(&mut *from.backend, deals::all_leads)?;
     let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    // Offers after their deals: the price list, every revision, and the running numbers.
+    let items = read(&mut *from.backend, offers::all_items)?;
+    let all_offers = read(&mut *from.backend, offers::all_offers)?;
+    let sequences = read(&mut *from.backend, offers::all_sequences)?;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
         deals::restore_leads(x, &leads)?;
-        deals::insert_snapshots(x, &snapshots).map(|_| ())
+        deals::insert_snapshots(x, &snapshots)?;
+        offers::restore_items(x, &items)?;
+        offers::restore_offers(x, &all_offers, &sequences)
     })?;
     // The exchange profiles, without their watermarks: those count the source's changes.
     let profiles = read(&mut *from.backend, exchange::profiles)?;
     write(&mut *to.backend, |x| exchange::restore_profiles(x, &profiles))?;
-    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "exchange_profile"] {
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "price_item", "offer", "exchange_profile"] {
         to.backend.follow_ids(table)?;
     }
     let source = fingerprint(from)?;
@@ -93,6 +98,9 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
     add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
     add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
+    add("price_item", serialised(read(&mut *store.backend, offers::all_items)?));
+    add("offer", serialised(read(&mut *store.backend, offers::all_offers)?));
+    add("offer_sequence", serialised(read(&mut *store.backend, offers::all_sequences)?));
     let mut profiles = read(&mut *store.backend, exchange::profiles)?;
     profiles.iter_mut().for_each(|p| p.watermark = None);
     profiles.sort_by_key(|p| p.id);

@@ -320,6 +320,114 @@ proptest! {
     }
 }
 
+fn offer_line() -> impl Strategy<Value = crate::offer::OfferLine> {
+    (
+        text(),
+        text(),
+        -5i64..20_000,
+        prop_oneof![3 => 0i64..10_000_000, 1 => any::<i64>()],
+        -10i64..12_000,
+        -10i64..6_000,
+    )
+        .prop_map(|(code, description, quantity, unit_price, discount_bp, vat_bp)| crate::offer::OfferLine {
+            item_id: None,
+            code,
+            description,
+            quantity,
+            unit_price,
+            discount_bp,
+            vat_bp,
+        })
+}
+
+fn offer_data() -> impl Strategy<Value = crate::offer::OfferData> {
+    (
+        (prop_oneof![3 => Just("pl".to_string()), 1 => text()], mostly(&["EUR", "PLN"]), day(), day()),
+        (prop::collection::vec(offer_line(), 0..4), -10i64..12_000, text(), text()),
+        (
+            prop::collection::vec((text(), prop_oneof![0i64..1_000_000, any::<i64>()]), 0..2),
+            prop::option::of((text(), any::<i64>(), -2i64..200, any::<i64>())),
+        ),
+    )
+        .prop_map(
+            |(
+                (language, currency, date, valid_until),
+                (lines, global_discount_bp, payment_terms, notes),
+                (trades, financing),
+            )| {
+                crate::offer::OfferData {
+                    customer_id: 1,
+                    language,
+                    currency,
+                    date,
+                    valid_until,
+                    lines,
+                    global_discount_bp,
+                    trade_ins: trades
+                        .into_iter()
+                        .map(|(description, value)| crate::offer::TradeIn { description, value })
+                        .collect(),
+                    financing: financing.map(|(provider, down_payment, months, monthly_rate)| {
+                        crate::offer::Financing { provider, down_payment, months, monthly_rate }
+                    }),
+                    payment_terms,
+                    notes,
+                    ..Default::default()
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn offers_are_saved_as_read_back_or_refused_changing_nothing(data in offer_data()) {
+        let (mut store, _, _) = fixture();
+        let before = snapshot(&mut store);
+        match store.create_offer(data) {
+            Ok(o) => {
+                prop_assert_eq!(&store.offer(o.id).unwrap(), &o);
+                prop_assert!(o.data.lines.iter().all(|l| clean_lines(&l.description, 4000) && !l.description.is_empty()));
+                prop_assert!(clean_lines(&o.data.notes, 4000) && is_day(&o.data.date));
+                prop_assert_eq!(o.totals.to_pay, o.totals.gross - o.totals.trade_in);
+            }
+            Err(e) => {
+                assert_refusal(&e);
+                prop_assert_eq!(&snapshot(&mut store), &before);
+            }
+        }
+    }
+
+    /// Any bytes as a price list file: read and imported whole, or refused, never a panic and
+    /// never half a list.
+    #[test]
+    fn price_list_files_import_whole_or_not_at_all(
+        bytes in prop_oneof![
+            2 => prop::collection::vec(any::<u8>(), 0..300),
+            3 => (text(), text(), "[0-9 .,]{0,12}", mostly(&["EUR", "PLN", "XXX"]), mostly(&["model", "option", "car"]))
+                .prop_map(|(code, name, price, currency, kind)| format!(
+                    "code;kind;price;currency;name_en\nA1;model;100;EUR;Good\n{code};{kind};{price};{currency};{name}\n"
+                ).into_bytes()),
+        ]
+    ) {
+        let (mut store, _, _) = fixture();
+        let boss = store.users().unwrap()[0].id;
+        let before = snapshot(&mut store);
+        match store.import_price_file(Some(boss), &bytes) {
+            Ok(done) => {
+                let items = store.price_items(&crate::offer::PriceQuery { include_retired: true, ..Default::default() }).unwrap();
+                prop_assert_eq!(items.len(), done.added);
+                prop_assert!(items.iter().all(|i| clean_line(&i.data.code, 60) && i.data.names.values().all(|n| clean_line(n, 200))));
+            }
+            Err(e) => {
+                assert_refusal(&e);
+                prop_assert_eq!(&snapshot(&mut store), &before);
+            }
+        }
+    }
+}
+
 #[test]
 fn unknown_ids_are_not_found_and_change_nothing() {
     let (mut store, _, _) = fixture();

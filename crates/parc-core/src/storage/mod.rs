@@ -7,13 +7,16 @@ mod copy;
 mod deals;
 pub(crate) mod exchange;
 pub(crate) mod exec;
+mod offers;
 mod postgres;
+mod quoting;
 mod sales;
 mod sqlite;
 
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
+pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
 pub use sales::{Board, BoardColumn, DealView, Funnel};
 pub(crate) use sqlite::migrations as sqlite_meta;
 
@@ -1247,6 +1250,9 @@ pub(crate) fn prefix_range(folded: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests_shared;
+
+#[cfg(test)]
+mod tests_offers;
 
 #[cfg(test)]
 mod hostile_tests;

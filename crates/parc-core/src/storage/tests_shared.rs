@@ -8,7 +8,7 @@ use crate::testing::{customer, static_field, stores};
 use crate::user::{User, UserData, UserRole};
 
 /// Runs `test` on a fresh store of each kind; a failure names the kind.
-fn each_store(mut test: impl FnMut(&mut Store)) {
+pub(super) fn each_store(mut test: impl FnMut(&mut Store)) {
     for (kind, mut store) in stores() {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(&mut store)));
         if let Err(panic) = outcome {
@@ -328,7 +328,7 @@ fn a_copy_to_another_store_is_identical_and_refuses_a_non_empty_destination() {
 
 // --- users, owners, people, contacts ---
 
-fn user(store: &mut Store, name: &str, role: UserRole) -> User {
+pub(super) fn user(store: &mut Store, name: &str, role: UserRole) -> User {
     store.create_user(UserData { name: name.into(), role, active: true, ..Default::default() }).unwrap()
 }
 
@@ -340,7 +340,7 @@ fn call(at: &str, agreed: &str) -> ContactData {
     ContactData { happened_at: at.into(), kind: "phone".into(), agreed: agreed.into(), ..Default::default() }
 }
 
-fn day(s: &str) -> chrono::NaiveDate {
+pub(super) fn day(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
