@@ -28,8 +28,11 @@ pub struct ExportReport {
     pub profile: String,
     pub entity: Entity,
     pub path: String,
-    /// Rows written (the header not counted): checked against the count of matching rows.
+    /// Rows written (the header not counted).
     pub rows: u64,
+    /// Records sent (customers, people…; orders, whose lines take a row each): checked
+    /// against the count of matching records in the same snapshot.
+    pub records: u64,
     /// Whether every row was sent, and why when it was not asked for.
     pub full: bool,
     /// `asked`, `first` (the profile never ran, or its columns changed), `store_changed` (the
@@ -99,7 +102,7 @@ pub fn run(
         let headers: Vec<&str> = profile.data.settings.columns.iter().map(|c| c.header.as_str()).collect();
         writer.record(&headers)?;
     }
-    let (horizon, counted, written) = exec::read(&mut *store.backend, |x| {
+    let (horizon, counted, written, records) = exec::read(&mut *store.backend, |x| {
         let horizon = rows::horizon(x)?;
         let mut since = if full_reason.is_none() { previous.clone() } else { None };
         // A clock that went back means another store (a server restored elsewhere): the old
@@ -110,7 +113,7 @@ pub fn run(
         }
         let total = query.count(x, since.as_ref())? as u64;
         progress(Progress { stage: Stage::Writing, done: 0, total });
-        let (mut after, mut written) = (0i64, 0u64);
+        let (mut after, mut written, mut records) = (0i64, 0u64, 0u64);
         let mut cells: Vec<String> = Vec::with_capacity(sources.len());
         loop {
             let page = query.page(x, since.as_ref(), after, PAGE)?;
@@ -123,40 +126,45 @@ pub fn run(
                     continue;
                 }
                 after = id;
-                cells.clear();
-                let custom = sources
-                    .iter()
-                    .find_map(|s| match s {
-                        Some(Source::Custom(i, ..)) => Some(*i),
-                        _ => None,
-                    })
-                    .map(|i| r.json::<crate::custom_field::CustomValues>(i))
-                    .unwrap_or_default();
-                for s in &sources {
-                    cells.push(match s {
-                        None => String::new(),
-                        Some(Source::Column(i, ty)) => cell(r, *i, *ty, &format, &users),
-                        Some(Source::Archived(i)) => if r.opt_text(*i).is_some() { "1" } else { "0" }.to_string(),
-                        Some(Source::Custom(_, id, ty)) => match custom.get(id) {
+                records += 1;
+                let expanded = if entity == Entity::Orders { order_rows(r) } else { Vec::new() };
+                let each: Vec<&Cells> = if entity == Entity::Orders { expanded.iter().collect() } else { vec![r] };
+                for r in each {
+                    cells.clear();
+                    let custom = sources
+                        .iter()
+                        .find_map(|s| match s {
+                            Some(Source::Custom(i, ..)) => Some(*i),
+                            _ => None,
+                        })
+                        .map(|i| r.json::<crate::custom_field::CustomValues>(i))
+                        .unwrap_or_default();
+                    for s in &sources {
+                        cells.push(match s {
                             None => String::new(),
-                            Some(v) => match ty {
-                                FieldType::Date => format.date(v),
-                                FieldType::Decimal => format.decimal_text(v),
-                                _ => format.text(v).into_owned(),
+                            Some(Source::Column(i, ty)) => cell(r, *i, *ty, &format, &users),
+                            Some(Source::Archived(i)) => if r.opt_text(*i).is_some() { "1" } else { "0" }.to_string(),
+                            Some(Source::Custom(_, id, ty)) => match custom.get(id) {
+                                None => String::new(),
+                                Some(v) => match ty {
+                                    FieldType::Date => format.date(v),
+                                    FieldType::Decimal => format.decimal_text(v),
+                                    _ => format.text(v).into_owned(),
+                                },
                             },
-                        },
-                    });
+                        });
+                    }
+                    writer.record(&cells)?;
+                    written += 1;
                 }
-                writer.record(&cells)?;
-                written += 1;
             }
             after = last;
-            progress(Progress { stage: Stage::Writing, done: written, total });
+            progress(Progress { stage: Stage::Writing, done: records, total });
         }
-        Ok((horizon, total, written))
+        Ok((horizon, total, written, records))
     })?;
-    if written != counted {
-        return Err(Error::Corrupt(format!("the export wrote {written} rows of the {counted} it counted")));
+    if records != counted {
+        return Err(Error::Corrupt(format!("the export wrote {records} records of the {counted} it counted")));
     }
     let unmappable = writer.unmappable;
     let file = writer.into_inner()?;
@@ -178,6 +186,7 @@ pub fn run(
         entity,
         path: out.display().to_string(),
         rows: written,
+        records,
         full: full_reason.is_some(),
         full_reason,
         unmappable,
@@ -196,6 +205,7 @@ fn cell(r: &Cells, i: usize, ty: FieldType, format: &super::FileFormat, users: &
         FieldType::Integer => r.opt_int(i).map(|n| n.to_string()).unwrap_or_default(),
         FieldType::Money => r.opt_int(i).map(|n| format.money(n)).unwrap_or_default(),
         FieldType::Decimal => r.opt_text(i).map(|v| format.decimal_text(&v)).unwrap_or_default(),
+        FieldType::Percent => r.opt_int(i).map(|bp| format.percent(bp)).unwrap_or_default(),
         FieldType::Bool => if r.boolean(i) { "1" } else { "0" }.to_string(),
         FieldType::Date => r.opt_text(i).map(|d| format.date(&d)).unwrap_or_default(),
         FieldType::DateTime => r.opt_text(i).map(|d| format.datetime(&d)).unwrap_or_default(),
@@ -204,4 +214,51 @@ fn cell(r: &Cells, i: usize, ty: FieldType, format: &super::FileFormat, users: &
             r.opt_int(i).and_then(|id| users.get(&id)).map(|u| format.text(u).into_owned()).unwrap_or_default()
         }
     }
+}
+
+/// An order (an accepted offer) as one row per line: its own cells, then the line's and the
+/// order's amounts, computed as the offer computes them.
+fn order_rows(r: &Cells) -> Vec<Cells> {
+    use crate::offer::{OfferData, OfferLine, TradeIn};
+    let data = OfferData {
+        lines: r.json::<Vec<OfferLine>>(13),
+        global_discount_bp: r.int(14),
+        trade_ins: r.json::<Vec<TradeIn>>(15),
+        ..Default::default()
+    };
+    let totals = data.totals();
+    let vat: i64 = totals.vat.iter().map(|v| v.vat).sum();
+    let order = [totals.net, vat, totals.gross, totals.trade_in, totals.to_pay].map(Val::Int);
+    let mut out = Vec::with_capacity(data.lines.len().max(1));
+    for (i, l) in data.lines.iter().enumerate() {
+        let mut cells = r.0.clone();
+        cells.extend([
+            Val::Int(i as i64 + 1),
+            Val::Text(l.code.clone()),
+            Val::Text(l.description.clone()),
+            Val::Int(l.quantity),
+            Val::Int(l.unit_price),
+            Val::Int(l.discount_bp),
+            Val::Int(l.vat_bp),
+            Val::Int(totals.lines.get(i).copied().unwrap_or_default()),
+        ]);
+        cells.extend(order.iter().cloned());
+        out.push(Cells(cells));
+    }
+    if out.is_empty() {
+        let mut cells = r.0.clone();
+        cells.extend([
+            Val::NullInt,
+            Val::NullText,
+            Val::NullText,
+            Val::NullInt,
+            Val::NullInt,
+            Val::NullInt,
+            Val::NullInt,
+            Val::NullInt,
+        ]);
+        cells.extend(order.iter().cloned());
+        out.push(Cells(cells));
+    }
+    out
 }

@@ -208,7 +208,8 @@ impl FileFormat {
 
     /// Sign, whole digits and fraction digits of a number as written in the file: spaces,
     /// no-break spaces and apostrophes group thousands, and so does the separator that is not
-    /// the file's decimal sign.
+    /// the file's decimal sign. A group has exactly three digits, so "95000.50" in a file of
+    /// decimal commas is refused rather than read as 9,500,050.
     fn split_number(&self, text: &str) -> Option<(bool, String, String)> {
         let t = text.trim();
         let (negative, t) = match t.strip_prefix('-') {
@@ -216,25 +217,38 @@ impl FileFormat {
             None => (false, t.strip_prefix('+').unwrap_or(t)),
         };
         let group = if self.decimal == ',' { '.' } else { ',' };
-        let mut whole = String::new();
-        let mut frac = String::new();
-        let mut in_frac = false;
-        for c in t.chars() {
-            match c {
-                '0'..='9' if in_frac => frac.push(c),
-                '0'..='9' => whole.push(c),
-                c if c == self.decimal && !in_frac => in_frac = true,
-                c if (c == group || c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\'') && !in_frac => {}
-                _ => return None,
-            }
-        }
-        if whole.is_empty() && frac.is_empty() {
+        let (whole_part, frac) = match t.split_once(self.decimal) {
+            Some((w, f)) => (w, f),
+            None => (t, ""),
+        };
+        if !frac.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        if whole.len() > 15 {
+        let groups: Vec<&str> = whole_part.split([group, ' ', '\u{a0}', '\u{202f}', '\'']).collect();
+        if groups.iter().any(|g| !g.chars().all(|c| c.is_ascii_digit()))
+            || groups.iter().skip(1).any(|g| g.len() != 3)
+            || (groups.len() > 1 && groups[0].is_empty())
+        {
             return None;
         }
-        Some((negative, whole, frac))
+        let whole: String = groups.concat();
+        if (whole.is_empty() && frac.is_empty()) || whole.len() > 15 {
+            return None;
+        }
+        Some((negative, whole, frac.to_string()))
+    }
+
+    /// Basis points as a percentage with the file's decimal sign: `1250` → `12,5`, `2200` → `22`.
+    pub fn percent(&self, bp: i64) -> String {
+        let sign = if bp < 0 { "-" } else { "" };
+        let abs = bp.unsigned_abs();
+        let (whole, frac) = (abs / 100, abs % 100);
+        if frac == 0 {
+            format!("{sign}{whole}")
+        } else {
+            let frac = format!("{frac:02}");
+            format!("{sign}{whole}{}{}", self.decimal, frac.trim_end_matches('0'))
+        }
     }
 
     /// A canonical decimal (`-1234.5`, as the office's number fields keep them) in the file's
@@ -356,6 +370,13 @@ mod tests {
         assert_eq!(comma().parse_integer("12,00"), Some(12));
         assert_eq!(comma().parse_integer("12,5"), None);
         assert_eq!(comma().parse_decimal("-1.234,5"), Some("-1234.5".into()));
+        assert_eq!(comma().parse_money("95000.50"), None, "a point that cannot group thousands");
+        assert_eq!(comma().parse_money("1.2345,00"), None);
+        assert_eq!(point().parse_money("95000.50"), Some(9_500_050));
+        assert_eq!(
+            (comma().percent(1250), comma().percent(2200), point().percent(5)),
+            ("12,5".into(), "22".into(), "0.05".into())
+        );
     }
 
     #[test]

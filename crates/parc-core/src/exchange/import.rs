@@ -174,6 +174,8 @@ pub struct ImportReport {
     pub lines_updated: usize,
     pub sightings_created: usize,
     pub competitors_created: usize,
+    pub prices_created: usize,
+    pub prices_updated: usize,
     /// The rejected rows with their reasons, to fix and import again.
     pub rejected_file: Option<String>,
     pub seconds: f64,
@@ -232,6 +234,11 @@ pub fn commit(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
     let started = Instant::now();
+    if options.entity == Entity::PriceList {
+        // As for the price list screen: only the sales manager changes the prices.
+        let me = store.backend.context().actor;
+        store.require_manager(me)?;
+    }
     let plan = plan(store, bytes, options, locale, progress)?;
     let total = plan.write.rows();
     progress(Progress { stage: Stage::Writing, done: 0, total });
@@ -246,6 +253,8 @@ pub fn commit(
         lines_updated: w.line_updates.len(),
         sightings_created: w.new_sightings.len(),
         competitors_created: w.new_competitors.len(),
+        prices_created: w.new_items.len(),
+        prices_updated: w.item_updates.len(),
         rejected_file: None,
         seconds: 0.0,
     };
@@ -486,6 +495,7 @@ fn plan(
         Entity::Customers => plan_customers(store, &mut ctx, &rows, &lines, options, &mut write, progress)?,
         Entity::Fleet => plan_fleet(store, &mut ctx, &rows, &lines, &mut write, progress)?,
         Entity::Sightings => plan_sightings(store, &mut ctx, &rows, &lines, &mut write, progress)?,
+        Entity::PriceList => plan_price_list(store, &rows, &lines, &mut write, progress)?,
         _ => return Err(Error::invalid("entity", "validation.choice")),
     };
     let header_of = |field: &str| -> String {
@@ -1508,6 +1518,91 @@ fn plan_sightings(
         write.new_sightings.push((customer_id, d, new_index));
     }
     Ok(outcomes)
+}
+
+// --- the price list ---
+
+fn plan_price_list(
+    store: &mut Store,
+    rows: &[Cells],
+    lines: &[usize],
+    write: &mut ImportWrite,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Outcome>> {
+    use crate::offer::{PriceItemData, ITEM_KINDS};
+    let stored = exec::read(&mut *store.backend, crate::storage::offers::all_items)?;
+    let by_key: HashMap<(String, String), &crate::offer::PriceItem> =
+        stored.iter().map(|i| ((i.data.code.clone(), i.data.valid_from.clone()), i)).collect();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let total = rows.len() as u64;
+    let mut out = Vec::with_capacity(rows.len());
+    for (n, cells) in rows.iter().enumerate() {
+        if n % 1000 == 0 {
+            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+        }
+        let mut o = Outcome::new(lines[n]);
+        let mut d = PriceItemData::default();
+        for (def, _, value) in cells.iter() {
+            let text = value.to_string();
+            match def.key.as_str() {
+                "code" => d.code = text,
+                "kind" => d.kind = choice("prices.kind", ITEM_KINDS, value),
+                "supplier" => d.supplier = text,
+                "price" => match cells.format.parse_money(value) {
+                    Some(m) => d.price = m,
+                    None => o.reject("price", "validation.exchange_amount"),
+                },
+                "currency" => d.currency = text,
+                "valid_from" | "valid_to" => match cells.format.parse_date(value) {
+                    Some(day) if def.key == "valid_from" => d.valid_from = day,
+                    Some(day) => d.valid_to = day,
+                    None => o.reject(def.key.clone(), "validation.exchange_date"),
+                },
+                key => {
+                    if let Some(lang) = key.strip_prefix("name_") {
+                        d.names.insert(lang.to_string(), text);
+                    } else if let Some(lang) = key.strip_prefix("description_") {
+                        d.descriptions.insert(lang.to_string(), text);
+                    }
+                }
+            }
+        }
+        o.label = d.code.clone();
+        if o.status == RowStatus::Rejected {
+            out.push(o);
+            continue;
+        }
+        let d = match d.validated() {
+            Ok(d) => d,
+            Err(Error::Validation(errors)) => {
+                for e in errors {
+                    o.reject(e.field, e.key);
+                }
+                out.push(o);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let key = (d.code.clone(), d.valid_from.clone());
+        if !seen.insert(key.clone()) {
+            o.reject("code", "validation.price_code_taken");
+        } else {
+            match by_key.get(&key) {
+                None => {
+                    o.status = RowStatus::Create;
+                    write.new_items.push(d);
+                }
+                Some(old) if old.data == d && !old.retired => o.status = RowStatus::Unchanged,
+                Some(old) => {
+                    o.status = RowStatus::Update;
+                    o.changed = changed_fields(&old.data, &d);
+                    write.item_updates.push((old.id, old.version, d));
+                }
+            }
+        }
+        out.push(o);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -31,12 +31,22 @@ pub enum Entity {
     People,
     Contacts,
     Fleet,
+    /// Accepted offers, one row per line.
+    Orders,
     Sightings,
+    PriceList,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 5] =
-        [Entity::Customers, Entity::People, Entity::Contacts, Entity::Fleet, Entity::Sightings];
+    pub const ALL: [Entity; 7] = [
+        Entity::Customers,
+        Entity::People,
+        Entity::Contacts,
+        Entity::Fleet,
+        Entity::Orders,
+        Entity::Sightings,
+        Entity::PriceList,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -44,7 +54,9 @@ impl Entity {
             Entity::People => "people",
             Entity::Contacts => "contacts",
             Entity::Fleet => "fleet",
+            Entity::Orders => "orders",
             Entity::Sightings => "sightings",
+            Entity::PriceList => "price_list",
         }
     }
 
@@ -53,11 +65,11 @@ impl Entity {
     }
 
     pub fn can_export(self) -> bool {
-        !matches!(self, Entity::Sightings)
+        !matches!(self, Entity::Sightings | Entity::PriceList)
     }
 
     pub fn can_import(self) -> bool {
-        matches!(self, Entity::Customers | Entity::Fleet | Entity::Sightings)
+        matches!(self, Entity::Customers | Entity::Fleet | Entity::Sightings | Entity::PriceList)
     }
 }
 
@@ -95,6 +107,8 @@ pub enum FieldType {
     Money,
     /// A canonical decimal (an office field of kind number).
     Decimal,
+    /// Basis points, written as a percentage with the file's decimal sign (`1250` → `12,5`).
+    Percent,
     Bool,
     /// `YYYY-MM-DD`, written in the profile's date format.
     Date,
@@ -252,6 +266,56 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
                 ("notes", Text),
             ] {
                 out.push(def(f, &format!("fleet.{f}"), ty, true, true));
+            }
+        }
+        Entity::Orders => {
+            for (f, label, ty) in [
+                ("order_number", "offer.number", Text),
+                ("revision", "exchange.field.revision", Integer),
+                ("customer_id", "exchange.field.customer_id", Integer),
+                ("customer_erp_code", "exchange.field.customer_erp_code", Text),
+                ("customer_vat_id", "exchange.field.customer_vat_id", Text),
+                ("customer_name", "exchange.field.customer_name", Text),
+                ("order_date", "exchange.field.order_date", Date),
+                ("offer_date", "offer.date", Date),
+                ("currency", "offer.currency", Text),
+                ("salesperson", "offer.salesperson", User),
+                ("payment_terms", "offer.payment_terms", Text),
+                ("delivery_time", "offer.delivery_time", Text),
+                ("line_no", "exchange.field.line_no", Integer),
+                ("code", "offer.code", Text),
+                ("description", "offer.description", Text),
+                ("quantity", "offer.quantity", Integer),
+                ("unit_price", "offer.unit_price", Money),
+                ("discount", "offer.discount", Percent),
+                ("vat_rate", "offer.vat", Percent),
+                ("line_net", "offer.amount", Money),
+                ("order_net", "exchange.field.order_net", Money),
+                ("order_vat", "exchange.field.order_vat", Money),
+                ("order_gross", "offer.gross", Money),
+                ("trade_in", "exchange.field.trade_in", Money),
+                ("order_total", "offer.to_pay", Money),
+            ] {
+                out.push(def(f, label, ty, true, false));
+            }
+        }
+        Entity::PriceList => {
+            for (f, label, ty) in [
+                ("code", "prices.code", Text),
+                ("kind", "prices.kind", Text),
+                ("supplier", "prices.supplier", Text),
+                ("price", "prices.price", Money),
+                ("currency", "offer.currency", Text),
+                ("valid_from", "prices.valid_from", Date),
+                ("valid_to", "prices.valid_to", Date),
+            ] {
+                out.push(def(f, label, ty, false, true));
+            }
+            for what in ["name", "description"] {
+                for l in crate::i18n::Locale::ALL {
+                    let key = format!("{what}_{}", l.code());
+                    out.push(def(&key, &format!("exchange.field.{key}"), Text, false, true));
+                }
             }
         }
         Entity::Sightings => {
@@ -522,8 +586,56 @@ pub fn default_profiles() -> Vec<ProfileData> {
             ],
         ),
         export("fleet", Entity::Fleet, &fleet_out),
+        export(
+            "orders",
+            Entity::Orders,
+            &[
+                "order_number",
+                "revision",
+                "customer_erp_code",
+                "customer_vat_id",
+                "customer_name",
+                "order_date",
+                "currency",
+                "salesperson",
+                "line_no",
+                "code",
+                "description",
+                "quantity",
+                "unit_price",
+                "discount",
+                "vat_rate",
+                "line_net",
+                "order_net",
+                "order_vat",
+                "order_total",
+            ],
+        ),
         import("customers", Entity::Customers, CUSTOMER_COLUMNS),
         import("fleet", Entity::Fleet, FLEET_COLUMNS),
+        import(
+            "price_list",
+            Entity::PriceList,
+            &[
+                "code",
+                "kind",
+                "supplier",
+                "price",
+                "currency",
+                "valid_from",
+                "valid_to",
+                "name_en",
+                "name_it",
+                "name_pl",
+                "name_lt",
+                "name_zh",
+                "description_en",
+                "description_it",
+                "description_pl",
+                "description_lt",
+                "description_zh",
+            ],
+        ),
         import(
             "sightings",
             Entity::Sightings,

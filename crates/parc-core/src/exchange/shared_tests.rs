@@ -648,3 +648,120 @@ fn fleet_exports_with_the_office_format() {
         assert_eq!((r.check.unchanged, r.lines_created), (1, 0), "{kind}: {:?}", r.check.reports);
     }
 }
+
+#[test]
+fn accepted_offers_go_out_as_orders_one_row_per_line_once() {
+    use crate::offer::{OfferLine, TradeIn};
+    use crate::storage::OfferDecision;
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, mut store) in stores() {
+        let boss = store
+            .create_user(UserData { name: "Capo".into(), initials: "CP".into(), role: UserRole::Manager, active: true })
+            .unwrap();
+        let mut d = customer("Trans-Łódź", "Łódź", "PL", "5261040828");
+        d.erp_code = "K-7".into();
+        let c = store.create_customer(d).unwrap();
+        store.set_actor(Some(boss.id));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut offer = |store: &mut Store, accept: bool| {
+            let mut data = store.new_offer(c.id, None, today, Some(boss.id)).unwrap();
+            data.lines = vec![
+                OfferLine {
+                    code: "TGX".into(),
+                    description: "Ciągnik; 4x2".into(),
+                    quantity: 2,
+                    unit_price: 9_500_000,
+                    discount_bp: 350,
+                    vat_bp: 2300,
+                    ..Default::default()
+                },
+                OfferLine {
+                    description: "Szkolenie".into(),
+                    quantity: 1,
+                    unit_price: 120_000,
+                    vat_bp: 2300,
+                    ..Default::default()
+                },
+            ];
+            data.trade_ins = vec![TradeIn { description: "MAN TGA".into(), value: 1_500_000 }];
+            let o = store.create_offer(data).unwrap();
+            let o = store.send_offer(o.id, o.version).unwrap();
+            if accept {
+                let decision = OfferDecision { status: "accepted".into(), ..Default::default() };
+                store.decide_offer(o.id, o.version, decision, today).unwrap();
+            }
+            o
+        };
+        let accepted = offer(&mut store, true);
+        offer(&mut store, false);
+        let out = dir.path().join(format!("{kind}-orders.csv"));
+        let r = export(&mut store, "orders", &out, false);
+        assert_eq!((r.rows, r.records), (2, 1), "{kind}: one order of two lines; the sent offer is no order");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let rows: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(rows[0], "order_number;revision;customer_erp_code;customer_vat_id;customer_name;order_date;currency;salesperson;line_no;code;description;quantity;unit_price;discount;vat_rate;line_net;order_net;order_vat;order_total");
+        // 2 × 95 000,00 less 3,5 % = 183 350,00; + 1 200,00 = 184 550,00 net, VAT 23 %.
+        assert_eq!(rows[1], format!("{};1;K-7;5261040828;Trans-Łódź;2026-11-23;{};CP;1;TGX;\"Ciągnik; 4x2\";2;95000,00;3,5;23;183350,00;184550,00;42446,50;211996,50", accepted.number, accepted.data.currency), "{kind}");
+        assert!(rows[2].contains(";2;;Szkolenie;1;1200,00;0;23;1200,00;184550,00;"), "{kind}: {}", rows[2]);
+        assert_eq!(export(&mut store, "orders", &out, false).rows, 0, "{kind}: sent once");
+    }
+}
+
+#[test]
+fn the_price_list_imports_in_any_encoding_with_per_row_reasons_and_only_for_the_manager() {
+    for (kind, mut store) in stores() {
+        let boss = store
+            .create_user(UserData { name: "Capo".into(), initials: "CP".into(), role: UserRole::Manager, active: true })
+            .unwrap();
+        let anna = store
+            .create_user(UserData {
+                name: "Anna".into(),
+                initials: "AN".into(),
+                role: UserRole::Salesperson,
+                active: true,
+            })
+            .unwrap();
+        let text = "Kod;Rodzaj;Cena;Waluta;Ważna od;name_pl;name_en\r\n\
+            TGX-18.510;Model;95.000,00;EUR;01.01.2026;Ciągnik TGX;TGX tractor\r\n\
+            KIPPER;bodywork;12.500;EUR;;Wywrotka Meiller;Meiller tipper\r\n\
+            BAD;model;95000.50;EUR;;Zła cena;Bad price\r\n\
+            NONAME;model;1.000;EUR;;;\r\n";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(text);
+        let mut opts = options(&mut store, Entity::PriceList, "price_list");
+        opts.settings.columns.extend([
+            Column { field: "code".into(), header: "Kod".into() },
+            Column { field: "kind".into(), header: "Rodzaj".into() },
+            Column { field: "price".into(), header: "Cena".into() },
+            Column { field: "currency".into(), header: "Waluta".into() },
+            Column { field: "valid_from".into(), header: "Ważna od".into() },
+        ]);
+        opts.settings.columns.retain(|c| {
+            !["code", "kind", "price", "currency", "valid_from"].contains(&c.field.as_str()) || c.header != c.field
+        });
+        opts.settings.format.date_format = DateFormat::DmyDot;
+        store.set_actor(Some(anna.id));
+        let refused = import::commit(&mut store, &bytes, &opts, Locale::Pl, None, None, &mut quiet);
+        assert!(matches!(refused, Err(crate::Error::ManagerOnly)), "{kind}");
+        store.set_actor(Some(boss.id));
+        let r = import::commit(&mut store, &bytes, &opts, Locale::Pl, None, None, &mut quiet).unwrap();
+        assert_eq!(
+            (r.check.encoding, r.prices_created, r.check.rejected),
+            (Encoding::Windows1250, 2, 2),
+            "{kind}: {:?}",
+            r.check.reports
+        );
+        let items =
+            store.price_items(&crate::offer::PriceQuery { include_retired: true, ..Default::default() }).unwrap();
+        let tgx = items.iter().find(|i| i.data.code == "TGX-18.510").unwrap();
+        assert_eq!(
+            (tgx.data.kind.as_str(), tgx.data.price, tgx.data.valid_from.as_str()),
+            ("model", 9_500_000, "2026-01-01")
+        );
+        assert_eq!(tgx.data.names["pl"], "Ciągnik TGX");
+        let bad: Vec<(usize, &str)> =
+            r.check.reports.iter().flat_map(|x| x.problems.iter().map(move |p| (x.line, p.key))).collect();
+        assert_eq!(bad[0], (4, "validation.exchange_amount"), "{bad:?}");
+        let again = import::commit(&mut store, &bytes, &opts, Locale::Pl, None, None, &mut quiet).unwrap();
+        assert_eq!((again.prices_created, again.prices_updated, again.check.unchanged), (0, 0, 2), "{kind}");
+    }
+}

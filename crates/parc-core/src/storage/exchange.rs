@@ -171,6 +171,8 @@ pub(crate) struct ExportQuery {
     pub columns: &'static [&'static str],
     select: &'static str,
     from: &'static str,
+    /// Which rows of `from` are exported at all.
+    filter: &'static str,
     id: &'static str,
     seqs: &'static [&'static str],
 }
@@ -222,6 +224,7 @@ const CUSTOMER_EXPORT: ExportQuery = ExportQuery {
     // The main contact's columns come with the customer; a change of them is a change of
     // the customer's row.
     from: "customer c LEFT JOIN person p ON p.customer_id = c.id AND p.is_main",
+    filter: "TRUE",
     id: "c.id",
     seqs: &["c.change_seq", "p.change_seq"],
 };
@@ -248,6 +251,7 @@ const PEOPLE_EXPORT: ExportQuery = ExportQuery {
     select: "p.id, p.customer_id, c.erp_code, c.vat_id, c.name, p.name, p.position, p.title, p.decision_role,
         p.branch, p.phone, p.mobile, p.email, p.notes, p.is_main, p.active",
     from: "person p JOIN customer c ON c.id = p.customer_id",
+    filter: "TRUE",
     id: "p.id",
     seqs: &["p.change_seq"],
 };
@@ -274,6 +278,7 @@ const CONTACT_EXPORT: ExportQuery = ExportQuery {
     select: "k.id, k.customer_id, c.erp_code, c.name, k.happened_at, k.kind, k.duration_min, k.user_id, k.agreed,
         k.next_action, k.next_kind, k.next_due, k.next_user_id, k.next_done_at, k.next_outcome, k.created_at",
     from: "contact k JOIN customer c ON c.id = k.customer_id",
+    filter: "TRUE",
     id: "k.id",
     seqs: &["k.change_seq"],
 };
@@ -308,8 +313,68 @@ const FLEET_EXPORT: ExportQuery = ExportQuery {
         l.weight_class, l.gross_weight_kg, l.vehicles, l.vin, l.plate, l.first_registered, l.mileage_km,
         l.mileage_read_on, l.ownership, l.supplier, l.renewal_due, l.renewal_manual, l.inspection_due, l.notes",
     from: "fleet_line l JOIN customer c ON c.id = l.customer_id",
+    filter: "TRUE",
     id: "l.id",
     seqs: &["l.change_seq"],
+};
+
+/// The columns of an order's line that the export adds after [`ORDER_EXPORT`]'s own, one
+/// row per line of the offer (see `exchange::export`).
+pub(crate) const ORDER_LINE_COLUMNS: &[&str] = &[
+    "line_no",
+    "code",
+    "description",
+    "quantity",
+    "unit_price",
+    "discount",
+    "vat_rate",
+    "line_net",
+    "order_net",
+    "order_vat",
+    "order_gross",
+    "trade_in",
+    "order_total",
+];
+
+/// Accepted offers (orders): their own columns; the lines are expanded by the export.
+const ORDER_EXPORT: ExportQuery = ExportQuery {
+    columns: &[
+        "parc_id",
+        "order_number",
+        "revision",
+        "customer_id",
+        "customer_erp_code",
+        "customer_vat_id",
+        "customer_name",
+        "order_date",
+        "offer_date",
+        "currency",
+        "salesperson",
+        "payment_terms",
+        "delivery_time",
+        "lines",
+        "global_discount_bp",
+        "trade_ins",
+        "line_no",
+        "code",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount",
+        "vat_rate",
+        "line_net",
+        "order_net",
+        "order_vat",
+        "order_gross",
+        "trade_in",
+        "order_total",
+    ],
+    select: "o.id, o.number, o.revision, o.customer_id, c.erp_code, c.vat_id, c.name, o.decided_on, o.offer_date,
+        o.currency, o.salesperson_id, o.payment_terms, o.delivery_time, o.lines, o.global_discount_bp, o.trade_ins",
+    from: "offer o JOIN customer c ON c.id = o.customer_id",
+    filter: "o.status = 'accepted'",
+    id: "o.id",
+    seqs: &["o.change_seq"],
 };
 
 pub(crate) fn export_query(entity: Entity) -> Option<&'static ExportQuery> {
@@ -318,7 +383,8 @@ pub(crate) fn export_query(entity: Entity) -> Option<&'static ExportQuery> {
         Entity::People => Some(&PEOPLE_EXPORT),
         Entity::Contacts => Some(&CONTACT_EXPORT),
         Entity::Fleet => Some(&FLEET_EXPORT),
-        Entity::Sightings => None,
+        Entity::Orders => Some(&ORDER_EXPORT),
+        Entity::Sightings | Entity::PriceList => None,
     }
 }
 
@@ -348,7 +414,7 @@ impl ExportQuery {
     /// How many rows the export will write.
     pub(crate) fn count(&self, x: &mut dyn Exec, since: Option<&Watermark>) -> Result<i64> {
         let (cond, args) = self.changed(x.dialect(), since, 1);
-        let sql = format!("SELECT count(*) FROM {} WHERE {cond}", self.from);
+        let sql = format!("SELECT count(*) FROM {} WHERE {} AND {cond}", self.from, self.filter);
         Ok(x.row(&sql, &args)?.map(|r| r.int(0)).unwrap_or(0))
     }
 
@@ -362,8 +428,8 @@ impl ExportQuery {
     ) -> Result<Vec<Cells>> {
         let (cond, mut args) = self.changed(x.dialect(), since, 3);
         let sql = format!(
-            "SELECT {} FROM {} WHERE {} > $1 AND {cond} ORDER BY {} LIMIT $2",
-            self.select, self.from, self.id, self.id
+            "SELECT {} FROM {} WHERE {} > $1 AND {} AND {cond} ORDER BY {} LIMIT $2",
+            self.select, self.from, self.id, self.filter, self.id
         );
         let mut all = vec![after.into(), limit.into()];
         all.append(&mut args);

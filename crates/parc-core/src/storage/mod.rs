@@ -7,7 +7,7 @@ mod copy;
 mod deals;
 pub(crate) mod exchange;
 pub(crate) mod exec;
-mod offers;
+pub(crate) mod offers;
 mod postgres;
 mod quoting;
 mod sales;
@@ -174,6 +174,9 @@ pub(crate) struct ImportWrite {
     pub new_competitors: Vec<CompetitorData>,
     /// (customer, data, the new competitor it names when `data.competitor_id` is none)
     pub new_sightings: Vec<(i64, SightingData, Option<usize>)>,
+    pub new_items: Vec<crate::offer::PriceItemData>,
+    /// (id, version read, data): a withdrawn item imported again is offered again.
+    pub item_updates: Vec<(i64, i64, crate::offer::PriceItemData)>,
 }
 
 impl ImportWrite {
@@ -185,7 +188,9 @@ impl ImportWrite {
             + self.new_lines.len()
             + self.line_updates.len()
             + self.new_competitors.len()
-            + self.new_sightings.len()) as u64
+            + self.new_sightings.len()
+            + self.new_items.len()
+            + self.item_updates.len()) as u64
     }
 }
 
@@ -664,7 +669,7 @@ impl Store {
         fields.into_iter().find(|f| f.id == id).ok_or(Error::NotFound { entity: "custom_field", id })
     }
 
-    fn require_manager(&mut self, by: Option<i64>) -> Result<()> {
+    pub(crate) fn require_manager(&mut self, by: Option<i64>) -> Result<()> {
         let role = match by {
             Some(id) => self.backend.users()?.into_iter().find(|u| u.id == id).map(|u| u.data.role),
             None => None,

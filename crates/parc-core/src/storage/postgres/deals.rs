@@ -12,9 +12,16 @@ use super::Postgres;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 
-struct Pg<'a, 'b> {
+pub(super) struct Pg<'a, 'b> {
     tx: &'a mut Transaction<'b>,
     prepared: HashMap<String, Statement>,
+}
+
+impl<'a, 'b> Pg<'a, 'b> {
+    /// Shared statements run inside a transaction a store's own code opened.
+    pub(super) fn within(tx: &'a mut Transaction<'b>) -> Self {
+        Pg { tx, prepared: HashMap::new() }
+    }
 }
 
 impl Pg<'_, '_> {

@@ -6,7 +6,7 @@ use super::{competitors, customers, fleet, people, trail, Postgres};
 use crate::audit;
 use crate::customer::CustomerData;
 use crate::error::{Error, Result};
-use crate::storage::{now, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
+use crate::storage::{now, offers, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
 
 const TICK: u64 = 500;
 
@@ -88,6 +88,14 @@ impl ExchangeRows for Postgres {
                 }
                 competitors::insert_sighting(tx, None, *customer_id, &d, 1)?;
                 tick(progress);
+            }
+            // The price list: the shared statements, in this transaction.
+            let x = &mut super::deals::Pg::within(tx);
+            for d in &w.new_items {
+                offers::insert_item(x, d, &stamp)?;
+            }
+            for (id, version, d) in &w.item_updates {
+                offers::update_item(x, *id, *version, d, false, &stamp)?;
             }
             progress(w.rows());
             Ok(new_ids)

@@ -504,6 +504,9 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE person ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
     ALTER TABLE contact ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
     ALTER TABLE fleet_line ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE offer ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+    CREATE INDEX offer_change ON offer (change_seq);
+    CREATE TRIGGER offer_changed BEFORE INSERT OR UPDATE ON offer FOR EACH ROW EXECUTE FUNCTION parc_change_seq();
     CREATE INDEX customer_change ON customer (change_seq);
     CREATE INDEX person_change ON person (change_seq);
     CREATE INDEX contact_change ON contact (change_seq);

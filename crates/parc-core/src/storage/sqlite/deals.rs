@@ -8,7 +8,7 @@ use super::Sqlite;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 
-struct Lite<'a>(&'a Connection);
+pub(super) struct Lite<'a>(pub(super) &'a Connection);
 
 fn sql_of(sql: &str) -> String {
     sql.replace('$', "?")

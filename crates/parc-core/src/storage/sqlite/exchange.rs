@@ -2,7 +2,7 @@
 
 use super::{competitors, customers, fleet, people, Sqlite};
 use crate::error::Result;
-use crate::storage::{now, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
+use crate::storage::{now, offers, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
 
 /// Progress is told every this many rows.
 const TICK: u64 = 500;
@@ -59,6 +59,14 @@ impl ExchangeRows for Sqlite {
                 }
                 competitors::insert_sighting(tx, None, *customer_id, &d, 1)?;
                 tick(progress);
+            }
+            // The price list: the shared statements, in this transaction.
+            let x = &mut super::deals::Lite(tx);
+            for d in &w.new_items {
+                offers::insert_item(x, d, &stamp)?;
+            }
+            for (id, version, d) in &w.item_updates {
+                offers::update_item(x, *id, *version, d, false, &stamp)?;
             }
             progress(w.rows());
             Ok(new_ids)

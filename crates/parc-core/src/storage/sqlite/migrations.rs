@@ -511,6 +511,16 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE person ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE contact ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE fleet_line ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE offer ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX offer_change ON offer (change_seq);
+    CREATE TRIGGER offer_added AFTER INSERT ON offer BEGIN
+        UPDATE change_clock SET seq = seq + 1 WHERE id = 1;
+        UPDATE offer SET change_seq = (SELECT seq FROM change_clock WHERE id = 1) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER offer_changed AFTER UPDATE ON offer WHEN NEW.change_seq = OLD.change_seq BEGIN
+        UPDATE change_clock SET seq = seq + 1 WHERE id = 1;
+        UPDATE offer SET change_seq = (SELECT seq FROM change_clock WHERE id = 1) WHERE id = NEW.id;
+    END;
     CREATE INDEX customer_change ON customer (change_seq);
     CREATE INDEX person_change ON person (change_seq);
     CREATE INDEX contact_change ON contact (change_seq);
