@@ -1,8 +1,9 @@
 //! `parc-cli`: Parc without a window, for scripts, support and benchmarks.
 //! Every command works on the same database file as the app (`--db` or `PARC_DB`).
 //! Output is JSON so scripts can read it; errors go to stderr with a non-zero exit code:
-//! 1 when a check found a problem (damaged database or backup, failed crash test), 2 for
-//! errors and bad arguments, 3 when the command does not apply to a PostgreSQL store.
+//! 1 when a check found a problem (damaged database or backup, failed crash test, rows an
+//! import left out), 2 for errors and bad arguments, 3 when the command does not apply to a
+//! PostgreSQL store, 4 when an export or import profile does not exist.
 
 mod crash;
 
@@ -13,6 +14,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use parc_core::contact::{AgendaItem, HistoryFilter};
 use parc_core::deal::name_in;
+use parc_core::exchange::import::{self, Decision, ImportOptions};
+use parc_core::exchange::{Entity, Kind, Progress};
 use parc_core::funnel::FunnelQuery;
 use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::share::{RadarQuery, RadarSort, Share};
@@ -44,6 +47,47 @@ enum Command {
         /// Words matched in the number and the customer's name.
         #[arg(long, default_value = "")]
         text: String,
+    },
+    /// Runs the export profile NAME into OUT: the rows changed since that profile's last
+    /// export (all of them the first time, or with --full). The file appears complete or not
+    /// at all; prints what was sent as JSON. Exit codes: 0 written, 2 error (nothing written,
+    /// the watermark unchanged: run again), 4 no export profile of that name.
+    Export {
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Lists the export and import profiles as JSON lines (name, kind, entity, columns, last
+    /// export).
+    Profiles,
+    /// Imports FILE with the import profile NAME: every row checked, the accepted ones written
+    /// in one transaction, the rejected ones written with their reason to --rejected (default
+    /// FILE-rejected.csv beside it). Prints a JSON summary. Exit codes: 0 every row imported
+    /// or already there, 1 some rows rejected or possible duplicates skipped (the others are
+    /// imported), 2 error (nothing written), 4 no import profile of that name.
+    Import {
+        /// customers, fleet, sightings or price_list.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        profile: String,
+        file: PathBuf,
+        #[arg(long)]
+        rejected: Option<PathBuf>,
+        /// What to do with a row like a stored customer that has no ERP code or VAT id to
+        /// tell: skip it, update the stored one (when just one is alike), or create it.
+        #[arg(long, default_value = "skip", value_parser = ["skip", "update", "create"])]
+        duplicates: String,
+        /// Check every row and print the summary without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The user the changes are made as (name or initials; the price list needs the sales
+        /// manager, whom it defaults to).
+        #[arg(long)]
+        user: Option<String>,
     },
     /// Adds or updates the price list from a CSV file (the layout in README), all or nothing;
     /// prints what it did as JSON. Runs as the office's sales manager.
@@ -329,6 +373,100 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
+        Command::Export { profile, out, full } => {
+            let mut store = Store::connect(&db)?;
+            match store.export_csv(&profile, &out, full, &mut |_| {}) {
+                Ok(report) => println!("{}", serde_json::to_string(&report).expect("report serialises")),
+                Err(Error::NotFound { entity: "exchange_profile", .. }) => {
+                    return Ok(no_profile(&mut store, &profile, Kind::Export))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Command::Profiles => {
+            let mut store = Store::connect(&db)?;
+            for p in store.exchange_profiles()? {
+                let row = serde_json::json!({
+                    "name": p.data.name,
+                    "kind": p.data.kind,
+                    "entity": p.data.entity,
+                    "columns": p.data.settings.columns.iter().map(|c| &c.header).collect::<Vec<_>>(),
+                    "last_run_at": p.last_run_at,
+                    "last_rows": p.last_rows,
+                });
+                if !print_line(&row) {
+                    break;
+                }
+            }
+        }
+        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user } => {
+            let Some(entity) = Entity::parse(&kind).filter(|e| e.can_import()) else {
+                eprintln!("parc-cli: --kind is one of customers, fleet, sightings, price_list");
+                return Ok(ExitCode::from(2));
+            };
+            let mut store = Store::connect(&db)?;
+            let users = store.users()?;
+            let actor = match (&user, entity) {
+                (Some(name), _) => match find_user(&users, name) {
+                    Ok(u) => Some(u.id),
+                    Err(problem) => {
+                        eprintln!("parc-cli: {problem}");
+                        return Ok(ExitCode::from(2));
+                    }
+                },
+                (None, Entity::PriceList) => {
+                    users.iter().find(|u| u.data.role == UserRole::Manager && u.data.active).map(|u| u.id)
+                }
+                (None, _) => None,
+            };
+            store.set_actor(actor);
+            let found = match store.exchange_profile(Kind::Import, &profile) {
+                Ok(p) if p.data.entity == entity => p,
+                Ok(_) | Err(Error::NotFound { .. }) => return Ok(no_profile(&mut store, &profile, Kind::Import)),
+                Err(e) => return Err(e),
+            };
+            let options = ImportOptions {
+                entity,
+                settings: found.data.settings,
+                encoding: None,
+                delimiter: None,
+                decisions: Default::default(),
+                duplicates: match duplicates.as_str() {
+                    "update" => Decision::Update(0),
+                    "create" => Decision::Create,
+                    _ => Decision::Skip,
+                },
+            };
+            let bytes = std::fs::read(&file)?;
+            let locale = settings.effective_locale();
+            let mut progress = |p: Progress| {
+                if bytes.len() > 1 << 20 {
+                    eprint!("\r{:?} {}/{}", p.stage, p.done, p.total);
+                }
+            };
+            let summary = if dry_run {
+                serde_json::to_value(import::check(&mut store, &bytes, &options, locale, &mut progress)?)
+            } else {
+                serde_json::to_value(import::commit(
+                    &mut store,
+                    &bytes,
+                    &options,
+                    locale,
+                    Some(&file),
+                    rejected.as_deref(),
+                    &mut progress,
+                )?)
+            }
+            .expect("summary serialises");
+            if bytes.len() > 1 << 20 {
+                eprintln!();
+            }
+            println!("{summary}");
+            let left_out = summary["rejected"].as_u64().unwrap_or(0) + summary["duplicates"].as_u64().unwrap_or(0);
+            if left_out > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
         Command::PriceImport { file } => {
             let mut store = Store::connect(&db)?;
             let bytes = std::fs::read(&file)?;
@@ -522,6 +660,16 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exit code 4: no profile of that name and kind, with the names there are.
+fn no_profile(store: &mut Store, name: &str, kind: Kind) -> ExitCode {
+    let known: Vec<String> = store
+        .exchange_profiles()
+        .map(|all| all.into_iter().filter(|p| p.data.kind == kind).map(|p| p.data.name).collect())
+        .unwrap_or_default();
+    eprintln!("parc-cli: no {} profile named {name:?}; there are: {}", kind.code(), known.join(", "));
+    ExitCode::from(4)
 }
 
 /// The workstation's local time: backups are named after it.

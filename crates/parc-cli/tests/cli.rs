@@ -481,3 +481,67 @@ fn offers_of_the_demo_come_in_every_language_and_a_price_list_file_imports_once(
     let bad = cli(&db, &["price-import", file.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2), "a bad file fails and imports nothing");
 }
+
+#[test]
+fn export_profiles_and_import_for_a_nightly_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "40", "--seed", "3", "--today", "2026-11-23"]).status.success());
+    let profiles = json_lines(&cli(&db, &["profiles"]));
+    let names: Vec<(String, String, String)> = profiles
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["kind"].as_str().unwrap().into(),
+                p["entity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(names.contains(&("customers".into(), "export".into(), "customers".into())), "{names:?}");
+    assert!(names.contains(&("customers".into(), "import".into(), "customers".into())), "{names:?}");
+    assert!(names.contains(&("orders".into(), "export".into(), "orders".into())), "{names:?}");
+
+    let file = dir.path().join("customers.csv");
+    let out = cli(&db, &["export", "--profile", "customers", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    assert_eq!((report["rows"].as_u64(), report["full_reason"].as_str()), (Some(40), Some("first")));
+    // The nightly job the next night: nothing changed, a file with the header alone.
+    let night = dir.path().join("night.csv");
+    let report = json(&cli(&db, &["export", "--profile", "customers", "--out", night.to_str().unwrap()]));
+    assert_eq!((report["rows"].as_u64(), report["full"].as_bool()), (Some(0), Some(false)));
+    assert_eq!(std::fs::read_to_string(&night).unwrap().lines().count(), 1);
+    let missing = cli(&db, &["export", "--profile", "nope", "--out", night.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("customers"), "names the profiles there are");
+
+    // The exported file imported back changes nothing.
+    let out = cli(&db, &["import", "--kind", "customers", "--profile", "customers", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = json(&out);
+    assert_eq!(
+        (summary["unchanged"].as_u64(), summary["customers_created"].as_u64()),
+        (Some(40), Some(0)),
+        "{summary}"
+    );
+
+    // A file with a bad row: the good one is imported, the bad one goes to the rejected file.
+    let prospects = dir.path().join("prospects.csv");
+    std::fs::write(&prospects, "name;city;country;vat_id\r\nNuova Srl;Padova;IT;\r\nBad;Roma;IT;01234567890\r\n")
+        .unwrap();
+    let dry = cli(
+        &db,
+        &["import", "--kind", "customers", "--profile", "customers", "--dry-run", prospects.to_str().unwrap()],
+    );
+    assert_eq!((dry.status.code(), json(&dry)["create"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], 40, "a dry run writes nothing");
+    let out = cli(&db, &["import", "--kind", "customers", "--profile", "customers", prospects.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let summary = json(&out);
+    assert_eq!((summary["customers_created"].as_u64(), summary["rejected"].as_u64()), (Some(1), Some(1)));
+    let rejected = std::fs::read_to_string(dir.path().join("prospects-rejected.csv")).unwrap();
+    assert!(rejected.contains("Bad;Roma") && rejected.contains("vat_id: "), "{rejected}");
+    let wrong = cli(&db, &["import", "--kind", "boats", "--profile", "customers", prospects.to_str().unwrap()]);
+    assert_eq!(wrong.status.code(), Some(2));
+}

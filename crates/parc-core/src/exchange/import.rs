@@ -45,7 +45,8 @@ use crate::vat;
 #[serde(rename_all = "snake_case", tag = "action", content = "target")]
 pub enum Decision {
     Skip,
-    /// Update that stored customer with the row.
+    /// Update that stored customer with the row (`0`: the one stored customer it resembles,
+    /// when there is exactly one).
     Update(i64),
     /// Create a new customer all the same.
     Create,
@@ -1143,6 +1144,14 @@ fn plan_customer(
                 Decision::Skip => {
                     o.status =
                         if options.decisions.contains_key(&o.line) { RowStatus::Skip } else { RowStatus::Duplicate };
+                    return Ok(None);
+                }
+                // "The stored one", when there is exactly one (scripts cannot name it).
+                Decision::Update(0) if found.len() == 1 && stored.contains_key(&found[0].id) => {
+                    target = Some(found[0].id)
+                }
+                Decision::Update(0) => {
+                    o.status = RowStatus::Duplicate;
                     return Ok(None);
                 }
                 Decision::Update(id) if stored.contains_key(&id) => target = Some(id),

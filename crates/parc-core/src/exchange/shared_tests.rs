@@ -663,7 +663,7 @@ fn accepted_offers_go_out_as_orders_one_row_per_line_once() {
         let c = store.create_customer(d).unwrap();
         store.set_actor(Some(boss.id));
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let mut offer = |store: &mut Store, accept: bool| {
+        let offer = |store: &mut Store, accept: bool| {
             let mut data = store.new_offer(c.id, None, today, Some(boss.id)).unwrap();
             data.lines = vec![
                 OfferLine {

@@ -318,24 +318,6 @@ const FLEET_EXPORT: ExportQuery = ExportQuery {
     seqs: &["l.change_seq"],
 };
 
-/// The columns of an order's line that the export adds after [`ORDER_EXPORT`]'s own, one
-/// row per line of the offer (see `exchange::export`).
-pub(crate) const ORDER_LINE_COLUMNS: &[&str] = &[
-    "line_no",
-    "code",
-    "description",
-    "quantity",
-    "unit_price",
-    "discount",
-    "vat_rate",
-    "line_net",
-    "order_net",
-    "order_vat",
-    "order_gross",
-    "trade_in",
-    "order_total",
-];
-
 /// Accepted offers (orders): their own columns; the lines are expanded by the export.
 const ORDER_EXPORT: ExportQuery = ExportQuery {
     columns: &[
