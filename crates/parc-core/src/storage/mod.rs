@@ -8,6 +8,7 @@ mod deals;
 mod exec;
 mod offers;
 mod postgres;
+mod printing;
 mod quoting;
 mod sales;
 mod sqlite;
