@@ -1,6 +1,12 @@
 /// The UI may call only these commands; `capabilities/default.json` grants them to the main
 /// window. A command missing here is refused at run time, so the list is the app's IPC surface.
 const COMMANDS: &[&str] = &[
+    "letterhead_get",
+    "letterhead_save",
+    "offer_print_check",
+    "offer_pdf_save",
+    "offer_pdf_open",
+    "visit_pack_save",
     "offer_settings_get",
     "offer_settings_save",
     "price_items_list",

@@ -24,6 +24,7 @@ use parc_core::i18n::{self, Locale, UiLanguage};
 use parc_core::offer::{
     Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferSummary, PriceItem, PriceItemData, PriceQuery, Totals,
 };
+use parc_core::pdf::Letterhead;
 use parc_core::person::{self, Person, PersonData};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
 use parc_core::storage::{
@@ -911,6 +912,111 @@ async fn offer_discard(state: State<'_, AppState>, id: i64, version: i64) -> Api
 }
 
 #[tauri::command]
+async fn letterhead_get(state: State<'_, AppState>) -> ApiResult<Letterhead> {
+    state.with_store(Store::letterhead).await
+}
+
+#[tauri::command]
+async fn letterhead_save(state: State<'_, AppState>, letterhead: Letterhead) -> ApiResult<Letterhead> {
+    state.as_user(move |s, me| s.save_letterhead(me, letterhead)).await
+}
+
+/// A problem the check before printing found, in the screens' language.
+#[derive(Debug, Serialize)]
+struct PrintProblemView {
+    key: String,
+    field: String,
+    message: String,
+}
+
+#[tauri::command]
+async fn offer_print_check(state: State<'_, AppState>, id: i64) -> ApiResult<Vec<PrintProblemView>> {
+    let locale = state.0.locale();
+    let problems = state.with_store(move |s| s.offer_print_check(id, None, today())).await?;
+    Ok(problems
+        .into_iter()
+        .map(|p| PrintProblemView { message: p.message(locale), key: p.key, field: p.field })
+        .collect())
+}
+
+/// Asks where to save `name` with the native dialog and writes `bytes` there (under a
+/// temporary name, then renamed). `None` when the person cancels. With `PARC_TEST_SAVE_DIR`
+/// set (end-to-end tests: WebDriver cannot drive a native dialog) the file goes there.
+fn save_with_dialog(app: &AppHandle, name: &str, bytes: &[u8], locale: Locale) -> ApiResult<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let path = match std::env::var_os("PARC_TEST_SAVE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join(name)),
+        None => app
+            .dialog()
+            .file()
+            .set_file_name(name)
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else { return Ok(None) };
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| ApiError::new(&Error::Io(e), locale))?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}
+
+/// A file name for an offer: its number, revision and customer, nothing a file system refuses.
+fn offer_file_name(offer: &Offer) -> String {
+    let safe: String = offer.number.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("{safe}-r{}.pdf", offer.revision)
+}
+
+#[tauri::command]
+async fn offer_pdf_save(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<Option<String>> {
+    let locale = state.0.locale();
+    let (offer, pdf) = state.with_store(move |s| Ok((s.offer(id)?, s.offer_pdf(id, None)?))).await?;
+    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &offer_file_name(&offer), &pdf, locale))
+        .await
+        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+}
+
+/// Opens the offer's PDF with the system's viewer, from which it is printed.
+#[tauri::command]
+async fn offer_pdf_open(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<()> {
+    let locale = state.0.locale();
+    let (offer, pdf) = state.with_store(move |s| Ok((s.offer(id)?, s.offer_pdf(id, None)?))).await?;
+    let dir = app.path().app_cache_dir().unwrap_or_else(|_| std::env::temp_dir()).join("offers");
+    let path = dir.join(offer_file_name(&offer));
+    let tmp = path.with_extension("part");
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&tmp, &pdf))
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| ApiError::new(&Error::Io(e), locale))?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| ApiError::new(&Error::Io(std::io::Error::other(e.to_string())), locale))
+}
+
+/// The visit pack of `day` (`YYYY-MM-DD`) for `user_id` (everyone's for `None`), saved where
+/// the person chooses. `Ok(None)` when cancelled; `not_found` when no visit is planned.
+#[tauri::command]
+async fn visit_pack_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    day: String,
+    user_id: Option<i64>,
+) -> ApiResult<Option<String>> {
+    let locale = state.0.locale();
+    let parsed = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+        .map_err(|_| ApiError::new(&Error::invalid("day", "validation.date"), locale))?;
+    let pack = state.with_store(move |s| s.visit_pack(user_id, parsed, locale)).await?;
+    let Some(pdf) = pack else {
+        return Err(ApiError::new(&Error::invalid("day", "visit_pack.none"), locale));
+    };
+    let name = format!("visits-{day}.pdf");
+    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &name, &pdf, locale))
+        .await
+        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+}
+
+#[tauri::command]
 async fn deals_list(state: State<'_, AppState>, query: DealQuery) -> ApiResult<Vec<DealSummary>> {
     state.with_store(move |s| s.deals(&query, today())).await
 }
@@ -1004,8 +1110,15 @@ pub fn run() {
     });
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
+            letterhead_get,
+            letterhead_save,
+            offer_print_check,
+            offer_pdf_save,
+            offer_pdf_open,
+            visit_pack_save,
             offer_settings_get,
             offer_settings_save,
             price_items_list,

@@ -327,7 +327,9 @@ impl App {
 }
 
 /// The element was found, then replaced in the page before the command reached it.
+/// WebKitWebDriver also answers a click on an element being redrawn with an error that has no
+/// message at all; the retry finds the new element.
 fn is_stale(e: &fantoccini::error::CmdError) -> bool {
     let text = e.to_string();
-    text.contains("stale element") || text.contains("was not found")
+    text.contains("stale element") || text.contains("was not found") || text.trim_end().ends_with("webdriver returned error:")
 }

@@ -11,7 +11,10 @@ use parc_e2e::App;
 const ENTER: &str = "\u{e007}";
 
 #[tokio::test]
-async fn an_offer_is_built_from_the_price_list_sent_and_revised() {
+async fn an_offer_is_built_from_the_price_list_sent_printed_and_revised() {
+    // Where "Save PDF…" writes instead of asking: WebDriver cannot drive the native dialog.
+    let saved = tempfile::tempdir().unwrap();
+    std::env::set_var("PARC_TEST_SAVE_DIR", saved.path());
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         store.create_customer(customer("Trans-Łódź Sp. z o.o.", "Łódź", "PL", "")).unwrap();
@@ -60,6 +63,16 @@ async fn an_offer_is_built_from_the_price_list_sent_and_revised() {
     app.click("#offer-send").await;
     app.wait_text("#offer-status", |t| t == "Sent").await;
     app.wait_css("#offer-locked:not([hidden])").await;
+    app.click("#offer-pdf-save").await;
+    let file = saved.path().join(format!("{number}-r1.pdf"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !file.exists() {
+        assert!(std::time::Instant::now() < deadline, "the PDF was never saved");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let text = std::process::Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Trans-Łódź Sp. z o.o.") && text.contains("Ciągnik TGX 18.510"), "{text}");
     app.click("#offer-revise").await;
     app.wait_text("#offer-revision", |t| t == "revision 2").await;
     app.wait_text("#offer-status", |t| t == "Draft").await;

@@ -25,6 +25,12 @@ export function init(info, open, openDealPage) {
   openCustomer = open;
   openDeal = openDealPage;
   $('agenda-user').addEventListener('change', refresh);
+  const pack = $('visit-pack-form');
+  pack.elements.day.value = isoDay(1);
+  pack.addEventListener('submit', (e) => {
+    e.preventDefault();
+    saveVisitPack();
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     complete();
@@ -34,6 +40,19 @@ export function init(info, open, openDealPage) {
     form.querySelector('[data-when-log]').hidden = !form.elements.log.checked;
   });
   relabel();
+}
+
+/** The visit pack of the chosen day for the agenda's person: offers and a page per customer. */
+async function saveVisitPack() {
+  const pack = $('visit-pack-form');
+  const whose = $('agenda-user').value;
+  const userId = whose === 'all' ? null : whose === 'me' ? myId() : Number(whose);
+  try {
+    const path = await api.saveVisitPack(pack.elements.day.value, userId);
+    if (path) toast(t('visit_pack.saved', { path }));
+  } catch (err) {
+    toast(err.message);
+  }
 }
 
 export function setColdDays(days) {

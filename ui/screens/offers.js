@@ -79,6 +79,8 @@ export function init(info, callbacks) {
   $('offer-reject').addEventListener('click', () => decide('rejected'));
   $('offer-expire').addEventListener('click', () => decide('expired'));
   $('offer-discard').addEventListener('click', discard);
+  $('offer-pdf-save').addEventListener('click', () => print('save'));
+  $('offer-pdf-open').addEventListener('click', () => print('open'));
   $('offer-free-line').addEventListener('click', () => addLine({ description: '', quantity: 1, unit_price: 0, discount_bp: 0, vat_bp: defaultVat() }, true));
   $('offer-trade-in-add').addEventListener('click', addTradeInFromFleet);
   const pick = $('offer-pick');
@@ -335,8 +337,50 @@ function renderBuilder() {
   $('offer-reject').hidden = !sent;
   $('offer-expire').hidden = !sent;
   $('offer-changes').hidden = !current.id;
+  $('offer-pdf-save').hidden = !current.id;
+  $('offer-pdf-open').hidden = !current.id;
   renderTotals(current.data.totals ?? null);
   scheduleTotals();
+  showProblems(current.id);
+}
+
+/** The check before printing, shown on the builder as soon as a saved offer opens. */
+async function showProblems(id) {
+  const box = $('offer-print-check');
+  box.hidden = true;
+  if (!id) return [];
+  let problems;
+  try {
+    problems = await api.offerPrintCheck(id);
+  } catch (err) {
+    toast(err.message);
+    return [];
+  }
+  if (current?.id !== id) return problems;
+  $('offer-problems').replaceChildren(...problems.map((p) => Object.assign(document.createElement('li'), { textContent: p.message })));
+  box.hidden = problems.length === 0;
+  return problems;
+}
+
+/** Saves the PDF where the person chooses, or opens it in the system's viewer to print. */
+async function print(how) {
+  if (!current?.id) return;
+  if (dirty && current.status === 'draft') {
+    toast(t('offer.save_first'));
+    return;
+  }
+  const problems = await showProblems(current.id);
+  if (problems.length && !(await confirmAction(t('offer.print_anyway', { n: problems.length }), t('offer.print_anyway_button')))) return;
+  try {
+    if (how === 'open') {
+      await api.openOfferPdf(current.id);
+    } else {
+      const path = await api.saveOfferPdf(current.id);
+      if (path) toast(t('offer.pdf_saved', { path }));
+    }
+  } catch (err) {
+    toast(err.message);
+  }
 }
 
 function isNewest() {

@@ -54,6 +54,7 @@ export function init(info) {
     return label;
   })));
   $('offer-settings-form').addEventListener('submit', saveSettings);
+  $('letterhead-form').addEventListener('submit', saveLetterhead);
   $('price-search').addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(list, 150);
@@ -85,7 +86,7 @@ export function relabel() {
 async function render() {
   const locked = !manager();
   $('offers-locked').hidden = !locked;
-  for (const el of [$('offer-settings-form'), $('price-form')]) {
+  for (const el of [$('offer-settings-form'), $('price-form'), $('letterhead-form')]) {
     for (const input of el.elements) input.disabled = locked && !input.classList.contains('cancel');
   }
   $('price-new').hidden = locked;
@@ -105,7 +106,58 @@ async function render() {
     f[`payment_terms_${l}`].value = settings.payment_terms[l] ?? '';
     f[`delivery_time_${l}`].value = settings.delivery_time[l] ?? '';
   }
+  await loadLetterhead();
   await list();
+}
+
+let letterhead = null;
+
+async function loadLetterhead() {
+  try {
+    letterhead = await api.letterhead();
+  } catch (err) {
+    toast(err.message);
+    return;
+  }
+  const f = $('letterhead-form').elements;
+  for (const name of ['company_name', 'vat_id', 'phone', 'email', 'web', 'bank_details']) f[name].value = letterhead[name] ?? '';
+  f.address_lines.value = (letterhead.address_lines ?? []).join('\n');
+  f.logo.value = '';
+  f.remove_logo.checked = false;
+  $('letterhead-logo-state').textContent = letterhead.logo_png ? t('letterhead.has_logo') : t('letterhead.no_logo');
+}
+
+/** Bytes as base64, the way the letterhead's logo travels in JSON. */
+function base64(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function saveLetterhead(e) {
+  e.preventDefault();
+  const form = $('letterhead-form');
+  const f = form.elements;
+  const next = {
+    company_name: f.company_name.value,
+    address_lines: f.address_lines.value.split('\n'),
+    vat_id: f.vat_id.value,
+    phone: f.phone.value,
+    email: f.email.value,
+    web: f.web.value,
+    bank_details: f.bank_details.value,
+  };
+  const file = f.logo.files[0];
+  if (file) next.logo_png = base64(new Uint8Array(await file.arrayBuffer()));
+  else if (letterhead?.logo_png && !f.remove_logo.checked) next.logo_png = letterhead.logo_png;
+  try {
+    await api.saveLetterhead(next);
+    clearErrors(form);
+    toast(t('letterhead.saved'));
+    await loadLetterhead();
+  } catch (err) {
+    showErrors(form, err, t('card.errors_title'));
+  }
 }
 
 async function saveSettings(e) {

@@ -17,6 +17,7 @@ use parc_core::deal::name_in;
 use parc_core::exchange::import::{self, Decision, ImportOptions};
 use parc_core::exchange::{Entity, Kind, Progress};
 use parc_core::funnel::FunnelQuery;
+use parc_core::i18n::Locale;
 use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
@@ -88,6 +89,33 @@ enum Command {
         /// manager, whom it defaults to).
         #[arg(long)]
         user: Option<String>,
+    },
+    /// Writes an offer as the PDF the window prints: the newest revision of NUMBER (or
+    /// --revision), in the offer's language or --lang (en, it, pl, lt, zh).
+    OfferPdf {
+        #[arg(long)]
+        offer: String,
+        #[arg(long)]
+        revision: Option<i64>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Writes the visit pack of DAY: for each customer with a visit planned that day, its open
+    /// offers and a one-page summary. Exit code 1 when no visit is planned.
+    VisitPack {
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        day: Option<String>,
+        /// The salesperson's name or initials (default: everyone's visits).
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// The language of the summary pages (default: the workstation's).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Adds or updates the price list from a CSV file (the layout in README), all or nothing;
     /// prints what it did as JSON. Runs as the office's sales manager.
@@ -465,6 +493,38 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let left_out = summary["rejected"].as_u64().unwrap_or(0) + summary["duplicates"].as_u64().unwrap_or(0);
             if left_out > 0 {
                 return Ok(ExitCode::from(1));
+            }
+        }
+        Command::OfferPdf { offer, revision, out, lang } => {
+            let mut store = Store::connect(&db)?;
+            let found = store.offer_by_number(&offer, revision)?;
+            let pdf = store.offer_pdf(found.id, lang.as_deref())?;
+            write_atomically(&out, &pdf)?;
+            let summary = serde_json::json!({ "offer": found.number, "revision": found.revision, "out": out, "bytes": pdf.len() });
+            println!("{summary}");
+        }
+        Command::VisitPack { day, user, out, lang } => {
+            let day = demo::day_or_today(day.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let users = store.users()?;
+            let user_id = match user.as_deref().map(|u| find_user(&users, u)) {
+                None => None,
+                Some(Ok(u)) => Some(u.id),
+                Some(Err(problem)) => {
+                    eprintln!("parc-cli: {problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let locale = lang.as_deref().and_then(Locale::parse).unwrap_or(settings.effective_locale());
+            match store.visit_pack(user_id, day, locale)? {
+                Some(pdf) => {
+                    write_atomically(&out, &pdf)?;
+                    println!("{}", serde_json::json!({ "day": day.to_string(), "out": out, "bytes": pdf.len() }));
+                }
+                None => {
+                    eprintln!("parc-cli: no visit planned on {day}");
+                    return Ok(ExitCode::from(1));
+                }
             }
         }
         Command::PriceImport { file } => {
@@ -901,4 +961,11 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
     time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
     time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
     Ok(())
+}
+
+/// Writes `bytes` to `path` under a temporary name first, so a reader never sees half a file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
 }

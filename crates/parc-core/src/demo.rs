@@ -1229,6 +1229,9 @@ fn load_keyed(
     if let Some(m) = &manager {
         let list = crate::demo_offers::price_list(today);
         step(store, key, "prices", |s| s.import_price_list(Some(m.id), list).map(|_| Vec::new()))?;
+        if store.letterhead()?.company_name.is_empty() {
+            store.save_letterhead(Some(m.id), crate::demo_offers::letterhead())?;
+        }
     }
     let price_items = store.price_items(&crate::offer::PriceQuery::default())?;
     let mut rng = Rng(seed);

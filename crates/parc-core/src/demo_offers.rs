@@ -284,6 +284,20 @@ pub(crate) fn price_list(today: NaiveDate) -> Vec<PriceItemData> {
         .collect()
 }
 
+/// The demo dealership's letterhead.
+pub(crate) fn letterhead() -> crate::pdf::Letterhead {
+    crate::pdf::Letterhead {
+        company_name: "Veicoli Industriali Adige S.r.l.".into(),
+        address_lines: vec!["Via dell'Industria 12".into(), "37135 Verona (VR), Italia".into()],
+        vat_id: "IT 00743110157".into(),
+        phone: "+39 045 820 1100".into(),
+        email: "vendite@vi-adige.example".into(),
+        web: "www.vi-adige.example".into(),
+        bank_details: "Banco BPM, IBAN IT60 X054 2811 1010 0000 0123 456".into(),
+        logo_png: None,
+    }
+}
+
 fn vat_of(country: &str) -> i64 {
     match country {
         "IT" => 2200,

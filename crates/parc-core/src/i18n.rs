@@ -105,6 +105,11 @@ pub fn tr(locale: Locale, key: &str) -> &str {
     cats[&locale].get(key).or_else(|| cats[&Locale::En].get(key)).map(String::as_str).unwrap_or(key)
 }
 
+/// Whether the catalogue of `locale` itself (not its English fallback) has `key`.
+pub fn has_key(locale: Locale, key: &str) -> bool {
+    catalogs()[&locale].contains_key(key)
+}
+
 /// Translates `key` and fills `{name}` placeholders.
 pub fn trf(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     let mut s = tr(locale, key).to_string();

@@ -19,6 +19,7 @@ pub mod fleet;
 pub mod funnel;
 pub mod i18n;
 pub mod offer;
+pub mod pdf;
 pub mod person;
 pub mod search_key;
 pub mod share;

@@ -9,6 +9,7 @@ pub(crate) mod exchange;
 pub(crate) mod exec;
 pub(crate) mod offers;
 mod postgres;
+mod printing;
 mod quoting;
 mod sales;
 mod sqlite;
