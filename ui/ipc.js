@@ -12,6 +12,13 @@ function invoke(cmd, args, options) {
   });
 }
 
+/** A channel the shell reports long work's progress on ({stage, done, total}). */
+function progressChannel(onProgress) {
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = (p) => onProgress?.(p);
+  return channel;
+}
+
 export const api = {
   appInfo: () => invoke('app_info'),
   setLocale: (locale) => invoke('set_locale', { locale }),
@@ -101,6 +108,21 @@ export const api = {
   updateOffer: (id, version, data) => invoke('offer_update', { id, version, data }),
   offerView: (id) => invoke('offer_view', { id }),
   offers: (query) => invoke('offers_list', { query }),
+  exchangeProfiles: () => invoke('exchange_profiles'),
+  exchangeFields: (entity) => invoke('exchange_fields', { entity }),
+  saveExchangeProfile: (id, version, data) => invoke('exchange_profile_save', { id, version, data }),
+  deleteExchangeProfile: (id) => invoke('exchange_profile_delete', { id }),
+  /** Asks where to save (null when cancelled), then exports. */
+  exportProfile: (name, full, onProgress) =>
+    invoke('exchange_export', { name, full, onProgress: progressChannel(onProgress) }),
+  chooseImportFile: () => invoke('exchange_choose_file'),
+  previewImport: (path, entity, settings, encoding, delimiter) =>
+    invoke('exchange_preview', { path, entity, settings, encoding, delimiter }),
+  checkImport: (path, options, onProgress) =>
+    invoke('exchange_check', { path, options, onProgress: progressChannel(onProgress) }),
+  runImport: (path, options, onProgress) =>
+    invoke('exchange_import', { path, options, onProgress: progressChannel(onProgress) }),
+  openRejected: (path) => invoke('exchange_open_rejected', { path }),
   sendOffer: (id, version) => invoke('offer_send', { id, version }),
   reviseOffer: (id) => invoke('offer_revise', { id }),
   decideOffer: (id, version, decision) => invoke('offer_decide', { id, version, decision }),

@@ -12,6 +12,7 @@ import * as market from './screens/market.js';
 import * as renewals from './screens/renewals.js';
 import * as funnel from './screens/funnel.js';
 import * as offers from './screens/offers.js';
+import * as exchange from './screens/exchange.js';
 import * as prices from './screens/prices.js';
 import * as stagesPanel from './screens/stages.js';
 import * as dealDialogs from './deal-dialogs.js';
@@ -19,7 +20,7 @@ import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, funnel, offers, renewals, market, settings };
+const screens = { customers, agenda, funnel, offers, exchange, renewals, market, settings };
 let current = null;
 
 export function show(name) {
@@ -60,7 +61,7 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
-    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'renewals', 'market']) {
+    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
     document.getElementById('fleet-settings').hidden = true;
@@ -101,6 +102,7 @@ async function start() {
     customers.openCustomerOn(id, 'fleet');
   }, openDeal);
   market.init();
+  exchange.init();
   fleetSettings.init();
   settings.onColdDays((days) => agenda.setColdDays(days));
   document.addEventListener('parc:user', () => {

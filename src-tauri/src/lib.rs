@@ -2,6 +2,8 @@
 //! No SQL and no business rules here; each command parses its arguments, calls parc-core,
 //! and returns a serialisable value or an [`ApiError`].
 
+mod exchange;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -1124,6 +1126,16 @@ pub fn run() {
             price_items_list,
             price_item_save,
             price_list_import,
+            exchange::exchange_profiles,
+            exchange::exchange_fields,
+            exchange::exchange_profile_save,
+            exchange::exchange_profile_delete,
+            exchange::exchange_export,
+            exchange::exchange_choose_file,
+            exchange::exchange_preview,
+            exchange::exchange_check,
+            exchange::exchange_import,
+            exchange::exchange_open_rejected,
             offer_new,
             offer_line,
             offer_totals,
