@@ -380,7 +380,7 @@ async function chooseFile() {
   };
   wizard.fields = await api.exchangeFields(entity).catch(() => []);
   for (const id of ['exchange-result', 'exchange-done', 'exchange-import-status']) $(id).hidden = true;
-  $('exchange-mapping-name').value = profile?.name ?? '';
+  $('exchange-mapping-name').value = '';
   await preview();
 }
 

@@ -10,19 +10,25 @@ use crate::contact::DATE_FORMAT;
 
 /// Text encodings an ERP may read or write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Encoding {
+    #[serde(rename = "utf-8")]
     Utf8,
     /// UTF-8 with a byte-order mark: what Excel needs to open a UTF-8 file correctly.
+    #[serde(rename = "utf-8-bom")]
     Utf8Bom,
     /// Central European (Polish) Windows code page.
+    #[serde(rename = "windows-1250")]
     Windows1250,
     /// Western European (Italian) Windows code page.
+    #[serde(rename = "windows-1252")]
     Windows1252,
     /// Baltic (Lithuanian) Windows code page.
+    #[serde(rename = "windows-1257")]
     Windows1257,
     /// Excel's "Unicode text"; read only (recognised by its byte-order mark).
+    #[serde(rename = "utf-16le")]
     Utf16le,
+    #[serde(rename = "utf-16be")]
     Utf16be,
 }
 
@@ -406,6 +412,14 @@ mod tests {
         }
         let raw = FileFormat { neutralise: false, ..Default::default() };
         assert_eq!(raw.text("=1+1"), "=1+1");
+    }
+
+    #[test]
+    fn encodings_are_named_as_people_know_them() {
+        for e in Encoding::WRITABLE.into_iter().chain([Encoding::Utf16le, Encoding::Utf16be]) {
+            assert_eq!(serde_json::to_value(e).unwrap(), e.code());
+            assert_eq!(Encoding::parse(e.code()), Some(e));
+        }
     }
 
     #[test]

@@ -380,7 +380,7 @@ fn map_columns<'a>(
             Some(field) => defs.iter().find(|d| d.key == field),
             None if settings.columns.is_empty() || !positional => defs.iter().find(|d| {
                 fold(&d.key) == folded
-                    || Locale::ALL.iter().any(|l| fold(i18n::tr(*l, &d.label)) == folded)
+                    || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
                     || (d.key.starts_with("custom.") && fold(&d.label) == folded)
             }),
             None => None,
@@ -391,6 +391,12 @@ fn map_columns<'a>(
         }
     }
     out
+}
+
+/// Whether a header names a label: the whole of it, or one of its names ("Partita IVA" for
+/// "Partita IVA / codice fiscale").
+fn names_it(label: &str, folded_header: &str) -> bool {
+    fold(label) == folded_header || label.split('/').any(|part| fold(part.trim()) == folded_header)
 }
 
 /// One row's mapped cells, trimmed, a neutralising `'` taken off.
