@@ -489,7 +489,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             if bytes.len() > 1 << 20 {
                 eprintln!();
             }
-            println!("{summary}");
+            print_line(&summary);
             let left_out = summary["rejected"].as_u64().unwrap_or(0) + summary["duplicates"].as_u64().unwrap_or(0);
             if left_out > 0 {
                 return Ok(ExitCode::from(1));
