@@ -85,7 +85,8 @@ fn ensure_vat_free(tx: &Transaction, data: &CustomerData, except: Option<i64>) -
         return Ok(());
     }
     let existing: Option<(i64, String)> = tx
-        .query_row(VAT_OWNER_SQL, params![data.country, data.vat_id, except], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached(VAT_OWNER_SQL)?
+        .query_row(params![data.country, data.vat_id, except], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match existing {
         Some((existing_id, existing_name)) => Err(Error::DuplicateVat { existing_id, existing_name }),
@@ -110,10 +111,12 @@ fn ensure_erp_code_free(tx: &Transaction, data: &CustomerData, except: Option<i6
 
 fn write_search_key(tx: &Transaction, id: i64, data: &CustomerData) -> Result<()> {
     let key = data.search_key();
-    tx.execute("DELETE FROM customer_search WHERE rowid = ?1", [id])?;
-    tx.execute("INSERT INTO customer_search (rowid, key) VALUES (?1, ?2)", params![id, key])?;
-    tx.execute("DELETE FROM customer_words WHERE rowid = ?1", [id])?;
-    tx.execute("INSERT INTO customer_words (rowid, key) VALUES (?1, ?2)", params![id, search_key::words_key(&key)])?;
+    // Prepared once per connection: bulk saves (imports, demo loads) run these per row.
+    tx.prepare_cached("DELETE FROM customer_search WHERE rowid = ?1")?.execute([id])?;
+    tx.prepare_cached("INSERT INTO customer_search (rowid, key) VALUES (?1, ?2)")?.execute(params![id, key])?;
+    tx.prepare_cached("DELETE FROM customer_words WHERE rowid = ?1")?.execute([id])?;
+    tx.prepare_cached("INSERT INTO customer_words (rowid, key) VALUES (?1, ?2)")?
+        .execute(params![id, search_key::words_key(&key)])?;
     Ok(())
 }
 
@@ -151,22 +154,22 @@ fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql;
 
 fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
     let (sort_key, custom) = (search_key::fold(&d.name), custom_json(d));
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
          annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, archived_at, created_at,
          updated_at, version, custom, erp_code)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
                  ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
-        params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
-            &m.archived_at as &dyn ToSql,
-            &m.created_at,
-            &m.updated_at,
-            &m.version,
-            &custom,
-            &d.erp_code,
-        ])),
-    )?;
+    )?
+    .execute(params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
+        &m.archived_at as &dyn ToSql,
+        &m.created_at,
+        &m.updated_at,
+        &m.version,
+        &custom,
+        &d.erp_code,
+    ])))?;
     let id = tx.last_insert_rowid();
     write_search_key(tx, id, d)?;
     write_assistants(tx, id, &d.assistant_ids)?;
@@ -244,7 +247,7 @@ fn custom_json(d: &CustomerData) -> String {
 }
 
 fn write_assistants(tx: &Transaction, customer_id: i64, user_ids: &[i64]) -> Result<()> {
-    tx.execute("DELETE FROM customer_assistant WHERE customer_id = ?1", [customer_id])?;
+    tx.prepare_cached("DELETE FROM customer_assistant WHERE customer_id = ?1")?.execute([customer_id])?;
     for user_id in user_ids {
         tx.execute("INSERT INTO customer_assistant (customer_id, user_id) VALUES (?1, ?2)", [customer_id, *user_id])?;
     }

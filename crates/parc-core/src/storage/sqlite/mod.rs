@@ -77,6 +77,9 @@ impl Sqlite {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrations::migrate(&mut conn)?;
+        // Bulk saves cycle through a few dozen statements per row (customer, search keys,
+        // people, history): room for all of them, so none is parsed again for every row.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Sqlite { conn, ctx: WriteContext::default() })
     }
 

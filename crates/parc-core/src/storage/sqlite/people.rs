@@ -50,7 +50,8 @@ fn person_from_row(r: &Row) -> rusqlite::Result<Person> {
 
 /// The customer must exist, and the person someone assists must work there too.
 fn check_person_links(tx: &Transaction, customer_id: i64, d: &PersonData, own_id: Option<i64>) -> Result<()> {
-    let exists = tx.query_row("SELECT 1 FROM customer WHERE id = ?1", [customer_id], |_| Ok(())).optional()?;
+    let exists =
+        tx.prepare_cached("SELECT 1 FROM customer WHERE id = ?1")?.query_row([customer_id], |_| Ok(())).optional()?;
     if exists.is_none() {
         return Err(Error::NotFound { entity: "customer", id: customer_id });
     }
@@ -100,14 +101,14 @@ fn person_params(d: &PersonData) -> [&dyn ToSql; 12] {
 }
 
 fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonData, version: i64) -> Result<i64> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch, phone, mobile, email,
          notes, assistant_of, is_main, active, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params_from_iter(
-            [&id as &dyn ToSql, &customer_id].into_iter().chain(person_params(d)).chain([&version as &dyn ToSql]),
-        ),
-    )?;
+    )?
+    .execute(params_from_iter(
+        [&id as &dyn ToSql, &customer_id].into_iter().chain(person_params(d)).chain([&version as &dyn ToSql]),
+    ))?;
     Ok(tx.last_insert_rowid())
 }
 
