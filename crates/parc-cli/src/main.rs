@@ -812,6 +812,23 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
     time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
     time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
     time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
+
+    // Offers: the list (newest revision of each number), a search, a customer's offers.
+    println!();
+    println!("offers: {} revisions, {runs} runs each", store.check()?.counts.get("offer").copied().unwrap_or(0));
+    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
+    let newest = OfferQuery::default();
+    time_it("offers list (newest 200)", runs, |_| Ok(store.offers(&newest)?.len()))?;
+    let sent = OfferQuery { status: Some(OfferStatus::Sent), ..Default::default() };
+    time_it("offers list (sent)", runs, |_| Ok(store.offers(&sent)?.len()))?;
+    let named = OfferQuery { text: "trans".into(), ..Default::default() };
+    time_it("offers search (\"trans\")", runs, |_| Ok(store.offers(&named)?.len()))?;
+    if !ids.is_empty() {
+        time_it("a customer's offers", runs, |run| {
+            let query = OfferQuery { customer_id: Some(ids[(run * 7919) % ids.len()]), ..Default::default() };
+            Ok(store.offers(&query)?.len())
+        })?;
+    }
     Ok(())
 }
 
