@@ -47,9 +47,10 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let all_deals = read(&mut *from.backend, deals::all_deals)?;
     let leads = read(&mut *from.backend, deals::all_leads)?;
     let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    let won_stage = to.stage_settings()?.of_kind(crate::deal::StageKind::Won).id;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
-        deals::restore_leads(x, &leads)?;
+        deals::restore_leads(x, &leads, won_stage)?;
         deals::insert_snapshots(x, &snapshots).map(|_| ())
     })?;
     for table in ["deal", "deal_move", "lead", "forecast_snapshot"] {
