@@ -232,3 +232,71 @@ async fn screenshots_of_the_funnel_on_a_demo_office() {
     shot("deal-form").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn the_manager_adds_a_lead_source_a_salesperson_records_a_lead_from_it_and_the_lead_funnel_counts_it() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let manager = parc_core::user::UserData {
+            name: "Marta Capo".into(),
+            role: parc_core::user::UserRole::Manager,
+            active: true,
+            ..Default::default()
+        };
+        store.create_user(manager).unwrap();
+        store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
+    })
+    .await;
+    // The manager adds a source at the end of the office's list.
+    app.click("#who-button").await;
+    app.click("#who-list button[data-user-id='1']").await;
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#reasons-form [name=sources]:not([disabled])").await;
+    let sources = app.value("#reasons-form [name=sources]").await;
+    assert!(sources.contains(tr(Locale::En, "lead_source.fair")), "{sources}");
+    let typed = format!("{}{ENTER}Truck show Verona", sources.replace('\n', ENTER));
+    app.type_into("#reasons-form [name=sources]", &typed).await;
+    app.click("#reasons-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "stages.saved"))).await;
+    let code = {
+        let mut store = Store::open(app.db_path()).unwrap();
+        let all = store.reason_settings().unwrap().sources;
+        assert_eq!(all.len(), parc_core::customer::LEAD_SOURCES.len() + 1, "one added, none retired");
+        let added = all.last().unwrap().clone();
+        assert_eq!(parc_core::deal::name_in(&added.names, "en"), "Truck show Verona");
+        added.code
+    };
+
+    // A salesperson records that the customer came from it: on the card and as a lead.
+    app.click("#who-button").await;
+    app.click("#who-list button[data-user-id='2']").await;
+    app.click(".tab[data-screen=customers]").await;
+    app.wait_results(&["Rossi Trasporti S.r.l."]).await;
+    app.click("#results .result").await;
+    app.wait_text("#card-title", |t| t == "Rossi Trasporti S.r.l.").await;
+    // From the keyboard, as the sticky Save bar may cover the select.
+    app.wait_css("#card [name=lead_source]").await.send_keys("Truck show Verona").await.unwrap();
+    app.click("#save").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.saved"))).await;
+    app.click(".card-tab[data-panel=deals]").await;
+    app.wait_css("#lead-form [name=source]").await.select_by_label("Truck show Verona").await.unwrap();
+    app.click("#lead-form button[type=submit]").await;
+    app.wait_text("#card-leads", |t| t.contains("Truck show Verona")).await;
+
+    // The lead funnel has a row for every source, the new one with its lead.
+    app.click(".tab[data-screen=funnel]").await;
+    app.click(".view-tab[data-view=leads]").await;
+    app.wait_text("#lead-funnel", |t| t.contains("Truck show Verona")).await;
+    let rows = app.texts("#lead-funnel tbody tr").await;
+    assert_eq!(rows.len(), parc_core::customer::LEAD_SOURCES.len() + 1, "{rows:?}");
+    let at = rows.iter().position(|r| r.starts_with("Truck show Verona")).unwrap() + 1;
+    let counts = app.texts(&format!("#lead-funnel tbody tr:nth-child({at}) td")).await;
+    assert_eq!(counts, ["1", "0", "0", "0", "0"], "new, contacted, qualified, won, disqualified");
+    app.wait_text("#open-leads", |t| t.contains("Rossi Trasporti S.r.l.") && t.contains("Truck show Verona")).await;
+
+    let mut store = Store::open(app.db_path()).unwrap();
+    assert_eq!(store.customer(1).unwrap().data.lead_source, code);
+    let leads = store.leads(false, None, Some(1)).unwrap();
+    assert_eq!((leads.len(), leads[0].data.source.as_str()), (1, code.as_str()));
+    app.close().await;
+}

@@ -6,6 +6,7 @@ import { formatDateTime, formatMinorUnits, t } from '../i18n.js';
 import { allFields } from '../custom-fields.js';
 import { toast } from '../notify.js';
 import { userName } from '../users.js';
+import { sourceName } from '../process.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,7 +34,7 @@ const LABELS = {
 };
 
 /** Values that are codes of a list, shown by their translated name. */
-const CODES = { country: 'country.', business_type: 'business_type.', lead_source: 'lead_source.', decision_role: 'decision_role.' };
+const CODES = { country: 'country.', business_type: 'business_type.', decision_role: 'decision_role.' };
 
 function label(entity, field) {
   if (field.startsWith('custom.')) {
@@ -50,6 +51,7 @@ function value(field, v, names) {
   if (field === 'assistant_ids') return v.map((id) => userName(id) || String(id)).join(', ');
   if (field === 'assistant_of') return names.get(v) ?? String(v);
   if (field === 'annual_turnover' || field === 'value') return formatMinorUnits(v);
+  if (field === 'lead_source') return sourceName(v);
   if (CODES[field]) return t(`${CODES[field]}${v}`);
   // A deal's vehicle and competitor lines: their filled-in parts, line by line.
   const part = (x) => (x && typeof x === 'object'

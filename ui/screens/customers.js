@@ -13,6 +13,7 @@ import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
 import { showChanges } from './changes.js';
+import { fillSourceSelect, onProcessChanged } from '../process.js';
 
 const PAGE = 100;
 const $ = (id) => document.getElementById(id);
@@ -34,6 +35,7 @@ export function init(info, openDeal) {
   choices = info.choices;
   dealsPanel.init(info, openDeal);
   fillChoices();
+  onProcessChanged(fillSources);
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
   history.init(info.contact_kinds, () => {});
@@ -238,7 +240,13 @@ function listKeys(e) {
 
 // --- the card ---
 
+/** The office's lead sources, keeping the card's own (a retired one too). */
+function fillSources(current = form.elements.lead_source.value) {
+  fillSourceSelect(form.elements.lead_source, current, t('field.choose'));
+}
+
 function fillChoices() {
+  fillSources();
   for (const select of form.querySelectorAll('select[data-choices]')) {
     const keep = select.value;
     const prefix = select.dataset.prefix;
@@ -298,6 +306,7 @@ function showCard(c) {
     else if (el.name === 'assistant_ids') for (const o of el.options) o.selected = (value ?? []).includes(Number(o.value));
     else el.value = value ?? '';
   }
+  fillSources(data.lead_source ?? '');
   customFields.fillInputs($('custom-fields'), data.custom);
   view.hidden = false;
   $('card-placeholder').hidden = true;
