@@ -4,6 +4,7 @@
 import { api } from '../ipc.js';
 import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
+import { resolveConflict } from '../conflict.js';
 import { fillUserSelects, myId } from '../users.js';
 import * as customFields from '../custom-fields.js';
 import * as competitorsPanel from './competitors.js';
@@ -371,9 +372,27 @@ async function save() {
     toast(t(created ? 'card.created' : 'card.saved'));
     await refreshListShowing(saved.id);
   } catch (err) {
-    showErrors(err);
+    if (err.code === 'conflict' && customer) await resolveCardConflict(data);
+    else showErrors(err);
   } finally {
     $('save').disabled = false;
+  }
+}
+
+/** Someone else saved the card since it was opened: keep theirs or mine per field. */
+async function resolveCardConflict(data) {
+  const opened = customer;
+  try {
+    const saved = await resolveConflict({
+      entity: 'customer', id: opened.id, base: opened, mine: data,
+      save: (version, merged) => api.updateCustomer(opened.id, version, merged),
+    });
+    if (!saved) return;
+    showCard(saved);
+    toast(t('card.saved'));
+    await refreshListShowing(saved.id);
+  } catch (err) {
+    showErrors(err);
   }
 }
 

@@ -3,6 +3,7 @@
 //! workstations of an office. Both implement [`Backend`] with the same schema, migrations and
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
+mod conflict;
 mod copy;
 mod deals;
 mod exec;
@@ -10,6 +11,7 @@ mod postgres;
 mod sales;
 mod sqlite;
 
+pub use conflict::SaveConflict;
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
