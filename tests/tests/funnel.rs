@@ -300,3 +300,53 @@ async fn the_manager_adds_a_lead_source_a_salesperson_records_a_lead_from_it_and
     assert_eq!((leads.len(), leads[0].data.source.as_str()), (1, code.as_str()));
     app.close().await;
 }
+
+/// The deal form over the conflict dialog: a colleague changed the value and moved the deal
+/// while it was open here; the title typed here and their value are both kept.
+#[tokio::test]
+async fn a_deal_edited_while_a_colleague_saved_it_keeps_their_value_and_this_title() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let c = store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
+        let data = parc_core::deal::DealData {
+            title: "2 vans".into(),
+            value: 9_000_000,
+            currency: "EUR".into(),
+            ..Default::default()
+        };
+        store.create_deal(c.id, data, None, "card", None).unwrap();
+    })
+    .await;
+    app.click(".tab[data-screen=funnel]").await;
+    app.wait_css("#funnel-owner").await.select_by_value("all").await.unwrap();
+    app.click(".view-tab[data-view=list]").await;
+    app.click("#deal-rows .deal-row td").await;
+    app.wait_text("#deal-title", |t| t == "2 vans").await;
+    app.click("#deal-edit").await;
+    app.wait_css("#deal-dialog[open]").await;
+    app.type_into("#deal-form [name=title]", "3 vans").await;
+    {
+        let mut other = Store::open(app.db_path()).unwrap();
+        let d = other.deal(1).unwrap();
+        let data = parc_core::deal::DealData { value: 9_500_000, ..d.data };
+        let d = other.update_deal(1, d.version, data).unwrap();
+        let next = parc_core::deal::MoveRequest { to_stage_id: 2, ..Default::default() };
+        other.move_deal(1, d.version, next, None, parc_core::chrono::Local::now().date_naive()).unwrap();
+    }
+    app.click("#deal-form button[type=submit]").await;
+    app.wait_css("#conflict-dialog[open]").await;
+    let rows = app.texts("#conflict-rows tr").await;
+    // The title here, their value, and the vehicle line the form adds to a deal without one.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("95,000.00")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("3 vans")), "{rows:?}");
+    // Each changed on one side only: kept as they are by default.
+    app.click("#conflict-form button[type=submit]").await;
+    app.wait_css("#conflict-dialog:not([open])").await;
+    app.wait_css("#deal-dialog:not([open])").await;
+    app.wait_text("#deal-title", |t| t == "3 vans").await;
+    let d = Store::open(app.db_path()).unwrap().deal(1).unwrap();
+    assert_eq!((d.data.title.as_str(), d.data.value, d.state.stage_id), ("3 vans", 9_500_000, 2));
+    assert_eq!(d.data.vehicles.len(), 1);
+    app.close().await;
+}
