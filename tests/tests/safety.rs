@@ -180,7 +180,9 @@ async fn a_card_saved_meanwhile_elsewhere_is_merged_field_by_field_keeping_one_o
     app.wait_css("#conflict-dialog[open]").await;
     let rows = app.texts("#conflict-rows tr").await;
     assert_eq!(rows.len(), 3, "city, e-mail, phone: {rows:?}");
-    let row = |field: &'static str| rows.iter().find(|r| r.starts_with(en(field))).unwrap_or_else(|| panic!("{field}: {rows:?}"));
+    let row = |field: &'static str| {
+        rows.iter().find(|r| r.starts_with(en(field))).unwrap_or_else(|| panic!("{field}: {rows:?}"))
+    };
     assert!(row("field.city").contains("Verona (VR)") && row("field.city").contains("Marta Capo"), "{rows:?}");
     assert!(row("field.phone").contains("+39 045 222222") && row("field.phone").contains("+39 045 333333"));
     assert!(row("field.email").contains("info@rossi.it"));

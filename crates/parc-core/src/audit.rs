@@ -171,13 +171,17 @@ mod tests {
         let base = json!({"name": "Rossi", "city": "Verona", "phone": "1", "email": "", "custom": {"3": "A"}});
         let theirs = json!({"name": "Rossi", "city": "Verona (VR)", "phone": "2", "email": "", "custom": {"3": "B"}});
         let mine = json!({"name": "Rossi Srl", "city": "Verona", "phone": "3", "email": "", "custom": {"3": "B"}});
-        let trail = [line("city", 7, "2026-11-23T09:00:00Z"), line("city", 8, "2026-11-23T10:00:00Z"), line("phone", 8, "x")];
+        let trail =
+            [line("city", 7, "2026-11-23T09:00:00Z"), line("city", 8, "2026-11-23T10:00:00Z"), line("phone", 8, "x")];
         let c = conflicts(&base, &theirs, &mine, &trail);
         let summary: Vec<_> = c.iter().map(|f| (f.field.as_str(), f.theirs_changed, f.mine_changed)).collect();
         // custom.3 changed alike on both sides: no conflict; name only mine; city only theirs.
         assert_eq!(summary, [("city", true, false), ("name", false, true), ("phone", true, true)]);
         assert_eq!((c[0].changed_by, c[0].changed_at.as_deref()), (Some(8), Some("2026-11-23T10:00:00Z")));
-        assert_eq!((c[0].base.clone(), c[0].theirs.clone(), c[0].mine.clone()), (json!("Verona"), json!("Verona (VR)"), json!("Verona")));
+        assert_eq!(
+            (c[0].base.clone(), c[0].theirs.clone(), c[0].mine.clone()),
+            (json!("Verona"), json!("Verona (VR)"), json!("Verona"))
+        );
         assert_eq!(c[1].changed_by, None, "theirs did not change the name");
         assert!(conflicts(&base, &base, &base, &trail).is_empty());
     }

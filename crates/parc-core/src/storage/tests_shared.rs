@@ -1867,11 +1867,15 @@ fn a_conflicting_save_shows_both_sides_by_field_and_saves_the_choice_over_the_ne
         mine.email = " info@rossi.it ".into();
         let err = store.update_customer(opened.id, opened.version, mine.clone()).unwrap_err();
         assert!(matches!(err, Error::Conflict { .. }));
-        let c = store.save_conflict("customer", opened.id, to_value(&opened).unwrap(), to_value(&mine).unwrap()).unwrap();
+        let c =
+            store.save_conflict("customer", opened.id, to_value(&opened).unwrap(), to_value(&mine).unwrap()).unwrap();
         assert_eq!(c.version, opened.version + 1);
         assert_eq!(sides(&c), [("city", true, false), ("email", false, true), ("phone", true, true)]);
         let city = &c.fields[0];
-        assert_eq!((city.base.clone(), city.theirs.clone(), city.mine.clone()), (json!("Verona"), json!("Verona (VR)"), json!("Verona")));
+        assert_eq!(
+            (city.base.clone(), city.theirs.clone(), city.mine.clone()),
+            (json!("Verona"), json!("Verona (VR)"), json!("Verona"))
+        );
         assert_eq!(city.changed_by, Some(marta.id));
         assert!(city.changed_at.is_some());
         assert_eq!(c.fields[1].mine, json!("info@rossi.it"), "the form's data as its save keeps it");
@@ -1900,7 +1904,11 @@ fn a_conflicting_save_shows_both_sides_by_field_and_saves_the_choice_over_the_ne
 
         // A fleet line: theirs the mileage, mine the plate.
         let line = store.add_fleet_line(opened.id, vehicles("MAN", "tractor", 1, Some(2020))).unwrap().saved;
-        let theirs = FleetLineData { mileage_km: Some(410_000), mileage_read_on: Some("2026-11-20".into()), ..line.data.clone() };
+        let theirs = FleetLineData {
+            mileage_km: Some(410_000),
+            mileage_read_on: Some("2026-11-20".into()),
+            ..line.data.clone()
+        };
         store.update_fleet_line(line.id, line.version, theirs).unwrap();
         let mine = FleetLineData { plate: "VR 123 AB".into(), ..line.data.clone() };
         assert!(matches!(store.update_fleet_line(line.id, line.version, mine.clone()), Err(Error::Conflict { .. })));
