@@ -80,6 +80,7 @@ const COMMANDS: &[&str] = &[
     "backup_newest_good",
     "backup_restore",
     "changes_list",
+    "save_conflict",
     "stages_get",
     "stages_save",
     "reasons_get",

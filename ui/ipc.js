@@ -73,6 +73,8 @@ export const api = {
   restoreBackup: (path) => invoke('backup_restore', { path }),
   /** The history of changes of a record: entity "customer" or "person". */
   changes: (entity, id) => invoke('changes_list', { entity, id }),
+  /** After a save refused as a conflict: the record as stored now and how the form differs. */
+  saveConflict: (entity, id, base, mine) => invoke('save_conflict', { entity, id, base, mine }),
   stages: () => invoke('stages_get'),
   saveStages: (settings) => invoke('stages_save', { settings }),
   reasons: () => invoke('reasons_get'),

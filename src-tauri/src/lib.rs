@@ -28,7 +28,8 @@ use parc_core::pdf::Letterhead;
 use parc_core::person::{self, Person, PersonData};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
 use parc_core::storage::{
-    self, Board, CustomerQuery, DealView, Funnel, OfferDecision, OfferView, PriceImport, StoreStatus, Target,
+    self, Board, CustomerQuery, DealView, Funnel, OfferDecision, OfferView, PriceImport, SaveConflict, StoreStatus,
+    Target,
 };
 use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
@@ -348,6 +349,19 @@ async fn backup_restore(state: State<'_, AppState>, path: String) -> ApiResult<R
             Ok(report)
         })
         .await
+}
+
+/// A save refused as a conflict: what the record (`customer`, `person`, `fleet_line`,
+/// `deal`) is now and how it differs from the form, field by field.
+#[tauri::command]
+async fn save_conflict(
+    state: State<'_, AppState>,
+    entity: String,
+    id: i64,
+    base: serde_json::Value,
+    mine: serde_json::Value,
+) -> ApiResult<SaveConflict> {
+    state.with_store(move |s| s.save_conflict(&entity, id, base, mine)).await
 }
 
 /// The history of changes of a record (`customer`, `person`).
@@ -1192,6 +1206,7 @@ pub fn run() {
             backup_newest_good,
             backup_restore,
             changes_list,
+            save_conflict,
             stages_get,
             stages_save,
             reasons_get,

@@ -4,6 +4,7 @@
 import { api } from '../ipc.js';
 import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
+import { resolveConflict } from '../conflict.js';
 import { fillUserSelects, myId } from '../users.js';
 import * as customFields from '../custom-fields.js';
 import * as competitorsPanel from './competitors.js';
@@ -13,6 +14,7 @@ import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
 import { showChanges } from './changes.js';
+import { fillSourceSelect, onProcessChanged } from '../process.js';
 
 const PAGE = 100;
 const $ = (id) => document.getElementById(id);
@@ -34,6 +36,7 @@ export function init(info, openDeal) {
   choices = info.choices;
   dealsPanel.init(info, openDeal);
   fillChoices();
+  onProcessChanged(fillSources);
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
   history.init(info.contact_kinds, () => {});
@@ -238,7 +241,13 @@ function listKeys(e) {
 
 // --- the card ---
 
+/** The office's lead sources, keeping the card's own (a retired one too). */
+function fillSources(current = form.elements.lead_source.value) {
+  fillSourceSelect(form.elements.lead_source, current, t('field.choose'));
+}
+
 function fillChoices() {
+  fillSources();
   for (const select of form.querySelectorAll('select[data-choices]')) {
     const keep = select.value;
     const prefix = select.dataset.prefix;
@@ -298,6 +307,7 @@ function showCard(c) {
     else if (el.name === 'assistant_ids') for (const o of el.options) o.selected = (value ?? []).includes(Number(o.value));
     else el.value = value ?? '';
   }
+  fillSources(data.lead_source ?? '');
   customFields.fillInputs($('custom-fields'), data.custom);
   view.hidden = false;
   $('card-placeholder').hidden = true;
@@ -362,9 +372,27 @@ async function save() {
     toast(t(created ? 'card.created' : 'card.saved'));
     await refreshListShowing(saved.id);
   } catch (err) {
-    showErrors(err);
+    if (err.code === 'conflict' && customer) await resolveCardConflict(data);
+    else showErrors(err);
   } finally {
     $('save').disabled = false;
+  }
+}
+
+/** Someone else saved the card since it was opened: keep theirs or mine per field. */
+async function resolveCardConflict(data) {
+  const opened = customer;
+  try {
+    const saved = await resolveConflict({
+      entity: 'customer', id: opened.id, base: opened, mine: data,
+      save: (version, merged) => api.updateCustomer(opened.id, version, merged),
+    });
+    if (!saved) return;
+    showCard(saved);
+    toast(t('card.saved'));
+    await refreshListShowing(saved.id);
+  } catch (err) {
+    showErrors(err);
   }
 }
 

@@ -52,9 +52,10 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let items = read(&mut *from.backend, offers::all_items)?;
     let all_offers = read(&mut *from.backend, offers::all_offers)?;
     let sequences = read(&mut *from.backend, offers::all_sequences)?;
+    let won_stage = to.stage_settings()?.of_kind(crate::deal::StageKind::Won).id;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
-        deals::restore_leads(x, &leads)?;
+        deals::restore_leads(x, &leads, won_stage)?;
         deals::insert_snapshots(x, &snapshots)?;
         offers::restore_items(x, &items)?;
         offers::restore_offers(x, &all_offers, &sequences)

@@ -3,6 +3,7 @@
 //! workstations of an office. Both implement [`Backend`] with the same schema, migrations and
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
+mod conflict;
 mod copy;
 mod deals;
 mod exec;
@@ -13,6 +14,7 @@ mod quoting;
 mod sales;
 mod sqlite;
 
+pub use conflict::SaveConflict;
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
@@ -36,6 +38,7 @@ use crate::contact::{
 };
 use crate::custom_field::{self, CustomField, CustomFieldData};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
+use crate::deal::ReasonSettings;
 use crate::error::{Error, Result};
 use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved, ServiceDue};
 use crate::person::{Person, PersonData};
@@ -478,7 +481,8 @@ impl Store {
     /// Validates and saves a new customer.
     pub fn create_customer(&mut self, data: CustomerData) -> Result<Customer> {
         let fields = self.backend.custom_fields()?;
-        let data = validated_customer(&fields, data, &Default::default())?;
+        let reasons = self.reason_settings()?;
+        let data = validated_customer(&fields, &reasons, data, &Default::default(), "")?;
         let ids = self.backend.insert_customers(std::slice::from_ref(&data))?;
         self.customer(ids[0])
     }
@@ -487,9 +491,10 @@ impl Store {
     /// their ids, in order.
     pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
         let fields = self.backend.custom_fields()?;
+        let reasons = self.reason_settings()?;
         let rows = rows
             .into_iter()
-            .map(|d| validated_customer(&fields, d, &Default::default()))
+            .map(|d| validated_customer(&fields, &reasons, d, &Default::default(), ""))
             .collect::<Result<Vec<_>>>()?;
         // The same VAT id twice in one batch has no stored owner to point to: say so here.
         let mut seen = std::collections::HashSet::new();
@@ -502,8 +507,9 @@ impl Store {
     /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
     pub fn update_customer(&mut self, id: i64, version: i64, data: CustomerData) -> Result<Customer> {
         let fields = self.backend.custom_fields()?;
-        let previous = self.customer(id)?.data.custom;
-        let data = validated_customer(&fields, data, &previous)?;
+        let reasons = self.reason_settings()?;
+        let previous = self.customer(id)?.data;
+        let data = validated_customer(&fields, &reasons, data, &previous.custom, &previous.lead_source)?;
         self.backend.update_customer(id, version, &data)?;
         self.customer(id)
     }
@@ -1073,12 +1079,15 @@ impl<'a> RowMeta<'a> {
     }
 }
 
-/// A customer's own fields checked, then the values of the office's fields against their
-/// definitions; every problem of both is reported at once.
+/// A customer's own fields checked, then its lead source against the office's sources (one in
+/// use, or the one it had: `previous_source`), then the values of the office's fields against
+/// their definitions; every problem is reported at once.
 fn validated_customer(
     fields: &[CustomField],
+    reasons: &ReasonSettings,
     mut data: CustomerData,
     previous: &custom_field::CustomValues,
+    previous_source: &str,
 ) -> Result<CustomerData> {
     let values = std::mem::take(&mut data.custom);
     let mut errors = Vec::new();
@@ -1091,6 +1100,11 @@ fn validated_customer(
         }
         Err(e) => return Err(e),
     };
+    if let Some(d) = &data {
+        if !d.lead_source.is_empty() && !reasons.allows_source(&d.lead_source, previous_source) {
+            errors.push(crate::error::FieldError::new("lead_source", "validation.lead_source"));
+        }
+    }
     match checked {
         Ok(values) => {
             if let Some(d) = data.as_mut() {

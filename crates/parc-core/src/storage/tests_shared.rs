@@ -1182,7 +1182,9 @@ fn an_operation_with_a_key_is_applied_once() {
 
 // --- the funnel: deals, stages, forecasts, leads ---
 
-use crate::deal::{Competitor, DealData, DealQuery, DealState, LeadData, MoveRequest, StageMove, VehicleLine};
+use crate::deal::{
+    Competitor, DealData, DealQuery, DealState, DealSummary, LeadData, MoveRequest, StageMove, VehicleLine,
+};
 use crate::funnel::{Amounts, FunnelQuery};
 
 fn deal_data(title: &str, value: i64, close: Option<&str>, owner: Option<i64>) -> DealData {
@@ -1538,11 +1540,211 @@ fn leads_are_qualified_into_deals_or_disqualified_and_counted_by_source() {
         let _ = l3;
 
         let f = store.lead_funnel(&FunnelQuery::default()).unwrap();
-        let by: Vec<_> =
-            f.iter().map(|r| (r.source.as_str(), r.new, r.contacted, r.qualified, r.won, r.disqualified)).collect();
+        let by: Vec<_> = f
+            .iter()
+            .filter(|r| r.new > 0)
+            .map(|r| (r.source.as_str(), r.new, r.contacted, r.qualified, r.won, r.disqualified))
+            .collect();
         assert_eq!(by, [("fair", 2, 1, 1, 1, 1), ("web", 2, 1, 0, 0, 0)]);
+        // Every source of the office has its row, in the office's order.
+        let sources: Vec<&str> = f.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(sources, crate::customer::LEAD_SOURCES);
         let none = FunnelQuery { from: Some("2026-12-01".into()), ..Default::default() };
-        assert!(store.lead_funnel(&none).unwrap().is_empty());
+        assert!(store.lead_funnel(&none).unwrap().iter().all(|r| r.new == 0));
+    });
+}
+
+#[test]
+fn the_stalled_list_is_every_stalled_deal_longest_waiting_first() {
+    each_store(|store| {
+        let boss = user(store, "Capo", UserRole::Manager);
+        let anna = user(store, "Anna", UserRole::Salesperson).id;
+        let c = store.create_customer(customer("Rossi", "Verona", "IT", "")).unwrap().id;
+        // Shortlisted never stalls by days; Near win is retired with deals still in it.
+        let mut process = store.stage_settings().unwrap();
+        process.stages[2].stall_days = 0;
+        process.stages[4].retired = true;
+        store.save_stage_settings(Some(boss.id), process).unwrap();
+        let today = day("2026-11-23");
+        // 90 deals spread over the stages, arrival days and close dates (some past, some
+        // undated), two owners; a few closed.
+        let mut n = 0u32;
+        for i in 0..90u32 {
+            let stage = [1, 2, 3, 4, 5, 1, 2, 6, 7][(i % 9) as usize];
+            let since = today - chrono::Days::new(u64::from((i * 37) % 120));
+            let close = match i % 4 {
+                0 => None,
+                1 => Some((today - chrono::Days::new(u64::from(i % 13) + 1)).to_string()),
+                _ => Some((today + chrono::Days::new(u64::from(i % 50))).to_string()),
+            };
+            let owner = if i % 3 == 0 { Some(anna) } else { None };
+            let data = deal_data(&format!("d{i}"), 1_000, close.as_deref(), owner);
+            historic(store, c, data, &[(stage, &since.to_string())], "");
+            n += 1;
+        }
+        assert_eq!(n, 90);
+        let open = store.deals(&DealQuery { status: "open".into(), limit: 1000, ..Default::default() }, today).unwrap();
+        let mut expected: Vec<&DealSummary> = open.iter().filter(|d| d.stalled()).collect();
+        expected.sort_by(|a, b| (a.stage_since.as_str(), a.id).cmp(&(b.stage_since.as_str(), b.id)));
+        assert!(expected.len() > 20 && expected.len() < open.len(), "{} of {}", expected.len(), open.len());
+        assert!(expected.iter().any(|d| d.stage_id == 3) && expected.iter().any(|d| d.stage_id == 5));
+        let ids = |v: &[&DealSummary]| v.iter().map(|d| d.id).collect::<Vec<_>>();
+        for limit in [1, 5, 12, 200] {
+            let got = store.stalled_deals(None, today, limit).unwrap();
+            let want = &expected[..expected.len().min(limit as usize)];
+            assert_eq!(got.iter().map(|d| d.id).collect::<Vec<_>>(), ids(want), "limit {limit}");
+            assert!(got.iter().all(DealSummary::stalled));
+        }
+        let mine: Vec<&DealSummary> = expected.iter().copied().filter(|d| d.owner_id == Some(anna)).collect();
+        let q = DealQuery { owner_id: Some(anna), stalled: true, limit: 4, ..Default::default() };
+        let got = store.deals(&q, today).unwrap();
+        assert_eq!(got.iter().map(|d| d.id).collect::<Vec<_>>(), ids(&mine[..4]));
+        let f = store.funnel(&FunnelQuery::default(), today).unwrap();
+        assert_eq!(f.stalled as usize, expected.len());
+    });
+}
+
+#[test]
+fn a_leads_contacted_and_won_marks_follow_contacts_corrections_moves_and_copies() {
+    use crate::funnel::LeadFigures;
+    each_store(|store| {
+        let today = day("2026-11-23");
+        let a = store.create_customer(customer("A", "Milano", "IT", "")).unwrap().id;
+        let b = store.create_customer(customer("B", "Torino", "IT", "")).unwrap().id;
+        // B was called before its lead came in: not contacted since.
+        store.log_contact(b, call("2026-10-01T10:00", "Early call"), None).unwrap();
+        let lead =
+            |received: &str| LeadData { source: "web".into(), received_on: received.into(), ..Default::default() };
+        let la = store.create_lead(a, lead("2026-11-02"), None).unwrap();
+        store.create_lead(b, lead("2026-11-02"), None).unwrap();
+        let web = |store: &mut Store| -> LeadFigures {
+            let f = store.lead_funnel(&FunnelQuery::default()).unwrap();
+            f.into_iter().find(|r| r.source == "web").unwrap()
+        };
+        assert_eq!((web(store).new, web(store).contacted), (2, 0));
+        // A call after the lead: contacted. Corrected to a day before it: not any more.
+        let k = store.log_contact(a, call("2026-11-05T09:00", "Called back"), None).unwrap();
+        assert_eq!(web(store).contacted, 1);
+        let mut earlier = k.data.clone();
+        earlier.happened_at = "2026-11-01T09:00".into();
+        let k = store.correct_contact(k.id, k.version, earlier, None).unwrap();
+        assert_eq!(web(store).contacted, 0);
+        let mut later = k.data.clone();
+        later.happened_at = "2026-11-06T09:00".into();
+        store.correct_contact(k.id, k.version, later, None).unwrap();
+        assert_eq!(web(store).contacted, 1);
+        // Qualified, won, then reopened: won follows the deal.
+        let d =
+            store.qualify_lead(la.id, la.version, deal_data("From the web", 1_000, None, None), None, today).unwrap();
+        assert_eq!((web(store).qualified, web(store).won), (1, 0));
+        let d = store.move_deal(d.id, d.version, to(6), None, today).unwrap();
+        assert_eq!(web(store).won, 1);
+        let d = store.move_deal(d.id, d.version, to(2), None, today).unwrap();
+        assert_eq!(web(store).won, 0);
+        store.move_deal(d.id, d.version, to(6), None, today).unwrap();
+        let before = web(store);
+        assert_eq!((before.new, before.contacted, before.qualified, before.won), (2, 1, 1, 1));
+        // A copy keeps the figures.
+        let mut copy = Store::open_in_memory().unwrap();
+        copy_store(store, &mut copy).unwrap();
+        assert_eq!(web(&mut copy), before);
+    });
+}
+
+#[test]
+fn the_office_adds_and_retires_lead_sources_and_old_records_keep_theirs() {
+    use crate::deal::{name_in, Reason};
+    use crate::i18n::{tr, Locale};
+    each_store(|store| {
+        let boss = user(store, "Capo", UserRole::Manager);
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        // The office starts with the catalogue's sources, named in every language.
+        let mut reasons = store.reason_settings().unwrap();
+        assert_eq!(reasons.sources.len(), crate::customer::LEAD_SOURCES.len());
+        let fair = reasons.sources.iter().find(|s| s.code == "fair").unwrap();
+        assert_eq!(name_in(&fair.names, "it"), "Fiera di settore");
+        assert_eq!(name_in(&fair.names, "zh"), "行业展会");
+
+        // Only the manager adds a source.
+        let names = [("en".to_string(), "Truck show".to_string()), ("it".into(), " Salone  del camion ".into())];
+        reasons.sources.push(Reason { code: String::new(), names: names.into(), retired: false });
+        assert!(matches!(store.save_reason_settings(Some(anna.id), reasons.clone()), Err(Error::ManagerOnly)));
+        let saved = store.save_reason_settings(Some(boss.id), reasons).unwrap();
+        let show = saved.sources.last().unwrap().clone();
+        assert!(!show.code.is_empty() && !crate::customer::LEAD_SOURCES.contains(&show.code.as_str()));
+        assert_eq!(name_in(&show.names, "it"), "Salone del camion");
+        assert_eq!(name_in(&show.names, "pl"), "Truck show");
+
+        // A customer and a lead come from it.
+        let card = CustomerData { lead_source: show.code.clone(), ..customer("Rossi", "Verona", "IT", "") };
+        let rossi = store.create_customer(card).unwrap();
+        let lead =
+            |source: &str| LeadData { source: source.into(), received_on: "2026-11-02".into(), ..Default::default() };
+        let l = store.create_lead(rossi.id, lead(&show.code), Some(anna.id)).unwrap();
+        let f = store.lead_funnel(&FunnelQuery::default()).unwrap();
+        assert_eq!(f.len(), crate::customer::LEAD_SOURCES.len() + 1, "every source in use has its row");
+        assert_eq!((f.last().unwrap().source.as_str(), f.last().unwrap().new), (show.code.as_str(), 1));
+
+        // Retired: it keeps its records and its row while it has leads, and takes no new ones.
+        let mut reasons = store.reason_settings().unwrap();
+        reasons.sources.last_mut().unwrap().retired = true;
+        store.save_reason_settings(Some(boss.id), reasons).unwrap();
+        assert_eq!(store.lead(l.id).unwrap().data.source, show.code);
+        assert_eq!(store.reason_settings().unwrap().sources.last().unwrap().names, show.names);
+        let f = store.lead_funnel(&FunnelQuery::default()).unwrap();
+        assert_eq!((f.last().unwrap().source.as_str(), f.last().unwrap().new), (show.code.as_str(), 1));
+        let later = FunnelQuery { from: Some("2026-12-01".into()), ..Default::default() };
+        let f = store.lead_funnel(&later).unwrap();
+        assert_eq!(f.len(), crate::customer::LEAD_SOURCES.len(), "no row for a retired source without leads");
+        let mut edited = rossi.data.clone();
+        edited.city = "Verona (VR)".into();
+        let rossi = store.update_customer(rossi.id, rossi.version, edited).unwrap();
+        assert_eq!(rossi.data.lead_source, show.code, "a card keeps its retired source");
+        let bianchi = CustomerData { lead_source: show.code.clone(), ..customer("Bianchi", "Roma", "IT", "") };
+        let err = store.create_customer(bianchi).unwrap_err();
+        assert_eq!(err.message(Locale::It), tr(Locale::It, "validation.lead_source"));
+        assert_eq!(field_keys(err), [("lead_source", "validation.lead_source")]);
+        let mut other = rossi.data.clone();
+        other.lead_source = "tv".into();
+        let err = store.update_customer(rossi.id, rossi.version, other).unwrap_err();
+        assert_eq!(field_keys(err), [("lead_source", "validation.lead_source")]);
+
+        // An unknown or retired source on a lead is a translated validation error.
+        for bad in [show.code.as_str(), "tv", ""] {
+            let err = store.create_lead(rossi.id, lead(bad), None).unwrap_err();
+            assert_eq!(err.message(Locale::Pl), tr(Locale::Pl, "validation.lead_source"), "{bad}");
+            assert_eq!(field_keys(err), [("source", "validation.lead_source")]);
+        }
+        assert_eq!(store.leads(false, None, Some(rossi.id)).unwrap().len(), 1);
+
+        // The office keeps at least one source in use, and retires rather than deletes.
+        let mut none = store.reason_settings().unwrap();
+        none.sources.iter_mut().for_each(|s| s.retired = true);
+        assert_eq!(
+            field_keys(store.save_reason_settings(Some(boss.id), none).unwrap_err()),
+            [("sources", "validation.sources_required")]
+        );
+        let mut fewer = store.reason_settings().unwrap();
+        fewer.sources.remove(0);
+        assert_eq!(
+            field_keys(store.save_reason_settings(Some(boss.id), fewer).unwrap_err()),
+            [("sources", "validation.stage_kept")]
+        );
+    });
+}
+
+#[test]
+fn reason_settings_saved_before_sources_existed_read_the_default_sources() {
+    each_store(|store| {
+        let mut old = serde_json::to_value(crate::deal::ReasonSettings::default_lists()).unwrap();
+        old.as_object_mut().unwrap().remove("sources");
+        old["version"] = 3.into();
+        store.set_setting("funnel.reasons", None, &old.to_string()).unwrap();
+        let read = store.reason_settings().unwrap();
+        assert_eq!(read.version, 3);
+        assert_eq!(read.sources, crate::deal::default_sources());
+        let c = CustomerData { lead_source: "workshop".into(), ..customer("Rossi", "Verona", "IT", "") };
+        assert_eq!(store.create_customer(c).unwrap().data.lead_source, "workshop");
     });
 }
 
@@ -1625,5 +1827,107 @@ fn a_won_deal_puts_its_vehicles_in_the_customers_fleet_as_ours() {
             .collect();
         assert_eq!(lines, [("MAN", "TGX 18.510", 3, true, Some(2026))]);
         assert_eq!(fleet.share.total.ours, 3);
+    });
+}
+
+// --- a save refused as a conflict, and its resolution ---
+
+/// What the conflict dialog does with the person's choices: the record as stored now, with
+/// the form's value for the fields the person keeps from the form.
+fn keep_mine(c: &SaveConflict, fields: &[&str]) -> serde_json::Value {
+    let mut merged = c.theirs.clone();
+    for f in c.fields.iter().filter(|f| fields.contains(&f.field.as_str())) {
+        merged[f.field.as_str()] = f.mine.clone();
+    }
+    merged
+}
+
+fn sides(c: &SaveConflict) -> Vec<(&str, bool, bool)> {
+    c.fields.iter().map(|f| (f.field.as_str(), f.theirs_changed, f.mine_changed)).collect()
+}
+
+#[test]
+fn a_conflicting_save_shows_both_sides_by_field_and_saves_the_choice_over_the_new_version() {
+    use serde_json::{from_value, json, to_value};
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let marta = user(store, "Marta", UserRole::Salesperson);
+        let card = CustomerData { phone: "+39 045 111111".into(), ..customer("Rossi", "Verona", "IT", "") };
+        let opened = store.create_customer(card).unwrap();
+        // Marta saves the city and the phone while Anna has the card open.
+        store.set_actor(Some(marta.id));
+        let mut hers = opened.data.clone();
+        hers.city = "Verona (VR)".into();
+        hers.phone = "+39 045 222222".into();
+        store.update_customer(opened.id, opened.version, hers).unwrap();
+        // Anna changed the phone and the e-mail: her save is refused, and the conflict says why.
+        store.set_actor(Some(anna.id));
+        let mut mine = opened.data.clone();
+        mine.phone = "+39 045 333333".into();
+        mine.email = " info@rossi.it ".into();
+        let err = store.update_customer(opened.id, opened.version, mine.clone()).unwrap_err();
+        assert!(matches!(err, Error::Conflict { .. }));
+        let c =
+            store.save_conflict("customer", opened.id, to_value(&opened).unwrap(), to_value(&mine).unwrap()).unwrap();
+        assert_eq!(c.version, opened.version + 1);
+        assert_eq!(sides(&c), [("city", true, false), ("email", false, true), ("phone", true, true)]);
+        let city = &c.fields[0];
+        assert_eq!(
+            (city.base.clone(), city.theirs.clone(), city.mine.clone()),
+            (json!("Verona"), json!("Verona (VR)"), json!("Verona"))
+        );
+        assert_eq!(city.changed_by, Some(marta.id));
+        assert!(city.changed_at.is_some());
+        assert_eq!(c.fields[1].mine, json!("info@rossi.it"), "the form's data as its save keeps it");
+        // Theirs for the city, mine for the phone and the e-mail, against the new version.
+        let merged: CustomerData = from_value(keep_mine(&c, &["phone", "email"])).unwrap();
+        let saved = store.update_customer(opened.id, c.version, merged).unwrap();
+        assert_eq!(
+            (saved.data.city.as_str(), saved.data.phone.as_str(), saved.data.email.as_str()),
+            ("Verona (VR)", "+39 045 333333", "info@rossi.it")
+        );
+        // Invalid form data is told as its save tells it.
+        let mut bad = mine.clone();
+        bad.email = "not an address".into();
+        let err = store.save_conflict("customer", opened.id, to_value(&opened).unwrap(), to_value(&bad).unwrap());
+        assert_eq!(field_keys(err.unwrap_err()), [("email", "validation.email")]);
+
+        // A person: theirs the phone, mine the position.
+        let p = store.create_person(opened.id, person("Mario Rossi")).unwrap();
+        store.update_person(p.id, p.version, PersonData { phone: "+39 333 1234567".into(), ..p.data.clone() }).unwrap();
+        let mine = PersonData { position: "Fleet manager".into(), ..p.data.clone() };
+        assert!(matches!(store.update_person(p.id, p.version, mine.clone()), Err(Error::Conflict { .. })));
+        let c = store.save_conflict("person", p.id, to_value(&p).unwrap(), to_value(&mine).unwrap()).unwrap();
+        assert_eq!(sides(&c), [("phone", true, false), ("position", false, true)]);
+        let saved = store.update_person(p.id, c.version, from_value(keep_mine(&c, &["position"])).unwrap()).unwrap();
+        assert_eq!((saved.data.phone.as_str(), saved.data.position.as_str()), ("+39 333 1234567", "Fleet manager"));
+
+        // A fleet line: theirs the mileage, mine the plate.
+        let line = store.add_fleet_line(opened.id, vehicles("MAN", "tractor", 1, Some(2020))).unwrap().saved;
+        let theirs = FleetLineData {
+            mileage_km: Some(410_000),
+            mileage_read_on: Some("2026-11-20".into()),
+            ..line.data.clone()
+        };
+        store.update_fleet_line(line.id, line.version, theirs).unwrap();
+        let mine = FleetLineData { plate: "VR 123 AB".into(), ..line.data.clone() };
+        assert!(matches!(store.update_fleet_line(line.id, line.version, mine.clone()), Err(Error::Conflict { .. })));
+        let c = store.save_conflict("fleet_line", line.id, to_value(&line).unwrap(), to_value(&mine).unwrap()).unwrap();
+        assert_eq!(sides(&c), [("mileage_km", true, false), ("mileage_read_on", true, false), ("plate", false, true)]);
+        let merged: FleetLineData = from_value(keep_mine(&c, &["plate"])).unwrap();
+        let saved = store.update_fleet_line(line.id, c.version, merged).unwrap().saved;
+        assert_eq!((saved.data.mileage_km, saved.data.plate.as_str()), (Some(410_000), "VR 123 AB"));
+
+        // A deal moved meanwhile: no field of its data differs but the one the form changed.
+        let d = store.create_deal(opened.id, deal_data("2 vans", 1_000, None, None), None, "card", None).unwrap();
+        store.move_deal(d.id, d.version, to(2), None, day("2026-11-23")).unwrap();
+        let mine = DealData { title: "3 vans".into(), ..d.data.clone() };
+        assert!(matches!(store.update_deal(d.id, d.version, mine.clone()), Err(Error::Conflict { .. })));
+        let c = store.save_conflict("deal", d.id, to_value(&d).unwrap(), to_value(&mine).unwrap()).unwrap();
+        assert_eq!(sides(&c), [("title", false, true)]);
+        let saved = store.update_deal(d.id, c.version, from_value(keep_mine(&c, &["title"])).unwrap()).unwrap();
+        assert_eq!((saved.data.title.as_str(), saved.state.stage_id), ("3 vans", 2));
+
+        assert!(store.save_conflict("offer", 1, json!({}), json!({})).is_err());
     });
 }
