@@ -5,6 +5,7 @@
 //! errors and bad arguments, 3 when the command does not apply to a PostgreSQL store.
 
 mod crash;
+mod pdf_bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -137,13 +138,17 @@ enum Command {
     Share,
     /// Measures search, customer card, agenda, "going cold", renewal radar, market share,
     /// funnel and forecast latency on a demo database of N customers, about one deal each
-    /// (made if it has fewer).
+    /// (made if it has fewer), then the time to print a two-page offer in each language.
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
         /// Timed runs of each query.
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Only the printed offer's figures (ms per PDF, and headless Chromium's for
+        /// comparison when it is installed): no database is made.
+        #[arg(long)]
+        pdf_only: bool,
     },
     /// Takes a verified backup of the database file now (SQLite's online backup API: the app
     /// may keep working), then thins old backups (7 daily, 4 weekly, 12 monthly). Prints the
@@ -402,7 +407,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Bench { customers, runs } => bench(&db, customers, runs)?,
+        Command::Bench { pdf_only: true, runs, .. } => pdf_bench::run(runs)?,
+        Command::Bench { customers, runs, .. } => bench(&db, customers, runs)?,
         Command::Backup { folder, list } => {
             let Target::File(file) = &db else { return Ok(server_backs_up()) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
@@ -708,5 +714,7 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
     time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
     time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
     time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
-    Ok(())
+
+    println!();
+    pdf_bench::run(runs)
 }

@@ -63,7 +63,7 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
         ry += strong.leading() + 2.0;
     }
     if !s.salesperson.trim().is_empty() {
-        let who = format!("{}: {}", cx.t("role.salesperson"), clean(&s.salesperson));
+        let who = cx.tf("pdf.summary.salesperson", &[("name", &clean(&s.salesperson))]);
         f.page().text_right(&w, x1, baseline(ry, small), &w.fit(&who, small, right_width), small);
         ry += small.leading();
     }

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::offer::{Financing, OfferData, OfferLine, OfferStatus, PriceItem, PriceItemData, TradeIn};
 
-const LOGO: &[u8] = include_bytes!("test-logo.png");
+const LOGO: &[u8] = DEMO_LOGO_PNG;
 
 /// A customer per language, with the letters that go wrong first.
 fn customer_for(language: &str) -> CustomerBlock {
