@@ -281,7 +281,7 @@ fn chromium() -> Option<PathBuf> {
 /// that is what printing a page that way costs.
 fn print_with_chromium(chromium: &Path, html: &Path, out: &Path, profile: &Path) -> Result<(), Error> {
     let status = Command::new(chromium)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-pdf-header-footer", "--no-first-run"])
+        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-pdf-header-footer", "--no-first-run", "--disable-breakpad"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", out.display()))
         .arg(format!("file://{}", html.display()))
@@ -348,6 +348,12 @@ pub(crate) fn run(runs: usize) -> Result<(), Error> {
         }
         Ok(())
     })();
-    let _ = std::fs::remove_dir_all(&dir);
+    // Chromium's helper processes may still be leaving the profile folder: try again briefly.
+    for _ in 0..10 {
+        if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     result
 }
