@@ -5,6 +5,7 @@
 //! errors and bad arguments, 3 when the command does not apply to a PostgreSQL store.
 
 mod crash;
+mod pdf_bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -180,13 +181,17 @@ enum Command {
     Share,
     /// Measures search, customer card, agenda, "going cold", renewal radar, market share,
     /// funnel and forecast latency on a demo database of N customers, about one deal each
-    /// (made if it has fewer).
+    /// (made if it has fewer), then the time to print a two-page offer in each language.
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
         /// Timed runs of each query.
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Only the printed offer's figures (ms per PDF, and headless Chromium's for
+        /// comparison when it is installed): no database is made.
+        #[arg(long)]
+        pdf_only: bool,
     },
     /// Takes a verified backup of the database file now (SQLite's online backup API: the app
     /// may keep working), then thins old backups (7 daily, 4 weekly, 12 monthly). Prints the
@@ -506,7 +511,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Bench { customers, runs } => bench(&db, customers, runs)?,
+        Command::Bench { pdf_only: true, runs, .. } => pdf_bench::run(runs)?,
+        Command::Bench { customers, runs, .. } => bench(&db, customers, runs)?,
         Command::Backup { folder, list } => {
             let Target::File(file) = &db else { return Ok(server_backs_up()) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
@@ -829,7 +835,8 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
             Ok(store.offers(&query)?.len())
         })?;
     }
-    Ok(())
+    println!();
+    pdf_bench::run(runs)
 }
 
 /// Writes `bytes` to `path` under a temporary name first, so a reader never sees half a file.

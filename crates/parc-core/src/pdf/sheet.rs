@@ -139,7 +139,8 @@ fn letterhead(f: &mut Flow, sheet: &OfferSheet, images: &mut Images) {
         y += lh_ + 10.0;
     }
     let name_style = Style::new(13.0, true, ACCENT);
-    for line in w.wrap(&clean(&lh.company_name), name_style, left_width) {
+    // Every piece of the letterhead is held to a few lines: it must leave room for the offer.
+    for line in w.wrap(&clean(&lh.company_name), name_style, left_width).into_iter().take(3) {
         f.page().text(&w, x0, baseline(y, name_style), &line, name_style);
         y += name_style.leading();
     }
@@ -147,11 +148,11 @@ fn letterhead(f: &mut Flow, sheet: &OfferSheet, images: &mut Images) {
     let small = Style::new(8.0, false, MUTED);
     let phone = if lh.phone.trim().is_empty() { String::new() } else { format!("{} {}", cx.t("pdf.phone"), lh.phone) };
     let vat = if lh.vat_id.trim().is_empty() { String::new() } else { format!("{} {}", cx.t("pdf.vat_id"), lh.vat_id) };
-    let mut details: Vec<String> = lh.address_lines.iter().map(|l| clean(l)).collect();
+    let mut details: Vec<String> = lh.address_lines.iter().take(4).map(|l| clean(l)).collect();
     details.push(joined(&[&vat, &phone]));
     details.push(joined(&[&lh.email, &lh.web]));
     for text in details.iter().filter(|t| !t.trim().is_empty()) {
-        for line in w.wrap(text, small, left_width) {
+        for line in w.wrap(text, small, left_width).into_iter().take(3) {
             f.page().text(&w, x0, baseline(y, small), &line, small);
             y += small.leading();
         }
@@ -210,7 +211,7 @@ fn addresses(f: &mut Flow, sheet: &OfferSheet) {
 
     let mut left: Vec<(String, Style)> = Vec::new();
     left.push((clean(&c.name), name));
-    left.extend(c.address_lines.iter().map(|l| (clean(l), body)));
+    left.extend(c.address_lines.iter().take(5).map(|l| (clean(l), body)));
     if !c.vat_id.trim().is_empty() {
         left.push((format!("{} {}", cx.t("pdf.vat_id"), clean(&c.vat_id)), body));
     }
@@ -234,7 +235,7 @@ fn addresses(f: &mut Flow, sheet: &OfferSheet) {
         f.page().text(&w, x, baseline(y, label), &w.fit(&heading, label, width), label);
         y += label.leading() + 3.0;
         for (text, st) in rows.iter().filter(|(t, _)| !t.trim().is_empty()) {
-            for line in w.wrap(text, *st, width).into_iter().take(6) {
+            for line in w.wrap(text, *st, width).into_iter().take(3) {
                 f.page().text(&w, x, baseline(y, *st), &line, *st);
                 y += st.leading();
             }

@@ -35,7 +35,7 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
     let label = Style::new(8.0, true, ACCENT);
     let name = Style::new(15.0, true, INK);
     let small = Style::new(8.5, false, MUTED);
-    let right_width = 190.0;
+    let right_width = 230.0;
     let mut y = TOP;
     f.page().text(&w, x0, baseline(y, label), &w.fit(&cx.t("pdf.summary.title"), label, width - right_width), label);
     y += label.leading() + 2.0;
@@ -49,13 +49,7 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
         format!("{} {}", cx.t("pdf.vat_id"), clean(&s.customer.vat_id))
     };
     let mut details: Vec<String> = s.customer.address_lines.iter().take(3).map(|l| clean(l)).collect();
-    details.push(
-        [vat, clean(&s.phone), clean(&s.email)]
-            .into_iter()
-            .filter(|t| !t.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join("  ·  "),
-    );
+    details.push([vat, clean(&s.phone), clean(&s.email)].into_iter().filter(|t| !t.trim().is_empty()).collect::<Vec<_>>().join("  ·  "));
     for text in details.iter().filter(|t| !t.trim().is_empty()) {
         let line = w.fit(text, small, width - right_width);
         f.page().text(&w, x0, baseline(y, small), &line, small);
@@ -69,7 +63,7 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
         ry += strong.leading() + 2.0;
     }
     if !s.salesperson.trim().is_empty() {
-        let who = format!("{}: {}", cx.t("role.salesperson"), clean(&s.salesperson));
+        let who = cx.tf("pdf.summary.salesperson", &[("name", &clean(&s.salesperson))]);
         f.page().text_right(&w, x1, baseline(ry, small), &w.fit(&who, small, right_width), small);
         ry += small.leading();
     }
@@ -93,10 +87,7 @@ fn table(cx: &Ctx, x: f32, width: f32, cols: &[(&str, f32, bool)]) -> Table {
     Table {
         x,
         // The first column of width 0 takes what the others leave.
-        cols: cols
-            .iter()
-            .map(|&(_, wd, right)| Col { width: if wd == 0.0 { width - fixed } else { wd }, right })
-            .collect(),
+        cols: cols.iter().map(|&(_, wd, right)| Col { width: if wd == 0.0 { width - fixed } else { wd }, right }).collect(),
         head: cols.iter().map(|(key, ..)| cx.t(key)).collect(),
         head_style: head,
         head_fill: fill,
@@ -115,13 +106,7 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
         cx,
         x,
         width,
-        &[
-            ("person.name", 0.0, false),
-            ("person.position", 92.0, false),
-            ("person.decision_role", 96.0, false),
-            ("field.phone", 84.0, false),
-            ("field.email", 110.0, false),
-        ],
+        &[("person.name", 0.0, false), ("person.position", 92.0, false), ("person.decision_role", 96.0, false), ("field.phone", 84.0, false), ("field.email", 110.0, false)],
     );
     let main = cx.t("person.main_badge");
     let people_rows = s
@@ -162,8 +147,7 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
             if v.ours {
                 vehicle = format!("{vehicle} ({ours})");
             }
-            let id =
-                [clean(&v.plate), clean(&v.vin)].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" / ");
+            let id = [clean(&v.plate), clean(&v.vin)].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" / ");
             vec![
                 cell(&fleet, 0, &vehicle, if v.ours { body.bold() } else { body }),
                 cell(&fleet, 1, &cx.value("fleet.category.", &v.category), body),
@@ -179,22 +163,13 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
         cx,
         x,
         width,
-        &[
-            ("contact.happened_at", 78.0, false),
-            ("contact.kind", 62.0, false),
-            ("contact.people", 120.0, false),
-            ("contact.agreed", 0.0, false),
-        ],
+        &[("contact.happened_at", 78.0, false), ("contact.kind", 62.0, false), ("contact.people", 120.0, false), ("contact.agreed", 0.0, false)],
     );
     let contact_rows = s
         .contacts
         .iter()
         .map(|c| {
-            let who = [clean(&c.user), clean(&c.people)]
-                .into_iter()
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join(" → ");
+            let who = [clean(&c.user), clean(&c.people)].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" → ");
             vec![
                 cell(&contacts, 0, &cx.date(&c.happened_at), body),
                 cell(&contacts, 1, &cx.value("kind.", &c.kind), body),
@@ -208,12 +183,7 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
         cx,
         x,
         width,
-        &[
-            ("contact.next_due", 78.0, false),
-            ("contact.next_kind", 62.0, false),
-            ("contact.next_action", 0.0, false),
-            ("contact.next_user", 110.0, false),
-        ],
+        &[("contact.next_due", 78.0, false), ("contact.next_kind", 62.0, false), ("contact.next_action", 0.0, false), ("contact.next_user", 110.0, false)],
     );
     let action_rows = s
         .actions
@@ -242,23 +212,31 @@ const GAP: f32 = 12.0;
 
 fn draw_sections(f: &mut Flow, sections: Vec<Section>) {
     let w = f.cx.w;
-    let overhead = |s: &Section| TITLE.leading() + 3.0 + s.table.head_row_height(&w) + NOTE.leading() + GAP;
-    let heights: Vec<Vec<f32>> =
-        sections.iter().map(|s| s.rows.iter().map(|r| s.table.row_height(&w, r)).collect()).collect();
-    let needs: Vec<f32> = sections.iter().zip(&heights).map(|(s, h)| overhead(s) + h.iter().sum::<f32>()).collect();
+    let heights: Vec<Vec<f32>> = sections.iter().map(|s| s.rows.iter().map(|r| s.table.row_height(&w, r)).collect()).collect();
+    let needs: Vec<f32> = sections
+        .iter()
+        .zip(&heights)
+        .map(|(s, h)| {
+            let body = if s.rows.is_empty() { NOTE.leading() } else { s.table.head_row_height(&w) + h.iter().sum::<f32>() };
+            TITLE.leading() + 3.0 + body + GAP
+        })
+        .collect();
 
-    // Share the page: the smallest needs are met first, the rest split what is left.
-    let mut budget = vec![0.0; sections.len()];
-    let mut order: Vec<usize> = (0..sections.len()).collect();
-    order.sort_by(|&a, &b| needs[a].total_cmp(&needs[b]));
-    let mut left = f.bottom() - f.y;
-    for (n, &i) in order.iter().enumerate() {
-        let share = left / (order.len() - n) as f32;
-        budget[i] = needs[i].min(share);
-        left -= budget[i];
-    }
-
-    for ((section, heights), budget) in sections.into_iter().zip(heights).zip(budget) {
+    for (n, (section, heights)) in sections.into_iter().zip(heights).enumerate() {
+        // Share what is left of the page among this list and the ones after it: the smallest
+        // needs are met first, the rest split what remains. What a list leaves unused goes
+        // to the next.
+        let mut left = f.bottom() - f.y;
+        let mut order: Vec<usize> = (n..needs.len()).collect();
+        order.sort_by(|&a, &b| needs[a].total_cmp(&needs[b]));
+        let mut budget = 0.0;
+        for (k, &i) in order.iter().enumerate() {
+            let give = needs[i].min(left / (order.len() - k) as f32);
+            if i == n {
+                budget = give;
+            }
+            left -= give;
+        }
         let (x0, top) = (f.left(), f.y);
         let end = top + budget;
         let title = w.fit(&section.title, TITLE, f.width());
