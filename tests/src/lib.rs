@@ -331,5 +331,7 @@ impl App {
 /// message at all; the retry finds the new element.
 fn is_stale(e: &fantoccini::error::CmdError) -> bool {
     let text = e.to_string();
-    text.contains("stale element") || text.contains("was not found") || text.trim_end().ends_with("webdriver returned error:")
+    text.contains("stale element")
+        || text.contains("was not found")
+        || text.trim_end().ends_with("webdriver returned error:")
 }

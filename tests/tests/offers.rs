@@ -70,7 +70,8 @@ async fn an_offer_is_built_from_the_price_list_sent_printed_and_revised() {
         assert!(std::time::Instant::now() < deadline, "the PDF was never saved");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let text = std::process::Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&file).arg("-").output().unwrap();
+    let text =
+        std::process::Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&file).arg("-").output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("Trans-Łódź Sp. z o.o.") && text.contains("Ciągnik TGX 18.510"), "{text}");
     app.click("#offer-revise").await;
