@@ -976,6 +976,13 @@ fn save_with_dialog(app: &AppHandle, name: &str, bytes: &[u8], locale: Locale) -
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
+/// [`save_with_dialog`] off the async runtime: the native dialog blocks until answered.
+async fn save_blocking(app: AppHandle, name: String, bytes: Vec<u8>, locale: Locale) -> ApiResult<Option<String>> {
+    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &name, &bytes, locale))
+        .await
+        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+}
+
 /// A file name for an offer: its number, revision and customer, nothing a file system refuses.
 fn offer_file_name(offer: &Offer) -> String {
     let safe: String = offer.number.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
@@ -986,9 +993,7 @@ fn offer_file_name(offer: &Offer) -> String {
 async fn offer_pdf_save(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<Option<String>> {
     let locale = state.0.locale();
     let (offer, pdf) = state.with_store(move |s| Ok((s.offer(id)?, s.offer_pdf(id, None)?))).await?;
-    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &offer_file_name(&offer), &pdf, locale))
-        .await
-        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+    save_blocking(app, offer_file_name(&offer), pdf, locale).await
 }
 
 /// Opens the offer's PDF with the system's viewer, from which it is printed.
@@ -1024,10 +1029,7 @@ async fn visit_pack_save(
     let Some(pdf) = pack else {
         return Err(ApiError::new(&Error::invalid("day", "visit_pack.none"), locale));
     };
-    let name = format!("visits-{day}.pdf");
-    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &name, &pdf, locale))
-        .await
-        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+    save_blocking(app, format!("visits-{day}.pdf"), pdf, locale).await
 }
 
 #[tauri::command]
