@@ -17,11 +17,22 @@ use super::time_it;
 /// discount, a trade-in, financing, terms and notes.
 fn sheet(locale: Locale, lines: usize) -> OfferSheet {
     let (customer, description) = match locale {
-        Locale::It => ("Trasporti Nicolò Fabbri S.r.l.", "Trattore stradale MAN TGX 18.510 4x2 BL SA, cabina GX, cambio TipMatic, rallentatore"),
-        Locale::Pl => ("Przedsiębiorstwo Transportowe Łódź Sp. z o.o.", "Ciągnik siodłowy MAN TGX 18.510 4x2, kabina GX, skrzynia TipMatic, zwalniacz"),
-        Locale::Lt => ("UAB Šiaulių krovinių pervežimai", "Vilkikas MAN TGX 18.510 4x2, GX kabina, TipMatic pavarų dėžė, lėtintuvas"),
+        Locale::It => (
+            "Trasporti Nicolò Fabbri S.r.l.",
+            "Trattore stradale MAN TGX 18.510 4x2 BL SA, cabina GX, cambio TipMatic, rallentatore",
+        ),
+        Locale::Pl => (
+            "Przedsiębiorstwo Transportowe Łódź Sp. z o.o.",
+            "Ciągnik siodłowy MAN TGX 18.510 4x2, kabina GX, skrzynia TipMatic, zwalniacz",
+        ),
+        Locale::Lt => (
+            "UAB Šiaulių krovinių pervežimai",
+            "Vilkikas MAN TGX 18.510 4x2, GX kabina, TipMatic pavarų dėžė, lėtintuvas",
+        ),
         Locale::Zh => ("上海顺达物流有限公司", "曼恩 TGX 18.510 4x2 牵引车，GX 驾驶室，TipMatic 变速箱，缓速器"),
-        Locale::En => ("Northern Haulage Ltd", "MAN TGX 18.510 4x2 BL SA tractor unit, GX cab, TipMatic gearbox, retarder"),
+        Locale::En => {
+            ("Northern Haulage Ltd", "MAN TGX 18.510 4x2 BL SA tractor unit, GX cab, TipMatic gearbox, retarder")
+        }
     };
     let currency = match locale {
         Locale::Pl => "PLN",
@@ -133,9 +144,13 @@ fn offer_html(sheet: &OfferSheet) -> String {
     let cur = data.currency.as_str();
     let money = |minor: i64| escape(&fmt.money(minor, cur));
     let percent = |bp: i64| format!("{}%", fmt.minor_units(bp, 2).trim_end_matches('0').trim_end_matches(fmt.decimal));
-    let date = |iso: &str| parc_core::chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").map(|d| fmt.date(d)).unwrap_or_default();
+    let date = |iso: &str| {
+        parc_core::chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").map(|d| fmt.date(d)).unwrap_or_default()
+    };
     let logo = format!("data:image/png;base64,{}", base64(sheet.letterhead.logo_png.as_deref().unwrap_or_default()));
-    let page = i18n::tr(locale, "pdf.page").replace("{page}", "\" counter(page) \"").replace("{pages}", "\" counter(pages) \"");
+    let page = i18n::tr(locale, "pdf.page")
+        .replace("{page}", "\" counter(page) \"")
+        .replace("{pages}", "\" counter(pages) \"");
     let mut h = String::new();
     h.push_str(&format!(
         "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><style>\
@@ -194,7 +209,15 @@ fn offer_html(sheet: &OfferSheet) -> String {
         t("pdf.intro")
     ));
     h.push_str("<table class=\"lines\"><thead><tr>");
-    for (key, num) in [("code", false), ("description", false), ("quantity", true), ("unit_price", true), ("discount", true), ("vat", true), ("amount", true)] {
+    for (key, num) in [
+        ("code", false),
+        ("description", false),
+        ("quantity", true),
+        ("unit_price", true),
+        ("discount", true),
+        ("vat", true),
+        ("amount", true),
+    ] {
         h.push_str(&format!("<th{}>{}</th>", if num { " class=\"num\"" } else { "" }, t(&format!("pdf.col.{key}"))));
     }
     h.push_str("</tr></thead><tbody>");
@@ -215,7 +238,11 @@ fn offer_html(sheet: &OfferSheet) -> String {
         h.push_str(&format!("<tr class=\"{class}\"><td>{label}</td><td class=\"num\">{value}</td></tr>"));
     };
     row(t("pdf.total.subtotal"), money(totals.subtotal), "");
-    row(escape(&i18n::trf(locale, "pdf.total.discount", &[("percent", &percent(data.global_discount_bp))])), money(-totals.global_discount), "");
+    row(
+        escape(&i18n::trf(locale, "pdf.total.discount", &[("percent", &percent(data.global_discount_bp))])),
+        money(-totals.global_discount),
+        "",
+    );
     for v in &totals.vat {
         row(escape(&i18n::trf(locale, "pdf.total.net_at", &[("rate", &percent(v.vat_bp))])), money(v.net), "");
     }
@@ -224,7 +251,11 @@ fn offer_html(sheet: &OfferSheet) -> String {
     }
     row(format!("<b>{}</b>", t("pdf.total.gross")), format!("<b>{}</b>", money(totals.gross)), "");
     for trade_in in &data.trade_ins {
-        row(escape(&i18n::trf(locale, "pdf.total.trade_in", &[("description", &trade_in.description)])), money(-trade_in.value), "");
+        row(
+            escape(&i18n::trf(locale, "pdf.total.trade_in", &[("description", &trade_in.description)])),
+            money(-trade_in.value),
+            "",
+        );
     }
     row(t("pdf.total.to_pay"), money(totals.to_pay), "pay");
     h.push_str("</table>");
@@ -243,7 +274,11 @@ fn offer_html(sheet: &OfferSheet) -> String {
             t("pdf.financing.note")
         ));
     }
-    for (key, text) in [("pdf.payment_terms", &data.payment_terms), ("pdf.delivery_time", &data.delivery_time), ("pdf.notes", &data.notes)] {
+    for (key, text) in [
+        ("pdf.payment_terms", &data.payment_terms),
+        ("pdf.delivery_time", &data.delivery_time),
+        ("pdf.notes", &data.notes),
+    ] {
         h.push_str(&format!("<p><b>{}</b>: {}</p>", t(key), escape(text)));
     }
     h.push_str(&format!(
@@ -281,7 +316,14 @@ fn chromium() -> Option<PathBuf> {
 /// that is what printing a page that way costs.
 fn print_with_chromium(chromium: &Path, html: &Path, out: &Path, profile: &Path) -> Result<(), Error> {
     let status = Command::new(chromium)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-pdf-header-footer", "--no-first-run", "--disable-breakpad"])
+        .args([
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--no-pdf-header-footer",
+            "--no-first-run",
+            "--disable-breakpad",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", out.display()))
         .arg(format!("file://{}", html.display()))
@@ -289,7 +331,11 @@ fn print_with_chromium(chromium: &Path, html: &Path, out: &Path, profile: &Path)
         .stderr(std::process::Stdio::null())
         .status()?;
     if !status.success() || !out.is_file() {
-        return Err(Error::Io(std::io::Error::other(format!("{} could not print {}", chromium.display(), html.display()))));
+        return Err(Error::Io(std::io::Error::other(format!(
+            "{} could not print {}",
+            chromium.display(),
+            html.display()
+        ))));
     }
     Ok(())
 }
@@ -322,13 +368,18 @@ pub(crate) fn run(runs: usize) -> Result<(), Error> {
 
     println!();
     let Some(chromium) = chromium() else {
-        println!("headless Chromium not found (chromium, chromium-browser, google-chrome): the HTML comparison is skipped");
+        println!(
+            "headless Chromium not found (chromium, chromium-browser, google-chrome): the HTML comparison is skipped"
+        );
         return Ok(());
     };
     let dir = std::env::temp_dir().join(format!("parc-pdf-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let chromium_runs = runs.clamp(1, 5);
-    println!("the same offers as HTML printed by {} --headless --print-to-pdf, {chromium_runs} runs each", chromium.display());
+    println!(
+        "the same offers as HTML printed by {} --headless --print-to-pdf, {chromium_runs} runs each",
+        chromium.display()
+    );
     println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "language", "pages", "p50 ms", "ratio", "");
     let result = (|| -> Result<(), Error> {
         for (locale, sheet, our_ms) in &ours {

@@ -7,8 +7,9 @@
 //! by its baseline); they are turned into PDF's bottom-left origin when written.
 
 use printpdf::{
-    Color, FontId, ImageCompression, ImageOptimizationOptions, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Pt, RawImage, Rect, TextItem, TextMatrix, TextRenderingMode, XObjectTransform,
+    Color, FontId, ImageCompression, ImageOptimizationOptions, Line, LinePoint, Mm, Op, PaintMode, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, TextItem, TextMatrix, TextRenderingMode,
+    XObjectTransform,
 };
 
 use super::fonts::{fonts, Face};
@@ -115,7 +116,10 @@ impl Writer {
                     // or slash inside it (codes like `TGX-18.510-4x2` break there).
                     let mut last = c;
                     while let Some(&n) = chars.peek() {
-                        if n == ' ' || (is_cjk(n) && !no_line_start(n)) || (matches!(last, '-' | '/') && piece.len() > 1) {
+                        if n == ' '
+                            || (is_cjk(n) && !no_line_start(n))
+                            || (matches!(last, '-' | '/') && piece.len() > 1)
+                        {
                             break;
                         }
                         piece.push(n);
@@ -239,12 +243,7 @@ impl Page {
             }
             match runs.last_mut() {
                 Some(run) if run.face == face => run.text.push(c),
-                _ => runs.push(Run {
-                    face,
-                    fake_bold: st.bold && face == Face::Cjk,
-                    x: pen,
-                    text: c.to_string(),
-                }),
+                _ => runs.push(Run { face, fake_bold: st.bold && face == Face::Cjk, x: pen, text: c.to_string() }),
             }
             pen += em * st.size;
         }
@@ -296,7 +295,9 @@ impl Page {
                 Item::Line { x1, y1, x2, y2, width, color } => {
                     ops.push(Op::SetOutlineColor { col: color.color() });
                     ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-                    ops.push(Op::DrawLine { line: Line { points: vec![point(x1, y1), point(x2, y2)], is_closed: false } });
+                    ops.push(Op::DrawLine {
+                        line: Line { points: vec![point(x1, y1), point(x2, y2)], is_closed: false },
+                    });
                 }
                 Item::Image { index, x, y, w, h: height } => {
                     let Some((id, px_width)) = images.get(index) else { continue };

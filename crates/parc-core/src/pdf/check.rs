@@ -60,7 +60,11 @@ pub fn check(sheet: &OfferSheet, items: &[PriceItem], today: &str) -> Vec<PrintP
             out.push(problem(
                 "pdf.problem.price_expired",
                 format!("lines.{i}.unit_price"),
-                &[("line", &number), ("code", if code.is_empty() { &item.data.code } else { code }), ("valid_to", valid_to)],
+                &[
+                    ("line", &number),
+                    ("code", if code.is_empty() { &item.data.code } else { code }),
+                    ("valid_to", valid_to),
+                ],
             ));
         }
     }
@@ -90,7 +94,9 @@ pub fn check(sheet: &OfferSheet, items: &[PriceItem], today: &str) -> Vec<PrintP
         ("delivery_time".into(), &data.delivery_time),
         ("notes".into(), &data.notes),
     ];
-    texts.extend(lh.address_lines.iter().enumerate().map(|(i, l)| (format!("letterhead.address_lines.{i}"), l.as_str())));
+    texts.extend(
+        lh.address_lines.iter().enumerate().map(|(i, l)| (format!("letterhead.address_lines.{i}"), l.as_str())),
+    );
     texts.extend(c.address_lines.iter().enumerate().map(|(i, l)| (format!("customer.address_lines.{i}"), l.as_str())));
     for (i, line) in data.lines.iter().enumerate() {
         texts.push((format!("lines.{i}.code"), &line.code));
@@ -106,7 +112,11 @@ pub fn check(sheet: &OfferSheet, items: &[PriceItem], today: &str) -> Vec<PrintP
         for c in unshowable(text) {
             let code = format!("U+{:04X}", c as u32);
             let shown = if c.is_control() { code.clone() } else { c.to_string() };
-            out.push(problem("pdf.problem.character", field.clone(), &[("text", &excerpt(text, c)), ("char", &shown), ("code", &code)]));
+            out.push(problem(
+                "pdf.problem.character",
+                field.clone(),
+                &[("text", &excerpt(text, c)), ("char", &shown), ("code", &code)],
+            ));
         }
     }
     if lh.logo_png.as_deref().is_some_and(|bytes| decode_png(bytes).is_none()) {
@@ -121,7 +131,8 @@ fn excerpt(text: &str, c: char) -> String {
     let at = chars.iter().position(|&ch| ch == c).unwrap_or(0);
     let start = at.saturating_sub(20);
     let end = (at + 20).min(chars.len());
-    let mut out: String = chars[start..end].iter().map(|&ch| if ch == c && ch.is_control() { '·' } else { ch }).collect();
+    let mut out: String =
+        chars[start..end].iter().map(|&ch| if ch == c && ch.is_control() { '·' } else { ch }).collect();
     out = out.split_whitespace().collect::<Vec<_>>().join(" ");
     if start > 0 {
         out.insert(0, '…');

@@ -291,7 +291,8 @@ impl Table {
     /// repeated header); a row taller than a page is split between its lines.
     pub fn row(&self, f: &mut Flow, cells: &[Cell], fill: Option<Rgb>) {
         let w = f.cx.w;
-        let lines: Vec<Vec<String>> = self.cols.iter().zip(cells).map(|(col, cell)| self.lines(&w, *col, cell)).collect();
+        let lines: Vec<Vec<String>> =
+            self.cols.iter().zip(cells).map(|(col, cell)| self.lines(&w, *col, cell)).collect();
         let leading = cells.iter().map(|c| c.style.leading()).fold(0.0, f32::max);
         let count = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = count as f32 * leading + 2.0 * self.pad;

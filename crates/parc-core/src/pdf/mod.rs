@@ -32,8 +32,8 @@
 //! own advances, wrapped and placed at absolute positions.
 
 mod canvas;
-mod flow;
 mod check;
+mod flow;
 mod fonts;
 mod sheet;
 mod summary;
@@ -219,7 +219,9 @@ impl PrintProblem {
             .iter()
             .map(|(name, value)| {
                 let shown = match name.as_str() {
-                    "language" => Locale::parse(value).filter(|l| l.code() == value).map_or(value.clone(), |l| l.native_name().to_string()),
+                    "language" => Locale::parse(value)
+                        .filter(|l| l.code() == value)
+                        .map_or(value.clone(), |l| l.native_name().to_string()),
                     "valid_to" | "valid_until" | "date" => sheet::date_text(&fmt, value),
                     _ => value.clone(),
                 };

@@ -165,7 +165,11 @@ fn letterhead(f: &mut Flow, sheet: &OfferSheet, images: &mut Images) {
     let title_room = f.width() - left_width - 10.0;
     let title_text = cx.t("pdf.offer.title");
     let natural = w.width(&title_text, title);
-    let title = if natural > title_room { Style { size: (title.size * title_room / natural).max(12.0), ..title } } else { title };
+    let title = if natural > title_room {
+        Style { size: (title.size * title_room / natural).max(12.0), ..title }
+    } else {
+        title
+    };
     let title_text = w.fit(&title_text, title, title_room);
     f.page().text_right(&w, x1, baseline(ry + (22.0 - title.size) * 0.5, title), &title_text, title);
     let title = Style::new(22.0, true, ACCENT);
@@ -324,7 +328,13 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
         rows.push((cx.t("pdf.total.net"), cx.money(t.net, cur), normal, false, false));
     }
     for v in &t.vat {
-        rows.push((cx.tf("pdf.total.vat_at", &[("rate", &cx.percent(v.vat_bp))]), cx.money(v.vat, cur), normal, false, false));
+        rows.push((
+            cx.tf("pdf.total.vat_at", &[("rate", &cx.percent(v.vat_bp))]),
+            cx.money(v.vat, cur),
+            normal,
+            false,
+            false,
+        ));
     }
     let has_trade_ins = !data.trade_ins.is_empty();
     rows.push((cx.t("pdf.total.gross"), cx.money(t.gross, cur), strong, true, !has_trade_ins));
@@ -453,9 +463,11 @@ fn terms(f: &mut Flow, sheet: &OfferSheet) {
     let label = Style::new(8.5, true, INK);
     let body = Style::new(9.0, false, INK);
     let label_width = 118.0;
-    for (key, text) in
-        [("pdf.payment_terms", &data.payment_terms), ("pdf.delivery_time", &data.delivery_time), ("pdf.notes", &data.notes)]
-    {
+    for (key, text) in [
+        ("pdf.payment_terms", &data.payment_terms),
+        ("pdf.delivery_time", &data.delivery_time),
+        ("pdf.notes", &data.notes),
+    ] {
         if text.trim().is_empty() {
             continue;
         }

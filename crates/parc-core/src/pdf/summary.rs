@@ -49,7 +49,13 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
         format!("{} {}", cx.t("pdf.vat_id"), clean(&s.customer.vat_id))
     };
     let mut details: Vec<String> = s.customer.address_lines.iter().take(3).map(|l| clean(l)).collect();
-    details.push([vat, clean(&s.phone), clean(&s.email)].into_iter().filter(|t| !t.trim().is_empty()).collect::<Vec<_>>().join("  ·  "));
+    details.push(
+        [vat, clean(&s.phone), clean(&s.email)]
+            .into_iter()
+            .filter(|t| !t.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("  ·  "),
+    );
     for text in details.iter().filter(|t| !t.trim().is_empty()) {
         let line = w.fit(text, small, width - right_width);
         f.page().text(&w, x0, baseline(y, small), &line, small);
@@ -87,7 +93,10 @@ fn table(cx: &Ctx, x: f32, width: f32, cols: &[(&str, f32, bool)]) -> Table {
     Table {
         x,
         // The first column of width 0 takes what the others leave.
-        cols: cols.iter().map(|&(_, wd, right)| Col { width: if wd == 0.0 { width - fixed } else { wd }, right }).collect(),
+        cols: cols
+            .iter()
+            .map(|&(_, wd, right)| Col { width: if wd == 0.0 { width - fixed } else { wd }, right })
+            .collect(),
         head: cols.iter().map(|(key, ..)| cx.t(key)).collect(),
         head_style: head,
         head_fill: fill,
@@ -106,7 +115,13 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
         cx,
         x,
         width,
-        &[("person.name", 0.0, false), ("person.position", 92.0, false), ("person.decision_role", 96.0, false), ("field.phone", 84.0, false), ("field.email", 110.0, false)],
+        &[
+            ("person.name", 0.0, false),
+            ("person.position", 92.0, false),
+            ("person.decision_role", 96.0, false),
+            ("field.phone", 84.0, false),
+            ("field.email", 110.0, false),
+        ],
     );
     let main = cx.t("person.main_badge");
     let people_rows = s
@@ -147,7 +162,8 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
             if v.ours {
                 vehicle = format!("{vehicle} ({ours})");
             }
-            let id = [clean(&v.plate), clean(&v.vin)].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" / ");
+            let id =
+                [clean(&v.plate), clean(&v.vin)].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" / ");
             vec![
                 cell(&fleet, 0, &vehicle, if v.ours { body.bold() } else { body }),
                 cell(&fleet, 1, &cx.value("fleet.category.", &v.category), body),
@@ -163,13 +179,22 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
         cx,
         x,
         width,
-        &[("contact.happened_at", 78.0, false), ("contact.kind", 62.0, false), ("contact.people", 120.0, false), ("contact.agreed", 0.0, false)],
+        &[
+            ("contact.happened_at", 78.0, false),
+            ("contact.kind", 62.0, false),
+            ("contact.people", 120.0, false),
+            ("contact.agreed", 0.0, false),
+        ],
     );
     let contact_rows = s
         .contacts
         .iter()
         .map(|c| {
-            let who = [clean(&c.user), clean(&c.people)].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" → ");
+            let who = [clean(&c.user), clean(&c.people)]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" → ");
             vec![
                 cell(&contacts, 0, &cx.date(&c.happened_at), body),
                 cell(&contacts, 1, &cx.value("kind.", &c.kind), body),
@@ -183,7 +208,12 @@ fn sections(cx: &Ctx, s: &CustomerSummary, x: f32, width: f32) -> Vec<Section> {
         cx,
         x,
         width,
-        &[("contact.next_due", 78.0, false), ("contact.next_kind", 62.0, false), ("contact.next_action", 0.0, false), ("contact.next_user", 110.0, false)],
+        &[
+            ("contact.next_due", 78.0, false),
+            ("contact.next_kind", 62.0, false),
+            ("contact.next_action", 0.0, false),
+            ("contact.next_user", 110.0, false),
+        ],
     );
     let action_rows = s
         .actions
@@ -212,12 +242,14 @@ const GAP: f32 = 12.0;
 
 fn draw_sections(f: &mut Flow, sections: Vec<Section>) {
     let w = f.cx.w;
-    let heights: Vec<Vec<f32>> = sections.iter().map(|s| s.rows.iter().map(|r| s.table.row_height(&w, r)).collect()).collect();
+    let heights: Vec<Vec<f32>> =
+        sections.iter().map(|s| s.rows.iter().map(|r| s.table.row_height(&w, r)).collect()).collect();
     let needs: Vec<f32> = sections
         .iter()
         .zip(&heights)
         .map(|(s, h)| {
-            let body = if s.rows.is_empty() { NOTE.leading() } else { s.table.head_row_height(&w) + h.iter().sum::<f32>() };
+            let body =
+                if s.rows.is_empty() { NOTE.leading() } else { s.table.head_row_height(&w) + h.iter().sum::<f32>() };
             TITLE.leading() + 3.0 + body + GAP
         })
         .collect();

@@ -35,7 +35,12 @@ fn widths(w: &Writer, columns: &[TableColumn], rows: &[Vec<String>], head: Style
         .map(|(i, col)| {
             let label = clean(&col.label);
             let word = label.split_whitespace().map(|p| w.width(p, head)).fold(0.0, f32::max);
-            let cells = rows.iter().take(SAMPLED_ROWS).filter_map(|r| r.get(i)).map(|c| w.width(&clean(c), BODY)).fold(0.0, f32::max);
+            let cells = rows
+                .iter()
+                .take(SAMPLED_ROWS)
+                .filter_map(|r| r.get(i))
+                .map(|c| w.width(&clean(c), BODY))
+                .fold(0.0, f32::max);
             let text = word.max(cells) + 2.0 * PAD;
             if col.numeric {
                 text.max(24.0)
@@ -75,7 +80,13 @@ fn fit_widths(columns: &[TableColumn], natural: &[f32], available: f32) -> Vec<f
 /// The table as a PDF in `locale` (its page numbers and the font choice for Chinese). Cells
 /// are printed as given: format numbers and dates before. A row with fewer cells than
 /// columns is padded, extra cells are ignored.
-pub fn table_pdf(title: &str, subtitle: &str, columns: &[TableColumn], rows: &[Vec<String>], locale: Locale) -> Result<Vec<u8>> {
+pub fn table_pdf(
+    title: &str,
+    subtitle: &str,
+    columns: &[TableColumn],
+    rows: &[Vec<String>],
+    locale: Locale,
+) -> Result<Vec<u8>> {
     let cx = Ctx::new(locale.code());
     let (head, fill) = head_style(7.5);
     let natural = widths(&cx.w, columns, rows, head);

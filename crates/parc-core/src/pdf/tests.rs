@@ -15,12 +15,27 @@ const LOGO: &[u8] = DEMO_LOGO_PNG;
 fn customer_for(language: &str) -> CustomerBlock {
     let (name, address, vat, person) = match language {
         "it" => ("Trasporti Nicolò Fabbri S.r.l.", "Via Emilia 45, 40026 Imola (BO)", "IT02345678901", "Nicolò Fabbri"),
-        "pl" => ("Przedsiębiorstwo Transportowe Łódź Sp. z o.o.", "ul. Piotrkowska 120, 90-006 Łódź", "PL7251234567", "Żaneta Wróblewska-Kęsik"),
-        "lt" => ("UAB Šiaulių krovinių pervežimai", "Vilniaus g. 88, LT-76285 Šiauliai", "LT100001234567", "Žydrūnė Čepulytė"),
+        "pl" => (
+            "Przedsiębiorstwo Transportowe Łódź Sp. z o.o.",
+            "ul. Piotrkowska 120, 90-006 Łódź",
+            "PL7251234567",
+            "Żaneta Wróblewska-Kęsik",
+        ),
+        "lt" => (
+            "UAB Šiaulių krovinių pervežimai",
+            "Vilniaus g. 88, LT-76285 Šiauliai",
+            "LT100001234567",
+            "Žydrūnė Čepulytė",
+        ),
         "zh" => ("上海顺达物流有限公司", "上海市浦东新区张江路 88 号", "91310115MA1K4XXX7Q", "王晓明"),
         _ => ("Northern Haulage Ltd", "12 Dock Road, Hull HU1 2AB", "GB123456789", "Sarah O'Neill"),
     };
-    CustomerBlock { name: name.into(), address_lines: vec![address.into()], vat_id: vat.into(), contact_person: person.into() }
+    CustomerBlock {
+        name: name.into(),
+        address_lines: vec![address.into()],
+        vat_id: vat.into(),
+        contact_person: person.into(),
+    }
 }
 
 fn description_for(language: &str, i: usize) -> String {
@@ -58,7 +73,12 @@ pub(crate) fn sample_offer(language: &str, lines: usize) -> OfferSheet {
             .collect(),
         global_discount_bp: 200,
         trade_ins: vec![TradeIn { description: "MAN TGA 18.440 (2012)".into(), value: 1_500_000 }],
-        financing: Some(Financing { provider: "MAN Financial Services".into(), down_payment: 2_000_000, months: 48, monthly_rate: 345_678 }),
+        financing: Some(Financing {
+            provider: "MAN Financial Services".into(),
+            down_payment: 2_000_000,
+            months: 48,
+            monthly_rate: 345_678,
+        }),
         payment_terms: "30 days net".into(),
         delivery_time: "12 weeks from order".into(),
         notes: "Prices include delivery to your depot.\nSecond line of notes.".into(),
@@ -192,7 +212,8 @@ fn page_count(pdf: &[u8]) -> usize {
 /// Whether the extracted text has `needle`, its spaces as single spaces. A line break inside
 /// Chinese text is no space, so text with Chinese in it is compared without any whitespace.
 fn assert_contains(haystack: &str, needle: &str, what: &str) {
-    let chinese = needle.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c));
+    let chinese =
+        needle.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c));
     let (found, needle) = if chinese {
         let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         (bare(haystack).contains(&bare(needle)), bare(needle))
@@ -214,7 +235,20 @@ fn every_language_prints_its_labels_the_customer_and_the_totals_exactly() {
         let fmt = locale.format();
         let t = sheet.offer.data.totals();
         let cur = sheet.offer.data.currency.as_str();
-        for key in ["pdf.offer.title", "pdf.offer.number", "pdf.offer.valid_until", "pdf.customer", "pdf.col.description", "pdf.total.subtotal", "pdf.total.gross", "pdf.total.to_pay", "pdf.financing.monthly_rate", "pdf.payment_terms", "pdf.regards", "pdf.intro"] {
+        for key in [
+            "pdf.offer.title",
+            "pdf.offer.number",
+            "pdf.offer.valid_until",
+            "pdf.customer",
+            "pdf.col.description",
+            "pdf.total.subtotal",
+            "pdf.total.gross",
+            "pdf.total.to_pay",
+            "pdf.financing.monthly_rate",
+            "pdf.payment_terms",
+            "pdf.regards",
+            "pdf.intro",
+        ] {
             assert_contains(&text, i18n::tr(locale, key), &format!("{lang} label {key}"));
         }
         assert_contains(&text, &i18n::trf(locale, "pdf.page", &[("page", "1"), ("pages", "1")]), lang);
@@ -234,11 +268,21 @@ fn every_language_prints_its_labels_the_customer_and_the_totals_exactly() {
         for amount in &t.lines {
             assert_contains(&text, &fmt.minor_units(*amount, 2), &format!("{lang} line amount"));
         }
-        assert_contains(&text, &fmt.date(chrono::NaiveDate::from_ymd_opt(2026, 4, 6).unwrap()), &format!("{lang} valid until"));
-        assert!(!text.contains('\u{fffd}') && !text.contains('?'), "{lang}: a replacement character or '?' was printed");
+        assert_contains(
+            &text,
+            &fmt.date(chrono::NaiveDate::from_ymd_opt(2026, 4, 6).unwrap()),
+            &format!("{lang} valid until"),
+        );
+        assert!(
+            !text.contains('\u{fffd}') && !text.contains('?'),
+            "{lang}: a replacement character or '?' was printed"
+        );
     }
     // The formats the issue names.
-    assert!(text(&offer_pdf(&sample_offer("it", 2)).unwrap(), None).contains("1.234,56 €") || Locale::It.format().money(123_456, "EUR") == "1.234,56\u{a0}€");
+    assert!(
+        text(&offer_pdf(&sample_offer("it", 2)).unwrap(), None).contains("1.234,56 €")
+            || Locale::It.format().money(123_456, "EUR") == "1.234,56\u{a0}€"
+    );
 }
 
 #[test]
@@ -375,10 +419,22 @@ fn the_check_finds_each_kind_of_problem() {
 
     let problems = check(&sheet, &items, "2026-03-07");
     let keys: Vec<(&str, &str)> = problems.iter().map(|p| (p.key.as_str(), p.field.as_str())).collect();
-    assert_eq!(keys, [("pdf.problem.description_missing", "lines.1.description"), ("pdf.problem.price_expired", "lines.2.unit_price")]);
+    assert_eq!(
+        keys,
+        [
+            ("pdf.problem.description_missing", "lines.1.description"),
+            ("pdf.problem.price_expired", "lines.2.unit_price")
+        ]
+    );
     assert_eq!(problems[1].args["valid_to"], "2026-02-28");
-    assert_eq!(problems[0].message(Locale::En), "Line 2 (TGX-18.510-1): the price list has no text in Polski for this item.");
-    assert_eq!(problems[1].message(Locale::Pl), "Pozycja 3 (TGX-18.510-2): cena obowiązywała do 28.02.2026, przed datą oferty.");
+    assert_eq!(
+        problems[0].message(Locale::En),
+        "Line 2 (TGX-18.510-1): the price list has no text in Polski for this item."
+    );
+    assert_eq!(
+        problems[1].message(Locale::Pl),
+        "Pozycja 3 (TGX-18.510-2): cena obowiązywała do 28.02.2026, przed datą oferty."
+    );
 
     sheet.offer.data.lines[3].description = "  ".into();
     sheet.offer.data.notes = "Kabina 🚚 i lodówka\u{1}".into();
@@ -408,7 +464,10 @@ fn the_check_finds_each_kind_of_problem() {
     sheet.offer.data.language = "fr".into();
     let problems = check(&sheet, &items, "2026-03-07");
     assert_eq!(problems[0].key, "pdf.problem.language");
-    assert_eq!(problems[0].message(Locale::En), "The offer's language (fr) is not one Parc prints: it will print in English.");
+    assert_eq!(
+        problems[0].message(Locale::En),
+        "The offer's language (fr) is not one Parc prints: it will print in English."
+    );
     // Every problem a check can name has a message in every language.
     for p in problems {
         for locale in Locale::ALL {
@@ -425,7 +484,8 @@ fn the_check_finds_each_kind_of_problem() {
 #[test]
 fn every_label_the_offer_prints_is_listed_for_the_check() {
     let source = include_str!("sheet.rs");
-    let used: Vec<&str> = source.split('"').skip(1).step_by(2).filter(|s| s.starts_with("pdf.") && !s.contains('{')).collect();
+    let used: Vec<&str> =
+        source.split('"').skip(1).step_by(2).filter(|s| s.starts_with("pdf.") && !s.contains('{')).collect();
     assert!(used.len() > 30, "the scan found too little: {used:?}");
     for key in used {
         assert!(sheet::OFFER_LABELS.contains(&key), "{key} is printed but not in OFFER_LABELS");
@@ -442,7 +502,8 @@ fn the_visit_pack_puts_each_customers_offers_before_its_summary() {
         VisitPackEntry { offers: vec![sample_offer("zh", 2), sample_offer("lt", 2)], summary: sample_summary("en", 0) },
     ];
     let pdf = visit_pack(&entries).unwrap();
-    let offer_pages: Vec<usize> = entries.iter().flat_map(|e| &e.offers).map(|o| page_count(&offer_pdf(o).unwrap())).collect();
+    let offer_pages: Vec<usize> =
+        entries.iter().flat_map(|e| &e.offers).map(|o| page_count(&offer_pdf(o).unwrap())).collect();
     let pages = page_count(&pdf);
     assert_eq!(pages, offer_pages.iter().sum::<usize>() + 2);
     let first_summary = offer_pages[0] + 1;
@@ -452,11 +513,19 @@ fn the_visit_pack_puts_each_customers_offers_before_its_summary() {
     assert_contains(&text(&pdf, Some((1, 1))), &format!("Strona 1 z {}", offer_pages[0]), "the Polish offer's");
     let last = text(&pdf, Some((pages, pages)));
     assert_contains(&last, "Nothing recorded.", "empty lists say so");
-    assert_contains(&text(&pdf, Some((first_summary + 1, first_summary + 1))), "上海顺达物流有限公司", "the next customer's offer");
+    assert_contains(
+        &text(&pdf, Some((first_summary + 1, first_summary + 1))),
+        "上海顺达物流有限公司",
+        "the next customer's offer",
+    );
     // The logo is decoded and embedded once for the whole pack.
     let images = poppler("pdfimages", &["-list"], &pdf);
-    let objects: std::collections::BTreeSet<&str> =
-        images.lines().skip(2).filter(|l| l.split_whitespace().nth(2) == Some("image")).filter_map(|l| l.split_whitespace().nth(10)).collect();
+    let objects: std::collections::BTreeSet<&str> = images
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .filter_map(|l| l.split_whitespace().nth(10))
+        .collect();
     assert_eq!(objects.len(), 1, "{images}");
 }
 
@@ -471,7 +540,11 @@ fn the_customer_summary_is_one_page_and_counts_what_does_not_fit() {
     }
     assert_contains(&text, "Przedsiębiorstwo Transportowe Łódź Sp. z o.o.", "customer");
     assert_contains(&text, "Wizyta 09.03.2026", "visit day");
-    assert_contains(&text, &format!("Żaneta Wróblewska 0 {}", i18n::tr(Locale::Pl, "person.main_badge")), "main contact first");
+    assert_contains(
+        &text,
+        &format!("Żaneta Wróblewska 0 {}", i18n::tr(Locale::Pl, "person.main_badge")),
+        "main contact first",
+    );
     assert_contains(&text, i18n::tr(Locale::Pl, "decision_role.decision_maker"), "roles translated");
     assert_contains(&text, i18n::tr(Locale::Pl, "fleet.category.tractor"), "categories translated");
     assert_contains(&text, "20.02.2026 10:30", "contact dates in the locale");
@@ -491,7 +564,16 @@ fn tables_repeat_their_header_and_turn_landscape_when_wide() {
         .map(|(i, l)| TableColumn { label: l.to_string(), numeric: i >= 4 })
         .collect();
     let rows: Vec<Vec<String>> = (0..150)
-        .map(|i| vec![format!("Trasporti Łukasz {i}"), "Šiauliai".into(), "Giulia Romano".into(), "Negotiation".into(), format!("{},00 €", 100 + i), "75%".into()])
+        .map(|i| {
+            vec![
+                format!("Trasporti Łukasz {i}"),
+                "Šiauliai".into(),
+                "Giulia Romano".into(),
+                "Negotiation".into(),
+                format!("{},00 €", 100 + i),
+                "75%".into(),
+            ]
+        })
         .collect();
     let pdf = table_pdf("Deals in negotiation", "Giulia Romano · March 2026", &columns, &rows, Locale::En).unwrap();
     let pages = page_count(&pdf);
@@ -503,7 +585,8 @@ fn tables_repeat_their_header_and_turn_landscape_when_wide() {
     assert_contains(&last, &format!("Page {pages} of {pages}"), "page number");
     assert_contains(&last, "Trasporti Łukasz 149 Šiauliai", "last row");
 
-    let wide: Vec<TableColumn> = (0..14).map(|i| TableColumn { label: format!("Column {i}"), numeric: i % 2 == 1 }).collect();
+    let wide: Vec<TableColumn> =
+        (0..14).map(|i| TableColumn { label: format!("Column {i}"), numeric: i % 2 == 1 }).collect();
     let rows = vec![(0..14).map(|i| format!("value {i} of a row")).collect::<Vec<_>>(); 3];
     let pdf = table_pdf("Wide", "", &wide, &rows, Locale::Zh).unwrap();
     let info = poppler("pdfinfo", &[], &pdf);
@@ -573,7 +656,8 @@ fn hostile_text_never_panics_and_still_makes_a_pdf() {
         summary.fleet[0].category = text.clone();
         summary.day = text.chars().take(30).collect();
         customer_summary_page(&summary).unwrap();
-        table_pdf(text, text, &[TableColumn { label: text.clone(), numeric: true }], &[vec![text.clone()]], Locale::Pl).unwrap();
+        table_pdf(text, text, &[TableColumn { label: text.clone(), numeric: true }], &[vec![text.clone()]], Locale::Pl)
+            .unwrap();
     }
     // Extreme amounts shrink into their cells instead of spilling.
     let mut sheet = sample_offer("it", 2);
@@ -584,7 +668,11 @@ fn hostile_text_never_panics_and_still_makes_a_pdf() {
     let pdf = offer_pdf(&sheet).unwrap();
     let t = sheet.offer.data.totals();
     assert_contains(&text(&pdf, None), &Locale::It.format().money(t.to_pay, "EUR"), "a huge total");
-    assert_eq!(page_count(&offer_pdf(&hostile_sheet("\n".repeat(3_000).as_str())).unwrap()), 1, "empty lines are not pages");
+    assert_eq!(
+        page_count(&offer_pdf(&hostile_sheet("\n".repeat(3_000).as_str())).unwrap()),
+        1,
+        "empty lines are not pages"
+    );
 }
 
 proptest! {
@@ -605,7 +693,11 @@ fn write_samples() {
     for lang in ["en", "it", "pl", "lt", "zh"] {
         std::fs::write(format!("/tmp/pdfwork/offer-{lang}.pdf"), offer_pdf(&sample_offer(lang, 20)).unwrap()).unwrap();
         std::fs::write(format!("/tmp/pdfwork/short-{lang}.pdf"), offer_pdf(&sample_offer(lang, 3)).unwrap()).unwrap();
-        std::fs::write(format!("/tmp/pdfwork/summary-{lang}.pdf"), customer_summary_page(&sample_summary(lang, 6)).unwrap()).unwrap();
+        std::fs::write(
+            format!("/tmp/pdfwork/summary-{lang}.pdf"),
+            customer_summary_page(&sample_summary(lang, 6)).unwrap(),
+        )
+        .unwrap();
     }
     std::fs::write("/tmp/pdfwork/summary-full.pdf", customer_summary_page(&sample_summary("pl", 40)).unwrap()).unwrap();
     let columns: Vec<TableColumn> = ["Customer", "City", "Salesperson", "Stage", "Value", "Probability"]
@@ -614,7 +706,20 @@ fn write_samples() {
         .map(|(i, l)| TableColumn { label: l.to_string(), numeric: i >= 4 })
         .collect();
     let rows: Vec<Vec<String>> = (0..70)
-        .map(|i| vec![format!("Trasporti Łukasz {i}"), "Šiauliai".into(), "Giulia Romano".into(), "Negotiation".into(), format!("{},00 €", 100 + i), "75%".into()])
+        .map(|i| {
+            vec![
+                format!("Trasporti Łukasz {i}"),
+                "Šiauliai".into(),
+                "Giulia Romano".into(),
+                "Negotiation".into(),
+                format!("{},00 €", 100 + i),
+                "75%".into(),
+            ]
+        })
         .collect();
-    std::fs::write("/tmp/pdfwork/table.pdf", table_pdf("Deals in negotiation", "Giulia Romano · March 2026", &columns, &rows, Locale::En).unwrap()).unwrap();
+    std::fs::write(
+        "/tmp/pdfwork/table.pdf",
+        table_pdf("Deals in negotiation", "Giulia Romano · March 2026", &columns, &rows, Locale::En).unwrap(),
+    )
+    .unwrap();
 }
