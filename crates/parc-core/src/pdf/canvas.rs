@@ -357,8 +357,8 @@ pub(crate) fn render(title: &str, pages: Vec<Page>, images: &[RawImage]) -> Vec<
     doc.metadata.info.creator = "Parc".to_string();
     doc.metadata.info.producer = "Parc".to_string();
     let now = printpdf::OffsetDateTime::now_utc();
-    doc.metadata.info.creation_date = now.clone();
-    doc.metadata.info.modification_date = now.clone();
+    doc.metadata.info.creation_date = now;
+    doc.metadata.info.modification_date = now;
     doc.metadata.info.metadata_date = now;
     let fonts = fonts();
     let mut used = [false; 3];

@@ -313,7 +313,7 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
     let strong = Style::new(10.0, true, INK);
 
     // (label, amount, style, rule above, highlighted)
-    let mut rows: Vec<(String, String, Style, bool, bool)> = Vec::new();
+    let mut rows = Vec::new();
     rows.push((cx.t("pdf.total.subtotal"), cx.money(t.subtotal, cur), normal, false, false));
     if data.global_discount_bp != 0 {
         let label = cx.tf("pdf.total.discount", &[("percent", &cx.percent(data.global_discount_bp))]);
@@ -350,7 +350,8 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
     let (x1, x0) = (f.right(), f.right() - block);
     let value_width = rows.iter().map(|(_, v, st, ..)| w.width(v, *st)).fold(0.0, f32::max).min(block * 0.5);
     let label_width = block - value_width - 20.0;
-    let laid: Vec<(Vec<String>, &(String, String, Style, bool, bool))> =
+    type Row = (String, String, Style, bool, bool);
+    let laid: Vec<(Vec<String>, &Row)> =
         rows.iter().map(|row| (w.wrap(&row.0, row.2, label_width).into_iter().take(4).collect(), row)).collect();
     let row_height = |lines: &Vec<String>, st: Style| lines.len().max(1) as f32 * st.leading() + 4.0;
     let height: f32 = laid.iter().map(|(lines, row)| row_height(lines, row.2)).sum();
@@ -393,9 +394,8 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
         f.y = f.y.max(top + box_height);
     }
     f.y += 14.0;
-    if sheet.offer.data.financing.is_some() && financing.is_none() {
-        // No room beside the totals (a landscape sheet never is, but keep it whole anyway).
-        let fin = sheet.offer.data.financing.as_ref().expect("checked");
+    if let (Some(fin), None) = (&sheet.offer.data.financing, financing) {
+        // No room beside the totals: the box goes under them.
         let width = f.width();
         let h = financing_box(f, fin, cur, width, None);
         f.ensure(h);
