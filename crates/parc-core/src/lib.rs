@@ -18,6 +18,7 @@ pub mod funnel;
 pub mod i18n;
 pub mod offer;
 pub mod person;
+pub mod report;
 pub mod search_key;
 pub mod share;
 pub mod storage;
