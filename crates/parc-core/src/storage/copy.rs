@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::deals;
+use super::{deals, reports};
 use super::exec::{read, write};
 use super::Store;
 use crate::error::{Error, Result};
@@ -52,7 +52,15 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
         deals::restore_leads(x, &leads)?;
         deals::insert_snapshots(x, &snapshots).map(|_| ())
     })?;
-    for table in ["deal", "deal_move", "lead", "forecast_snapshot"] {
+    // The reports' running totals of contacts and the pyramid's tiers, as they are: the
+    // standing of a customer on a contact's day was taken when the contact was logged.
+    let tallies = read(&mut *from.backend, reports::all_tallies)?;
+    let pyramid = read(&mut *from.backend, reports::all_pyramid)?;
+    write(&mut *to.backend, |x| {
+        reports::restore_tallies(x, &tallies)?;
+        reports::restore_pyramid(x, &pyramid)
+    })?;
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "tier_ranking", "tier_move"] {
         to.backend.follow_ids(table)?;
     }
     let source = fingerprint(from)?;
@@ -90,6 +98,11 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
     add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
     add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
+    add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
+    let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
+    add("customer_tier", serialised(pyramid.tiers));
+    add("tier_ranking", serialised(pyramid.rankings));
+    add("tier_move", serialised(pyramid.moves));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 
