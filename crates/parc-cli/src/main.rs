@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use parc_core::contact::{AgendaItem, HistoryFilter};
 use parc_core::deal::name_in;
 use parc_core::funnel::FunnelQuery;
+use parc_core::report::{ReportKind, ReportQuery};
 use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
 use parc_core::user::{User, UserRole};
@@ -87,6 +88,49 @@ enum Command {
         /// A month's last day, YYYY-MM-DD.
         #[arg(long, value_parser = day_arg)]
         as_of: Option<String>,
+    },
+    /// Prints one of the sales manager's reports over a period: as JSON (the table, with money
+    /// in integer minor units of "currency", and the report's own figures), or as CSV for a
+    /// spreadsheet (UTF-8 with BOM, `;`, the workstation's decimal sign). The kinds:
+    ///   activity        new prospects against orders won; value from new and existing customers
+    ///   contacts        contacts per working day and week, new and existing customers, by type, hours
+    ///   contact-roles   contacts by the role of the person met
+    ///   products        vehicles sold by category and model, per salesperson
+    ///   outcomes        deals won, lost and postponed per salesperson
+    ///   reasons         why deals were lost or postponed
+    ///   competitors     the competitors that won the deals we lost
+    ///   stages          deals moved forward per stage and average days per stage
+    ///   cost            time in contacts per deal and per order, cost of selling per order
+    ///   pyramid         the customer pyramid (tiers A, B, C) in force at the period's end
+    ///   pyramid-movers  customers that changed tier in the period
+    ///   market          market share (QM) by segment and year of registration
+    ///   customer        the seven P's of one customer (--customer ID)
+    #[command(verbatim_doc_comment)]
+    Report {
+        /// One of the kinds above.
+        #[arg(long, value_parser = kind_arg)]
+        kind: ReportKind,
+        /// First day, YYYY-MM-DD (default: the first day of the month two months before --to).
+        #[arg(long, value_parser = day_arg)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        to: Option<String>,
+        /// json or csv.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
+        /// The currency of money columns (default: the one most deals are in).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Only this salesperson (name or initials), for products, reasons, competitors, stages.
+        #[arg(long)]
+        owner: Option<String>,
+        /// The customer of the seven P's.
+        #[arg(long)]
+        customer: Option<i64>,
+        /// The day it is seen from, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
     },
     /// Checks the database's integrity and prints its schema version and row counts.
     Check,
@@ -296,6 +340,46 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             };
             let kept = store.take_forecast_snapshot(as_of)?;
             println!("{}", serde_json::json!({ "as_of": as_of.to_string(), "kept": kept }));
+        }
+        Command::Report { kind, from, to, format, currency, owner, customer, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let users = store.users()?;
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+                None => None,
+                Some(Ok(u)) => Some(u.id),
+                Some(Err(problem)) => {
+                    eprintln!("parc-cli: {problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let query = ReportQuery { from, to, currency, owner_id, customer_id: customer };
+            let locale = settings.effective_locale();
+            let out = match store.report(kind, &query, today, locale) {
+                Ok(out) => out,
+                Err(Error::Validation(fields)) => {
+                    for f in fields {
+                        eprintln!("parc-cli: --{}: {}", f.field.replace('_', "-"), parc_core::i18n::tr(locale, f.key));
+                    }
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e),
+            };
+            if format == "csv" {
+                use std::io::Write;
+                let bytes = parc_core::report::csv(&out.table, locale)?;
+                let _ = std::io::stdout().lock().write_all(&bytes);
+            } else {
+                let json = serde_json::json!({
+                    "kind": out.kind,
+                    "from": out.from,
+                    "to": out.to,
+                    "currency": out.currency,
+                    "table": out.table,
+                    "data": out.data,
+                });
+                println!("{json}");
+            }
         }
         Command::Check => {
             let mut store = Store::connect(&db)?;
@@ -547,6 +631,13 @@ fn share_line(kind: &str, segment: Option<(&String, &String)>, year: Option<i32>
     row
 }
 
+fn kind_arg(text: &str) -> Result<ReportKind, String> {
+    ReportKind::parse(text).ok_or_else(|| {
+        let kinds: Vec<&str> = ReportKind::ALL.iter().map(|k| k.code()).collect();
+        format!("{text:?}: choose one of {}", kinds.join(", "))
+    })
+}
+
 fn sort_arg(text: &str) -> Result<RadarSort, String> {
     match text {
         "competitors" => Ok(RadarSort::Competitors),
@@ -708,5 +799,29 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
     time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
     time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
     time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
+
+    // The manager's reports, over the default period (this month and the two before) and over
+    // the last twelve months; the pyramid's ranking is a write (monthly, or when the manager
+    // changes its settings), timed apart.
+    let locale = parc_core::i18n::Locale::En;
+    if !store.has_ranking()? {
+        let settings = store.pyramid_settings()?;
+        store.rank_as_of(settings, today)?;
+    }
+    let year = ReportQuery { from: Some((today - parc_core::chrono::Days::new(364)).to_string()), ..Default::default() };
+    let sample = ids.first().copied();
+    for (label, base) in [("3 months", ReportQuery::default()), ("12 months", year)] {
+        println!();
+        println!("reports over {label}, {runs} runs each");
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "report", "rows", "p50 ms", "p95 ms", "max ms");
+        for kind in ReportKind::ALL {
+            let query = ReportQuery { customer_id: sample, ..base.clone() };
+            time_it(kind.code(), runs, |_| Ok(store.report(kind, &query, today, locale)?.table.rows.len()))?;
+        }
+    }
+    let settings = store.pyramid_settings()?;
+    time_it("pyramid ranking (write)", runs.min(5), |_| {
+        Ok(store.rank_as_of(settings.clone(), today)?.tiers.iter().map(|t| t.customers as usize).sum())
+    })?;
     Ok(())
 }

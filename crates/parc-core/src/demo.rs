@@ -1336,7 +1336,7 @@ fn load_keyed(
     // The pyramid as it stood at the end of last year (once, for a new office) and as it stands
     // today: tiers on the cards, and customers that moved tier since.
     let settings = store.pyramid_settings()?;
-    let mut rank = |store: &mut Store, day: NaiveDate| -> Result<()> {
+    let rank = |store: &mut Store, day: NaiveDate| -> Result<()> {
         let run = |s: &mut Store| s.rank_at(settings.clone(), day, false).map(|_| ());
         match key {
             Some(key) => store.once(&format!("{key}/rank/{day}"), run).map(|_| ()),

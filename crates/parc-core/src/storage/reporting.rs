@@ -107,6 +107,12 @@ impl Store {
         }
     }
 
+    /// Ranks every active customer by `settings` as of `day` without saving the settings (demo
+    /// data, scripts, benchmarks); see [`Store::rank_customers`].
+    pub fn rank_as_of(&mut self, settings: PyramidSettings, day: NaiveDate) -> Result<Ranking> {
+        self.rank_at(settings.validated()?, day, false)
+    }
+
     /// Ranks every active customer by `settings` as of `day` (values as they stood that day
     /// where the data tells: deals won or open then, vehicles registered by that year) and keeps
     /// the tiers that changed, their moves and the ranking; with `save`, the settings too (their
@@ -320,7 +326,7 @@ impl Store {
                 (t, c, serde_json::Value::Null)
             }
             ReportKind::Customer => {
-                let id = query.customer_id.ok_or_else(|| Error::invalid("customer_id", "validation.choice"))?;
+                let id = query.customer_id.ok_or_else(|| Error::invalid("customer", "validation.report_customer"))?;
                 let analysis = self.customer_analysis(id, p, today)?;
                 money = analysis.profitability.main_currency.clone();
                 let (t, c) = report::customer_table(&l, p, &analysis);

@@ -36,11 +36,12 @@ impl Bought {
     }
 
     /// SQL true when the customer `customer` (a column) had bought from us before the day
+    /// (`+stage_id`: a customer's few deals are found by customer, not among every deal won)
     /// `day` (an expression giving `YYYY-MM-DD…`), pushing its arguments.
     fn before(&self, customer: &str, day: &str, args: &mut Vec<Val>) -> String {
         args.push(self.won.into());
         let won = format!(
-            "EXISTS (SELECT 1 FROM deal p WHERE p.customer_id = {customer} AND p.stage_id = ${}
+            "EXISTS (SELECT 1 FROM deal p WHERE p.customer_id = {customer} AND +p.stage_id = ${}
              AND p.closed_on < substr({day}, 1, 10))",
             args.len()
         );
@@ -67,7 +68,7 @@ impl Bought {
     pub fn since(&self, x: &mut dyn Exec, customer_id: i64) -> Result<Option<String>> {
         let won = x
             .row(
-                "SELECT min(closed_on) FROM deal WHERE customer_id = $1 AND stage_id = $2",
+                "SELECT min(closed_on) FROM deal WHERE customer_id = $1 AND +stage_id = $2",
                 &[customer_id.into(), self.won.into()],
             )?
             .and_then(|r| r.opt_text(0));

@@ -433,7 +433,7 @@ pub const MIGRATIONS: &[&str] = &[
     SELECT substr(k.happened_at, 1, 10), coalesce(k.user_id, 0), k.kind,
            (EXISTS (SELECT 1 FROM deal p WHERE p.customer_id = k.customer_id
                       AND p.closed_on < substr(k.happened_at, 1, 10)
-                      AND p.stage_id = coalesce((SELECT (st->>'id')::bigint
+                      AND +p.stage_id = coalesce((SELECT (st->>'id')::bigint
                           FROM setting s, jsonb_array_elements(s.value::jsonb -> 'stages') st
                           WHERE s.key = 'funnel.stages' AND st->>'kind' = 'won'), 6))
             OR EXISTS (SELECT 1 FROM fleet_line f WHERE f.customer_id = k.customer_id

@@ -446,7 +446,7 @@ pub const MIGRATIONS: &[&str] = &[
     SELECT substr(k.happened_at, 1, 10), coalesce(k.user_id, 0), k.kind,
            CASE WHEN EXISTS (SELECT 1 FROM deal p WHERE p.customer_id = k.customer_id
                                AND p.closed_on < substr(k.happened_at, 1, 10)
-                               AND p.stage_id = coalesce((SELECT json_extract(st.value, '$.id')
+                               AND +p.stage_id = coalesce((SELECT json_extract(st.value, '$.id')
                                    FROM setting s, json_each(s.value, '$.stages') st
                                    WHERE s.key = 'funnel.stages' AND json_extract(st.value, '$.kind') = 'won'), 6))
                   OR EXISTS (SELECT 1 FROM fleet_line f WHERE f.customer_id = k.customer_id
