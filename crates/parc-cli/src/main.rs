@@ -188,6 +188,9 @@ enum Command {
         /// Timed runs of each query.
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Only these parts, comma-separated: search, screens, fleets, funnel, reports.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Takes a verified backup of the database file now (SQLite's online backup API: the app
     /// may keep working), then thins old backups (7 daily, 4 weekly, 12 monthly). Prints the
@@ -486,7 +489,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Bench { customers, runs } => bench(&db, customers, runs)?,
+        Command::Bench { customers, runs, only } => bench(&db, customers, runs, &only)?,
         Command::Backup { folder, list } => {
             let Target::File(file) = &db else { return Ok(server_backs_up()) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
@@ -668,7 +671,8 @@ fn time_it(label: &str, runs: usize, mut f: impl FnMut(usize) -> Result<usize, E
 }
 
 /// Prints latency figures, never asserts them: speed is reported, not tested by the clock.
-fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
+fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<(), Error> {
+    let part = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let mut store = Store::connect(db)?;
     let today = demo::day_or_today(None)?;
     let have = store.count_customers()? as usize;
@@ -686,129 +690,143 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
             started.elapsed().as_secs_f64()
         );
     }
-    println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
-    let queries = [
-        "",
-        "l",
-        "lo",
-        "lodz",
-        "Łódź",
-        "siauliai",
-        "milano",
-        "trans",
-        "trans lodz",
-        "上",
-        "上海",
-        "上海顺达",
-        "526",
-        "+39 02",
-        "info@cargo",
-        "rossi trasporti",
-        "zzzz-no-match",
-        "sp. z o.o.",
-    ];
-    for q in queries {
-        let query = CustomerQuery { text: q.to_string(), ..Default::default() };
-        time_it(&format!("{q:?}"), runs, |_| Ok(store.search_customers(&query)?.len()))?;
+    let sample = CustomerQuery { limit: 1000, ..Default::default() };
+    let ids: Vec<i64> = store.search_customers(&sample)?.iter().map(|c| c.id).collect();
+    let users = store.users()?;
+    let seller = users.iter().find(|u| u.data.active && u.data.role == UserRole::Salesperson);
+    if part("search") {
+        println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
+        let queries = [
+            "",
+            "l",
+            "lo",
+            "lodz",
+            "Łódź",
+            "siauliai",
+            "milano",
+            "trans",
+            "trans lodz",
+            "上",
+            "上海",
+            "上海顺达",
+            "526",
+            "+39 02",
+            "info@cargo",
+            "rossi trasporti",
+            "zzzz-no-match",
+            "sp. z o.o.",
+        ];
+        for q in queries {
+            let query = CustomerQuery { text: q.to_string(), ..Default::default() };
+            time_it(&format!("{q:?}"), runs, |_| Ok(store.search_customers(&query)?.len()))?;
+        }
     }
 
     // The screens a salesperson opens all day, at this size.
-    println!();
-    println!("screens as of {today}, {runs} runs each");
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "screen", "rows", "p50 ms", "p95 ms", "max ms");
-    let sample = CustomerQuery { limit: 1000, ..Default::default() };
-    let ids: Vec<i64> = store.search_customers(&sample)?.iter().map(|c| c.id).collect();
-    if !ids.is_empty() {
-        // Customer card with its timeline: the card, its people, the first page of contacts.
-        let first_page = HistoryFilter::default();
-        time_it("customer card + timeline", runs, |run| {
-            let id = ids[(run * 7919) % ids.len()];
-            let card = store.customer(id)?;
-            let people = store.people(card.id)?;
-            let contacts = store.contact_history(card.id, &first_page)?;
-            Ok(1 + people.len() + contacts.len())
-        })?;
-    }
-    let users = store.users()?;
-    let seller = users.iter().find(|u| u.data.active && u.data.role == UserRole::Salesperson);
-    if let Some(seller) = seller {
-        let label = format!("agenda ({})", seller.data.initials);
-        time_it(&label, runs, |_| {
-            let a = store.agenda(Some(seller.id), today)?;
+    if part("screens") {
+        println!();
+        println!("screens as of {today}, {runs} runs each");
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "screen", "rows", "p50 ms", "p95 ms", "max ms");
+        if !ids.is_empty() {
+            // Customer card with its timeline: the card, its people, the first page of contacts.
+            let first_page = HistoryFilter::default();
+            time_it("customer card + timeline", runs, |run| {
+                let id = ids[(run * 7919) % ids.len()];
+                let card = store.customer(id)?;
+                let people = store.people(card.id)?;
+                let contacts = store.contact_history(card.id, &first_page)?;
+                Ok(1 + people.len() + contacts.len())
+            })?;
+        }
+        if let Some(seller) = seller {
+            let label = format!("agenda ({})", seller.data.initials);
+            time_it(&label, runs, |_| {
+                let a = store.agenda(Some(seller.id), today)?;
+                Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
+            })?;
+            let label = format!("going cold ({}, 60 days)", seller.data.initials);
+            time_it(&label, runs, |_| Ok(store.going_cold(Some(seller.id), 60, today, 100)?.len()))?;
+        }
+        time_it("agenda (everyone)", runs, |_| {
+            let a = store.agenda(None, today)?;
             Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
         })?;
-        let label = format!("going cold ({}, 60 days)", seller.data.initials);
-        time_it(&label, runs, |_| Ok(store.going_cold(Some(seller.id), 60, today, 100)?.len()))?;
+        time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
     }
-    time_it("agenda (everyone)", runs, |_| {
-        let a = store.agenda(None, today)?;
-        Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
-    })?;
-    time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
 
     // Fleets: the card's fleet tab, the renewal radar and the office's market share.
-    let vehicles = store.market_share()?.total.vehicles;
-    println!();
-    println!("fleets: {vehicles} vehicles of active customers, {runs} runs each");
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
-    if !ids.is_empty() {
-        time_it("customer fleet + share", runs, |run| Ok(store.fleet(ids[(run * 7919) % ids.len()])?.lines.len()))?;
+    if part("fleets") {
+        let vehicles = store.market_share()?.total.vehicles;
+        println!();
+        println!("fleets: {vehicles} vehicles of active customers, {runs} runs each");
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
+        if !ids.is_empty() {
+            time_it("customer fleet + share", runs, |run| Ok(store.fleet(ids[(run * 7919) % ids.len()])?.lines.len()))?;
+        }
+        for months in [3, 12] {
+            let query = RadarQuery { months, ..Default::default() };
+            time_it(&format!("renewal radar ({months} months)"), runs, |_| {
+                Ok(store.renewal_radar(&query, today)?.customer_count)
+            })?;
+        }
+        if let Some(seller) = seller {
+            let query = RadarQuery { owner_id: Some(seller.id), ..Default::default() };
+            time_it(&format!("renewal radar ({}, 12 mo)", seller.data.initials), runs, |_| {
+                Ok(store.renewal_radar(&query, today)?.customer_count)
+            })?;
+        }
+        time_it("market share (QM)", runs, |_| Ok(store.market_share()?.segments.len()))?;
     }
-    for months in [3, 12] {
-        let query = RadarQuery { months, ..Default::default() };
-        time_it(&format!("renewal radar ({months} months)"), runs, |_| {
-            Ok(store.renewal_radar(&query, today)?.customer_count)
-        })?;
-    }
-    if let Some(seller) = seller {
-        let query = RadarQuery { owner_id: Some(seller.id), ..Default::default() };
-        time_it(&format!("renewal radar ({}, 12 mo)", seller.data.initials), runs, |_| {
-            Ok(store.renewal_radar(&query, today)?.customer_count)
-        })?;
-    }
-    time_it("market share (QM)", runs, |_| Ok(store.market_share()?.segments.len()))?;
 
     // The manager's funnel: stages, conversion, days per stage, the three forecasts.
-    let counts = store.check()?.counts;
-    println!();
-    println!(
-        "funnel over {} deals with {} stage moves, {runs} runs each",
-        counts.get("deal").copied().unwrap_or(0),
-        counts.get("deal_move").copied().unwrap_or(0)
-    );
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
-    let everyone = FunnelQuery::default();
-    time_it("funnel + forecasts", runs, |_| Ok(store.funnel(&everyone, today)?.stages.len()))?;
-    let months = FunnelQuery {
-        from: Some((today - parc_core::chrono::Days::new(90)).to_string()),
-        to: Some(today.to_string()),
-        ..Default::default()
-    };
-    time_it("funnel, last 90 days", runs, |_| Ok(store.funnel(&months, today)?.stages.len()))?;
-    if let Some(seller) = seller {
-        let mine = FunnelQuery { owner_id: Some(seller.id), ..Default::default() };
-        time_it(&format!("funnel ({})", seller.data.initials), runs, |_| Ok(store.funnel(&mine, today)?.stages.len()))?;
-        time_it(&format!("board ({})", seller.data.initials), runs, |_| {
-            Ok(store.board(Some(seller.id), None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+    if part("funnel") {
+        let counts = store.check()?.counts;
+        println!();
+        println!(
+            "funnel over {} deals with {} stage moves, {runs} runs each",
+            counts.get("deal").copied().unwrap_or(0),
+            counts.get("deal_move").copied().unwrap_or(0)
+        );
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
+        let everyone = FunnelQuery::default();
+        time_it("funnel + forecasts", runs, |_| Ok(store.funnel(&everyone, today)?.stages.len()))?;
+        let months = FunnelQuery {
+            from: Some((today - parc_core::chrono::Days::new(90)).to_string()),
+            to: Some(today.to_string()),
+            ..Default::default()
+        };
+        time_it("funnel, last 90 days", runs, |_| Ok(store.funnel(&months, today)?.stages.len()))?;
+        if let Some(seller) = seller {
+            let mine = FunnelQuery { owner_id: Some(seller.id), ..Default::default() };
+            time_it(&format!("funnel ({})", seller.data.initials), runs, |_| {
+                Ok(store.funnel(&mine, today)?.stages.len())
+            })?;
+            time_it(&format!("board ({})", seller.data.initials), runs, |_| {
+                Ok(store.board(Some(seller.id), None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+            })?;
+        }
+        time_it("board (everyone)", runs, |_| {
+            Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum())
         })?;
+        time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
+        time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
+        time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
     }
-    time_it("board (everyone)", runs, |_| {
-        Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum())
-    })?;
-    time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
-    time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
-    time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
 
     // The manager's reports, over the default period (this month and the two before) and over
     // the last twelve months; the pyramid's ranking is a write (monthly, or when the manager
     // changes its settings), timed apart.
+    if !part("reports") {
+        return Ok(());
+    }
     let locale = parc_core::i18n::Locale::En;
     if !store.has_ranking()? {
         let settings = store.pyramid_settings()?;
         store.rank_as_of(settings, today)?;
     }
-    let year = ReportQuery { from: Some((today - parc_core::chrono::Days::new(364)).to_string()), ..Default::default() };
+    let year =
+        ReportQuery { from: Some((today - parc_core::chrono::Days::new(364)).to_string()), ..Default::default() };
     let sample = ids.first().copied();
     for (label, base) in [("3 months", ReportQuery::default()), ("12 months", year)] {
         println!();

@@ -485,7 +485,8 @@ fn report_prints_every_kind_as_json_and_as_csv_for_a_spreadsheet() {
     let customers: i64 = pyramid["table"]["rows"].as_array().unwrap().iter().map(|r| r[1].as_i64().unwrap()).sum();
     assert_eq!(customers, 300, "every customer is in a tier: {pyramid}");
 
-    let out = cli(&db, &["report", "--kind", "outcomes", "--format", "csv", "--from", "2026-06-01", "--to", "2026-11-23"]);
+    let out =
+        cli(&db, &["report", "--kind", "outcomes", "--format", "csv", "--from", "2026-06-01", "--to", "2026-11-23"]);
     assert!(out.status.success());
     assert_eq!(&out.stdout[..3], b"\xEF\xBB\xBF", "a BOM for Excel");
     let text = String::from_utf8(out.stdout[3..].to_vec()).unwrap();

@@ -205,7 +205,8 @@ impl Store {
             ReportKind::Activity => {
                 let (opened, won) = read(&mut *self.backend, |x| {
                     let bought = Bought::read(x)?;
-                    Ok((reports::opened_groups(x, p, &bought)?, reports::won_groups(x, p, &bought)?))
+                    let since = bought.since_map(x)?;
+                    Ok((reports::opened_groups(x, p, &since)?, reports::won_groups(x, p, bought.won, &since)?))
                 })?;
                 let (rows, total) = report::activity(&listed, &opened, &won, &currency);
                 let (t, c) = report::activity_table(&l, p, &currency, &rows, &total);
@@ -284,8 +285,8 @@ impl Store {
                     for (o, n) in reports::deals_worked(x, p)? {
                         add(o, &|i| i.deals_worked += n);
                     }
-                    for g in reports::won_groups(x, p, &bought)? {
-                        add(g.owner_id, &|i| i.orders += g.deals);
+                    for (o, n) in reports::orders(x, p, bought.won)? {
+                        add(o, &|i| i.orders += n);
                     }
                     for (o, m) in reports::order_minutes(x, p, bought.won)? {
                         add(o, &|i| i.order_minutes += m);

@@ -470,8 +470,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX tier_move_day ON tier_move (ranked_on, customer_id);
     CREATE INDEX tier_move_customer ON tier_move (customer_id);
-    CREATE INDEX deal_created ON deal (created_at);
-    CREATE INDEX deal_move_time ON deal_move (moved_at);
+    CREATE INDEX deal_created ON deal (created_at, owner_id, customer_id, closed_on);
+    CREATE INDEX deal_move_time ON deal_move (moved_at, deal_id, from_stage_id, to_stage_id, seconds_in_from);
+    CREATE INDEX deal_owner ON deal (owner_id, id);
+    CREATE INDEX deal_won_customer ON deal (stage_id, customer_id, closed_on) WHERE closed_on IS NOT NULL;
+    CREATE INDEX fleet_line_brand ON fleet_line (brand, customer_id, first_registered);
     CREATE INDEX fleet_line_size ON fleet_line (customer_id, first_registered, vehicles);
     "#,
 ];
