@@ -904,7 +904,11 @@ async fn report_export(
     let filter = i18n::tr(locale, "reports.csv_files").to_string();
     // The dialog waits for the person: off the async runtime, like the database work.
     let chosen = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]).blocking_save_file()
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
+        if let Some(window) = app.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file()
     })
     .await
     .unwrap_or(None);

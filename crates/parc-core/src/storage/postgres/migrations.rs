@@ -449,6 +449,19 @@ pub const MIGRATIONS: &[&str] = &[
                coalesce(p.decision_role, '') AS role, k.duration_min AS minutes
         FROM contact k LEFT JOIN contact_person cp ON cp.contact_id = k.id LEFT JOIN person p ON p.id = cp.person_id
     ) r GROUP BY day, user_id, role;
+    CREATE TABLE move_tally (
+        day           TEXT NOT NULL,
+        owner_id      BIGINT NOT NULL,
+        from_stage_id BIGINT NOT NULL,
+        to_stage_id   BIGINT NOT NULL,
+        moves         BIGINT NOT NULL,
+        seconds       BIGINT NOT NULL,
+        PRIMARY KEY (day, owner_id, from_stage_id, to_stage_id)
+    );
+    INSERT INTO move_tally (day, owner_id, from_stage_id, to_stage_id, moves, seconds)
+    SELECT substr(m.moved_at, 1, 10), coalesce(d.owner_id, 0), m.from_stage_id, m.to_stage_id, count(*),
+           sum(m.seconds_in_from)
+    FROM deal_move m JOIN deal d ON d.id = m.deal_id WHERE m.from_stage_id IS NOT NULL GROUP BY 1, 2, 3, 4;
     CREATE TABLE customer_tier (
         customer_id BIGINT PRIMARY KEY REFERENCES customer (id),
         tier        TEXT NOT NULL CHECK (tier IN ('A', 'B', 'C')),
@@ -471,8 +484,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX tier_move_day ON tier_move (ranked_on, customer_id);
     CREATE INDEX tier_move_customer ON tier_move (customer_id);
     CREATE INDEX deal_created ON deal (created_at, owner_id, customer_id, closed_on);
-    CREATE INDEX deal_move_time ON deal_move (moved_at, deal_id, from_stage_id, to_stage_id, seconds_in_from);
-    CREATE INDEX deal_owner ON deal (owner_id, id);
+    CREATE INDEX deal_closed_cover ON deal (stage_id, closed_on, owner_id, currency, value, close_reason, customer_id)
+        WHERE closed_on IS NOT NULL;
     CREATE INDEX deal_won_customer ON deal (stage_id, customer_id, closed_on) WHERE closed_on IS NOT NULL;
     CREATE INDEX fleet_line_brand ON fleet_line (brand, customer_id, first_registered);
     CREATE INDEX fleet_line_size ON fleet_line (customer_id, first_registered, vehicles);
