@@ -18,8 +18,8 @@ fn today() -> parc_core::chrono::NaiveDate {
     parc_core::chrono::Local::now().date_naive()
 }
 
-fn en(key: &str) -> &'static str {
-    tr(Locale::En, key)
+fn en(key: &str) -> String {
+    tr(Locale::En, key).to_string()
 }
 
 /// Sets a date field the way a person's pick does: value, then the change event.
@@ -78,16 +78,21 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     assert!(app.client.find(Locator::Css(".tab[data-screen=reports]:not([hidden])")).await.is_err());
     app.click("#who-button").await;
     app.wait_css("#who-dialog[open]").await;
-    let manager = {
+    // The demo's six salespeople and the one the harness added: a row each, side by side.
+    let (manager, sellers) = {
         let mut store = Store::open(app.db_path()).unwrap();
-        store.users().unwrap().into_iter().find(|u| u.data.name == "Francesca Moretti").unwrap().id
+        let users = store.users().unwrap();
+        let manager = users.iter().find(|u| u.data.name == "Francesca Moretti").unwrap().id;
+        (manager, users.iter().filter(|u| u.data.role == parc_core::user::UserRole::Salesperson).count())
     };
+    assert_eq!(sellers, 7);
     app.click(&format!("#who-list button[data-user-id='{manager}']")).await;
     app.click(".tab[data-screen=reports]:not([hidden])").await;
 
     // Prospects and orders, this month and the two before: each salesperson side by side.
-    app.wait_text("#reports-title", |t| t == en("report.activity.title")).await;
-    wait_count(&app, "#reports-table tbody tr", |n| n == 6).await;
+    let title = en("report.activity.title");
+    app.wait_text("#reports-title", |t| t == title).await;
+    wait_count(&app, "#reports-table tbody tr", |n| n == sellers).await;
     app.wait_text("#reports-table tbody", |t| t.contains("Giulia Romano")).await;
     wait_count(&app, "#reports-chart rect", |n| n > 0).await;
 
@@ -105,9 +110,16 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     assert!(since_2020 > recent, "a wider period has more orders: {recent} then {since_2020}");
     set_date(&app, "reports-from", "2020-01-01").await;
     app.wait_text("#reports-subtitle", |t| t.starts_with("01/01/2020")).await;
-    let total = app.wait_text("#reports-table tfoot", |_| true).await;
-    let fields: Vec<&str> = total.split_whitespace().collect();
-    assert!(fields.contains(&since_2020.to_string().as_str()), "{total} shows {since_2020} orders");
+    // Salesperson, deals opened, prospects, orders…
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let cells = app.texts("#reports-table tfoot tr > *").await;
+        if cells.get(3).map(String::as_str) == Some(since_2020.to_string().as_str()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the totals {cells:?} should show {since_2020} orders");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // Every report opens with its table (and a chart where there is one).
     for (kind, chart) in [
@@ -124,7 +136,7 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
         ("activity", "rect"),
     ] {
         app.click(&format!(".reports-item[data-report='{kind}']")).await;
-        let title = en(&ReportKind::parse(kind).unwrap().title_key()).to_string();
+        let title = en(&ReportKind::parse(kind).unwrap().title_key());
         app.wait_text("#reports-title", |t| t == title).await;
         wait_count(&app, "#reports-table thead th", |n| n >= 3).await;
         if !chart.is_empty() {
@@ -138,18 +150,19 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
 
     // Won, lost, postponed as CSV, where the manager chooses.
     app.click(".reports-item[data-report='outcomes']").await;
-    app.wait_text("#reports-title", |t| t == en("report.outcomes.title")).await;
+    let title = en("report.outcomes.title");
+    app.wait_text("#reports-title", |t| t == title).await;
     let file = app.dir.path().join("outcomes.csv");
     app.click("#reports-export").await;
-    let (display, title, target) = (app.display.clone(), en("reports.export_title").to_string(), file.clone());
+    let (display, title, target) = (app.display.clone(), en("reports.export_title"), file.clone());
     tokio::task::spawn_blocking(move || answer_save_dialog(&display, &title, &target)).await.unwrap();
     app.wait_text("#toasts", |t| t.contains(&file.display().to_string())).await;
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert!(lines[0].starts_with(en("report.col.salesperson")), "{}", lines[0]);
-    assert_eq!(lines.len(), 8, "heading, six salespeople, total: {text}");
+    assert!(lines[0].starts_with(&en("report.col.salesperson")), "{}", lines[0]);
+    assert_eq!(lines.len(), sellers + 2, "heading, the salespeople, total: {text}");
     assert!(lines.iter().any(|l| l.starts_with("Giulia Romano;")));
 
     // The tier filters the customer list and shows on the card; the card's analysis.
@@ -165,6 +178,7 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     app.wait_text("#card-tier", |t| t == "Tier A").await;
     app.click(".card-tab[data-panel=analysis]").await;
     wait_count(&app, "#analysis-ps .analysis-p", |n| n == 7).await;
-    app.wait_text("#analysis-ps", |t| t.contains(en("report.p.persistency"))).await;
+    let persistency = en("report.p.persistency");
+    app.wait_text("#analysis-ps", |t| t.contains(&persistency)).await;
     app.close().await;
 }

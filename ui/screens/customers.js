@@ -323,13 +323,13 @@ function showCard(c) {
   $('log-contact').hidden = !c;
   if (!c || panel === 'details') showPanel('details');
   if (c) loadRelated(c.id).catch((err) => toast(err.message));
-  if (c && panel === 'analysis') analysisPanel.load(c.id);
-  showTier(c);
   else {
     $('people-count').textContent = '';
     $('fleet-count').textContent = '';
     $('deals-count').textContent = '';
   }
+  if (c && panel === 'analysis') analysisPanel.load(c.id);
+  showTier(c);
   renderCardHeader();
 }
 
