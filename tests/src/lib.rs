@@ -205,7 +205,8 @@ impl App {
                 let log = std::fs::read_to_string(dir.path().join("driver.log")).unwrap_or_default();
                 panic!("WebDriver session failed: {e}\n{log}")
             });
-        let app = App { client, dir, display: display.clone(), _driver: driver, _display: display_guard, _serial: serial };
+        let app =
+            App { client, dir, display: display.clone(), _driver: driver, _display: display_guard, _serial: serial };
         app.answer_who().await;
         app
     }

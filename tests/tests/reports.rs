@@ -47,7 +47,11 @@ async fn wait_count(app: &App, css: &str, ok: impl Fn(usize) -> bool) -> usize {
 /// typing the name and pressing Enter: found by its title, focused, typed into.
 fn answer_save_dialog(display: &str, title: &str, path: &Path) {
     let xdotool = |args: &[&str]| {
-        Command::new("xdotool").env("DISPLAY", display).args(args).output().expect("xdotool (scripts/install-deps --tests)")
+        Command::new("xdotool")
+            .env("DISPLAY", display)
+            .args(args)
+            .output()
+            .expect("xdotool (scripts/install-deps --tests)")
     };
     let deadline = Instant::now() + PATIENCE;
     let window = loop {

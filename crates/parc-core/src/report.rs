@@ -147,7 +147,9 @@ pub struct Period {
 fn parse_day(text: Option<&str>, field: &'static str) -> Result<Option<NaiveDate>> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, DATE_FORMAT).map(Some).map_err(|_| Error::invalid(field, "validation.date")),
+        Some(t) => {
+            NaiveDate::parse_from_str(t, DATE_FORMAT).map(Some).map_err(|_| Error::invalid(field, "validation.date"))
+        }
     }
 }
 
@@ -286,11 +288,25 @@ pub struct ReportTable {
 pub enum Chart {
     None,
     /// One row of bars per label: the series side by side, or stacked into one bar.
-    Bars { labels: Vec<String>, series: Vec<Series>, unit: ColumnKind, currency: Option<String>, stacked: bool },
+    Bars {
+        labels: Vec<String>,
+        series: Vec<Series>,
+        unit: ColumnKind,
+        currency: Option<String>,
+        stacked: bool,
+    },
     /// A line per series across the labels (years, left to right).
-    Lines { labels: Vec<String>, series: Vec<Series>, unit: ColumnKind },
+    Lines {
+        labels: Vec<String>,
+        series: Vec<Series>,
+        unit: ColumnKind,
+    },
     /// The customer pyramid, top tier first.
-    Pyramid { tiers: Vec<TierFigures>, unit: ColumnKind, currency: Option<String> },
+    Pyramid {
+        tiers: Vec<TierFigures>,
+        unit: ColumnKind,
+        currency: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -576,7 +592,10 @@ pub fn activity_table(
     let chart = Chart::Bars {
         labels: rows.iter().map(|r| l.user(r.owner_id)).collect(),
         series: vec![
-            Series { label: l.t("report.col.prospects"), values: rows.iter().map(|r| Some(r.prospects as f64)).collect() },
+            Series {
+                label: l.t("report.col.prospects"),
+                values: rows.iter().map(|r| Some(r.prospects as f64)).collect(),
+            },
             Series { label: l.t("report.col.orders"), values: rows.iter().map(|r| Some(r.orders as f64)).collect() },
         ],
         unit: ColumnKind::Integer,
@@ -1113,9 +1132,8 @@ pub fn reasons_table(
         l.column("report.col.share", ColumnKind::Percent),
     ]);
     let mut table = l.table(ReportKind::Reasons, l.subtitle(period, Some(currency)), columns);
-    let kind_label = |k: Option<StageKind>| {
-        l.t(if k == Some(StageKind::Lost) { "report.col.lost" } else { "report.col.postponed" })
-    };
+    let kind_label =
+        |k: Option<StageKind>| l.t(if k == Some(StageKind::Lost) { "report.col.lost" } else { "report.col.postponed" });
     for r in rows {
         let kind = r.kind.unwrap_or(StageKind::Lost);
         let mut c = vec![Cell::text(kind_label(r.kind)), Cell::text(l.reason(kind, &r.reason))];
@@ -1219,7 +1237,11 @@ pub fn competitors(owners: &[Option<i64>], lost: &[LostDeal], currency: &str) ->
         })
         .collect();
     out.sort_by(|a, b| {
-        a.competitor.is_empty().cmp(&b.competitor.is_empty()).then(b.deals.cmp(&a.deals)).then_with(|| a.competitor.cmp(&b.competitor))
+        a.competitor
+            .is_empty()
+            .cmp(&b.competitor.is_empty())
+            .then(b.deals.cmp(&a.deals))
+            .then_with(|| a.competitor.cmp(&b.competitor))
     });
     out
 }
@@ -1301,9 +1323,9 @@ pub fn stages(process: &StageSettings, owners: &[Option<i64>], groups: &[MoveGro
     let mut acc: HashMap<(Option<i64>, i64), (StageRow, i64, i64)> = HashMap::new();
     for g in groups {
         let Some(from) = pos(g.from_stage) else { continue };
-        let e = acc.entry((g.owner_id, g.from_stage)).or_insert_with(|| {
-            (StageRow { owner_id: g.owner_id, stage_id: g.from_stage, ..Default::default() }, 0, 0)
-        });
+        let e = acc
+            .entry((g.owner_id, g.from_stage))
+            .or_insert_with(|| (StageRow { owner_id: g.owner_id, stage_id: g.from_stage, ..Default::default() }, 0, 0));
         e.1 += g.moves;
         e.2 += g.seconds;
         match (process.stage(g.to_stage).map(|s| s.kind), pos(g.to_stage)) {
@@ -1528,7 +1550,10 @@ pub fn cost_table(
         labels: rows.iter().map(|r| l.user(r.owner_id)).collect(),
         series: vec![
             Series { label: l.t("report.col.hours_per_deal"), values: rows.iter().map(|r| r.hours_per_deal).collect() },
-            Series { label: l.t("report.col.hours_per_order"), values: rows.iter().map(|r| r.hours_per_order).collect() },
+            Series {
+                label: l.t("report.col.hours_per_order"),
+                values: rows.iter().map(|r| r.hours_per_order).collect(),
+            },
         ],
         unit: ColumnKind::Decimal,
         currency: None,
@@ -1753,7 +1778,8 @@ pub fn pyramid_table(l: &Labels, period: &Period, p: &Pyramid) -> (ReportTable, 
     ];
     let mut subtitle = l.subtitle(period, currency.as_deref());
     if let Some(r) = &p.ranking {
-        let day = NaiveDate::parse_from_str(&r.ranked_on, DATE_FORMAT).map(|d| l.locale.format().date(d)).unwrap_or_default();
+        let day =
+            NaiveDate::parse_from_str(&r.ranked_on, DATE_FORMAT).map(|d| l.locale.format().date(d)).unwrap_or_default();
         subtitle.push_str(" · ");
         subtitle.push_str(&trf(l.locale, "report.pyramid.ranked_on", &[("date", &day)]));
     }
@@ -1822,7 +1848,8 @@ pub fn movers(moves: &[TierMove], names: &HashMap<i64, (String, Option<i64>)>) -
         .collect();
     out.sort_by(|a, b| {
         let up = |m: &Mover| m.to < m.from;
-        up(b).cmp(&up(a))
+        up(b)
+            .cmp(&up(a))
             .then_with(|| a.to.cmp(&b.to))
             .then_with(|| crate::search_key::fold(&a.name).cmp(&crate::search_key::fold(&b.name)))
             .then(a.customer_id.cmp(&b.customer_id))
@@ -1949,7 +1976,8 @@ pub fn market_table(l: &Labels, period: &Period, m: &MarketShare, categories_ord
             .collect();
         series.push(Series { label: l.category(c), values });
     }
-    let chart = Chart::Lines { labels: years.iter().map(|y| y.to_string()).collect(), series, unit: ColumnKind::Percent };
+    let chart =
+        Chart::Lines { labels: years.iter().map(|y| y.to_string()).collect(), series, unit: ColumnKind::Percent };
     (table, chart)
 }
 
@@ -2092,21 +2120,53 @@ pub fn customer_table(l: &Labels, period: &Period, a: &CustomerAnalysis) -> (Rep
             .unwrap_or_else(|| "–".into())
     };
     let num = |n: i64| f.integer(n);
-    let pc = |p: Option<f64>| p.map(|p| format!("{}%", format!("{p:.1}").replace('.', &f.decimal.to_string()))).unwrap_or_else(|| "–".into());
+    let pc = |p: Option<f64>| {
+        p.map(|p| format!("{}%", format!("{p:.1}").replace('.', &f.decimal.to_string()))).unwrap_or_else(|| "–".into())
+    };
     let mut add = |p: &str, key: &str, value: String| {
         table.rows.push(vec![Cell::text(l.t(&format!("report.p.{p}"))), Cell::text(l.t(key)), Cell::text(value)]);
     };
     let pr = &a.profile;
     let or_dash = |s: String| if s.trim().is_empty() { "–".to_string() } else { s };
-    add("profile", "field.business_type", or_dash(if pr.business_type.is_empty() { String::new() } else { l.t(&format!("business_type.{}", pr.business_type)) }));
+    add(
+        "profile",
+        "field.business_type",
+        or_dash(if pr.business_type.is_empty() {
+            String::new()
+        } else {
+            l.t(&format!("business_type.{}", pr.business_type))
+        }),
+    );
     add("profile", "field.market_sectors", or_dash(pr.market_sectors.clone()));
-    add("profile", "field.city", or_dash([pr.city.clone(), pr.country.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")));
+    add(
+        "profile",
+        "field.city",
+        or_dash(
+            [pr.city.clone(), pr.country.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
+        ),
+    );
     add("profile", "field.employees", pr.employees.map(num).unwrap_or_else(|| "–".into()));
-    add("profile", "field.annual_turnover", pr.annual_turnover.map(|t| f.money(t, &pr.turnover_currency)).unwrap_or_else(|| "–".into()));
-    add("profile", "field.lead_source", or_dash(if pr.lead_source.is_empty() { String::new() } else { l.t(&format!("lead_source.{}", pr.lead_source)) }));
+    add(
+        "profile",
+        "field.annual_turnover",
+        pr.annual_turnover.map(|t| f.money(t, &pr.turnover_currency)).unwrap_or_else(|| "–".into()),
+    );
+    add(
+        "profile",
+        "field.lead_source",
+        or_dash(if pr.lead_source.is_empty() {
+            String::new()
+        } else {
+            l.t(&format!("lead_source.{}", pr.lead_source))
+        }),
+    );
     add("profile", "field.owner", l.user(pr.owner_id));
     add("profile", "report.col.tier", pr.tier.clone().unwrap_or_else(|| "–".into()));
-    add("profile", "report.p.people", format!("{} ({} {})", num(pr.people), num(pr.decision_makers), l.t("decision_role.decision_maker")));
+    add(
+        "profile",
+        "report.p.people",
+        format!("{} ({} {})", num(pr.people), num(pr.decision_makers), l.t("decision_role.decision_maker")),
+    );
     let ps = &a.persistency;
     add("persistency", "report.p.customer_since", day(&ps.customer_since));
     add("persistency", "report.p.years_as_customer", ps.years_as_customer.map(num).unwrap_or_else(|| "–".into()));
@@ -2120,43 +2180,81 @@ pub fn customer_table(l: &Labels, period: &Period, a: &CustomerAnalysis) -> (Rep
     for m in &a.profitability.lines {
         add("profitability", "report.p.won_total", f.money(m.won, &m.currency));
         add("profitability", "report.p.won_in_period", f.money(m.won_in_period, &m.currency));
-        add("profitability", "report.p.average_order", m.average_order.map(|v| f.money(v, &m.currency)).unwrap_or_else(|| "–".into()));
+        add(
+            "profitability",
+            "report.p.average_order",
+            m.average_order.map(|v| f.money(v, &m.currency)).unwrap_or_else(|| "–".into()),
+        );
         add("profitability", "report.p.lost_value", f.money(m.lost, &m.currency));
         add("profitability", "report.p.price_gap", pc(m.price_gap));
     }
     let main = a.profitability.main_currency.clone().unwrap_or_default();
     for (cat, vehicles, value) in &a.performance.by_category {
-        add("performance", "report.col.category", format!("{}: {} · {}", l.category(cat), num(*vehicles), f.money(*value, &main)));
+        add(
+            "performance",
+            "report.col.category",
+            format!("{}: {} · {}", l.category(cat), num(*vehicles), f.money(*value, &main)),
+        );
     }
     for (origin, deals, won) in &a.performance.by_origin {
-        add("performance", "report.p.channel", format!("{}: {} / {}", l.t(&format!("report.origin.{origin}")), num(*deals), num(*won)));
+        add(
+            "performance",
+            "report.p.channel",
+            format!("{}: {} / {}", l.t(&format!("report.origin.{origin}")), num(*deals), num(*won)),
+        );
     }
     let pp = &a.prospecting;
     add("prospecting", "report.p.open_deals", format!("{} · {}", num(pp.open_deals), f.money(pp.open_value, &main)));
     add("prospecting", "report.p.weighted", f.money(pp.weighted_value, &main));
     add("prospecting", "report.p.next_close", day(&pp.next_close));
     add("prospecting", "report.p.open_actions", format!("{} · {}", num(pp.open_actions), day(&pp.next_action)));
-    add("prospecting", "report.p.renewals_due", format!("{} ({} {})", num(pp.renewals_due), num(pp.competitor_renewals_due), l.t("report.p.competitors_vehicles")));
+    add(
+        "prospecting",
+        "report.p.renewals_due",
+        format!(
+            "{} ({} {})",
+            num(pp.renewals_due),
+            num(pp.competitor_renewals_due),
+            l.t("report.p.competitors_vehicles")
+        ),
+    );
     add("prospecting", "report.p.open_leads", num(pp.open_leads));
     let pm = &a.product;
-    add("product", "report.col.vehicles", format!("{} ({} {})", num(pm.vehicles), num(pm.ours), l.t("report.col.ours")));
+    add(
+        "product",
+        "report.col.vehicles",
+        format!("{} ({} {})", num(pm.vehicles), num(pm.ours), l.t("report.col.ours")),
+    );
     for (brand, n, ours) in &pm.brands {
         let mark = if *ours { format!(" ({})", l.t("report.col.ours")) } else { String::new() };
         add("product", "report.p.brand", format!("{brand}{mark}: {}", num(*n)));
     }
     for (cat, n, ours) in &pm.categories {
-        add("product", "report.col.category", format!("{}: {} ({} {})", l.category(cat), num(*n), num(*ours), l.t("report.col.ours")));
+        add(
+            "product",
+            "report.col.category",
+            format!("{}: {} ({} {})", l.category(cat), num(*n), num(*ours), l.t("report.col.ours")),
+        );
     }
     let pro = &a.promotion;
     for (name, every, last) in &pro.materials {
-        add("promotion", "report.p.material", format!("{name} · {} · {}", trf(l.locale, "report.p.every_days", &[("days", &num(*every))]), day(last)));
+        add(
+            "promotion",
+            "report.p.material",
+            format!("{name} · {} · {}", trf(l.locale, "report.p.every_days", &[("days", &num(*every))]), day(last)),
+        );
     }
     for (k, n) in CONTACT_KINDS.iter().zip(&pro.contacts_by_kind) {
         add("promotion", &format!("kind.{k}"), num(*n));
     }
     add("promotion", "report.p.documents_sent", num(pro.documents_sent));
     for (source, received, status, outcome) in &pro.leads {
-        let mut text = format!("{} · {} · {}", l.t(&format!("lead_source.{source}")), day(&Some(received.clone())), l.t(&format!("report.lead.{status}")));
+        let mut text = format!(
+            "{} · {} · {}",
+            l.t(&format!("lead_source.{source}")),
+            day(&Some(received.clone())),
+            l.t(&format!("report.lead.{status}"))
+        );
         if let Some(o) = outcome {
             text.push_str(&format!(" → {}", l.t(&format!("report.lead.deal_{o}"))));
         }
@@ -2212,10 +2310,8 @@ pub fn csv(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
     let sep = locale.format().decimal;
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
-        let mut w = ::csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(&mut out);
+        let mut w =
+            ::csv::WriterBuilder::new().delimiter(b';').terminator(::csv::Terminator::CRLF).from_writer(&mut out);
         let io = |e: ::csv::Error| Error::Io(std::io::Error::other(e.to_string()));
         w.write_record(table.columns.iter().map(|c| neutralised(&c.label))).map_err(io)?;
         for row in table.rows.iter().chain(table.total.iter()) {
@@ -2259,11 +2355,14 @@ mod tests {
         assert_eq!((p.days(), p.working_days()), (14, 10));
         let p = Period::resolve(Some("2026-11-21"), Some("2026-11-23"), day("2026-12-01")).unwrap();
         assert_eq!(p.working_days(), 1, "Saturday, Sunday, Monday");
-        let Err(Error::Validation(e)) = Period::resolve(Some("2026-12-01"), Some("2026-11-01"), day("2026-12-01")) else {
+        let Err(Error::Validation(e)) = Period::resolve(Some("2026-12-01"), Some("2026-11-01"), day("2026-12-01"))
+        else {
             panic!()
         };
         assert_eq!((e[0].field.as_ref(), e[0].key), ("to", "validation.period_order"));
-        let Err(Error::Validation(e)) = Period::resolve(Some("1/11/2026"), Some("x"), day("2026-12-01")) else { panic!() };
+        let Err(Error::Validation(e)) = Period::resolve(Some("1/11/2026"), Some("x"), day("2026-12-01")) else {
+            panic!()
+        };
         assert_eq!(e.len(), 2);
     }
 
@@ -2305,7 +2404,12 @@ mod tests {
             contacts,
             minutes,
         };
-        let groups = [g(1, "visit", true, 6, 360), g(1, "phone", false, 20, 200), g(1, "phone", true, 5, 50), g(3, "email", false, 7, 70)];
+        let groups = [
+            g(1, "visit", true, 6, 360),
+            g(1, "phone", false, 20, 200),
+            g(1, "phone", true, 5, 50),
+            g(3, "email", false, 7, 70),
+        ];
         let (rows, total) = contacts(&[1], &groups, &p);
         let a = &rows[0];
         assert_eq!((a.contacts, a.per_day, a.per_week), (31, Some(3.1), Some(15.5)));
@@ -2336,7 +2440,12 @@ mod tests {
         assert_eq!(share_value(1_000, &[line("tractor", 1, ""), line("van", 2, "")]), [333, 667]);
         assert_eq!(share_value(7, &[line("van", 0, "")]), [7]);
         let deals = [
-            WonDeal { owner_id: Some(1), currency: "EUR".into(), value: 300_000, vehicles: vec![line("tractor", 3, "T 480")] },
+            WonDeal {
+                owner_id: Some(1),
+                currency: "EUR".into(),
+                value: 300_000,
+                vehicles: vec![line("tractor", 3, "T 480")],
+            },
             WonDeal {
                 owner_id: Some(2),
                 currency: "EUR".into(),
@@ -2348,8 +2457,10 @@ mod tests {
         let owners = [Some(1), Some(2)];
         let cats: Vec<String> = ["tractor", "rigid", "van"].map(String::from).to_vec();
         let rows = products(&owners, &deals, "EUR", &cats);
-        let got: Vec<_> =
-            rows.iter().map(|r| (r.category.as_str(), r.model.as_str(), r.by_owner.clone(), r.vehicles, r.deals, r.value)).collect();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.category.as_str(), r.model.as_str(), r.by_owner.clone(), r.vehicles, r.deals, r.value))
+            .collect();
         assert_eq!(
             got,
             [("tractor", "T 480", vec![3, 1], 4, 2, 350_000), ("van", "Master", vec![0, 3], 3, 2, 100_000)]
@@ -2384,7 +2495,8 @@ mod tests {
             rg(2, StageKind::Postponed, "tender", 1, 70),
         ];
         let r = reasons(&[Some(1), Some(2)], &groups, "EUR");
-        let got: Vec<_> = r.iter().map(|x| (x.reason.as_str(), x.by_owner.clone(), x.deals, x.value, x.share)).collect();
+        let got: Vec<_> =
+            r.iter().map(|x| (x.reason.as_str(), x.by_owner.clone(), x.deals, x.value, x.share)).collect();
         assert_eq!(
             got,
             [
@@ -2410,7 +2522,10 @@ mod tests {
             lost(1, "", 10, None),
         ];
         let c = competitors(&[Some(1), Some(2)], &deals, "EUR");
-        let got: Vec<_> = c.iter().map(|x| (x.competitor.as_str(), x.by_owner.clone(), x.deals, x.value, x.priced, x.price_gap)).collect();
+        let got: Vec<_> = c
+            .iter()
+            .map(|x| (x.competitor.as_str(), x.by_owner.clone(), x.deals, x.value, x.priced, x.price_gap))
+            .collect();
         assert_eq!(
             got,
             [
@@ -2459,7 +2574,10 @@ mod tests {
         let (rows, total) = cost(&[1, 2], &inputs, &settings);
         let a = &rows[0];
         // 10 h at 45.00 = 450.00; per order 225.00.
-        assert_eq!((a.hours, a.hours_per_deal, a.hours_per_order, a.logged_hours_per_order), (10.0, Some(2.5), Some(5.0), Some(0.8)));
+        assert_eq!(
+            (a.hours, a.hours_per_deal, a.hours_per_order, a.logged_hours_per_order),
+            (10.0, Some(2.5), Some(5.0), Some(0.8))
+        );
         assert_eq!((a.cost, a.cost_per_order), (Some(45_000), Some(22_500)));
         let b = &rows[1];
         assert_eq!((b.hours, b.hours_per_deal, b.cost, b.cost_per_order), (1.7, None, Some(7_500), None));
@@ -2485,10 +2603,15 @@ mod tests {
         let tied = [(1, 50), (2, 50), (3, 50), (4, 10)];
         assert_eq!(tiers(rank(&tied, CutMode::Customers, 25, 25)), "AAAC");
         let figures = tier_figures(&rank(&values, CutMode::Customers, 20, 30));
-        let got: Vec<_> = figures.iter().map(|t| (t.tier.as_str(), t.customers, t.value, t.value_pct, t.min_value)).collect();
+        let got: Vec<_> =
+            figures.iter().map(|t| (t.tier.as_str(), t.customers, t.value, t.value_pct, t.min_value)).collect();
         assert_eq!(
             got,
-            [("A", 2, 190, Some(36.5), Some(90)), ("B", 3, 210, Some(40.4), Some(60)), ("C", 5, 120, Some(23.1), Some(0))]
+            [
+                ("A", 2, 190, Some(36.5), Some(90)),
+                ("B", 3, 210, Some(40.4), Some(60)),
+                ("C", 5, 120, Some(23.1), Some(0))
+            ]
         );
         assert!(PyramidSettings { a: 60, b: 40, ..Default::default() }.validated().is_err());
         assert!(PyramidSettings::default().validated().is_ok());
@@ -2496,7 +2619,12 @@ mod tests {
 
     #[test]
     fn movers_compare_the_tier_before_the_period_with_the_one_at_its_end() {
-        let m = |c, day: &str, from: &str, to: &str| TierMove { customer_id: c, ranked_on: day.into(), from: from.into(), to: to.into() };
+        let m = |c, day: &str, from: &str, to: &str| TierMove {
+            customer_id: c,
+            ranked_on: day.into(),
+            from: from.into(),
+            to: to.into(),
+        };
         let moves = [
             m(1, "2026-10-01", "B", "A"),
             m(2, "2026-10-01", "A", "B"),
@@ -2521,7 +2649,12 @@ mod tests {
             subtitle: String::new(),
             columns: vec![
                 Column { key: "a".into(), label: "Name; full".into(), kind: ColumnKind::Text, currency: None },
-                Column { key: "b".into(), label: "Value (EUR)".into(), kind: ColumnKind::Money, currency: Some("EUR".into()) },
+                Column {
+                    key: "b".into(),
+                    label: "Value (EUR)".into(),
+                    kind: ColumnKind::Money,
+                    currency: Some("EUR".into()),
+                },
                 Column { key: "c".into(), label: "Share".into(), kind: ColumnKind::Percent, currency: None },
                 Column { key: "d".into(), label: "Count".into(), kind: ColumnKind::Integer, currency: None },
             ],

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{deals, reports};
 use super::exec::{read, write};
 use super::Store;
+use super::{deals, reports};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]

@@ -540,7 +540,10 @@ impl Store {
         let tier = match query.tier.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
             Some(t) => Some(
-                *crate::report::TIERS.iter().find(|x| **x == t).ok_or_else(|| Error::invalid("tier", "validation.choice"))?,
+                *crate::report::TIERS
+                    .iter()
+                    .find(|x| **x == t)
+                    .ok_or_else(|| Error::invalid("tier", "validation.choice"))?,
             ),
         };
         let scope = ListScope {

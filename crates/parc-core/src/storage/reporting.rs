@@ -18,8 +18,8 @@ use crate::deal::{weighted, StageKind};
 use crate::error::{Error, Result};
 use crate::i18n::Locale;
 use crate::report::{
-    self, CostInputs, CostSettings, CustomerAnalysis, Labels, Period, Pyramid, PyramidSettings,
-    PyramidVariable, Ranking, ReportKind, ReportOutput, ReportQuery, ReportTable, COSTS_KEY, PYRAMID_KEY,
+    self, CostInputs, CostSettings, CustomerAnalysis, Labels, Period, Pyramid, PyramidSettings, PyramidVariable,
+    Ranking, ReportKind, ReportOutput, ReportQuery, ReportTable, COSTS_KEY, PYRAMID_KEY,
 };
 
 /// A customer's place in the pyramid, for its card.
@@ -44,10 +44,15 @@ fn pick(asked: Option<&str>, known: &[String]) -> String {
 }
 
 /// A versioned office setting: the stored text and what it holds (the default when none).
-fn stored<T: serde::de::DeserializeOwned + Default>(x: &mut dyn super::exec::Exec, key: &str) -> Result<(Option<String>, T)> {
+fn stored<T: serde::de::DeserializeOwned + Default>(
+    x: &mut dyn super::exec::Exec,
+    key: &str,
+) -> Result<(Option<String>, T)> {
     let text = deals::setting(x, key)?;
     let value = match &text {
-        Some(t) => serde_json::from_str(t).map_err(|e| Error::Corrupt(format!("the setting {key} cannot be read: {e}")))?,
+        Some(t) => {
+            serde_json::from_str(t).map_err(|e| Error::Corrupt(format!("the setting {key} cannot be read: {e}")))?
+        }
         None => T::default(),
     };
     Ok((text, value))
@@ -71,7 +76,12 @@ impl Store {
                 return Err(Error::Conflict { entity: "settings", id: 0 });
             }
             settings.version += 1;
-            deals::replace_setting(x, COSTS_KEY, text.as_deref(), &serde_json::to_string(&settings).expect("serialises"))?;
+            deals::replace_setting(
+                x,
+                COSTS_KEY,
+                text.as_deref(),
+                &serde_json::to_string(&settings).expect("serialises"),
+            )?;
             Ok(settings)
         })
     }
@@ -182,12 +192,19 @@ impl Store {
     // --- the reports ---
 
     /// Report `kind` for `query` as of `today`, its table in `locale`.
-    pub fn report(&mut self, kind: ReportKind, query: &ReportQuery, today: NaiveDate, locale: Locale) -> Result<ReportOutput> {
+    pub fn report(
+        &mut self,
+        kind: ReportKind,
+        query: &ReportQuery,
+        today: NaiveDate,
+        locale: Locale,
+    ) -> Result<ReportOutput> {
         let period = Period::resolve(query.from.as_deref(), query.to.as_deref(), today)?;
         let users = self.users()?;
         let process = self.stage_settings()?;
         let reasons = self.reason_settings()?;
-        let known: Vec<String> = read(&mut *self.backend, |x| deals::currencies(x, None))?.into_iter().map(|(c, _)| c).collect();
+        let known: Vec<String> =
+            read(&mut *self.backend, |x| deals::currencies(x, None))?.into_iter().map(|(c, _)| c).collect();
         let currency = pick(query.currency.as_deref(), &known);
         let listed = report::listed_sellers(&users);
         let l = Labels { locale, users: &users, process: &process, reasons: &reasons };
@@ -312,7 +329,8 @@ impl Store {
                 money = None;
                 let movers = read(&mut *self.backend, |x| {
                     let moves = reports::tier_moves(x, p)?;
-                    let ids: Vec<i64> = moves.iter().map(|m| m.customer_id).collect::<BTreeSet<_>>().into_iter().collect();
+                    let ids: Vec<i64> =
+                        moves.iter().map(|m| m.customer_id).collect::<BTreeSet<_>>().into_iter().collect();
                     let names = reports::customer_names(x, &ids)?;
                     Ok(report::movers(&moves, &names))
                 })?;
@@ -334,16 +352,7 @@ impl Store {
                 (t, c, json(&analysis))
             }
         };
-        Ok(ReportOutput {
-            kind,
-            from: p.start(),
-            to: p.end(),
-            currency: money,
-            currencies: known,
-            table,
-            chart,
-            data,
-        })
+        Ok(ReportOutput { kind, from: p.start(), to: p.end(), currency: money, currencies: known, table, chart, data })
     }
 
     /// The report's table only (for files and printing).
@@ -391,7 +400,8 @@ impl Store {
             ))
         })?;
         let kind_of = |stage: i64| process.stage(stage).map(|s| s.kind).unwrap_or(StageKind::Open);
-        let won: Vec<&reports::CustomerDeal> = deals_of.iter().filter(|d| kind_of(d.stage_id) == StageKind::Won).collect();
+        let won: Vec<&reports::CustomerDeal> =
+            deals_of.iter().filter(|d| kind_of(d.stage_id) == StageKind::Won).collect();
         // The main currency: the one most of its deals are in (else its turnover's).
         let mut per_currency: BTreeMap<&str, usize> = BTreeMap::new();
         for d in &deals_of {
@@ -480,8 +490,11 @@ impl Store {
                 *by_year.entry(y.to_string()).or_default() += d.value;
             }
         }
-        let profitability =
-            report::Profitability { lines: money_lines, by_year: by_year.into_iter().collect(), main_currency: main.clone() };
+        let profitability = report::Profitability {
+            lines: money_lines,
+            by_year: by_year.into_iter().collect(),
+            main_currency: main.clone(),
+        };
 
         let mut by_category: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for d in &won {
@@ -534,7 +547,12 @@ impl Store {
             vehicles: fleet.share.total.vehicles,
             ours: fleet.share.total.ours,
             brands: fleet.share.brands.iter().map(|b| (b.brand.clone(), b.vehicles, b.ours)).collect(),
-            categories: fleet.share.categories.iter().map(|c| (c.category.clone(), c.share.vehicles, c.share.ours)).collect(),
+            categories: fleet
+                .share
+                .categories
+                .iter()
+                .map(|c| (c.category.clone(), c.share.vehicles, c.share.ours))
+                .collect(),
         };
 
         let mut contacts_by_kind = vec![0; CONTACT_KINDS.len()];
@@ -552,7 +570,10 @@ impl Store {
             StageKind::Postponed => "postponed",
         };
         let promotion = report::Promotion {
-            materials: materials.iter().map(|m| (m.data.name.clone(), m.data.every_days, m.data.last_sent.clone())).collect(),
+            materials: materials
+                .iter()
+                .map(|m| (m.data.name.clone(), m.data.every_days, m.data.last_sent.clone()))
+                .collect(),
             contacts_by_kind,
             documents_sent,
             leads: leads

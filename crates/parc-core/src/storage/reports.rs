@@ -232,7 +232,8 @@ fn person_role(x: &mut dyn Exec, cache: &mut HashMap<i64, String>, id: i64) -> R
     if let Some(r) = cache.get(&id) {
         return Ok(r.clone());
     }
-    let role = x.row("SELECT decision_role FROM person WHERE id = $1", &[id.into()])?.map(|r| r.text(0)).unwrap_or_default();
+    let role =
+        x.row("SELECT decision_role FROM person WHERE id = $1", &[id.into()])?.map(|r| r.text(0)).unwrap_or_default();
     cache.insert(id, role.clone());
     Ok(role)
 }
@@ -318,7 +319,9 @@ pub(crate) fn all_tallies(x: &mut dyn Exec) -> Result<Vec<(String, String, i64, 
     )? {
         out.push(("kind".into(), r.text(0), r.int(1), r.text(2), r.boolean(3), r.int(4), r.int(5)));
     }
-    for r in x.rows("SELECT day, user_id, role, contacts, minutes FROM contact_role_tally ORDER BY day, user_id, role", &[])? {
+    for r in
+        x.rows("SELECT day, user_id, role, contacts, minutes FROM contact_role_tally ORDER BY day, user_id, role", &[])?
+    {
         out.push(("role".into(), r.text(0), r.int(1), r.text(2), false, r.int(3), r.int(4)));
     }
     Ok(out)
@@ -464,8 +467,7 @@ pub(crate) fn won_deals(x: &mut dyn Exec, p: &Period, won: i64, owner_id: Option
 
 /// Deals won, lost or postponed in the period, per owner, outcome and currency.
 pub(crate) fn closed_groups(x: &mut dyn Exec, p: &Period, ids: [(i64, StageKind); 3]) -> Result<Vec<ClosedGroup>> {
-    let args: Vec<Val> =
-        vec![ids[0].0.into(), ids[1].0.into(), ids[2].0.into(), p.start().into(), p.end().into()];
+    let args: Vec<Val> = vec![ids[0].0.into(), ids[1].0.into(), ids[2].0.into(), p.start().into(), p.end().into()];
     let rows = x.rows(
         "SELECT owner_id, stage_id, currency, count(*), CAST(sum(value) AS BIGINT) FROM deal
          WHERE stage_id IN ($1, $2, $3) AND closed_on >= $4 AND closed_on <= $5 GROUP BY 1, 2, 3",
@@ -710,12 +712,11 @@ pub(crate) fn save_ranking(
 
 /// The latest ranking made on or before `day`.
 pub(crate) fn ranking(x: &mut dyn Exec, day: &str) -> Result<Option<Ranking>> {
-    Ok(x
-        .row(
-            "SELECT ranking FROM tier_ranking WHERE ranked_on <= $1 ORDER BY ranked_on DESC, id DESC LIMIT 1",
-            &[day.into()],
-        )?
-        .and_then(|r| serde_json::from_str(&r.text(0)).ok()))
+    Ok(x.row(
+        "SELECT ranking FROM tier_ranking WHERE ranked_on <= $1 ORDER BY ranked_on DESC, id DESC LIMIT 1",
+        &[day.into()],
+    )?
+    .and_then(|r| serde_json::from_str(&r.text(0)).ok()))
 }
 
 /// Whether a ranking was made from `from` on.
@@ -903,9 +904,13 @@ pub(crate) fn check_upgraded_tallies(store: &mut crate::Store) {
     let q = ReportQuery { from: Some("2024-01-01".into()), to: Some("2026-12-31".into()), ..Default::default() };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
     let t = store.report(ReportKind::Contacts, &q, today, crate::i18n::Locale::En).unwrap().table;
-    let brief: Vec<_> = t.rows.iter().map(|r| (r[0].clone(), r[1].clone(), r[4].clone(), r[5].clone(), r[11].clone())).collect();
+    let brief: Vec<_> =
+        t.rows.iter().map(|r| (r[0].clone(), r[1].clone(), r[4].clone(), r[5].clone(), r[11].clone())).collect();
     let nobody = Text(crate::i18n::tr(crate::i18n::Locale::En, "report.nobody").into());
-    assert_eq!(brief, [(Text("Anna".into()), Int(2), Int(0), Int(2), Num(1.2)), (nobody, Int(1), Int(1), Int(0), Num(0.1))]);
+    assert_eq!(
+        brief,
+        [(Text("Anna".into()), Int(2), Int(0), Int(2), Num(1.2)), (nobody, Int(1), Int(1), Int(0), Num(0.1))]
+    );
     let t = store.report(ReportKind::ContactRoles, &q, today, crate::i18n::Locale::En).unwrap().table;
     assert_eq!(t.rows[0][1..9], [Int(2), Int(1), Int(0), Int(0), Int(0), Int(0), Int(0), Int(1)]);
     assert_eq!(t.rows[1][8], Int(1));

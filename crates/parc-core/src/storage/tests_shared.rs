@@ -1729,10 +1729,13 @@ fn report_office(store: &mut Store) -> Office {
     let verdi = store.create_customer(owned("Verdi", bruno)).unwrap().id;
     let neri = store.create_customer(owned("Neri", bruno)).unwrap().id;
     let gialli = store.create_customer(owned("Gialli", bruno)).unwrap().id;
-    let boss = store.create_person(rossi, PersonData { decision_role: "decision_maker".into(), ..person("Mario Rossi") });
+    let boss =
+        store.create_person(rossi, PersonData { decision_role: "decision_maker".into(), ..person("Mario Rossi") });
     let boss = boss.unwrap().id;
-    let secretary =
-        store.create_person(bianchi, PersonData { decision_role: "assistant".into(), ..person("Sara Bianchi") }).unwrap().id;
+    let secretary = store
+        .create_person(bianchi, PersonData { decision_role: "assistant".into(), ..person("Sara Bianchi") })
+        .unwrap()
+        .id;
     let unknown_role = store.create_person(bianchi, person("Luca Bianchi")).unwrap().id;
     store
         .create_fleet_bulk(vec![
@@ -1744,25 +1747,44 @@ fn report_office(store: &mut Store) -> Office {
         ])
         .unwrap();
     // Rossi bought in 2025; won again in October with 2 TGX.
-    historic(store, rossi, deal_data("Old order", 10_000_000, None, Some(anna)), &[(1, "2025-03-01"), (6, "2025-05-10")], "");
+    historic(
+        store,
+        rossi,
+        deal_data("Old order", 10_000_000, None, Some(anna)),
+        &[(1, "2025-03-01"), (6, "2025-05-10")],
+        "",
+    );
     let d1 = with_vehicles(deal_data("2 TGX", 20_000_000, None, Some(anna)), &[("tractor", 2, "TGX")]);
     historic(store, rossi, d1, &[(1, "2026-08-01"), (3, "2026-09-20"), (6, "2026-10-15")], "");
     // Bianchi, a new customer: opened in October, won in November, a van and a tractor.
-    let d2 = with_vehicles(deal_data("TGE + TGX", 5_000_000, None, Some(anna)), &[("van", 1, "TGE"), ("tractor", 1, "TGX")]);
+    let d2 =
+        with_vehicles(deal_data("TGE + TGX", 5_000_000, None, Some(anna)), &[("van", 1, "TGE"), ("tractor", 1, "TGX")]);
     let won_bianchi = historic(store, bianchi, d2, &[(1, "2026-10-05"), (2, "2026-10-25"), (6, "2026-11-10")], "");
     // Verdi (ours since 2020 by its fleet) lost to Scania on price; Neri postponed in PLN.
-    closed_deal(store, verdi, deal_data("Rigids", 10_000_000, None, Some(bruno)), &[(1, "2026-10-20"), (7, "2026-11-05")], |s| {
-        s.close_reason = "price".into();
-        s.lost_to = "Scania".into();
-        s.lost_price = Some(9_000_000);
-        s.lost_currency = "EUR".into();
-    });
+    closed_deal(
+        store,
+        verdi,
+        deal_data("Rigids", 10_000_000, None, Some(bruno)),
+        &[(1, "2026-10-20"), (7, "2026-11-05")],
+        |s| {
+            s.close_reason = "price".into();
+            s.lost_to = "Scania".into();
+            s.lost_price = Some(9_000_000);
+            s.lost_currency = "EUR".into();
+        },
+    );
     let neri_deal = DealData { currency: "PLN".into(), ..deal_data("Vans", 3_000_000, None, Some(bruno)) };
     closed_deal(store, neri, neri_deal, &[(1, "2026-11-02"), (8, "2026-11-12")], |s| {
         s.close_reason = "budget_frozen".into();
         s.revisit_on = Some("2027-02-01".into());
     });
-    historic(store, gialli, deal_data("Van", 4_000_000, Some("2027-01-31"), Some(bruno)), &[(1, "2026-09-15"), (2, "2026-10-10")], "");
+    historic(
+        store,
+        gialli,
+        deal_data("Van", 4_000_000, Some("2027-01-31"), Some(bruno)),
+        &[(1, "2026-09-15"), (2, "2026-10-10")],
+        "",
+    );
     // Contacts after the deals and fleets, as the office logs them.
     let met = |at: &str, kind: &str, minutes: i64, by: i64, people: Vec<i64>| ContactData {
         happened_at: at.into(),
@@ -1802,17 +1824,31 @@ fn salesperson_activity_compares_prospects_orders_and_new_against_existing_custo
     each_store(|store| {
         report_office(store);
         let total = ct(tr(Locale::En, "report.total"));
-        let (rows, sum) = report_rows(store, ReportKind::Activity, &ReportQuery { currency: Some("EUR".into()), ..autumn() });
+        let (rows, sum) =
+            report_rows(store, ReportKind::Activity, &ReportQuery { currency: Some("EUR".into()), ..autumn() });
         // Salesperson, deals opened, prospects, orders, orders per prospect, value from new
         // customers, from existing ones, total, share from existing.
         assert_eq!(
             rows,
             [
-                vec![ct("Anna"), ci(1), ci(1), ci(2), cn(200.0), ci(5_000_000), ci(20_000_000), ci(25_000_000), cn(80.0)],
+                vec![
+                    ct("Anna"),
+                    ci(1),
+                    ci(1),
+                    ci(2),
+                    cn(200.0),
+                    ci(5_000_000),
+                    ci(20_000_000),
+                    ci(25_000_000),
+                    cn(80.0)
+                ],
                 vec![ct("Bruno"), ci(2), ci(1), ci(0), cn(0.0), ci(0), ci(0), ci(0), ce()],
             ]
         );
-        assert_eq!(sum.unwrap(), [total, ci(3), ci(2), ci(2), cn(100.0), ci(5_000_000), ci(20_000_000), ci(25_000_000), cn(80.0)]);
+        assert_eq!(
+            sum.unwrap(),
+            [total, ci(3), ci(2), ci(2), cn(100.0), ci(5_000_000), ci(20_000_000), ci(25_000_000), cn(80.0)]
+        );
     });
 }
 
@@ -1848,9 +1884,13 @@ fn contacts_per_day_type_customer_and_role_follow_every_write() {
         let (rows, _) = report_rows(store, ReportKind::ContactRoles, &autumn());
         assert_eq!(rows[0], [ct("Anna"), ci(3), ci(1), ci(0), ci(1), ci(2), ci(0), ci(0), ci(0), cn(33.3)]);
         let (rows, _) = report_rows(store, ReportKind::Contacts, &autumn());
-        assert_eq!(rows[0], [ct("Anna"), ci(3), cn(0.1), cn(0.3), ci(1), ci(2), ci(2), ci(1), ci(0), ci(0), ci(0), cn(1.7)]);
+        assert_eq!(
+            rows[0],
+            [ct("Anna"), ci(3), cn(0.1), cn(0.3), ci(1), ci(2), ci(2), ci(1), ci(0), ci(0), ci(0), cn(1.7)]
+        );
         // A follow-up logged when completing an action counts too.
-        let mut planned = ContactData { happened_at: "2026-11-16T09:00".into(), kind: "phone".into(), ..Default::default() };
+        let mut planned =
+            ContactData { happened_at: "2026-11-16T09:00".into(), kind: "phone".into(), ..Default::default() };
         planned.next_action = "Call back".into();
         planned.next_due = Some("2026-11-18".into());
         planned.user_id = Some(o.bruno);
@@ -1864,7 +1904,10 @@ fn contacts_per_day_type_customer_and_role_follow_every_write() {
         };
         store.complete_action(k.id, "done", Some(follow), Some(o.bruno)).unwrap();
         let (rows, _) = report_rows(store, ReportKind::Contacts, &autumn());
-        assert_eq!(rows[1], [ct("Bruno"), ci(2), cn(0.0), cn(0.2), ci(2), ci(0), ci(0), ci(1), ci(1), ci(0), ci(0), cn(0.3)]);
+        assert_eq!(
+            rows[1],
+            [ct("Bruno"), ci(2), cn(0.0), cn(0.2), ci(2), ci(0), ci(0), ci(1), ci(1), ci(0), ci(0), cn(0.3)]
+        );
         let _ = (o.rossi, o.verdi, o.gialli, o.carla);
     });
 }
@@ -1969,7 +2012,8 @@ fn the_pyramid_ranks_tiers_keeps_movers_shows_on_the_card_and_filters_the_list()
         let settings = store.pyramid_settings().unwrap();
         store.rank_at(settings.clone(), day("2025-12-31"), false).unwrap();
         let ranking = store.rank_at(settings, day("2026-11-23"), false).unwrap();
-        let tiers: Vec<_> = ranking.tiers.iter().map(|t| (t.tier.as_str(), t.customers, t.value, t.min_value)).collect();
+        let tiers: Vec<_> =
+            ranking.tiers.iter().map(|t| (t.tier.as_str(), t.customers, t.value, t.min_value)).collect();
         assert_eq!(tiers, [("A", 1, 10, Some(10)), ("B", 2, 10, Some(2)), ("C", 2, 1, Some(0))]);
         assert_eq!(store.rank_if_due(day("2026-11-28")).unwrap(), None, "ranked this month already");
         let tier = store.customer_tier(o.rossi).unwrap().unwrap();
@@ -2004,7 +2048,10 @@ fn the_pyramid_ranks_tiers_keeps_movers_shows_on_the_card_and_filters_the_list()
 
         // The manager ranks by value instead: 80 / 15 of the vehicles.
         let by_value = PyramidSettings { mode: CutMode::Value, a: 80, b: 15, ..store.pyramid_settings().unwrap() };
-        assert!(matches!(store.rank_customers(Some(o.anna), by_value.clone(), day("2026-11-23")), Err(Error::ManagerOnly)));
+        assert!(matches!(
+            store.rank_customers(Some(o.anna), by_value.clone(), day("2026-11-23")),
+            Err(Error::ManagerOnly)
+        ));
         let r = store.rank_customers(Some(o.marco), by_value, day("2026-11-23")).unwrap();
         // 21 vehicles: Rossi 10 and Verdi 8 make 18 (A starts below 80% = 16.8: 0, 10 → A),
         // Bianchi starts at 18 (85.7% < 95%) → B; Gialli at 20 → C.
@@ -2019,7 +2066,8 @@ fn the_pyramid_ranks_tiers_keeps_movers_shows_on_the_card_and_filters_the_list()
 fn market_share_by_segment_and_year_and_the_seven_ps_of_a_customer() {
     each_store(|store| {
         let o = report_office(store);
-        let years = ReportQuery { from: Some("2020-01-01".into()), to: Some("2026-11-30".into()), ..Default::default() };
+        let years =
+            ReportQuery { from: Some("2020-01-01".into()), to: Some("2026-11-30".into()), ..Default::default() };
         let out = store.report(ReportKind::Market, &years, day("2026-11-23"), Locale::En).unwrap();
         let unknown = ct(tr(Locale::En, "fleet.weight_unknown"));
         let office = ct(tr(Locale::En, "report.market.office"));
@@ -2039,27 +2087,57 @@ fn market_share_by_segment_and_year_and_the_seven_ps_of_a_customer() {
         assert_eq!(series[0].values, [Some(100.0), Some(0.0), Some(100.0)]);
 
         let q = ReportQuery { customer_id: Some(o.bianchi), ..autumn() };
-        let a = store.customer_analysis(o.bianchi, &crate::report::Period::resolve(q.from.as_deref(), q.to.as_deref(), day("2026-11-23")).unwrap(), day("2026-11-23")).unwrap();
+        let a = store
+            .customer_analysis(
+                o.bianchi,
+                &crate::report::Period::resolve(q.from.as_deref(), q.to.as_deref(), day("2026-11-23")).unwrap(),
+                day("2026-11-23"),
+            )
+            .unwrap();
         assert_eq!((a.profile.owner_id, a.profile.people, a.profile.decision_makers), (Some(o.anna), 2, 0));
         let ps = &a.persistency;
-        assert_eq!((ps.customer_since.as_deref(), ps.orders, ps.repeat_orders, ps.fleet_share), (Some("2026-11-10"), 1, 0, Some(100.0)));
-        assert_eq!((ps.first_contact.as_deref(), ps.last_contact.as_deref()), (Some("2026-10-07T10:00"), Some("2026-11-20T10:00")));
+        assert_eq!(
+            (ps.customer_since.as_deref(), ps.orders, ps.repeat_orders, ps.fleet_share),
+            (Some("2026-11-10"), 1, 0, Some(100.0))
+        );
+        assert_eq!(
+            (ps.first_contact.as_deref(), ps.last_contact.as_deref()),
+            (Some("2026-10-07T10:00"), Some("2026-11-20T10:00"))
+        );
         let m = &a.profitability.lines[0];
-        assert_eq!((m.currency.as_str(), m.won, m.won_in_period, m.average_order), ("EUR", 5_000_000, 5_000_000, Some(5_000_000)));
+        assert_eq!(
+            (m.currency.as_str(), m.won, m.won_in_period, m.average_order),
+            ("EUR", 5_000_000, 5_000_000, Some(5_000_000))
+        );
         assert_eq!(a.profitability.by_year, [("2026".to_string(), 5_000_000)]);
-        assert_eq!(a.performance.by_category, [("tractor".to_string(), 1, 2_500_000), ("van".to_string(), 1, 2_500_000)]);
+        assert_eq!(
+            a.performance.by_category,
+            [("tractor".to_string(), 1, 2_500_000), ("van".to_string(), 1, 2_500_000)]
+        );
         assert_eq!(a.performance.by_origin, [("card".to_string(), 1, 1)]);
         assert_eq!((a.prospecting.open_deals, a.prospecting.renewals_due), (0, 0));
         assert_eq!((a.product.vehicles, a.product.ours), (2, 2));
         assert_eq!(a.promotion.contacts_by_kind, [0, 2, 0, 0, 0]);
         assert_eq!((a.promotion.documents_sent, a.promotion.materials.len()), (1, 1));
         let (rows, _) = report_rows(store, ReportKind::Customer, &q);
-        assert!(rows.iter().any(|r| r[1] == ct(tr(Locale::En, "report.p.customer_since")) && r[2] == ct("10/11/2026")), "{rows:?}");
+        assert!(
+            rows.iter().any(|r| r[1] == ct(tr(Locale::En, "report.p.customer_since")) && r[2] == ct("10/11/2026")),
+            "{rows:?}"
+        );
         // Verdi lost to Scania 10% under our price; its open deal is Gialli's, not its own.
-        let v = store.customer_analysis(o.verdi, &crate::report::Period::resolve(Some("2026-10-01"), None, day("2026-11-23")).unwrap(), day("2026-11-23")).unwrap();
+        let v = store
+            .customer_analysis(
+                o.verdi,
+                &crate::report::Period::resolve(Some("2026-10-01"), None, day("2026-11-23")).unwrap(),
+                day("2026-11-23"),
+            )
+            .unwrap();
         assert_eq!((v.profitability.lines[0].lost, v.profitability.lines[0].price_gap), (10_000_000, Some(10.0)));
         assert_eq!(v.persistency.customer_since.as_deref(), Some("2020-12-31"), "MAN vehicles of 2020");
-        assert!(store.report(ReportKind::Customer, &autumn(), day("2026-11-23"), Locale::En).is_err(), "which customer?");
+        assert!(
+            store.report(ReportKind::Customer, &autumn(), day("2026-11-23"), Locale::En).is_err(),
+            "which customer?"
+        );
     });
 }
 
@@ -2088,6 +2166,9 @@ fn reports_copy_with_the_store_and_export_as_csv() {
         assert!(lines[1].starts_with("Anna;1;1;2;200,0;50000,00;200000,00;250000,00;80,0"), "{}", lines[1]);
         assert!(!dir.path().join(".activity.csv.partial").exists());
         let bad = ReportQuery { from: Some("2026-12-01".into()), to: Some("2026-11-01".into()), ..Default::default() };
-        assert!(matches!(store.report(ReportKind::Activity, &bad, day("2026-11-23"), Locale::En), Err(Error::Validation(_))));
+        assert!(matches!(
+            store.report(ReportKind::Activity, &bad, day("2026-11-23"), Locale::En),
+            Err(Error::Validation(_))
+        ));
     });
 }

@@ -172,7 +172,8 @@ fn a_refused_password_and_a_missing_database_are_told_apart() {
 fn upgrading_counts_the_contacts_already_there() {
     let Some((url, mut client)) = fresh() else { return };
     let mut tx = client.transaction().unwrap();
-    tx.batch_execute("CREATE TABLE parc_schema (version BIGINT NOT NULL); INSERT INTO parc_schema VALUES (0);").unwrap();
+    tx.batch_execute("CREATE TABLE parc_schema (version BIGINT NOT NULL); INSERT INTO parc_schema VALUES (0);")
+        .unwrap();
     for sql in &MIGRATIONS[..MIGRATIONS.len() - 1] {
         tx.batch_execute(sql).unwrap();
     }
