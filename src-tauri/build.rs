@@ -100,6 +100,13 @@ const COMMANDS: &[&str] = &[
     "lead_qualify",
     "lead_disqualify",
     "lead_funnel",
+    "report_get",
+    "report_export",
+    "cost_settings_get",
+    "cost_settings_save",
+    "pyramid_settings_get",
+    "pyramid_rank",
+    "customer_tier_get",
 ];
 
 fn main() {

@@ -15,8 +15,8 @@ function invoke(cmd, args, options) {
 export const api = {
   appInfo: () => invoke('app_info'),
   setLocale: (locale) => invoke('set_locale', { locale }),
-  searchCustomers: (text, includeArchived, limit, ownerId = null) =>
-    invoke('customer_search', { query: { text, include_archived: includeArchived, limit, owner_id: ownerId } }),
+  searchCustomers: (text, includeArchived, limit, ownerId = null, tier = null) =>
+    invoke('customer_search', { query: { text, include_archived: includeArchived, limit, owner_id: ownerId, tier } }),
   getCustomer: (id) => invoke('customer_get', { id }),
   createCustomer: (data) => invoke('customer_create', { data }),
   updateCustomer: (id, version, data) => invoke('customer_update', { id, version, data }),
@@ -116,4 +116,13 @@ export const api = {
   qualifyLead: (id, version, data) => invoke('lead_qualify', { id, version, data }),
   disqualifyLead: (id, version, reason) => invoke('lead_disqualify', { id, version, reason }),
   leadFunnel: (query) => invoke('lead_funnel', { query }),
+  /** A report: kind (e.g. "activity") and {from, to, currency, owner_id, customer_id}. */
+  report: (kind, query) => invoke('report_get', { kind, query }),
+  /** Asks where to save the report as CSV and writes it; null when the person cancels. */
+  reportExport: (kind, query) => invoke('report_export', { kind, query }),
+  costSettings: () => invoke('cost_settings_get'),
+  saveCostSettings: (settings) => invoke('cost_settings_save', { settings }),
+  pyramidSettings: () => invoke('pyramid_settings_get'),
+  rankCustomers: (settings) => invoke('pyramid_rank', { settings }),
+  customerTier: (customerId) => invoke('customer_tier_get', { customerId }),
 };

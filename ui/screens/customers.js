@@ -2,7 +2,7 @@
 // archive with undo). The list is driven from the keyboard: type, ↑/↓, Enter.
 
 import { api } from '../ipc.js';
-import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
+import { formatDate, formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
 import { resolveConflict } from '../conflict.js';
 import { fillUserSelects, myId } from '../users.js';
@@ -10,6 +10,7 @@ import * as customFields from '../custom-fields.js';
 import * as competitorsPanel from './competitors.js';
 import * as fleetPanel from './fleet.js';
 import * as dealsPanel from './deals.js';
+import * as analysisPanel from './analysis.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
@@ -37,6 +38,7 @@ export function init(info, openDeal) {
   dealsPanel.init(info, openDeal);
   fillChoices();
   onProcessChanged(fillSources);
+  fillTiers();
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
   history.init(info.contact_kinds, () => {});
@@ -61,6 +63,8 @@ export function init(info, openDeal) {
   search.addEventListener('keydown', listKeys);
   results.addEventListener('keydown', listKeys);
   $('show-archived').addEventListener('change', runSearch);
+  $('tier-filter').addEventListener('change', runSearch);
+  analysisPanel.init();
   // Colleagues on other workstations change the shared database: coming back to the window
   // shows their changes.
   window.addEventListener('focus', () => {
@@ -105,7 +109,17 @@ export function keydown(e) {
   }
 }
 
+/** The tier filter of the list: every tier, or A, B or C of the customer pyramid. */
+function fillTiers() {
+  const select = $('tier-filter');
+  const keep = select.value;
+  select.replaceChildren(new Option(t('tier.all'), ''), ...['A', 'B', 'C'].map((x) => new Option(t('tier.name', { tier: x }), x)));
+  select.value = keep;
+}
+
 export function relabel() {
+  fillTiers();
+  analysisPanel.relabel();
   fillChoices();
   fillUserSelects(form);
   renderList();
@@ -135,6 +149,9 @@ function showPanel(name) {
   $('panel-fleet').hidden = name !== 'fleet';
   $('panel-competitors').hidden = name !== 'competitors';
   $('panel-deals').hidden = name !== 'deals';
+  $('panel-analysis').hidden = name !== 'analysis';
+  // The analysis reads the customer's whole history: only when asked for.
+  if (name === 'analysis' && customer) analysisPanel.load(customer.id);
 }
 
 /** The quick log: from anywhere on the card, straight to the note with sensible defaults. */
@@ -163,7 +180,7 @@ async function runSearch() {
   const includeArchived = $('show-archived').checked;
   try {
     const owner = $('only-mine').checked ? myId() : null;
-    const found = await api.searchCustomers(text, includeArchived, PAGE, owner);
+    const found = await api.searchCustomers(text, includeArchived, PAGE, owner, $('tier-filter').value || null);
     if (seq !== searchSeq) return;
     rows = found;
     active = rows.length ? 0 : -1;
@@ -175,7 +192,7 @@ async function runSearch() {
 
 function renderList() {
   const text = search.value.trim();
-  const empty = rows.length === 0 && text === '' && !$('show-archived').checked && !$('only-mine').checked;
+  const empty = rows.length === 0 && text === '' && !$('show-archived').checked && !$('only-mine').checked && !$('tier-filter').value;
   $('empty-state').hidden = !empty;
   results.hidden = empty;
   const count = $('result-count');
@@ -321,7 +338,26 @@ function showCard(c) {
     $('fleet-count').textContent = '';
     $('deals-count').textContent = '';
   }
+  if (c && panel === 'analysis') analysisPanel.load(c.id);
+  showTier(c);
   renderCardHeader();
+}
+
+/** The customer's tier of the pyramid beside its name, when it has been ranked. */
+async function showTier(c) {
+  const badge = $('card-tier');
+  badge.hidden = true;
+  if (!c) return;
+  try {
+    const tier = await api.customerTier(c.id);
+    if (!tier || customer?.id !== c.id) return;
+    badge.textContent = t('tier.name', { tier: tier.tier });
+    badge.title = t('tier.since', { date: formatDate(tier.since) });
+    badge.className = `badge card-tier tier-${tier.tier}`;
+    badge.hidden = false;
+  } catch (err) {
+    toast(err.message);
+  }
 }
 
 function renderCardHeader() {

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::deals;
 use super::exec::{read, write};
 use super::offers;
 use super::Store;
+use super::{deals, reports};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -60,7 +60,16 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
         offers::restore_items(x, &items)?;
         offers::restore_offers(x, &all_offers, &sequences)
     })?;
-    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "price_item", "offer"] {
+    // The reports' running totals of contacts and the pyramid's tiers, as they are: the
+    // standing of a customer on a contact's day was taken when the contact was logged.
+    let tallies = read(&mut *from.backend, reports::all_tallies)?;
+    let pyramid = read(&mut *from.backend, reports::all_pyramid)?;
+    write(&mut *to.backend, |x| {
+        reports::restore_tallies(x, &tallies)?;
+        reports::restore_pyramid(x, &pyramid)
+    })?;
+    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "tier_ranking", "tier_move", "price_item", "offer"]
+    {
         to.backend.follow_ids(table)?;
     }
     let source = fingerprint(from)?;
@@ -101,6 +110,11 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("price_item", serialised(read(&mut *store.backend, offers::all_items)?));
     add("offer", serialised(read(&mut *store.backend, offers::all_offers)?));
     add("offer_sequence", serialised(read(&mut *store.backend, offers::all_sequences)?));
+    add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
+    let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
+    add("customer_tier", serialised(pyramid.tiers));
+    add("tier_ranking", serialised(pyramid.rankings));
+    add("tier_move", serialised(pyramid.moves));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

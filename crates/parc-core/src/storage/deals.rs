@@ -240,6 +240,35 @@ fn stay(x: &mut dyn Exec, currency: &str, owner_id: Option<i64>, m: &StageMove, 
     Ok(())
 }
 
+/// Adds a move (or takes one back, `sign` -1) to `move_tally`: the moves of each day out of a
+/// stage into another on the deals of an owner, which the reports read per period.
+fn tally_move(x: &mut dyn Exec, owner_id: Option<i64>, m: &StageMove, sign: i64) -> Result<()> {
+    let Some(from) = m.from_stage_id else { return Ok(()) };
+    let args: Vec<Val> = vec![
+        m.moved_at.get(..10).unwrap_or_default().into(),
+        owner_id.unwrap_or(0).into(),
+        from.into(),
+        m.to_stage_id.into(),
+        sign.into(),
+        (sign * m.seconds_in_from).into(),
+    ];
+    x.run(
+        "INSERT INTO move_tally (day, owner_id, from_stage_id, to_stage_id, moves, seconds)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (day, owner_id, from_stage_id, to_stage_id)
+         DO UPDATE SET moves = move_tally.moves + excluded.moves, seconds = move_tally.seconds + excluded.seconds",
+        &args,
+    )?;
+    if sign < 0 {
+        x.run(
+            "DELETE FROM move_tally WHERE day = $1 AND owner_id = $2 AND from_stage_id = $3 AND to_stage_id = $4
+             AND moves = 0",
+            &args[..4],
+        )?;
+    }
+    Ok(())
+}
+
 /// A deal as it is first saved: its customer, data, state and the moves that brought it
 /// there (one for a new deal; a demo deal brings its whole history).
 pub(crate) struct NewDeal<'a> {
@@ -274,6 +303,7 @@ pub(crate) fn insert_deal(x: &mut dyn Exec, n: &NewDeal) -> Result<i64> {
     for m in n.moves {
         insert_move(x, id, m, false)?;
         stay(x, &n.data.currency, n.data.owner_id, m, 1)?;
+        tally_move(x, n.data.owner_id, m, 1)?;
     }
     Ok(id)
 }
@@ -325,11 +355,16 @@ pub(crate) fn update_deal(
         for m in self::moves(x, id)? {
             stay(x, &old.data.currency, old.data.owner_id, &m, -1)?;
             stay(x, &data.currency, data.owner_id, &m, 1)?;
+            if old.data.owner_id != data.owner_id {
+                tally_move(x, old.data.owner_id, &m, -1)?;
+                tally_move(x, data.owner_id, &m, 1)?;
+            }
         }
     }
     for m in moves {
         insert_move(x, id, m, false)?;
         stay(x, &data.currency, data.owner_id, m, 1)?;
+        tally_move(x, data.owner_id, m, 1)?;
     }
     Ok(())
 }
@@ -742,6 +777,7 @@ pub(crate) fn restore_deals(x: &mut dyn Exec, rows: &[(Deal, Vec<StageMove>)]) -
         for m in moves {
             insert_move(x, d.id, m, true)?;
             stay(x, &d.data.currency, d.data.owner_id, m, 1)?;
+            tally_move(x, d.data.owner_id, m, 1)?;
         }
     }
     Ok(())

@@ -11,6 +11,8 @@ mod offers;
 mod postgres;
 mod printing;
 mod quoting;
+mod reporting;
+mod reports;
 mod sales;
 mod sqlite;
 
@@ -19,6 +21,7 @@ pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
 pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
+pub use reporting::CustomerTier;
 pub use sales::{Board, BoardColumn, DealView, Funnel};
 pub(crate) use sqlite::migrations as sqlite_meta;
 
@@ -118,12 +121,14 @@ pub struct CustomerQuery {
     pub include_archived: bool,
     /// Only the customers of this owner ("my customers").
     pub owner_id: Option<i64>,
+    /// Only the customers of this tier of the pyramid ("A", "B" or "C").
+    pub tier: Option<String>,
     pub limit: u32,
 }
 
 impl Default for CustomerQuery {
     fn default() -> Self {
-        CustomerQuery { text: String::new(), include_archived: false, owner_id: None, limit: 100 }
+        CustomerQuery { text: String::new(), include_archived: false, owner_id: None, tier: None, limit: 100 }
     }
 }
 
@@ -132,6 +137,8 @@ impl Default for CustomerQuery {
 pub(crate) struct ListScope {
     pub include_archived: bool,
     pub owner_id: Option<i64>,
+    /// One of [`crate::report::TIERS`].
+    pub tier: Option<&'static str>,
     pub limit: u32,
 }
 
@@ -540,9 +547,19 @@ impl Store {
     /// rest by name. See [`EXACT_RANKING_CAP`] for very broad queries.
     pub fn search_customers(&mut self, query: &CustomerQuery) -> Result<Vec<CustomerSummary>> {
         let plan = search_key::plan_query(&query.text);
+        let tier = match query.tier.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(
+                *crate::report::TIERS
+                    .iter()
+                    .find(|x| **x == t)
+                    .ok_or_else(|| Error::invalid("tier", "validation.choice"))?,
+            ),
+        };
         let scope = ListScope {
             include_archived: query.include_archived,
             owner_id: query.owner_id,
+            tier,
             limit: query.limit.clamp(1, 1000),
         };
         self.backend.search_customers(&plan, scope)

@@ -12,9 +12,14 @@ use super::Postgres;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Exec, Transact, Val};
 
-struct Pg<'a, 'b> {
+pub(super) struct Pg<'a, 'b> {
     tx: &'a mut Transaction<'b>,
     prepared: HashMap<String, Statement>,
+}
+
+/// The shared statements inside one of this store's transactions.
+pub(super) fn exec<'a, 'b>(tx: &'a mut Transaction<'b>) -> Pg<'a, 'b> {
+    Pg { tx, prepared: HashMap::new() }
 }
 
 impl Pg<'_, '_> {

@@ -209,3 +209,25 @@ fn a_refused_password_and_a_missing_database_are_told_apart() {
         other => panic!("{:?}", other.err()),
     }
 }
+
+/// Upgrading to the reports' schema counts the contacts already in the database.
+#[test]
+fn upgrading_counts_the_contacts_already_there() {
+    let Some((url, mut client)) = fresh() else { return };
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("CREATE TABLE parc_schema (version BIGINT NOT NULL); INSERT INTO parc_schema VALUES (0);")
+        .unwrap();
+    for sql in &MIGRATIONS[..MIGRATIONS.len() - 1] {
+        tx.batch_execute(sql).unwrap();
+    }
+    tx.execute("UPDATE parc_schema SET version = $1", &[&(LATEST - 1)]).unwrap();
+    // This store's customers also carry their search columns.
+    let fixture = crate::storage::reports::UPGRADE_FIXTURE
+        .replace("sort_key, created_at", "sort_key, search_key, search_words, created_at")
+        .replace("'rossi', '2026", "'rossi', 'rossi', '', '2026")
+        .replace("'bianchi', '2026", "'bianchi', 'bianchi', '', '2026");
+    tx.batch_execute(&fixture).unwrap();
+    tx.commit().unwrap();
+    let mut store = Store::connect(&Target::Postgres(url)).unwrap();
+    crate::storage::reports::check_upgraded_tallies(&mut store);
+}

@@ -8,7 +8,8 @@ use super::Sqlite;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Exec, Transact, Val};
 
-struct Lite<'a>(&'a Connection);
+/// The shared statements over one SQLite connection (or transaction).
+pub(super) struct Lite<'a>(pub(super) &'a Connection);
 
 fn sql_of(sql: &str) -> String {
     sql.replace('$', "?")

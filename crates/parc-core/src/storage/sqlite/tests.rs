@@ -238,3 +238,16 @@ fn a_record_edited_in_two_windows_is_not_silently_overwritten() {
     assert_eq!(window_b.customer(c.id).unwrap(), saved);
     assert_eq!(window_b.count_customers().unwrap(), 3001);
 }
+
+/// Upgrading to the reports' schema counts the contacts already in the file.
+#[test]
+fn upgrading_counts_the_contacts_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    migrations::migrate_with(&mut conn, &MIGRATIONS[..MIGRATIONS.len() - 1]).unwrap();
+    conn.execute_batch(crate::storage::reports::UPGRADE_FIXTURE).unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    crate::storage::reports::check_upgraded_tallies(&mut store);
+}
