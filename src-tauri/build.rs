@@ -90,6 +90,7 @@ const COMMANDS: &[&str] = &[
     "backup_newest_good",
     "backup_restore",
     "changes_list",
+    "save_conflict",
     "stages_get",
     "stages_save",
     "reasons_get",
@@ -109,6 +110,13 @@ const COMMANDS: &[&str] = &[
     "lead_qualify",
     "lead_disqualify",
     "lead_funnel",
+    "report_get",
+    "report_export",
+    "cost_settings_get",
+    "cost_settings_save",
+    "pyramid_settings_get",
+    "pyramid_rank",
+    "customer_tier_get",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ import { formatMinorUnits, isoDay, parseMinorUnits, t } from './i18n.js';
 import { clearErrors, showErrors } from './forms.js';
 import { ladder, named, reasonSettings, stage } from './process.js';
 import { fillUserSelects, myId } from './users.js';
+import { resolveConflict } from './conflict.js';
 
 const $ = (id) => document.getElementById(id);
 let categories = [];
@@ -118,10 +119,10 @@ export async function editDeal({ customer, deal = null, lead = null, people = nu
         return;
       }
       try {
-        if (deal) saved = await api.updateDeal(deal.id, deal.version, data);
+        if (deal) saved = await updateDeal(deal, data, people_);
         else if (lead) saved = await api.qualifyLead(lead.id, lead.version, data);
         else saved = await api.createDeal(customer.id, data);
-        dialog.close();
+        if (saved) dialog.close();
       } catch (err) {
         showErrors(form, err, t('card.errors_title'));
       }
@@ -130,6 +131,22 @@ export async function editDeal({ customer, deal = null, lead = null, people = nu
     dialog.showModal();
     form.elements.title.focus();
   });
+}
+
+/**
+ * Saves a deal's data; when someone else saved the deal (or moved it) since the form was
+ * opened, asks theirs or mine per field. Null when the person went back to the form.
+ */
+async function updateDeal(deal, data, people) {
+  try {
+    return await api.updateDeal(deal.id, deal.version, data);
+  } catch (err) {
+    if (err.code !== 'conflict') throw err;
+    return resolveConflict({
+      entity: 'deal', id: deal.id, base: deal, mine: data, names: new Map(people.map((p) => [p.id, p.name])),
+      save: (version, merged) => api.updateDeal(deal.id, version, merged),
+    });
+  }
 }
 
 function read(form) {

@@ -138,6 +138,17 @@ export function parseDecimal(text) {
   return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? s : NaN;
 }
 
+/**
+ * A percentage typed the locale's way ("12,5") as basis points (1250), at most two decimals.
+ * Null when empty, NaN when unreadable.
+ */
+export function parsePercentBp(text) {
+  const canon = parseDecimal(text);
+  if (canon === null || Number.isNaN(canon)) return canon;
+  const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(canon);
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
+}
+
 /** Canonical decimal text ("-1234.5") shown with the locale's separators. */
 export function formatDecimal(canonical) {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(canonical ?? '');

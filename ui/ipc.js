@@ -22,8 +22,8 @@ function progressChannel(onProgress) {
 export const api = {
   appInfo: () => invoke('app_info'),
   setLocale: (locale) => invoke('set_locale', { locale }),
-  searchCustomers: (text, includeArchived, limit, ownerId = null) =>
-    invoke('customer_search', { query: { text, include_archived: includeArchived, limit, owner_id: ownerId } }),
+  searchCustomers: (text, includeArchived, limit, ownerId = null, tier = null) =>
+    invoke('customer_search', { query: { text, include_archived: includeArchived, limit, owner_id: ownerId, tier } }),
   getCustomer: (id) => invoke('customer_get', { id }),
   createCustomer: (data) => invoke('customer_create', { data }),
   updateCustomer: (id, version, data) => invoke('customer_update', { id, version, data }),
@@ -80,6 +80,8 @@ export const api = {
   restoreBackup: (path) => invoke('backup_restore', { path }),
   /** The history of changes of a record: entity "customer" or "person". */
   changes: (entity, id) => invoke('changes_list', { entity, id }),
+  /** After a save refused as a conflict: the record as stored now and how the form differs. */
+  saveConflict: (entity, id, base, mine) => invoke('save_conflict', { entity, id, base, mine }),
   stages: () => invoke('stages_get'),
   saveStages: (settings) => invoke('stages_save', { settings }),
   reasons: () => invoke('reasons_get'),
@@ -136,4 +138,13 @@ export const api = {
   qualifyLead: (id, version, data) => invoke('lead_qualify', { id, version, data }),
   disqualifyLead: (id, version, reason) => invoke('lead_disqualify', { id, version, reason }),
   leadFunnel: (query) => invoke('lead_funnel', { query }),
+  /** A report: kind (e.g. "activity") and {from, to, currency, owner_id, customer_id}. */
+  report: (kind, query) => invoke('report_get', { kind, query }),
+  /** Asks where to save the report as CSV and writes it; null when the person cancels. */
+  reportExport: (kind, query) => invoke('report_export', { kind, query }),
+  costSettings: () => invoke('cost_settings_get'),
+  saveCostSettings: (settings) => invoke('cost_settings_save', { settings }),
+  pyramidSettings: () => invoke('pyramid_settings_get'),
+  rankCustomers: (settings) => invoke('pyramid_rank', { settings }),
+  customerTier: (customerId) => invoke('customer_tier_get', { customerId }),
 };

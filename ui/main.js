@@ -10,6 +10,7 @@ import * as fieldsPanel from './screens/fields.js';
 import * as fleetSettings from './screens/fleet-settings.js';
 import * as market from './screens/market.js';
 import * as renewals from './screens/renewals.js';
+import * as reports from './screens/reports.js';
 import * as funnel from './screens/funnel.js';
 import * as offers from './screens/offers.js';
 import * as exchange from './screens/exchange.js';
@@ -20,7 +21,7 @@ import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, funnel, offers, exchange, renewals, market, settings };
+const screens = { customers, agenda, funnel, offers, exchange, renewals, market, reports, settings };
 let current = null;
 
 export function show(name) {
@@ -39,6 +40,13 @@ function relabel(language) {
     stagesPanel.relabel();
     prices.relabel();
   }
+}
+
+/** The reports are the sales manager's: their tab shows for a manager only. */
+function showReportsTab() {
+  const tab = document.querySelector('.tab[data-screen=reports]');
+  tab.hidden = !reports.allowed();
+  if (tab.hidden && current === 'reports') show('customers');
 }
 
 async function start() {
@@ -61,7 +69,7 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
-    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market']) {
+    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'reports']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
     document.getElementById('fleet-settings').hidden = true;
@@ -103,9 +111,12 @@ async function start() {
   }, openDeal);
   market.init();
   exchange.init();
+  reports.init(info, openCustomer);
+  showReportsTab();
   fleetSettings.init();
   settings.onColdDays((days) => agenda.setColdDays(days));
   document.addEventListener('parc:user', () => {
+    showReportsTab();
     customers.userChanged();
     agenda.relabel();
     funnel.relabel();

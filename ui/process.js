@@ -1,11 +1,12 @@
 // The office's sales process as the screens need it: stages (names in every language, from
-// the office's settings, not the catalogue), reason lists, and money shown with its currency.
+// the office's settings, not the catalogue), reason lists, lead sources, and money shown with
+// its currency.
 
 import { api } from './ipc.js';
 import { formatMinorUnits, language } from './i18n.js';
 
 let process = { version: 0, stages: [] };
-let reasons = { version: 0, lost: [], postponed: [], disqualified: [] };
+let reasons = { version: 0, lost: [], postponed: [], disqualified: [], sources: [] };
 const listeners = [];
 
 export async function loadProcess() {
@@ -51,6 +52,24 @@ export function ofKind(kind) {
 
 export function reasonName(list, code) {
   return named(reasons[list]?.find((r) => r.code === code)?.names) || code;
+}
+
+/** The office's name for a lead source (a retired one too), in the screen's language. */
+export function sourceName(code) {
+  return reasonName('sources', code);
+}
+
+/**
+ * Fills a lead-source select with the office's sources in use, keeping `current` (a source
+ * retired since, or one this workstation does not know yet) so a record never loses its own;
+ * `blank` adds an empty first choice labelled so.
+ */
+export function fillSourceSelect(select, current, blank) {
+  const options = reasons.sources.filter((r) => !r.retired).map((r) => new Option(named(r.names), r.code));
+  if (current && !options.some((o) => o.value === current)) options.push(new Option(sourceName(current), current));
+  if (blank != null) options.unshift(new Option(blank, ''));
+  select.replaceChildren(...options);
+  select.value = current ?? '';
 }
 
 /** Money in minor units with its currency code: "1,234.50 EUR". */

@@ -28,15 +28,18 @@ use parc_core::offer::{
 };
 use parc_core::pdf::Letterhead;
 use parc_core::person::{self, Person, PersonData};
+use parc_core::report::{self, CostSettings, PyramidSettings, Ranking, ReportKind, ReportOutput, ReportQuery};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
 use parc_core::storage::{
-    self, Board, CustomerQuery, DealView, Funnel, OfferDecision, OfferView, PriceImport, StoreStatus, Target,
+    self, Board, CustomerQuery, CustomerTier, DealView, Funnel, OfferDecision, OfferView, PriceImport, SaveConflict,
+    StoreStatus, Target,
 };
 use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 /// An error as the UI sees it: a code to branch on and a translated message to show.
@@ -350,6 +353,19 @@ async fn backup_restore(state: State<'_, AppState>, path: String) -> ApiResult<R
             Ok(report)
         })
         .await
+}
+
+/// A save refused as a conflict: what the record (`customer`, `person`, `fleet_line`,
+/// `deal`) is now and how it differs from the form, field by field.
+#[tauri::command]
+async fn save_conflict(
+    state: State<'_, AppState>,
+    entity: String,
+    id: i64,
+    base: serde_json::Value,
+    mine: serde_json::Value,
+) -> ApiResult<SaveConflict> {
+    state.with_store(move |s| s.save_conflict(&entity, id, base, mine)).await
 }
 
 /// The history of changes of a record (`customer`, `person`).
@@ -964,6 +980,13 @@ fn save_with_dialog(app: &AppHandle, name: &str, bytes: &[u8], locale: Locale) -
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
+/// [`save_with_dialog`] off the async runtime: the native dialog blocks until answered.
+async fn save_blocking(app: AppHandle, name: String, bytes: Vec<u8>, locale: Locale) -> ApiResult<Option<String>> {
+    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &name, &bytes, locale))
+        .await
+        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+}
+
 /// A file name for an offer: its number, revision and customer, nothing a file system refuses.
 fn offer_file_name(offer: &Offer) -> String {
     let safe: String = offer.number.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
@@ -974,9 +997,7 @@ fn offer_file_name(offer: &Offer) -> String {
 async fn offer_pdf_save(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<Option<String>> {
     let locale = state.0.locale();
     let (offer, pdf) = state.with_store(move |s| Ok((s.offer(id)?, s.offer_pdf(id, None)?))).await?;
-    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &offer_file_name(&offer), &pdf, locale))
-        .await
-        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+    save_blocking(app, offer_file_name(&offer), pdf, locale).await
 }
 
 /// Opens the offer's PDF with the system's viewer, from which it is printed.
@@ -1012,10 +1033,7 @@ async fn visit_pack_save(
     let Some(pdf) = pack else {
         return Err(ApiError::new(&Error::invalid("day", "visit_pack.none"), locale));
     };
-    let name = format!("visits-{day}.pdf");
-    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &name, &pdf, locale))
-        .await
-        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+    save_blocking(app, format!("visits-{day}.pdf"), pdf, locale).await
 }
 
 #[tauri::command]
@@ -1077,6 +1095,78 @@ async fn lead_funnel(state: State<'_, AppState>, query: FunnelQuery) -> ApiResul
     state.with_store(move |s| s.lead_funnel(&query)).await
 }
 
+#[tauri::command]
+async fn report_get(state: State<'_, AppState>, kind: ReportKind, query: ReportQuery) -> ApiResult<ReportOutput> {
+    let locale = state.0.locale();
+    state.with_store(move |s| s.report(kind, &query, today(), locale)).await
+}
+
+/// A CSV file written where the person chose, and how many rows it holds.
+#[derive(Debug, Serialize)]
+struct Exported {
+    path: String,
+    rows: usize,
+}
+
+/// Asks where to save report `kind` as CSV (the system's save dialog, named after the report
+/// and its period) and writes it there; `None` when the person cancels.
+#[tauri::command]
+async fn report_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: ReportKind,
+    query: ReportQuery,
+) -> ApiResult<Option<Exported>> {
+    let locale = state.0.locale();
+    let period = report::Period::resolve(query.from.as_deref(), query.to.as_deref(), today())
+        .map_err(|e| ApiError::new(&e, locale))?;
+    let name = report::csv_name(kind, &period);
+    let title = i18n::tr(locale, "reports.export_title").to_string();
+    let filter = i18n::tr(locale, "reports.csv_files").to_string();
+    // The dialog waits for the person: off the async runtime, like the database work.
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
+        if let Some(window) = app.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file()
+    })
+    .await
+    .unwrap_or(None);
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    state
+        .with_store(move |s| {
+            let rows = s.export_report(kind, &query, today(), locale, &path)?;
+            Ok(Some(Exported { path: path.display().to_string(), rows }))
+        })
+        .await
+}
+
+#[tauri::command]
+async fn cost_settings_get(state: State<'_, AppState>) -> ApiResult<CostSettings> {
+    state.with_store(|s| s.cost_settings()).await
+}
+
+#[tauri::command]
+async fn cost_settings_save(state: State<'_, AppState>, settings: CostSettings) -> ApiResult<CostSettings> {
+    state.as_user(move |s, me| s.save_cost_settings(me, settings)).await
+}
+
+#[tauri::command]
+async fn pyramid_settings_get(state: State<'_, AppState>) -> ApiResult<PyramidSettings> {
+    state.with_store(|s| s.pyramid_settings()).await
+}
+
+#[tauri::command]
+async fn pyramid_rank(state: State<'_, AppState>, settings: PyramidSettings) -> ApiResult<Ranking> {
+    state.as_user(move |s, me| s.rank_customers(me, settings, today())).await
+}
+
+#[tauri::command]
+async fn customer_tier_get(state: State<'_, AppState>, customer_id: i64) -> ApiResult<Option<CustomerTier>> {
+    state.with_store(move |s| s.customer_tier(customer_id)).await
+}
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -1108,6 +1198,10 @@ pub fn run() {
     std::thread::spawn(move || {
         if let Err(e) = keeper.0.with_store(|s| s.snapshot_passed_month_end(today())) {
             eprintln!("parc: forecast snapshot not taken: {}", e.message);
+        }
+        // The customer pyramid follows the figures month by month: ranked once a month.
+        if let Err(e) = keeper.0.with_store(|s| s.rank_if_due(today())) {
+            eprintln!("parc: customers not ranked: {}", e.message);
         }
     });
     tauri::Builder::default()
@@ -1204,6 +1298,7 @@ pub fn run() {
             backup_newest_good,
             backup_restore,
             changes_list,
+            save_conflict,
             stages_get,
             stages_save,
             reasons_get,
@@ -1223,6 +1318,13 @@ pub fn run() {
             lead_qualify,
             lead_disqualify,
             lead_funnel,
+            report_get,
+            report_export,
+            cost_settings_get,
+            cost_settings_save,
+            pyramid_settings_get,
+            pyramid_rank,
+            customer_tier_get,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Parc");

@@ -129,6 +129,8 @@ fn start_display() -> (String, Option<Guarded>) {
 pub struct App {
     pub client: Client,
     pub dir: tempfile::TempDir,
+    /// The X display the window is on (for tools that answer native dialogs).
+    pub display: String,
     // Dropped in this order: the driver (and with it the app), then the display, then the lock.
     _driver: Guarded,
     _display: Option<Guarded>,
@@ -203,7 +205,8 @@ impl App {
                 let log = std::fs::read_to_string(dir.path().join("driver.log")).unwrap_or_default();
                 panic!("WebDriver session failed: {e}\n{log}")
             });
-        let app = App { client, dir, _driver: driver, _display: display_guard, _serial: serial };
+        let app =
+            App { client, dir, display: display.clone(), _driver: driver, _display: display_guard, _serial: serial };
         app.answer_who().await;
         app
     }

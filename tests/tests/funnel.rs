@@ -232,3 +232,121 @@ async fn screenshots_of_the_funnel_on_a_demo_office() {
     shot("deal-form").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn the_manager_adds_a_lead_source_a_salesperson_records_a_lead_from_it_and_the_lead_funnel_counts_it() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let manager = parc_core::user::UserData {
+            name: "Marta Capo".into(),
+            role: parc_core::user::UserRole::Manager,
+            active: true,
+            ..Default::default()
+        };
+        store.create_user(manager).unwrap();
+        store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
+    })
+    .await;
+    // The manager adds a source at the end of the office's list.
+    app.click("#who-button").await;
+    app.click("#who-list button[data-user-id='1']").await;
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#reasons-form [name=sources]:not([disabled])").await;
+    let sources = app.value("#reasons-form [name=sources]").await;
+    assert!(sources.contains(tr(Locale::En, "lead_source.fair")), "{sources}");
+    let typed = format!("{}{ENTER}Truck show Verona", sources.replace('\n', ENTER));
+    app.type_into("#reasons-form [name=sources]", &typed).await;
+    app.click("#reasons-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "stages.saved"))).await;
+    let code = {
+        let mut store = Store::open(app.db_path()).unwrap();
+        let all = store.reason_settings().unwrap().sources;
+        assert_eq!(all.len(), parc_core::customer::LEAD_SOURCES.len() + 1, "one added, none retired");
+        let added = all.last().unwrap().clone();
+        assert_eq!(parc_core::deal::name_in(&added.names, "en"), "Truck show Verona");
+        added.code
+    };
+
+    // A salesperson records that the customer came from it: on the card and as a lead.
+    app.click("#who-button").await;
+    app.click("#who-list button[data-user-id='2']").await;
+    app.click(".tab[data-screen=customers]").await;
+    app.wait_results(&["Rossi Trasporti S.r.l."]).await;
+    app.click("#results .result").await;
+    app.wait_text("#card-title", |t| t == "Rossi Trasporti S.r.l.").await;
+    // From the keyboard, as the sticky Save bar may cover the select.
+    app.wait_css("#card [name=lead_source]").await.send_keys("Truck show Verona").await.unwrap();
+    app.click("#save").await;
+    app.wait_text("#toasts", |t| t.contains(tr(Locale::En, "card.saved"))).await;
+    app.click(".card-tab[data-panel=deals]").await;
+    app.wait_css("#lead-form [name=source]").await.select_by_label("Truck show Verona").await.unwrap();
+    app.click("#lead-form button[type=submit]").await;
+    app.wait_text("#card-leads", |t| t.contains("Truck show Verona")).await;
+
+    // The lead funnel has a row for every source, the new one with its lead.
+    app.click(".tab[data-screen=funnel]").await;
+    app.click(".view-tab[data-view=leads]").await;
+    app.wait_text("#lead-funnel", |t| t.contains("Truck show Verona")).await;
+    let rows = app.texts("#lead-funnel tbody tr").await;
+    assert_eq!(rows.len(), parc_core::customer::LEAD_SOURCES.len() + 1, "{rows:?}");
+    let at = rows.iter().position(|r| r.starts_with("Truck show Verona")).unwrap() + 1;
+    let counts = app.texts(&format!("#lead-funnel tbody tr:nth-child({at}) td")).await;
+    assert_eq!(counts, ["1", "0", "0", "0", "0"], "new, contacted, qualified, won, disqualified");
+    app.wait_text("#open-leads", |t| t.contains("Rossi Trasporti S.r.l.") && t.contains("Truck show Verona")).await;
+
+    let mut store = Store::open(app.db_path()).unwrap();
+    assert_eq!(store.customer(1).unwrap().data.lead_source, code);
+    let leads = store.leads(false, None, Some(1)).unwrap();
+    assert_eq!((leads.len(), leads[0].data.source.as_str()), (1, code.as_str()));
+    app.close().await;
+}
+
+/// The deal form over the conflict dialog: a colleague changed the value and moved the deal
+/// while it was open here; the title typed here and their value are both kept.
+#[tokio::test]
+async fn a_deal_edited_while_a_colleague_saved_it_keeps_their_value_and_this_title() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let c = store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
+        let data = parc_core::deal::DealData {
+            title: "2 vans".into(),
+            value: 9_000_000,
+            currency: "EUR".into(),
+            ..Default::default()
+        };
+        store.create_deal(c.id, data, None, "card", None).unwrap();
+    })
+    .await;
+    app.click(".tab[data-screen=funnel]").await;
+    app.wait_css("#funnel-owner").await.select_by_value("all").await.unwrap();
+    app.click(".view-tab[data-view=list]").await;
+    app.click("#deal-rows .deal-row td").await;
+    app.wait_text("#deal-title", |t| t == "2 vans").await;
+    app.click("#deal-edit").await;
+    app.wait_css("#deal-dialog[open]").await;
+    app.type_into("#deal-form [name=title]", "3 vans").await;
+    {
+        let mut other = Store::open(app.db_path()).unwrap();
+        let d = other.deal(1).unwrap();
+        let data = parc_core::deal::DealData { value: 9_500_000, ..d.data };
+        let d = other.update_deal(1, d.version, data).unwrap();
+        let next = parc_core::deal::MoveRequest { to_stage_id: 2, ..Default::default() };
+        other.move_deal(1, d.version, next, None, parc_core::chrono::Local::now().date_naive()).unwrap();
+    }
+    app.click("#deal-form button[type=submit]").await;
+    app.wait_css("#conflict-dialog[open]").await;
+    let rows = app.texts("#conflict-rows tr").await;
+    // The title here, their value, and the vehicle line the form adds to a deal without one.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("95,000.00")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("3 vans")), "{rows:?}");
+    // Each changed on one side only: kept as they are by default.
+    app.click("#conflict-form button[type=submit]").await;
+    app.wait_css("#conflict-dialog:not([open])").await;
+    app.wait_css("#deal-dialog:not([open])").await;
+    app.wait_text("#deal-title", |t| t == "3 vans").await;
+    let d = Store::open(app.db_path()).unwrap().deal(1).unwrap();
+    assert_eq!((d.data.title.as_str(), d.data.value, d.state.stage_id), ("3 vans", 9_500_000, 2));
+    assert_eq!(d.data.vehicles.len(), 1);
+    app.close().await;
+}

@@ -146,3 +146,75 @@ async fn a_damaged_database_is_not_opened_and_the_newest_good_backup_is_offered(
         .any(|e| e.file_name().to_string_lossy().starts_with("parc-damaged-")));
     app.close().await;
 }
+
+/// Two workstations edit one card: the other one's save lands while this form is open. The
+/// save here is refused and the conflict dialog shows, field by field, what each side
+/// changed and who saved theirs; keeping their city and this phone saves both over the new
+/// version, and nothing of either is lost.
+#[tokio::test]
+async fn a_card_saved_meanwhile_elsewhere_is_merged_field_by_field_keeping_one_of_each_side() {
+    use parc_core::customer::CustomerData;
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let marta = parc_core::user::UserData { name: "Marta Capo".into(), active: true, ..Default::default() };
+        store.create_user(marta).unwrap();
+        let card = CustomerData { phone: "+39 045 111111".into(), ..customer("Rossi Trasporti", "Verona", "IT", "") };
+        store.create_customer(card).unwrap();
+    })
+    .await;
+    app.wait_results(&["Rossi Trasporti"]).await;
+    app.click("#results .result").await;
+    app.wait_text("#card-title", |t| t == "Rossi Trasporti").await;
+    app.type_into("#card [name=phone]", "+39 045 333333").await;
+    app.type_into("#card [name=email]", "info@rossi.it").await;
+
+    // Meanwhile Marta, at another workstation on the same database, changes the city and the phone.
+    {
+        let mut other = Store::open(app.db_path()).unwrap();
+        other.set_actor(Some(1));
+        let c = other.customer(1).unwrap();
+        let data = CustomerData { city: "Verona (VR)".into(), phone: "+39 045 222222".into(), ..c.data };
+        other.update_customer(1, c.version, data).unwrap();
+    }
+    app.click("#save").await;
+    app.wait_css("#conflict-dialog[open]").await;
+    let rows = app.texts("#conflict-rows tr").await;
+    assert_eq!(rows.len(), 3, "city, e-mail, phone: {rows:?}");
+    let row = |field: &'static str| {
+        rows.iter().find(|r| r.starts_with(en(field))).unwrap_or_else(|| panic!("{field}: {rows:?}"))
+    };
+    assert!(row("field.city").contains("Verona (VR)") && row("field.city").contains("Marta Capo"), "{rows:?}");
+    assert!(row("field.phone").contains("+39 045 222222") && row("field.phone").contains("+39 045 333333"));
+    assert!(row("field.email").contains("info@rossi.it"));
+
+    // Back to the form: nothing saved, the edits still there.
+    app.click("#conflict-form .cancel").await;
+    app.wait_css("#conflict-dialog:not([open])").await;
+    assert_eq!(app.value("#card [name=phone]").await, "+39 045 333333");
+    assert_eq!(Store::open(app.db_path()).unwrap().customer(1).unwrap().data.phone, "+39 045 222222");
+
+    // Saved again: the phone, changed on both sides, needs a choice before anything is saved.
+    app.click("#save").await;
+    app.wait_css("#conflict-dialog[open]").await;
+    app.click("#conflict-form button[type=submit]").await;
+    app.wait_text("#conflict-form .errors", |t| t == en("conflict.choose")).await;
+    app.click("#conflict-rows tr[data-field=phone] input[value=mine]").await;
+    app.click("#conflict-form button[type=submit]").await;
+    app.wait_css("#conflict-dialog:not([open])").await;
+    app.wait_text("#toasts", |t| t.contains(en("card.saved"))).await;
+    assert_eq!(app.value("#card [name=city]").await, "Verona (VR)");
+
+    let mut store = Store::open(app.db_path()).unwrap();
+    let saved = store.customer(1).unwrap();
+    assert_eq!(
+        (saved.data.city.as_str(), saved.data.phone.as_str(), saved.data.email.as_str(), saved.version),
+        ("Verona (VR)", "+39 045 333333", "info@rossi.it", 3)
+    );
+    // Both saves are in the card's history, each in its author's name.
+    let trail = store.changes("customer", 1).unwrap();
+    let by = |field: &str| trail.iter().filter(|c| c.field == field).map(|c| c.changed_by).collect::<Vec<_>>();
+    assert_eq!(by("city"), [Some(1)]);
+    assert_eq!(by("phone"), [Some(1), Some(2)]);
+    assert_eq!(by("email"), [Some(2)]);
+    app.close().await;
+}

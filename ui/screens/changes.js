@@ -1,11 +1,13 @@
-// "History of changes" of a record (a customer, a person): who changed which field, when,
-// from what to what, read from the audit trail the core writes with every change.
+// "History of changes" of a record (a customer, a person, a fleet line, a deal): who changed
+// which field, when, from what to what, read from the audit trail the core writes with every
+// change. Its field names and values are also how the conflict dialog shows a record.
 
 import { api } from '../ipc.js';
-import { formatDateTime, formatMinorUnits, t } from '../i18n.js';
+import { formatDate, formatDateTime, formatMinorUnits, t } from '../i18n.js';
 import { allFields } from '../custom-fields.js';
 import { toast } from '../notify.js';
 import { userName } from '../users.js';
+import { sourceName } from '../process.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,9 +35,10 @@ const LABELS = {
 };
 
 /** Values that are codes of a list, shown by their translated name. */
-const CODES = { country: 'country.', business_type: 'business_type.', lead_source: 'lead_source.', decision_role: 'decision_role.' };
+const CODES = { country: 'country.', business_type: 'business_type.', decision_role: 'decision_role.' };
 
-function label(entity, field) {
+/** A field's name in the screen's language (shared with the conflict dialog). */
+export function fieldLabel(entity, field) {
   if (field.startsWith('custom.')) {
     const f = allFields().find((x) => String(x.id) === field.slice(7));
     return f ? f.label : field;
@@ -43,13 +46,17 @@ function label(entity, field) {
   return t(LABELS[entity]?.[field] ?? `field.${field}`);
 }
 
-function value(field, v, names) {
-  if (v === null || v === '' || (Array.isArray(v) && v.length === 0)) return t('changes.empty');
+/** A stored value as a person reads it; `names` maps person ids to names. */
+export function fieldValue(field, v, names = new Map()) {
+  if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) return t('changes.empty');
   if (typeof v === 'boolean') return t(v ? 'changes.yes' : 'changes.no');
   if (field === 'owner_id') return userName(v) || String(v);
   if (field === 'assistant_ids') return v.map((id) => userName(id) || String(id)).join(', ');
   if (field === 'assistant_of') return names.get(v) ?? String(v);
+  if (field === 'person_ids') return v.map((id) => names.get(id) ?? String(id)).join(', ');
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v);
   if (field === 'annual_turnover' || field === 'value') return formatMinorUnits(v);
+  if (field === 'lead_source') return sourceName(v);
   if (CODES[field]) return t(`${CODES[field]}${v}`);
   // A deal's vehicle and competitor lines: their filled-in parts, line by line.
   const part = (x) => (x && typeof x === 'object'
@@ -75,7 +82,7 @@ export async function showChanges(entity, id, name, names = new Map()) {
     const tr = document.createElement('tr');
     const cells = c.field === ''
       ? [formatDateTime(c.changed_at), who(c), t('changes.created'), '', '']
-      : [formatDateTime(c.changed_at), who(c), label(entity, c.field), value(c.field, c.old, names), value(c.field, c.new, names)];
+      : [formatDateTime(c.changed_at), who(c), fieldLabel(entity, c.field), fieldValue(c.field, c.old, names), fieldValue(c.field, c.new, names)];
     for (const text of cells) {
       const td = document.createElement('td');
       td.textContent = text;

@@ -2,17 +2,20 @@
 // archive with undo). The list is driven from the keyboard: type, ↑/↓, Enter.
 
 import { api } from '../ipc.js';
-import { formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
+import { formatDate, formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
+import { resolveConflict } from '../conflict.js';
 import { fillUserSelects, myId } from '../users.js';
 import * as customFields from '../custom-fields.js';
 import * as competitorsPanel from './competitors.js';
 import * as fleetPanel from './fleet.js';
 import * as dealsPanel from './deals.js';
+import * as analysisPanel from './analysis.js';
 import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
 import { showChanges } from './changes.js';
+import { fillSourceSelect, onProcessChanged } from '../process.js';
 
 const PAGE = 100;
 const $ = (id) => document.getElementById(id);
@@ -34,6 +37,8 @@ export function init(info, openDeal) {
   choices = info.choices;
   dealsPanel.init(info, openDeal);
   fillChoices();
+  onProcessChanged(fillSources);
+  fillTiers();
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
   history.init(info.contact_kinds, () => {});
@@ -58,6 +63,8 @@ export function init(info, openDeal) {
   search.addEventListener('keydown', listKeys);
   results.addEventListener('keydown', listKeys);
   $('show-archived').addEventListener('change', runSearch);
+  $('tier-filter').addEventListener('change', runSearch);
+  analysisPanel.init();
   // Colleagues on other workstations change the shared database: coming back to the window
   // shows their changes.
   window.addEventListener('focus', () => {
@@ -102,7 +109,17 @@ export function keydown(e) {
   }
 }
 
+/** The tier filter of the list: every tier, or A, B or C of the customer pyramid. */
+function fillTiers() {
+  const select = $('tier-filter');
+  const keep = select.value;
+  select.replaceChildren(new Option(t('tier.all'), ''), ...['A', 'B', 'C'].map((x) => new Option(t('tier.name', { tier: x }), x)));
+  select.value = keep;
+}
+
 export function relabel() {
+  fillTiers();
+  analysisPanel.relabel();
   fillChoices();
   fillUserSelects(form);
   renderList();
@@ -132,6 +149,9 @@ function showPanel(name) {
   $('panel-fleet').hidden = name !== 'fleet';
   $('panel-competitors').hidden = name !== 'competitors';
   $('panel-deals').hidden = name !== 'deals';
+  $('panel-analysis').hidden = name !== 'analysis';
+  // The analysis reads the customer's whole history: only when asked for.
+  if (name === 'analysis' && customer) analysisPanel.load(customer.id);
 }
 
 /** The quick log: from anywhere on the card, straight to the note with sensible defaults. */
@@ -160,7 +180,7 @@ async function runSearch() {
   const includeArchived = $('show-archived').checked;
   try {
     const owner = $('only-mine').checked ? myId() : null;
-    const found = await api.searchCustomers(text, includeArchived, PAGE, owner);
+    const found = await api.searchCustomers(text, includeArchived, PAGE, owner, $('tier-filter').value || null);
     if (seq !== searchSeq) return;
     rows = found;
     active = rows.length ? 0 : -1;
@@ -172,7 +192,7 @@ async function runSearch() {
 
 function renderList() {
   const text = search.value.trim();
-  const empty = rows.length === 0 && text === '' && !$('show-archived').checked && !$('only-mine').checked;
+  const empty = rows.length === 0 && text === '' && !$('show-archived').checked && !$('only-mine').checked && !$('tier-filter').value;
   $('empty-state').hidden = !empty;
   results.hidden = empty;
   const count = $('result-count');
@@ -238,7 +258,13 @@ function listKeys(e) {
 
 // --- the card ---
 
+/** The office's lead sources, keeping the card's own (a retired one too). */
+function fillSources(current = form.elements.lead_source.value) {
+  fillSourceSelect(form.elements.lead_source, current, t('field.choose'));
+}
+
 function fillChoices() {
+  fillSources();
   for (const select of form.querySelectorAll('select[data-choices]')) {
     const keep = select.value;
     const prefix = select.dataset.prefix;
@@ -298,6 +324,7 @@ function showCard(c) {
     else if (el.name === 'assistant_ids') for (const o of el.options) o.selected = (value ?? []).includes(Number(o.value));
     else el.value = value ?? '';
   }
+  fillSources(data.lead_source ?? '');
   customFields.fillInputs($('custom-fields'), data.custom);
   view.hidden = false;
   $('card-placeholder').hidden = true;
@@ -311,7 +338,26 @@ function showCard(c) {
     $('fleet-count').textContent = '';
     $('deals-count').textContent = '';
   }
+  if (c && panel === 'analysis') analysisPanel.load(c.id);
+  showTier(c);
   renderCardHeader();
+}
+
+/** The customer's tier of the pyramid beside its name, when it has been ranked. */
+async function showTier(c) {
+  const badge = $('card-tier');
+  badge.hidden = true;
+  if (!c) return;
+  try {
+    const tier = await api.customerTier(c.id);
+    if (!tier || customer?.id !== c.id) return;
+    badge.textContent = t('tier.name', { tier: tier.tier });
+    badge.title = t('tier.since', { date: formatDate(tier.since) });
+    badge.className = `badge card-tier tier-${tier.tier}`;
+    badge.hidden = false;
+  } catch (err) {
+    toast(err.message);
+  }
 }
 
 function renderCardHeader() {
@@ -362,9 +408,27 @@ async function save() {
     toast(t(created ? 'card.created' : 'card.saved'));
     await refreshListShowing(saved.id);
   } catch (err) {
-    showErrors(err);
+    if (err.code === 'conflict' && customer) await resolveCardConflict(data);
+    else showErrors(err);
   } finally {
     $('save').disabled = false;
+  }
+}
+
+/** Someone else saved the card since it was opened: keep theirs or mine per field. */
+async function resolveCardConflict(data) {
+  const opened = customer;
+  try {
+    const saved = await resolveConflict({
+      entity: 'customer', id: opened.id, base: opened, mine: data,
+      save: (version, merged) => api.updateCustomer(opened.id, version, merged),
+    });
+    if (!saved) return;
+    showCard(saved);
+    toast(t('card.saved'));
+    await refreshListShowing(saved.id);
+  } catch (err) {
+    showErrors(err);
   }
 }
 

@@ -6,18 +6,17 @@ import { formatDate, isoDay, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { editDeal } from '../deal-dialogs.js';
-import { loadProcess, moneyShort, stageName } from '../process.js';
+import { fillSourceSelect, loadProcess, moneyShort, onProcessChanged, sourceName, stageName } from '../process.js';
 import { myId } from '../users.js';
 import { listFor, newOffer, offerItems } from './offers.js';
 
 const $ = (id) => document.getElementById(id);
 let customer = null;
-let sources = [];
 let openDeal = () => {};
 
 export function init(info, open) {
-  sources = info.choices.lead_sources;
   openDeal = open;
+  onProcessChanged(fillSources);
   $('card-deal-new').addEventListener('click', newDeal);
   $('card-offer-new').addEventListener('click', () => customer && newOffer(customer.id));
   $('lead-form').addEventListener('submit', async (e) => {
@@ -36,11 +35,17 @@ export function init(info, open) {
   relabel();
 }
 
-export function relabel() {
+/** A new lead comes from one of the office's sources in use (the customer's own first). */
+function fillSources() {
   const select = $('lead-form').elements.source;
   const keep = select.value;
-  select.replaceChildren(...sources.map((s) => new Option(t(`lead_source.${s}`), s)));
-  select.value = keep || 'fair';
+  fillSourceSelect(select, null);
+  const usable = (code) => code && [...select.options].some((o) => o.value === code);
+  select.value = usable(keep) ? keep : usable(customer?.lead_source) ? customer.lead_source : select.options[0]?.value ?? '';
+}
+
+export function relabel() {
+  fillSources();
   if (customer) render();
 }
 
@@ -52,13 +57,14 @@ let offers = [];
 export async function load(c) {
   customer = c;
   $('lead-form').elements.received_on.value = isoDay();
-  if (c.lead_source) $('lead-form').elements.source.value = c.lead_source;
+  $('lead-form').elements.source.value = '';
   [deals, leads, offers] = await Promise.all([
     api.deals({ customer_id: c.id, status: 'all', limit: 200 }),
     api.leads(false, null, c.id),
     listFor({ customer_id: c.id }),
     loadProcess(),
   ]);
+  fillSources();
   render();
 }
 
@@ -85,7 +91,7 @@ function render() {
   $('card-leads').replaceChildren(...leads.map((l) => {
     const li = document.createElement('li');
     li.className = 'deal-line';
-    li.textContent = [t(`lead_source.${l.source}`), t('lead.received', { date: formatDate(l.received_on) }), t(`lead.status.${l.status}`)].join(' · ');
+    li.textContent = [sourceName(l.source), t('lead.received', { date: formatDate(l.received_on) }), t(`lead.status.${l.status}`)].join(' · ');
     return li;
   }));
 }

@@ -6,6 +6,7 @@ import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatPercent, isoDay, t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
+import { resolveConflict } from '../conflict.js';
 import { showChanges } from './changes.js';
 import {
   brandChart, categoryLabel, fleetChoices, fleetSettings, ownershipLabel, weightLabel,
@@ -257,10 +258,20 @@ function readForm() {
 
 async function save() {
   const data = readForm();
+  const opened = editing;
   try {
-    const result = editing
-      ? await api.updateFleetLine(editing.id, editing.version, data)
-      : await api.addFleetLine(customerId, data);
+    let result;
+    try {
+      result = opened ? await api.updateFleetLine(opened.id, opened.version, data) : await api.addFleetLine(customerId, data);
+    } catch (err) {
+      if (err.code !== 'conflict' || !opened) throw err;
+      // Someone else saved this line since the form was opened: theirs or mine per field.
+      result = await resolveConflict({
+        entity: 'fleet_line', id: opened.id, base: opened, mine: data,
+        save: (version, merged) => api.updateFleetLine(opened.id, version, merged),
+      });
+      if (!result) return;
+    }
     form.hidden = true;
     const warning = result.warnings.map((w) => w.message).join(' ');
     toast(warning ? t('fleet.saved_with_warning', { warning }) : t('fleet.saved'));

@@ -6,7 +6,9 @@ import { api } from '../ipc.js';
 import { formatDate, formatDateTime, formatInteger, formatLocalDateTime, language, parseMinorUnits, t } from '../i18n.js';
 import { toast } from '../notify.js';
 import { disqualifyLead, editDeal, moveDeal } from '../deal-dialogs.js';
-import { ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, stage, stageName } from '../process.js';
+import {
+  ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, sourceName, stage, stageName,
+} from '../process.js';
 import { allUsers, currentUser, myId, userInitials, userName } from '../users.js';
 import { showChanges } from './changes.js';
 import { listFor, newOffer, offerItems } from './offers.js';
@@ -482,7 +484,7 @@ async function drawLeads(mine) {
   const body = el('tbody');
   body.append(...figures.map((f) => {
     const row = el('tr');
-    row.append(el('th', null, t(`lead_source.${f.source}`)));
+    row.append(el('th', null, sourceName(f.source)));
     for (const n of [f.new, f.contacted, f.qualified, f.won, f.disqualified]) {
       const td = el('td', 'num');
       const share = f.new ? Math.round((n / f.new) * 100) : 0;
@@ -500,7 +502,7 @@ async function drawLeads(mine) {
     const link = el('button', 'link', l.customer_name);
     link.type = 'button';
     link.addEventListener('click', () => openCustomer(l.customer_id));
-    const meta = [t(`lead_source.${l.source}`), t('lead.received', { date: formatDate(l.received_on) }), userName(l.owner_id)].filter(Boolean).join(' · ');
+    const meta = [sourceName(l.source), t('lead.received', { date: formatDate(l.received_on) }), userName(l.owner_id)].filter(Boolean).join(' · ');
     const actions = el('span', 'lead-actions');
     const qualify = el('button', null, t('lead.qualify'));
     qualify.type = 'button';

@@ -3,7 +3,7 @@
 // only (revise it for the next revision); accepting or rejecting can close the deal too.
 
 import { api } from '../ipc.js';
-import { formatDate, formatInteger, formatMinorUnits, isoDay, parseDecimal, parseInteger, parseMinorUnits, t } from '../i18n.js';
+import { formatDate, formatInteger, formatMinorUnits, isoDay, parseInteger, parseMinorUnits, parsePercentBp, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { money, named, reasonSettings } from '../process.js';
@@ -25,15 +25,6 @@ let totalsTimer = null;
 let listTimer = null;
 let picks = [];
 let fleetLines = [];
-
-/** "12,5" in the locale's way → 1250 basis points; null when empty, NaN when unreadable. */
-function percentToBp(text) {
-  const canon = parseDecimal(text);
-  if (canon === null || Number.isNaN(canon)) return canon;
-  const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(canon);
-  if (!m) return NaN;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
 
 /** 1250 basis points → "12,5" in the locale's way. */
 function bpText(bp) {
@@ -537,8 +528,8 @@ function readForm() {
       description: q('l_description'),
       quantity: num(parseInteger(q('l_quantity')), -1),
       unit_price: num(parseMinorUnits(q('l_price').replace(/^-/, '')), Number.MAX_SAFE_INTEGER) * (q('l_price').trim().startsWith('-') ? -1 : 1),
-      discount_bp: num(percentToBp(q('l_discount')), -1),
-      vat_bp: num(percentToBp(q('l_vat')), -1),
+      discount_bp: num(parsePercentBp(q('l_discount')), -1),
+      vat_bp: num(parsePercentBp(q('l_vat')), -1),
     };
   });
   const tradeIns = [...$('offer-trade-ins').querySelectorAll('.offer-trade-in')].map((row) => ({
@@ -562,7 +553,7 @@ function readForm() {
     date: f.date.value,
     valid_until: f.valid_until.value,
     lines,
-    global_discount_bp: num(percentToBp(f.global_discount.value), -1),
+    global_discount_bp: num(parsePercentBp(f.global_discount.value), -1),
     trade_ins: tradeIns,
     financing,
     payment_terms: f.payment_terms.value,

@@ -4,6 +4,7 @@ import { api } from '../ipc.js';
 import { t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
+import { resolveConflict } from '../conflict.js';
 import { showChanges } from './changes.js';
 
 const $ = (id) => document.getElementById(id);
@@ -116,13 +117,28 @@ async function save() {
     data[el.name] = el.type === 'checkbox' ? el.checked : el.value;
   }
   data.assistant_of = numberOrNull(data.assistant_of);
+  const opened = editing;
   try {
-    if (editing) await api.updatePerson(editing.id, editing.version, data);
+    if (opened) await api.updatePerson(opened.id, opened.version, data);
     else await api.createPerson(customerId, data);
-    toast(t('people.saved'));
-    await load(customerId);
-    onChange(people);
   } catch (err) {
-    showErrors(form, err, t('card.errors_title'));
+    if (err.code !== 'conflict' || !opened) {
+      showErrors(form, err, t('card.errors_title'));
+      return;
+    }
+    // Someone else saved this person since the form was opened: theirs or mine per field.
+    try {
+      const saved = await resolveConflict({
+        entity: 'person', id: opened.id, base: opened, mine: data, names: new Map(people.map((p) => [p.id, p.name])),
+        save: (version, merged) => api.updatePerson(opened.id, version, merged),
+      });
+      if (!saved) return;
+    } catch (again) {
+      showErrors(form, again, t('card.errors_title'));
+      return;
+    }
   }
+  toast(t('people.saved'));
+  await load(customerId);
+  onChange(people);
 }

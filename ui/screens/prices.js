@@ -4,7 +4,7 @@
 // sales manager changes them; everyone else sees them read-only.
 
 import { api } from '../ipc.js';
-import { formatDate, formatInteger, formatMinorUnits, isoDay, parseDecimal, parseInteger, parseMinorUnits, t } from '../i18n.js';
+import { formatDate, formatInteger, formatMinorUnits, isoDay, parseInteger, parseMinorUnits, parsePercentBp, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { money } from '../process.js';
@@ -21,12 +21,6 @@ function manager() {
   return currentUser()?.role === 'manager';
 }
 
-function percentToBp(text) {
-  const canon = parseDecimal(text);
-  if (canon === null || Number.isNaN(canon)) return canon;
-  const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(canon);
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
-}
 
 export function init(info) {
   const pf = $('price-form');
@@ -166,7 +160,7 @@ async function saveSettings(e) {
   const f = form.elements;
   const texts = (what) => Object.fromEntries(LANGUAGES.map((l) => [l, f[`${what}_${l}`].value]).filter(([, v]) => v.trim()));
   const days = parseInteger(f.validity_days.value);
-  const vat = percentToBp(f.vat.value);
+  const vat = parsePercentBp(f.vat.value);
   const next = {
     ...settings,
     number_pattern: f.number_pattern.value,

@@ -1,7 +1,9 @@
 // Settings › sales process: the manager names the stages in the screen's language, sets each
 // one's win probability, the days after which a deal in it is stalled, who is responsible and
 // the checklist to answer before leaving it; adds, reorders and retires stages (retired ones
-// keep their history). Below, the reasons for lost and postponed deals and disqualified leads.
+// keep their history). Below, the reasons for lost and postponed deals and disqualified leads,
+// and the sources leads and customers come from: one per line, a line removed retires its
+// entry (records keep it), the same name typed again brings it back.
 
 import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
@@ -40,19 +42,12 @@ export function init() {
   $('reasons-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const r = reasonSettings();
-    const l = language().locale;
     const f = $('reasons-form').elements;
-    const list = (name) => {
-      const lines = f[name].value.split('\n').map((x) => x.trim()).filter(Boolean);
-      const active = r[name].filter((x) => !x.retired);
-      const kept = active.map((x, i) => (i < lines.length
-        ? { ...x, names: { ...x.names, [l]: lines[i] } }
-        : { ...x, retired: true }));
-      const added = lines.slice(active.length).map((line) => ({ code: '', names: { [l]: line }, retired: false }));
-      return [...kept, ...r[name].filter((x) => x.retired), ...added];
-    };
+    const list = (name) => readList(r[name] ?? [], f[name].value);
     try {
-      await api.saveReasons({ version: r.version, lost: list('lost'), postponed: list('postponed'), disqualified: list('disqualified') });
+      await api.saveReasons({
+        version: r.version, lost: list('lost'), postponed: list('postponed'), disqualified: list('disqualified'), sources: list('sources'),
+      });
       clearErrors($('reasons-form'));
       toast(t('stages.saved'));
       await loadProcess();
@@ -60,6 +55,34 @@ export function init() {
       showErrors($('reasons-form'), err, t('card.errors_title'));
     }
   });
+}
+
+/**
+ * A list of reasons (or sources) as its text area now reads, in the screen's language: a line
+ * with the name of an entry keeps that entry (bringing a retired one back); the other lines
+ * rename, in order, the entries in use whose lines went, or are new; entries left without a
+ * line are retired, never deleted.
+ */
+function readList(current, text) {
+  const l = language().locale;
+  const lines = text.split('\n').map((x) => x.trim()).filter(Boolean);
+  const used = new Set();
+  const matched = lines.map((line) => {
+    const hit = current.find((x) => !used.has(x) && named(x.names) === line);
+    if (hit) used.add(hit);
+    return hit;
+  });
+  const spare = current.filter((x) => !x.retired && !used.has(x));
+  const listed = lines.map((line, i) => {
+    let x = matched[i];
+    if (!x && spare.length) {
+      x = spare.shift();
+      used.add(x);
+    }
+    if (!x) return { code: '', names: { [l]: line }, retired: false };
+    return { ...x, names: line === named(x.names) ? x.names : { ...x.names, [l]: line }, retired: false };
+  });
+  return [...listed, ...current.filter((x) => !used.has(x)).map((x) => ({ ...x, retired: true }))];
 }
 
 export function relabel() {
@@ -76,9 +99,14 @@ function render() {
   renderRows();
   const r = reasonSettings();
   const f = $('reasons-form').elements;
-  for (const name of ['lost', 'postponed', 'disqualified']) {
-    f[name].value = r[name].filter((x) => !x.retired).map((x) => named(x.names)).join('\n');
+  for (const name of ['lost', 'postponed', 'disqualified', 'sources']) {
+    const list = r[name] ?? [];
+    f[name].value = list.filter((x) => !x.retired).map((x) => named(x.names)).join('\n');
     f[name].disabled = !canEdit();
+    const retired = list.filter((x) => x.retired).map((x) => named(x.names));
+    const note = f[name].closest('label').querySelector('.stages-retired');
+    note.textContent = retired.length ? t('reasons.retired', { names: retired.join(', ') }) : '';
+    note.hidden = !retired.length;
   }
   $('reasons-form').querySelector('button[type=submit]').hidden = !canEdit();
   $('stage-add').hidden = !canEdit();

@@ -6,6 +6,7 @@
 //! PostgreSQL store, 4 when an export or import profile does not exist.
 
 mod crash;
+mod pdf_bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ use parc_core::exchange::{Entity, Kind, Progress};
 use parc_core::funnel::FunnelQuery;
 use parc_core::i18n::Locale;
 use parc_core::offer::{OfferQuery, OfferStatus};
+use parc_core::report::{ReportKind, ReportQuery};
 use parc_core::share::{RadarQuery, RadarSort, Share};
 use parc_core::storage::{copy_store, CustomerQuery, Target};
 use parc_core::user::{User, UserRole};
@@ -175,6 +177,49 @@ enum Command {
         #[arg(long, value_parser = day_arg)]
         as_of: Option<String>,
     },
+    /// Prints one of the sales manager's reports over a period: as JSON (the table, with money
+    /// in integer minor units of "currency", and the report's own figures), or as CSV for a
+    /// spreadsheet (UTF-8 with BOM, `;`, the workstation's decimal sign). The kinds:
+    ///   activity        new prospects against orders won; value from new and existing customers
+    ///   contacts        contacts per working day and week, new and existing customers, by type, hours
+    ///   contact-roles   contacts by the role of the person met
+    ///   products        vehicles sold by category and model, per salesperson
+    ///   outcomes        deals won, lost and postponed per salesperson
+    ///   reasons         why deals were lost or postponed
+    ///   competitors     the competitors that won the deals we lost
+    ///   stages          deals moved forward per stage and average days per stage
+    ///   cost            time in contacts per deal and per order, cost of selling per order
+    ///   pyramid         the customer pyramid (tiers A, B, C) in force at the period's end
+    ///   pyramid-movers  customers that changed tier in the period
+    ///   market          market share (QM) by segment and year of registration
+    ///   customer        the seven P's of one customer (--customer ID)
+    #[command(verbatim_doc_comment)]
+    Report {
+        /// One of the kinds above.
+        #[arg(long, value_parser = kind_arg)]
+        kind: ReportKind,
+        /// First day, YYYY-MM-DD (default: the first day of the month two months before --to).
+        #[arg(long, value_parser = day_arg)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        to: Option<String>,
+        /// json or csv.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
+        /// The currency of money columns (default: the one most deals are in).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Only this salesperson (name or initials), for products, reasons, competitors, stages.
+        #[arg(long)]
+        owner: Option<String>,
+        /// The customer of the seven P's.
+        #[arg(long)]
+        customer: Option<i64>,
+        /// The day it is seen from, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
+    },
     /// Checks the database's integrity and prints its schema version and row counts.
     Check,
     /// Prints the customers matching TEXT, one JSON object per line.
@@ -224,13 +269,21 @@ enum Command {
     Share,
     /// Measures search, customer card, agenda, "going cold", renewal radar, market share,
     /// funnel and forecast latency on a demo database of N customers, about one deal each
-    /// (made if it has fewer).
+    /// (made if it has fewer), then the time to print a two-page offer in each language.
     Bench {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
         /// Timed runs of each query.
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Only the printed offer's figures (ms per PDF, and headless Chromium's for
+        /// comparison when it is installed): no database is made.
+        #[arg(long)]
+        pdf_only: bool,
+        /// Only these parts, comma-separated: search, screens, fleets, funnel, reports, offers, pdf,
+        /// exchange.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Takes a verified backup of the database file now (SQLite's online backup API: the app
     /// may keep working), then thins old backups (7 daily, 4 weekly, 12 monthly). Prints the
@@ -539,6 +592,46 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let done = store.import_price_file(Some(manager.id), &bytes)?;
             println!("{}", serde_json::to_string(&done).expect("summary serialises"));
         }
+        Command::Report { kind, from, to, format, currency, owner, customer, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let users = store.users()?;
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+                None => None,
+                Some(Ok(u)) => Some(u.id),
+                Some(Err(problem)) => {
+                    eprintln!("parc-cli: {problem}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let query = ReportQuery { from, to, currency, owner_id, customer_id: customer };
+            let locale = settings.effective_locale();
+            let out = match store.report(kind, &query, today, locale) {
+                Ok(out) => out,
+                Err(Error::Validation(fields)) => {
+                    for f in fields {
+                        eprintln!("parc-cli: --{}: {}", f.field.replace('_', "-"), parc_core::i18n::tr(locale, f.key));
+                    }
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e),
+            };
+            if format == "csv" {
+                use std::io::Write;
+                let bytes = parc_core::report::csv(&out.table, locale)?;
+                let _ = std::io::stdout().lock().write_all(&bytes);
+            } else {
+                let json = serde_json::json!({
+                    "kind": out.kind,
+                    "from": out.from,
+                    "to": out.to,
+                    "currency": out.currency,
+                    "table": out.table,
+                    "data": out.data,
+                });
+                println!("{json}");
+            }
+        }
         Command::Check => {
             let mut store = Store::connect(&db)?;
             let report = store.check()?;
@@ -644,7 +737,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Bench { customers, runs } => bench(&db, customers, runs)?,
+        Command::Bench { pdf_only: true, runs, .. } => pdf_bench::run(runs)?,
+        Command::Bench { customers, runs, only, .. } => bench(&db, customers, runs, &only)?,
         Command::Backup { folder, list } => {
             let Target::File(file) = &db else { return Ok(server_backs_up()) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
@@ -799,6 +893,13 @@ fn share_line(kind: &str, segment: Option<(&String, &String)>, year: Option<i32>
     row
 }
 
+fn kind_arg(text: &str) -> Result<ReportKind, String> {
+    ReportKind::parse(text).ok_or_else(|| {
+        let kinds: Vec<&str> = ReportKind::ALL.iter().map(|k| k.code()).collect();
+        format!("{text:?}: choose one of {}", kinds.join(", "))
+    })
+}
+
 fn sort_arg(text: &str) -> Result<RadarSort, String> {
     match text {
         "competitors" => Ok(RadarSort::Competitors),
@@ -829,7 +930,8 @@ fn time_it(label: &str, runs: usize, mut f: impl FnMut(usize) -> Result<usize, E
 }
 
 /// Prints latency figures, never asserts them: speed is reported, not tested by the clock.
-fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
+fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<(), Error> {
+    let part = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let mut store = Store::connect(db)?;
     let today = demo::day_or_today(None)?;
     let have = store.count_customers()? as usize;
@@ -847,120 +949,183 @@ fn bench(db: &Target, customers: usize, runs: usize) -> Result<(), Error> {
             started.elapsed().as_secs_f64()
         );
     }
-    println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
-    let queries = [
-        "",
-        "l",
-        "lo",
-        "lodz",
-        "Łódź",
-        "siauliai",
-        "milano",
-        "trans",
-        "trans lodz",
-        "上",
-        "上海",
-        "上海顺达",
-        "526",
-        "+39 02",
-        "info@cargo",
-        "rossi trasporti",
-        "zzzz-no-match",
-        "sp. z o.o.",
-    ];
-    for q in queries {
-        let query = CustomerQuery { text: q.to_string(), ..Default::default() };
-        time_it(&format!("{q:?}"), runs, |_| Ok(store.search_customers(&query)?.len()))?;
+    let sample = CustomerQuery { limit: 1000, ..Default::default() };
+    let ids: Vec<i64> = store.search_customers(&sample)?.iter().map(|c| c.id).collect();
+    let users = store.users()?;
+    let seller = users.iter().find(|u| u.data.active && u.data.role == UserRole::Salesperson);
+    if part("search") {
+        println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
+        let queries = [
+            "",
+            "l",
+            "lo",
+            "lodz",
+            "Łódź",
+            "siauliai",
+            "milano",
+            "trans",
+            "trans lodz",
+            "上",
+            "上海",
+            "上海顺达",
+            "526",
+            "+39 02",
+            "info@cargo",
+            "rossi trasporti",
+            "zzzz-no-match",
+            "sp. z o.o.",
+        ];
+        for q in queries {
+            let query = CustomerQuery { text: q.to_string(), ..Default::default() };
+            time_it(&format!("{q:?}"), runs, |_| Ok(store.search_customers(&query)?.len()))?;
+        }
     }
 
     // The screens a salesperson opens all day, at this size.
-    println!();
-    println!("screens as of {today}, {runs} runs each");
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "screen", "rows", "p50 ms", "p95 ms", "max ms");
-    let sample = CustomerQuery { limit: 1000, ..Default::default() };
-    let ids: Vec<i64> = store.search_customers(&sample)?.iter().map(|c| c.id).collect();
-    if !ids.is_empty() {
-        // Customer card with its timeline: the card, its people, the first page of contacts.
-        let first_page = HistoryFilter::default();
-        time_it("customer card + timeline", runs, |run| {
-            let id = ids[(run * 7919) % ids.len()];
-            let card = store.customer(id)?;
-            let people = store.people(card.id)?;
-            let contacts = store.contact_history(card.id, &first_page)?;
-            Ok(1 + people.len() + contacts.len())
-        })?;
-    }
-    let users = store.users()?;
-    let seller = users.iter().find(|u| u.data.active && u.data.role == UserRole::Salesperson);
-    if let Some(seller) = seller {
-        let label = format!("agenda ({})", seller.data.initials);
-        time_it(&label, runs, |_| {
-            let a = store.agenda(Some(seller.id), today)?;
+    if part("screens") {
+        println!();
+        println!("screens as of {today}, {runs} runs each");
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "screen", "rows", "p50 ms", "p95 ms", "max ms");
+        if !ids.is_empty() {
+            // Customer card with its timeline: the card, its people, the first page of contacts.
+            let first_page = HistoryFilter::default();
+            time_it("customer card + timeline", runs, |run| {
+                let id = ids[(run * 7919) % ids.len()];
+                let card = store.customer(id)?;
+                let people = store.people(card.id)?;
+                let contacts = store.contact_history(card.id, &first_page)?;
+                Ok(1 + people.len() + contacts.len())
+            })?;
+        }
+        if let Some(seller) = seller {
+            let label = format!("agenda ({})", seller.data.initials);
+            time_it(&label, runs, |_| {
+                let a = store.agenda(Some(seller.id), today)?;
+                Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
+            })?;
+            let label = format!("going cold ({}, 60 days)", seller.data.initials);
+            time_it(&label, runs, |_| Ok(store.going_cold(Some(seller.id), 60, today, 100)?.len()))?;
+        }
+        time_it("agenda (everyone)", runs, |_| {
+            let a = store.agenda(None, today)?;
             Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
         })?;
-        let label = format!("going cold ({}, 60 days)", seller.data.initials);
-        time_it(&label, runs, |_| Ok(store.going_cold(Some(seller.id), 60, today, 100)?.len()))?;
+        time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
     }
-    time_it("agenda (everyone)", runs, |_| {
-        let a = store.agenda(None, today)?;
-        Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
-    })?;
-    time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
 
     // Fleets: the card's fleet tab, the renewal radar and the office's market share.
-    let vehicles = store.market_share()?.total.vehicles;
-    println!();
-    println!("fleets: {vehicles} vehicles of active customers, {runs} runs each");
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
-    if !ids.is_empty() {
-        time_it("customer fleet + share", runs, |run| Ok(store.fleet(ids[(run * 7919) % ids.len()])?.lines.len()))?;
+    if part("fleets") {
+        let vehicles = store.market_share()?.total.vehicles;
+        println!();
+        println!("fleets: {vehicles} vehicles of active customers, {runs} runs each");
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
+        if !ids.is_empty() {
+            time_it("customer fleet + share", runs, |run| Ok(store.fleet(ids[(run * 7919) % ids.len()])?.lines.len()))?;
+        }
+        for months in [3, 12] {
+            let query = RadarQuery { months, ..Default::default() };
+            time_it(&format!("renewal radar ({months} months)"), runs, |_| {
+                Ok(store.renewal_radar(&query, today)?.customer_count)
+            })?;
+        }
+        if let Some(seller) = seller {
+            let query = RadarQuery { owner_id: Some(seller.id), ..Default::default() };
+            time_it(&format!("renewal radar ({}, 12 mo)", seller.data.initials), runs, |_| {
+                Ok(store.renewal_radar(&query, today)?.customer_count)
+            })?;
+        }
+        time_it("market share (QM)", runs, |_| Ok(store.market_share()?.segments.len()))?;
     }
-    for months in [3, 12] {
-        let query = RadarQuery { months, ..Default::default() };
-        time_it(&format!("renewal radar ({months} months)"), runs, |_| {
-            Ok(store.renewal_radar(&query, today)?.customer_count)
-        })?;
-    }
-    if let Some(seller) = seller {
-        let query = RadarQuery { owner_id: Some(seller.id), ..Default::default() };
-        time_it(&format!("renewal radar ({}, 12 mo)", seller.data.initials), runs, |_| {
-            Ok(store.renewal_radar(&query, today)?.customer_count)
-        })?;
-    }
-    time_it("market share (QM)", runs, |_| Ok(store.market_share()?.segments.len()))?;
 
     // The manager's funnel: stages, conversion, days per stage, the three forecasts.
-    let counts = store.check()?.counts;
-    println!();
-    println!(
-        "funnel over {} deals with {} stage moves, {runs} runs each",
-        counts.get("deal").copied().unwrap_or(0),
-        counts.get("deal_move").copied().unwrap_or(0)
-    );
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
-    let everyone = FunnelQuery::default();
-    time_it("funnel + forecasts", runs, |_| Ok(store.funnel(&everyone, today)?.stages.len()))?;
-    let months = FunnelQuery {
-        from: Some((today - parc_core::chrono::Days::new(90)).to_string()),
-        to: Some(today.to_string()),
-        ..Default::default()
-    };
-    time_it("funnel, last 90 days", runs, |_| Ok(store.funnel(&months, today)?.stages.len()))?;
-    if let Some(seller) = seller {
-        let mine = FunnelQuery { owner_id: Some(seller.id), ..Default::default() };
-        time_it(&format!("funnel ({})", seller.data.initials), runs, |_| Ok(store.funnel(&mine, today)?.stages.len()))?;
-        time_it(&format!("board ({})", seller.data.initials), runs, |_| {
-            Ok(store.board(Some(seller.id), None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+    if part("funnel") {
+        let counts = store.check()?.counts;
+        println!();
+        println!(
+            "funnel over {} deals with {} stage moves, {runs} runs each",
+            counts.get("deal").copied().unwrap_or(0),
+            counts.get("deal_move").copied().unwrap_or(0)
+        );
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
+        let everyone = FunnelQuery::default();
+        time_it("funnel + forecasts", runs, |_| Ok(store.funnel(&everyone, today)?.stages.len()))?;
+        let months = FunnelQuery {
+            from: Some((today - parc_core::chrono::Days::new(90)).to_string()),
+            to: Some(today.to_string()),
+            ..Default::default()
+        };
+        time_it("funnel, last 90 days", runs, |_| Ok(store.funnel(&months, today)?.stages.len()))?;
+        if let Some(seller) = seller {
+            let mine = FunnelQuery { owner_id: Some(seller.id), ..Default::default() };
+            time_it(&format!("funnel ({})", seller.data.initials), runs, |_| {
+                Ok(store.funnel(&mine, today)?.stages.len())
+            })?;
+            time_it(&format!("board ({})", seller.data.initials), runs, |_| {
+                Ok(store.board(Some(seller.id), None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+            })?;
+        }
+        time_it("board (everyone)", runs, |_| {
+            Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum())
+        })?;
+        time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
+        time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
+        time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
+    }
+
+    // The manager's reports, over the default period (this month and the two before) and over
+    // the last twelve months; the pyramid's ranking is a write (monthly, or when the manager
+    // changes its settings), timed apart.
+    if part("reports") {
+        let locale = parc_core::i18n::Locale::En;
+        if !store.has_ranking()? {
+            let settings = store.pyramid_settings()?;
+            store.rank_as_of(settings, today)?;
+        }
+        let year =
+            ReportQuery { from: Some((today - parc_core::chrono::Days::new(364)).to_string()), ..Default::default() };
+        let sample = ids.first().copied();
+        for (label, base) in [("3 months", ReportQuery::default()), ("12 months", year)] {
+            println!();
+            println!("reports over {label}, {runs} runs each");
+            println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "report", "rows", "p50 ms", "p95 ms", "max ms");
+            for kind in ReportKind::ALL {
+                let query = ReportQuery { customer_id: sample, ..base.clone() };
+                time_it(kind.code(), runs, |_| Ok(store.report(kind, &query, today, locale)?.table.rows.len()))?;
+            }
+        }
+        let settings = store.pyramid_settings()?;
+        time_it("pyramid ranking (write)", runs.min(5), |_| {
+            Ok(store.rank_as_of(settings.clone(), today)?.tiers.iter().map(|t| t.customers as usize).sum())
         })?;
     }
-    time_it("board (everyone)", runs, |_| {
-        Ok(store.board(None, None, today)?.columns.iter().map(|c| c.deals.len()).sum())
-    })?;
-    time_it("stalled deals (everyone)", runs, |_| Ok(store.stalled_deals(None, today, 200)?.len()))?;
-    time_it("lead funnel", runs, |_| Ok(store.lead_funnel(&everyone)?.len()))?;
-    time_it("forecast accuracy (6 months)", runs, |_| Ok(store.forecast_accuracy(None, None, 6, today)?.len()))?;
-    bench_exchange(db, &mut store)
+
+    if part("offers") {
+        // Offers: the list (newest revision of each number), a search, a customer's offers.
+        println!();
+        println!("offers: {} revisions, {runs} runs each", store.check()?.counts.get("offer").copied().unwrap_or(0));
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
+        let newest = OfferQuery::default();
+        time_it("offers list (newest 200)", runs, |_| Ok(store.offers(&newest)?.len()))?;
+        let sent = OfferQuery { status: Some(OfferStatus::Sent), ..Default::default() };
+        time_it("offers list (sent)", runs, |_| Ok(store.offers(&sent)?.len()))?;
+        let named = OfferQuery { text: "trans".into(), ..Default::default() };
+        time_it("offers search (\"trans\")", runs, |_| Ok(store.offers(&named)?.len()))?;
+        if !ids.is_empty() {
+            time_it("a customer's offers", runs, |run| {
+                let query = OfferQuery { customer_id: Some(ids[(run * 7919) % ids.len()]), ..Default::default() };
+                Ok(store.offers(&query)?.len())
+            })?;
+        }
+    }
+    if part("pdf") {
+        println!();
+        pdf_bench::run(runs)?;
+    }
+    if part("exchange") {
+        bench_exchange(db, &mut store)?;
+    }
+    Ok(())
 }
 
 /// The CSV exchange at this size: every contact exported (compared with `sqlite3 -csv` on the

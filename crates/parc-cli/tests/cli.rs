@@ -545,3 +545,54 @@ fn export_profiles_and_import_for_a_nightly_job() {
     let wrong = cli(&db, &["import", "--kind", "boats", "--profile", "customers", prospects.to_str().unwrap()]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+#[test]
+fn report_prints_every_kind_as_json_and_as_csv_for_a_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let period = ["--from", "2026-06-01", "--to", "2026-11-23", "--today", "2026-11-23"];
+    for kind in parc_core::report::ReportKind::ALL {
+        let mut args = vec!["report", "--kind", kind.code()];
+        args.extend(period);
+        if kind == parc_core::report::ReportKind::Customer {
+            args.extend(["--customer", "1"]);
+        }
+        let out = cli(&db, &args);
+        assert!(out.status.success(), "{}: {}", kind.code(), String::from_utf8_lossy(&out.stderr));
+        let report = json(&out);
+        assert_eq!(report["kind"], kind.code());
+        assert_eq!((report["from"].as_str(), report["to"].as_str()), (Some("2026-06-01"), Some("2026-11-23")));
+        let columns = report["table"]["columns"].as_array().unwrap().len();
+        assert!(columns >= 3, "{}", kind.code());
+        for row in report["table"]["rows"].as_array().unwrap() {
+            assert_eq!(row.as_array().unwrap().len(), columns, "{}", kind.code());
+        }
+    }
+    // The demo's six salespeople, side by side, with orders won in the period.
+    let activity = json(&cli(&db, &["report", "--kind", "activity", "--from", "2026-06-01", "--to", "2026-11-23"]));
+    let rows = activity["table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6, "{activity}");
+    assert!(rows.iter().map(|r| r[3].as_i64().unwrap()).sum::<i64>() > 0, "orders won: {activity}");
+    let pyramid = json(&cli(&db, &["report", "--kind", "pyramid", "--today", "2026-11-23"]));
+    let customers: i64 = pyramid["table"]["rows"].as_array().unwrap().iter().map(|r| r[1].as_i64().unwrap()).sum();
+    assert_eq!(customers, 300, "every customer is in a tier: {pyramid}");
+
+    let out =
+        cli(&db, &["report", "--kind", "outcomes", "--format", "csv", "--from", "2026-06-01", "--to", "2026-11-23"]);
+    assert!(out.status.success());
+    assert_eq!(&out.stdout[..3], b"\xEF\xBB\xBF", "a BOM for Excel");
+    let text = String::from_utf8(out.stdout[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 8, "heading, six salespeople, total: {text}");
+    assert_eq!(lines[0].split(';').count(), 8);
+
+    let out = cli(&db, &["report", "--kind", "nonsense"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("activity"), "names the kinds");
+    let out = cli(&db, &["report", "--kind", "activity", "--from", "2026-12-01", "--to", "2026-11-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cli(&db, &["report", "--kind", "customer"]);
+    assert_eq!(out.status.code(), Some(2), "which customer?");
+}

@@ -77,7 +77,9 @@ pub struct CustomerSummary {
     pub archived: bool,
 }
 
-/// Where leads come from (seeds: central marketing, authorised workshop, own research…).
+/// Where leads come from until the office edits its list (seeds: central marketing,
+/// authorised workshop, own research…); the office's own list is [`crate::deal::ReasonSettings`]'s
+/// `sources`, and the store checks a card's `lead_source` against it.
 pub const LEAD_SOURCES: &[&str] = &[
     "central_marketing",
     "workshop",
@@ -118,17 +120,12 @@ pub const COUNTRIES: &[&str] = &[
 #[derive(Debug, Clone, Serialize)]
 pub struct CustomerChoices {
     pub countries: &'static [&'static str],
-    pub lead_sources: &'static [&'static str],
     pub business_types: &'static [&'static str],
     pub currencies: &'static [&'static str],
 }
 
-pub const CHOICES: CustomerChoices = CustomerChoices {
-    countries: COUNTRIES,
-    lead_sources: LEAD_SOURCES,
-    business_types: BUSINESS_TYPES,
-    currencies: CURRENCIES,
-};
+pub const CHOICES: CustomerChoices =
+    CustomerChoices { countries: COUNTRIES, business_types: BUSINESS_TYPES, currencies: CURRENCIES };
 
 const MAX_TEXT: usize = 200;
 const MAX_NOTES: usize = 20_000;
@@ -186,9 +183,6 @@ impl CustomerData {
         }
         if !CURRENCIES.contains(&self.turnover_currency.as_str()) {
             err("turnover_currency", "validation.currency");
-        }
-        if !self.lead_source.is_empty() && !LEAD_SOURCES.contains(&self.lead_source.as_str()) {
-            err("lead_source", "validation.choice");
         }
         if !self.business_type.is_empty() && !BUSINESS_TYPES.contains(&self.business_type.as_str()) {
             err("business_type", "validation.choice");

@@ -459,7 +459,8 @@ fn clean_names(n: &mut Names) {
     n.retain(|k, v| !v.is_empty() && k.len() <= 8);
 }
 
-/// One reason a deal is lost or postponed, or a lead disqualified.
+/// One reason a deal is lost or postponed, or a lead disqualified; also one source leads and
+/// customers come from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     /// Stable; empty for a new reason (the store makes one).
@@ -470,13 +471,33 @@ pub struct Reason {
     pub retired: bool,
 }
 
-/// The office's reason lists.
+/// The office's reason lists, and where its leads come from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReasonSettings {
     pub version: i64,
     pub lost: Vec<Reason>,
     pub postponed: Vec<Reason>,
     pub disqualified: Vec<Reason>,
+    /// Lead sources (a fair, the website, the workshop…) a lead or a customer came from.
+    /// Settings saved before the office could edit them read as the catalogue's list.
+    #[serde(default = "default_sources")]
+    pub sources: Vec<Reason>,
+}
+
+/// The lead sources an office starts with ([`crate::customer::LEAD_SOURCES`]), named in every
+/// language by the catalogue's `lead_source.*` entries.
+pub fn default_sources() -> Vec<Reason> {
+    crate::customer::LEAD_SOURCES
+        .iter()
+        .map(|code| Reason {
+            code: (*code).to_string(),
+            names: crate::i18n::Locale::ALL
+                .iter()
+                .map(|l| (l.code().to_string(), crate::i18n::tr(*l, &format!("lead_source.{code}")).to_string()))
+                .collect(),
+            retired: false,
+        })
+        .collect()
 }
 
 impl ReasonSettings {
@@ -567,6 +588,7 @@ impl ReasonSettings {
                 r("duplicate", names("Duplicate", "Duplicato", "Duplikat", "Dublikatas", "重复")),
                 other(),
             ],
+            sources: default_sources(),
         }
     }
 
@@ -577,21 +599,29 @@ impl ReasonSettings {
             ("lost", &mut self.lost, &previous.lost),
             ("postponed", &mut self.postponed, &previous.postponed),
             ("disqualified", &mut self.disqualified, &previous.disqualified),
+            ("sources", &mut self.sources, &previous.sources),
         ] {
             for r in list.iter_mut() {
                 clean_names(&mut r.names);
             }
             list.retain(|r| !r.names.is_empty() || !r.code.is_empty());
             let mut n = list.len() + old.len();
-            for r in list.iter_mut().filter(|r| r.code.is_empty()) {
+            for i in 0..list.len() {
+                if !list[i].code.is_empty() {
+                    continue;
+                }
                 loop {
                     n += 1;
                     let code = format!("r{n}");
-                    if !old.iter().any(|o| o.code == code) {
-                        r.code = code;
+                    if !old.iter().chain(list.iter()).any(|o| o.code == code) {
+                        list[i].code = code;
                         break;
                     }
                 }
+            }
+            let mut seen = std::collections::HashSet::new();
+            if !list.iter().all(|r| seen.insert(r.code.as_str())) {
+                errors.push(FieldError::new(field, "validation.choices_repeated"));
             }
             if list.iter().any(|r| r.names.is_empty()) {
                 errors.push(FieldError::new(field, "validation.stage_name_required"));
@@ -603,7 +633,8 @@ impl ReasonSettings {
                 errors.push(FieldError::new(field, "validation.stage_kept"));
             }
             if !list.iter().any(|r| !r.retired) {
-                errors.push(FieldError::new(field, "validation.reason_required"));
+                let key = if field == "sources" { "validation.sources_required" } else { "validation.reason_required" };
+                errors.push(FieldError::new(field, key));
             }
         }
         if !errors.is_empty() {
@@ -615,6 +646,12 @@ impl ReasonSettings {
 
     pub fn allows(list: &[Reason], code: &str) -> bool {
         list.iter().any(|r| r.code == code && !r.retired)
+    }
+
+    /// Whether a lead or a customer may say it came from `source`: one of the office's sources
+    /// in use, or `kept`, the one it already had (a source retired since stays on its records).
+    pub fn allows_source(&self, source: &str, kept: &str) -> bool {
+        source == kept || ReasonSettings::allows(&self.sources, source)
     }
 }
 
@@ -922,7 +959,7 @@ pub struct Revisit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LeadData {
-    /// One of [`crate::customer::LEAD_SOURCES`].
+    /// A code of the office's lead sources ([`ReasonSettings::sources`]).
     pub source: String,
     /// `YYYY-MM-DD`.
     pub received_on: String,
@@ -931,11 +968,13 @@ pub struct LeadData {
 }
 
 impl LeadData {
-    pub fn validated(mut self) -> Result<LeadData> {
+    /// Checks a new lead; its source must be one of the office's sources in use.
+    pub fn validated(mut self, reasons: &ReasonSettings) -> Result<LeadData> {
         self.note = self.note.trim().to_string();
+        self.source = self.source.trim().to_string();
         let mut errors = Vec::new();
-        if !crate::customer::LEAD_SOURCES.contains(&self.source.as_str()) {
-            errors.push(FieldError::new("source", "validation.choice"));
+        if !reasons.allows_source(&self.source, "") || self.source.is_empty() {
+            errors.push(FieldError::new("source", "validation.lead_source"));
         }
         match NaiveDate::parse_from_str(self.received_on.trim(), DATE_FORMAT) {
             Ok(d) => self.received_on = d.format(DATE_FORMAT).to_string(),

@@ -1280,9 +1280,6 @@ fn load_keyed(
             }
             theirs = &theirs[k..];
         }
-        let (contact_ids, contacts_added) =
-            step(store, key, &format!("{batch}/contacts"), |s| s.log_contacts_bulk(contacts))?;
-        report.contacts += if contacts_added { contact_ids.len() } else { 0 };
         let materials: Vec<_> = (first..first + n)
             .zip(&customer_ids)
             .flat_map(|(i, &cid)| materials(i, &countries[i - first], seed, today).into_iter().map(move |m| (cid, m)))
@@ -1343,6 +1340,11 @@ fn load_keyed(
             .collect();
         let (offer_ids, offers_added) = step(store, key, &format!("{batch}/offers"), |s| s.create_offers_bulk(offers))?;
         report.offers += if offers_added { offer_ids.len() } else { 0 };
+        // The contacts after the deals and fleets: each is counted with a new or an existing
+        // customer as its customer stood on the contact's day.
+        let (contact_ids, contacts_added) =
+            step(store, key, &format!("{batch}/contacts"), |s| s.log_contacts_bulk(contacts))?;
+        report.contacts += if contacts_added { contact_ids.len() } else { 0 };
         let leads: Vec<_> = (first..first + n)
             .filter_map(|i| {
                 let k = i - first;
@@ -1364,6 +1366,20 @@ fn load_keyed(
         done += n;
         progress(done, count);
     }
+    // The pyramid as it stood at the end of last year (once, for a new office) and as it stands
+    // today: tiers on the cards, and customers that moved tier since.
+    let settings = store.pyramid_settings()?;
+    let rank = |store: &mut Store, day: NaiveDate| -> Result<()> {
+        let run = |s: &mut Store| s.rank_at(settings.clone(), day, false).map(|_| ());
+        match key {
+            Some(key) => store.once(&format!("{key}/rank/{day}"), run).map(|_| ()),
+            None => run(store),
+        }
+    };
+    if !store.has_ranking()? {
+        rank(store, NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).expect("a day"))?;
+    }
+    rank(store, today)?;
     // The forecasts as they stood at the last six month ends, so accuracy has a past.
     let mut month_end = crate::funnel::previous_month_end(today);
     for _ in 0..6 {

@@ -343,11 +343,12 @@ pub struct LeadGroup {
     pub leads: i64,
 }
 
-/// The lead funnel per source, in the order of `sources`, sources without leads left out.
-pub fn lead_figures(sources: &[&str], groups: &[LeadGroup]) -> Vec<LeadFigures> {
+/// The lead funnel per source, in the order of the office's `sources`: every source in use,
+/// with or without leads; retired sources (and codes no longer in the list) only with leads.
+pub fn lead_figures(sources: &[crate::deal::Reason], groups: &[LeadGroup]) -> Vec<LeadFigures> {
     use crate::deal::LeadStatus;
     let mut out: Vec<LeadFigures> =
-        sources.iter().map(|s| LeadFigures { source: s.to_string(), ..Default::default() }).collect();
+        sources.iter().map(|s| LeadFigures { source: s.code.clone(), ..Default::default() }).collect();
     for g in groups {
         let i = match out.iter().position(|f| f.source == g.source) {
             Some(i) => i,
@@ -371,7 +372,7 @@ pub fn lead_figures(sources: &[&str], groups: &[LeadGroup]) -> Vec<LeadFigures> 
             f.won += g.leads;
         }
     }
-    out.retain(|f| f.new > 0);
+    out.retain(|f| f.new > 0 || sources.iter().any(|s| s.code == f.source && !s.retired));
     out
 }
 

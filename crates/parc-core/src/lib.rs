@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod offer;
 pub mod pdf;
 pub mod person;
+pub mod report;
 pub mod search_key;
 pub mod share;
 pub mod storage;

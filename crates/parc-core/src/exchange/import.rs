@@ -29,7 +29,8 @@ use super::{fields, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_F
 use crate::audit;
 use crate::competitor::{CompetitorData, SightingData};
 use crate::custom_field::{CustomField, FieldKind};
-use crate::customer::{Customer, CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
+use crate::customer::{Customer, CustomerData, BUSINESS_TYPES};
+use crate::deal::ReasonSettings;
 use crate::error::{Error, FieldError, Result};
 use crate::fleet::{FleetLineData, OWNERSHIPS};
 use crate::i18n::{self, Locale};
@@ -574,6 +575,8 @@ fn plan(
 /// What an import reads of the store once.
 struct Context {
     custom: Vec<CustomField>,
+    /// The office's lead sources (and reasons), which a customer's lead source is checked against.
+    reasons: ReasonSettings,
     users: Vec<User>,
     keys: Vec<CustomerKey>,
     by_id: HashMap<i64, usize>,
@@ -586,9 +589,11 @@ struct Context {
 impl Context {
     fn load(store: &mut Store, custom: Vec<CustomField>) -> Result<Context> {
         let users = store.users()?;
+        let reasons = store.reason_settings()?;
         let keys = exec::read(&mut *store.backend, rows::customer_keys)?;
         let mut ctx = Context {
             custom,
+            reasons,
             users,
             by_id: HashMap::with_capacity(keys.len()),
             by_erp: HashMap::new(),
@@ -818,6 +823,17 @@ fn choice(prefix: &str, codes: &[&str], value: &str) -> String {
     value.to_string()
 }
 
+/// The office's lead source a cell names, by its code or its name in any language; else the
+/// cell as it is, which the customer's checks then refuse.
+fn lead_source(reasons: &ReasonSettings, value: &str) -> String {
+    let folded = fold(value);
+    reasons
+        .sources
+        .iter()
+        .find(|s| fold(&s.code) == folded || s.names.values().any(|n| fold(n) == folded))
+        .map_or_else(|| value.to_string(), |s| s.code.clone())
+}
+
 /// Sets a customer field from a cell; `Err` with the message key when the cell is unreadable.
 fn set_customer(
     d: &mut CustomerData,
@@ -849,7 +865,7 @@ fn set_customer(
         "employees" => d.employees = Some(format.parse_integer(value).ok_or("validation.exchange_number")?),
         "annual_turnover" => d.annual_turnover = Some(format.parse_money(value).ok_or("validation.exchange_amount")?),
         "turnover_currency" => d.turnover_currency = text.to_ascii_uppercase(),
-        "lead_source" => d.lead_source = choice("lead_source", LEAD_SOURCES, value),
+        "lead_source" => d.lead_source = lead_source(&ctx.reasons, value),
         "notes" => d.notes = text,
         "owner" => d.owner_id = Some(ctx.user(value).ok_or("validation.exchange_unknown_user")?),
         key => {
@@ -1089,7 +1105,7 @@ fn plan_customer(
     // Applies the row's cells over `base`, then checks the result as the card would.
     let build = |base: CustomerData, o: &mut Outcome| -> Result<Option<CustomerData>> {
         let mut d = base;
-        let previous = d.custom.clone();
+        let (previous, previous_source) = (d.custom.clone(), d.lead_source.clone());
         let mut bad = Vec::new();
         for (def, _, value) in &own {
             if let Err(msg) = set_customer(&mut d, def, value, format, ctx) {
@@ -1103,7 +1119,7 @@ fn plan_customer(
             o.status = RowStatus::Rejected;
             return Ok(None);
         }
-        match crate::storage::validated_customer(&ctx.custom, d, &previous) {
+        match crate::storage::validated_customer(&ctx.custom, &ctx.reasons, d, &previous, &previous_source) {
             Ok(d) => Ok(Some(d)),
             Err(Error::Validation(errors)) => {
                 o.problems.extend(errors);

@@ -357,8 +357,8 @@ pub(crate) fn render(title: &str, pages: Vec<Page>, images: &[RawImage]) -> Vec<
     doc.metadata.info.creator = "Parc".to_string();
     doc.metadata.info.producer = "Parc".to_string();
     let now = printpdf::OffsetDateTime::now_utc();
-    doc.metadata.info.creation_date = now.clone();
-    doc.metadata.info.modification_date = now.clone();
+    doc.metadata.info.creation_date = now;
+    doc.metadata.info.modification_date = now;
     doc.metadata.info.metadata_date = now;
     let fonts = fonts();
     let mut used = [false; 3];
@@ -388,6 +388,28 @@ pub(crate) fn render(title: &str, pages: Vec<Page>, images: &[RawImage]) -> Vec<
     doc.with_pages(pdf_pages);
     // A logo is compressed losslessly (a JPEG of a logo has halos around its letters).
     let images = ImageOptimizationOptions { format: Some(ImageCompression::Flate), ..Default::default() };
-    let options = PdfSaveOptions { image_optimization: Some(images), ..Default::default() };
-    doc.save(&options, &mut Vec::new())
+    let options = PdfSaveOptions { image_optimization: Some(images), optimize: false, ..Default::default() };
+    let mut pdf = printpdf::to_lopdf_doc(&doc, &options, &mut Vec::new());
+    compress(&mut pdf);
+    let mut bytes = Vec::new();
+    // Writing into memory fails only when memory does.
+    pdf.save_to(&mut bytes).expect("a PDF is written into memory");
+    bytes
+}
+
+/// Compresses every stream not compressed yet (fonts, page contents) at zlib's default level.
+fn compress(pdf: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in pdf.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else { continue };
+        if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let Ok(packed) = encoder.write_all(&stream.content).and_then(|()| encoder.finish()) else { continue };
+        if packed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+    }
 }

@@ -18,6 +18,9 @@
 //!
 //! The inputs ([`Letterhead`], [`CustomerBlock`], [`Signature`]…) are plain serde structs;
 //! the letterhead is meant to be kept as an office setting (its logo is base64 in JSON).
+//! [`DEMO_LOGO_PNG`] is a plain logo for the demo office. Nothing here fails on odd text:
+//! control characters are dropped, long words are cut to the column, a row taller than a
+//! page continues on the next; `Result` is for the caller's sake and future limits.
 //!
 //! Fonts: DejaVu Sans and DejaVu Sans Bold for Latin (Polish and Lithuanian included) and
 //! WenQuanYi Micro Hei for Chinese are compiled in (`crates/parc-core/fonts/`, with their
@@ -48,6 +51,10 @@ use crate::offer::Offer;
 
 pub use check::check;
 pub use table::{table_pdf, TableColumn};
+
+/// A plain logo (300 × 90 px PNG with transparency) for the demo dealership's letterhead,
+/// the tests and the benchmark.
+pub const DEMO_LOGO_PNG: &[u8] = include_bytes!("demo-logo.png");
 
 /// The dealer's letterhead, printed at the top of the first page and in every page's footer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -139,7 +139,8 @@ fn letterhead(f: &mut Flow, sheet: &OfferSheet, images: &mut Images) {
         y += lh_ + 10.0;
     }
     let name_style = Style::new(13.0, true, ACCENT);
-    for line in w.wrap(&clean(&lh.company_name), name_style, left_width) {
+    // Every piece of the letterhead is held to a few lines: it must leave room for the offer.
+    for line in w.wrap(&clean(&lh.company_name), name_style, left_width).into_iter().take(3) {
         f.page().text(&w, x0, baseline(y, name_style), &line, name_style);
         y += name_style.leading();
     }
@@ -147,11 +148,11 @@ fn letterhead(f: &mut Flow, sheet: &OfferSheet, images: &mut Images) {
     let small = Style::new(8.0, false, MUTED);
     let phone = if lh.phone.trim().is_empty() { String::new() } else { format!("{} {}", cx.t("pdf.phone"), lh.phone) };
     let vat = if lh.vat_id.trim().is_empty() { String::new() } else { format!("{} {}", cx.t("pdf.vat_id"), lh.vat_id) };
-    let mut details: Vec<String> = lh.address_lines.iter().map(|l| clean(l)).collect();
+    let mut details: Vec<String> = lh.address_lines.iter().take(4).map(|l| clean(l)).collect();
     details.push(joined(&[&vat, &phone]));
     details.push(joined(&[&lh.email, &lh.web]));
     for text in details.iter().filter(|t| !t.trim().is_empty()) {
-        for line in w.wrap(text, small, left_width) {
+        for line in w.wrap(text, small, left_width).into_iter().take(3) {
             f.page().text(&w, x0, baseline(y, small), &line, small);
             y += small.leading();
         }
@@ -210,7 +211,7 @@ fn addresses(f: &mut Flow, sheet: &OfferSheet) {
 
     let mut left: Vec<(String, Style)> = Vec::new();
     left.push((clean(&c.name), name));
-    left.extend(c.address_lines.iter().map(|l| (clean(l), body)));
+    left.extend(c.address_lines.iter().take(5).map(|l| (clean(l), body)));
     if !c.vat_id.trim().is_empty() {
         left.push((format!("{} {}", cx.t("pdf.vat_id"), clean(&c.vat_id)), body));
     }
@@ -234,7 +235,7 @@ fn addresses(f: &mut Flow, sheet: &OfferSheet) {
         f.page().text(&w, x, baseline(y, label), &w.fit(&heading, label, width), label);
         y += label.leading() + 3.0;
         for (text, st) in rows.iter().filter(|(t, _)| !t.trim().is_empty()) {
-            for line in w.wrap(text, *st, width).into_iter().take(6) {
+            for line in w.wrap(text, *st, width).into_iter().take(3) {
                 f.page().text(&w, x, baseline(y, *st), &line, *st);
                 y += st.leading();
             }
@@ -312,7 +313,7 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
     let strong = Style::new(10.0, true, INK);
 
     // (label, amount, style, rule above, highlighted)
-    let mut rows: Vec<(String, String, Style, bool, bool)> = Vec::new();
+    let mut rows = Vec::new();
     rows.push((cx.t("pdf.total.subtotal"), cx.money(t.subtotal, cur), normal, false, false));
     if data.global_discount_bp != 0 {
         let label = cx.tf("pdf.total.discount", &[("percent", &cx.percent(data.global_discount_bp))]);
@@ -349,7 +350,8 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
     let (x1, x0) = (f.right(), f.right() - block);
     let value_width = rows.iter().map(|(_, v, st, ..)| w.width(v, *st)).fold(0.0, f32::max).min(block * 0.5);
     let label_width = block - value_width - 20.0;
-    let laid: Vec<(Vec<String>, &(String, String, Style, bool, bool))> =
+    type Row = (String, String, Style, bool, bool);
+    let laid: Vec<(Vec<String>, &Row)> =
         rows.iter().map(|row| (w.wrap(&row.0, row.2, label_width).into_iter().take(4).collect(), row)).collect();
     let row_height = |lines: &Vec<String>, st: Style| lines.len().max(1) as f32 * st.leading() + 4.0;
     let height: f32 = laid.iter().map(|(lines, row)| row_height(lines, row.2)).sum();
@@ -392,9 +394,8 @@ fn totals(f: &mut Flow, sheet: &OfferSheet) {
         f.y = f.y.max(top + box_height);
     }
     f.y += 14.0;
-    if sheet.offer.data.financing.is_some() && financing.is_none() {
-        // No room beside the totals (a landscape sheet never is, but keep it whole anyway).
-        let fin = sheet.offer.data.financing.as_ref().expect("checked");
+    if let (Some(fin), None) = (&sheet.offer.data.financing, financing) {
+        // No room beside the totals: the box goes under them.
         let width = f.width();
         let h = financing_box(f, fin, cur, width, None);
         f.ensure(h);

@@ -35,7 +35,7 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
     let label = Style::new(8.0, true, ACCENT);
     let name = Style::new(15.0, true, INK);
     let small = Style::new(8.5, false, MUTED);
-    let right_width = 190.0;
+    let right_width = 230.0;
     let mut y = TOP;
     f.page().text(&w, x0, baseline(y, label), &w.fit(&cx.t("pdf.summary.title"), label, width - right_width), label);
     y += label.leading() + 2.0;
@@ -69,7 +69,7 @@ pub(crate) fn summary_pages(s: &CustomerSummary) -> Vec<Page> {
         ry += strong.leading() + 2.0;
     }
     if !s.salesperson.trim().is_empty() {
-        let who = format!("{}: {}", cx.t("role.salesperson"), clean(&s.salesperson));
+        let who = cx.tf("pdf.summary.salesperson", &[("name", &clean(&s.salesperson))]);
         f.page().text_right(&w, x1, baseline(ry, small), &w.fit(&who, small, right_width), small);
         ry += small.leading();
     }
@@ -242,23 +242,33 @@ const GAP: f32 = 12.0;
 
 fn draw_sections(f: &mut Flow, sections: Vec<Section>) {
     let w = f.cx.w;
-    let overhead = |s: &Section| TITLE.leading() + 3.0 + s.table.head_row_height(&w) + NOTE.leading() + GAP;
     let heights: Vec<Vec<f32>> =
         sections.iter().map(|s| s.rows.iter().map(|r| s.table.row_height(&w, r)).collect()).collect();
-    let needs: Vec<f32> = sections.iter().zip(&heights).map(|(s, h)| overhead(s) + h.iter().sum::<f32>()).collect();
+    let needs: Vec<f32> = sections
+        .iter()
+        .zip(&heights)
+        .map(|(s, h)| {
+            let body =
+                if s.rows.is_empty() { NOTE.leading() } else { s.table.head_row_height(&w) + h.iter().sum::<f32>() };
+            TITLE.leading() + 3.0 + body + GAP
+        })
+        .collect();
 
-    // Share the page: the smallest needs are met first, the rest split what is left.
-    let mut budget = vec![0.0; sections.len()];
-    let mut order: Vec<usize> = (0..sections.len()).collect();
-    order.sort_by(|&a, &b| needs[a].total_cmp(&needs[b]));
-    let mut left = f.bottom() - f.y;
-    for (n, &i) in order.iter().enumerate() {
-        let share = left / (order.len() - n) as f32;
-        budget[i] = needs[i].min(share);
-        left -= budget[i];
-    }
-
-    for ((section, heights), budget) in sections.into_iter().zip(heights).zip(budget) {
+    for (n, (section, heights)) in sections.into_iter().zip(heights).enumerate() {
+        // Share what is left of the page among this list and the ones after it: the smallest
+        // needs are met first, the rest split what remains. What a list leaves unused goes
+        // to the next.
+        let mut left = f.bottom() - f.y;
+        let mut order: Vec<usize> = (n..needs.len()).collect();
+        order.sort_by(|&a, &b| needs[a].total_cmp(&needs[b]));
+        let mut budget = 0.0;
+        for (k, &i) in order.iter().enumerate() {
+            let give = needs[i].min(left / (order.len() - k) as f32);
+            if i == n {
+                budget = give;
+            }
+            left -= give;
+        }
         let (x0, top) = (f.left(), f.y);
         let end = top + budget;
         let title = w.fit(&section.title, TITLE, f.width());

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::offer::{Financing, OfferData, OfferLine, OfferStatus, PriceItem, PriceItemData, TradeIn};
 
-const LOGO: &[u8] = include_bytes!("test-logo.png");
+const LOGO: &[u8] = DEMO_LOGO_PNG;
 
 /// A customer per language, with the letters that go wrong first.
 fn customer_for(language: &str) -> CustomerBlock {
@@ -642,7 +642,10 @@ fn hostile_sheet(text: &str) -> OfferSheet {
 #[test]
 fn hostile_text_never_panics_and_still_makes_a_pdf() {
     for (i, text) in hostile_texts().iter().enumerate() {
-        for language in ["en", "zh", "xx"] {
+        // Chinese uses both fonts; the others cost the same to lay out, so the long texts
+        // are printed in Chinese only.
+        let languages: &[&str] = if text.len() < 1000 { &["en", "zh", "xx"] } else { &["zh"] };
+        for &language in languages {
             let mut sheet = hostile_sheet(text);
             sheet.offer.data.language = language.into();
             let pdf = offer_pdf(&sheet).unwrap_or_else(|e| panic!("text {i}: {e}"));

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{deals, exchange, offers, Store};
+use super::{deals, exchange, offers, reports, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -50,9 +50,10 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let items = read(&mut *from.backend, offers::all_items)?;
     let all_offers = read(&mut *from.backend, offers::all_offers)?;
     let sequences = read(&mut *from.backend, offers::all_sequences)?;
+    let won_stage = to.stage_settings()?.of_kind(crate::deal::StageKind::Won).id;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
-        deals::restore_leads(x, &leads)?;
+        deals::restore_leads(x, &leads, won_stage)?;
         deals::insert_snapshots(x, &snapshots)?;
         offers::restore_items(x, &items)?;
         offers::restore_offers(x, &all_offers, &sequences)
@@ -60,7 +61,25 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     // The exchange profiles, without their watermarks: those count the source's changes.
     let profiles = read(&mut *from.backend, exchange::profiles)?;
     write(&mut *to.backend, |x| exchange::restore_profiles(x, &profiles))?;
-    for table in ["deal", "deal_move", "lead", "forecast_snapshot", "price_item", "offer", "exchange_profile"] {
+    // The reports' running totals of contacts and the pyramid's tiers, as they are: the
+    // standing of a customer on a contact's day was taken when the contact was logged.
+    let tallies = read(&mut *from.backend, reports::all_tallies)?;
+    let pyramid = read(&mut *from.backend, reports::all_pyramid)?;
+    write(&mut *to.backend, |x| {
+        reports::restore_tallies(x, &tallies)?;
+        reports::restore_pyramid(x, &pyramid)
+    })?;
+    for table in [
+        "deal",
+        "deal_move",
+        "lead",
+        "forecast_snapshot",
+        "tier_ranking",
+        "tier_move",
+        "price_item",
+        "offer",
+        "exchange_profile",
+    ] {
         to.backend.follow_ids(table)?;
     }
     let source = fingerprint(from)?;
@@ -105,6 +124,11 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     profiles.iter_mut().for_each(|p| p.watermark = None);
     profiles.sort_by_key(|p| p.id);
     add("exchange_profile", serialised(profiles));
+    add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
+    let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
+    add("customer_tier", serialised(pyramid.tiers));
+    add("tier_ranking", serialised(pyramid.rankings));
+    add("tier_move", serialised(pyramid.moves));
     Ok(CopyReport { counts, checksum: format!("{:016x}", hash.0) })
 }
 

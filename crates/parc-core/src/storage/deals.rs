@@ -240,6 +240,35 @@ fn stay(x: &mut dyn Exec, currency: &str, owner_id: Option<i64>, m: &StageMove, 
     Ok(())
 }
 
+/// Adds a move (or takes one back, `sign` -1) to `move_tally`: the moves of each day out of a
+/// stage into another on the deals of an owner, which the reports read per period.
+fn tally_move(x: &mut dyn Exec, owner_id: Option<i64>, m: &StageMove, sign: i64) -> Result<()> {
+    let Some(from) = m.from_stage_id else { return Ok(()) };
+    let args: Vec<Val> = vec![
+        m.moved_at.get(..10).unwrap_or_default().into(),
+        owner_id.unwrap_or(0).into(),
+        from.into(),
+        m.to_stage_id.into(),
+        sign.into(),
+        (sign * m.seconds_in_from).into(),
+    ];
+    x.run(
+        "INSERT INTO move_tally (day, owner_id, from_stage_id, to_stage_id, moves, seconds)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (day, owner_id, from_stage_id, to_stage_id)
+         DO UPDATE SET moves = move_tally.moves + excluded.moves, seconds = move_tally.seconds + excluded.seconds",
+        &args,
+    )?;
+    if sign < 0 {
+        x.run(
+            "DELETE FROM move_tally WHERE day = $1 AND owner_id = $2 AND from_stage_id = $3 AND to_stage_id = $4
+             AND moves = 0",
+            &args[..4],
+        )?;
+    }
+    Ok(())
+}
+
 /// A deal as it is first saved: its customer, data, state and the moves that brought it
 /// there (one for a new deal; a demo deal brings its whole history).
 pub(crate) struct NewDeal<'a> {
@@ -274,6 +303,7 @@ pub(crate) fn insert_deal(x: &mut dyn Exec, n: &NewDeal) -> Result<i64> {
     for m in n.moves {
         insert_move(x, id, m, false)?;
         stay(x, &n.data.currency, n.data.owner_id, m, 1)?;
+        tally_move(x, n.data.owner_id, m, 1)?;
     }
     Ok(id)
 }
@@ -325,11 +355,16 @@ pub(crate) fn update_deal(
         for m in self::moves(x, id)? {
             stay(x, &old.data.currency, old.data.owner_id, &m, -1)?;
             stay(x, &data.currency, data.owner_id, &m, 1)?;
+            if old.data.owner_id != data.owner_id {
+                tally_move(x, old.data.owner_id, &m, -1)?;
+                tally_move(x, data.owner_id, &m, 1)?;
+            }
         }
     }
     for m in moves {
         insert_move(x, id, m, false)?;
         stay(x, &data.currency, data.owner_id, m, 1)?;
+        tally_move(x, data.owner_id, m, 1)?;
     }
     Ok(())
 }
@@ -352,6 +387,10 @@ pub(crate) enum Status {
     Closed,
 }
 
+/// Today, and `(stage_id, entered before)` for every open stage (`None`: it never stalls by
+/// days): what makes an open deal stalled.
+pub(crate) type StallLimits = (String, Vec<(i64, Option<String>)>);
+
 /// Which deals a query is about; `None` fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DealFilter {
@@ -367,8 +406,9 @@ pub(crate) struct DealFilter {
     pub min_value: Option<i64>,
     pub max_value: Option<i64>,
     /// Only stalled deals: open, and closing before this day or in a stage since before the
-    /// stage's limit (`(stage_id, entered before)` per stage that stalls).
-    pub stalled: Option<(String, Vec<(i64, String)>)>,
+    /// stage's limit: `(stage_id, entered before)` for every open stage, `None` for a stage
+    /// that never stalls by days. Read by [`list`] in its `Waiting` order.
+    pub stalled: Option<StallLimits>,
 }
 
 impl DealFilter {
@@ -413,20 +453,6 @@ impl DealFilter {
         if let Some(v) = self.max_value {
             parts.push(format!("d.value <= {}", arg(args, v.into())));
         }
-        if let Some((today, limits)) = &self.stalled {
-            // One index range per reason, not a scan of every open deal.
-            let mut any = vec![format!(
-                "SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < {}",
-                arg(args, today.into())
-            )];
-            for (stage, before) in limits {
-                let (s, b) = (arg(args, (*stage).into()), arg(args, before.into()));
-                any.push(format!(
-                    "SELECT id FROM deal WHERE closed_on IS NULL AND stage_id = {s} AND stage_since < {b}"
-                ));
-            }
-            parts.push(format!("d.closed_on IS NULL AND d.id IN ({})", any.join(" UNION ")));
-        }
         parts.join(" AND ")
     }
 }
@@ -466,15 +492,16 @@ pub(crate) enum Order {
     Closed,
 }
 
+const SUMMARY_COLUMNS: &str = "d.id, d.customer_id, c.name, d.title, d.owner_id, d.value, d.currency,
+    d.expected_close, d.is_commit, d.stage_id, d.stage_since, d.closed_on, d.revisit_on, d.version";
+
 pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -> Result<Vec<DealSummary>> {
     let select = |x: &mut dyn Exec, extra: &str, order: &str, limit: u32| -> Result<Vec<DealSummary>> {
         let mut args = Vec::new();
         let w = f.sql(&mut args);
         args.push(i64::from(limit).into());
         let sql = format!(
-            "SELECT d.id, d.customer_id, c.name, d.title, d.owner_id, d.value, d.currency, d.expected_close,
-             d.is_commit, d.stage_id, d.stage_since, d.closed_on, d.revisit_on, d.version
-             FROM deal d JOIN customer c ON c.id = d.customer_id
+            "SELECT {SUMMARY_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id
              WHERE {w} {extra} ORDER BY {order} LIMIT ${}",
             args.len()
         );
@@ -490,9 +517,59 @@ pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -
             }
             Ok(rows)
         }
-        Order::Waiting => select(x, "", "d.stage_since, d.id", limit),
+        Order::Waiting => match &f.stalled {
+            Some((today, stages)) => stalled(x, f, today, stages, limit),
+            None => select(x, "", "d.stage_since, d.id", limit),
+        },
         Order::Closed => select(x, "", "d.closed_on DESC, d.id DESC", limit),
     }
+}
+
+/// The stalled deals matching `f`, longest in their stage first. Per stage, the deals that
+/// entered it before its limit are the first of its index (by arrival); after them come those
+/// past their close date. So each stage gives its longest waiting `limit` stalled deals from
+/// the front of `deal_open_wait`, and the page is the oldest of those: the same as sorting
+/// every stalled deal, without reading them all.
+fn stalled(
+    x: &mut dyn Exec,
+    f: &DealFilter,
+    today: &str,
+    stages: &[(i64, Option<String>)],
+    limit: u32,
+) -> Result<Vec<DealSummary>> {
+    if stages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Vec::new();
+    let w = f.sql(&mut args);
+    args.push(today.into());
+    let today = format!("${}", args.len());
+    args.push(i64::from(limit).into());
+    let limit = format!("${}", args.len());
+    let mut parts = Vec::new();
+    for (i, (stage, before)) in stages.iter().enumerate() {
+        args.push((*stage).into());
+        let stage = format!("${}", args.len());
+        let late = match before {
+            Some(b) => {
+                args.push(b.into());
+                format!("(d.stage_since < ${} OR d.expected_close < {today})", args.len())
+            }
+            None => format!("d.expected_close < {today}"),
+        };
+        parts.push(format!(
+            "SELECT id, stage_since FROM (SELECT d.id, d.stage_since FROM deal d
+              WHERE {w} AND d.closed_on IS NULL AND d.stage_id = {stage} AND {late}
+              ORDER BY d.stage_since, d.id LIMIT {limit}) p{i}"
+        ));
+    }
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id
+         WHERE d.id IN (SELECT id FROM ({}) w ORDER BY stage_since, id LIMIT {limit})
+         ORDER BY d.stage_since, d.id LIMIT {limit}",
+        parts.join(" UNION ALL ")
+    );
+    Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
 }
 
 /// How many open deals (of an owner) are stalled: closing before `today`, or in a stage since
@@ -501,7 +578,7 @@ pub(crate) fn stalled_count(
     x: &mut dyn Exec,
     owner_id: Option<i64>,
     today: &str,
-    limits: &[(i64, String)],
+    limits: &[(i64, Option<String>)],
 ) -> Result<i64> {
     let mut args: Vec<Val> = Vec::new();
     let owner = match owner_id {
@@ -514,7 +591,7 @@ pub(crate) fn stalled_count(
     args.push(today.into());
     let mut parts =
         vec![format!("SELECT id FROM deal WHERE closed_on IS NULL AND expected_close < ${}{owner}", args.len())];
-    for (stage, before) in limits {
+    for (stage, before) in limits.iter().filter_map(|(s, b)| Some((s, b.as_ref()?))) {
         args.push((*stage).into());
         args.push(before.into());
         parts.push(format!(
@@ -700,6 +777,7 @@ pub(crate) fn restore_deals(x: &mut dyn Exec, rows: &[(Deal, Vec<StageMove>)]) -
         for m in moves {
             insert_move(x, d.id, m, true)?;
             stay(x, &d.data.currency, d.data.owner_id, m, 1)?;
+            tally_move(x, d.data.owner_id, m, 1)?;
         }
     }
     Ok(())
@@ -833,9 +911,13 @@ pub(crate) fn insert_lead(
     stamp: &str,
 ) -> Result<i64> {
     customer_exists(x, customer_id)?;
+    // Contacted since it came in: from here on the trigger on the customer's last contact
+    // keeps it (migration 12).
     let row = x.row(
-        "INSERT INTO lead (customer_id, source, received_on, owner_id, note, status, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
+        "INSERT INTO lead (customer_id, source, received_on, owner_id, note, status, created_at, created_by, contacted)
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7,
+                 EXISTS (SELECT 1 FROM customer c WHERE c.id = $1 AND c.last_contact_at >= $3))
+         RETURNING id",
         &[
             customer_id.into(),
             (&d.source).into(),
@@ -849,7 +931,9 @@ pub(crate) fn insert_lead(
     Ok(row.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
 }
 
-/// Decides an open lead at `version` (else `Conflict`).
+/// Decides an open lead at `version` (else `Conflict`); a lead qualified into a deal already
+/// in `won_stage` (an import) counts as won.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn decide_lead(
     x: &mut dyn Exec,
     id: i64,
@@ -858,11 +942,13 @@ pub(crate) fn decide_lead(
     reason: &str,
     deal_id: Option<i64>,
     day: &str,
+    won_stage: i64,
 ) -> Result<()> {
     let changed = x.run(
-        "UPDATE lead SET status = $3, reason = $4, deal_id = $5, decided_on = $6, version = version + 1
+        "UPDATE lead SET status = $3, reason = $4, deal_id = $5, decided_on = $6, version = version + 1,
+                won = EXISTS (SELECT 1 FROM deal d WHERE d.id = $5 AND d.stage_id = $7)
          WHERE id = $1 AND version = $2 AND status = 'open'",
-        &[id.into(), version.into(), status.code().into(), reason.into(), deal_id.into(), day.into()],
+        &[id.into(), version.into(), status.code().into(), reason.into(), deal_id.into(), day.into(), won_stage.into()],
     )?;
     if changed == 0 {
         let exists = x.row("SELECT 1 FROM lead WHERE id = $1", &[id.into()])?.is_some();
@@ -909,30 +995,21 @@ pub(crate) fn leads(
     Ok(x.rows(&sql, &args)?.iter().map(lead_from).collect())
 }
 
-/// Leads received in `from..=to` (of an owner), grouped for the lead funnel.
-pub(crate) fn lead_groups(
-    x: &mut dyn Exec,
-    from: &str,
-    to: &str,
-    owner_id: Option<i64>,
-    won_stage: i64,
-) -> Result<Vec<LeadGroup>> {
-    let mut args: Vec<Val> = vec![from.into(), to.into(), won_stage.into()];
+/// Leads received in `from..=to` (of an owner), grouped for the lead funnel: read from the
+/// `lead_funnel` index alone, with the contacted and won marks each lead keeps.
+pub(crate) fn lead_groups(x: &mut dyn Exec, from: &str, to: &str, owner_id: Option<i64>) -> Result<Vec<LeadGroup>> {
+    let mut args: Vec<Val> = vec![from.into(), to.into()];
     let owner = match owner_id {
         Some(o) => {
             args.push(o.into());
-            "AND l.owner_id = $4"
+            "AND owner_id = $3"
         }
         None => "",
     };
     let sql = format!(
-        "SELECT l.source, l.status,
-                CASE WHEN c.last_contact_at >= l.received_on THEN 1 ELSE 0 END,
-                CASE WHEN d.stage_id = $3 THEN 1 ELSE 0 END,
-                count(*)
-         FROM lead l JOIN customer c ON c.id = l.customer_id LEFT JOIN deal d ON d.id = l.deal_id
-         WHERE l.received_on >= $1 AND l.received_on <= $2 {owner}
-         GROUP BY 1, 2, 3, 4"
+        "SELECT source, status, contacted, won, count(*) FROM lead
+         WHERE received_on >= $1 AND received_on <= $2 {owner}
+         GROUP BY source, status, contacted, won"
     );
     Ok(x.rows(&sql, &args)?
         .iter()
@@ -946,17 +1023,27 @@ pub(crate) fn lead_groups(
         .collect())
 }
 
+/// Marks the leads qualified into deal `deal_id` won or not, as the deal's move says.
+pub(crate) fn mark_leads_won(x: &mut dyn Exec, deal_id: i64, won: bool) -> Result<()> {
+    x.run("UPDATE lead SET won = $2 WHERE deal_id = $1 AND won <> $2", &[deal_id.into(), won.into()])?;
+    Ok(())
+}
+
 pub(crate) fn all_leads(x: &mut dyn Exec) -> Result<Vec<Lead>> {
     let sql = format!("SELECT {LEAD_COLUMNS} FROM lead l JOIN customer c ON c.id = l.customer_id ORDER BY l.id");
     Ok(x.rows(&sql, &[])?.iter().map(lead_from).collect())
 }
 
-pub(crate) fn restore_leads(x: &mut dyn Exec, rows: &[Lead]) -> Result<()> {
+/// Copies leads into an empty store whose customers (with their last contact) and deals are
+/// already there; their contacted and won marks are worked out from those.
+pub(crate) fn restore_leads(x: &mut dyn Exec, rows: &[Lead], won_stage: i64) -> Result<()> {
     for l in rows {
         x.run(
             "INSERT INTO lead (id, customer_id, source, received_on, owner_id, note, status, reason, deal_id,
-             decided_on, created_at, created_by, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             decided_on, created_at, created_by, version, contacted, won)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                     EXISTS (SELECT 1 FROM customer c WHERE c.id = $2 AND c.last_contact_at >= $4),
+                     EXISTS (SELECT 1 FROM deal d WHERE d.id = $9 AND d.stage_id = $14))",
             &[
                 l.id.into(),
                 l.customer_id.into(),
@@ -971,6 +1058,7 @@ pub(crate) fn restore_leads(x: &mut dyn Exec, rows: &[Lead]) -> Result<()> {
                 (&l.created_at).into(),
                 l.created_by.into(),
                 l.version.into(),
+                won_stage.into(),
             ],
         )?;
     }

@@ -3,6 +3,7 @@
 //! workstations of an office. Both implement [`Backend`] with the same schema, migrations and
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
+mod conflict;
 mod copy;
 mod deals;
 pub(crate) mod exchange;
@@ -11,13 +12,17 @@ pub(crate) mod offers;
 mod postgres;
 mod printing;
 mod quoting;
+mod reporting;
+mod reports;
 mod sales;
 mod sqlite;
 
+pub use conflict::SaveConflict;
 pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
 pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
+pub use reporting::CustomerTier;
 pub use sales::{Board, BoardColumn, DealView, Funnel};
 pub(crate) use sqlite::migrations as sqlite_meta;
 
@@ -37,6 +42,7 @@ use crate::contact::{
 };
 use crate::custom_field::{self, CustomField, CustomFieldData};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
+use crate::deal::ReasonSettings;
 use crate::error::{Error, Result};
 use crate::exchange::{Kind, Profile, ProfileData};
 use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved, ServiceDue};
@@ -117,12 +123,14 @@ pub struct CustomerQuery {
     pub include_archived: bool,
     /// Only the customers of this owner ("my customers").
     pub owner_id: Option<i64>,
+    /// Only the customers of this tier of the pyramid ("A", "B" or "C").
+    pub tier: Option<String>,
     pub limit: u32,
 }
 
 impl Default for CustomerQuery {
     fn default() -> Self {
-        CustomerQuery { text: String::new(), include_archived: false, owner_id: None, limit: 100 }
+        CustomerQuery { text: String::new(), include_archived: false, owner_id: None, tier: None, limit: 100 }
     }
 }
 
@@ -131,6 +139,8 @@ impl Default for CustomerQuery {
 pub(crate) struct ListScope {
     pub include_archived: bool,
     pub owner_id: Option<i64>,
+    /// One of [`crate::report::TIERS`].
+    pub tier: Option<&'static str>,
     pub limit: u32,
 }
 
@@ -537,7 +547,8 @@ impl Store {
     /// Validates and saves a new customer.
     pub fn create_customer(&mut self, data: CustomerData) -> Result<Customer> {
         let fields = self.backend.custom_fields()?;
-        let data = validated_customer(&fields, data, &Default::default())?;
+        let reasons = self.reason_settings()?;
+        let data = validated_customer(&fields, &reasons, data, &Default::default(), "")?;
         let ids = self.backend.insert_customers(std::slice::from_ref(&data))?;
         self.customer(ids[0])
     }
@@ -546,9 +557,10 @@ impl Store {
     /// their ids, in order.
     pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
         let fields = self.backend.custom_fields()?;
+        let reasons = self.reason_settings()?;
         let rows = rows
             .into_iter()
-            .map(|d| validated_customer(&fields, d, &Default::default()))
+            .map(|d| validated_customer(&fields, &reasons, d, &Default::default(), ""))
             .collect::<Result<Vec<_>>>()?;
         // The same VAT id twice in one batch has no stored owner to point to: say so here.
         let mut seen = std::collections::HashSet::new();
@@ -565,8 +577,9 @@ impl Store {
     /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
     pub fn update_customer(&mut self, id: i64, version: i64, data: CustomerData) -> Result<Customer> {
         let fields = self.backend.custom_fields()?;
-        let previous = self.customer(id)?.data.custom;
-        let data = validated_customer(&fields, data, &previous)?;
+        let reasons = self.reason_settings()?;
+        let previous = self.customer(id)?.data;
+        let data = validated_customer(&fields, &reasons, data, &previous.custom, &previous.lead_source)?;
         self.backend.update_customer(id, version, &data)?;
         self.customer(id)
     }
@@ -597,9 +610,19 @@ impl Store {
     /// rest by name. See [`EXACT_RANKING_CAP`] for very broad queries.
     pub fn search_customers(&mut self, query: &CustomerQuery) -> Result<Vec<CustomerSummary>> {
         let plan = search_key::plan_query(&query.text);
+        let tier = match query.tier.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(
+                *crate::report::TIERS
+                    .iter()
+                    .find(|x| **x == t)
+                    .ok_or_else(|| Error::invalid("tier", "validation.choice"))?,
+            ),
+        };
         let scope = ListScope {
             include_archived: query.include_archived,
             owner_id: query.owner_id,
+            tier,
             limit: query.limit.clamp(1, 1000),
         };
         self.backend.search_customers(&plan, scope)
@@ -1211,12 +1234,15 @@ impl<'a> RowMeta<'a> {
     }
 }
 
-/// A customer's own fields checked, then the values of the office's fields against their
-/// definitions; every problem of both is reported at once.
+/// A customer's own fields checked, then its lead source against the office's sources (one in
+/// use, or the one it had: `previous_source`), then the values of the office's fields against
+/// their definitions; every problem is reported at once.
 pub(crate) fn validated_customer(
     fields: &[CustomField],
+    reasons: &ReasonSettings,
     mut data: CustomerData,
     previous: &custom_field::CustomValues,
+    previous_source: &str,
 ) -> Result<CustomerData> {
     let values = std::mem::take(&mut data.custom);
     let mut errors = Vec::new();
@@ -1229,6 +1255,11 @@ pub(crate) fn validated_customer(
         }
         Err(e) => return Err(e),
     };
+    if let Some(d) = &data {
+        if !d.lead_source.is_empty() && !reasons.allows_source(&d.lead_source, previous_source) {
+            errors.push(crate::error::FieldError::new("lead_source", "validation.lead_source"));
+        }
+    }
     match checked {
         Ok(values) => {
             if let Some(d) = data.as_mut() {

@@ -297,10 +297,13 @@ impl Store {
         let reasons = self.reason_settings()?;
         let stamp = now();
         let (state, step) = moved_state(&deal, request, &process, &reasons, by, &stamp, today)?;
+        let won = process.stage(state.stage_id).is_some_and(|s| s.kind == StageKind::Won);
         write(&mut *self.backend, |x| {
-            deals::update_deal(x, id, version, &deal.data, &state, std::slice::from_ref(&step), &stamp)
+            deals::update_deal(x, id, version, &deal.data, &state, std::slice::from_ref(&step), &stamp)?;
+            // The lead funnel counts a lead won by the mark its lead keeps.
+            deals::mark_leads_won(x, id, won)
         })?;
-        if process.stage(state.stage_id).is_some_and(|s| s.kind == StageKind::Won) {
+        if won {
             self.won_into_fleet(&deal, today)?;
         }
         self.deal(id)
@@ -649,8 +652,9 @@ impl Store {
 
     // --- leads ---
 
+    /// Records that a customer came in as a lead from one of the office's sources in use.
     pub fn create_lead(&mut self, customer_id: i64, data: LeadData, by: Option<i64>) -> Result<Lead> {
-        let data = data.validated()?;
+        let data = data.validated(&self.reason_settings()?)?;
         let id = write(&mut *self.backend, |x| deals::insert_lead(x, customer_id, &data, by, &now()))?;
         self.lead(id)
     }
@@ -658,16 +662,20 @@ impl Store {
     /// Saves many leads, decided or not, in one transaction (demo data, imports): all or
     /// none. Returns their ids.
     pub fn create_leads_bulk(&mut self, rows: Vec<LeadRecord>) -> Result<Vec<i64>> {
-        let rows =
-            rows.into_iter().map(|r| Ok(LeadRecord { data: r.data.validated()?, ..r })).collect::<Result<Vec<_>>>()?;
+        let reasons = self.reason_settings()?;
+        let rows = rows
+            .into_iter()
+            .map(|r| Ok(LeadRecord { data: r.data.validated(&reasons)?, ..r }))
+            .collect::<Result<Vec<_>>>()?;
         let stamp = now();
+        let won_id = self.stage_settings()?.of_kind(StageKind::Won).id;
         write(&mut *self.backend, |x| {
             rows.iter()
                 .map(|r| {
                     let id = deals::insert_lead(x, r.customer_id, &r.data, r.by, &stamp)?;
                     if r.status != LeadStatus::Open {
                         let day = r.decided_on.clone().unwrap_or_else(|| r.data.received_on.clone());
-                        deals::decide_lead(x, id, 1, r.status, &r.reason, r.deal_id, &day)?;
+                        deals::decide_lead(x, id, 1, r.status, &r.reason, r.deal_id, &day, won_id)?;
                     }
                     Ok(id)
                 })
@@ -713,7 +721,7 @@ impl Store {
                     moves: std::slice::from_ref(&first),
                 },
             )?;
-            deals::decide_lead(x, id, version, LeadStatus::Qualified, "", Some(deal_id), &day_text(today))?;
+            deals::decide_lead(x, id, version, LeadStatus::Qualified, "", Some(deal_id), &day_text(today), 0)?;
             Ok(deal_id)
         })?;
         self.deal(deal_id)
@@ -726,19 +734,20 @@ impl Store {
             return Err(Error::invalid("reason", "validation.reason_required"));
         }
         write(&mut *self.backend, |x| {
-            deals::decide_lead(x, id, version, LeadStatus::Disqualified, reason, None, &day_text(today))
+            deals::decide_lead(x, id, version, LeadStatus::Disqualified, reason, None, &day_text(today), 0)
         })?;
         self.lead(id)
     }
 
     /// The lead funnel per source over leads received in the query's period (all time without
-    /// one): new, contacted, qualified, won and disqualified.
+    /// one): new, contacted, qualified, won and disqualified. Every source in use has its row,
+    /// with or without leads; a retired one has its row while it has leads in the period.
     pub fn lead_funnel(&mut self, query: &FunnelQuery) -> Result<Vec<LeadFigures>> {
         let (from, to) = period(query.from.as_deref(), query.to.as_deref())
             .unwrap_or_else(|| ("0000-01-01".into(), "9999-12-31".into()));
-        let won_id = self.stage_settings()?.of_kind(StageKind::Won).id;
-        let groups = read(&mut *self.backend, |x| deals::lead_groups(x, &from, &to, query.owner_id, won_id))?;
-        Ok(funnel::lead_figures(crate::customer::LEAD_SOURCES, &groups))
+        let groups = read(&mut *self.backend, |x| deals::lead_groups(x, &from, &to, query.owner_id))?;
+        let sources = self.reason_settings()?.sources;
+        Ok(funnel::lead_figures(&sources, &groups))
     }
 }
 
@@ -875,14 +884,14 @@ fn moved_state(
     Ok((state, step))
 }
 
-/// `(stage, entered before)` for every open stage that stalls: a deal that entered it before
-/// that day has been in it more than its days.
-fn stall_limits(process: &StageSettings, today: NaiveDate) -> (String, Vec<(i64, String)>) {
+/// Today, and `(stage, entered before)` for every open stage: a deal that entered it before
+/// that day has been in it more than its days (`None` for a stage that never stalls by days).
+fn stall_limits(process: &StageSettings, today: NaiveDate) -> deals::StallLimits {
     let limits = process
         .stages
         .iter()
-        .filter(|s| s.kind == StageKind::Open && s.stall_days > 0)
-        .map(|s| (s.id, day_text(today - chrono::Days::new(s.stall_days as u64))))
+        .filter(|s| s.kind == StageKind::Open)
+        .map(|s| (s.id, (s.stall_days > 0).then(|| day_text(today - chrono::Days::new(s.stall_days as u64)))))
         .collect();
     (day_text(today), limits)
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row, ToStatement, Transaction};
 
+use super::deals::exec;
 use super::people::{check_changed, follow_ids};
 use super::Postgres;
 use crate::contact::{
@@ -18,6 +19,7 @@ use crate::contact::{
     MaterialDue,
 };
 use crate::error::{Error, Result};
+use crate::storage::reports::{self, ContactFacts};
 use crate::storage::ContactRows;
 
 const COLUMNS: &str = "id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
@@ -259,7 +261,13 @@ impl ContactRows for Postgres {
     fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
         self.write(|tx| {
             let stmts = NewContactStatements::prepare(tx)?;
-            rows.iter().map(|(customer_id, d, by)| stmts.insert(tx, *customer_id, d, *by, stamp)).collect()
+            let ids = rows
+                .iter()
+                .map(|(customer_id, d, by)| stmts.insert(tx, *customer_id, d, *by, stamp))
+                .collect::<Result<Vec<_>>>()?;
+            let facts: Vec<ContactFacts> = rows.iter().map(|(c, d, _)| ContactFacts::of(*c, d)).collect();
+            reports::tally_contacts(&mut exec(tx), &facts, 1)?;
+            Ok(ids)
         })
     }
 
@@ -287,7 +295,10 @@ impl ContactRows for Postgres {
                 &[&id as &(dyn ToSql + Sync), &version].into_iter().chain(contact_params(d, &docs)).collect::<Vec<_>>(),
             )?;
             check_changed(tx, changed, "contact", "contact", id)?;
+            let before = ContactFacts::of(current.customer_id, &current.data);
+            reports::tally_contacts(&mut exec(tx), &[before], -1)?;
             write_people(tx, id, &d.person_ids)?;
+            reports::tally_contacts(&mut exec(tx), &[ContactFacts::of(current.customer_id, d)], 1)?;
             refresh_last_contact(tx, current.customer_id)
         })
     }
@@ -379,7 +390,10 @@ impl ContactRows for Postgres {
                 // Already done (on another workstation, perhaps), or there was nothing to do.
                 return Err(Error::Conflict { entity: "contact", id });
             }
-            follow_up.map(|d| insert_new(tx, customer_id, d, by, stamp)).transpose()
+            let Some(d) = follow_up else { return Ok(None) };
+            let new_id = insert_new(tx, customer_id, d, by, stamp)?;
+            reports::tally_contacts(&mut exec(tx), &[ContactFacts::of(customer_id, d)], 1)?;
+            Ok(Some(new_id))
         })
     }
 

@@ -400,6 +400,10 @@ impl CustomerRows for Postgres {
             // An integer, so formatting it into the statement is safe.
             filter.push_str(&format!(" AND c.owner_id = {owner}"));
         }
+        if let Some(tier) = scope.tier {
+            // One of three fixed letters, so formatting it into the statement is safe.
+            filter.push_str(&format!(" AND c.id IN (SELECT customer_id FROM customer_tier WHERE tier = '{tier}')"));
+        }
         let limit = i64::from(scope.limit);
         if plan.is_empty() {
             let sql = format!(

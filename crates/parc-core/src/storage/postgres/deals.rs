@@ -17,11 +17,9 @@ pub(super) struct Pg<'a, 'b> {
     prepared: HashMap<String, Statement>,
 }
 
-impl<'a, 'b> Pg<'a, 'b> {
-    /// Shared statements run inside a transaction a store's own code opened.
-    pub(super) fn within(tx: &'a mut Transaction<'b>) -> Self {
-        Pg { tx, prepared: HashMap::new() }
-    }
+/// The shared statements inside one of this store's transactions.
+pub(super) fn exec<'a, 'b>(tx: &'a mut Transaction<'b>) -> Pg<'a, 'b> {
+    Pg { tx, prepared: HashMap::new() }
 }
 
 impl Pg<'_, '_> {

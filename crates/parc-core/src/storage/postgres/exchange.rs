@@ -90,7 +90,7 @@ impl ExchangeRows for Postgres {
                 tick(progress);
             }
             // The price list: the shared statements, in this transaction.
-            let x = &mut super::deals::Pg::within(tx);
+            let x = &mut super::deals::exec(tx);
             for d in &w.new_items {
                 offers::insert_item(x, d, &stamp)?;
             }

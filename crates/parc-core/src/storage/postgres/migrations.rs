@@ -471,7 +471,115 @@ pub const MIGRATIONS: &[&str] = &[
         last BIGINT NOT NULL
     );
     "#,
-    // 10: CSV exchange with the ERP (see sqlite::migrations). Workstations write at the same
+    // 10: the lead funnel and the stalled list read indexes (see sqlite::migrations).
+    r#"
+    ALTER TABLE lead ADD COLUMN contacted BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE lead ADD COLUMN won BOOLEAN NOT NULL DEFAULT FALSE;
+    UPDATE lead SET contacted = TRUE WHERE EXISTS
+        (SELECT 1 FROM customer c WHERE c.id = lead.customer_id AND c.last_contact_at >= lead.received_on);
+    UPDATE lead SET won = TRUE WHERE deal_id IN (SELECT d.id FROM deal d WHERE d.closed_on IS NOT NULL AND d.stage_id =
+        coalesce((SELECT (s ->> 'id')::bigint
+                  FROM jsonb_array_elements((SELECT value::jsonb FROM setting WHERE key = 'funnel.stages') -> 'stages') s
+                  WHERE s ->> 'kind' = 'won'), 6));
+    CREATE FUNCTION lead_contacted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE lead SET contacted = (NEW.last_contact_at IS NOT NULL AND NEW.last_contact_at >= received_on)
+        WHERE customer_id = NEW.id;
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER lead_contacted AFTER UPDATE OF last_contact_at ON customer
+        FOR EACH ROW WHEN (OLD.last_contact_at IS DISTINCT FROM NEW.last_contact_at)
+        EXECUTE FUNCTION lead_contacted();
+    DROP INDEX lead_received;
+    -- In the funnel's group order: counted in one pass, a period or an owner checked per entry
+    -- (an index led by the day would be chosen for the period and sorted for the groups).
+    CREATE INDEX lead_funnel ON lead (source, status, contacted, won, received_on, owner_id);
+    CREATE INDEX lead_customer ON lead (customer_id, received_on);
+    DROP INDEX deal_open_stage;
+    CREATE INDEX deal_open_wait ON deal (stage_id, stage_since, expected_close, owner_id, id) WHERE closed_on IS NULL;
+    "#,
+    // 11: the manager's reports (see sqlite::migrations).
+    r#"
+    CREATE TABLE contact_tally (
+        day      TEXT NOT NULL,
+        user_id  BIGINT NOT NULL,
+        kind     TEXT NOT NULL,
+        existing BOOLEAN NOT NULL,
+        contacts BIGINT NOT NULL,
+        minutes  BIGINT NOT NULL,
+        PRIMARY KEY (day, user_id, kind, existing)
+    );
+    CREATE TABLE contact_role_tally (
+        day      TEXT NOT NULL,
+        user_id  BIGINT NOT NULL,
+        role     TEXT NOT NULL,
+        contacts BIGINT NOT NULL,
+        minutes  BIGINT NOT NULL,
+        PRIMARY KEY (day, user_id, role)
+    );
+    INSERT INTO contact_tally (day, user_id, kind, existing, contacts, minutes)
+    SELECT substr(k.happened_at, 1, 10), coalesce(k.user_id, 0), k.kind,
+           (EXISTS (SELECT 1 FROM deal p WHERE p.customer_id = k.customer_id
+                      AND p.closed_on < substr(k.happened_at, 1, 10)
+                      AND +p.stage_id = coalesce((SELECT (st->>'id')::bigint
+                          FROM setting s, jsonb_array_elements(s.value::jsonb -> 'stages') st
+                          WHERE s.key = 'funnel.stages' AND st->>'kind' = 'won'), 6))
+            OR EXISTS (SELECT 1 FROM fleet_line f WHERE f.customer_id = k.customer_id
+                      AND f.first_registered < CAST(substr(k.happened_at, 1, 4) AS INTEGER)
+                      AND f.brand IN (SELECT b->>'name'
+                          FROM setting s, jsonb_array_elements(s.value::jsonb -> 'brands') b
+                          WHERE s.key = 'fleet' AND (b->>'ours')::boolean))),
+           count(*), sum(k.duration_min)
+    FROM contact k GROUP BY 1, 2, 3, 4;
+    INSERT INTO contact_role_tally (day, user_id, role, contacts, minutes)
+    SELECT day, user_id, role, count(*), sum(minutes) FROM (
+        SELECT DISTINCT k.id, substr(k.happened_at, 1, 10) AS day, coalesce(k.user_id, 0) AS user_id,
+               coalesce(p.decision_role, '') AS role, k.duration_min AS minutes
+        FROM contact k LEFT JOIN contact_person cp ON cp.contact_id = k.id LEFT JOIN person p ON p.id = cp.person_id
+    ) r GROUP BY day, user_id, role;
+    CREATE TABLE move_tally (
+        day           TEXT NOT NULL,
+        owner_id      BIGINT NOT NULL,
+        from_stage_id BIGINT NOT NULL,
+        to_stage_id   BIGINT NOT NULL,
+        moves         BIGINT NOT NULL,
+        seconds       BIGINT NOT NULL,
+        PRIMARY KEY (day, owner_id, from_stage_id, to_stage_id)
+    );
+    INSERT INTO move_tally (day, owner_id, from_stage_id, to_stage_id, moves, seconds)
+    SELECT substr(m.moved_at, 1, 10), coalesce(d.owner_id, 0), m.from_stage_id, m.to_stage_id, count(*),
+           sum(m.seconds_in_from)
+    FROM deal_move m JOIN deal d ON d.id = m.deal_id WHERE m.from_stage_id IS NOT NULL GROUP BY 1, 2, 3, 4;
+    CREATE TABLE customer_tier (
+        customer_id BIGINT PRIMARY KEY REFERENCES customer (id),
+        tier        TEXT NOT NULL CHECK (tier IN ('A', 'B', 'C')),
+        since       TEXT NOT NULL
+    );
+    CREATE INDEX customer_tier_tier ON customer_tier (tier, customer_id);
+    CREATE TABLE tier_ranking (
+        id        BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        ranked_on TEXT NOT NULL,
+        ranking   TEXT NOT NULL
+    );
+    CREATE INDEX tier_ranking_day ON tier_ranking (ranked_on);
+    CREATE TABLE tier_move (
+        id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        customer_id BIGINT NOT NULL REFERENCES customer (id),
+        ranked_on   TEXT NOT NULL,
+        from_tier   TEXT NOT NULL,
+        to_tier     TEXT NOT NULL
+    );
+    CREATE INDEX tier_move_day ON tier_move (ranked_on, customer_id);
+    CREATE INDEX tier_move_customer ON tier_move (customer_id);
+    CREATE INDEX deal_created ON deal (created_at, owner_id, customer_id, closed_on);
+    CREATE INDEX deal_closed_cover ON deal (stage_id, closed_on, owner_id, currency, value, close_reason, customer_id)
+        WHERE closed_on IS NOT NULL;
+    CREATE INDEX deal_won_customer ON deal (stage_id, customer_id, closed_on) WHERE closed_on IS NOT NULL;
+    CREATE INDEX fleet_line_brand ON fleet_line (brand, customer_id, first_registered);
+    CREATE INDEX fleet_line_size ON fleet_line (customer_id, first_registered, vehicles);
+    "#,
+    // 12: CSV exchange with the ERP (see sqlite::migrations). Workstations write at the same
     // time here, so a counter would not be in commit order: a row written by a transaction
     // that commits late could carry a smaller number than one an export already passed. Each
     // exported row instead carries the id of the transaction that last wrote it, and an export

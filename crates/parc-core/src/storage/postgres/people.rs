@@ -5,11 +5,12 @@
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Row, ToStatement, Transaction};
 
+use super::deals::exec;
 use super::{trail, Postgres};
 use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
-use crate::storage::PeopleRows;
+use crate::storage::{reports, PeopleRows};
 use crate::user::{User, UserData, UserRole};
 
 const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
@@ -198,6 +199,8 @@ pub(super) fn update_person_row(
     )?;
     check_changed(tx, changed, "person", "person", id)?;
     trail::record(tx, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d))?;
+    // The roles met in this person's contacts follow the role.
+    reports::person_role_changed(&mut exec(tx), id, &before.data.decision_role, &d.decision_role)?;
     if d.is_main {
         keep_one_main(tx, customer_id, id, by)?;
     }

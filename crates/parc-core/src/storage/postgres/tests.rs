@@ -93,6 +93,49 @@ fn upgrades_a_database_left_at_every_earlier_version() {
     }
 }
 
+/// Version 12 gives existing leads their contacted and won marks (see the SQLite test).
+#[test]
+fn the_upgrade_to_10_marks_existing_leads_contacted_and_won() {
+    let v10 = MIGRATIONS.iter().position(|m| m.contains("TRIGGER lead_contacted")).unwrap();
+    for stored_process in [None, Some(r#"{"version":1,"stages":[{"id":9,"kind":"won"},{"id":6,"kind":"lost"}]}"#)] {
+        let Some((url, mut client)) = fresh() else { return };
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute("CREATE TABLE parc_schema (version BIGINT NOT NULL)").unwrap();
+        for sql in &MIGRATIONS[..v10] {
+            tx.batch_execute(sql).unwrap();
+        }
+        tx.execute("INSERT INTO parc_schema VALUES ($1)", &[&(v10 as i64)]).unwrap();
+        if let Some(json) = stored_process {
+            tx.execute("INSERT INTO setting (key, value) VALUES ('funnel.stages', $1)", &[&json]).unwrap();
+        }
+        tx.batch_execute(
+            "INSERT INTO customer (id, name, sort_key, search_key, search_words, created_at, updated_at, last_contact_at)
+             VALUES (1, 'A', 'a', 'a', '', 'x', 'x', '2026-11-05T10:00'), (2, 'B', 'b', 'b', '', 'x', 'x', NULL);
+             INSERT INTO deal (id, customer_id, title, value, currency, stage_id, stage_since, closed_on, created_at, updated_at)
+             VALUES (1, 1, 'won in the default process', 1, 'EUR', 6, 'x', '2026-11-06', 'x', 'x'),
+                    (2, 1, 'won in the stored process', 1, 'EUR', 9, 'x', '2026-11-06', 'x', 'x');
+             INSERT INTO lead (id, customer_id, source, received_on, status, deal_id, created_at) VALUES
+                 (1, 1, 'fair', '2026-11-05', 'qualified', 1, 'x'),
+                 (2, 1, 'fair', '2026-11-06', 'qualified', 2, 'x'),
+                 (3, 2, 'web', '2026-11-01', 'open', NULL, 'x');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        drop(Store::connect(&Target::Postgres(url)).unwrap());
+        let marks: Vec<(i64, bool, bool)> = client
+            .query("SELECT id, contacted, won FROM lead ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let by_default = stored_process.is_none();
+        assert_eq!(marks, [(1, true, by_default), (2, false, !by_default), (3, false, false)]);
+        client.execute("UPDATE customer SET last_contact_at = '2026-11-07T08:00' WHERE id = 1", &[]).unwrap();
+        let contacted: i64 = client.query_one("SELECT count(*) FROM lead WHERE contacted", &[]).unwrap().get(0);
+        assert_eq!(contacted, 2);
+    }
+}
+
 /// Two workstations on one server: both write at once, each sees the other's customers on the
 /// next search, a stale save is refused, and one VAT id cannot be taken twice.
 #[test]
@@ -165,4 +208,27 @@ fn a_refused_password_and_a_missing_database_are_told_apart() {
         Err(Error::Connection { problem, .. }) => assert_eq!(problem, ConnectionProblem::DatabaseMissing),
         other => panic!("{:?}", other.err()),
     }
+}
+
+/// Upgrading to the reports' schema counts the contacts already in the database.
+#[test]
+fn upgrading_counts_the_contacts_already_there() {
+    let Some((url, mut client)) = fresh() else { return };
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("CREATE TABLE parc_schema (version BIGINT NOT NULL); INSERT INTO parc_schema VALUES (0);")
+        .unwrap();
+    let v11 = MIGRATIONS.iter().position(|m| m.contains("CREATE TABLE contact_tally")).unwrap();
+    for sql in &MIGRATIONS[..v11] {
+        tx.batch_execute(sql).unwrap();
+    }
+    tx.execute("UPDATE parc_schema SET version = $1", &[&(v11 as i64)]).unwrap();
+    // This store's customers also carry their search columns.
+    let fixture = crate::storage::reports::UPGRADE_FIXTURE
+        .replace("sort_key, created_at", "sort_key, search_key, search_words, created_at")
+        .replace("'rossi', '2026", "'rossi', 'rossi', '', '2026")
+        .replace("'bianchi', '2026", "'bianchi', 'bianchi', '', '2026");
+    tx.batch_execute(&fixture).unwrap();
+    tx.commit().unwrap();
+    let mut store = Store::connect(&Target::Postgres(url)).unwrap();
+    crate::storage::reports::check_upgraded_tallies(&mut store);
 }

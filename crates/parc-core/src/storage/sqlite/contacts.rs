@@ -3,6 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql, Transaction};
 
+use super::deals::Lite;
 use super::people::check_changed;
 use super::Sqlite;
 use crate::contact::{
@@ -10,6 +11,7 @@ use crate::contact::{
     MaterialDue,
 };
 use crate::error::{Error, Result};
+use crate::storage::reports::{self, ContactFacts};
 use crate::storage::ContactRows;
 
 const COLUMNS: &str = "id, customer_id, happened_at, duration_min, user_id, kind, deal_id, stage, agreed,
@@ -177,7 +179,15 @@ fn insert_new(tx: &Transaction, customer_id: i64, d: &ContactData, by: Option<i6
 
 impl ContactRows for Sqlite {
     fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>> {
-        self.write(|tx| rows.iter().map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp)).collect())
+        self.write(|tx| {
+            let ids = rows
+                .iter()
+                .map(|(customer_id, d, by)| insert_new(tx, *customer_id, d, *by, stamp))
+                .collect::<Result<Vec<_>>>()?;
+            let facts: Vec<ContactFacts> = rows.iter().map(|(c, d, _)| ContactFacts::of(*c, d)).collect();
+            reports::tally_contacts(&mut Lite(tx), &facts, 1)?;
+            Ok(ids)
+        })
     }
 
     fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()> {
@@ -204,7 +214,10 @@ impl ContactRows for Sqlite {
                 params_from_iter([&id as &dyn ToSql, &version].into_iter().chain(contact_params(d, &docs))),
             )?;
             check_changed(tx, changed, "contact", "contact", id)?;
+            let before = ContactFacts::of(current.customer_id, &current.data);
+            reports::tally_contacts(&mut Lite(tx), &[before], -1)?;
             write_people(tx, id, &d.person_ids)?;
+            reports::tally_contacts(&mut Lite(tx), &[ContactFacts::of(current.customer_id, d)], 1)?;
             refresh_last_contact(tx, current.customer_id)
         })
     }
@@ -296,7 +309,10 @@ impl ContactRows for Sqlite {
                 // Already done (on another workstation, perhaps), or there was nothing to do.
                 return Err(Error::Conflict { entity: "contact", id });
             }
-            follow_up.map(|d| insert_new(tx, customer_id, d, by, stamp)).transpose()
+            let Some(d) = follow_up else { return Ok(None) };
+            let new_id = insert_new(tx, customer_id, d, by, stamp)?;
+            reports::tally_contacts(&mut Lite(tx), &[ContactFacts::of(customer_id, d)], 1)?;
+            Ok(Some(new_id))
         })
     }
 

@@ -360,10 +360,14 @@ impl CustomerRows for Sqlite {
 
     fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>> {
         let archived = if scope.include_archived { "" } else { "AND c.archived_at IS NULL" };
-        let owner = match scope.owner_id {
+        let mut owner = match scope.owner_id {
             Some(id) => format!("AND c.owner_id = {id}"),
             None => String::new(),
         };
+        if let Some(tier) = scope.tier {
+            // One of three fixed letters, so formatting it into the statement is safe.
+            owner.push_str(&format!(" AND c.id IN (SELECT customer_id FROM customer_tier WHERE tier = '{tier}')"));
+        }
         let (substrings, prefixes) = fts_expressions(plan);
         let mut streams: Vec<(&str, Value)> = Vec::new();
         if let Some(sub) = substrings {
@@ -384,6 +388,12 @@ impl CustomerRows for Sqlite {
         if let Some(owner_id) = scope.owner_id {
             // The owner's customers in id order, so "my customers" are ranked before the cap.
             streams.push(("SELECT id FROM customer WHERE owner_id = ?1 ORDER BY id", Value::Integer(owner_id)));
+        }
+        if let Some(tier) = scope.tier {
+            streams.push((
+                "SELECT customer_id FROM customer_tier WHERE tier = ?1 ORDER BY customer_id",
+                Value::Text(tier.to_string()),
+            ));
         }
         let candidates = self.match_ids(&streams)?;
         if candidates.is_empty() {

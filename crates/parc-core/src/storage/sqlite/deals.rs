@@ -8,6 +8,7 @@ use super::Sqlite;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 
+/// The shared statements over one SQLite connection (or transaction).
 pub(super) struct Lite<'a>(pub(super) &'a Connection);
 
 fn sql_of(sql: &str) -> String {

@@ -111,6 +111,47 @@ fn upgrades_fixture_databases_from_every_earlier_version() {
     }
 }
 
+/// Version 10 gives existing leads their contacted and won marks: contacted when the
+/// customer's last contact is on or after the day the lead came in, won when its deal is in
+/// the process's won stage (read from the stored process, else the default's).
+#[test]
+fn the_upgrade_to_10_marks_existing_leads_contacted_and_won() {
+    for stored_process in [None, Some(r#"{"version":1,"stages":[{"id":9,"kind":"won"},{"id":6,"kind":"lost"}]}"#)] {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let v10 = MIGRATIONS.iter().position(|m| m.contains("TRIGGER lead_contacted")).unwrap();
+        migrations::migrate_with(&mut conn, &MIGRATIONS[..v10]).unwrap();
+        if let Some(json) = stored_process {
+            conn.execute("INSERT INTO setting (key, value) VALUES ('funnel.stages', ?1)", [json]).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO customer (id, name, sort_key, created_at, updated_at, last_contact_at)
+             VALUES (1, 'A', 'a', 'x', 'x', '2026-11-05T10:00'), (2, 'B', 'b', 'x', 'x', NULL);
+             INSERT INTO deal (id, customer_id, title, value, currency, stage_id, stage_since, closed_on, created_at, updated_at)
+             VALUES (1, 1, 'won in the default process', 1, 'EUR', 6, 'x', '2026-11-06', 'x', 'x'),
+                    (2, 1, 'won in the stored process', 1, 'EUR', 9, 'x', '2026-11-06', 'x', 'x');
+             INSERT INTO lead (id, customer_id, source, received_on, status, deal_id, created_at) VALUES
+                 (1, 1, 'fair', '2026-11-05', 'qualified', 1, 'x'),
+                 (2, 1, 'fair', '2026-11-06', 'qualified', 2, 'x'),
+                 (3, 2, 'web', '2026-11-01', 'open', NULL, 'x');",
+        )
+        .unwrap();
+        migrations::migrate(&mut conn).unwrap();
+        let marks: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT id, contacted, won FROM lead ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let won_by_default = stored_process.is_none();
+        assert_eq!(marks, [(1, 1, i64::from(won_by_default)), (2, 0, i64::from(!won_by_default)), (3, 0, 0)]);
+        // From now on the trigger keeps the contacted mark.
+        conn.execute("UPDATE customer SET last_contact_at = '2026-11-07T08:00' WHERE id = 1", []).unwrap();
+        let contacted: i64 = conn.query_row("SELECT sum(contacted) FROM lead", [], |r| r.get(0)).unwrap();
+        assert_eq!(contacted, 2);
+    }
+}
+
 #[test]
 fn check_counts_every_table_but_not_index_internals() {
     let mut store = Store::open_in_memory().unwrap();
@@ -196,4 +237,18 @@ fn a_record_edited_in_two_windows_is_not_silently_overwritten() {
     assert!(matches!(window_b.update_customer(c.id, seen_by_b.version, stale), Err(Error::Conflict { .. })));
     assert_eq!(window_b.customer(c.id).unwrap(), saved);
     assert_eq!(window_b.count_customers().unwrap(), 3001);
+}
+
+/// Upgrading to the reports' schema counts the contacts already in the file.
+#[test]
+fn upgrading_counts_the_contacts_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    let v11 = MIGRATIONS.iter().position(|m| m.contains("CREATE TABLE contact_tally")).unwrap();
+    migrations::migrate_with(&mut conn, &MIGRATIONS[..v11]).unwrap();
+    conn.execute_batch(crate::storage::reports::UPGRADE_FIXTURE).unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    crate::storage::reports::check_upgraded_tallies(&mut store);
 }
