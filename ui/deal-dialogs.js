@@ -97,7 +97,10 @@ export async function editDeal({ customer, deal = null, lead = null, people = nu
   form.elements.commit.checked = d.commit;
   form.elements.notes.value = d.notes ?? '';
   $('deal-vehicles').replaceChildren();
-  (d.vehicles.length ? d.vehicles : [{ category: 'tractor', count: 1, model: '' }]).forEach((v) => addVehicle(v));
+  // A new deal starts with one line to fill in; a saved deal without vehicles stays without
+  // (a line added here would be saved as a change nobody made).
+  const lines = d.vehicles.length || deal ? d.vehicles : [{ category: 'tractor', count: 1, model: '' }];
+  lines.forEach((v) => addVehicle(v));
   $('deal-competitors').replaceChildren();
   d.competitors.forEach((c) => addCompetitor(c));
   fillCompetitorNames();

@@ -10,6 +10,7 @@ import * as fieldsPanel from './screens/fields.js';
 import * as fleetSettings from './screens/fleet-settings.js';
 import * as market from './screens/market.js';
 import * as renewals from './screens/renewals.js';
+import * as segments from './screens/segments.js';
 import * as reports from './screens/reports.js';
 import * as funnel from './screens/funnel.js';
 import * as offers from './screens/offers.js';
@@ -21,7 +22,7 @@ import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, funnel, offers, exchange, renewals, market, reports, settings };
+const screens = { customers, agenda, funnel, offers, exchange, renewals, market, segments, reports, settings };
 let current = null;
 
 export function show(name) {
@@ -69,7 +70,7 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
-    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'reports']) {
+    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'segments', 'reports']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
     document.getElementById('fleet-settings').hidden = true;
@@ -110,6 +111,7 @@ async function start() {
     customers.openCustomerOn(id, 'fleet');
   }, openDeal);
   market.init();
+  segments.init(info, openCustomer);
   exchange.init();
   reports.init(info, openCustomer);
   showReportsTab();

@@ -29,10 +29,11 @@ use parc_core::offer::{
 use parc_core::pdf::Letterhead;
 use parc_core::person::{self, Person, PersonData};
 use parc_core::report::{self, CostSettings, PyramidSettings, Ranking, ReportKind, ReportOutput, ReportQuery};
+use parc_core::segment::{RankedSegment, Segment, SegmentData, SegmentFilter};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
 use parc_core::storage::{
     self, Board, CustomerQuery, CustomerTier, DealView, Funnel, OfferDecision, OfferView, PriceImport, SaveConflict,
-    StoreStatus, Target,
+    SegmentPage, StoreStatus, Target,
 };
 use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
@@ -736,6 +737,34 @@ async fn renewal_radar(state: State<'_, AppState>, query: RadarQuery) -> ApiResu
     state.with_store(move |s| s.renewal_radar(&query, chrono::Local::now().date_naive())).await
 }
 
+/// The office's segments with their figures, most attractive first.
+#[tauri::command]
+async fn segments_ranking(state: State<'_, AppState>) -> ApiResult<Vec<RankedSegment>> {
+    state.with_store(|s| s.segment_ranking(today())).await
+}
+
+/// What a filter keeps, as the editor shows it while it is typed: the count, the figures and
+/// the first `limit` customers by name.
+#[tauri::command]
+async fn segment_preview(state: State<'_, AppState>, filter: SegmentFilter, limit: usize) -> ApiResult<SegmentPage> {
+    state.with_store(move |s| s.segment_customers(filter, today(), limit.min(1000))).await
+}
+
+#[tauri::command]
+async fn segment_create(state: State<'_, AppState>, data: SegmentData) -> ApiResult<Segment> {
+    state.with_store(move |s| s.create_segment(data)).await
+}
+
+#[tauri::command]
+async fn segment_update(state: State<'_, AppState>, id: i64, version: i64, data: SegmentData) -> ApiResult<Segment> {
+    state.with_store(move |s| s.update_segment(id, version, data)).await
+}
+
+#[tauri::command]
+async fn segment_delete(state: State<'_, AppState>, id: i64, version: i64) -> ApiResult<Segment> {
+    state.with_store(move |s| s.delete_segment(id, version)).await
+}
+
 #[tauri::command]
 async fn competitors_list(state: State<'_, AppState>) -> ApiResult<Vec<Competitor>> {
     state.with_store(|s| s.competitors()).await
@@ -890,8 +919,9 @@ fn offer_totals(data: OfferData) -> Totals {
 }
 
 #[tauri::command]
-async fn offer_create(state: State<'_, AppState>, data: OfferData) -> ApiResult<Offer> {
-    state.with_store(move |s| s.create_offer(data)).await
+async fn offer_create(state: State<'_, AppState>, data: OfferData, key: Option<String>) -> ApiResult<Offer> {
+    let key = key.unwrap_or_default();
+    state.with_store(move |s| s.create_offer_once(&key, data).map(|(offer, _)| offer)).await
 }
 
 #[tauri::command]
@@ -1285,6 +1315,11 @@ pub fn run() {
             fleet_settings_save,
             market_share,
             renewal_radar,
+            segments_ranking,
+            segment_preview,
+            segment_create,
+            segment_update,
+            segment_delete,
             competitors_list,
             competitor_create,
             competitor_update,

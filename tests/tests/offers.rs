@@ -57,9 +57,13 @@ async fn an_offer_is_built_from_the_price_list_sent_printed_and_revised() {
     // Less 5 %: 180,500.00 net, 39,710.00 VAT, 220,210.00 in all.
     app.wait_text("#offer-totals", |t| t.contains("220,210.00 EUR") && t.contains("39,710.00 EUR")).await;
 
-    app.click("#offer-save").await;
+    // Saved twice in a hurry (the second before the first has answered): one offer, one
+    // number, as both saves carry the builder's key.
+    app.client.execute("const b = document.getElementById('offer-save'); b.click(); b.click();", vec![]).await.unwrap();
     let number = format!("OF-{}-0001", parc_core::chrono::Local::now().format("%Y"));
     app.wait_text("#offer-number", |t| t == number).await;
+    let all = parc_core::offer::OfferQuery { limit: u32::MAX, ..Default::default() };
+    assert_eq!(Store::open(app.db_path()).unwrap().offers(&all).unwrap().len(), 1, "one offer for two saves");
     app.click("#offer-send").await;
     app.wait_text("#offer-status", |t| t == "Sent").await;
     app.wait_css("#offer-locked:not([hidden])").await;

@@ -211,7 +211,7 @@ export async function newOffer(customerId, dealId = null) {
   try {
     const [data, settings] = await Promise.all([api.newOffer(customerId, dealId), api.offerSettings()]);
     officeVat = settings.vat_bp;
-    current = { id: null, version: 0, status: 'draft', number: '', revision: 1, data, customerName: '' };
+    current = { id: null, version: 0, status: 'draft', number: '', revision: 1, data, customerName: '', key: newKey() };
     const customer = await api.getCustomer(customerId);
     current.customerName = customer.name;
     await loadCustomerBits();
@@ -610,12 +610,18 @@ function renderTotals(totals, data = null) {
   add(t('offer.to_pay'), totals.to_pay, 'strong total');
 }
 
+/** A random name for a new offer's first save (see `api.createOffer`). */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function save() {
   if (!current || current.status !== 'draft') return;
   const form = $('offer-form');
   const data = readForm();
   try {
-    const saved = current.id ? await api.updateOffer(current.id, current.version, data) : await api.createOffer(data);
+    const saved = current.id ? await api.updateOffer(current.id, current.version, data) : await api.createOffer(data, current.key);
     dirty = false;
     await reopen(saved.id);
     toast(t('offer.saved', { number: saved.number }));

@@ -7,9 +7,10 @@
 //! its key was recorded) or not at all (if not).
 //!
 //! Operation `n` is step `n % STEPS.len()` of unit `n / STEPS.len()`: each unit is one new
-//! customer and what happens to it. Everything an operation writes follows from `(seed, n)`,
-//! so the checker knows what must be there. A new kind of change (a deal moved, an offer
-//! saved) is one more [`Step`] with its arm in `apply` and in `verify`.
+//! customer and what happens to it (a person, a contact and its correction, a material, a
+//! file, an edit, a deal moved on, an offer saved with the office's next number and sent).
+//! Everything an operation writes follows from `(seed, n)`, so the checker knows what must be
+//! there. A new kind of change is one more [`Step`] with its arm in `apply` and in `verify`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use parc_core::contact::{ContactData, HistoryFilter, MaterialData};
 use parc_core::customer::CustomerData;
+use parc_core::deal::{DealData, MoveRequest};
+use parc_core::offer::{OfferLine, OfferQuery, OfferStatus};
 use parc_core::person::PersonData;
 use parc_core::storage::Once;
 use parc_core::user::{UserData, UserRole};
@@ -33,9 +36,13 @@ enum Step {
     AddMaterial,
     AttachFile,
     EditCustomer,
+    NewDeal,
+    MoveDeal,
+    SaveOffer,
+    SendOffer,
 }
 
-const STEPS: [Step; 7] = [
+const STEPS: [Step; 11] = [
     Step::NewCustomer,
     Step::NewPerson,
     Step::LogContact,
@@ -43,7 +50,40 @@ const STEPS: [Step; 7] = [
     Step::AddMaterial,
     Step::AttachFile,
     Step::EditCustomer,
+    Step::NewDeal,
+    Step::MoveDeal,
+    Step::SaveOffer,
+    Step::SendOffer,
 ];
+
+/// The operations' fixed day: an offer's date and a move's day do not depend on when the
+/// harness runs.
+fn day() -> parc_core::chrono::NaiveDate {
+    parc_core::chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("a valid day")
+}
+
+fn deal_data(unit: u64, person: i64) -> DealData {
+    DealData {
+        title: format!("Deal {unit}: two tractors"),
+        value: 18_000_000 + unit as i64,
+        currency: "EUR".into(),
+        person_ids: vec![person],
+        ..Default::default()
+    }
+}
+
+/// The offer's lines: one free line whose price follows from the unit.
+fn offer_lines(unit: u64) -> Vec<OfferLine> {
+    vec![OfferLine {
+        item_id: None,
+        code: format!("TRK-{unit}"),
+        description: format!("Tractor unit {unit}"),
+        quantity: 2,
+        unit_price: 9_000_000 + unit as i64,
+        discount_bp: 250,
+        vat_bp: 2_200,
+    }]
+}
 
 fn step_of(n: u64) -> (u64, Step) {
     (n / STEPS.len() as u64, STEPS[(n % STEPS.len() as u64) as usize])
@@ -83,9 +123,18 @@ fn file_bytes(seed: u64, unit: u64) -> Vec<u8> {
     (0..len).map(|_| rng.next() as u8).collect()
 }
 
+/// The key operation `n` is recorded under: an offer's save keeps its key in the namespace
+/// `Store::create_offer_once` gives it.
+fn op_key(seed: u64, n: u64) -> String {
+    match step_of(n).1 {
+        Step::SaveOffer => format!("offer-create:{}", key(seed, n)),
+        _ => key(seed, n),
+    }
+}
+
 /// The id an earlier operation of the same unit created (its stored result).
 fn created_id(store: &mut Store, seed: u64, n: u64) -> Result<i64, Error> {
-    let op = store.operation(&key(seed, n))?.ok_or_else(|| Error::Corrupt(format!("operation {n} missing")))?;
+    let op = store.operation(&op_key(seed, n))?.ok_or_else(|| Error::Corrupt(format!("operation {n} missing")))?;
     first_id(&op.result).ok_or_else(|| Error::Corrupt(format!("operation {n} has no id: {}", op.result)))
 }
 
@@ -144,8 +193,41 @@ fn apply(store: &mut Store, seed: u64, n: u64) -> Result<bool, Error> {
             data.employees = Some(unit as i64 + 1);
             store.once(&k, |s| s.update_customer(id, current.version, data)).map(|o| matches!(o, Once::Now(_)))
         }
+        Step::NewDeal => {
+            let (customer, person) = (created_id(store, seed, base)?, created_id(store, seed, base + 1)?);
+            let data = deal_data(unit, person);
+            let me = store.actor();
+            store.once(&k, |s| s.create_deal(customer, data, None, "card", me)).map(|o| matches!(o, Once::Now(_)))
+        }
+        Step::MoveDeal => {
+            let id = created_id(store, seed, base + 7)?;
+            let to_stage_id = second_stage(store)?;
+            let request = MoveRequest { to_stage_id, ..Default::default() };
+            let me = store.actor();
+            store.once(&k, |s| s.move_deal(id, 1, request, me, day())).map(|o| matches!(o, Once::Now(_)))
+        }
+        Step::SaveOffer => {
+            let (customer, deal) = (created_id(store, seed, base)?, created_id(store, seed, base + 7)?);
+            let me = store.actor();
+            let mut data = store.new_offer(customer, Some(deal), day(), me)?;
+            data.lines = offer_lines(unit);
+            // The window's way: a save retried under its key never takes a second number.
+            store.create_offer_once(&k, data).map(|(_, now)| now)
+        }
+        Step::SendOffer => {
+            let id = created_id(store, seed, base + 9)?;
+            store.once(&k, |s| s.send_offer(id, 1)).map(|o| matches!(o, Once::Now(_)))
+        }
     }?;
     Ok(once)
+}
+
+/// The stage after the first open one: where a deal moves on to.
+fn second_stage(store: &mut Store) -> Result<i64, Error> {
+    let process = store.stage_settings()?;
+    let first = process.first_open().id;
+    let next = process.ladder().filter(|s| !s.retired).map(|s| s.id).skip_while(|&id| id != first).nth(1);
+    next.ok_or_else(|| Error::Corrupt("the process has one stage".into()))
 }
 
 /// Checks operation `n`: when `present`, all of it is there exactly once; otherwise none of
@@ -154,7 +236,7 @@ fn verify(store: &mut Store, seed: u64, n: u64, present: bool) -> Result<Option<
     let (unit, step) = step_of(n);
     let base = unit * STEPS.len() as u64;
     let problem = |what: String| Ok(Some(format!("operation {n} ({step:?}): {what}")));
-    let op = store.operation(&key(seed, n))?;
+    let op = store.operation(&op_key(seed, n))?;
     if op.is_some() != present {
         return problem(format!("key recorded: {}, expected {present}", op.is_some()));
     }
@@ -258,6 +340,73 @@ fn verify(store: &mut Store, seed: u64, n: u64, present: bool) -> Result<Option<
                     "edited {edited}, {notes_changes} history lines, version {}",
                     customer.version
                 ));
+            }
+            ok
+        }
+        Step::NewDeal => {
+            let customer = created_id(store, seed, base)?;
+            let query =
+                parc_core::deal::DealQuery { customer_id: Some(customer), status: "all".into(), ..Default::default() };
+            let deals = store.deals(&query, day())?;
+            if deals.len() != usize::from(present) {
+                return problem(format!("{} deals", deals.len()));
+            }
+            if present {
+                let deal = store.deal(deals[0].id)?;
+                let person = created_id(store, seed, base + 1)?;
+                let expected = deal_data(unit, person);
+                if (deal.data.title.as_str(), deal.data.value, &deal.data.person_ids)
+                    != (expected.title.as_str(), expected.value, &expected.person_ids)
+                {
+                    return problem(format!("deal differs: {:?}", deal.data));
+                }
+                if Some(deal.id) != op.as_ref().and_then(|o| first_id(&o.result)) {
+                    return problem("the key's result is not the deal".into());
+                }
+            }
+            ok
+        }
+        Step::MoveDeal => {
+            let id = created_id(store, seed, base + 7)?;
+            let view = store.deal_view(id, day())?;
+            let first = store.stage_settings()?.first_open().id;
+            let (stage, version, moves) = if present { (second_stage(store)?, 2, 2) } else { (first, 1, 1) };
+            if view.deal.state.stage_id != stage || view.deal.version != version || view.moves.len() != moves {
+                return problem(format!(
+                    "stage {}, version {}, {} moves",
+                    view.deal.state.stage_id,
+                    view.deal.version,
+                    view.moves.len()
+                ));
+            }
+            ok
+        }
+        Step::SaveOffer | Step::SendOffer => {
+            let customer = created_id(store, seed, base)?;
+            let query = OfferQuery { customer_id: Some(customer), limit: u32::MAX, ..Default::default() };
+            let offers = store.offers(&query)?;
+            let saved = step == Step::SendOffer || present;
+            if offers.len() != usize::from(saved) {
+                return problem(format!("{} offers", offers.len()));
+            }
+            if saved {
+                let offer = store.offer(offers[0].id)?;
+                // Sent once the unit's send is recorded, whichever operation is checked.
+                let send = STEPS.iter().position(|s| *s == Step::SendOffer).expect("a step") as u64;
+                let sent = store.operation(&op_key(seed, base + send))?.is_some();
+                let status = if sent { OfferStatus::Sent } else { OfferStatus::Draft };
+                if offer.data.lines != offer_lines(unit) || offer.revision != 1 || offer.status != status {
+                    return problem(format!(
+                        "offer {} r{} {:?}: {:?}",
+                        offer.number, offer.revision, offer.status, offer.data.lines
+                    ));
+                }
+                if offer.version != 1 + i64::from(sent) {
+                    return problem(format!("offer version {}", offer.version));
+                }
+                if offer.totals.to_pay <= 0 || !offer.number.contains('-') {
+                    return problem(format!("offer {} totals {:?}", offer.number, offer.totals));
+                }
             }
             ok
         }

@@ -263,6 +263,15 @@ enum Command {
         #[arg(long, value_parser = day_arg)]
         today: Option<String>,
     },
+    /// Prints the customers of the saved segment NAME, by name, as JSON lines (id, name, city,
+    /// country, vat_id, phone, email, owner_id). Exit code 4 when no segment has that name.
+    Segment {
+        #[arg(long)]
+        name: String,
+        /// YYYY-MM-DD (default: today): renewals and silence are counted from it.
+        #[arg(long, value_parser = day_arg)]
+        today: Option<String>,
+    },
     /// Prints the market share (QM) among the customers' fleets as JSON lines, each with its
     /// "kind": "segment_year" (category, weight class and year of first registration; year
     /// null when unknown), "segment", "year", "office", then "brand" (largest fleet first).
@@ -280,8 +289,8 @@ enum Command {
         /// comparison when it is installed): no database is made.
         #[arg(long)]
         pdf_only: bool,
-        /// Only these parts, comma-separated: search, screens, fleets, funnel, reports, offers, pdf,
-        /// exchange.
+        /// Only these parts, comma-separated: search, screens, segments, fleets, funnel, reports, offers,
+        /// pdf, exchange.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
@@ -711,6 +720,20 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
+        Command::Segment { name, today } => {
+            let today = demo::day_or_today(today.as_deref())?;
+            let mut store = Store::connect(&db)?;
+            let Some(segment) = store.segment_named(&name)? else {
+                let known: Vec<String> = store.segments()?.into_iter().map(|s| s.name).collect();
+                eprintln!("parc-cli: no segment named {name:?}; there are: {}", known.join(", "));
+                return Ok(ExitCode::from(4));
+            };
+            for c in store.segment_customers(segment.filter, today, usize::MAX)?.customers {
+                if !print_line(&serde_json::to_string(&c).expect("row serialises")) {
+                    break;
+                }
+            }
+        }
         Command::Share => {
             let mut store = Store::connect(&db)?;
             let m = store.market_share()?;
@@ -1012,6 +1035,43 @@ fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<
             Ok(a.overdue.len() + a.today.len() + a.upcoming.len() + a.visits.len())
         })?;
         time_it("going cold (everyone)", runs, |_| Ok(store.going_cold(None, 60, today, 100)?.len()))?;
+    }
+
+    // Segments: the first count reads every customer's facts; each edit of the filter after it
+    // recounts them in memory (what "the count updates while typing" costs).
+    if part("segments") {
+        use parc_core::segment::SegmentFilter;
+        println!();
+        println!("segments over {} customers, {runs} runs each", store.count_customers()?);
+        println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "filter", "rows", "p50 ms", "p95 ms", "max ms");
+        let started = Instant::now();
+        let all = store.segment_count(SegmentFilter::default(), today)?;
+        println!("{:<28} {:>7} {:>9.1}", "first count (reads facts)", all, started.elapsed().as_secs_f64() * 1000.0);
+        let filters = [
+            ("everyone", SegmentFilter::default()),
+            ("country IT", SegmentFilter { countries: vec!["IT".into()], ..Default::default() }),
+            (
+                "competitors due 12 months",
+                SegmentFilter { renewal_months: Some(12), renewal_competitors: true, ..Default::default() },
+            ),
+            (
+                "fleet 10+, competitors 50%+",
+                SegmentFilter { fleet_min: Some(10), competitor_share_min: Some(50), ..Default::default() },
+            ),
+            (
+                "silent 90 days, no deal",
+                SegmentFilter { silent_days: Some(90), open_deals: Some(false), ..Default::default() },
+            ),
+            (
+                "region \"lomb\", tier A",
+                SegmentFilter { region: "lomb".into(), tiers: vec!["A".into()], ..Default::default() },
+            ),
+        ];
+        for (label, filter) in filters {
+            time_it(label, runs, |_| store.segment_count(filter.clone(), today))?;
+        }
+        let due = SegmentFilter { renewal_months: Some(12), renewal_competitors: true, ..Default::default() };
+        time_it("figures + first 100 rows", runs, |_| Ok(store.segment_customers(due.clone(), today, 100)?.total))?;
     }
 
     // Fleets: the card's fleet tab, the renewal radar and the office's market share.

@@ -345,7 +345,7 @@ fn two_processes_writing_one_file_both_finish_every_operation() {
     assert!(cli(&db, &["check"]).status.success());
     let spawn = |seed: &str| {
         Command::new(env!("CARGO_BIN_EXE_parc-cli"))
-            .args(["--db", db.to_str().unwrap(), "crash-writer", "--seed", seed, "--from", "0", "--ops", "70"])
+            .args(["--db", db.to_str().unwrap(), "crash-writer", "--seed", seed, "--from", "0", "--ops", "77"])
             .output()
             .expect("run parc-cli")
     };
@@ -356,12 +356,13 @@ fn two_processes_writing_one_file_both_finish_every_operation() {
     });
     for out in [&a, &b] {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(stdout(out).lines().count(), 70);
+        assert_eq!(stdout(out).lines().count(), 77);
     }
     let report = json(&cli(&db, &["check"]));
     assert_eq!(report["integrity"], "ok");
-    assert_eq!(report["counts"]["customer"], 20, "10 units of 7 operations each, per process");
-    assert_eq!(report["counts"]["operation"], 141, "140 operations and one user");
+    assert_eq!(report["counts"]["customer"], 14, "7 units of 11 operations each, per process");
+    assert_eq!(report["counts"]["operation"], 155, "154 operations and one user");
+    assert_eq!(report["counts"]["offer"], 14, "one offer per unit, each with its own number");
 }
 
 #[test]
@@ -595,4 +596,28 @@ fn report_prints_every_kind_as_json_and_as_csv_for_a_spreadsheet() {
     assert_eq!(out.status.code(), Some(2));
     let out = cli(&db, &["report", "--kind", "customer"]);
     assert_eq!(out.status.code(), Some(2), "which customer?");
+}
+
+#[test]
+fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_otherwise() {
+    use parc_core::segment::{SegmentData, SegmentFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]).status.success());
+    let filter = SegmentFilter { renewal_months: Some(6), renewal_competitors: true, ..Default::default() };
+    let today = parc_core::chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let expected = {
+        let mut store = parc_core::storage::Store::open(&db).unwrap();
+        store.create_segment(SegmentData { name: "Competitors due".into(), filter: filter.clone() }).unwrap();
+        store.segment_ids(filter, today).unwrap()
+    };
+    assert!(expected.len() > 10 && expected.len() < 300, "{} customers", expected.len());
+    let rows = json_lines(&cli(&db, &["segment", "--name", "competitors DUE", "--today", "2026-11-23"]));
+    let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, expected);
+    assert!(rows.iter().all(|r| r["name"].is_string() && r["city"].is_string()));
+
+    let out = cli(&db, &["segment", "--name", "Nobody"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Competitors due"));
 }

@@ -208,7 +208,11 @@ impl LocaleFormat {
             other => other,
         };
         match self.locale {
-            Locale::En | Locale::Zh => format!("{symbol}{amount}"),
+            // The sign goes before the symbol: "-€0.05", as a customer's document reads.
+            Locale::En | Locale::Zh => match amount.strip_prefix('-') {
+                Some(positive) => format!("-{symbol}{positive}"),
+                None => format!("{symbol}{amount}"),
+            },
             _ => format!("{amount}\u{a0}{symbol}"),
         }
     }
@@ -306,7 +310,8 @@ mod tests {
         assert_eq!(Locale::Pl.format().integer(-1234), "-1\u{a0}234");
         assert_eq!(Locale::En.format().integer(999), "999");
         assert_eq!(Locale::It.format().money(123456, "EUR"), "1.234,56\u{a0}€");
-        assert_eq!(Locale::En.format().money(-5, "EUR"), "€-0.05");
+        assert_eq!(Locale::En.format().money(-5, "EUR"), "-€0.05");
+        assert_eq!(Locale::Zh.format().money(-1_343_358, "CNY"), "-¥13,433.58");
         assert_eq!(Locale::Pl.format().money(100000, "PLN"), "1\u{a0}000,00\u{a0}zł");
         assert_eq!(Locale::Zh.format().money(99, "CNY"), "¥0.99");
     }

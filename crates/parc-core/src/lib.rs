@@ -23,6 +23,7 @@ pub mod pdf;
 pub mod person;
 pub mod report;
 pub mod search_key;
+pub mod segment;
 pub mod share;
 pub mod storage;
 #[doc(hidden)]

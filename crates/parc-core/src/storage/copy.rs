@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{deals, exchange, offers, reports, Store};
+use super::{deals, exchange, offers, reports, segments, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -61,6 +61,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     // The exchange profiles, without their watermarks: those count the source's changes.
     let profiles = read(&mut *from.backend, exchange::profiles)?;
     write(&mut *to.backend, |x| exchange::restore_profiles(x, &profiles))?;
+    let saved_segments = read(&mut *from.backend, segments::all_segments)?;
+    write(&mut *to.backend, |x| segments::restore_segments(x, &saved_segments))?;
     // The reports' running totals of contacts and the pyramid's tiers, as they are: the
     // standing of a customer on a contact's day was taken when the contact was logged.
     let tallies = read(&mut *from.backend, reports::all_tallies)?;
@@ -79,6 +81,7 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
         "price_item",
         "offer",
         "exchange_profile",
+        "segment",
     ] {
         to.backend.follow_ids(table)?;
     }
@@ -124,6 +127,9 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     profiles.iter_mut().for_each(|p| p.watermark = None);
     profiles.sort_by_key(|p| p.id);
     add("exchange_profile", serialised(profiles));
+    let mut saved_segments = read(&mut *store.backend, segments::all_segments)?;
+    saved_segments.sort_by_key(|s| s.id);
+    add("segment", serialised(saved_segments));
     add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
     let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
     add("customer_tier", serialised(pyramid.tiers));

@@ -15,6 +15,7 @@ mod quoting;
 mod reporting;
 mod reports;
 mod sales;
+mod segments;
 mod sqlite;
 
 pub use conflict::SaveConflict;
@@ -24,6 +25,7 @@ pub(crate) use postgres::raw_client as postgres_client;
 pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
 pub use reporting::CustomerTier;
 pub use sales::{Board, BoardColumn, DealView, Funnel};
+pub use segments::SegmentPage;
 pub(crate) use sqlite::migrations as sqlite_meta;
 
 use std::collections::BTreeMap;
@@ -451,6 +453,8 @@ pub(crate) trait CompetitorRows {
 pub struct Store {
     pub(crate) backend: Box<dyn Backend>,
     target: Target,
+    /// The facts segments are counted from, while unchanged (see `segments.rs`).
+    segment_cache: Option<segments::CachedFacts>,
 }
 
 impl Store {
@@ -458,21 +462,27 @@ impl Store {
     /// is not a Parc database, or one written by a newer Parc, is refused unchanged.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        Ok(Store { backend: Box::new(sqlite::Sqlite::open(&path)?), target: Target::File(path) })
+        Ok(Store { backend: Box::new(sqlite::Sqlite::open(&path)?), target: Target::File(path), segment_cache: None })
     }
 
     /// A private SQLite database in memory, for tests and throw-away work.
     pub fn open_in_memory() -> Result<Store> {
-        Ok(Store { backend: Box::new(sqlite::Sqlite::open_in_memory()?), target: Target::File(":memory:".into()) })
+        Ok(Store {
+            backend: Box::new(sqlite::Sqlite::open_in_memory()?),
+            target: Target::File(":memory:".into()),
+            segment_cache: None,
+        })
     }
 
     /// Opens a file or connects to a server, as `target` says.
     pub fn connect(target: &Target) -> Result<Store> {
         match target {
             Target::File(path) => Store::open(path),
-            Target::Postgres(url) => {
-                Ok(Store { backend: Box::new(postgres::Postgres::connect(url)?), target: target.clone() })
-            }
+            Target::Postgres(url) => Ok(Store {
+                backend: Box::new(postgres::Postgres::connect(url)?),
+                target: target.clone(),
+                segment_cache: None,
+            }),
         }
     }
 
@@ -508,6 +518,11 @@ impl Store {
     /// `None` for scripts, imports and demo data.
     pub fn set_actor(&mut self, user_id: Option<i64>) {
         self.backend.context().actor = user_id;
+    }
+
+    /// The user named by [`Store::set_actor`].
+    pub fn actor(&mut self) -> Option<i64> {
+        self.backend.context().actor
     }
 
     /// Applies `f` at most once for `key`: the key is recorded in the same transaction as the
@@ -1290,6 +1305,8 @@ mod tests_shared;
 
 #[cfg(test)]
 mod tests_offers;
+#[cfg(test)]
+mod tests_segments;
 
 #[cfg(test)]
 mod hostile_tests;

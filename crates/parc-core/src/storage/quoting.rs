@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::deals;
 use super::exec::{read, write};
 use super::offers;
-use super::{now, CustomerQuery, Store};
+use super::{now, CustomerQuery, Once, Store};
 use crate::audit;
 use crate::contact::DATE_FORMAT;
 use crate::deal::{MoveRequest, StageKind};
@@ -263,6 +263,29 @@ impl Store {
             Ok(id)
         })?;
         self.offer(id)
+    }
+
+    /// [`Store::create_offer`] under the window's key for this new offer: a save sent twice
+    /// (a double Ctrl+S, a retry after a lost answer) returns the offer the first one made
+    /// instead of taking a second number. Says whether the offer was made now.
+    pub fn create_offer_once(&mut self, key: &str, data: OfferData) -> Result<(Offer, bool)> {
+        let key = key.trim();
+        if key.is_empty() {
+            return self.create_offer(data).map(|o| (o, true));
+        }
+        if key.chars().any(char::is_control) {
+            return Err(Error::invalid("key", "validation.control_chars"));
+        }
+        if key.len() > 100 {
+            return Err(Error::invalid("key", "validation.too_long"));
+        }
+        match self.once(&format!("offer-create:{key}"), |s| s.create_offer(data))? {
+            Once::Now(offer) => Ok((offer, true)),
+            Once::Before(op) => {
+                let id = op.result.as_i64().ok_or_else(|| Error::Corrupt(format!("offer key {key}: {}", op.result)))?;
+                Ok((self.offer(id)?, false))
+            }
+        }
     }
 
     /// Saves many offers in one transaction (all or none), each numbered by the office's

@@ -208,6 +208,32 @@ fn numbers_follow_the_offices_pattern_and_a_deal_of_another_customer_is_refused(
     });
 }
 
+#[test]
+fn a_new_offer_saved_twice_under_its_key_takes_one_number() {
+    each_store(|store| {
+        let boss = user(store, "Capo", UserRole::Manager);
+        let a = store.create_customer(customer("A", "Verona", "IT", "")).unwrap();
+        let data = offer_for(store, a.id, boss.id, vec![free_line("Trattore", 1, 9_000_000)]);
+        let (first, now) = store.create_offer_once("builder-1", data.clone()).unwrap();
+        assert!(now);
+        // The same save again (a double Ctrl+S, a retry): the same offer, no second number.
+        let (again, now) = store.create_offer_once("builder-1", data.clone()).unwrap();
+        assert_eq!((again.id, again.number.as_str(), now), (first.id, first.number.as_str(), false));
+        let (other, _) = store.create_offer_once("builder-2", data.clone()).unwrap();
+        assert_ne!(other.number, first.number);
+        let all = OfferQuery { customer_id: Some(a.id), ..Default::default() };
+        assert_eq!(store.offers(&all).unwrap().len(), 2);
+        // A bad key is refused and makes nothing; no key is a plain save.
+        let err = store.create_offer_once("bad\u{7}key", data.clone()).unwrap_err();
+        assert_eq!(field_keys(err), [("key".to_string(), "validation.control_chars")]);
+        let err = store.create_offer_once(&"k".repeat(101), data.clone()).unwrap_err();
+        assert_eq!(field_keys(err), [("key".to_string(), "validation.too_long")]);
+        assert_eq!(store.offers(&all).unwrap().len(), 2);
+        store.create_offer_once(" ", data).unwrap();
+        assert_eq!(store.offers(&all).unwrap().len(), 3);
+    });
+}
+
 fn pdf_text(pdf: &[u8]) -> String {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), pdf).unwrap();

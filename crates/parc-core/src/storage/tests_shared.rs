@@ -336,7 +336,7 @@ fn person(name: &str) -> PersonData {
     PersonData { name: name.into(), active: true, ..Default::default() }
 }
 
-fn call(at: &str, agreed: &str) -> ContactData {
+pub(super) fn call(at: &str, agreed: &str) -> ContactData {
     ContactData { happened_at: at.into(), kind: "phone".into(), agreed: agreed.into(), ..Default::default() }
 }
 
@@ -779,7 +779,7 @@ use crate::competitor::{CompetitorData, SightingData};
 use crate::fleet::{FleetLineData, FleetSettings};
 use crate::share::{RadarQuery, RadarSort};
 
-fn vehicles(brand: &str, category: &str, n: i64, year: Option<i32>) -> FleetLineData {
+pub(super) fn vehicles(brand: &str, category: &str, n: i64, year: Option<i32>) -> FleetLineData {
     FleetLineData {
         brand: brand.into(),
         category: category.into(),
@@ -790,7 +790,7 @@ fn vehicles(brand: &str, category: &str, n: i64, year: Option<i32>) -> FleetLine
 }
 
 /// The office sells `brand` (a new office sells none until it says so).
-fn we_sell(store: &mut Store, brand: &str) {
+pub(super) fn we_sell(store: &mut Store, brand: &str) {
     let mut s = store.fleet_settings().unwrap();
     s.brands.iter_mut().find(|b| b.name == brand).unwrap().ours = true;
     store.save_fleet_settings(s).unwrap();

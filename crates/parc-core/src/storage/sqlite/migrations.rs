@@ -687,6 +687,18 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE fleet_line SET change_seq = (SELECT seq FROM change_clock WHERE id = 1) WHERE id = NEW.id;
     END;
     "#,
+    // 13: segments, saved filters over the customers (segment::SegmentFilter as JSON). Their
+    // counts come from the customers' rows, read by the store; nothing is stored per customer.
+    r#"
+    CREATE TABLE segment (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL CHECK (name <> ''),
+        filter     TEXT NOT NULL DEFAULT '{}',
+        updated_at TEXT NOT NULL,
+        version    INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE UNIQUE INDEX segment_name ON segment (lower(name));
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,331 @@
+//! Segments' part of [`Store`]: saved segments (standard SQL through [`Exec`]) and the facts
+//! their counts are computed from ([`crate::segment::Facts`]), read in four aggregate queries
+//! and kept while the data they come from is unchanged, so that editing a filter recounts in
+//! memory. The rules are in `segment.rs`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::deals;
+use super::exec::{read, write, Cells, Exec, Val};
+use super::reports::Bought;
+use super::{now, Store};
+use crate::customer::CustomerSummary;
+use crate::error::{Error, Result};
+use crate::segment::{FactsBuilder, RankedSegment, Segment, SegmentData, SegmentFigures, SegmentFilter};
+
+/// Facts older than this are read again even when nothing seems changed: on a shared server a
+/// transaction that started earlier can commit after one already seen.
+const FACTS_KEPT: Duration = Duration::from_secs(60);
+
+/// What the facts were read from: when any of it moves, they are read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp(Vec<Option<i64>>, Vec<Option<String>>, NaiveDate);
+
+pub(crate) struct CachedFacts {
+    stamp: Stamp,
+    read_at: Instant,
+    facts: Arc<crate::segment::Facts>,
+}
+
+const COLUMNS: &str = "id, name, filter, version, updated_at";
+
+fn segment_from(r: &Cells) -> Segment {
+    Segment { id: r.int(0), name: r.text(1), filter: r.json(2), version: r.int(3), updated_at: r.text(4) }
+}
+
+fn segment_json(s: &Segment) -> serde_json::Value {
+    serde_json::json!({ "name": s.name, "filter": s.filter })
+}
+
+pub(crate) fn all_segments(x: &mut dyn Exec) -> Result<Vec<Segment>> {
+    Ok(x.rows(&format!("SELECT {COLUMNS} FROM segment ORDER BY name, id"), &[])?.iter().map(segment_from).collect())
+}
+
+fn one(x: &mut dyn Exec, id: i64) -> Result<Segment> {
+    x.row(&format!("SELECT {COLUMNS} FROM segment WHERE id = $1"), &[id.into()])?
+        .map(|r| segment_from(&r))
+        .ok_or(Error::NotFound { entity: "segment", id })
+}
+
+fn name_taken(x: &mut dyn Exec, name: &str, except: i64) -> Result<bool> {
+    // Two segments whose names differ only in case would be told apart by nobody.
+    Ok(x.row("SELECT 1 FROM segment WHERE lower(name) = lower($1) AND id <> $2", &[name.into(), except.into()])?
+        .is_some())
+}
+
+pub(crate) fn restore_segments(x: &mut dyn Exec, rows: &[Segment]) -> Result<()> {
+    for s in rows {
+        x.run(
+            "INSERT INTO segment (id, name, filter, version, updated_at) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                s.id.into(),
+                (&s.name).into(),
+                serde_json::to_string(&s.filter).unwrap_or_default().into(),
+                s.version.into(),
+                (&s.updated_at).into(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads what the facts come from, cheaply: the newest change of each table they read.
+fn stamp(x: &mut dyn Exec, today: NaiveDate) -> Result<Stamp> {
+    let row = x
+        .row(
+            "SELECT (SELECT max(change_seq) FROM customer), (SELECT max(change_seq) FROM fleet_line),
+                    (SELECT max(change_seq) FROM contact), (SELECT max(id) FROM deal),
+                    (SELECT max(id) FROM deal_move), (SELECT max(id) FROM change_log),
+                    (SELECT max(id) FROM tier_ranking), (SELECT count(*) FROM customer_tier)",
+            &[],
+        )?
+        .expect("one row");
+    let numbers = (0..8).map(|i| row.opt_int(i)).collect();
+    let settings = vec![deals::setting(x, crate::fleet::SETTING_KEY)?, deals::setting(x, "funnel.stages")?];
+    Ok(Stamp(numbers, settings, today))
+}
+
+fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Facts> {
+    let bought = Bought::read(x)?;
+    let mut b = FactsBuilder::new(today, &bought.ours);
+    for r in x.rows(
+        "SELECT c.id, c.country, c.region, c.business_type, c.market_sectors, t.tier, c.owner_id, c.last_contact_at,
+                c.custom
+         FROM customer c LEFT JOIN customer_tier t ON t.customer_id = c.id
+         WHERE c.archived_at IS NULL ORDER BY c.sort_key, c.id",
+        &[],
+    )? {
+        b.customer(
+            r.int(0),
+            &r.text(1),
+            &r.text(2),
+            &r.text(3),
+            &r.text(4),
+            r.opt_text(5).as_deref(),
+            r.opt_int(6),
+            r.opt_text(7).as_deref(),
+            &r.text(8),
+        );
+    }
+    for r in x.rows(
+        "SELECT customer_id, brand, renewal_due, CAST(sum(vehicles) AS BIGINT) FROM fleet_line
+         GROUP BY customer_id, brand, renewal_due",
+        &[],
+    )? {
+        b.line(r.int(0), &r.text(1), r.opt_text(2).as_deref(), r.int(3));
+    }
+    for r in x.rows("SELECT customer_id, count(*) FROM deal WHERE closed_on IS NULL GROUP BY customer_id", &[])? {
+        b.open_deals(r.int(0), r.int(1));
+    }
+    let since = crate::segment::won_since(today).format(crate::contact::DATE_FORMAT).to_string();
+    for r in x.rows(
+        "SELECT customer_id, currency, CAST(sum(value) AS BIGINT) FROM deal
+         WHERE stage_id = $1 AND closed_on IS NOT NULL AND closed_on >= $2 GROUP BY customer_id, currency",
+        &[bought.won.into(), Val::Text(since)],
+    )? {
+        b.won(r.int(0), &r.text(1), r.int(2));
+    }
+    Ok(b.finish())
+}
+
+/// One page of a segment's customers.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentPage {
+    /// Every customer the filter keeps.
+    pub total: usize,
+    /// How attractive they are.
+    pub figures: SegmentFigures,
+    /// The first `limit` of them, by name.
+    pub customers: Vec<CustomerSummary>,
+}
+
+impl Store {
+    /// The facts of every active customer as of `today`, read again only when the data moved.
+    pub(crate) fn segment_facts(&mut self, today: NaiveDate) -> Result<Arc<crate::segment::Facts>> {
+        let cached = self.segment_cache.take();
+        let (stamp, read_at, facts) = read(&mut *self.backend, |x| {
+            let now = stamp(x, today)?;
+            if let Some(c) = cached.filter(|c| c.stamp == now && c.read_at.elapsed() < FACTS_KEPT) {
+                return Ok((now, c.read_at, c.facts));
+            }
+            Ok((now, Instant::now(), Arc::new(load_facts(x, today)?)))
+        })?;
+        self.segment_cache = Some(CachedFacts { stamp, read_at, facts: facts.clone() });
+        Ok(facts)
+    }
+
+    /// How many active customers `filter` keeps.
+    pub fn segment_count(&mut self, filter: SegmentFilter, today: NaiveDate) -> Result<usize> {
+        let filter = filter.validated()?;
+        Ok(self.segment_facts(today)?.count(&filter, today))
+    }
+
+    /// The customers `filter` keeps, by name: how many, their figures, and the first `limit`.
+    pub fn segment_customers(&mut self, filter: SegmentFilter, today: NaiveDate, limit: usize) -> Result<SegmentPage> {
+        let filter = filter.validated()?;
+        let facts = self.segment_facts(today)?;
+        let ids = facts.select(&filter, today);
+        let figures = facts.figures(&filter, today);
+        let shown = &ids[..ids.len().min(limit)];
+        let customers = read(&mut *self.backend, |x| summaries(x, shown))?;
+        Ok(SegmentPage { total: ids.len(), figures, customers })
+    }
+
+    /// Every customer the filter keeps, by name (for campaigns, exports and the CLI).
+    pub fn segment_ids(&mut self, filter: SegmentFilter, today: NaiveDate) -> Result<Vec<i64>> {
+        let filter = filter.validated()?;
+        Ok(self.segment_facts(today)?.select(&filter, today))
+    }
+
+    /// How attractive the customers `filter` keeps are.
+    pub fn segment_figures(&mut self, filter: SegmentFilter, today: NaiveDate) -> Result<SegmentFigures> {
+        let filter = filter.validated()?;
+        Ok(self.segment_facts(today)?.figures(&filter, today))
+    }
+
+    pub fn segments(&mut self) -> Result<Vec<Segment>> {
+        read(&mut *self.backend, all_segments)
+    }
+
+    pub fn segment(&mut self, id: i64) -> Result<Segment> {
+        read(&mut *self.backend, |x| one(x, id))
+    }
+
+    /// The saved segment of this name (case ignored).
+    pub fn segment_named(&mut self, name: &str) -> Result<Option<Segment>> {
+        let name = name.trim().to_lowercase();
+        Ok(self.segments()?.into_iter().find(|s| s.name.to_lowercase() == name))
+    }
+
+    /// The office's segments, most attractive first: the most competitors' vehicles due for
+    /// renewal, then the largest fleet.
+    pub fn segment_ranking(&mut self, today: NaiveDate) -> Result<Vec<RankedSegment>> {
+        let segments = self.segments()?;
+        let facts = self.segment_facts(today)?;
+        let mut out: Vec<RankedSegment> = segments
+            .into_iter()
+            .map(|s| {
+                let figures = facts.figures(&s.filter, today);
+                RankedSegment { segment: s, figures }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (b.figures.competitors_due, b.figures.fleet, b.figures.customers)
+                .cmp(&(a.figures.competitors_due, a.figures.fleet, a.figures.customers))
+                .then_with(|| a.segment.name.cmp(&b.segment.name))
+        });
+        Ok(out)
+    }
+
+    pub fn create_segment(&mut self, data: SegmentData) -> Result<Segment> {
+        let data = data.validated()?;
+        let by = self.actor();
+        write(&mut *self.backend, |x| {
+            if name_taken(x, &data.name, 0)? {
+                return Err(Error::invalid("name", "segment.name_taken"));
+            }
+            let stamp = now();
+            let id = x
+                .row(
+                    "INSERT INTO segment (name, filter, updated_at) VALUES ($1, $2, $3) RETURNING id",
+                    &[
+                        (&data.name).into(),
+                        serde_json::to_string(&data.filter).unwrap_or_default().into(),
+                        (&stamp).into(),
+                    ],
+                )?
+                .map(|r| r.int(0))
+                .unwrap_or_default();
+            let made = one(x, id)?;
+            deals::record_change(x, "segment", id, by, None, &segment_json(&made), &stamp)?;
+            Ok(made)
+        })
+    }
+
+    /// Saves a segment edited from `version`; a stale version is a `Conflict`.
+    pub fn update_segment(&mut self, id: i64, version: i64, data: SegmentData) -> Result<Segment> {
+        let data = data.validated()?;
+        let by = self.actor();
+        write(&mut *self.backend, |x| {
+            let before = one(x, id)?;
+            if before.version != version {
+                return Err(Error::Conflict { entity: "segment", id });
+            }
+            if name_taken(x, &data.name, id)? {
+                return Err(Error::invalid("name", "segment.name_taken"));
+            }
+            let stamp = now();
+            let changed = x.run(
+                "UPDATE segment SET name = $3, filter = $4, updated_at = $5, version = version + 1
+                 WHERE id = $1 AND version = $2",
+                &[
+                    id.into(),
+                    version.into(),
+                    (&data.name).into(),
+                    serde_json::to_string(&data.filter).unwrap_or_default().into(),
+                    (&stamp).into(),
+                ],
+            )?;
+            if changed == 0 {
+                return Err(Error::Conflict { entity: "segment", id });
+            }
+            let after = one(x, id)?;
+            deals::record_change(x, "segment", id, by, Some(&segment_json(&before)), &segment_json(&after), &stamp)?;
+            Ok(after)
+        })
+    }
+
+    /// Deletes a segment (its customers are untouched); returns the deleted segment so the
+    /// screen can offer to undo by saving it again.
+    pub fn delete_segment(&mut self, id: i64, version: i64) -> Result<Segment> {
+        let by = self.actor();
+        write(&mut *self.backend, |x| {
+            let before = one(x, id)?;
+            if before.version != version {
+                return Err(Error::Conflict { entity: "segment", id });
+            }
+            x.run("DELETE FROM segment WHERE id = $1", &[id.into()])?;
+            let stamp = now();
+            deals::record_change(x, "segment", id, by, Some(&segment_json(&before)), &serde_json::json!({}), &stamp)?;
+            Ok(before)
+        })
+    }
+}
+
+/// The list rows of these customers, in this order.
+fn summaries(x: &mut dyn Exec, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        // Ids are numbers the store gave: written into the statement, they need no binding.
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut rows: Vec<CustomerSummary> = x
+            .rows(
+                &format!(
+                    "SELECT id, name, city, country, vat_id, phone, email, owner_id, archived_at FROM customer
+                     WHERE id IN ({list})"
+                ),
+                &[],
+            )?
+            .iter()
+            .map(|r| CustomerSummary {
+                id: r.int(0),
+                name: r.text(1),
+                city: r.text(2),
+                country: r.text(3),
+                vat_id: r.text(4),
+                phone: r.text(5),
+                email: r.text(6),
+                owner_id: r.opt_int(7),
+                archived: r.opt_text(8).is_some(),
+            })
+            .collect();
+        let order: std::collections::HashMap<i64, usize> = chunk.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|c| order.get(&c.id).copied().unwrap_or(usize::MAX));
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -1,0 +1,121 @@
+//! Segments on every store: saved filters, their live counts and figures.
+
+use super::tests_shared::{call, day, each_store, user, vehicles, we_sell};
+use super::*;
+use crate::deal::{DealData, MoveRequest, StageKind};
+use crate::fleet::FleetLineData;
+use crate::segment::{SegmentData, SegmentFilter};
+use crate::testing::customer;
+use crate::user::UserRole;
+
+fn due(brand: &str, n: i64, on: &str) -> FleetLineData {
+    FleetLineData { renewal_manual: true, renewal_due: Some(on.into()), ..vehicles(brand, "tractor", n, None) }
+}
+
+fn renewals() -> SegmentFilter {
+    SegmentFilter { renewal_months: Some(6), renewal_competitors: true, ..Default::default() }
+}
+
+#[test]
+fn a_segment_counts_what_its_filter_keeps_and_follows_every_change() {
+    each_store(|store| {
+        we_sell(store, "MAN");
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let today = day("2026-11-23");
+        let mut rossi = customer("Rossi Trasporti", "Milano", "IT", "");
+        rossi.owner_id = Some(anna.id);
+        let rossi = store.create_customer(rossi).unwrap();
+        let bianchi = store.create_customer(customer("Bianchi Logistica", "Torino", "IT", "")).unwrap();
+        let nowak = store.create_customer(customer("Nowak Transport", "Łódź", "PL", "")).unwrap();
+        store
+            .create_fleet_bulk(vec![
+                (rossi.id, due("Volvo", 4, "2027-02-01")),
+                (rossi.id, due("MAN", 2, "2027-01-01")),
+                (bianchi.id, due("MAN", 5, "2027-01-15")),
+                (nowak.id, due("Scania", 3, "2029-01-01")),
+            ])
+            .unwrap();
+        assert_eq!(store.segment_count(renewals(), today).unwrap(), 1, "only Rossi has competitors due");
+        let page = store.segment_customers(SegmentFilter::default(), today, 2).unwrap();
+        assert_eq!(page.total, 3);
+        let names: Vec<&str> = page.customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Bianchi Logistica", "Nowak Transport"], "by name, the first page");
+
+        // Every change reaches the next count: a fleet line, a card, a contact, a deal.
+        store.add_fleet_line(bianchi.id, due("DAF", 1, "2027-03-01")).unwrap();
+        assert_eq!(store.segment_count(renewals(), today).unwrap(), 2);
+        let mut card = store.customer(nowak.id).unwrap();
+        card.data.country = "IT".into();
+        store.update_customer(nowak.id, card.version, card.data).unwrap();
+        let italians = SegmentFilter { countries: vec!["IT".into()], ..Default::default() };
+        assert_eq!(store.segment_count(italians.clone(), today).unwrap(), 3);
+        let silent = SegmentFilter { silent_days: Some(30), ..Default::default() };
+        assert_eq!(store.segment_count(silent.clone(), today).unwrap(), 3);
+        store.log_contact(rossi.id, call("2026-11-20T10:00", "Spoke about the Volvos"), Some(anna.id)).unwrap();
+        assert_eq!(store.segment_count(silent, today).unwrap(), 2);
+        let open = SegmentFilter { open_deals: Some(true), ..Default::default() };
+        assert_eq!(store.segment_count(open.clone(), today).unwrap(), 0);
+        let data =
+            DealData { title: "4 tractors".into(), value: 40_000_000, currency: "EUR".into(), ..Default::default() };
+        let deal = store.create_deal(rossi.id, data, None, "card", Some(anna.id)).unwrap();
+        assert_eq!(store.segment_count(open.clone(), today).unwrap(), 1);
+        let won = store.stage_settings().unwrap().of_kind(StageKind::Won).id;
+        let request = MoveRequest { to_stage_id: won, ..Default::default() };
+        store.move_deal(deal.id, deal.version, request, Some(anna.id), today).unwrap();
+        assert_eq!(store.segment_count(open, today).unwrap(), 0);
+        let figures = store.segment_figures(italians, today).unwrap();
+        assert_eq!((figures.customers, figures.fleet, figures.competitors, figures.competitors_due), (3, 15, 8, 5));
+        assert_eq!(figures.won, vec![("EUR".to_string(), 40_000_000)]);
+        // Archived customers are in no segment.
+        store.archive_customer(rossi.id).unwrap();
+        assert_eq!(store.segment_count(SegmentFilter::default(), today).unwrap(), 2);
+    });
+}
+
+#[test]
+fn segments_are_saved_by_name_edited_with_the_version_check_and_ranked() {
+    each_store(|store| {
+        we_sell(store, "MAN");
+        let today = day("2026-11-23");
+        let rossi = store.create_customer(customer("Rossi Trasporti", "Milano", "IT", "")).unwrap();
+        let nowak = store.create_customer(customer("Nowak Transport", "Łódź", "PL", "")).unwrap();
+        store
+            .create_fleet_bulk(vec![(rossi.id, due("Volvo", 4, "2027-02-01")), (nowak.id, due("MAN", 9, "2027-02-01"))])
+            .unwrap();
+        let data = |name: &str, filter: SegmentFilter| SegmentData { name: name.into(), filter };
+        let poles = store
+            .create_segment(data(
+                " Polish hauliers ",
+                SegmentFilter { countries: vec!["pl".into()], ..Default::default() },
+            ))
+            .unwrap();
+        assert_eq!(
+            (poles.name.as_str(), poles.filter.countries.as_slice()),
+            ("Polish hauliers", &["PL".to_string()][..])
+        );
+        let due_soon = store.create_segment(data("Competitors due", renewals())).unwrap();
+        // Names are unique whatever their case.
+        let err = store.create_segment(data("POLISH HAULIERS", SegmentFilter::default())).unwrap_err();
+        assert!(matches!(&err, Error::Validation(f) if f[0].key == "segment.name_taken"), "{err:?}");
+        let err =
+            store.create_segment(data("Bad", SegmentFilter { fleet_min: Some(-1), ..Default::default() })).unwrap_err();
+        assert!(matches!(&err, Error::Validation(f) if f[0].field == "fleet_min"), "{err:?}");
+        assert_eq!(store.segments().unwrap().len(), 2);
+
+        let ranking = store.segment_ranking(today).unwrap();
+        let order: Vec<&str> = ranking.iter().map(|r| r.segment.name.as_str()).collect();
+        assert_eq!(order, ["Competitors due", "Polish hauliers"], "competitors' vehicles due first");
+        assert_eq!((ranking[1].figures.fleet, ranking[1].figures.our_share), (9, Some(100.0)));
+
+        let edited = store.update_segment(poles.id, poles.version, data("Poles", poles.filter.clone())).unwrap();
+        assert_eq!(edited.version, poles.version + 1);
+        let err = store.update_segment(poles.id, poles.version, data("Stale", poles.filter.clone())).unwrap_err();
+        assert!(matches!(err, Error::Conflict { .. }));
+        assert_eq!(store.segment_named("poles").unwrap().map(|s| s.id), Some(poles.id));
+        let gone = store.delete_segment(due_soon.id, due_soon.version).unwrap();
+        assert_eq!(gone.name, "Competitors due");
+        assert!(matches!(store.segment(due_soon.id), Err(Error::NotFound { .. })));
+        // The trail keeps who changed what.
+        assert!(!store.changes("segment", poles.id).unwrap().is_empty());
+    });
+}

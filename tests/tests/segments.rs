@@ -1,0 +1,100 @@
+//! Segments in the real Parc window: a salesperson describes the customers worth calling
+//! (competitors' vehicles due for renewal), watches the count follow the filter, saves the
+//! segment and finds it ranked in the office's table.
+
+use parc_core::customer::CustomerData;
+use parc_core::fleet::FleetLineData;
+use parc_core::Store;
+use parc_e2e::App;
+
+fn customer(name: &str, city: &str, country: &str) -> CustomerData {
+    CustomerData { name: name.into(), city: city.into(), country: country.into(), ..Default::default() }
+}
+
+fn due_in(days: u64) -> String {
+    (parc_core::chrono::Local::now().date_naive() + parc_core::chrono::Days::new(days)).format("%Y-%m-%d").to_string()
+}
+
+fn line(brand: &str, n: i64, due: String) -> FleetLineData {
+    FleetLineData {
+        brand: brand.into(),
+        category: "tractor".into(),
+        vehicles: n,
+        renewal_manual: true,
+        renewal_due: Some(due),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_segment_of_competitors_due_for_renewal_is_counted_live_saved_and_ranked() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let mut s = store.fleet_settings().unwrap();
+        s.brands.iter_mut().find(|b| b.name == "MAN").unwrap().ours = true;
+        store.save_fleet_settings(s).unwrap();
+        let conti = store.create_customer(customer("Conti Edilizia S.r.l.", "Bologna", "IT")).unwrap();
+        let bianchi = store.create_customer(customer("Bianchi Logistica S.p.A.", "Verona", "IT")).unwrap();
+        let nowak = store.create_customer(customer("Nowak Transport", "Łódź", "PL")).unwrap();
+        store
+            .create_fleet_bulk(vec![
+                (conti.id, line("Volvo", 3, due_in(60))),
+                (bianchi.id, line("MAN", 6, due_in(60))),
+                (nowak.id, line("Scania", 2, due_in(900))),
+            ])
+            .unwrap();
+    })
+    .await;
+    app.click(".tab[data-screen=segments]").await;
+    // The empty filter keeps everyone; the table says no segment is saved yet.
+    app.wait_text("#segment-count", |t| t == "Customers: 3").await;
+    app.wait_css("#segment-none:not([hidden])").await;
+
+    // Competitors' vehicles due within 6 months: only Conti's Volvos.
+    app.type_into("#segment-form [name=renewal_months]", "6").await;
+    app.click("#segment-form [name=renewal_competitors]").await;
+    app.wait_text("#segment-count", |t| t == "Customers: 1").await;
+    assert_eq!(app.texts("#segment-customers tr td:first-child").await, ["Conti Edilizia S.r.l."]);
+    app.wait_text("#segment-figures", |t| t.contains("3 competitors' vehicles due within 12 months")).await;
+
+    // A mistyped number is refused with a clear message, and saving without a name too.
+    app.type_into("#segment-form [name=competitor_share_min]", "150").await;
+    app.wait_text("#segment-form .errors", |t| !t.is_empty()).await;
+    let message = app.texts("#segment-form [name=competitor_share_min] ~ .field-error").await;
+    assert!(message[0].contains("0 to 100"), "{message:?}");
+    app.type_into("#segment-form [name=competitor_share_min]", "").await;
+    app.wait_text("#segment-count", |t| t == "Customers: 1").await;
+    app.click("#segment-form button[type=submit]").await;
+    app.wait_text("#segment-form [name=name] ~ .field-error", |t| t == "Give the segment a name.").await;
+    assert!(Store::open(app.db_path()).unwrap().segments().unwrap().is_empty());
+
+    app.type_into("#segment-form [name=name]", "Competitors due soon").await;
+    app.click("#segment-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains("Competitors due soon")).await;
+    app.wait_text("#segment-rows", |t| t.contains("Competitors due soon")).await;
+    let cells = app.texts("#segment-rows tr:first-child td").await;
+    assert_eq!(cells[..4], ["Competitors due soon", "1", "3", "3"], "{cells:?}");
+    let saved = Store::open(app.db_path()).unwrap().segments().unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!((saved[0].filter.renewal_months, saved[0].filter.renewal_competitors), (Some(6), true));
+
+    // A second segment, everyone in Italy, saved as new from the cleared filter.
+    app.click("#segment-clear").await;
+    app.wait_text("#segment-count", |t| t == "Customers: 3").await;
+    app.wait_css("#segment-form [name=countries]").await.select_by_value("IT").await.unwrap();
+    app.wait_text("#segment-count", |t| t == "Customers: 2").await;
+    app.type_into("#segment-form [name=name]", "Italy").await;
+    app.click("#segment-save-as").await;
+    app.wait_text("#segment-rows", |t| t.contains("Italy")).await;
+    // Ranked by competitors' vehicles due; sorted by fleet on a click of its column.
+    assert_eq!(app.texts("#segment-rows tr td:first-child").await, ["Competitors due soon", "Italy"]);
+    app.click("#segment-table th[data-sort=fleet]").await;
+    app.wait_text("#segment-rows tr:first-child td:first-child", |t| t == "Italy").await;
+
+    // A row of the segment's customers opens the card.
+    app.click("#segment-rows tr:last-child").await;
+    app.wait_text("#segment-count", |t| t == "Customers: 1").await;
+    app.click("#segment-customers tr").await;
+    app.wait_text("#card-title", |t| t == "Conti Edilizia S.r.l.").await;
+    app.close().await;
+}
