@@ -323,6 +323,15 @@ impl App {
         self.wait_css(css).await.prop("value").await.expect("value").unwrap_or_default()
     }
 
+    /// Saves a screenshot as `$PARC_SHOTS/<name>.png` when PARC_SHOTS names a folder: a way to
+    /// look at a screen as the test left it. Does nothing otherwise.
+    pub async fn shot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("PARC_SHOTS") {
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write screenshot");
+        }
+    }
+
     /// Ends the WebDriver session; the app closes with it.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;

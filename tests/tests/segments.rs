@@ -86,15 +86,18 @@ async fn a_segment_of_competitors_due_for_renewal_is_counted_live_saved_and_rank
     app.type_into("#segment-form [name=name]", "Italy").await;
     app.click("#segment-save-as").await;
     app.wait_text("#segment-rows", |t| t.contains("Italy")).await;
-    // Ranked by competitors' vehicles due; sorted by fleet on a click of its column.
-    assert_eq!(app.texts("#segment-rows tr td:first-child").await, ["Competitors due soon", "Italy"]);
-    app.click("#segment-table th[data-sort=fleet]").await;
-    app.wait_text("#segment-rows tr:first-child td:first-child", |t| t == "Italy").await;
+    app.shot("segments").await;
+    // Ranked by competitors' vehicles due (Conti's 3 are in both), then by fleet: Italy first;
+    // sorted by name on a click of its column.
+    assert_eq!(app.texts("#segment-rows tr td:first-child").await, ["Italy", "Competitors due soon"]);
+    app.click("#segment-table th[data-sort=name]").await;
+    app.wait_text("#segment-rows tr:first-child td:first-child", |t| t == "Competitors due soon").await;
 
-    // A row of the segment's customers opens the card.
-    app.click("#segment-rows tr:last-child").await;
+    // Back to the first segment from the table; a row of its customers opens the card.
+    app.click("#segment-rows tr:first-child td").await;
     app.wait_text("#segment-count", |t| t == "Customers: 1").await;
-    app.click("#segment-customers tr").await;
+    assert_eq!(app.value("#segment-form [name=renewal_months]").await, "6");
+    app.click("#segment-customers tr td").await;
     app.wait_text("#card-title", |t| t == "Conti Edilizia S.r.l.").await;
     app.close().await;
 }
