@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use parc_core::audit::Change;
 use parc_core::backup::{self, BackupInfo, RestoreReport};
+use parc_core::campaign::{Campaign, CampaignAction, CampaignData, CampaignRow, CampaignTarget};
 use parc_core::competitor::{Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use parc_core::contact::{
     self, Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
@@ -1173,6 +1174,80 @@ async fn report_export(
 }
 
 #[tauri::command]
+async fn campaigns_list(state: State<'_, AppState>) -> ApiResult<Vec<CampaignRow>> {
+    state.with_store(Store::campaigns).await
+}
+
+#[tauri::command]
+async fn campaign_get(state: State<'_, AppState>, id: i64) -> ApiResult<CampaignRow> {
+    state.with_store(move |s| s.campaign(id)).await
+}
+
+#[tauri::command]
+async fn campaign_create(state: State<'_, AppState>, data: CampaignData) -> ApiResult<Campaign> {
+    state.with_store(move |s| s.create_campaign(data)).await
+}
+
+#[tauri::command]
+async fn campaign_update(state: State<'_, AppState>, id: i64, version: i64, data: CampaignData) -> ApiResult<Campaign> {
+    state.with_store(move |s| s.update_campaign(id, version, data)).await
+}
+
+/// Makes the campaign's list from its segment as of today on this workstation.
+#[tauri::command]
+async fn campaign_start(state: State<'_, AppState>, id: i64, version: i64) -> ApiResult<CampaignRow> {
+    state.with_store(move |s| s.start_campaign(id, version, today())).await
+}
+
+#[tauri::command]
+async fn campaign_targets(state: State<'_, AppState>, id: i64) -> ApiResult<Vec<CampaignTarget>> {
+    state.with_store(move |s| s.campaign_targets(id)).await
+}
+
+/// Records a customer's answer; the contact it logs is written in this workstation's language.
+#[tauri::command]
+async fn campaign_respond(
+    state: State<'_, AppState>,
+    campaign_id: i64,
+    customer_id: i64,
+    response: String,
+) -> ApiResult<CampaignTarget> {
+    let locale = state.0.locale();
+    state.with_store(move |s| s.record_response(campaign_id, customer_id, &response, today(), locale)).await
+}
+
+/// The calls and visits of running campaigns still to make by this workstation's user.
+#[tauri::command]
+async fn campaign_actions(state: State<'_, AppState>, user_id: Option<i64>) -> ApiResult<Vec<CampaignAction>> {
+    state.with_store(move |s| s.campaign_actions(user_id, today())).await
+}
+
+/// Asks where to save the campaign's list as CSV and writes it; `None` when the person cancels.
+#[tauri::command]
+async fn campaign_mailing_export(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<Option<Exported>> {
+    let locale = state.0.locale();
+    let name = format!("parc-campaign-{id}.csv");
+    let title = i18n::tr(locale, "campaigns.export_title").to_string();
+    let filter = i18n::tr(locale, "reports.csv_files").to_string();
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
+        if let Some(window) = app.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file()
+    })
+    .await
+    .unwrap_or(None);
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    state
+        .with_store(move |s| {
+            let rows = s.export_mailing_list(id, locale, &path)?;
+            Ok(Some(Exported { path: path.display().to_string(), rows }))
+        })
+        .await
+}
+
+#[tauri::command]
 async fn cost_settings_get(state: State<'_, AppState>) -> ApiResult<CostSettings> {
     state.with_store(|s| s.cost_settings()).await
 }
@@ -1320,6 +1395,15 @@ pub fn run() {
             segment_create,
             segment_update,
             segment_delete,
+            campaigns_list,
+            campaign_get,
+            campaign_create,
+            campaign_update,
+            campaign_start,
+            campaign_targets,
+            campaign_respond,
+            campaign_actions,
+            campaign_mailing_export,
             competitors_list,
             competitor_create,
             competitor_update,

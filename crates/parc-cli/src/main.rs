@@ -272,6 +272,14 @@ enum Command {
         #[arg(long, value_parser = day_arg)]
         today: Option<String>,
     },
+    /// Prints the campaign NAME with its results as one JSON object (the campaign, and
+    /// "results": customers on its list, contacts made, responses, leads, deals, deals won and
+    /// their value, cost, cost per lead and per deal won). Exit code 4 when no campaign has
+    /// that name.
+    Campaign {
+        #[arg(long)]
+        name: String,
+    },
     /// Prints the market share (QM) among the customers' fleets as JSON lines, each with its
     /// "kind": "segment_year" (category, weight class and year of first registration; year
     /// null when unknown), "segment", "year", "office", then "brand" (largest fleet first).
@@ -733,6 +741,15 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     break;
                 }
             }
+        }
+        Command::Campaign { name } => {
+            let mut store = Store::connect(&db)?;
+            let Some(row) = store.campaign_named(&name)? else {
+                let known: Vec<String> = store.campaigns()?.into_iter().map(|c| c.campaign.data.name).collect();
+                eprintln!("parc-cli: no campaign named {name:?}; there are: {}", known.join(", "));
+                return Ok(ExitCode::from(4));
+            };
+            println!("{}", serde_json::to_string(&row).expect("campaign serialises"));
         }
         Command::Share => {
             let mut store = Store::connect(&db)?;

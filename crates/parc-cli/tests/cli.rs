@@ -620,4 +620,30 @@ fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_ot
     let out = cli(&db, &["segment", "--name", "Nobody"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Competitors due"));
+
+    // A calling campaign on that segment, started, with one interested customer.
+    {
+        let mut store = parc_core::storage::Store::open(&db).unwrap();
+        let segment = store.segment_named("Competitors due").unwrap().unwrap();
+        let data = parc_core::campaign::CampaignData {
+            name: "Winter calls".into(),
+            segment_id: Some(segment.id),
+            channel: "phone".into(),
+            starts_on: "2026-11-01".into(),
+            ends_on: "2026-12-31".into(),
+            budget: 250_000,
+            currency: "EUR".into(),
+            lead_source: "central_marketing".into(),
+            ..Default::default()
+        };
+        let c = store.create_campaign(data).unwrap();
+        store.start_campaign(c.id, c.version, today).unwrap();
+        store.record_response(c.id, expected[0], "interested", today, parc_core::i18n::Locale::En).unwrap();
+    }
+    let out = json(&cli(&db, &["campaign", "--name", "winter calls"]));
+    assert_eq!(out["campaign"]["name"], "Winter calls");
+    assert_eq!(out["results"]["targets"], expected.len());
+    assert_eq!((out["results"]["contacts"].as_i64(), out["results"]["leads"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(out["results"]["cost_per_lead"], 250_000);
+    assert_eq!(cli(&db, &["campaign", "--name", "Summer"]).status.code(), Some(4));
 }

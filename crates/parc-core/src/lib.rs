@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod campaign;
 pub mod competitor;
 pub mod contact;
 pub mod custom_field;

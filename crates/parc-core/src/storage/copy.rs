@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{deals, exchange, offers, reports, segments, Store};
+use super::{campaigns, deals, exchange, offers, reports, segments, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -63,6 +63,10 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     write(&mut *to.backend, |x| exchange::restore_profiles(x, &profiles))?;
     let saved_segments = read(&mut *from.backend, segments::all_segments)?;
     write(&mut *to.backend, |x| segments::restore_segments(x, &saved_segments))?;
+    // Campaigns after the leads their responses made.
+    let all_campaigns = read(&mut *from.backend, campaigns::all_campaigns)?;
+    let targets = read(&mut *from.backend, campaigns::all_targets)?;
+    write(&mut *to.backend, |x| campaigns::restore_campaigns(x, &all_campaigns, &targets))?;
     // The reports' running totals of contacts and the pyramid's tiers, as they are: the
     // standing of a customer on a contact's day was taken when the contact was logged.
     let tallies = read(&mut *from.backend, reports::all_tallies)?;
@@ -82,6 +86,7 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
         "offer",
         "exchange_profile",
         "segment",
+        "campaign",
     ] {
         to.backend.follow_ids(table)?;
     }
@@ -130,6 +135,10 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     let mut saved_segments = read(&mut *store.backend, segments::all_segments)?;
     saved_segments.sort_by_key(|s| s.id);
     add("segment", serialised(saved_segments));
+    let mut all_campaigns = read(&mut *store.backend, campaigns::all_campaigns)?;
+    all_campaigns.sort_by_key(|c| c.id);
+    add("campaign", serialised(all_campaigns));
+    add("campaign_target", serialised(read(&mut *store.backend, campaigns::all_targets)?));
     add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
     let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
     add("customer_tier", serialised(pyramid.tiers));

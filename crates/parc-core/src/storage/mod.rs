@@ -3,6 +3,7 @@
 //! workstations of an office. Both implement [`Backend`] with the same schema, migrations and
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
+mod campaigns;
 mod conflict;
 mod copy;
 mod deals;
@@ -1303,6 +1304,8 @@ pub(crate) fn prefix_range(folded: &str) -> (String, String) {
 #[cfg(test)]
 mod tests_shared;
 
+#[cfg(test)]
+mod tests_campaigns;
 #[cfg(test)]
 mod tests_offers;
 #[cfg(test)]
