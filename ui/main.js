@@ -11,6 +11,7 @@ import * as fleetSettings from './screens/fleet-settings.js';
 import * as market from './screens/market.js';
 import * as renewals from './screens/renewals.js';
 import * as segments from './screens/segments.js';
+import * as campaigns from './screens/campaigns.js';
 import * as reports from './screens/reports.js';
 import * as funnel from './screens/funnel.js';
 import * as offers from './screens/offers.js';
@@ -22,7 +23,7 @@ import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, funnel, offers, exchange, renewals, market, segments, reports, settings };
+const screens = { customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
 let current = null;
 
 export function show(name) {
@@ -70,7 +71,7 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
-    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'segments', 'reports']) {
+    for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'segments', 'campaigns', 'reports']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
     document.getElementById('fleet-settings').hidden = true;
@@ -105,13 +106,21 @@ async function start() {
   funnel.init(info, openCustomer);
   offers.init(info, { openCustomer, openDeal, show });
   prices.init(info);
-  agenda.init(info, openCustomer, openDeal);
+  const openCampaign = (id, customerId) => {
+    show('campaigns');
+    campaigns.openCampaign(id, customerId);
+  };
+  agenda.init(info, openCustomer, openDeal, openCampaign);
   renewals.init((id) => {
     show('customers');
     customers.openCustomerOn(id, 'fleet');
   }, openDeal);
   market.init();
   segments.init(info, openCustomer);
+  campaigns.init(info, openCustomer, () => {
+    funnel.showLeads();
+    show('funnel');
+  });
   exchange.init();
   reports.init(info, openCustomer);
   showReportsTab();

@@ -101,3 +101,74 @@ async fn a_segment_of_competitors_due_for_renewal_is_counted_live_saved_and_rank
     app.wait_text("#card-title", |t| t == "Conti Edilizia S.r.l.").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_calling_campaign_on_a_segment_records_three_answers_and_its_lead_reaches_the_funnel() {
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let mut s = store.fleet_settings().unwrap();
+        s.brands.iter_mut().find(|b| b.name == "MAN").unwrap().ours = true;
+        store.save_fleet_settings(s).unwrap();
+        let mut lines = Vec::new();
+        for (name, brand) in [("Conti Edilizia", "Volvo"), ("Bianchi Logistica", "Scania"), ("Rossi Trasporti", "DAF")]
+        {
+            let c = store.create_customer(customer(name, "Verona", "IT")).unwrap();
+            lines.push((c.id, line(brand, 2, due_in(45))));
+        }
+        let ours = store.create_customer(customer("Verdi Autolinee", "Padova", "IT")).unwrap();
+        lines.push((ours.id, line("MAN", 4, due_in(45))));
+        store.create_fleet_bulk(lines).unwrap();
+    })
+    .await;
+    // The segment: competitors' vehicles due within 6 months.
+    app.click(".tab[data-screen=segments]").await;
+    app.wait_text("#segment-count", |t| t == "Customers: 4").await;
+    app.type_into("#segment-form [name=renewal_months]", "6").await;
+    app.click("#segment-form [name=renewal_competitors]").await;
+    app.wait_text("#segment-count", |t| t == "Customers: 3").await;
+    app.type_into("#segment-form [name=name]", "Competitors due").await;
+    app.click("#segment-form button[type=submit]").await;
+    app.wait_text("#segment-rows", |t| t.contains("Competitors due")).await;
+
+    // A calling campaign on it, saved, then started: its list is the segment's three customers.
+    app.click(".tab[data-screen=campaigns]").await;
+    app.wait_css("#campaign-none:not([hidden])").await;
+    app.click("#campaign-new").await;
+    app.type_into("#campaign-form [name=name]", "Winter calls").await;
+    app.wait_css("#campaign-form [name=segment_id]").await.select_by_label("Competitors due").await.unwrap();
+    app.type_into("#campaign-form [name=budget]", "1500").await;
+    app.click("#campaign-form button[type=submit]").await;
+    app.wait_text("#campaign-rows", |t| t.contains("Winter calls")).await;
+    app.click("#campaign-start").await;
+    app.click("#confirm-ok").await;
+    app.wait_text("#campaign-count", |t| t == "3").await;
+    let names = app.texts("#campaign-targets tr td:first-child").await;
+    assert_eq!(names, ["Bianchi Logistica", "Conti Edilizia", "Rossi Trasporti"]);
+
+    // Three answers: two keystrokes on the list (the next customer comes up by itself), one click.
+    let focused = app.client.active_element().await.unwrap();
+    focused.send_keys("1").await.unwrap();
+    app.wait_text("#campaign-targets tr:nth-child(1) .response", |t| t == "Interested").await;
+    app.wait_text("#toasts", |t| t.contains("Bianchi Logistica is interested")).await;
+    app.client.active_element().await.unwrap().send_keys("2").await.unwrap();
+    app.wait_text("#campaign-targets tr:nth-child(2) .response", |t| t == "Not now").await;
+    app.click("#campaign-targets tr:nth-child(3) button[data-response=wrong_contact]").await;
+    app.wait_text("#campaign-targets tr:nth-child(3) .response", |t| t == "Wrong contact").await;
+    app.wait_text("#campaign-summary", |t| t == "Contacted 3 of 3 · leads 1 · deals won 0").await;
+    let cells = app.texts("#campaign-rows tr:first-child td").await;
+    assert_eq!(cells[4..8], ["3", "3", "1", "0"], "{cells:?}");
+    assert_eq!(cells[10], "1,500 EUR", "cost per lead: {cells:?}");
+    app.shot("campaign").await;
+
+    // The lead is in the funnel, with the campaign's name.
+    app.click(".tab[data-screen=funnel]").await;
+    app.click(".view-tab[data-view=leads]").await;
+    app.wait_text("#open-leads", |t| t.contains("Bianchi Logistica")).await;
+    let store_leads = Store::open(app.db_path()).unwrap().campaign_targets(1).unwrap();
+    assert!(store_leads[0].lead_id.is_some() && store_leads[1].lead_id.is_none());
+    // The call is in the customer's history.
+    let mut store = Store::open(app.db_path()).unwrap();
+    let history = store.contact_history(store_leads[1].customer_id, &Default::default()).unwrap();
+    assert_eq!(history[0].data.agreed, "Winter calls: Not now");
+    app.close().await;
+}

@@ -17,13 +17,15 @@ let kinds = [];
 let coldDays = 60;
 let openCustomer = () => {};
 let openDeal = () => {};
+let openCampaign = () => {};
 let completing = null;
 
-export function init(info, open, openDealPage) {
+export function init(info, open, openDealPage, openCampaignList) {
   kinds = info.contact_kinds;
   coldDays = info.cold_after_days;
   openCustomer = open;
   openDeal = openDealPage;
+  openCampaign = openCampaignList;
   $('agenda-user').addEventListener('change', refresh);
   const pack = $('visit-pack-form');
   pack.elements.day.value = isoDay(1);
@@ -93,7 +95,12 @@ export async function shown() {
 export async function refresh() {
   const user = whose();
   try {
-    const [agenda, cold] = await Promise.all([api.agenda(user), api.goingCold(user), loadProcess()]);
+    const [agenda, cold, calls] = await Promise.all([
+      api.agenda(user),
+      api.goingCold(user),
+      api.campaignActions(user),
+      loadProcess(),
+    ]);
     const today = isoDay();
     fill('overdue', agenda.overdue, (i) => t('agenda.due', { date: formatDate(i.next_due) }));
     fill('today', agenda.today, () => '');
@@ -146,6 +153,22 @@ export async function refresh() {
       open.textContent = t('agenda.open_deal');
       open.addEventListener('click', () => openDeal(r.deal_id));
       li.append(open);
+      return li;
+    }));
+    $('count-campaigns').textContent = calls.length || '';
+    $('agenda-campaigns').replaceChildren(...calls.map((c) => {
+      const li = item(
+        c.customer,
+        [c.city, t(`campaign.channel.${c.channel}`), t('agenda.campaign_until', { campaign: c.campaign, date: formatDate(c.ends_on) })]
+          .filter(Boolean).join(' · '),
+        () => openCustomer(c.customer_id),
+      );
+      const answer = document.createElement('button');
+      answer.type = 'button';
+      answer.className = 'done';
+      answer.textContent = t('campaigns.col.response');
+      answer.addEventListener('click', () => openCampaign(c.campaign_id, c.customer_id));
+      li.append(answer);
       return li;
     }));
     $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });

@@ -94,6 +94,11 @@ export async function shown() {
   if (view !== 'deal') showView(view);
 }
 
+/** The next time the funnel shows, it shows the leads (a campaign just made one). */
+export function showLeads() {
+  view = 'leads';
+}
+
 export function keydown(e) {
   if (e.key === 'Escape' && view === 'deal' && !document.querySelector('dialog[open]')) {
     e.preventDefault();
