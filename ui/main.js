@@ -4,6 +4,7 @@ import { api } from './ipc.js';
 import { setLanguage, t } from './i18n.js';
 import { banner } from './notify.js';
 import * as agenda from './screens/agenda.js';
+import * as home from './screens/home.js';
 import * as backups from './screens/backups.js';
 import * as customers from './screens/customers.js';
 import * as fieldsPanel from './screens/fields.js';
@@ -23,7 +24,7 @@ import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
+const screens = { home, customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
 let current = null;
 
 export function show(name) {
@@ -69,6 +70,7 @@ async function start() {
     // No data to show; Settings stays reachable to choose another database.
     document.body.dataset.dbError = 'true';
     document.querySelector('.tab[data-screen=customers]').hidden = true;
+    document.querySelector('.tab[data-screen=home]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
     document.getElementById('fields-setting').hidden = true;
     for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'segments', 'campaigns', 'reports']) {
@@ -117,6 +119,7 @@ async function start() {
   }, openDeal);
   market.init();
   segments.init(info, openCustomer);
+  home.init(show, openCustomer, openDeal);
   campaigns.init(info, openCustomer, () => {
     funnel.showLeads();
     show('funnel');
@@ -132,6 +135,7 @@ async function start() {
     agenda.relabel();
     funnel.relabel();
     if (current === 'agenda') agenda.refresh();
+    if (current === 'home') home.refresh();
   });
   document.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
@@ -147,7 +151,8 @@ async function start() {
       screens[current].keydown(e);
     }
   });
-  show('customers');
+  // What a person sees first depends on their role (home.js).
+  show('home');
   document.body.dataset.ready = 'true';
 }
 

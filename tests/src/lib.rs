@@ -143,8 +143,24 @@ impl App {
         Self::launch_with(|_| {}).await
     }
 
-    /// A fresh app whose data folder `prepare` may fill first (e.g. with a database).
+    /// A fresh app whose data folder `prepare` may fill first (e.g. with a database), on the
+    /// customer list, where most scenarios begin.
     pub async fn launch_with(prepare: impl FnOnce(&Path)) -> App {
+        let app = Self::launch_home_with(prepare).await;
+        app.to_customers().await;
+        app
+    }
+
+    /// Opens the customer list, unless the database could not be opened (no list to show).
+    async fn to_customers(&self) {
+        if self.client.find(Locator::Css("body:not([data-db-error]) .tab[data-screen=customers]")).await.is_ok() {
+            self.click(".tab[data-screen=customers]").await;
+            self.wait_css("#screen-customers:not([hidden])").await;
+        }
+    }
+
+    /// Like `launch_with`, left on the screen the app opens with (Home).
+    pub async fn launch_home_with(prepare: impl FnOnce(&Path)) -> App {
         let dir = tempfile::tempdir().expect("temp dir");
         prepare(dir.path());
         Self::launch_in(dir).await
@@ -158,7 +174,9 @@ impl App {
         drop(_driver);
         drop(_display);
         drop(_serial);
-        Self::launch_in(dir).await
+        let app = Self::launch_in(dir).await;
+        app.to_customers().await;
+        app
     }
 
     // The lock is held across the launch on purpose: windows start one at a time, so two

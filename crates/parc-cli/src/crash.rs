@@ -533,7 +533,7 @@ pub fn test(dir: &Path, kills: u32, max_ms: u64, seed: u64) -> Result<Result<Cra
         report.operations += reported.len() as u64;
         next += reported.len() as u64;
         // The operation in flight: all there (committed, unreported) or none of it.
-        let in_flight_done = store.operation(&key(seed, next))?.is_some();
+        let in_flight_done = store.operation(&op_key(seed, next))?.is_some();
         if let Some(p) = verify(&mut store, seed, next, in_flight_done)? {
             return Ok(Err(format!("round {round}, in flight: {p}")));
         }
