@@ -19,6 +19,7 @@ import * as offers from './screens/offers.js';
 import * as exchange from './screens/exchange.js';
 import * as prices from './screens/prices.js';
 import * as stagesPanel from './screens/stages.js';
+import * as plansPanel from './screens/plans.js';
 import * as dealDialogs from './deal-dialogs.js';
 import * as settings from './screens/settings.js';
 import * as fleetCommon from './fleet-common.js';
@@ -41,6 +42,7 @@ function relabel(language) {
   if (!document.body.dataset.dbError) {
     fieldsPanel.relabel();
     stagesPanel.relabel();
+    plansPanel.relabel();
     prices.relabel();
   }
 }
@@ -78,6 +80,7 @@ async function start() {
     }
     document.getElementById('fleet-settings').hidden = true;
     document.getElementById('stages-setting').hidden = true;
+    document.getElementById('plans-setting').hidden = true;
     document.getElementById('offers-setting').hidden = true;
     document.getElementById('fatal-message').textContent = info.db_error.message;
     document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
@@ -105,6 +108,7 @@ async function start() {
   customers.init(info, openDeal);
   fieldsPanel.init();
   stagesPanel.init();
+  plansPanel.init(info);
   funnel.init(info, openCustomer);
   offers.init(info, { openCustomer, openDeal, show });
   prices.init(info);

@@ -29,6 +29,7 @@ use parc_core::offer::{
 };
 use parc_core::pdf::Letterhead;
 use parc_core::person::{self, Person, PersonData};
+use parc_core::plan::{PlanSettings, PlanStatus};
 use parc_core::report::{self, CostSettings, PyramidSettings, Ranking, ReportKind, ReportOutput, ReportQuery};
 use parc_core::segment::{RankedSegment, Segment, SegmentData, SegmentFilter};
 use parc_core::share::{MarketShare, Radar, RadarQuery};
@@ -1248,6 +1249,22 @@ async fn campaign_mailing_export(app: AppHandle, state: State<'_, AppState>, id:
 }
 
 #[tauri::command]
+async fn plans_get(state: State<'_, AppState>) -> ApiResult<PlanSettings> {
+    state.with_store(Store::plan_settings).await
+}
+
+#[tauri::command]
+async fn plans_save(state: State<'_, AppState>, settings: PlanSettings) -> ApiResult<PlanSettings> {
+    state.as_user(move |s, me| s.save_plan_settings(me, settings)).await
+}
+
+/// Who is behind the contact plans (of `owner_id`, or everyone's) today, and the share on plan.
+#[tauri::command]
+async fn plan_status(state: State<'_, AppState>, owner_id: Option<i64>) -> ApiResult<PlanStatus> {
+    state.with_store(move |s| s.plan_status(owner_id, today())).await
+}
+
+#[tauri::command]
 async fn cost_settings_get(state: State<'_, AppState>) -> ApiResult<CostSettings> {
     state.with_store(|s| s.cost_settings()).await
 }
@@ -1404,6 +1421,9 @@ pub fn run() {
             campaign_respond,
             campaign_actions,
             campaign_mailing_export,
+            plans_get,
+            plans_save,
+            plan_status,
             competitors_list,
             competitor_create,
             competitor_update,

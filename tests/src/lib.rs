@@ -152,7 +152,7 @@ impl App {
     }
 
     /// Opens the customer list, unless the database could not be opened (no list to show).
-    async fn to_customers(&self) {
+    pub async fn to_customers(&self) {
         if self.client.find(Locator::Css("body:not([data-db-error]) .tab[data-screen=customers]")).await.is_ok() {
             self.click(".tab[data-screen=customers]").await;
             self.wait_css("#screen-customers:not([hidden])").await;

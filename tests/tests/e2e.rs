@@ -213,6 +213,7 @@ async fn a_file_that_is_not_a_parc_database_is_refused_with_a_clear_message_and_
     app.click_reloading("#db-use").await;
     app.wait_css("#who-dialog[open]").await;
     app.answer_who().await;
+    app.to_customers().await;
     app.wait_results(&["Baltic Haulage UAB"]).await;
     assert_eq!(std::fs::read_to_string(app.db_path()).unwrap(), letter, "the letter was never touched");
     app.close().await;
@@ -245,6 +246,7 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
         // The window reloads on the new database, which asks who works here.
         app.wait_css("#who-dialog[open]").await;
         app.answer_who().await;
+        app.to_customers().await;
         app.wait_css("body[data-ready='true'][data-db-kind='postgres'] #empty-state:not([hidden])").await;
         fill_new_customer(&app, "Serwer Biuro Sp. z o.o.", "Poznań", "PL", "").await;
         app.click("#save").await;

@@ -92,6 +92,8 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     assert_eq!(forecasts, ["Commit", "Best case", "Pipeline (weighted)", "Won"]);
     app.wait_text("#home-stalled", |t| t.contains("2 tractors")).await;
     app.wait_css("#home-activity thead").await;
+    // The contact plans: each salesperson's customers in a plan (none ranked yet, so none).
+    app.wait_css("#home-compliance thead").await;
     app.shot("home-team").await;
     // The direction's view, remembered on this workstation.
     app.click(".home-tab[data-home=direction]").await;
@@ -102,5 +104,19 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     let app = app.restart().await;
     app.click(".tab[data-screen=home]").await;
     app.wait_text("#home-title", |t| t == "The office at a glance").await;
+
+    // The manager sets tier A's visits every two weeks in Settings.
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#plans-form [name='plans.0.every_days']:not([disabled])").await;
+    app.type_into("#plans-form [name='plans.0.every_days']", "14").await;
+    app.click("#plans-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains("Contact plans saved.")).await;
+    let plans = Store::open(app.db_path()).unwrap().plan_settings().unwrap();
+    assert_eq!((plans.plans[0].tier.as_str(), plans.plans[0].every_days, plans.version), ("A", 14, 1));
+    // A number out of range is refused on its field, and nothing changes.
+    app.type_into("#plans-form [name='plans.1.every_days']", "0").await;
+    app.click("#plans-form button[type=submit]").await;
+    app.wait_text("#plans-form .field-error[data-for='plans.1.every_days']", |t| t == "Between 1 and 730 days.").await;
+    assert_eq!(Store::open(app.db_path()).unwrap().plan_settings().unwrap().version, 1);
     app.close().await;
 }

@@ -138,7 +138,7 @@ async fn a_damaged_database_is_not_opened_and_the_newest_good_backup_is_offered(
     // The app starts afresh on the restored database, which has no users yet.
     app.wait_css("#who-dialog[open]").await;
     app.answer_who().await;
-    app.wait_css("#screen-customers:not([hidden])").await;
+    app.to_customers().await;
     assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 400);
     assert!(std::fs::read_dir(app.dir.path().join("backups"))
         .unwrap()

@@ -95,10 +95,11 @@ export async function shown() {
 export async function refresh() {
   const user = whose();
   try {
-    const [agenda, cold, calls] = await Promise.all([
+    const [agenda, cold, calls, plans] = await Promise.all([
       api.agenda(user),
       api.goingCold(user),
       api.campaignActions(user),
+      api.planStatus(user),
       loadProcess(),
     ]);
     const today = isoDay();
@@ -171,6 +172,8 @@ export async function refresh() {
       li.append(answer);
       return li;
     }));
+    $('count-plans').textContent = plans.behind.length || '';
+    $('agenda-plans').replaceChildren(...plans.behind.slice(0, 200).map((b) => item(b.name, planText(b), () => openCustomer(b.customer_id))));
     $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });
     $('count-cold').textContent = cold.length || '';
     $('agenda-cold').replaceChildren(...cold.map((c) => item(
@@ -182,6 +185,16 @@ export async function refresh() {
   } catch (err) {
     toast(err.message);
   }
+}
+
+/** "Tier A · a visit every 30 days · last on 14/10/2026": why a customer is behind its plan. */
+export function planText(b) {
+  return [
+    t('plans.tier_label', { tier: b.tier }),
+    t('plans.rule', { kind: b.kind === 'any' ? t('plans.any_kind') : t(`kind.${b.kind}`), days: b.every_days }),
+    b.last ? t('plans.last', { date: formatDate(b.last) }) : t('plans.never'),
+    userInitials(b.owner_id),
+  ].filter(Boolean).join(' · ');
 }
 
 function fill(bucket, items, when) {

@@ -7,9 +7,10 @@
 import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatPercent, isoDay, t } from '../i18n.js';
 import { toast } from '../notify.js';
-import { currentUser, myId } from '../users.js';
+import { currentUser, myId, userName } from '../users.js';
 import { categoryLabel, weightLabel } from '../fleet-common.js';
 import { drawTable } from '../report-view.js';
+import { planText } from './agenda.js';
 import { ladder, loadProcess, moneyShort, stageName } from '../process.js';
 
 const $ = (id) => document.getElementById(id);
@@ -109,12 +110,13 @@ function dealItem(d) {
 
 async function drawMine(mine) {
   const me = myId();
-  const [agenda, stalled, cold, radar, calls] = await Promise.all([
+  const [agenda, stalled, cold, radar, calls, plans] = await Promise.all([
     api.agenda(me),
     api.stalled(me),
     api.goingCold(me),
     api.renewalRadar({ months: 3, sort: 'competitors', owner_id: me, limit: SHOWN }),
     api.campaignActions(me),
+    api.planStatus(me),
   ]);
   if (mine !== seq) return;
   const today = [...agenda.overdue, ...agenda.today];
@@ -138,6 +140,7 @@ async function drawMine(mine) {
     () => openCustomer(c.customer_id),
   ));
   $('home-count-renewals').textContent = radar.customer_count ? formatInteger(radar.customer_count) : '';
+  list('plans', plans.behind, (b) => item(b.name, planText(b), () => openCustomer(b.customer_id)));
   list('campaigns', calls, (c) => item(
     c.customer,
     [c.city, t('agenda.campaign_until', { campaign: c.campaign, date: formatDate(c.ends_on) })].join(' · '),
@@ -171,10 +174,11 @@ function monday() {
 }
 
 async function drawTeam(mine) {
-  const [funnel, stalled, activity] = await Promise.all([
+  const [funnel, stalled, activity, plans] = await Promise.all([
     api.funnel({}),
     api.stalled(null),
     api.report('contacts', { from: monday(), to: isoDay() }),
+    api.planStatus(null),
   ]);
   if (mine !== seq) return;
   const cur = funnel.currency;
@@ -188,6 +192,11 @@ async function drawTeam(mine) {
     ['commit', f.commit], ['best_case', f.best_case], ['pipeline', f.pipeline], ['won', f.won],
   ].map(([k, a]) => [[t(`home.forecast.${k}`)], [formatInteger(a.deals), true], [moneyShort(k === 'pipeline' ? a.weighted : a.raw, cur), true]]));
   list('stalled', stalled, dealItem);
+  table('home-compliance', [[t('home.col.salesperson')], [t('home.col.planned'), true], [t('home.col.on_plan'), true], [t('home.col.share'), true]],
+    plans.owners.map((c) => [
+      [c.owner_id ? userName(c.owner_id) : t('segments.no_owner')],
+      [formatInteger(c.customers), true], [formatInteger(c.on_plan), true], [formatPercent(c.pct), true],
+    ]));
   drawTable($('home-activity'), activity.table);
 }
 

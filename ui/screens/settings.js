@@ -1,6 +1,7 @@
 // Settings of this workstation: the language of the screens, and which database it uses
 // (its own file, or the office's PostgreSQL server).
 
+import * as plans from './plans.js';
 import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { toast } from '../notify.js';
@@ -110,4 +111,5 @@ export function shown() {
   if (!document.body.dataset.dbKind || document.querySelector('.tab[data-screen=customers]').hidden) return;
   fleetSettings.shown();
   backups.refresh();
+  plans.load();
 }

@@ -1089,6 +1089,14 @@ fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<
         }
         let due = SegmentFilter { renewal_months: Some(12), renewal_competitors: true, ..Default::default() };
         time_it("figures + first 100 rows", runs, |_| Ok(store.segment_customers(due.clone(), today, 100)?.total))?;
+        // What reads the tiers and contacts: the contact plans (everyone's and one salesperson's).
+        time_it("contact plans (everyone)", runs, |_| Ok(store.plan_status(None, today)?.behind.len()))?;
+        if let Some(seller) = seller {
+            let label = format!("contact plans ({})", seller.data.initials);
+            time_it(&label, runs, |_| Ok(store.plan_status(Some(seller.id), today)?.behind.len()))?;
+            let label = format!("campaign calls ({})", seller.data.initials);
+            time_it(&label, runs, |_| Ok(store.campaign_actions(Some(seller.id), today)?.len()))?;
+        }
     }
 
     // Fleets: the card's fleet tab, the renewal radar and the office's market share.
@@ -1287,7 +1295,7 @@ fn bench_exchange(db: &Target, store: &mut Store) -> Result<(), Error> {
 
 /// A program on the PATH.
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file())).flatten()
+    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
 }
 
 /// Writes `bytes` to `path` under a temporary name first, so a reader never sees half a file.

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod offer;
 pub mod pdf;
 pub mod person;
+pub mod plan;
 pub mod report;
 pub mod search_key;
 pub mod segment;

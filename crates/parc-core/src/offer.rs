@@ -659,7 +659,7 @@ pub fn parse_units(text: &str) -> Option<i64> {
         return None;
     }
     let (whole, cents) = match t.rfind(['.', ',']) {
-        Some(at) if t.len() - at - 1 <= 2 && t.len() - at - 1 >= 1 => (&t[..at], &t[at + 1..]),
+        Some(at) if (1..=2).contains(&(t.len() - at - 1)) => (&t[..at], &t[at + 1..]),
         _ => (t.as_str(), ""),
     };
     let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();

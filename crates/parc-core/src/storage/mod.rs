@@ -10,6 +10,7 @@ mod deals;
 pub(crate) mod exchange;
 pub(crate) mod exec;
 pub(crate) mod offers;
+mod plans;
 mod postgres;
 mod printing;
 mod quoting;

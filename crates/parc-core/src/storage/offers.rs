@@ -289,6 +289,7 @@ pub(crate) fn update_offer(x: &mut dyn Exec, id: i64, version: i64, d: &OfferDat
 }
 
 /// Sets the status (and its outcome) of offer `id` at `version`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn set_status(
     x: &mut dyn Exec,
     id: i64,

@@ -310,8 +310,10 @@ pub(crate) fn person_role_changed(x: &mut dyn Exec, person_id: i64, before: &str
     delta.apply(x)
 }
 
-/// Every tally row, for copying a store: `(table, day, user, key, existing, contacts, minutes)`.
-pub(crate) fn all_tallies(x: &mut dyn Exec) -> Result<Vec<(String, String, i64, String, bool, i64, i64)>> {
+/// One tally row, for copying a store: `(table, day, user, key, existing, contacts, minutes)`.
+pub(crate) type TallyRow = (String, String, i64, String, bool, i64, i64);
+
+pub(crate) fn all_tallies(x: &mut dyn Exec) -> Result<Vec<TallyRow>> {
     let mut out = Vec::new();
     for r in x.rows(
         "SELECT day, user_id, kind, existing, contacts, minutes FROM contact_tally ORDER BY day, user_id, kind, existing",

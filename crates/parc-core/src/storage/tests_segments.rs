@@ -119,3 +119,82 @@ fn segments_are_saved_by_name_edited_with_the_version_check_and_ranked() {
         assert!(!store.changes("segment", poles.id).unwrap().is_empty());
     });
 }
+
+// --- contact plans ---
+
+use crate::contact::ContactData;
+use crate::plan::ContactPlan;
+
+fn tier(store: &mut Store, customer_id: i64, tier: &str) {
+    super::exec::write(&mut *store.backend, |x| {
+        x.run(
+            "INSERT INTO customer_tier (customer_id, tier, since) VALUES ($1, $2, '2026-11-01')",
+            &[customer_id.into(), tier.into()],
+        )
+    })
+    .unwrap();
+}
+
+#[test]
+fn customers_behind_their_tiers_plan_are_listed_for_their_owner_and_counted_per_salesperson() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let boss = user(store, "Capo", UserRole::Manager);
+        let today = day("2026-11-23");
+        let mut made = Vec::new();
+        for (name, owner, t) in [
+            ("Alfa", Some(anna.id), Some("A")),
+            ("Beta", Some(anna.id), Some("A")),
+            ("Gamma", None, Some("A")),
+            ("Delta", Some(anna.id), Some("B")),
+            ("Epsilon", Some(anna.id), Some("C")),
+            ("Zeta", Some(anna.id), None),
+        ] {
+            let mut c = customer(name, "Milano", "IT", "");
+            c.owner_id = owner;
+            c.region = if name == "Alfa" { "Lombardia".into() } else { String::new() };
+            let c = store.create_customer(c).unwrap();
+            if let Some(t) = t {
+                tier(store, c.id, t);
+            }
+            made.push(c.id);
+        }
+        let contact =
+            |kind: &str, at: &str| ContactData { happened_at: at.into(), kind: kind.into(), ..Default::default() };
+        store.log_contact(made[0], contact("visit", "2026-11-13T10:00"), Some(anna.id)).unwrap();
+        store.log_contact(made[1], contact("visit", "2026-10-14T10:00"), Some(anna.id)).unwrap();
+        store.log_contact(made[1], contact("phone", "2026-11-20T10:00"), Some(anna.id)).unwrap();
+        store.log_contact(made[3], contact("phone", "2026-11-03T10:00"), Some(anna.id)).unwrap();
+
+        // The seeds' plans: A a visit every 30 days, B a call every 90, C a letter every 182.
+        let all = store.plan_status(None, today).unwrap();
+        let behind: Vec<(&str, Option<&str>)> =
+            all.behind.iter().map(|b| (b.name.as_str(), b.due.as_deref())).collect();
+        assert_eq!(behind, [("Epsilon", None), ("Gamma", None), ("Beta", Some("2026-11-13"))]);
+        assert_eq!((all.behind[2].kind.as_str(), all.behind[2].last.as_deref()), ("visit", Some("2026-10-14")));
+        let owners: Vec<(Option<i64>, i64, i64, Option<f64>)> =
+            all.owners.iter().map(|c| (c.owner_id, c.customers, c.on_plan, c.pct)).collect();
+        assert_eq!(owners, [(None, 1, 0, Some(0.0)), (Some(anna.id), 4, 2, Some(50.0))]);
+        let mine = store.plan_status(Some(anna.id), today).unwrap();
+        assert_eq!(mine.behind.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["Epsilon", "Beta"]);
+
+        // Only the manager changes the plans: Lombard A customers also get a call every week.
+        let mut plans = store.plan_settings().unwrap();
+        assert!(matches!(store.save_plan_settings(Some(anna.id), plans.clone()), Err(Error::ManagerOnly)));
+        let filter = SegmentFilter { region: "lombardia".into(), ..Default::default() };
+        let lombardy = store.create_segment(SegmentData { name: "Lombardy".into(), filter }).unwrap();
+        plans.plans.push(ContactPlan {
+            tier: "A".into(),
+            segment_id: Some(lombardy.id),
+            kind: "phone".into(),
+            every_days: 7,
+        });
+        let saved = store.save_plan_settings(Some(boss.id), plans.clone()).unwrap();
+        assert!(matches!(store.save_plan_settings(Some(boss.id), plans), Err(Error::Conflict { .. })));
+        assert_eq!(saved.plans.len(), 4);
+        let all = store.plan_status(None, today).unwrap();
+        let alfa = all.behind.iter().find(|b| b.name == "Alfa").expect("Alfa is behind its weekly call");
+        assert_eq!((alfa.kind.as_str(), alfa.every_days, alfa.due.as_deref()), ("phone", 7, None));
+        assert_eq!(all.owners[1].on_plan, 1, "Delta only");
+    });
+}

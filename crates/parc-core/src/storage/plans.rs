@@ -1,0 +1,147 @@
+//! Contact plans' part of [`Store`]: the office's plans (a versioned setting) and where the
+//! customers stand against them. The rules are in `plan.rs`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+
+use super::deals;
+use super::exec::{read, write, Val};
+use super::Store;
+use crate::contact::DATE_FORMAT;
+use crate::error::{Error, Result};
+use crate::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_KEY};
+
+fn parse(text: &Option<String>) -> Result<PlanSettings> {
+    match text {
+        Some(t) => {
+            serde_json::from_str(t).map_err(|e| Error::Corrupt(format!("the contact plans cannot be read: {e}")))
+        }
+        None => Ok(PlanSettings::default()),
+    }
+}
+
+impl Store {
+    /// The office's contact plans (the seeds' example until the manager changes them).
+    pub fn plan_settings(&mut self) -> Result<PlanSettings> {
+        let text = read(&mut *self.backend, |x| deals::setting(x, PLANS_KEY))?;
+        parse(&text)
+    }
+
+    /// Saves the plans; only the sales manager may. `settings.version` must be the one read.
+    pub fn save_plan_settings(&mut self, by: Option<i64>, settings: PlanSettings) -> Result<PlanSettings> {
+        self.require_manager(by)?;
+        let mut settings = settings.validated()?;
+        write(&mut *self.backend, |x| {
+            let text = deals::setting(x, PLANS_KEY)?;
+            if parse(&text)?.version != settings.version {
+                return Err(Error::Conflict { entity: "settings", id: 0 });
+            }
+            settings.version += 1;
+            let value = serde_json::to_string(&settings).expect("serialises");
+            deals::replace_setting(x, PLANS_KEY, text.as_deref(), &value)?;
+            Ok(settings)
+        })
+    }
+
+    /// Where the customers (of `owner_id`, or everyone's) stand against the plans on `today`:
+    /// who is behind, and each owner's share of customers on plan. A plan of a segment deleted
+    /// since covers nobody.
+    pub fn plan_status(&mut self, owner_id: Option<i64>, today: NaiveDate) -> Result<PlanStatus> {
+        let settings = self.plan_settings()?;
+        let mut scopes: Vec<Option<HashSet<i64>>> = Vec::with_capacity(settings.plans.len());
+        for p in &settings.plans {
+            scopes.push(match p.segment_id {
+                None => None,
+                Some(id) => match self.segment(id) {
+                    Ok(s) => Some(self.segment_ids(s.filter, today)?.into_iter().collect()),
+                    Err(Error::NotFound { .. }) => Some(HashSet::new()),
+                    Err(e) => return Err(e),
+                },
+            });
+        }
+        read(&mut *self.backend, |x| {
+            // Per customer: its owner, whether it is on every plan covering it, and its most
+            // overdue plan when behind.
+            let mut covered: BTreeMap<i64, (Option<i64>, bool)> = BTreeMap::new();
+            let mut behind: BTreeMap<i64, BehindPlan> = BTreeMap::new();
+            for (p, scope) in settings.plans.iter().zip(&scopes) {
+                let mut args: Vec<Val> = vec![p.tier.clone().into()];
+                let kind = if p.kind == "any" {
+                    String::new()
+                } else {
+                    args.push(p.kind.clone().into());
+                    format!(" AND k.kind = ${}", args.len())
+                };
+                let owner = match owner_id {
+                    Some(id) => {
+                        args.push(id.into());
+                        format!(" AND c.owner_id = ${}", args.len())
+                    }
+                    None => String::new(),
+                };
+                let rows = x.rows(
+                    &format!(
+                        "SELECT c.id, c.name, c.city, c.owner_id,
+                                (SELECT max(k.happened_at) FROM contact k WHERE k.customer_id = c.id{kind})
+                         FROM customer_tier t JOIN customer c ON c.id = t.customer_id
+                         WHERE t.tier = $1 AND c.archived_at IS NULL{owner}"
+                    ),
+                    &args,
+                )?;
+                let limit = today - Duration::days(p.every_days);
+                for r in rows {
+                    let id = r.int(0);
+                    if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
+                        continue;
+                    }
+                    let last = r.opt_text(4).map(|t| t.chars().take(10).collect::<String>());
+                    let last_day = last.as_deref().and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok());
+                    let on_plan = last_day.is_some_and(|d| d > limit);
+                    let entry = covered.entry(id).or_insert((r.opt_int(3), true));
+                    entry.1 &= on_plan;
+                    if on_plan {
+                        continue;
+                    }
+                    let due = last_day.map(|d| (d + Duration::days(p.every_days)).format(DATE_FORMAT).to_string());
+                    let item = BehindPlan {
+                        customer_id: id,
+                        name: r.text(1),
+                        city: r.text(2),
+                        owner_id: r.opt_int(3),
+                        tier: p.tier.clone(),
+                        kind: p.kind.clone(),
+                        every_days: p.every_days,
+                        last,
+                        due,
+                    };
+                    // The plan that wanted a contact first is the one to show.
+                    match behind.get(&id) {
+                        Some(shown) if shown.due <= item.due => {}
+                        _ => {
+                            behind.insert(id, item);
+                        }
+                    }
+                }
+            }
+            let mut owners: BTreeMap<Option<i64>, Compliance> = BTreeMap::new();
+            for (owner, on_plan) in covered.values() {
+                let c = owners.entry(*owner).or_insert_with(|| Compliance { owner_id: *owner, ..Default::default() });
+                c.customers += 1;
+                c.on_plan += i64::from(*on_plan);
+            }
+            let owners = owners
+                .into_values()
+                .map(|mut c| {
+                    c.pct = pct(c.on_plan, c.customers);
+                    c
+                })
+                .collect();
+            let mut behind: Vec<BehindPlan> = behind.into_values().collect();
+            behind.sort_by(|a, b| {
+                a.due.cmp(&b.due).then_with(|| crate::search_key::fold(&a.name).cmp(&crate::search_key::fold(&b.name)))
+            });
+            Ok(PlanStatus { behind, owners })
+        })
+    }
+}
