@@ -1140,6 +1140,24 @@ struct Exported {
     rows: usize,
 }
 
+/// Asks where to save a CSV file (the system's save dialog, titled by `title_key`, offering
+/// `name`); `None` when the person cancels.
+async fn ask_csv_path(app: AppHandle, locale: Locale, title_key: &str, name: String) -> Option<PathBuf> {
+    let title = i18n::tr(locale, title_key).to_string();
+    let filter = i18n::tr(locale, "reports.csv_files").to_string();
+    // The dialog waits for the person: off the async runtime, like the database work.
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
+        if let Some(window) = app.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file()
+    })
+    .await
+    .unwrap_or(None);
+    chosen.and_then(|p| p.into_path().ok())
+}
+
 /// Asks where to save report `kind` as CSV (the system's save dialog, named after the report
 /// and its period) and writes it there; `None` when the person cancels.
 #[tauri::command]
@@ -1153,19 +1171,7 @@ async fn report_export(
     let period = report::Period::resolve(query.from.as_deref(), query.to.as_deref(), today())
         .map_err(|e| ApiError::new(&e, locale))?;
     let name = report::csv_name(kind, &period);
-    let title = i18n::tr(locale, "reports.export_title").to_string();
-    let filter = i18n::tr(locale, "reports.csv_files").to_string();
-    // The dialog waits for the person: off the async runtime, like the database work.
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
-        if let Some(window) = app.get_webview_window("main") {
-            dialog = dialog.set_parent(&window);
-        }
-        dialog.blocking_save_file()
-    })
-    .await
-    .unwrap_or(None);
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let Some(path) = ask_csv_path(app, locale, "reports.export_title", name).await else { return Ok(None) };
     state
         .with_store(move |s| {
             let rows = s.export_report(kind, &query, today(), locale, &path)?;
@@ -1228,18 +1234,7 @@ async fn campaign_actions(state: State<'_, AppState>, user_id: Option<i64>) -> A
 async fn campaign_mailing_export(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<Option<Exported>> {
     let locale = state.0.locale();
     let name = format!("parc-campaign-{id}.csv");
-    let title = i18n::tr(locale, "campaigns.export_title").to_string();
-    let filter = i18n::tr(locale, "reports.csv_files").to_string();
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
-        if let Some(window) = app.get_webview_window("main") {
-            dialog = dialog.set_parent(&window);
-        }
-        dialog.blocking_save_file()
-    })
-    .await
-    .unwrap_or(None);
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let Some(path) = ask_csv_path(app, locale, "campaigns.export_title", name).await else { return Ok(None) };
     state
         .with_store(move |s| {
             let rows = s.export_mailing_list(id, locale, &path)?;

@@ -216,7 +216,8 @@ function fill(bucket, items, when) {
   }));
 }
 
-function item(title, detail, open) {
+/** A row of an action list: the customer (a link) and what to do. Home draws the same rows. */
+export function item(title, detail, open) {
   const li = document.createElement('li');
   li.className = 'action';
   const link = document.createElement('button');

@@ -10,7 +10,7 @@ import { toast } from '../notify.js';
 import { currentUser, myId, userName } from '../users.js';
 import { categoryLabel, weightLabel } from '../fleet-common.js';
 import { drawTable } from '../report-view.js';
-import { planText } from './agenda.js';
+import { item, planText } from './agenda.js';
 import { ladder, loadProcess, moneyShort, stageName } from '../process.js';
 
 const $ = (id) => document.getElementById(id);
@@ -77,21 +77,6 @@ export async function refresh() {
   } catch (err) {
     if (mine === seq) toast(err.message);
   }
-}
-
-function item(title, detail, open) {
-  const li = document.createElement('li');
-  li.className = 'action';
-  const link = document.createElement('button');
-  link.type = 'button';
-  link.className = 'link customer';
-  link.textContent = title;
-  link.addEventListener('click', open);
-  const meta = document.createElement('div');
-  meta.className = 'meta';
-  meta.textContent = detail;
-  li.append(link, meta);
-  return li;
 }
 
 /** Fills a block's list with the first items, its count with all of them. */
