@@ -91,6 +91,7 @@ const COMMANDS: &[&str] = &[
     "campaign_respond",
     "campaign_actions",
     "campaign_mailing_export",
+    "segment_export",
     "plans_get",
     "plans_save",
     "plan_status",

@@ -71,6 +71,7 @@ export const api = {
   createSegment: (data) => invoke('segment_create', { data }),
   updateSegment: (id, version, data) => invoke('segment_update', { id, version, data }),
   deleteSegment: (id, version) => invoke('segment_delete', { id, version }),
+  exportSegment: (filter) => invoke('segment_export', { filter }),
   campaigns: () => invoke('campaigns_list'),
   campaign: (id) => invoke('campaign_get', { id }),
   createCampaign: (data) => invoke('campaign_create', { data }),

@@ -1243,6 +1243,25 @@ async fn campaign_mailing_export(app: AppHandle, state: State<'_, AppState>, id:
         .await
 }
 
+/// Asks where to save what a segment's filter keeps today as CSV and writes it; `None` when
+/// the person cancels.
+#[tauri::command]
+async fn segment_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    filter: SegmentFilter,
+) -> ApiResult<Option<Exported>> {
+    let locale = state.0.locale();
+    let name = format!("parc-segment-{}.csv", today());
+    let Some(path) = ask_csv_path(app, locale, "segments.export_title", name).await else { return Ok(None) };
+    state
+        .with_store(move |s| {
+            let rows = s.export_segment_list(filter, today(), locale, &path)?;
+            Ok(Some(Exported { path: path.display().to_string(), rows }))
+        })
+        .await
+}
+
 #[tauri::command]
 async fn plans_get(state: State<'_, AppState>) -> ApiResult<PlanSettings> {
     state.with_store(Store::plan_settings).await
@@ -1416,6 +1435,7 @@ pub fn run() {
             campaign_respond,
             campaign_actions,
             campaign_mailing_export,
+            segment_export,
             plans_get,
             plans_save,
             plan_status,

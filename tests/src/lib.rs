@@ -365,3 +365,31 @@ fn is_stale(e: &fantoccini::error::CmdError) -> bool {
         || text.contains("was not found")
         || text.trim_end().ends_with("webdriver returned error:")
 }
+
+/// Answers the system's save dialog (GTK, a window of its own) with `path`, as a person
+/// typing the name and pressing Enter: found by its title, focused, typed into.
+pub fn answer_save_dialog(display: &str, title: &str, path: &Path) {
+    let xdotool = |args: &[&str]| {
+        Command::new("xdotool")
+            .env("DISPLAY", display)
+            .args(args)
+            .output()
+            .expect("xdotool (scripts/install-deps --tests)")
+    };
+    let deadline = Instant::now() + PATIENCE;
+    let window = loop {
+        let out = xdotool(&["search", "--name", title]);
+        let found = String::from_utf8_lossy(&out.stdout).lines().last().map(str::to_string);
+        if let Some(w) = found.filter(|w| !w.is_empty()) {
+            break w;
+        }
+        assert!(Instant::now() < deadline, "no save dialog titled {title:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // The dialog draws its name field a moment after it maps.
+    std::thread::sleep(Duration::from_millis(700));
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "5", &path.display().to_string()]);
+    xdotool(&["key", "Return"]);
+}

@@ -3,8 +3,6 @@
 //! is exported as CSV through the system's save dialog, the pyramid's tier shows on a card and
 //! filters the customer list, and the card's analysis shows the seven P's.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use parc_core::i18n::{tr, Locale};
@@ -12,7 +10,7 @@ use parc_core::report::{Cell, ReportKind, ReportQuery};
 use parc_core::storage::CustomerQuery;
 use parc_core::{demo, Store};
 use parc_e2e::fantoccini::Locator;
-use parc_e2e::{App, PATIENCE};
+use parc_e2e::{answer_save_dialog, App, PATIENCE};
 
 fn today() -> parc_core::chrono::NaiveDate {
     parc_core::chrono::Local::now().date_naive()
@@ -41,34 +39,6 @@ async fn wait_count(app: &App, css: &str, ok: impl Fn(usize) -> bool) -> usize {
         assert!(Instant::now() < deadline, "{css}: {n} elements");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// Answers the system's save dialog (GTK, a window of its own) with `path`, as a person
-/// typing the name and pressing Enter: found by its title, focused, typed into.
-fn answer_save_dialog(display: &str, title: &str, path: &Path) {
-    let xdotool = |args: &[&str]| {
-        Command::new("xdotool")
-            .env("DISPLAY", display)
-            .args(args)
-            .output()
-            .expect("xdotool (scripts/install-deps --tests)")
-    };
-    let deadline = Instant::now() + PATIENCE;
-    let window = loop {
-        let out = xdotool(&["search", "--name", title]);
-        let found = String::from_utf8_lossy(&out.stdout).lines().last().map(str::to_string);
-        if let Some(w) = found.filter(|w| !w.is_empty()) {
-            break w;
-        }
-        assert!(Instant::now() < deadline, "no save dialog titled {title:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    // The dialog draws its name field a moment after it maps.
-    std::thread::sleep(Duration::from_millis(700));
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
-    xdotool(&["type", "--delay", "5", &path.display().to_string()]);
-    xdotool(&["key", "Return"]);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use parc_core::customer::CustomerData;
 use parc_core::fleet::FleetLineData;
 use parc_core::Store;
-use parc_e2e::App;
+use parc_e2e::{answer_save_dialog, App, PATIENCE};
 
 fn customer(name: &str, city: &str, country: &str) -> CustomerData {
     CustomerData { name: name.into(), city: city.into(), country: country.into(), ..Default::default() }
@@ -92,6 +92,22 @@ async fn a_segment_of_competitors_due_for_renewal_is_counted_live_saved_and_rank
     assert_eq!(app.texts("#segment-rows tr td:first-child").await, ["Italy", "Competitors due soon"]);
     app.click("#segment-table th[data-sort=name]").await;
     app.wait_text("#segment-rows tr:first-child td:first-child", |t| t == "Competitors due soon").await;
+
+    // Its customers as a spreadsheet, where the person chooses.
+    let file = app.dir.path().join("italy.csv");
+    app.click("#segment-export").await;
+    let (display, target) = (app.display.clone(), file.clone());
+    tokio::task::spawn_blocking(move || answer_save_dialog(&display, "Save the segment's customers", &target))
+        .await
+        .unwrap();
+    app.wait_text("#toasts", |t| t.contains("2 customers written to")).await;
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !file.exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let text = String::from_utf8(std::fs::read(&file).unwrap()).unwrap();
+    let names: Vec<&str> = text.lines().skip(1).map(|l| l.split(';').next().unwrap()).collect();
+    assert_eq!(names, ["Bianchi Logistica S.p.A.", "Conti Edilizia S.r.l."]);
 
     // Back to the first segment from the table; a row of its customers opens the card.
     app.click("#segment-rows tr:first-child td").await;

@@ -39,6 +39,7 @@ export function init(info, open) {
     form.elements.name.focus();
   });
   $('segment-delete').addEventListener('click', remove);
+  $('segment-export').addEventListener('click', exportList);
   for (const th of document.querySelectorAll('#segment-table th[data-sort]')) {
     th.tabIndex = 0;
     const sort = () => {
@@ -315,4 +316,19 @@ async function remove() {
       }
     },
   });
+}
+
+/** The customers the filter keeps, as a spreadsheet CSV (the same columns as a campaign's list). */
+async function exportList() {
+  const { filter, problems } = readFilter();
+  if (problems.length) {
+    showErrors(form, { code: 'validation', message: t('error.validation'), fields: problems });
+    return;
+  }
+  try {
+    const done = await api.exportSegment(filter);
+    if (done) toast(t('campaigns.exported', { count: formatInteger(done.rows), path: done.path }));
+  } catch (err) {
+    showErrors(form, err);
+  }
 }

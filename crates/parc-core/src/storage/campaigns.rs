@@ -488,23 +488,35 @@ impl Store {
     /// contact person, e-mail (the person's, else the company's) and postal address, in the
     /// spreadsheet form of the reports. Returns the rows written.
     pub fn export_mailing_list(&mut self, id: i64, locale: Locale, path: &Path) -> Result<usize> {
-        let rows = read(&mut *self.backend, |x| {
-            x.rows(
-                "SELECT c.name, coalesce(p.name, ''), coalesce(nullif(p.email, ''), c.email), c.street, c.postal_code,
-                        c.city, c.country, c.phone
-                 FROM campaign_target t JOIN customer c ON c.id = t.customer_id
-                 LEFT JOIN person p ON p.customer_id = c.id AND p.is_main AND p.active
+        let ids: Vec<i64> = read(&mut *self.backend, |x| {
+            Ok(x.rows(
+                "SELECT c.id FROM campaign_target t JOIN customer c ON c.id = t.customer_id
                  WHERE t.campaign_id = $1 AND c.archived_at IS NULL ORDER BY c.sort_key, c.id",
                 &[id.into()],
-            )
+            )?
+            .iter()
+            .map(|r| r.int(0))
+            .collect())
         })?;
-        let column = |key: &str| Column {
-            key: key.into(),
-            label: tr(locale, key).to_string(),
-            kind: ColumnKind::Text,
-            currency: None,
-        };
-        let keys = [
+        self.write_contact_list(&ids, locale, path)
+    }
+
+    /// The customers a segment keeps today, as the same spreadsheet CSV as a campaign's list.
+    pub fn export_segment_list(
+        &mut self,
+        filter: crate::segment::SegmentFilter,
+        today: NaiveDate,
+        locale: Locale,
+        path: &Path,
+    ) -> Result<usize> {
+        let ids = self.segment_ids(filter, today)?;
+        self.write_contact_list(&ids, locale, path)
+    }
+
+    /// Writes these customers, in this order, with their main contact person, e-mail (the
+    /// person's, else the company's), postal address and phone, as a spreadsheet CSV.
+    fn write_contact_list(&mut self, ids: &[i64], locale: Locale, path: &Path) -> Result<usize> {
+        const KEYS: [&str; 8] = [
             "mailing.company",
             "mailing.person",
             "mailing.email",
@@ -514,13 +526,42 @@ impl Store {
             "mailing.country",
             "mailing.phone",
         ];
+        let rows = read(&mut *self.backend, |x| {
+            let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                // Ids the store gave, written into the statement.
+                let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                let mut got: HashMap<i64, Vec<Cell>> = HashMap::new();
+                for r in x.rows(
+                    &format!(
+                        "SELECT c.id, c.name, coalesce(p.name, ''), coalesce(nullif(p.email, ''), c.email), c.street,
+                                c.postal_code, c.city, c.country, c.phone
+                         FROM customer c LEFT JOIN person p ON p.customer_id = c.id AND p.is_main AND p.active
+                         WHERE c.id IN ({list}) ORDER BY p.id"
+                    ),
+                    &[],
+                )? {
+                    got.entry(r.int(0)).or_insert_with(|| (1..=KEYS.len()).map(|i| Cell::Text(r.text(i))).collect());
+                }
+                rows.extend(chunk.iter().filter_map(|id| got.remove(id)));
+            }
+            Ok(rows)
+        })?;
         let table = ReportTable {
             kind: "mailing".into(),
             title_key: "campaign.mailing_list".into(),
             title: String::new(),
             subtitle: String::new(),
-            columns: keys.iter().map(|k| column(k)).collect(),
-            rows: rows.iter().map(|r| (0..keys.len()).map(|i| Cell::Text(r.text(i))).collect()).collect(),
+            columns: KEYS
+                .iter()
+                .map(|k| Column {
+                    key: k.to_string(),
+                    label: tr(locale, k).to_string(),
+                    kind: ColumnKind::Text,
+                    currency: None,
+                })
+                .collect(),
+            rows,
             total: None,
         };
         crate::report::write_csv(&table, locale, path)?;

@@ -149,6 +149,14 @@ fn a_mailing_list_is_a_spreadsheet_of_the_customers_and_their_main_contact() {
         assert_eq!(lines[0], "Company;Contact person;E-mail;Street;Postal code;City;Country;Phone");
         assert_eq!(lines[1], "'=Bianchi;;info@bianchi.it;;;Verona;IT;", "the company's e-mail, a formula neutralised");
         assert_eq!(lines[2], "Conti Edilizia;Marco Conti;marco@conti.it;;;Bologna;IT;");
-        let _ = b;
+        // A segment exports the same list, of the customers it keeps today.
+        let path = dir.path().join("segment.csv");
+        store.archive_customer(b.id).unwrap();
+        assert_eq!(
+            store.export_segment_list(SegmentFilter::default(), day("2026-11-23"), Locale::En, &path).unwrap(),
+            1
+        );
+        let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(text.trim_start_matches('\u{feff}').lines().nth(1), Some(lines[2]));
     });
 }
