@@ -1272,10 +1272,11 @@ async fn plans_save(state: State<'_, AppState>, settings: PlanSettings) -> ApiRe
     state.as_user(move |s, me| s.save_plan_settings(me, settings)).await
 }
 
-/// Who is behind the contact plans (of `owner_id`, or everyone's) today, and the share on plan.
+/// Who is behind the contact plans (of `owner_id`, or everyone's) today, the first 200 and
+/// how many, and the share on plan.
 #[tauri::command]
 async fn plan_status(state: State<'_, AppState>, owner_id: Option<i64>) -> ApiResult<PlanStatus> {
-    state.with_store(move |s| s.plan_status(owner_id, today())).await
+    state.with_store(move |s| s.plan_status(owner_id, today(), 200)).await
 }
 
 #[tauri::command]

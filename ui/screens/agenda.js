@@ -172,8 +172,8 @@ export async function refresh() {
       li.append(answer);
       return li;
     }));
-    $('count-plans').textContent = plans.behind.length || '';
-    $('agenda-plans').replaceChildren(...plans.behind.slice(0, 200).map((b) => item(b.name, planText(b), () => openCustomer(b.customer_id))));
+    $('count-plans').textContent = plans.behind_total || '';
+    $('agenda-plans').replaceChildren(...plans.behind.map((b) => item(b.name, planText(b), () => openCustomer(b.customer_id))));
     $('cold-hint').textContent = t('agenda.cold_hint', { days: coldDays });
     $('count-cold').textContent = cold.length || '';
     $('agenda-cold').replaceChildren(...cold.map((c) => item(

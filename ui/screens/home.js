@@ -126,6 +126,7 @@ async function drawMine(mine) {
   ));
   $('home-count-renewals').textContent = radar.customer_count ? formatInteger(radar.customer_count) : '';
   list('plans', plans.behind, (b) => item(b.name, planText(b), () => openCustomer(b.customer_id)));
+  $('home-count-plans').textContent = plans.behind_total ? formatInteger(plans.behind_total) : '';
   list('campaigns', calls, (c) => item(
     c.customer,
     [c.city, t('agenda.campaign_until', { campaign: c.campaign, date: formatDate(c.ends_on) })].join(' · '),

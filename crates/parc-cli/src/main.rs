@@ -1090,10 +1090,10 @@ fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<
         let due = SegmentFilter { renewal_months: Some(12), renewal_competitors: true, ..Default::default() };
         time_it("figures + first 100 rows", runs, |_| Ok(store.segment_customers(due.clone(), today, 100)?.total))?;
         // What reads the tiers and contacts: the contact plans (everyone's and one salesperson's).
-        time_it("contact plans (everyone)", runs, |_| Ok(store.plan_status(None, today)?.behind.len()))?;
+        time_it("contact plans (everyone)", runs, |_| Ok(store.plan_status(None, today, 200)?.behind_total))?;
         if let Some(seller) = seller {
             let label = format!("contact plans ({})", seller.data.initials);
-            time_it(&label, runs, |_| Ok(store.plan_status(Some(seller.id), today)?.behind.len()))?;
+            time_it(&label, runs, |_| Ok(store.plan_status(Some(seller.id), today, 200)?.behind_total))?;
             let label = format!("campaign calls ({})", seller.data.initials);
             time_it(&label, runs, |_| Ok(store.campaign_actions(Some(seller.id), today)?.len()))?;
         }

@@ -106,8 +106,11 @@ pub struct Compliance {
 /// Where the office stands against its plans.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlanStatus {
-    /// Customers behind, the longest overdue first (never contacted before all).
+    /// Customers behind, the longest overdue first (never contacted before all); the first
+    /// ones asked for.
     pub behind: Vec<BehindPlan>,
+    /// How many are behind.
+    pub behind_total: usize,
     /// Per owner, by owner id (no owner first); a customer counts once, on plan only when on
     /// every plan that covers it.
     pub owners: Vec<Compliance>,

@@ -174,15 +174,6 @@ impl SegmentData {
     }
 }
 
-/// One fleet fact of a customer: vehicles of a brand with a renewal date (or none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Line {
-    pub brand: u32,
-    /// Days since 1 January 1 CE (`NaiveDate::num_days_from_ce`), `i32::MAX` when none.
-    pub due: i32,
-    pub vehicles: i64,
-}
-
 /// One active customer as segments see it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fact {
@@ -197,7 +188,17 @@ pub(crate) struct Fact {
     /// Day number of the last contact; `None`: never contacted.
     pub last_contact: Option<i32>,
     pub custom: BTreeMap<i64, String>,
-    pub lines: Vec<Line>,
+    /// The fleet's facts, read per customer by the store (see [`FactsBuilder::fleet`]).
+    pub fleet: i64,
+    pub competitors: i64,
+    /// Day numbers (`NaiveDate::num_days_from_ce`) of the first renewal due, of any line and of
+    /// a competitors' line; `i32::MAX` when none.
+    pub first_due: i32,
+    pub first_competitor_due: i32,
+    /// Competitors' vehicles due within 12 months of the facts' day.
+    pub competitors_due: i64,
+    /// Brands on the fleet, indexes into [`Facts::brands`].
+    pub brands: Vec<u32>,
     pub open_deals: i64,
     /// Won in the last 12 months, per currency (index into [`Facts::currencies`]).
     pub won: Vec<(u32, i64)>,
@@ -207,9 +208,8 @@ pub(crate) struct Fact {
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub(crate) rows: Vec<Fact>,
-    /// Brand names (folded), indexed by [`Line::brand`], and whether the office sells each.
+    /// Brand names (folded), indexed by [`Fact::brands`].
     pub(crate) brands: Vec<String>,
-    pub(crate) ours: Vec<bool>,
     pub(crate) currencies: Vec<String>,
     /// The day the facts were read (the 12 months of won value end there).
     pub(crate) today: NaiveDate,
@@ -249,12 +249,6 @@ impl Facts {
         }
     }
 
-    fn fleet(&self, c: &Fact) -> (i64, i64) {
-        let total: i64 = c.lines.iter().map(|l| l.vehicles).sum();
-        let theirs: i64 = c.lines.iter().filter(|l| !self.ours[l.brand as usize]).map(|l| l.vehicles).sum();
-        (total, theirs)
-    }
-
     fn matches(&self, q: &Compiled, c: &Fact) -> bool {
         let f = q.f;
         if !f.countries.is_empty() && !f.countries.contains(&c.country) {
@@ -290,25 +284,22 @@ impl Facts {
                 return false;
             }
         }
-        if !f.brands.is_empty() && !c.lines.iter().any(|l| q.brands.contains(&l.brand)) {
+        if !f.brands.is_empty() && !c.brands.iter().any(|b| q.brands.contains(b)) {
             return false;
         }
         if let Some(until) = q.renewal_until {
-            let due = |l: &&Line| l.due <= until && (!f.renewal_competitors || !self.ours[l.brand as usize]);
-            if !c.lines.iter().any(|l| due(&l)) {
+            let first = if f.renewal_competitors { c.first_competitor_due } else { c.first_due };
+            if first > until {
                 return false;
             }
         }
-        if f.fleet_min.is_some() || f.fleet_max.is_some() || f.competitor_share_min.is_some() {
-            let (total, theirs) = self.fleet(c);
-            if f.fleet_min.is_some_and(|m| total < m) || f.fleet_max.is_some_and(|m| total > m) {
+        if f.fleet_min.is_some_and(|m| c.fleet < m) || f.fleet_max.is_some_and(|m| c.fleet > m) {
+            return false;
+        }
+        if let Some(min) = f.competitor_share_min {
+            // No fleet: no share to speak of, so not in a "competitors hold N %" segment.
+            if c.fleet == 0 || c.competitors * 100 < min * c.fleet {
                 return false;
-            }
-            if let Some(min) = f.competitor_share_min {
-                // No fleet: no share to speak of, so not in a "competitors hold N %" segment.
-                if total == 0 || theirs * 100 < min * total {
-                    return false;
-                }
             }
         }
         true
@@ -325,23 +316,17 @@ impl Facts {
         self.rows.iter().filter(|c| self.matches(&q, c)).count()
     }
 
-    /// The figures that say how attractive the customers the filter keeps are.
+    /// The figures that say how attractive the customers the filter keeps are; competitors'
+    /// vehicles due are counted over the 12 months from the facts' day.
     pub fn figures(&self, f: &SegmentFilter, today: NaiveDate) -> SegmentFigures {
         let q = self.compile(f, today);
-        let horizon = day(months_after(today, 12));
         let mut out = SegmentFigures::default();
         let mut won: HashMap<u32, i64> = HashMap::new();
         for c in self.rows.iter().filter(|c| self.matches(&q, c)) {
             out.customers += 1;
-            let (total, theirs) = self.fleet(c);
-            out.fleet += total;
-            out.competitors += theirs;
-            out.competitors_due += c
-                .lines
-                .iter()
-                .filter(|l| l.due <= horizon && !self.ours[l.brand as usize])
-                .map(|l| l.vehicles)
-                .sum::<i64>();
+            out.fleet += c.fleet;
+            out.competitors += c.competitors;
+            out.competitors_due += c.competitors_due;
             for (cur, v) in &c.won {
                 *won.entry(*cur).or_default() += v;
             }
@@ -397,16 +382,11 @@ pub(crate) struct FactsBuilder {
     index: HashMap<i64, usize>,
     brand_ids: HashMap<String, u32>,
     currency_ids: HashMap<String, u32>,
-    our_brands: Vec<String>,
 }
 
 impl FactsBuilder {
-    pub fn new(today: NaiveDate, our_brands: &[String]) -> FactsBuilder {
-        FactsBuilder {
-            facts: Facts { today, ..Default::default() },
-            our_brands: our_brands.iter().map(|b| search_key::fold(b)).collect(),
-            ..Default::default()
-        }
+    pub fn new(today: NaiveDate) -> FactsBuilder {
+        FactsBuilder { facts: Facts { today, ..Default::default() }, ..Default::default() }
     }
 
     /// Customers must come in the list's order (by name), each once.
@@ -441,24 +421,47 @@ impl FactsBuilder {
             owner_id: owner_id.unwrap_or(0),
             last_contact,
             custom,
+            first_due: i32::MAX,
+            first_competitor_due: i32::MAX,
             ..Default::default()
         });
     }
 
-    /// Vehicles of a customer's fleet; unknown (archived) customers are skipped.
-    pub fn line(&mut self, customer_id: i64, brand: &str, due: Option<&str>, vehicles: i64) {
+    /// A customer's fleet: vehicles, competitors' vehicles, the first renewal due of any line
+    /// and of a competitors' line (`YYYY-MM-DD`), competitors' vehicles due within 12 months,
+    /// and its brands separated by commas. Unknown (archived) customers are skipped.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fleet(
+        &mut self,
+        customer_id: i64,
+        vehicles: i64,
+        competitors: i64,
+        first_due: Option<&str>,
+        first_competitor_due: Option<&str>,
+        competitors_due: i64,
+        brands: &str,
+    ) {
         let Some(&i) = self.index.get(&customer_id) else { return };
-        let folded = search_key::fold(brand);
-        let next = self.facts.brands.len() as u32;
-        let brand = *self.brand_ids.entry(folded.clone()).or_insert_with(|| {
-            self.facts.ours.push(self.our_brands.contains(&folded));
-            self.facts.brands.push(folded);
-            next
-        });
-        let due = due
-            .and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d").ok())
-            .map_or(i32::MAX, day);
-        self.facts.rows[i].lines.push(Line { brand, due, vehicles });
+        let day_of = |t: Option<&str>| {
+            t.and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d").ok()).map_or(i32::MAX, day)
+        };
+        let mut ids = Vec::new();
+        for brand in brands.split(',').map(str::trim).filter(|b| !b.is_empty()) {
+            let folded = search_key::fold(brand);
+            let next = self.facts.brands.len() as u32;
+            let id = *self.brand_ids.entry(folded.clone()).or_insert_with(|| {
+                self.facts.brands.push(folded);
+                next
+            });
+            ids.push(id);
+        }
+        let row = &mut self.facts.rows[i];
+        row.fleet = vehicles;
+        row.competitors = competitors;
+        row.first_due = day_of(first_due);
+        row.first_competitor_due = day_of(first_competitor_due);
+        row.competitors_due = competitors_due;
+        row.brands = ids;
     }
 
     pub fn open_deals(&mut self, customer_id: i64, count: i64) {
@@ -482,6 +485,11 @@ impl FactsBuilder {
     }
 }
 
+/// The last day of the 12 months from `today` in which competitors' vehicles due are counted.
+pub(crate) fn horizon(today: NaiveDate) -> NaiveDate {
+    months_after(today, 12)
+}
+
 /// The first day of the 12 months of won value that end on `today`.
 pub(crate) fn won_since(today: NaiveDate) -> NaiveDate {
     today.checked_sub_months(Months::new(12)).unwrap_or(today).succ_opt().unwrap_or(today)
@@ -498,7 +506,7 @@ mod tests {
     /// Three customers: a Milan haulier with 10 Volvos due soon and 2 MANs (ours), a Polish
     /// builder with 3 MANs and an open deal, a Lithuanian haulier with no fleet never contacted.
     fn facts() -> Facts {
-        let mut b = FactsBuilder::new(d("2026-06-15"), &["MAN".into()]);
+        let mut b = FactsBuilder::new(d("2026-06-15"));
         b.customer(
             1,
             "IT",
@@ -512,10 +520,10 @@ mod tests {
         );
         b.customer(2, "PL", "Mazowieckie", "construction", "", Some("B"), Some(8), Some("2025-01-10T09:00:00"), "{}");
         b.customer(3, "LT", "Vilniaus", "haulier", "", None, None, None, "{}");
-        b.line(1, "Volvo", Some("2026-09-30"), 10);
-        b.line(1, "man", Some("2030-01-01"), 2);
-        b.line(2, "MAN", None, 3);
-        b.line(99, "Volvo", Some("2026-07-01"), 50); // archived customer: ignored
+        // The office sells MAN: the store counts competitors' vehicles and their renewals.
+        b.fleet(1, 12, 10, Some("2026-09-30"), Some("2026-09-30"), 10, "Volvo,man");
+        b.fleet(2, 3, 0, None, None, 0, "MAN");
+        b.fleet(99, 50, 50, Some("2026-07-01"), Some("2026-07-01"), 50, "Volvo"); // archived customer: ignored
         b.open_deals(2, 1);
         b.won(1, "EUR", 12_000_000);
         b.won(2, "PLN", 5_000_000);
@@ -556,9 +564,6 @@ mod tests {
         // Due on 30 September: within 4 months of 15 June (15 October), not within 3 (15 September).
         assert_eq!(ids(SegmentFilter { renewal_months: Some(4), ..Default::default() }), vec![1]);
         assert_eq!(ids(SegmentFilter { renewal_months: Some(3), ..Default::default() }), Vec::<i64>::new());
-        // Our MANs are due in 2030: only counted when our vehicles count too.
-        let long = SegmentFilter { renewal_months: Some(48), ..Default::default() };
-        assert_eq!(facts().count(&long, d("2026-06-15")), 1);
         let theirs = SegmentFilter { renewal_months: Some(2), renewal_competitors: true, ..Default::default() };
         assert_eq!(facts().count(&theirs, d("2026-09-01")), 1, "overdue or due soon");
         assert_eq!(facts().count(&theirs, d("2026-06-15")), 0);

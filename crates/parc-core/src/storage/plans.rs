@@ -1,7 +1,7 @@
 //! Contact plans' part of [`Store`]: the office's plans (a versioned setting) and where the
 //! customers stand against them. The rules are in `plan.rs`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 
@@ -45,9 +45,9 @@ impl Store {
     }
 
     /// Where the customers (of `owner_id`, or everyone's) stand against the plans on `today`:
-    /// who is behind, and each owner's share of customers on plan. A plan of a segment deleted
-    /// since covers nobody.
-    pub fn plan_status(&mut self, owner_id: Option<i64>, today: NaiveDate) -> Result<PlanStatus> {
+    /// the first `limit` customers behind and how many are, and each owner's share of customers
+    /// on plan. A plan of a segment deleted since covers nobody.
+    pub fn plan_status(&mut self, owner_id: Option<i64>, today: NaiveDate, limit: usize) -> Result<PlanStatus> {
         let settings = self.plan_settings()?;
         let mut scopes: Vec<Option<HashSet<i64>>> = Vec::with_capacity(settings.plans.len());
         for p in &settings.plans {
@@ -64,15 +64,25 @@ impl Store {
             // Per customer: its owner, whether it is on every plan covering it, and its most
             // overdue plan when behind.
             let mut covered: BTreeMap<i64, (Option<i64>, bool)> = BTreeMap::new();
-            let mut behind: BTreeMap<i64, BehindPlan> = BTreeMap::new();
+            // With the customer's sort key (its folded name): the list's order.
+            let mut behind: BTreeMap<i64, (String, BehindPlan)> = BTreeMap::new();
             for (p, scope) in settings.plans.iter().zip(&scopes) {
                 let mut args: Vec<Val> = vec![p.tier.clone().into()];
-                let kind = if p.kind == "any" {
-                    String::new()
+                // The last contact of the kind, kept per customer and kind by triggers (schema 15).
+                let (last, join) = if p.kind == "any" {
+                    ("c.last_contact_at", String::new())
                 } else {
                     args.push(p.kind.clone().into());
-                    format!(" AND k.kind = ${}", args.len())
+                    (
+                        "l.at",
+                        format!(
+                            " LEFT JOIN customer_last_contact l ON l.customer_id = c.id AND l.kind = ${}",
+                            args.len()
+                        ),
+                    )
                 };
+                // Customers first, read from the index customer_plan alone (SQLite joins a CROSS
+                // JOIN in the order written): one salesperson's, or everyone's.
                 let owner = match owner_id {
                     Some(id) => {
                         args.push(id.into());
@@ -82,10 +92,9 @@ impl Store {
                 };
                 let rows = x.rows(
                     &format!(
-                        "SELECT c.id, c.name, c.city, c.owner_id,
-                                (SELECT max(k.happened_at) FROM contact k WHERE k.customer_id = c.id{kind})
-                         FROM customer_tier t JOIN customer c ON c.id = t.customer_id
-                         WHERE t.tier = $1 AND c.archived_at IS NULL{owner}"
+                        "SELECT c.id, c.owner_id, {last}, c.sort_key
+                         FROM customer c CROSS JOIN customer_tier t{join}
+                         WHERE t.customer_id = c.id AND t.tier = $1 AND c.archived_at IS NULL{owner}"
                     ),
                     &args,
                 )?;
@@ -95,20 +104,21 @@ impl Store {
                     if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
                         continue;
                     }
-                    let last = r.opt_text(4).map(|t| t.chars().take(10).collect::<String>());
+                    let last = r.opt_text(2).map(|t| t.chars().take(10).collect::<String>());
                     let last_day = last.as_deref().and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok());
                     let on_plan = last_day.is_some_and(|d| d > limit);
-                    let entry = covered.entry(id).or_insert((r.opt_int(3), true));
+                    let entry = covered.entry(id).or_insert((r.opt_int(1), true));
                     entry.1 &= on_plan;
                     if on_plan {
                         continue;
                     }
                     let due = last_day.map(|d| (d + Duration::days(p.every_days)).format(DATE_FORMAT).to_string());
+                    // Name and city are read for the customers shown only.
                     let item = BehindPlan {
                         customer_id: id,
-                        name: r.text(1),
-                        city: r.text(2),
-                        owner_id: r.opt_int(3),
+                        name: String::new(),
+                        city: String::new(),
+                        owner_id: r.opt_int(1),
                         tier: p.tier.clone(),
                         kind: p.kind.clone(),
                         every_days: p.every_days,
@@ -117,9 +127,9 @@ impl Store {
                     };
                     // The plan that wanted a contact first is the one to show.
                     match behind.get(&id) {
-                        Some(shown) if shown.due <= item.due => {}
+                        Some((_, shown)) if shown.due <= item.due => {}
                         _ => {
-                            behind.insert(id, item);
+                            behind.insert(id, (r.text(3), item));
                         }
                     }
                 }
@@ -137,11 +147,26 @@ impl Store {
                     c
                 })
                 .collect();
-            let mut behind: Vec<BehindPlan> = behind.into_values().collect();
-            behind.sort_by(|a, b| {
-                a.due.cmp(&b.due).then_with(|| crate::search_key::fold(&a.name).cmp(&crate::search_key::fold(&b.name)))
-            });
-            Ok(PlanStatus { behind, owners })
+            let mut behind: Vec<(String, BehindPlan)> = behind.into_values().collect();
+            behind.sort_by(|(ka, a), (kb, b)| a.due.cmp(&b.due).then_with(|| ka.cmp(kb)));
+            let mut behind: Vec<BehindPlan> = behind.into_iter().map(|(_, b)| b).collect();
+            let behind_total = behind.len();
+            behind.truncate(limit);
+            for chunk in behind.chunks_mut(500) {
+                // Ids the store gave, written into the statement.
+                let list = chunk.iter().map(|b| b.customer_id.to_string()).collect::<Vec<_>>().join(",");
+                let names: HashMap<i64, (String, String)> = x
+                    .rows(&format!("SELECT id, name, city FROM customer WHERE id IN ({list})"), &[])?
+                    .iter()
+                    .map(|r| (r.int(0), (r.text(1), r.text(2))))
+                    .collect();
+                for b in chunk {
+                    if let Some((name, city)) = names.get(&b.customer_id) {
+                        (b.name, b.city) = (name.clone(), city.clone());
+                    }
+                }
+            }
+            Ok(PlanStatus { behind, behind_total, owners })
         })
     }
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::deals;
-use super::exec::{read, write, Cells, Exec, Val};
+use super::exec::{read, write, Cells, Dialect, Exec, Val};
 use super::reports::Bought;
 use super::{now, Store};
 use crate::customer::CustomerSummary;
@@ -91,7 +91,7 @@ fn stamp(x: &mut dyn Exec, today: NaiveDate) -> Result<Stamp> {
 
 fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Facts> {
     let bought = Bought::read(x)?;
-    let mut b = FactsBuilder::new(today, &bought.ours);
+    let mut b = FactsBuilder::new(today);
     for r in x.rows(
         "SELECT c.id, c.country, c.region, c.business_type, c.market_sectors, t.tier, c.owner_id, c.last_contact_at,
                 c.custom
@@ -111,12 +111,39 @@ fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Fact
             &r.text(8),
         );
     }
+    // One row per customer (the lines' own rows are eight times as many): its vehicles, the
+    // competitors' ones, the first renewals due and its brands. Our brands are bound one by one.
+    let mut args: Vec<Val> =
+        vec![Val::Text(crate::segment::horizon(today).format(crate::contact::DATE_FORMAT).to_string())];
+    let ours = if bought.ours.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        let marks: Vec<String> = bought
+            .ours
+            .iter()
+            .map(|b| {
+                args.push(b.clone().into());
+                format!("${}", args.len())
+            })
+            .collect();
+        format!("brand IN ({})", marks.join(", "))
+    };
+    let brands = match x.dialect() {
+        Dialect::Sqlite => "group_concat(DISTINCT brand)",
+        Dialect::Postgres => "string_agg(DISTINCT brand, ',')",
+    };
     for r in x.rows(
-        "SELECT customer_id, brand, renewal_due, CAST(sum(vehicles) AS BIGINT) FROM fleet_line
-         GROUP BY customer_id, brand, renewal_due",
-        &[],
+        &format!(
+            "SELECT customer_id, CAST(sum(vehicles) AS BIGINT),
+                    CAST(sum(CASE WHEN {ours} THEN 0 ELSE vehicles END) AS BIGINT),
+                    min(renewal_due), min(CASE WHEN {ours} THEN NULL ELSE renewal_due END),
+                    CAST(sum(CASE WHEN NOT ({ours}) AND renewal_due <= $1 THEN vehicles ELSE 0 END) AS BIGINT),
+                    {brands}
+             FROM fleet_line GROUP BY customer_id"
+        ),
+        &args,
     )? {
-        b.line(r.int(0), &r.text(1), r.opt_text(2).as_deref(), r.int(3));
+        b.fleet(r.int(0), r.int(1), r.int(2), r.opt_text(3).as_deref(), r.opt_text(4).as_deref(), r.int(5), &r.text(6));
     }
     for r in x.rows("SELECT customer_id, count(*) FROM deal WHERE closed_on IS NULL GROUP BY customer_id", &[])? {
         b.open_deals(r.int(0), r.int(1));

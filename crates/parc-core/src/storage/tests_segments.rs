@@ -163,19 +163,22 @@ fn customers_behind_their_tiers_plan_are_listed_for_their_owner_and_counted_per_
             |kind: &str, at: &str| ContactData { happened_at: at.into(), kind: kind.into(), ..Default::default() };
         store.log_contact(made[0], contact("visit", "2026-11-13T10:00"), Some(anna.id)).unwrap();
         store.log_contact(made[1], contact("visit", "2026-10-14T10:00"), Some(anna.id)).unwrap();
-        store.log_contact(made[1], contact("phone", "2026-11-20T10:00"), Some(anna.id)).unwrap();
+        let call = store.log_contact(made[1], contact("phone", "2026-11-20T10:00"), Some(anna.id)).unwrap();
         store.log_contact(made[3], contact("phone", "2026-11-03T10:00"), Some(anna.id)).unwrap();
 
         // The seeds' plans: A a visit every 30 days, B a call every 90, C a letter every 182.
-        let all = store.plan_status(None, today).unwrap();
+        let all = store.plan_status(None, today, 100).unwrap();
         let behind: Vec<(&str, Option<&str>)> =
             all.behind.iter().map(|b| (b.name.as_str(), b.due.as_deref())).collect();
         assert_eq!(behind, [("Epsilon", None), ("Gamma", None), ("Beta", Some("2026-11-13"))]);
+        assert_eq!(all.behind_total, 3);
+        let first = store.plan_status(None, today, 1).unwrap();
+        assert_eq!((first.behind.len(), first.behind_total), (1, 3));
         assert_eq!((all.behind[2].kind.as_str(), all.behind[2].last.as_deref()), ("visit", Some("2026-10-14")));
         let owners: Vec<(Option<i64>, i64, i64, Option<f64>)> =
             all.owners.iter().map(|c| (c.owner_id, c.customers, c.on_plan, c.pct)).collect();
         assert_eq!(owners, [(None, 1, 0, Some(0.0)), (Some(anna.id), 4, 2, Some(50.0))]);
-        let mine = store.plan_status(Some(anna.id), today).unwrap();
+        let mine = store.plan_status(Some(anna.id), today, 100).unwrap();
         assert_eq!(mine.behind.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["Epsilon", "Beta"]);
 
         // Only the manager changes the plans: Lombard A customers also get a call every week.
@@ -192,9 +195,23 @@ fn customers_behind_their_tiers_plan_are_listed_for_their_owner_and_counted_per_
         let saved = store.save_plan_settings(Some(boss.id), plans.clone()).unwrap();
         assert!(matches!(store.save_plan_settings(Some(boss.id), plans), Err(Error::Conflict { .. })));
         assert_eq!(saved.plans.len(), 4);
-        let all = store.plan_status(None, today).unwrap();
+        let all = store.plan_status(None, today, 100).unwrap();
         let alfa = all.behind.iter().find(|b| b.name == "Alfa").expect("Alfa is behind its weekly call");
         assert_eq!((alfa.kind.as_str(), alfa.every_days, alfa.due.as_deref()), ("phone", 7, None));
         assert_eq!(all.owners[1].on_plan, 1, "Delta only");
+
+        // A correction counts: Beta's call of the 20th was in fact a visit, so Beta is on plan
+        // for visits (and has no call any more).
+        let mut visit = call.data.clone();
+        visit.kind = "visit".into();
+        store.correct_contact(call.id, call.version, visit, Some(anna.id)).unwrap();
+        let all = store.plan_status(None, today, 100).unwrap();
+        assert!(all.behind.iter().all(|b| b.name != "Beta"), "{:?}", all.behind);
+        let calls = super::exec::read(&mut *store.backend, |x| {
+            x.rows("SELECT kind, at FROM customer_last_contact WHERE customer_id = $1 ORDER BY kind", &[made[1].into()])
+        })
+        .unwrap();
+        let kept: Vec<(String, String)> = calls.iter().map(|r| (r.text(0), r.text(1))).collect();
+        assert_eq!(kept, [("visit".to_string(), "2026-11-20T10:00".to_string())]);
     });
 }
