@@ -98,7 +98,8 @@ impl Store {
                     ),
                     &args,
                 )?;
-                let limit = today - Duration::days(p.every_days);
+                // On plan: a contact of the kind after this day.
+                let since = today - Duration::days(p.every_days);
                 for r in rows {
                     let id = r.int(0);
                     if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
@@ -106,7 +107,7 @@ impl Store {
                     }
                     let last = r.opt_text(2).map(|t| t.chars().take(10).collect::<String>());
                     let last_day = last.as_deref().and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok());
-                    let on_plan = last_day.is_some_and(|d| d > limit);
+                    let on_plan = last_day.is_some_and(|d| d > since);
                     let entry = covered.entry(id).or_insert((r.opt_int(1), true));
                     entry.1 &= on_plan;
                     if on_plan {
