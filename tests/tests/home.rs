@@ -71,6 +71,7 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     app.wait_text("#home-deals", |t| t.contains("2 tractors") && t.contains("has passed")).await;
     app.wait_text("#home-cold", |t| t.contains("Bianchi Logistica")).await;
     app.wait_text("#home-renewals", |t| t.contains("Conti Edilizia") && t.contains("2 vehicles due")).await;
+    app.shot("home-mine").await;
     // A salesperson has one view: no tabs to switch.
     assert!(app.texts(".home-tab:not([hidden])").await.is_empty());
     // A block's title opens its screen.
@@ -111,6 +112,7 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     app.type_into("#plans-form [name='plans.0.every_days']", "14").await;
     app.click("#plans-form button[type=submit]").await;
     app.wait_text("#toasts", |t| t.contains("Contact plans saved.")).await;
+    app.shot("plans").await;
     let plans = Store::open(app.db_path()).unwrap().plan_settings().unwrap();
     assert_eq!((plans.plans[0].tier.as_str(), plans.plans[0].every_days, plans.version), ("A", 14, 1));
     // A number out of range is refused on its field, and nothing changes.

@@ -62,6 +62,7 @@ export async function refresh() {
   const mine = ++seq;
   const now = chosen();
   const views = allowed();
+  document.querySelector('#screen-home .views').hidden = views.length < 2;
   for (const tab of document.querySelectorAll('.home-tab')) {
     tab.hidden = views.length < 2 || !views.includes(tab.dataset.home);
     tab.classList.toggle('active', tab.dataset.home === now);
