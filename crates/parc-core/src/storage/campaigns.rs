@@ -212,9 +212,11 @@ pub(crate) fn restore_campaigns(x: &mut dyn Exec, campaigns: &[Campaign], target
 }
 
 impl Store {
-    fn checked_campaign(&mut self, data: CampaignData) -> Result<CampaignData> {
+    /// Checks a campaign; `kept` is the lead source it has now, which stays allowed after the
+    /// office retired it (a campaign never loses its own).
+    fn checked_campaign(&mut self, data: CampaignData, kept: &str) -> Result<CampaignData> {
         let reasons = self.reason_settings()?;
-        data.validated(|s| reasons.allows_source(s, ""))
+        data.validated(|s| reasons.allows_source(s, kept))
     }
 
     /// Every campaign with its results, the latest first.
@@ -244,7 +246,7 @@ impl Store {
     }
 
     pub fn create_campaign(&mut self, data: CampaignData) -> Result<Campaign> {
-        let data = self.checked_campaign(data)?;
+        let data = self.checked_campaign(data, "")?;
         let by = self.actor();
         write(&mut *self.backend, |x| {
             if name_taken(x, &data.name, 0)? {
@@ -272,7 +274,8 @@ impl Store {
     /// Saves a campaign edited from `version`. Once started, its segment stays the one its
     /// list was made from.
     pub fn update_campaign(&mut self, id: i64, version: i64, data: CampaignData) -> Result<Campaign> {
-        let data = self.checked_campaign(data)?;
+        let kept = self.campaign(id)?.campaign.data.lead_source;
+        let data = self.checked_campaign(data, &kept)?;
         let by = self.actor();
         write(&mut *self.backend, |x| {
             let before = one(x, id)?;
