@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::deals;
-use super::exec::{read, write, Cells, Exec, Val};
+use super::exec::{id_list, read, write, Cells, Exec, Val, IN_CHUNK};
 use super::{now, Store};
 use crate::campaign::{
     self, Campaign, CampaignAction, CampaignData, CampaignResults, CampaignRow, CampaignTarget, RESPONSES,
@@ -341,9 +341,8 @@ impl Store {
             if changed == 0 {
                 return Err(Error::Conflict { entity: "campaign", id });
             }
-            for chunk in ids.chunks(500) {
-                // Ids the store gave, written into the statement.
-                let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            for chunk in ids.chunks(IN_CHUNK) {
+                let list = id_list(chunk);
                 x.run(
                     &format!(
                         "INSERT INTO campaign_target (campaign_id, customer_id, owner_id)
@@ -531,9 +530,8 @@ impl Store {
         ];
         let rows = read(&mut *self.backend, |x| {
             let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(500) {
-                // Ids the store gave, written into the statement.
-                let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            for chunk in ids.chunks(IN_CHUNK) {
+                let list = id_list(chunk);
                 let mut got: HashMap<i64, Vec<Cell>> = HashMap::new();
                 for r in x.rows(
                     &format!(

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::exchange::{Entity, Kind, Profile, ProfileData, Watermark};
 use crate::fleet::{FleetLine, FleetLineData};
 use crate::person::{Person, PersonData};
-use crate::storage::exec::{Cells, Dialect, Exec, Val};
+use crate::storage::exec::{id_list, Cells, Dialect, Exec, Val, IN_CHUNK};
 
 // --- profiles ---
 
@@ -446,13 +446,6 @@ pub(crate) fn customer_keys(x: &mut dyn Exec) -> Result<Vec<CustomerKey>> {
         })
         .collect())
 }
-
-/// `ids` as a list for `IN (…)`: integers, so safe to write into the statement.
-fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
-
-const IN_CHUNK: usize = 500;
 
 /// Full cards of these customers (with assistants and office fields), by id.
 pub(crate) fn customers(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i64, Customer>> {

@@ -131,6 +131,14 @@ pub(crate) trait Transact {
     fn follow_ids(&mut self, table: &str) -> Result<()>;
 }
 
+/// `ids` as a list for `IN (…)`: integers, so safe to write into the statement.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// How many ids one `IN (…)` list holds.
+pub(crate) const IN_CHUNK: usize = 500;
+
 /// Runs `work` in one write transaction of `store`.
 pub(crate) fn write<T: serde::Serialize>(
     store: &mut (impl Transact + ?Sized),

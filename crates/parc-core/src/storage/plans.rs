@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 
 use super::deals;
-use super::exec::{read, write, Val};
+use super::exec::{id_list, read, write, Val, IN_CHUNK};
 use super::Store;
 use crate::contact::DATE_FORMAT;
 use crate::error::{Error, Result};
@@ -153,9 +153,9 @@ impl Store {
             let mut behind: Vec<BehindPlan> = behind.into_iter().map(|(_, b)| b).collect();
             let behind_total = behind.len();
             behind.truncate(limit);
-            for chunk in behind.chunks_mut(500) {
-                // Ids the store gave, written into the statement.
-                let list = chunk.iter().map(|b| b.customer_id.to_string()).collect::<Vec<_>>().join(",");
+            for chunk in behind.chunks_mut(IN_CHUNK) {
+                let ids: Vec<i64> = chunk.iter().map(|b| b.customer_id).collect();
+                let list = id_list(&ids);
                 let names: HashMap<i64, (String, String)> = x
                     .rows(&format!("SELECT id, name, city FROM customer WHERE id IN ({list})"), &[])?
                     .iter()

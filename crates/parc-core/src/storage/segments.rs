@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::deals;
-use super::exec::{read, write, Cells, Dialect, Exec, Val};
+use super::exec::{id_list, read, write, Cells, Dialect, Exec, Val, IN_CHUNK};
 use super::reports::Bought;
 use super::{now, Store};
 use crate::customer::CustomerSummary;
@@ -326,9 +326,8 @@ impl Store {
 /// The list rows of these customers, in this order.
 fn summaries(x: &mut dyn Exec, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        // Ids are numbers the store gave: written into the statement, they need no binding.
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    for chunk in ids.chunks(IN_CHUNK) {
+        let list = id_list(chunk);
         let mut rows: Vec<CustomerSummary> = x
             .rows(
                 &format!(
