@@ -20,6 +20,21 @@ pub(crate) fn setting(x: &mut dyn Exec, key: &str) -> Result<Option<String>> {
     Ok(x.row("SELECT value FROM setting WHERE key = $1", &[key.into()])?.map(|r| r.text(0)))
 }
 
+/// A versioned office setting: the stored text and what it holds (the default when none).
+pub(crate) fn stored<T: serde::de::DeserializeOwned + Default>(
+    x: &mut dyn Exec,
+    key: &str,
+) -> Result<(Option<String>, T)> {
+    let text = setting(x, key)?;
+    let value = match &text {
+        Some(t) => {
+            serde_json::from_str(t).map_err(|e| Error::Corrupt(format!("the setting {key} cannot be read: {e}")))?
+        }
+        None => T::default(),
+    };
+    Ok((text, value))
+}
+
 /// Writes `value` when the stored text is still `expected` (`None`: not stored yet); else
 /// `Conflict`: someone saved the setting meanwhile.
 pub(crate) fn replace_setting(x: &mut dyn Exec, key: &str, expected: Option<&str>, value: &str) -> Result<()> {

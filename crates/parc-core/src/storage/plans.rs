@@ -12,20 +12,10 @@ use crate::contact::DATE_FORMAT;
 use crate::error::{Error, Result};
 use crate::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_KEY};
 
-fn parse(text: &Option<String>) -> Result<PlanSettings> {
-    match text {
-        Some(t) => {
-            serde_json::from_str(t).map_err(|e| Error::Corrupt(format!("the contact plans cannot be read: {e}")))
-        }
-        None => Ok(PlanSettings::default()),
-    }
-}
-
 impl Store {
     /// The office's contact plans (the seeds' example until the manager changes them).
     pub fn plan_settings(&mut self) -> Result<PlanSettings> {
-        let text = read(&mut *self.backend, |x| deals::setting(x, PLANS_KEY))?;
-        parse(&text)
+        read(&mut *self.backend, |x| Ok(deals::stored::<PlanSettings>(x, PLANS_KEY)?.1))
     }
 
     /// Saves the plans; only the sales manager may. `settings.version` must be the one read.
@@ -33,8 +23,8 @@ impl Store {
         self.require_manager(by)?;
         let mut settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            let text = deals::setting(x, PLANS_KEY)?;
-            if parse(&text)?.version != settings.version {
+            let (text, current) = deals::stored::<PlanSettings>(x, PLANS_KEY)?;
+            if current.version != settings.version {
                 return Err(Error::Conflict { entity: "settings", id: 0 });
             }
             settings.version += 1;

@@ -43,27 +43,12 @@ fn pick(asked: Option<&str>, known: &[String]) -> String {
         .unwrap_or_else(|| "EUR".into())
 }
 
-/// A versioned office setting: the stored text and what it holds (the default when none).
-fn stored<T: serde::de::DeserializeOwned + Default>(
-    x: &mut dyn super::exec::Exec,
-    key: &str,
-) -> Result<(Option<String>, T)> {
-    let text = deals::setting(x, key)?;
-    let value = match &text {
-        Some(t) => {
-            serde_json::from_str(t).map_err(|e| Error::Corrupt(format!("the setting {key} cannot be read: {e}")))?
-        }
-        None => T::default(),
-    };
-    Ok((text, value))
-}
-
 impl Store {
     // --- settings of the reports ---
 
     /// The office's hourly cost of selling (unset until the manager gives it).
     pub fn cost_settings(&mut self) -> Result<CostSettings> {
-        read(&mut *self.backend, |x| Ok(stored::<CostSettings>(x, COSTS_KEY)?.1))
+        read(&mut *self.backend, |x| Ok(deals::stored::<CostSettings>(x, COSTS_KEY)?.1))
     }
 
     /// Saves the hourly cost; only the sales manager may. `settings.version` must be the one read.
@@ -71,7 +56,7 @@ impl Store {
         self.require_manager(by)?;
         let mut settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            let (text, current) = stored::<CostSettings>(x, COSTS_KEY)?;
+            let (text, current) = deals::stored::<CostSettings>(x, COSTS_KEY)?;
             if current.version != settings.version {
                 return Err(Error::Conflict { entity: "settings", id: 0 });
             }
@@ -88,7 +73,7 @@ impl Store {
 
     /// The office's pyramid settings (by fleet size, 20/30/50 until the manager changes them).
     pub fn pyramid_settings(&mut self) -> Result<PyramidSettings> {
-        read(&mut *self.backend, |x| Ok(stored::<PyramidSettings>(x, PYRAMID_KEY)?.1))
+        read(&mut *self.backend, |x| Ok(deals::stored::<PyramidSettings>(x, PYRAMID_KEY)?.1))
     }
 
     // --- the customer pyramid ---
@@ -159,7 +144,7 @@ impl Store {
         let mut settings = settings;
         write(&mut *self.backend, |x| {
             if save {
-                let (text, current) = stored::<PyramidSettings>(x, PYRAMID_KEY)?;
+                let (text, current) = deals::stored::<PyramidSettings>(x, PYRAMID_KEY)?;
                 if current.version != settings.version {
                     return Err(Error::Conflict { entity: "settings", id: 0 });
                 }
