@@ -83,7 +83,6 @@ const COMMANDS: &[&str] = &[
     "segment_update",
     "segment_delete",
     "campaigns_list",
-    "campaign_get",
     "campaign_create",
     "campaign_update",
     "campaign_start",

@@ -73,7 +73,6 @@ export const api = {
   deleteSegment: (id, version) => invoke('segment_delete', { id, version }),
   exportSegment: (filter) => invoke('segment_export', { filter }),
   campaigns: () => invoke('campaigns_list'),
-  campaign: (id) => invoke('campaign_get', { id }),
   createCampaign: (data) => invoke('campaign_create', { data }),
   updateCampaign: (id, version, data) => invoke('campaign_update', { id, version, data }),
   startCampaign: (id, version) => invoke('campaign_start', { id, version }),

@@ -1186,11 +1186,6 @@ async fn campaigns_list(state: State<'_, AppState>) -> ApiResult<Vec<CampaignRow
 }
 
 #[tauri::command]
-async fn campaign_get(state: State<'_, AppState>, id: i64) -> ApiResult<CampaignRow> {
-    state.with_store(move |s| s.campaign(id)).await
-}
-
-#[tauri::command]
 async fn campaign_create(state: State<'_, AppState>, data: CampaignData) -> ApiResult<Campaign> {
     state.with_store(move |s| s.create_campaign(data)).await
 }
@@ -1428,7 +1423,6 @@ pub fn run() {
             segment_update,
             segment_delete,
             campaigns_list,
-            campaign_get,
             campaign_create,
             campaign_update,
             campaign_start,

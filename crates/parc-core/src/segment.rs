@@ -211,12 +211,15 @@ pub struct Facts {
     /// Brand names (folded), indexed by [`Fact::brands`].
     pub(crate) brands: Vec<String>,
     pub(crate) currencies: Vec<String>,
-    /// The day the facts were read (the 12 months of won value end there).
-    pub(crate) today: NaiveDate,
 }
 
 fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
+}
+
+/// The day number of a stored day or timestamp (`YYYY-MM-DD…`), if it is one.
+fn day_of(text: Option<&str>) -> Option<i32> {
+    text.and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), crate::contact::DATE_FORMAT).ok()).map(day)
 }
 
 /// The day `months` after `today`, clamped to the month's end.
@@ -338,18 +341,6 @@ impl Facts {
         out.won = won;
         out
     }
-
-    pub fn today(&self) -> NaiveDate {
-        self.today
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
 }
 
 /// How attractive a segment is.
@@ -385,10 +376,6 @@ pub(crate) struct FactsBuilder {
 }
 
 impl FactsBuilder {
-    pub fn new(today: NaiveDate) -> FactsBuilder {
-        FactsBuilder { facts: Facts { today, ..Default::default() }, ..Default::default() }
-    }
-
     /// Customers must come in the list's order (by name), each once.
     #[allow(clippy::too_many_arguments)]
     pub fn customer(
@@ -403,8 +390,7 @@ impl FactsBuilder {
         last_contact: Option<&str>,
         custom: &str,
     ) {
-        let last_contact =
-            last_contact.and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d").ok()).map(day);
+        let last_contact = day_of(last_contact);
         let custom: BTreeMap<i64, String> = serde_json::from_str::<BTreeMap<i64, String>>(custom)
             .unwrap_or_default()
             .into_iter()
@@ -442,9 +428,6 @@ impl FactsBuilder {
         brands: &str,
     ) {
         let Some(&i) = self.index.get(&customer_id) else { return };
-        let day_of = |t: Option<&str>| {
-            t.and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d").ok()).map_or(i32::MAX, day)
-        };
         let mut ids = Vec::new();
         for brand in brands.split(',').map(str::trim).filter(|b| !b.is_empty()) {
             let folded = search_key::fold(brand);
@@ -458,8 +441,8 @@ impl FactsBuilder {
         let row = &mut self.facts.rows[i];
         row.fleet = vehicles;
         row.competitors = competitors;
-        row.first_due = day_of(first_due);
-        row.first_competitor_due = day_of(first_competitor_due);
+        row.first_due = day_of(first_due).unwrap_or(i32::MAX);
+        row.first_competitor_due = day_of(first_competitor_due).unwrap_or(i32::MAX);
         row.competitors_due = competitors_due;
         row.brands = ids;
     }
@@ -506,7 +489,7 @@ mod tests {
     /// Three customers: a Milan haulier with 10 Volvos due soon and 2 MANs (ours), a Polish
     /// builder with 3 MANs and an open deal, a Lithuanian haulier with no fleet never contacted.
     fn facts() -> Facts {
-        let mut b = FactsBuilder::new(d("2026-06-15"));
+        let mut b = FactsBuilder::default();
         b.customer(
             1,
             "IT",

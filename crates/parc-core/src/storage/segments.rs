@@ -91,7 +91,8 @@ fn stamp(x: &mut dyn Exec, today: NaiveDate) -> Result<Stamp> {
 
 fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Facts> {
     let bought = Bought::read(x)?;
-    let mut b = FactsBuilder::new(today);
+    // Facts of one day: the store keeps them per day (the stamp holds it).
+    let mut b = FactsBuilder::default();
     for r in x.rows(
         "SELECT c.id, c.country, c.region, c.business_type, c.market_sectors, t.tier, c.owner_id, c.last_contact_at,
                 c.custom
