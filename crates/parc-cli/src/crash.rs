@@ -127,7 +127,7 @@ fn file_bytes(seed: u64, unit: u64) -> Vec<u8> {
 /// `Store::create_offer_once` gives it.
 fn op_key(seed: u64, n: u64) -> String {
     match step_of(n).1 {
-        Step::SaveOffer => format!("offer-create:{}", key(seed, n)),
+        Step::SaveOffer => Store::offer_operation_key(&key(seed, n)),
         _ => key(seed, n),
     }
 }

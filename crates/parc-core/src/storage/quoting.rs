@@ -265,6 +265,12 @@ impl Store {
         self.offer(id)
     }
 
+    /// The operation key [`Store::create_offer_once`] records `key` under: its own namespace,
+    /// so a window's key never meets another operation's.
+    pub fn offer_operation_key(key: &str) -> String {
+        format!("offer-create:{}", key.trim())
+    }
+
     /// [`Store::create_offer`] under the window's key for this new offer: a save sent twice
     /// (a double Ctrl+S, a retry after a lost answer) returns the offer the first one made
     /// instead of taking a second number. Says whether the offer was made now.
@@ -279,7 +285,7 @@ impl Store {
         if key.len() > 100 {
             return Err(Error::invalid("key", "validation.too_long"));
         }
-        match self.once(&format!("offer-create:{key}"), |s| s.create_offer(data))? {
+        match self.once(&Store::offer_operation_key(key), |s| s.create_offer(data))? {
             Once::Now(offer) => Ok((offer, true)),
             Once::Before(op) => {
                 let id = op.result.as_i64().ok_or_else(|| Error::Corrupt(format!("offer key {key}: {}", op.result)))?;
