@@ -35,6 +35,22 @@ pub(crate) fn stored<T: serde::de::DeserializeOwned + Default>(
     Ok((text, value))
 }
 
+/// Saves a versioned office setting edited from the stored version (`version` reaches the
+/// setting's version field), bumping it; a stale version is a `Conflict`.
+pub(crate) fn save_versioned<T: serde::Serialize + serde::de::DeserializeOwned + Default>(
+    x: &mut dyn Exec,
+    key: &str,
+    settings: &mut T,
+    version: impl Fn(&mut T) -> &mut i64,
+) -> Result<()> {
+    let (text, mut current) = stored::<T>(x, key)?;
+    if *version(&mut current) != *version(settings) {
+        return Err(Error::Conflict { entity: "settings", id: 0 });
+    }
+    *version(settings) += 1;
+    replace_setting(x, key, text.as_deref(), &serde_json::to_string(settings).expect("serialises"))
+}
+
 /// Writes `value` when the stored text is still `expected` (`None`: not stored yet); else
 /// `Conflict`: someone saved the setting meanwhile.
 pub(crate) fn replace_setting(x: &mut dyn Exec, key: &str, expected: Option<&str>, value: &str) -> Result<()> {

@@ -23,13 +23,7 @@ impl Store {
         self.require_manager(by)?;
         let mut settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            let (text, current) = deals::stored::<PlanSettings>(x, PLANS_KEY)?;
-            if current.version != settings.version {
-                return Err(Error::Conflict { entity: "settings", id: 0 });
-            }
-            settings.version += 1;
-            let value = serde_json::to_string(&settings).expect("serialises");
-            deals::replace_setting(x, PLANS_KEY, text.as_deref(), &value)?;
+            deals::save_versioned(x, PLANS_KEY, &mut settings, |s| &mut s.version)?;
             Ok(settings)
         })
     }

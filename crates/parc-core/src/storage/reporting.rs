@@ -56,17 +56,7 @@ impl Store {
         self.require_manager(by)?;
         let mut settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            let (text, current) = deals::stored::<CostSettings>(x, COSTS_KEY)?;
-            if current.version != settings.version {
-                return Err(Error::Conflict { entity: "settings", id: 0 });
-            }
-            settings.version += 1;
-            deals::replace_setting(
-                x,
-                COSTS_KEY,
-                text.as_deref(),
-                &serde_json::to_string(&settings).expect("serialises"),
-            )?;
+            deals::save_versioned(x, COSTS_KEY, &mut settings, |s| &mut s.version)?;
             Ok(settings)
         })
     }
@@ -144,13 +134,7 @@ impl Store {
         let mut settings = settings;
         write(&mut *self.backend, |x| {
             if save {
-                let (text, current) = deals::stored::<PyramidSettings>(x, PYRAMID_KEY)?;
-                if current.version != settings.version {
-                    return Err(Error::Conflict { entity: "settings", id: 0 });
-                }
-                settings.version += 1;
-                let value = serde_json::to_string(&settings).expect("serialises");
-                deals::replace_setting(x, PYRAMID_KEY, text.as_deref(), &value)?;
+                deals::save_versioned(x, PYRAMID_KEY, &mut settings, |s| &mut s.version)?;
             }
             let ranking = Ranking {
                 ranked_on: day_s.clone(),
