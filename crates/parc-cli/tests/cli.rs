@@ -621,6 +621,22 @@ fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_ot
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Competitors due"));
 
+    // A report kept to the segment: its customers' contacts only, fewer than the office's.
+    let period = ["--kind", "contacts", "--from", "2026-06-01", "--to", "2026-11-23", "--today", "2026-11-23"];
+    let contacts = |extra: &[&str]| {
+        let mut args = vec!["report"];
+        args.extend(period);
+        args.extend(extra);
+        let out = json(&cli(&db, &args));
+        (out["table"]["total"][1].as_i64().unwrap(), out["table"]["subtitle"].as_str().unwrap().to_string())
+    };
+    let (all, _) = contacts(&[]);
+    let (kept, subtitle) = contacts(&["--segment", "competitors due"]);
+    assert!(kept > 0 && kept < all, "{kept} of {all}");
+    assert!(subtitle.contains(&format!("“Competitors due”: {} customers", expected.len())), "{subtitle}");
+    let out = cli(&db, &["report", "--kind", "contacts", "--segment", "Nobody"]);
+    assert_eq!(out.status.code(), Some(4));
+
     // A calling campaign on that segment, started, with one interested customer.
     {
         let mut store = parc_core::storage::Store::open(&db).unwrap();

@@ -135,6 +135,8 @@ pub struct ReportQuery {
     pub owner_id: Option<i64>,
     /// The customer of the seven P's.
     pub customer_id: Option<i64>,
+    /// Only the customers of this saved segment, as of the day the report is asked.
+    pub segment_id: Option<i64>,
 }
 
 /// Whole days from `from` to `to`, both included.

@@ -90,6 +90,14 @@ impl Cells {
         self.opt_text(i).unwrap_or_default()
     }
 
+    /// A text column without copying it ("" when it is not text).
+    pub fn str(&self, i: usize) -> &str {
+        match self.0.get(i) {
+            Some(Val::Text(s)) => s,
+            _ => "",
+        }
+    }
+
     pub fn boolean(&self, i: usize) -> bool {
         self.opt_int(i).is_some_and(|v| v != 0)
     }
@@ -117,6 +125,14 @@ pub(crate) trait Exec {
 
     fn row(&mut self, sql: &str, args: &[Val]) -> Result<Option<Cells>> {
         Ok(self.rows(sql, args)?.into_iter().next())
+    }
+
+    /// Calls `f` on each row in turn: for reads of many rows that keep little of each.
+    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells)) -> Result<()> {
+        for r in self.rows(sql, args)? {
+            f(&r);
+        }
+        Ok(())
     }
 }
 

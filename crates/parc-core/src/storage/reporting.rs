@@ -10,8 +10,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use super::deals;
-use super::exec::{read, write};
-use super::reports::{self, Bought};
+use super::exec::{read, write, Exec};
+use super::reports::{self, Bought, Scope};
 use super::Store;
 use crate::contact::{CONTACT_KINDS, DATE_FORMAT};
 use crate::deal::{weighted, StageKind};
@@ -104,21 +104,11 @@ impl Store {
     /// version checked) in the same transaction.
     pub(crate) fn rank_at(&mut self, settings: PyramidSettings, day: NaiveDate, save: bool) -> Result<Ranking> {
         let day_s = day_text(day);
-        let after = day_text(day + chrono::Days::new(1));
         let (currency, values, actives, previous) = read(&mut *self.backend, |x| {
             let known: Vec<String> = deals::currencies(x, None)?.into_iter().map(|(c, _)| c).collect();
             let currency = settings.variable.is_money().then(|| pick(settings.currency.as_deref(), &known));
             let cur = currency.clone().unwrap_or_default();
-            let won = Bought::read(x)?.won;
-            let values = match settings.variable {
-                PyramidVariable::Fleet => reports::fleet_sizes(x, day.year())?,
-                PyramidVariable::Purchases => {
-                    let since = day_text(day - Months::new(12 * settings.years));
-                    reports::purchases(x, won, &cur, &since, &day_s)?
-                }
-                PyramidVariable::Pipeline => reports::pipeline(x, &cur, &day_s, &after)?,
-                PyramidVariable::Turnover => reports::turnovers(x, &cur)?,
-            };
+            let values = ranking_values(x, &settings, &cur, day)?;
             Ok((currency, values, reports::active_customers(x)?, reports::tiers(x)?))
         })?;
         let by_id: HashMap<i64, i64> = values.into_iter().collect();
@@ -186,13 +176,27 @@ impl Store {
             Some(o) => vec![Some(o)],
             None => report::owner_order(&listed, seen),
         };
+        // A segment's customers as of today; the seven P's are one customer's already.
+        let segment = match query.segment_id.filter(|_| kind != ReportKind::Customer) {
+            Some(id) => {
+                let s = self.segment(id)?;
+                let filter = s.filter.validated()?;
+                let facts = self.segment_facts(today)?;
+                Some((s.name, Scope::new(facts.select(&filter, today), facts.rows.len())))
+            }
+            None => None,
+        };
+        let scope = segment.as_ref().map(|s| &s.1);
         let mut money = Some(currency.clone());
-        let (table, chart, data) = match kind {
+        let (mut table, chart, data) = match kind {
             ReportKind::Activity => {
                 let (opened, won) = read(&mut *self.backend, |x| {
                     let bought = Bought::read(x)?;
                     let since = bought.since_map(x)?;
-                    Ok((reports::opened_groups(x, p, &since)?, reports::won_groups(x, p, bought.won, &since)?))
+                    Ok((
+                        reports::opened_groups(x, p, &since, scope)?,
+                        reports::won_groups(x, p, bought.won, &since, scope)?,
+                    ))
                 })?;
                 let (rows, total) = report::activity(&listed, &opened, &won, &currency);
                 let (t, c) = report::activity_table(&l, p, &currency, &rows, &total);
@@ -200,26 +204,20 @@ impl Store {
             }
             ReportKind::Contacts => {
                 money = None;
-                let groups = read(&mut *self.backend, |x| reports::contact_groups(x, p))?;
+                let groups = read(&mut *self.backend, |x| reports::contact_groups(x, p, scope))?;
                 let (rows, total) = report::contacts(&listed, &groups, p);
                 let (t, c) = report::contacts_table(&l, p, &rows, &total);
                 (t, c, json(&(rows, total)))
             }
             ReportKind::ContactRoles => {
                 money = None;
-                let (groups, roles) =
-                    read(&mut *self.backend, |x| Ok((reports::contact_groups(x, p)?, reports::role_groups(x, p)?)))?;
-                let mut totals: BTreeMap<Option<i64>, i64> = BTreeMap::new();
-                for g in &groups {
-                    *totals.entry(g.user_id).or_default() += g.contacts;
-                }
-                let totals: Vec<(Option<i64>, i64)> = totals.into_iter().collect();
+                let (roles, totals) = read(&mut *self.backend, |x| reports::role_groups(x, p, scope))?;
                 let (rows, total) = report::roles(&listed, &roles, &totals);
                 let (t, c) = report::roles_table(&l, p, &rows, &total);
                 (t, c, json(&(rows, total)))
             }
             ReportKind::Products => {
-                let won = read(&mut *self.backend, |x| reports::won_deals(x, p, won_id, query.owner_id))?;
+                let won = read(&mut *self.backend, |x| reports::won_deals(x, p, won_id, query.owner_id, scope))?;
                 let owners = owners(won.iter().map(|d| d.owner_id).collect());
                 let categories = self.fleet_settings()?.categories;
                 let rows = report::products(&owners, &won, &currency, &categories);
@@ -228,21 +226,22 @@ impl Store {
             }
             ReportKind::Outcomes => {
                 let ids = [(won_id, StageKind::Won), (lost_id, StageKind::Lost), (postponed_id, StageKind::Postponed)];
-                let groups = read(&mut *self.backend, |x| reports::closed_groups(x, p, ids))?;
+                let groups = read(&mut *self.backend, |x| reports::closed_groups(x, p, ids, scope))?;
                 let (rows, total) = report::outcomes(&listed, &groups, &currency);
                 let (t, c) = report::outcomes_table(&l, p, &currency, &rows, &total);
                 (t, c, json(&(rows, total)))
             }
             ReportKind::Reasons => {
-                let groups =
-                    read(&mut *self.backend, |x| reports::reason_groups(x, p, lost_id, postponed_id, query.owner_id))?;
+                let groups = read(&mut *self.backend, |x| {
+                    reports::reason_groups(x, p, lost_id, postponed_id, query.owner_id, scope)
+                })?;
                 let owners = owners(groups.iter().map(|g| g.owner_id).collect());
                 let rows = report::reasons(&owners, &groups, &currency);
                 let (t, c) = report::reasons_table(&l, p, &currency, &owners, &rows);
                 (t, c, json(&rows))
             }
             ReportKind::Competitors => {
-                let lost = read(&mut *self.backend, |x| reports::lost_deals(x, p, lost_id, query.owner_id))?;
+                let lost = read(&mut *self.backend, |x| reports::lost_deals(x, p, lost_id, query.owner_id, scope))?;
                 let owners = owners(lost.iter().map(|d| d.owner_id).collect());
                 let rows = report::competitors(&owners, &lost, &currency);
                 let (t, c) = report::competitors_table(&l, p, &currency, &owners, &rows);
@@ -250,7 +249,7 @@ impl Store {
             }
             ReportKind::Stages => {
                 money = None;
-                let groups = read(&mut *self.backend, |x| reports::move_groups(x, p, query.owner_id))?;
+                let groups = read(&mut *self.backend, |x| reports::move_groups(x, p, query.owner_id, scope))?;
                 let owners = owners(groups.iter().map(|g| g.owner_id).collect());
                 let rows = report::stages(&process, &owners, &groups);
                 let (t, c) = report::stages_table(&l, p, &owners, &rows);
@@ -265,16 +264,16 @@ impl Store {
                     let mut add = |o: Option<i64>, f: &dyn Fn(&mut CostInputs)| {
                         f(by.entry(o).or_insert_with(|| CostInputs { owner_id: o, ..Default::default() }))
                     };
-                    for g in reports::contact_groups(x, p)? {
+                    for g in reports::contact_groups(x, p, scope)? {
                         add(g.user_id, &|i| i.minutes += g.minutes);
                     }
-                    for (o, n) in reports::deals_worked(x, p)? {
+                    for (o, n) in reports::deals_worked(x, p, scope)? {
                         add(o, &|i| i.deals_worked += n);
                     }
-                    for (o, n) in reports::orders(x, p, bought.won)? {
+                    for (o, n) in reports::orders(x, p, bought.won, scope)? {
                         add(o, &|i| i.orders += n);
                     }
-                    for (o, m) in reports::order_minutes(x, p, bought.won)? {
+                    for (o, m) in reports::order_minutes(x, p, bought.won, scope)? {
                         add(o, &|i| i.order_minutes += m);
                     }
                     Ok(by.into_values().collect::<Vec<_>>())
@@ -285,8 +284,14 @@ impl Store {
             }
             ReportKind::Pyramid => {
                 let settings = self.pyramid_settings()?;
-                let (ranking, moves) =
-                    read(&mut *self.backend, |x| Ok((reports::ranking(x, &p.end())?, reports::tier_moves(x, p)?)))?;
+                let (ranking, moves) = read(&mut *self.backend, |x| {
+                    let ranking = reports::ranking(x, &p.end())?;
+                    let ranking = match (ranking, scope) {
+                        (Some(r), Some(s)) => Some(scoped_ranking(x, &r, s)?),
+                        (r, _) => r,
+                    };
+                    Ok((ranking, reports::tier_moves(x, p, scope)?))
+                })?;
                 let movers = report::movers(&moves, &HashMap::new());
                 let up = movers.iter().filter(|m| m.to < m.from).count() as i64;
                 money = ranking.as_ref().and_then(|r| r.currency.clone());
@@ -297,7 +302,7 @@ impl Store {
             ReportKind::PyramidMovers => {
                 money = None;
                 let movers = read(&mut *self.backend, |x| {
-                    let moves = reports::tier_moves(x, p)?;
+                    let moves = reports::tier_moves(x, p, scope)?;
                     let ids: Vec<i64> =
                         moves.iter().map(|m| m.customer_id).collect::<BTreeSet<_>>().into_iter().collect();
                     let names = reports::customer_names(x, &ids)?;
@@ -308,7 +313,14 @@ impl Store {
             }
             ReportKind::Market => {
                 money = None;
-                let market = self.market_share()?;
+                let market = match scope {
+                    None => self.market_share()?,
+                    Some(s) => {
+                        let settings = self.fleet_settings()?;
+                        let rows = read(&mut *self.backend, |x| reports::scoped_share_rows(x, s))?;
+                        crate::share::market_share(&rows, &settings.categories, |b| settings.is_ours(b))
+                    }
+                };
                 let categories = self.fleet_settings()?.categories;
                 let (t, c) = report::market_table(&l, p, &market, &categories);
                 (t, c, serde_json::Value::Null)
@@ -321,6 +333,11 @@ impl Store {
                 (t, c, json(&analysis))
             }
         };
+        if let Some((name, ids)) = &segment {
+            let count = locale.format().integer(ids.len() as i64);
+            let of = crate::i18n::trf(locale, "report.segment_of", &[("name", name), ("count", &count)]);
+            table.subtitle = format!("{} · {of}", table.subtitle);
+        }
         Ok(ReportOutput { kind, from: p.start(), to: p.end(), currency: money, currencies: known, table, chart, data })
     }
 
@@ -565,6 +582,45 @@ impl Store {
             promotion,
         })
     }
+}
+
+/// Each customer's value of the pyramid's variable as of `day` (money in `currency`): values as
+/// they stood that day where the data tells.
+fn ranking_values(
+    x: &mut dyn Exec,
+    settings: &PyramidSettings,
+    currency: &str,
+    day: NaiveDate,
+) -> Result<Vec<(i64, i64)>> {
+    let day_s = day_text(day);
+    let won = Bought::read(x)?.won;
+    match settings.variable {
+        PyramidVariable::Fleet => reports::fleet_sizes(x, day.year()),
+        PyramidVariable::Purchases => {
+            let since = day_text(day - Months::new(12 * settings.years));
+            reports::purchases(x, won, currency, &since, &day_s)
+        }
+        PyramidVariable::Pipeline => reports::pipeline(x, currency, &day_s, &day_text(day + chrono::Days::new(1))),
+        PyramidVariable::Turnover => reports::turnovers(x, currency),
+    }
+}
+
+/// The ranking's tiers for the scope's customers alone: their tiers after it and their values
+/// as of its day.
+fn scoped_ranking(x: &mut dyn Exec, ranking: &Ranking, scope: &Scope) -> Result<Ranking> {
+    let day = NaiveDate::parse_from_str(&ranking.ranked_on, DATE_FORMAT)
+        .map_err(|_| Error::invalid("ranked_on", "validation.date"))?;
+    let tiers = reports::tiers_on(x, &ranking.ranked_on)?;
+    let values: HashMap<i64, i64> =
+        ranking_values(x, &ranking.settings, ranking.currency.as_deref().unwrap_or_default(), day)?
+            .into_iter()
+            .collect();
+    let ranked: Vec<(i64, &str, i64)> = tiers
+        .iter()
+        .filter(|(id, _)| scope.has(**id))
+        .map(|(id, tier)| (*id, tier.as_str(), values.get(id).copied().unwrap_or(0)))
+        .collect();
+    Ok(Ranking { tiers: report::tier_figures(&ranked), ..ranking.clone() })
 }
 
 fn json<T: Serialize>(v: &T) -> serde_json::Value {

@@ -1,7 +1,7 @@
 //! The funnel's tables on SQLite: the shared statements of `storage/deals.rs` run through
 //! this [`Exec`] (placeholders `$n` become SQLite's `?n`; booleans are integers).
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 
 use super::Sqlite;
@@ -52,6 +52,27 @@ impl Exec for Lite<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells)) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query(params_from_iter(args.iter().map(value)))?;
+        // One row's cells, reused: a scan of a million rows need not hold them all.
+        let mut cells = Cells(Vec::with_capacity(n));
+        while let Some(r) = rows.next()? {
+            cells.0.clear();
+            for i in 0..n {
+                cells.0.push(match r.get_ref(i)? {
+                    ValueRef::Integer(v) => Val::Int(v),
+                    ValueRef::Real(f) => Val::Int(f as i64),
+                    ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Null | ValueRef::Blob(_) => Val::NullText,
+                });
+            }
+            f(&cells);
+        }
+        Ok(())
     }
 }
 
