@@ -77,6 +77,7 @@ const COMMANDS: &[&str] = &[
     "fleet_settings_save",
     "market_share",
     "renewal_radar",
+    "segments",
     "segments_ranking",
     "segment_preview",
     "segment_create",

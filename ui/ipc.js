@@ -66,6 +66,7 @@ export const api = {
   saveFleetSettings: (settings) => invoke('fleet_settings_save', { settings }),
   marketShare: () => invoke('market_share'),
   renewalRadar: (query) => invoke('renewal_radar', { query }),
+  segments: () => invoke('segments'),
   segmentsRanking: () => invoke('segments_ranking'),
   segmentPreview: (filter, limit) => invoke('segment_preview', { filter, limit }),
   createSegment: (data) => invoke('segment_create', { data }),

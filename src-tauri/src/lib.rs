@@ -739,6 +739,12 @@ async fn renewal_radar(state: State<'_, AppState>, query: RadarQuery) -> ApiResu
     state.with_store(move |s| s.renewal_radar(&query, chrono::Local::now().date_naive())).await
 }
 
+/// The office's saved segments by name, without their figures (for choosing one).
+#[tauri::command]
+async fn segments(state: State<'_, AppState>) -> ApiResult<Vec<Segment>> {
+    state.with_store(|s| s.segments()).await
+}
+
 /// The office's segments with their figures, most attractive first.
 #[tauri::command]
 async fn segments_ranking(state: State<'_, AppState>) -> ApiResult<Vec<RankedSegment>> {
@@ -1417,6 +1423,7 @@ pub fn run() {
             fleet_settings_save,
             market_share,
             renewal_radar,
+            segments,
             segments_ranking,
             segment_preview,
             segment_create,

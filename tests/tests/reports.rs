@@ -1,12 +1,14 @@
 //! The manager's reports in the real window, on a demo office: every report opens with its
 //! chart and table, a wider period changes the figures to what the core computes, one report
 //! is exported as CSV through the system's save dialog, the pyramid's tier shows on a card and
-//! filters the customer list, and the card's analysis shows the seven P's.
+//! filters the customer list, the card's analysis shows the seven P's, and a report kept to a
+//! saved segment counts only its customers.
 
 use std::time::{Duration, Instant};
 
 use parc_core::i18n::{tr, Locale};
 use parc_core::report::{Cell, ReportKind, ReportQuery};
+use parc_core::segment::{SegmentData, SegmentFilter};
 use parc_core::storage::CustomerQuery;
 use parc_core::{demo, Store};
 use parc_e2e::fantoccini::Locator;
@@ -46,6 +48,8 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         demo::load_office(&mut store, 120, 3, today(), |_, _| {}).unwrap();
+        let italy = SegmentFilter { countries: vec!["IT".into()], ..Default::default() };
+        store.create_segment(SegmentData { name: "Italy".into(), filter: italy }).unwrap();
     })
     .await;
     // A salesperson has no reports; the sales manager of the demo office has.
@@ -71,29 +75,52 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     wait_count(&app, "#reports-chart rect", |n| n > 0).await;
 
     // From 2020 on, the totals are the core's for that period.
-    let orders = |from: Option<&str>| {
+    let orders = |from: Option<&str>, segment_id: Option<i64>| {
         let mut store = Store::open(app.db_path()).unwrap();
-        let q = ReportQuery { from: from.map(str::to_string), currency: Some("EUR".into()), ..Default::default() };
+        let q = ReportQuery {
+            from: from.map(str::to_string),
+            currency: Some("EUR".into()),
+            segment_id,
+            ..Default::default()
+        };
         let t = store.report(ReportKind::Activity, &q, today(), Locale::En).unwrap().table;
         match &t.total.unwrap()[3] {
             Cell::Int(n) => *n,
             other => panic!("{other:?}"),
         }
     };
-    let (recent, since_2020) = (orders(None), orders(Some("2020-01-01")));
+    let (recent, since_2020) = (orders(None, None), orders(Some("2020-01-01"), None));
     assert!(since_2020 > recent, "a wider period has more orders: {recent} then {since_2020}");
     set_date(&app, "reports-from", "2020-01-01").await;
     app.wait_text("#reports-subtitle", |t| t.starts_with("01/01/2020")).await;
     // Salesperson, deals opened, prospects, orders…
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let cells = app.texts("#reports-table tfoot tr > *").await;
-        if cells.get(3).map(String::as_str) == Some(since_2020.to_string().as_str()) {
-            break;
+    let wait_orders = |n: i64| {
+        let app = &app;
+        async move {
+            let deadline = Instant::now() + PATIENCE;
+            loop {
+                let cells = app.texts("#reports-table tfoot tr > *").await;
+                if cells.get(3).map(String::as_str) == Some(n.to_string().as_str()) {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "the totals {cells:?} should show {n} orders");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
-        assert!(Instant::now() < deadline, "the totals {cells:?} should show {since_2020} orders");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    };
+    wait_orders(since_2020).await;
+
+    // Kept to the Italian customers (a saved segment): their orders only, and the subtitle says so.
+    let italy = Store::open(app.db_path()).unwrap().segment_named("Italy").unwrap().unwrap().id;
+    let italian = orders(Some("2020-01-01"), Some(italy));
+    assert!(italian > 0 && italian < since_2020, "{italian} of {since_2020} orders");
+    app.wait_css("#reports-segment").await.select_by_value(&italy.to_string()).await.unwrap();
+    app.wait_text("#reports-subtitle", |t| t.contains("segment “Italy”")).await;
+    wait_orders(italian).await;
+    app.shot("reports-segment").await;
+    app.wait_css("#reports-segment").await.select_by_value("").await.unwrap();
+    app.wait_text("#reports-subtitle", |t| !t.contains("Italy")).await;
+    wait_orders(since_2020).await;
 
     // Every report opens with its table (and a chart where there is one).
     for (kind, chart) in [

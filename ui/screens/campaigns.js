@@ -59,7 +59,7 @@ export function relabel() {
 export async function shown() {
   try {
     await loadProcess();
-    segments = (await api.segmentsRanking()).map((r) => r.segment);
+    segments = await api.segments();
   } catch (err) {
     toast(err.message);
   }

@@ -39,7 +39,7 @@ export function init(info) {
 
 export async function load() {
   try {
-    [settings, segments] = await Promise.all([api.plans(), api.segmentsRanking().then((r) => r.map((x) => x.segment))]);
+    [settings, segments] = await Promise.all([api.plans(), api.segments()]);
   } catch (err) {
     toast(err.message);
   }

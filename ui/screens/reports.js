@@ -57,7 +57,7 @@ export function init(info, open) {
     });
     return b;
   }));
-  for (const id of ['reports-from', 'reports-to', 'reports-owner']) $(id).addEventListener('change', refresh);
+  for (const id of ['reports-from', 'reports-to', 'reports-owner', 'reports-segment']) $(id).addEventListener('change', refresh);
   $('reports-currency').addEventListener('change', () => {
     currency = $('reports-currency').value;
     refresh();
@@ -78,11 +78,14 @@ export function relabel() {
   f.variable.replaceChildren(...['fleet', 'purchases', 'turnover', 'pipeline'].map((v) => new Option(t(`report.pyramid.variable.${v}`), v)));
   f.variable.value = keep;
   fillOwners();
+  const all = $('reports-segment').options[0];
+  if (all) all.textContent = t('reports.all_customers');
   if (!$('screen-reports').hidden && output) draw();
 }
 
 export async function shown() {
   fillOwners();
+  await fillSegments();
   select(current);
 }
 
@@ -96,6 +99,21 @@ function fillOwners() {
   const keep = select.value;
   const sellers = allUsers().filter((u) => u.active && u.role !== 'assistant');
   select.replaceChildren(new Option(t('reports.everyone'), ''), ...sellers.map((u) => new Option(u.name, String(u.id))));
+  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : '';
+}
+
+/** The office's saved segments; a report can count only one's customers. */
+async function fillSegments() {
+  const select = $('reports-segment');
+  const keep = select.value;
+  let segments = [];
+  try {
+    segments = await api.segments();
+  } catch (err) {
+    toast(err.message);
+  }
+  select.replaceChildren(new Option(t('reports.all_customers'), ''), ...segments.map((s) => new Option(s.name, String(s.id))));
+  // A segment deleted meanwhile falls back to all customers rather than failing each report.
   select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : '';
 }
 
@@ -122,6 +140,7 @@ function query() {
     to: $('reports-to').value || null,
     currency: currency || null,
     owner_id: owner && !$('reports-owner').closest('label').hidden ? Number(owner) : null,
+    segment_id: $('reports-segment').value ? Number($('reports-segment').value) : null,
   };
 }
 
