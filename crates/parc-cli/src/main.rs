@@ -1193,8 +1193,8 @@ fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<
                 SegmentFilter { renewal_months: Some(12), renewal_competitors: true, ..Default::default() },
             ),
             (
-                "bench: fleet 10+, competitors 50%+",
-                SegmentFilter { fleet_min: Some(10), competitor_share_min: Some(50), ..Default::default() },
+                "bench: region \"lomb\", tier A",
+                SegmentFilter { region: "lomb".into(), tiers: vec!["A".into()], ..Default::default() },
             ),
             ("bench: everyone", SegmentFilter::default()),
         ] {
