@@ -108,7 +108,7 @@ impl Store {
             let known: Vec<String> = deals::currencies(x, None)?.into_iter().map(|(c, _)| c).collect();
             let currency = settings.variable.is_money().then(|| pick(settings.currency.as_deref(), &known));
             let cur = currency.clone().unwrap_or_default();
-            let values = ranking_values(x, &settings, &cur, day)?;
+            let values = ranking_values(x, &settings, &cur, day, None)?;
             Ok((currency, values, reports::active_customers(x)?, reports::tiers(x)?))
         })?;
         let by_id: HashMap<i64, i64> = values.into_iter().collect();
@@ -192,7 +192,7 @@ impl Store {
             ReportKind::Activity => {
                 let (opened, won) = read(&mut *self.backend, |x| {
                     let bought = Bought::read(x)?;
-                    let since = bought.since_map(x)?;
+                    let since = bought.since_map(x, scope)?;
                     Ok((
                         reports::opened_groups(x, p, &since, scope)?,
                         reports::won_groups(x, p, bought.won, &since, scope)?,
@@ -591,17 +591,20 @@ fn ranking_values(
     settings: &PyramidSettings,
     currency: &str,
     day: NaiveDate,
+    scope: Option<&Scope>,
 ) -> Result<Vec<(i64, i64)>> {
     let day_s = day_text(day);
     let won = Bought::read(x)?.won;
     match settings.variable {
-        PyramidVariable::Fleet => reports::fleet_sizes(x, day.year()),
+        PyramidVariable::Fleet => reports::fleet_sizes(x, day.year(), scope),
         PyramidVariable::Purchases => {
             let since = day_text(day - Months::new(12 * settings.years));
-            reports::purchases(x, won, currency, &since, &day_s)
+            reports::purchases(x, won, currency, (&since, &day_s), scope)
         }
-        PyramidVariable::Pipeline => reports::pipeline(x, currency, &day_s, &day_text(day + chrono::Days::new(1))),
-        PyramidVariable::Turnover => reports::turnovers(x, currency),
+        PyramidVariable::Pipeline => {
+            reports::pipeline(x, currency, (&day_s, &day_text(day + chrono::Days::new(1))), scope)
+        }
+        PyramidVariable::Turnover => reports::turnovers(x, currency, scope),
     }
 }
 
@@ -610,16 +613,13 @@ fn ranking_values(
 fn scoped_ranking(x: &mut dyn Exec, ranking: &Ranking, scope: &Scope) -> Result<Ranking> {
     let day = NaiveDate::parse_from_str(&ranking.ranked_on, DATE_FORMAT)
         .map_err(|_| Error::invalid("ranked_on", "validation.date"))?;
-    let tiers = reports::tiers_on(x, &ranking.ranked_on)?;
+    let tiers = reports::tiers_on(x, &ranking.ranked_on, scope)?;
     let values: HashMap<i64, i64> =
-        ranking_values(x, &ranking.settings, ranking.currency.as_deref().unwrap_or_default(), day)?
+        ranking_values(x, &ranking.settings, ranking.currency.as_deref().unwrap_or_default(), day, Some(scope))?
             .into_iter()
             .collect();
-    let ranked: Vec<(i64, &str, i64)> = tiers
-        .iter()
-        .filter(|(id, _)| scope.has(**id))
-        .map(|(id, tier)| (*id, tier.as_str(), values.get(id).copied().unwrap_or(0)))
-        .collect();
+    let ranked: Vec<(i64, &str, i64)> =
+        tiers.iter().map(|(id, tier)| (*id, tier.as_str(), values.get(id).copied().unwrap_or(0))).collect();
     Ok(Ranking { tiers: report::tier_figures(&ranked), ..ranking.clone() })
 }
 

@@ -35,21 +35,17 @@ impl Bought {
         Ok(Bought { won: process.of_kind(StageKind::Won).id, ours: fleet.our_brands() })
     }
 
-    /// The day each customer first bought from us (see [`Bought::since`]) as the number
-    /// `YYYYMMDD`, for every customer that did: two reads of small indexes, instead of two
-    /// lookups per deal; numbers, because a report compares a hundred thousand of them.
-    pub fn since_map(&self, x: &mut dyn Exec) -> Result<HashMap<i64, i64>> {
-        let mut since: HashMap<i64, i64> = x
-            .rows(
-                &format!(
-                    "SELECT customer_id, {} FROM deal WHERE stage_id = $1 AND closed_on IS NOT NULL GROUP BY customer_id",
-                    day_number("min(closed_on)")
-                ),
-                &[self.won.into()],
-            )?
-            .iter()
-            .map(|r| (r.int(0), r.int(1)))
-            .collect();
+    /// The day each customer (of the scope) first bought from us (see [`Bought::since`]) as
+    /// the number `YYYYMMDD`, for every customer that did: two reads of small indexes, instead
+    /// of two lookups per deal; numbers, because a report compares a hundred thousand of them.
+    pub fn since_map(&self, x: &mut dyn Exec, scope: Option<&Scope>) -> Result<HashMap<i64, i64>> {
+        let sql = format!(
+            "SELECT customer_id, {} FROM deal WHERE {{scope}} AND stage_id = $1 AND closed_on IS NOT NULL
+             GROUP BY customer_id",
+            day_number("min(closed_on)")
+        );
+        let mut since: HashMap<i64, i64> =
+            customer_values(x, scope, "customer_id", &sql, &[self.won.into()])?.into_iter().collect();
         if self.ours.is_empty() {
             return Ok(since);
         }
@@ -63,13 +59,13 @@ impl Bought {
             })
             .collect();
         let sql = format!(
-            "SELECT customer_id, min(first_registered) FROM fleet_line WHERE brand IN ({}) AND first_registered IS NOT NULL
-             GROUP BY customer_id",
+            "SELECT customer_id, min(first_registered) FROM fleet_line
+             WHERE {{scope}} AND brand IN ({}) AND first_registered IS NOT NULL GROUP BY customer_id",
             brands.join(", ")
         );
-        for r in x.rows(&sql, &args)? {
-            let end = r.int(1) * 10_000 + 1231;
-            since.entry(r.int(0)).and_modify(|s| *s = (*s).min(end)).or_insert(end);
+        for (customer, year) in customer_values(x, scope, "customer_id", &sql, &args)? {
+            let end = year * 10_000 + 1231;
+            since.entry(customer).and_modify(|s| *s = (*s).min(end)).or_insert(end);
         }
         Ok(since)
     }
@@ -519,7 +515,7 @@ pub(crate) fn contact_groups(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>
             .filter(|g| g.contacts != 0)
             .collect());
     };
-    let since = Bought::read(x)?.since_map(x)?;
+    let since = Bought::read(x)?.since_map(x, Some(scope))?;
     let sql = format!(
         "SELECT customer_id, user_id, kind, {}, duration_min FROM contact
          WHERE {{scope}} AND happened_at >= $1 AND happened_at < $2",
@@ -879,16 +875,35 @@ pub(crate) fn active_customers(x: &mut dyn Exec) -> Result<Vec<i64>> {
     Ok(x.rows("SELECT id FROM customer WHERE archived_at IS NULL", &[])?.iter().map(|r| r.int(0)).collect())
 }
 
+/// A value per customer from `sql`, whose first two columns are the customer and the value
+/// and whose `{scope}` takes the scope's condition on column `customer` (every customer's
+/// without a scope).
+fn customer_values(
+    x: &mut dyn Exec,
+    scope: Option<&Scope>,
+    customer: &str,
+    sql: &str,
+    args: &[Val],
+) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    let mut keep = |r: &Cells| out.push((r.int(0), r.int(1)));
+    match scope {
+        None => x.each(&sql.replace("{scope}", "1 = 1"), args, &mut keep)?,
+        Some(s) => scoped_each(x, s, customer, sql, args, keep)?,
+    }
+    Ok(out)
+}
+
 /// Vehicles per customer registered by the end of `year` (or of unknown year).
-pub(crate) fn fleet_sizes(x: &mut dyn Exec, year: i32) -> Result<Vec<(i64, i64)>> {
-    Ok(x.rows(
+pub(crate) fn fleet_sizes(x: &mut dyn Exec, year: i32, scope: Option<&Scope>) -> Result<Vec<(i64, i64)>> {
+    customer_values(
+        x,
+        scope,
+        "customer_id",
         "SELECT customer_id, CAST(sum(vehicles) AS BIGINT) FROM fleet_line
-         WHERE first_registered IS NULL OR first_registered <= CAST($1 AS BIGINT) GROUP BY customer_id",
+         WHERE {scope} AND (first_registered IS NULL OR first_registered <= CAST($1 AS BIGINT)) GROUP BY customer_id",
         &[i64::from(year).into()],
-    )?
-    .iter()
-    .map(|r| (r.int(0), r.int(1)))
-    .collect())
+    )
 }
 
 /// Value won per customer in `currency` after `after` up to `until` (days).
@@ -896,41 +911,47 @@ pub(crate) fn purchases(
     x: &mut dyn Exec,
     won: i64,
     currency: &str,
-    after: &str,
-    until: &str,
+    (after, until): (&str, &str),
+    scope: Option<&Scope>,
 ) -> Result<Vec<(i64, i64)>> {
-    Ok(x.rows(
+    customer_values(
+        x,
+        scope,
+        "customer_id",
         "SELECT customer_id, CAST(sum(value) AS BIGINT) FROM deal
-         WHERE stage_id = $1 AND currency = $2 AND closed_on > $3 AND closed_on <= $4 GROUP BY customer_id",
+         WHERE {scope} AND stage_id = $1 AND currency = $2 AND closed_on > $3 AND closed_on <= $4 GROUP BY customer_id",
         &[won.into(), currency.into(), after.into(), until.into()],
-    )?
-    .iter()
-    .map(|r| (r.int(0), r.int(1)))
-    .collect())
+    )
 }
 
 /// Value of the deals in `currency` open at the end of day `day`, per customer.
-pub(crate) fn pipeline(x: &mut dyn Exec, currency: &str, day: &str, after: &str) -> Result<Vec<(i64, i64)>> {
-    Ok(x.rows(
+pub(crate) fn pipeline(
+    x: &mut dyn Exec,
+    currency: &str,
+    (day, after): (&str, &str),
+    scope: Option<&Scope>,
+) -> Result<Vec<(i64, i64)>> {
+    customer_values(
+        x,
+        scope,
+        "customer_id",
         "SELECT customer_id, CAST(sum(value) AS BIGINT) FROM deal
-         WHERE currency = $1 AND created_at < $2 AND (closed_on IS NULL OR closed_on > $3) GROUP BY customer_id",
+         WHERE {scope} AND currency = $1 AND created_at < $2 AND (closed_on IS NULL OR closed_on > $3)
+         GROUP BY customer_id",
         &[currency.into(), after.into(), day.into()],
-    )?
-    .iter()
-    .map(|r| (r.int(0), r.int(1)))
-    .collect())
+    )
 }
 
 /// Annual turnover in `currency` of active customers that gave one.
-pub(crate) fn turnovers(x: &mut dyn Exec, currency: &str) -> Result<Vec<(i64, i64)>> {
-    Ok(x.rows(
+pub(crate) fn turnovers(x: &mut dyn Exec, currency: &str, scope: Option<&Scope>) -> Result<Vec<(i64, i64)>> {
+    customer_values(
+        x,
+        scope,
+        "id",
         "SELECT id, annual_turnover FROM customer
-         WHERE archived_at IS NULL AND annual_turnover IS NOT NULL AND turnover_currency = $1",
+         WHERE {scope} AND archived_at IS NULL AND annual_turnover IS NOT NULL AND turnover_currency = $1",
         &[currency.into()],
-    )?
-    .iter()
-    .map(|r| (r.int(0), r.int(1)))
-    .collect())
+    )
 }
 
 /// Each ranked customer's tier.
@@ -1037,23 +1058,32 @@ pub(crate) fn customer_names(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i6
     Ok(out)
 }
 
-/// Each customer's tier after the ranking made on `day`: its tier now if it has not moved
-/// since, else the tier its first move after that day left. (A customer first ranked after
-/// `day` that moved later counts in its first tier: the rankings keep no list of who they
-/// ranked.)
-pub(crate) fn tiers_on(x: &mut dyn Exec, day: &str) -> Result<HashMap<i64, String>> {
+/// Each of the scope's customers' tier after the ranking made on `day`: its tier now if it has
+/// not moved since, else the tier its first move after that day left. (A customer first
+/// ranked after `day` that moved later counts in its first tier: the rankings keep no list of
+/// who they ranked.)
+pub(crate) fn tiers_on(x: &mut dyn Exec, day: &str, scope: &Scope) -> Result<HashMap<i64, String>> {
     let mut out: HashMap<i64, String> = HashMap::new();
-    for r in x.rows("SELECT customer_id, tier, since FROM customer_tier", &[])? {
-        if r.text(2).as_str() <= day {
-            out.insert(r.int(0), r.text(1));
-        }
-    }
+    scoped_each(
+        x,
+        scope,
+        "customer_id",
+        "SELECT customer_id, tier, since FROM customer_tier WHERE {scope}",
+        &[],
+        |r| {
+            if r.str(2) <= day {
+                out.insert(r.int(0), r.text(1));
+            }
+        },
+    )?;
     // Latest first, so each customer's earliest move after the day is the one kept.
     for r in x.rows(
         "SELECT customer_id, from_tier FROM tier_move WHERE ranked_on > $1 ORDER BY ranked_on DESC, id DESC",
         &[day.into()],
     )? {
-        out.insert(r.int(0), r.text(1));
+        if scope.has(r.int(0)) {
+            out.insert(r.int(0), r.text(1));
+        }
     }
     Ok(out)
 }
