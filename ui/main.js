@@ -122,7 +122,10 @@ async function start() {
     customers.openCustomerOn(id, 'fleet');
   }, openDeal);
   market.init();
-  segments.init(info, openCustomer);
+  segments.init(info, openCustomer, (id) => {
+    reports.preselect(id);
+    show('reports');
+  });
   home.init(show, openCustomer, openDeal);
   campaigns.init(info, openCustomer, () => {
     funnel.showLeads();

@@ -121,6 +121,16 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     app.wait_css("#reports-segment").await.select_by_value("").await.unwrap();
     app.wait_text("#reports-subtitle", |t| !t.contains("Italy")).await;
     wait_orders(since_2020).await;
+    // The same from the Segments screen: the saved segment's Reports button.
+    app.click(".tab[data-screen=segments]").await;
+    app.wait_text("#segment-rows", |t| t.contains("Italy")).await;
+    app.click("#segment-rows tr:first-child td").await;
+    app.click("#segment-report:not([hidden])").await;
+    app.wait_text("#reports-subtitle", |t| t.contains("segment “Italy”")).await;
+    assert_eq!(app.value("#reports-segment").await, italy.to_string());
+    wait_orders(italian).await;
+    app.wait_css("#reports-segment").await.select_by_value("").await.unwrap();
+    wait_orders(since_2020).await;
 
     // Every report opens with its table (and a chart where there is one).
     for (kind, chart) in [

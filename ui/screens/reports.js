@@ -32,6 +32,7 @@ let movers = null;
 let seq = 0;
 let openCustomer = () => {};
 let currencies = [];
+let wanted = null; // a segment another screen asked for
 
 const key = (kind) => kind.replace('-', '_');
 
@@ -57,7 +58,9 @@ export function init(info, open) {
     });
     return b;
   }));
-  for (const id of ['reports-from', 'reports-to', 'reports-owner', 'reports-segment']) $(id).addEventListener('change', refresh);
+  for (const id of ['reports-from', 'reports-to', 'reports-owner']) $(id).addEventListener('change', refresh);
+  // On the label: fillSegments replaces the select itself.
+  $('reports-segment').closest('label').addEventListener('change', refresh);
   $('reports-currency').addEventListener('change', () => {
     currency = $('reports-currency').value;
     refresh();
@@ -102,19 +105,30 @@ function fillOwners() {
   select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : '';
 }
 
+/** The next time the reports show, keep them to segment `id` (the Segments screen's button). */
+export function preselect(id) {
+  wanted = String(id);
+}
+
 /** The office's saved segments; a report can count only one's customers. */
 async function fillSegments() {
-  const select = $('reports-segment');
-  const keep = select.value;
+  const old = $('reports-segment');
+  const keep = wanted ?? old.value;
+  wanted = null;
   let segments = [];
   try {
     segments = await api.segments();
   } catch (err) {
     toast(err.message);
   }
-  select.replaceChildren(new Option(t('reports.all_customers'), ''), ...segments.map((s) => new Option(s.name, String(s.id))));
+  // A new select each time: WebKit fires no change for the option a person last chose when
+  // code has selected another since, so "All customers" after a preselected segment did nothing.
+  const select = document.createElement('select');
+  select.id = old.id;
+  select.append(new Option(t('reports.all_customers'), ''), ...segments.map((s) => new Option(s.name, String(s.id))));
   // A segment deleted meanwhile falls back to all customers rather than failing each report.
   select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : '';
+  old.replaceWith(select);
 }
 
 function select(kind) {

@@ -6,7 +6,7 @@ import { api } from '../ipc.js';
 import { formatInteger, formatPercent, parseInteger, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
-import { allUsers, userName } from '../users.js';
+import { allUsers, currentUser, userName } from '../users.js';
 import { fleetSettings } from '../fleet-common.js';
 import { fillInputs, loadFields, onFieldsChanged, readInputs, renderInputs } from '../custom-fields.js';
 import { moneyShort } from '../process.js';
@@ -20,12 +20,14 @@ let ranking = [];
 let sortKey = null;
 let current = null; // the saved segment being edited, or null for a new one
 let openCustomer = () => {};
+let openReports = () => {};
 let seq = 0;
 let timer = null;
 
-export function init(info, open) {
+export function init(info, open, reports) {
   choices = info.choices;
   openCustomer = open;
+  openReports = reports;
   form.addEventListener('input', schedule);
   form.addEventListener('change', schedule);
   form.addEventListener('submit', (e) => {
@@ -40,6 +42,9 @@ export function init(info, open) {
   });
   $('segment-delete').addEventListener('click', remove);
   $('segment-export').addEventListener('click', exportList);
+  $('segment-report').addEventListener('click', () => {
+    if (current) openReports(current.id);
+  });
   for (const th of document.querySelectorAll('#segment-table th[data-sort]')) {
     th.tabIndex = 0;
     const sort = () => {
@@ -53,6 +58,11 @@ export function init(info, open) {
   }
   onFieldsChanged(() => renderCustom());
   relabel();
+}
+
+/** A saved segment opens the manager's reports kept to its customers (reports are theirs). */
+function reportButton() {
+  $('segment-report').hidden = !current || currentUser()?.role !== 'manager';
 }
 
 export function relabel() {
@@ -93,6 +103,7 @@ export async function shown() {
     toast(err.message);
   }
   renderCustom();
+  reportButton();
   await Promise.all([refreshRanking(), preview()]);
 }
 
@@ -189,6 +200,7 @@ function edit(segment) {
   form.elements.renewal_competitors.checked = !!f.renewal_competitors;
   fillInputs($('segment-custom'), f.custom ?? {});
   $('segment-delete').hidden = !segment;
+  reportButton();
   relabel();
   preview();
 }
@@ -288,6 +300,7 @@ async function save(asNew) {
     return;
   }
   $('segment-delete').hidden = false;
+  reportButton();
   relabel();
   await refreshRanking();
 }
