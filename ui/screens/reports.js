@@ -121,8 +121,9 @@ async function fillSegments() {
   } catch (err) {
     toast(err.message);
   }
-  // A new select each time: WebKit fires no change for the option a person last chose when
-  // code has selected another since, so "All customers" after a preselected segment did nothing.
+  // A new select each time: WebKit compares a choice with the option selected when the select
+  // last took focus or changed, so after code selected another (the Segments screen's button),
+  // a choice that was not preceded by a new focus (WebDriver's, at least) fired no change.
   const select = document.createElement('select');
   select.id = old.id;
   select.append(new Option(t('reports.all_customers'), ''), ...segments.map((s) => new Option(s.name, String(s.id))));
