@@ -483,9 +483,7 @@ pub(crate) fn won_groups(
     let mut by: BTreeMap<(Option<i64>, String, bool), (i64, i64)> = BTreeMap::new();
     for r in rows.iter().filter(|r| within(scope, r.int(2))) {
         let existing = since.get(&r.int(2)).is_some_and(|s| *s < r.int(3));
-        let e = by.entry((r.opt_int(0), r.text(1), existing)).or_default();
-        e.0 += 1;
-        e.1 += r.int(4);
+        count(&mut by, (r.opt_int(0), r.text(1), existing), r.int(4));
     }
     Ok(by
         .into_iter()
@@ -524,9 +522,7 @@ pub(crate) fn contact_groups(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>
     let mut by: BTreeMap<(Option<i64>, String, bool), (i64, i64)> = BTreeMap::new();
     scoped_each(x, scope, "customer_id", &sql, &[p.start().into(), p.after().into()], |r| {
         let existing = since.get(&r.int(0)).is_some_and(|s| *s < r.int(3));
-        let e = by.entry((owner(r.opt_int(1)), r.text(2), existing)).or_default();
-        e.0 += 1;
-        e.1 += r.int(4);
+        count(&mut by, (owner(r.opt_int(1)), r.text(2), existing), r.int(4));
     })?;
     Ok(by
         .into_iter()
@@ -634,9 +630,7 @@ pub(crate) fn closed_groups(
     )?;
     let mut by: BTreeMap<(Option<i64>, i64, String), (i64, i64)> = BTreeMap::new();
     for r in rows.iter().filter(|r| within(scope, r.int(4))) {
-        let e = by.entry((r.opt_int(0), r.int(1), r.text(2))).or_default();
-        e.0 += 1;
-        e.1 += r.int(3);
+        count(&mut by, (r.opt_int(0), r.int(1), r.text(2)), r.int(3));
     }
     Ok(by
         .into_iter()
@@ -666,9 +660,7 @@ pub(crate) fn reason_groups(
     type Key = (Option<i64>, i64, String, String);
     let mut by: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
     for r in x.rows(&sql, &args)?.iter().filter(|r| within(scope, r.int(5))) {
-        let e = by.entry((r.opt_int(0), r.int(1), r.text(2), r.text(3))).or_default();
-        e.0 += 1;
-        e.1 += r.int(4);
+        count(&mut by, (r.opt_int(0), r.int(1), r.text(2), r.text(3)), r.int(4));
     }
     Ok(by
         .into_iter()
@@ -747,9 +739,7 @@ pub(crate) fn move_groups(
     );
     let mut by: BTreeMap<(Option<i64>, i64, i64), (i64, i64)> = BTreeMap::new();
     scoped_each(x, scope, "d.customer_id", &sql, &args, |r| {
-        let e = by.entry((owner(r.opt_int(1)), r.int(2), r.int(3))).or_default();
-        e.0 += 1;
-        e.1 += r.int(4);
+        count(&mut by, (owner(r.opt_int(1)), r.int(2), r.int(3)), r.int(4));
     })?;
     Ok(by
         .into_iter()
@@ -765,6 +755,13 @@ pub(crate) fn move_groups(
 
 /// A count per owner (or salesperson).
 pub(crate) type PerOwner = Vec<(Option<i64>, i64)>;
+
+/// Adds one row of `amount` to `key`'s count and sum.
+fn count<K: Ord>(by: &mut BTreeMap<K, (i64, i64)>, key: K, amount: i64) {
+    let e = by.entry(key).or_default();
+    e.0 += 1;
+    e.1 += amount;
+}
 
 /// Counts per owner.
 fn per_owner(pairs: impl Iterator<Item = (Option<i64>, i64)>) -> PerOwner {
