@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
-use postgres::{IsolationLevel, Statement, Transaction};
+use postgres::{IsolationLevel, Row, Statement, Transaction};
 
 use super::people::follow_ids;
 use super::Postgres;
@@ -63,23 +64,32 @@ impl Exec for Pg<'_, '_> {
         let stmt = self.statement(sql)?;
         let owned = params(args);
         let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref()).collect();
-        let rows = self.tx.query(&stmt, &refs)?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                Cells(
-                    (0..r.len())
-                        .map(|i| match *r.columns()[i].type_() {
-                            Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Val::NullInt, Val::Int),
-                            Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Val::NullInt, |v| Val::Int(v.into())),
-                            Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Val::NullInt, Val::Bool),
-                            _ => r.get::<_, Option<String>>(i).map_or(Val::NullText, Val::Text),
-                        })
-                        .collect(),
-                )
-            })
-            .collect())
+        Ok(self.tx.query(&stmt, &refs)?.iter().map(cells).collect())
     }
+
+    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells)) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let owned = params(args);
+        // Rows as the server sends them: a scan of a million rows need not hold them all.
+        let mut rows = self.tx.query_raw(&stmt, owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)))?;
+        while let Some(r) = rows.next()? {
+            f(&cells(&r));
+        }
+        Ok(())
+    }
+}
+
+fn cells(r: &Row) -> Cells {
+    Cells(
+        (0..r.len())
+            .map(|i| match *r.columns()[i].type_() {
+                Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Val::NullInt, Val::Int),
+                Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Val::NullInt, |v| Val::Int(v.into())),
+                Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Val::NullInt, Val::Bool),
+                _ => r.get::<_, Option<String>>(i).map_or(Val::NullText, Val::Text),
+            })
+            .collect(),
+    )
 }
 
 impl Transact for Postgres {
