@@ -66,6 +66,10 @@ async fn a_segment_of_competitors_due_for_renewal_is_counted_live_saved_and_rank
     app.wait_text("#segment-count", |t| t == "Customers: 1").await;
     app.click("#segment-form button[type=submit]").await;
     app.wait_text("#segment-form [name=name] ~ .field-error", |t| t == "Give the segment a name.").await;
+    // The count of the field just cleared comes after the save: it must not wipe the message.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(app.texts("#segment-form [name=name] ~ .field-error").await, ["Give the segment a name."]);
+    app.wait_text("#segment-count", |t| t == "Customers: 1").await;
     assert!(Store::open(app.db_path()).unwrap().segments().unwrap().is_empty());
 
     app.type_into("#segment-form [name=name]", "Competitors due soon").await;

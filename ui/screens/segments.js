@@ -237,22 +237,23 @@ function schedule() {
   timer = setTimeout(preview, 150);
 }
 
-async function preview() {
+/** Counts what the filter keeps; `keepErrors` leaves the messages a failed save just showed. */
+async function preview({ keepErrors = false } = {}) {
   const mine = ++seq;
   const { filter, problems } = readFilter();
   if (problems.length) {
-    showErrors(form, { code: 'validation', message: t('error.validation'), fields: problems });
+    if (!keepErrors) showErrors(form, { code: 'validation', message: t('error.validation'), fields: problems });
     return;
   }
   let page;
   try {
     page = await api.segmentPreview(filter, SHOWN);
   } catch (err) {
-    if (mine === seq) showErrors(form, err);
+    if (mine === seq && !keepErrors) showErrors(form, err);
     return;
   }
   if (mine !== seq) return;
-  clearErrors(form);
+  if (!keepErrors) clearErrors(form);
   const f = page.figures;
   $('segment-count').textContent = t('segments.count', { count: formatInteger(page.total) });
   const parts = [
@@ -283,6 +284,9 @@ async function preview() {
 }
 
 async function save(asNew) {
+  // A count still to come would clear what this save shows: it is redone after, keeping it.
+  clearTimeout(timer);
+  seq++;
   const { filter, problems } = readFilter();
   if (problems.length) {
     showErrors(form, { code: 'validation', message: t('error.validation'), fields: problems });
@@ -297,12 +301,13 @@ async function save(asNew) {
     toast(t('segments.saved', { name: saved.name }));
   } catch (err) {
     showErrors(form, err, t('segments.fix'));
+    preview({ keepErrors: true });
     return;
   }
   $('segment-delete').hidden = false;
   reportButton();
   relabel();
-  await refreshRanking();
+  await Promise.all([refreshRanking(), preview()]);
 }
 
 async function remove() {
