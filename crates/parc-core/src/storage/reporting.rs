@@ -180,9 +180,7 @@ impl Store {
         let segment = match query.segment_id.filter(|_| kind != ReportKind::Customer) {
             Some(id) => {
                 let s = self.segment(id)?;
-                let filter = s.filter.validated()?;
-                let facts = self.segment_facts(today)?;
-                Some((s.name, Scope::new(facts.select(&filter, today), facts.rows.len())))
+                Some((s.name, self.segment_scope(s.filter, today)?))
             }
             None => None,
         };
@@ -313,16 +311,15 @@ impl Store {
             }
             ReportKind::Market => {
                 money = None;
+                let settings = self.fleet_settings()?;
                 let market = match scope {
                     None => self.market_share()?,
                     Some(s) => {
-                        let settings = self.fleet_settings()?;
                         let rows = read(&mut *self.backend, |x| reports::scoped_share_rows(x, s))?;
                         crate::share::market_share(&rows, &settings.categories, |b| settings.is_ours(b))
                     }
                 };
-                let categories = self.fleet_settings()?.categories;
-                let (t, c) = report::market_table(&l, p, &market, &categories);
+                let (t, c) = report::market_table(&l, p, &market, &settings.categories);
                 (t, c, serde_json::Value::Null)
             }
             ReportKind::Customer => {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::deals;
 use super::exec::{id_list, read, write, Cells, Dialect, Exec, Val, IN_CHUNK};
-use super::reports::Bought;
+use super::reports::{Bought, Scope};
 use super::{now, Store};
 use crate::customer::CustomerSummary;
 use crate::error::{Error, Result};
@@ -207,6 +207,13 @@ impl Store {
     pub fn segment_ids(&mut self, filter: SegmentFilter, today: NaiveDate) -> Result<Vec<i64>> {
         let filter = filter.validated()?;
         Ok(self.segment_facts(today)?.select(&filter, today))
+    }
+
+    /// The customers `filter` keeps, as what a report is kept to.
+    pub(crate) fn segment_scope(&mut self, filter: SegmentFilter, today: NaiveDate) -> Result<Scope> {
+        let filter = filter.validated()?;
+        let facts = self.segment_facts(today)?;
+        Ok(Scope::new(facts.select(&filter, today), facts.rows.len()))
     }
 
     /// How attractive the customers `filter` keeps are.

@@ -24,6 +24,16 @@ fn value(v: &Val) -> Value {
     }
 }
 
+/// A column as the shared statements read it.
+fn val(v: ValueRef) -> Val {
+    match v {
+        ValueRef::Integer(v) => Val::Int(v),
+        ValueRef::Real(f) => Val::Int(f as i64),
+        ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Null | ValueRef::Blob(_) => Val::NullText,
+    }
+}
+
 impl Exec for Lite<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
@@ -41,12 +51,7 @@ impl Exec for Lite<'_> {
             .query_map(params_from_iter(args.iter().map(value)), |r| {
                 let mut cells = Vec::with_capacity(n);
                 for i in 0..n {
-                    cells.push(match r.get::<_, Value>(i)? {
-                        Value::Integer(v) => Val::Int(v),
-                        Value::Real(f) => Val::Int(f as i64),
-                        Value::Text(s) => Val::Text(s),
-                        Value::Null | Value::Blob(_) => Val::NullText,
-                    });
+                    cells.push(val(r.get_ref(i)?));
                 }
                 Ok(Cells(cells))
             })?
@@ -63,12 +68,7 @@ impl Exec for Lite<'_> {
         while let Some(r) = rows.next()? {
             cells.0.clear();
             for i in 0..n {
-                cells.0.push(match r.get_ref(i)? {
-                    ValueRef::Integer(v) => Val::Int(v),
-                    ValueRef::Real(f) => Val::Int(f as i64),
-                    ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
-                    ValueRef::Null | ValueRef::Blob(_) => Val::NullText,
-                });
+                cells.0.push(val(r.get_ref(i)?));
             }
             f(&cells);
         }
