@@ -125,6 +125,8 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
     app.click(".tab[data-screen=segments]").await;
     app.wait_text("#segment-rows", |t| t.contains("Italy")).await;
     app.click("#segment-rows tr:first-child td").await;
+    app.wait_css("#segment-report:not([hidden])").await;
+    app.shot("segment-reports-button").await;
     app.click("#segment-report:not([hidden])").await;
     app.wait_text("#reports-subtitle", |t| t.contains("segment “Italy”")).await;
     assert_eq!(app.value("#reports-segment").await, italy.to_string());
