@@ -10,6 +10,12 @@ export function currentUser() {
   return users.find((u) => u.id === me) ?? null;
 }
 
+/** The sales manager and the director change what the whole office shares and read everyone's figures. */
+export function manages() {
+  const role = currentUser()?.role;
+  return role === 'manager' || role === 'director';
+}
+
 export function myId() {
   return me;
 }
@@ -71,7 +77,7 @@ export function chooseUser({ required = false } = {}) {
   const list = document.getElementById('who-list');
   const errors = form.querySelector('.errors');
   const roles = form.elements.role;
-  roles.replaceChildren(...['salesperson', 'assistant', 'manager'].map((r) => new Option(t(`role.${r}`), r)));
+  roles.replaceChildren(...['salesperson', 'assistant', 'manager', 'director'].map((r) => new Option(t(`role.${r}`), r)));
   list.replaceChildren(...users.filter((u) => u.active).map((u) => {
     const li = document.createElement('li');
     const button = document.createElement('button');

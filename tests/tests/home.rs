@@ -1,6 +1,7 @@
 //! Home in the real Parc window: what a salesperson sees first (today's actions, deals needing
 //! action, customers going cold, renewals due), and what the sales manager sees instead (the
-//! funnel and forecasts, then the direction's market share and this year against last).
+//! funnel and forecasts, then the direction's market share and this year against last), and
+//! the director, who starts on the direction.
 
 use parc_core::contact::ContactData;
 use parc_core::customer::CustomerData;
@@ -120,5 +121,35 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     app.click("#plans-form button[type=submit]").await;
     app.wait_text("#plans-form .field-error[data-for='plans.1.every_days']", |t| t == "Between 1 and 730 days.").await;
     assert_eq!(Store::open(app.db_path()).unwrap().plan_settings().unwrap().version, 1);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn the_director_starts_on_the_direction_with_the_managers_rights() {
+    let app = App::launch_home_with(|_| {}).await;
+    {
+        let mut store = Store::open(app.db_path()).unwrap();
+        let me = store.users().unwrap().remove(0);
+        let data = parc_core::user::UserData { role: UserRole::Director, ..me.data };
+        store.update_user(me.id, me.version, data).unwrap();
+    }
+    let app = app.restart().await;
+    app.click(".tab[data-screen=home]").await;
+    app.wait_text("#home-title", |t| t == "The office at a glance").await;
+    // An office without fleet lines yet says so instead of a share of nothing.
+    app.wait_text("#home-market-total", |t| t.starts_with("No fleet recorded yet")).await;
+    assert_eq!(app.texts(".home-tab:not([hidden])").await.len(), 3, "the team's and their own day are a click away");
+    // The who-are-you button names the role.
+    app.click("#who-button").await;
+    app.wait_text("#who-list", |t| t.contains(USER_NAME) && t.contains("Director")).await;
+    app.shot("who-director").await;
+    app.click("#who-list button[data-user-id='1']").await;
+    // The office's settings are theirs to change, as the sales manager's are.
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#plans-form [name='plans.0.every_days']:not([disabled])").await;
+    app.type_into("#plans-form [name='plans.0.every_days']", "21").await;
+    app.click("#plans-form button[type=submit]").await;
+    app.wait_text("#toasts", |t| t.contains("Contact plans saved.")).await;
+    assert_eq!(Store::open(app.db_path()).unwrap().plan_settings().unwrap().plans[0].every_days, 21);
     app.close().await;
 }

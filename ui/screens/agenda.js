@@ -6,7 +6,7 @@ import { api } from '../ipc.js';
 import { formatDate, formatLocalDateTime, isoDay, isoNow, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { allUsers, currentUser, myId, userInitials } from '../users.js';
+import { allUsers, manages, myId, userInitials } from '../users.js';
 import { markSent } from './materials.js';
 import { loadProcess, reasonName } from '../process.js';
 
@@ -72,7 +72,7 @@ function fillWhose() {
   const select = $('agenda-user');
   const keep = select.value || 'me';
   const options = [new Option(t('agenda.mine'), 'me')];
-  if (currentUser()?.role === 'manager') {
+  if (manages()) {
     options.push(new Option(t('agenda.everyone'), 'all'));
     for (const u of allUsers().filter((u) => u.active && u.id !== myId())) options.push(new Option(u.name, String(u.id)));
   }

@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { allFields, loadFields, onFieldsChanged } from '../custom-fields.js';
-import { currentUser } from '../users.js';
+import { manages } from '../users.js';
 
 const KINDS = ['text', 'number', 'date', 'choice'];
 const $ = (id) => document.getElementById(id);
@@ -61,7 +61,7 @@ function button(label, onClick, className = '') {
 }
 
 function render() {
-  const canEdit = currentUser()?.role === 'manager';
+  const canEdit = manages();
   $('fields-locked').hidden = canEdit;
   addForm.hidden = !canEdit;
   const fields = allFields();

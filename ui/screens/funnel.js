@@ -9,7 +9,7 @@ import { disqualifyLead, editDeal, moveDeal } from '../deal-dialogs.js';
 import {
   ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, sourceName, stage, stageName,
 } from '../process.js';
-import { allUsers, currentUser, myId, userInitials, userName } from '../users.js';
+import { allUsers, manages, myId, userInitials, userName } from '../users.js';
 import { showChanges } from './changes.js';
 import { listFor, newOffer, offerItems } from './offers.js';
 
@@ -68,7 +68,7 @@ function fillStageFilter() {
 /** Mine, everyone, or (for anyone) a colleague. The manager starts with everyone. */
 function fillWhose() {
   const select = $('funnel-owner');
-  const keep = select.value || (currentUser()?.role === 'manager' ? 'all' : 'me');
+  const keep = select.value || (manages() ? 'all' : 'me');
   const options = [new Option(t('agenda.mine'), 'me'), new Option(t('agenda.everyone'), 'all')];
   for (const u of allUsers().filter((u) => u.active && u.id !== myId())) options.push(new Option(u.name, String(u.id)));
   select.replaceChildren(...options);

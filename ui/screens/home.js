@@ -2,12 +2,13 @@
 // action, customers going cold, renewals due and campaign calls. The sales manager: the funnel,
 // the three forecasts, stalled deals and each salesperson's contacts this week. The direction:
 // market share by segment, the customer pyramid and this year's forecast against last year.
-// Each block's title opens its full screen. The view is remembered per workstation.
+// Each block's title opens its full screen. The view each person chose is remembered on the
+// workstation. The director starts on the direction, the sales manager on the team.
 
 import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatPercent, isoDay, t } from '../i18n.js';
 import { toast } from '../notify.js';
-import { currentUser, myId, userName } from '../users.js';
+import { currentUser, manages, myId, userName } from '../users.js';
 import { categoryLabel, weightLabel } from '../fleet-common.js';
 import { drawTable } from '../report-view.js';
 import { item, planText } from './agenda.js';
@@ -16,7 +17,6 @@ import { ladder, loadProcess, moneyShort, stageName } from '../process.js';
 const $ = (id) => document.getElementById(id);
 const VIEWS = ['mine', 'team', 'direction'];
 const SHOWN = 8;
-let view = null;
 let go = () => {};
 let openCustomer = () => {};
 let openDeal = () => {};
@@ -28,8 +28,7 @@ export function init(show, open, openDealPage) {
   openDeal = openDealPage;
   for (const tab of document.querySelectorAll('.home-tab')) {
     tab.addEventListener('click', () => {
-      view = tab.dataset.home;
-      localStorage.setItem('parc.home', view);
+      localStorage.setItem(remembers(), tab.dataset.home);
       refresh();
     });
   }
@@ -46,16 +45,24 @@ export async function shown() {
   await refresh();
 }
 
-/** The sales manager reads the team and the direction; everyone else their own day. */
+/** The sales manager and the director read the team and the direction; everyone else their own day. */
 function allowed() {
-  return currentUser()?.role === 'manager' ? VIEWS : ['mine'];
+  return manages() ? VIEWS : ['mine'];
+}
+
+/** What each role reads first, until they choose another view on this workstation. */
+const FIRST = { manager: 'team', director: 'direction' };
+
+/** Per person: a manager and a director may share a workstation with different habits. */
+function remembers() {
+  return `parc.home.${myId()}`;
 }
 
 function chosen() {
   const views = allowed();
-  const remembered = view ?? localStorage.getItem('parc.home');
+  const remembered = localStorage.getItem(remembers());
   if (views.includes(remembered)) return remembered;
-  return currentUser()?.role === 'manager' ? 'team' : 'mine';
+  return FIRST[currentUser()?.role] ?? 'mine';
 }
 
 export async function refresh() {
@@ -196,11 +203,13 @@ async function drawDirection(mine) {
     api.funnel({ from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }),
   ]);
   if (mine !== seq) return;
-  $('home-market-total').textContent = t('home.market_total', {
-    pct: formatPercent(market.total.vehicle_pct),
-    ours: formatInteger(market.total.ours),
-    vehicles: formatInteger(market.total.vehicles),
-  });
+  $('home-market-total').textContent = market.total.vehicles
+    ? t('home.market_total', {
+      pct: formatPercent(market.total.vehicle_pct),
+      ours: formatInteger(market.total.ours),
+      vehicles: formatInteger(market.total.vehicles),
+    })
+    : t('market.empty');
   const segments = [...market.segments].sort((a, b) => b.total.vehicles - a.total.vehicles).slice(0, SHOWN);
   table('home-market', [[t('home.col.segment')], [t('home.col.vehicles'), true], [t('home.col.ours'), true], [t('home.col.share'), true]],
     segments.map((s) => [

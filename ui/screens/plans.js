@@ -6,7 +6,7 @@ import { api } from '../ipc.js';
 import { t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { currentUser } from '../users.js';
+import { manages } from '../users.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('plans-form');
@@ -74,7 +74,7 @@ function select(name, options, value) {
 }
 
 function render() {
-  const manager = currentUser()?.role === 'manager';
+  const manager = manages();
   $('plans-locked').hidden = manager;
   $('plan-rows').replaceChildren(...settings.plans.map((p, i) => {
     const tr = document.createElement('tr');

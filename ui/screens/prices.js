@@ -8,7 +8,7 @@ import { formatDate, formatInteger, formatMinorUnits, isoDay, parseInteger, pars
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { money } from '../process.js';
-import { currentUser } from '../users.js';
+import { manages } from '../users.js';
 
 const $ = (id) => document.getElementById(id);
 const LANGUAGES = ['en', 'it', 'pl', 'lt', 'zh'];
@@ -18,7 +18,7 @@ let editing = null;
 let timer = null;
 
 function manager() {
-  return currentUser()?.role === 'manager';
+  return manages();
 }
 
 

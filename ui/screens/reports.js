@@ -8,7 +8,7 @@ import { formatDate, parseMinorUnits, formatMinorUnits, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { drawChart, drawTable } from '../report-view.js';
-import { allUsers, currentUser } from '../users.js';
+import { allUsers, manages } from '../users.js';
 
 const $ = (id) => document.getElementById(id);
 /** The reports of the list, in order, and which filters each takes. */
@@ -94,7 +94,7 @@ export async function shown() {
 
 /** Only the sales manager sees the reports; others get the tab back when they become one. */
 export function allowed() {
-  return currentUser()?.role === 'manager';
+  return manages();
 }
 
 function fillOwners() {

@@ -6,7 +6,7 @@ import { api } from '../ipc.js';
 import { formatInteger, formatPercent, parseInteger, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
-import { allUsers, currentUser, userName } from '../users.js';
+import { allUsers, manages, userName } from '../users.js';
 import { fleetSettings } from '../fleet-common.js';
 import { fillInputs, loadFields, onFieldsChanged, readInputs, renderInputs } from '../custom-fields.js';
 import { moneyShort } from '../process.js';
@@ -62,7 +62,7 @@ export function init(info, open, reports) {
 
 /** A saved segment opens the manager's reports kept to its customers (reports are theirs). */
 function reportButton() {
-  $('segment-report').hidden = !current || currentUser()?.role !== 'manager';
+  $('segment-report').hidden = !current || !manages();
 }
 
 export function relabel() {

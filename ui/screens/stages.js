@@ -10,7 +10,7 @@ import { language, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { loadProcess, named, onProcessChanged, processSettings, reasonSettings } from '../process.js';
-import { currentUser } from '../users.js';
+import { manages } from '../users.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['salesperson', 'assistant', 'manager'];
@@ -90,7 +90,7 @@ export function relabel() {
 }
 
 function canEdit() {
-  return currentUser()?.role === 'manager';
+  return manages();
 }
 
 function render() {

@@ -31,7 +31,7 @@ fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let added: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(added["added"]["customers"], 150);
-    assert_eq!(added["added"]["users"], 9, "a new office: manager, six salespeople, two assistants");
+    assert_eq!(added["added"]["users"], 10, "a new office: director, manager, six salespeople, two assistants");
     assert_eq!(added["today"], "2026-11-23");
     let (people, contacts) = (added["added"]["people"].as_u64().unwrap(), added["added"]["contacts"].as_u64().unwrap());
     assert!((300..=600).contains(&people), "{people} people");
@@ -43,7 +43,7 @@ fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     assert_eq!(report["integrity"], "ok");
     assert_eq!(report["schema_version"], parc_core::storage::SCHEMA_VERSION);
     assert_eq!(report["counts"]["customer"], 150);
-    assert_eq!(report["counts"]["app_user"], 9);
+    assert_eq!(report["counts"]["app_user"], 10);
     assert_eq!(report["counts"]["person"], people);
     assert_eq!(report["counts"]["contact"], contacts);
     assert!(report["counts"]["setting"].is_number());

@@ -385,6 +385,7 @@ const OFFICE: &[(&str, &str, UserRole)] = &[
     ("Žygimantas Petrauskas", "ŽP", UserRole::Salesperson),
     ("Agnieszka Dąbrowska", "AD", UserRole::Assistant),
     ("李娜", "LN", UserRole::Assistant),
+    ("Alberto Conti", "AC", UserRole::Director),
 ];
 
 /// The dealership's trucks and vans, and what customers trade in.

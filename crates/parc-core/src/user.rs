@@ -1,5 +1,5 @@
-//! The people of the office who use Parc: salespeople, their assistants and the sales
-//! manager. No passwords: the database is the office's, and a workstation remembers who sits
+//! The people of the office who use Parc: salespeople, their assistants, the sales
+//! manager and the dealership's director. No passwords: the database is the office's, and a workstation remembers who sits
 //! at it.
 
 use serde::{Deserialize, Serialize};
@@ -13,16 +13,25 @@ pub enum UserRole {
     Salesperson,
     Assistant,
     Manager,
+    /// Reads the market, the pyramid and the year against last year first; has the sales
+    /// manager's rights over the office's settings.
+    Director,
 }
 
 impl UserRole {
-    pub const ALL: [UserRole; 3] = [UserRole::Salesperson, UserRole::Assistant, UserRole::Manager];
+    pub const ALL: [UserRole; 4] = [UserRole::Salesperson, UserRole::Assistant, UserRole::Manager, UserRole::Director];
+
+    /// Whether this role may change what the whole office shares (settings, plans, price list).
+    pub fn manages(self) -> bool {
+        matches!(self, UserRole::Manager | UserRole::Director)
+    }
 
     pub fn code(self) -> &'static str {
         match self {
             UserRole::Salesperson => "salesperson",
             UserRole::Assistant => "assistant",
             UserRole::Manager => "manager",
+            UserRole::Director => "director",
         }
     }
 

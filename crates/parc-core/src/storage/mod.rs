@@ -715,7 +715,7 @@ impl Store {
             Some(id) => self.backend.users()?.into_iter().find(|u| u.id == id).map(|u| u.data.role),
             None => None,
         };
-        if role == Some(UserRole::Manager) {
+        if role.is_some_and(UserRole::manages) {
             Ok(())
         } else {
             Err(Error::ManagerOnly)

@@ -360,6 +360,28 @@ fn users_are_listed_by_name_and_saved_with_the_optimistic_check() {
     });
 }
 
+/// The director is stored in both dialects and has the sales manager's rights; nobody else
+/// gains them.
+#[test]
+fn the_director_changes_what_the_sales_manager_changes() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let eva = user(store, "Eva", UserRole::Assistant);
+        let alberto = user(store, "Alberto Conti", UserRole::Director);
+        assert_eq!(store.users().unwrap().iter().find(|u| u.id == alberto.id).unwrap().data.role, UserRole::Director);
+        let plans = store.plan_settings().unwrap();
+        for by in [Some(anna.id), Some(eva.id), None] {
+            assert!(matches!(store.save_plan_settings(by, plans.clone()), Err(Error::ManagerOnly)));
+        }
+        let saved = store.save_plan_settings(Some(alberto.id), plans).unwrap();
+        assert_eq!(saved.version, 1);
+        // A salesperson promoted to director gets the rights with the new role.
+        let promoted = UserData { role: UserRole::Director, ..anna.data.clone() };
+        store.update_user(anna.id, anna.version, promoted).unwrap();
+        store.save_plan_settings(Some(anna.id), saved).unwrap();
+    });
+}
+
 #[test]
 fn customers_have_an_owner_and_assistants_and_lists_filter_to_my_customers() {
     each_store(|store| {

@@ -708,6 +708,12 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER contact_last AFTER INSERT OR UPDATE OF customer_id, kind, happened_at ON contact
         FOR EACH ROW EXECUTE FUNCTION parc_last_contact();
     "#,
+    // 16: the dealership's director as a role.
+    r#"
+    ALTER TABLE app_user DROP CONSTRAINT app_user_role_check;
+    ALTER TABLE app_user ADD CONSTRAINT app_user_role_check
+        CHECK (role IN ('salesperson', 'assistant', 'manager', 'director'));
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -765,6 +765,21 @@ pub const MIGRATIONS: &[&str] = &[
                                            WHERE customer_id = NEW.customer_id AND kind = NEW.kind), '')));
     END;
     "#,
+    // 16: the dealership's director as a role. SQLite cannot change a CHECK in place, and a
+    // rebuild of app_user would have to re-point every table that names its users, so the
+    // table's definition is edited the way SQLite documents for loosening a constraint
+    // (lang_altertable.html, "other kinds of table schema changes"): no stored row changes.
+    // RESET reloads this connection's schema; the throw-away table bumps the schema cookie
+    // so that other connections reload theirs.
+    r#"
+    PRAGMA writable_schema = ON;
+    UPDATE sqlite_schema
+       SET sql = replace(sql, '''assistant'', ''manager'')', '''assistant'', ''manager'', ''director'')')
+     WHERE type = 'table' AND name = 'app_user';
+    PRAGMA writable_schema = RESET;
+    CREATE TABLE schema_bump (x);
+    DROP TABLE schema_bump;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -111,6 +111,48 @@ fn upgrades_fixture_databases_from_every_earlier_version() {
     }
 }
 
+/// Version 16 lets app_user hold a director by editing the table's CHECK in place: the users
+/// and everything pointing at them stay, a connection opened before the upgrade sees the new
+/// rule, and a role nobody knows is still refused.
+#[test]
+fn the_upgrade_to_16_admits_the_director_and_keeps_the_office() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v15.sqlite3");
+    let mut conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", true).unwrap();
+    migrations::migrate_with(&mut conn, &MIGRATIONS[..15]).unwrap();
+    conn.execute_batch(
+        "INSERT INTO app_user (id, name, initials, role) VALUES (1, 'Francesca', 'FM', 'manager'), (2, 'Giulia', 'GR', 'salesperson');
+         INSERT INTO customer (id, name, sort_key, created_at, updated_at, owner_id) VALUES (1, 'A', 'a', 'x', 'x', 2);",
+    )
+    .unwrap();
+    assert!(conn.execute("INSERT INTO app_user (name, role) VALUES ('Alberto', 'director')", []).is_err());
+    let other = Connection::open(&path).unwrap();
+    let before: i64 = other.query_row("SELECT count(*) FROM app_user", [], |r| r.get(0)).unwrap();
+    assert_eq!(before, 2);
+
+    assert_eq!(migrations::migrate(&mut conn).unwrap(), MIGRATIONS.len() - 15);
+    conn.execute("INSERT INTO app_user (id, name, role) VALUES (3, 'Alberto', 'director')", []).unwrap();
+    other.execute("INSERT INTO app_user (id, name, role) VALUES (4, 'Ada', 'director')", []).unwrap();
+    for c in [&conn, &other] {
+        assert!(c.execute("INSERT INTO app_user (name, role) VALUES ('X', 'boss')", []).is_err());
+    }
+    let owner: i64 = conn.query_row("SELECT owner_id FROM customer WHERE id = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(owner, 2);
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let orphans: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(orphans, 0);
+    assert!(conn.execute("DELETE FROM app_user WHERE id = 2", []).is_err(), "the owner's key still holds");
+    drop(other);
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    let roles: Vec<_> = store.users().unwrap().into_iter().map(|u| (u.data.name, u.data.role)).collect();
+    assert_eq!(roles.len(), 4);
+    assert!(roles.contains(&("Alberto".to_string(), crate::user::UserRole::Director)));
+    assert_eq!(store.check().unwrap().integrity, "ok");
+}
+
 /// Version 10 gives existing leads their contacted and won marks: contacted when the
 /// customer's last contact is on or after the day the lead came in, won when its deal is in
 /// the process's won stage (read from the stored process, else the default's).
