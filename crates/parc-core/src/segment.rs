@@ -14,7 +14,7 @@
 //! - last contact older than N days: no contact logged, or the last one before today − N days.
 //! - won value: deals won in the 12 months up to today, per currency.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -178,6 +178,9 @@ impl SegmentData {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fact {
     pub id: i64,
+    /// The list's order (`customer.sort_key`), kept so that changed customers can be put back
+    /// in place without reading everyone again.
+    pub sort_key: String,
     pub country: String,
     pub region: String,
     pub business_type: String,
@@ -373,14 +376,30 @@ pub(crate) struct FactsBuilder {
     index: HashMap<i64, usize>,
     brand_ids: HashMap<String, u32>,
     currency_ids: HashMap<String, u32>,
+    /// Resumed from earlier facts: customers come in any order and are sorted at the end.
+    resumed: bool,
 }
 
 impl FactsBuilder {
-    /// Customers must come in the list's order (by name), each once.
+    /// Earlier facts without the `moved` customers, ready to take those customers' rows again.
+    pub fn resume(mut facts: Facts, moved: &HashSet<i64>) -> FactsBuilder {
+        facts.rows.retain(|c| !moved.contains(&c.id));
+        let ids = |names: &[String]| names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        FactsBuilder {
+            brand_ids: ids(&facts.brands),
+            currency_ids: ids(&facts.currencies),
+            facts,
+            index: HashMap::new(),
+            resumed: true,
+        }
+    }
+
+    /// Each customer once; a new builder takes them in the list's order (by name).
     #[allow(clippy::too_many_arguments)]
     pub fn customer(
         &mut self,
         id: i64,
+        sort_key: &str,
         country: &str,
         region: &str,
         business_type: &str,
@@ -399,6 +418,7 @@ impl FactsBuilder {
         self.index.insert(id, self.facts.rows.len());
         self.facts.rows.push(Fact {
             id,
+            sort_key: sort_key.to_string(),
             country: country.to_string(),
             region: search_key::fold(region),
             business_type: business_type.to_string(),
@@ -463,7 +483,11 @@ impl FactsBuilder {
         self.facts.rows[i].won.push((cur, value));
     }
 
-    pub fn finish(self) -> Facts {
+    pub fn finish(mut self) -> Facts {
+        if self.resumed {
+            // Nearly sorted already: the sort merges the few new rows in.
+            self.facts.rows.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
+        }
         self.facts
     }
 }
@@ -492,6 +516,7 @@ mod tests {
         let mut b = FactsBuilder::default();
         b.customer(
             1,
+            "autotrasporti rossi",
             "IT",
             "Lombardia",
             "haulier",
@@ -501,8 +526,19 @@ mod tests {
             Some("2026-06-01T10:00:00"),
             r#"{"3":"Gold"}"#,
         );
-        b.customer(2, "PL", "Mazowieckie", "construction", "", Some("B"), Some(8), Some("2025-01-10T09:00:00"), "{}");
-        b.customer(3, "LT", "Vilniaus", "haulier", "", None, None, None, "{}");
+        b.customer(
+            2,
+            "budmax",
+            "PL",
+            "Mazowieckie",
+            "construction",
+            "",
+            Some("B"),
+            Some(8),
+            Some("2025-01-10T09:00:00"),
+            "{}",
+        );
+        b.customer(3, "ltrans", "LT", "Vilniaus", "haulier", "", None, None, None, "{}");
         // The office sells MAN: the store counts competitors' vehicles and their renewals.
         b.fleet(1, 12, 10, Some("2026-09-30"), Some("2026-09-30"), 10, "Volvo,man");
         b.fleet(2, 3, 0, None, None, 0, "MAN");
@@ -595,6 +631,31 @@ mod tests {
         .validated()
         .unwrap();
         assert_eq!((ok.name.as_str(), ok.filter.countries), ("Hauliers", vec!["IT".to_string()]));
+    }
+
+    /// Customers that moved are taken out and read again; the rest stay as they were, and the
+    /// list keeps its order by name.
+    #[test]
+    fn resumed_facts_replace_the_customers_that_moved() {
+        let mut b = FactsBuilder::resume(facts(), &HashSet::from([2, 3]));
+        // Budmax renamed "Alfa Budmax", now with 4 Scanias and no open deal; customer 3 archived.
+        b.customer(2, "alfa budmax", "PL", "Mazowieckie", "construction", "", Some("B"), Some(8), None, "{}");
+        b.fleet(2, 4, 4, None, None, 0, "Scania");
+        let f = b.finish();
+        let all = f.select(&SegmentFilter::default(), d("2026-06-15"));
+        assert_eq!(all, vec![2, 1]);
+        assert_eq!(
+            f.select(&SegmentFilter { brands: vec!["scania".into()], ..Default::default() }, d("2026-06-15")),
+            [2]
+        );
+        assert_eq!(
+            f.select(&SegmentFilter { brands: vec!["volvo".into()], ..Default::default() }, d("2026-06-15")),
+            [1]
+        );
+        assert_eq!(f.count(&SegmentFilter { open_deals: Some(true), ..Default::default() }, d("2026-06-15")), 0);
+        let figures = f.figures(&SegmentFilter::default(), d("2026-06-15"));
+        assert_eq!((figures.customers, figures.fleet, figures.competitors), (2, 16, 14));
+        assert_eq!(figures.won, vec![("EUR".to_string(), 12_000_000)], "what Budmax won was read again: nothing");
     }
 
     #[test]

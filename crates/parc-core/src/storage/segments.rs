@@ -3,6 +3,7 @@
 //! and kept while the data they come from is unchanged, so that editing a filter recounts in
 //! memory. The rules are in `segment.rs`.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,21 +14,35 @@ use super::deals;
 use super::exec::{id_list, read, write, Cells, Dialect, Exec, Val, IN_CHUNK};
 use super::reports::{Bought, Scope};
 use super::{now, Store};
+use crate::audit;
 use crate::customer::CustomerSummary;
 use crate::error::{Error, Result};
 use crate::segment::{FactsBuilder, RankedSegment, Segment, SegmentData, SegmentFigures, SegmentFilter};
 
-/// Facts older than this are read again even when nothing seems changed: on a shared server a
-/// transaction that started earlier can commit after one already seen.
+/// On PostgreSQL, facts older than this are read again in full even when nothing seems
+/// changed: a transaction that took its numbers earlier can commit after a later one was seen.
+/// SQLite has one writer at a time, so its numbers grow in the order writes commit.
 const FACTS_KEPT: Duration = Duration::from_secs(60);
 
-/// What the facts were read from: when any of it moves, they are read again.
+/// Above this many changed customers, reading everyone again is as quick as patching.
+const PATCH_MAX: usize = 2_000;
+
+/// What the facts were read from: when the day, the settings or the pyramid move, they are
+/// read again; when only the marks move, the customers behind the new rows are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Stamp(Vec<Option<i64>>, Vec<Option<String>>, NaiveDate);
+pub(crate) struct Stamp {
+    /// The newest `change_seq` of customers, fleet lines and contacts; the newest id of deals,
+    /// deal moves and audit-trail lines.
+    marks: [i64; 6],
+    /// The pyramid's newest ranking and how many customers have a tier.
+    tiers: [i64; 2],
+    settings: [Option<String>; 2],
+    day: NaiveDate,
+}
 
 pub(crate) struct CachedFacts {
     stamp: Stamp,
-    read_at: Instant,
+    pub(super) read_at: Instant,
     facts: Arc<crate::segment::Facts>,
 }
 
@@ -77,27 +92,93 @@ pub(crate) fn restore_segments(x: &mut dyn Exec, rows: &[Segment]) -> Result<()>
 fn stamp(x: &mut dyn Exec, today: NaiveDate) -> Result<Stamp> {
     let row = x
         .row(
-            "SELECT (SELECT max(change_seq) FROM customer), (SELECT max(change_seq) FROM fleet_line),
-                    (SELECT max(change_seq) FROM contact), (SELECT max(id) FROM deal),
-                    (SELECT max(id) FROM deal_move), (SELECT max(id) FROM change_log),
-                    (SELECT max(id) FROM tier_ranking), (SELECT count(*) FROM customer_tier)",
+            "SELECT coalesce((SELECT max(change_seq) FROM customer), 0),
+                    coalesce((SELECT max(change_seq) FROM fleet_line), 0),
+                    coalesce((SELECT max(change_seq) FROM contact), 0), coalesce((SELECT max(id) FROM deal), 0),
+                    coalesce((SELECT max(id) FROM deal_move), 0), coalesce((SELECT max(id) FROM change_log), 0),
+                    coalesce((SELECT max(id) FROM tier_ranking), 0), (SELECT count(*) FROM customer_tier)",
             &[],
         )?
         .expect("one row");
-    let numbers = (0..8).map(|i| row.opt_int(i)).collect();
-    let settings = vec![deals::setting(x, crate::fleet::SETTING_KEY)?, deals::setting(x, "funnel.stages")?];
-    Ok(Stamp(numbers, settings, today))
+    Ok(Stamp {
+        marks: std::array::from_fn(|i| row.int(i)),
+        tiers: [row.int(6), row.int(7)],
+        settings: [deals::setting(x, crate::fleet::SETTING_KEY)?, deals::setting(x, "funnel.stages")?],
+        day: today,
+    })
 }
 
-fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Facts> {
+/// The customers whose facts may differ between `was` and `now`, or `None` when the facts
+/// must be read in full: another day, other settings, a new ranking, a deleted fleet line
+/// (its customer is no longer known) or more changes than patching is worth.
+fn moved_customers(x: &mut dyn Exec, was: &Stamp, now: &Stamp) -> Result<Option<HashSet<i64>>> {
+    if (was.day, &was.settings, was.tiers) != (now.day, &now.settings, now.tiers) {
+        return Ok(None);
+    }
+    let [customer, fleet, contact, deal, mv, log] = was.marks;
+    let deleted = x.row(
+        "SELECT 1 FROM change_log l WHERE l.id > $1 AND l.entity = $2
+           AND NOT EXISTS (SELECT 1 FROM fleet_line f WHERE f.id = l.entity_id) LIMIT 1",
+        &[log.into(), audit::FLEET_LINE.into()],
+    )?;
+    if deleted.is_some() {
+        return Ok(None);
+    }
+    // Logging a contact moves the customer's last contact; a deal's value, stage or closing
+    // leaves a move or an audit line.
+    let rows = x.rows(
+        "SELECT id FROM customer WHERE change_seq > $1
+         UNION SELECT customer_id FROM fleet_line WHERE change_seq > $2
+         UNION SELECT customer_id FROM contact WHERE change_seq > $3
+         UNION SELECT customer_id FROM deal WHERE id > $4
+         UNION SELECT d.customer_id FROM deal_move m JOIN deal d ON d.id = m.deal_id WHERE m.id > $5
+         UNION SELECT d.customer_id FROM change_log l JOIN deal d ON d.id = l.entity_id
+               WHERE l.id > $6 AND l.entity = $7
+         LIMIT $8",
+        &[
+            customer.into(),
+            fleet.into(),
+            contact.into(),
+            deal.into(),
+            mv.into(),
+            log.into(),
+            audit::DEAL.into(),
+            (PATCH_MAX as i64 + 1).into(),
+        ],
+    )?;
+    if rows.len() > PATCH_MAX {
+        return Ok(None);
+    }
+    Ok(Some(rows.iter().map(|r| r.int(0)).collect()))
+}
+
+/// Reads the facts of every active customer into `b`, or of the `only` ones.
+fn read_facts(x: &mut dyn Exec, today: NaiveDate, b: &mut FactsBuilder, only: Option<&[i64]>) -> Result<()> {
     let bought = Bought::read(x)?;
+    match only {
+        None => read_facts_of(x, today, &bought, b, None),
+        Some(ids) => ids.chunks(IN_CHUNK).try_for_each(|c| read_facts_of(x, today, &bought, b, Some(&id_list(c)))),
+    }
+}
+
+/// `ids`: a list of customer ids for `IN (…)`, or `None` for every customer.
+fn read_facts_of(
+    x: &mut dyn Exec,
+    today: NaiveDate,
+    bought: &Bought,
+    b: &mut FactsBuilder,
+    ids: Option<&str>,
+) -> Result<()> {
+    let only = |column: &str| ids.map(|ids| format!(" AND {column} IN ({ids})")).unwrap_or_default();
     // Facts of one day: the store keeps them per day (the stamp holds it).
-    let mut b = FactsBuilder::default();
     for r in x.rows(
-        "SELECT c.id, c.country, c.region, c.business_type, c.market_sectors, t.tier, c.owner_id, c.last_contact_at,
-                c.custom
-         FROM customer c LEFT JOIN customer_tier t ON t.customer_id = c.id
-         WHERE c.archived_at IS NULL ORDER BY c.sort_key, c.id",
+        &format!(
+            "SELECT c.id, c.sort_key, c.country, c.region, c.business_type, c.market_sectors, t.tier, c.owner_id,
+                    c.last_contact_at, c.custom
+             FROM customer c LEFT JOIN customer_tier t ON t.customer_id = c.id
+             WHERE c.archived_at IS NULL{} ORDER BY c.sort_key, c.id",
+            only("c.id")
+        ),
         &[],
     )? {
         b.customer(
@@ -106,10 +187,11 @@ fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Fact
             &r.text(2),
             &r.text(3),
             &r.text(4),
-            r.opt_text(5).as_deref(),
-            r.opt_int(6),
-            r.opt_text(7).as_deref(),
-            &r.text(8),
+            &r.text(5),
+            r.opt_text(6).as_deref(),
+            r.opt_int(7),
+            r.opt_text(8).as_deref(),
+            &r.text(9),
         );
     }
     // One row per customer (the lines' own rows are eight times as many): its vehicles, the
@@ -140,24 +222,34 @@ fn load_facts(x: &mut dyn Exec, today: NaiveDate) -> Result<crate::segment::Fact
                     min(renewal_due), min(CASE WHEN {ours} THEN NULL ELSE renewal_due END),
                     CAST(sum(CASE WHEN NOT ({ours}) AND renewal_due <= $1 THEN vehicles ELSE 0 END) AS BIGINT),
                     {brands}
-             FROM fleet_line GROUP BY customer_id"
+             FROM fleet_line WHERE 1 = 1{} GROUP BY customer_id",
+            only("customer_id")
         ),
         &args,
     )? {
         b.fleet(r.int(0), r.int(1), r.int(2), r.opt_text(3).as_deref(), r.opt_text(4).as_deref(), r.int(5), &r.text(6));
     }
-    for r in x.rows("SELECT customer_id, count(*) FROM deal WHERE closed_on IS NULL GROUP BY customer_id", &[])? {
+    for r in x.rows(
+        &format!(
+            "SELECT customer_id, count(*) FROM deal WHERE closed_on IS NULL{} GROUP BY customer_id",
+            only("customer_id")
+        ),
+        &[],
+    )? {
         b.open_deals(r.int(0), r.int(1));
     }
     let since = crate::segment::won_since(today).format(crate::contact::DATE_FORMAT).to_string();
     for r in x.rows(
-        "SELECT customer_id, currency, CAST(sum(value) AS BIGINT) FROM deal
-         WHERE stage_id = $1 AND closed_on IS NOT NULL AND closed_on >= $2 GROUP BY customer_id, currency",
+        &format!(
+            "SELECT customer_id, currency, CAST(sum(value) AS BIGINT) FROM deal
+             WHERE stage_id = $1 AND closed_on IS NOT NULL AND closed_on >= $2{} GROUP BY customer_id, currency",
+            only("customer_id")
+        ),
         &[bought.won.into(), Val::Text(since)],
     )? {
         b.won(r.int(0), &r.text(1), r.int(2));
     }
-    Ok(b.finish())
+    Ok(())
 }
 
 /// One page of a segment's customers.
@@ -177,10 +269,22 @@ impl Store {
         let cached = self.segment_cache.take();
         let (stamp, read_at, facts) = read(&mut *self.backend, |x| {
             let now = stamp(x, today)?;
-            if let Some(c) = cached.filter(|c| c.stamp == now && c.read_at.elapsed() < FACTS_KEPT) {
-                return Ok((now, c.read_at, c.facts));
+            let kept = |c: &CachedFacts| x.dialect() == Dialect::Sqlite || c.read_at.elapsed() < FACTS_KEPT;
+            if let Some(c) = cached.filter(kept) {
+                if c.stamp == now {
+                    return Ok((now, c.read_at, c.facts));
+                }
+                if let Some(moved) = moved_customers(x, &c.stamp, &now)? {
+                    // Nobody else holds the facts between two calls: no copy is made.
+                    let facts = Arc::try_unwrap(c.facts).unwrap_or_else(|shared| (*shared).clone());
+                    let mut b = FactsBuilder::resume(facts, &moved);
+                    read_facts(x, today, &mut b, Some(&moved.into_iter().collect::<Vec<_>>()))?;
+                    return Ok((now, c.read_at, Arc::new(b.finish())));
+                }
             }
-            Ok((now, Instant::now(), Arc::new(load_facts(x, today)?)))
+            let mut b = FactsBuilder::default();
+            read_facts(x, today, &mut b, None)?;
+            Ok((now, Instant::now(), Arc::new(b.finish())))
         })?;
         self.segment_cache = Some(CachedFacts { stamp, read_at, facts: facts.clone() });
         Ok(facts)

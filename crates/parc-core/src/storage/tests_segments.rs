@@ -66,9 +66,84 @@ fn a_segment_counts_what_its_filter_keeps_and_follows_every_change() {
         let figures = store.segment_figures(italians, today).unwrap();
         assert_eq!((figures.customers, figures.fleet, figures.competitors, figures.competitors_due), (3, 15, 8, 5));
         assert_eq!(figures.won, vec![("EUR".to_string(), 40_000_000)]);
+        // A won deal's value corrected: its audit line brings the customer back.
+        let closed = store.deal(deal.id).unwrap();
+        let corrected = DealData { value: 38_000_000, ..closed.data };
+        store.update_deal(deal.id, closed.version, corrected).unwrap();
+        assert_eq!(store.segment_figures(SegmentFilter::default(), today).unwrap().won, [("EUR".into(), 38_000_000)]);
         // Archived customers are in no segment.
         store.archive_customer(rossi.id).unwrap();
         assert_eq!(store.segment_count(SegmentFilter::default(), today).unwrap(), 2);
+    });
+}
+
+fn read_at(store: &Store) -> std::time::Instant {
+    store.segment_cache.as_ref().expect("facts kept").read_at
+}
+
+/// The facts kept after a change are what a fresh read gives: the same customers, in the same
+/// order, with the same figures, for a few filters.
+fn as_read_afresh(store: &mut Store, today: NaiveDate) {
+    let filters = [
+        SegmentFilter::default(),
+        renewals(),
+        SegmentFilter { fleet_min: Some(3), ..Default::default() },
+        SegmentFilter { silent_days: Some(7), ..Default::default() },
+        SegmentFilter { open_deals: Some(true), ..Default::default() },
+    ];
+    let kept: Vec<_> = filters
+        .iter()
+        .map(|f| (store.segment_ids(f.clone(), today).unwrap(), store.segment_figures(f.clone(), today).unwrap()))
+        .collect();
+    let was = store.segment_cache.take();
+    let fresh: Vec<_> = filters
+        .iter()
+        .map(|f| (store.segment_ids(f.clone(), today).unwrap(), store.segment_figures(f.clone(), today).unwrap()))
+        .collect();
+    assert_eq!(kept, fresh);
+    store.segment_cache = was;
+}
+
+/// After a change, only the customers it touched are read again; a deleted fleet line, whose
+/// customer is no longer known, or a new pyramid ranking reads everyone.
+#[test]
+fn kept_facts_read_again_only_the_customers_a_change_touched() {
+    each_store(|store| {
+        we_sell(store, "MAN");
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let today = day("2026-11-23");
+        let zeta = store.create_customer(customer("Zeta Trasporti", "Milano", "IT", "")).unwrap();
+        let beta = store.create_customer(customer("Beta Logistica", "Torino", "IT", "")).unwrap();
+        let gamma = store.create_customer(customer("Gamma Bus", "Verona", "IT", "")).unwrap();
+        let line = store.add_fleet_line(zeta.id, due("Volvo", 4, "2027-02-01")).unwrap();
+        assert_eq!(store.segment_count(renewals(), today).unwrap(), 1);
+        let first = read_at(store);
+
+        // Renamed to the front of the list, a new Scania line, a deal, a call: patched in place.
+        let mut card = store.customer(zeta.id).unwrap();
+        card.data.name = "Alfa Trasporti".into();
+        store.update_customer(zeta.id, card.version, card.data).unwrap();
+        store.add_fleet_line(beta.id, due("Scania", 6, "2027-01-10")).unwrap();
+        store.log_contact(gamma.id, call("2026-11-20T10:00", "No fleet to renew"), Some(anna.id)).unwrap();
+        let data = DealData { title: "6 tractors".into(), value: 1, currency: "EUR".into(), ..Default::default() };
+        store.create_deal(beta.id, data, None, "card", Some(anna.id)).unwrap();
+        let page = store.segment_customers(SegmentFilter::default(), today, 10).unwrap();
+        let names: Vec<&str> = page.customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Alfa Trasporti", "Beta Logistica", "Gamma Bus"]);
+        assert_eq!(store.segment_count(renewals(), today).unwrap(), 2);
+        assert_eq!(read_at(store), first, "patched, not read again");
+        as_read_afresh(store, today);
+
+        // A deleted line: everyone is read again, and the Volvos are gone.
+        store.delete_fleet_line(line.saved.id).unwrap();
+        assert_eq!(store.segment_count(renewals(), today).unwrap(), 1);
+        assert_ne!(read_at(store), first);
+        as_read_afresh(store, today);
+
+        // Another day reads everyone again too.
+        let before = read_at(store);
+        assert_eq!(store.segment_count(renewals(), day("2027-06-01")).unwrap(), 1, "overdue counts as due");
+        assert_ne!(read_at(store), before);
     });
 }
 
