@@ -27,6 +27,9 @@ const FACTS_KEPT: Duration = Duration::from_secs(60);
 /// Above this many changed customers, reading everyone again is as quick as patching.
 const PATCH_MAX: usize = 2_000;
 
+/// Above this many audit lines since the facts were read, they are read again in full.
+const LOGGED_MAX: usize = 20_000;
+
 /// What the facts were read from: when the day, the settings or the pyramid move, they are
 /// read again; when only the marks move, the customers behind the new rows are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,40 +119,50 @@ fn moved_customers(x: &mut dyn Exec, was: &Stamp, now: &Stamp) -> Result<Option<
         return Ok(None);
     }
     let [customer, fleet, contact, deal, mv, log] = was.marks;
-    let deleted = x.row(
-        "SELECT 1 FROM change_log l WHERE l.id > $1 AND l.entity = $2
-           AND NOT EXISTS (SELECT 1 FROM fleet_line f WHERE f.id = l.entity_id) LIMIT 1",
-        &[log.into(), audit::FLEET_LINE.into()],
+    // The audit lines since, by the primary key: a deal's value or currency corrected names
+    // the deal; a fleet line that is gone left no customer to read again.
+    let logged = x.rows(
+        "SELECT entity, entity_id FROM change_log WHERE id > $1 ORDER BY id LIMIT $2",
+        &[log.into(), (LOGGED_MAX as i64 + 1).into()],
     )?;
-    if deleted.is_some() {
+    if logged.len() > LOGGED_MAX {
         return Ok(None);
     }
-    // Logging a contact moves the customer's last contact; a deal's value, stage or closing
-    // leaves a move or an audit line.
-    let rows = x.rows(
-        "SELECT id FROM customer WHERE change_seq > $1
-         UNION SELECT customer_id FROM fleet_line WHERE change_seq > $2
-         UNION SELECT customer_id FROM contact WHERE change_seq > $3
-         UNION SELECT customer_id FROM deal WHERE id > $4
-         UNION SELECT d.customer_id FROM deal_move m JOIN deal d ON d.id = m.deal_id WHERE m.id > $5
-         UNION SELECT d.customer_id FROM change_log l JOIN deal d ON d.id = l.entity_id
-               WHERE l.id > $6 AND l.entity = $7
-         LIMIT $8",
-        &[
-            customer.into(),
-            fleet.into(),
-            contact.into(),
-            deal.into(),
-            mv.into(),
-            log.into(),
-            audit::DEAL.into(),
-            (PATCH_MAX as i64 + 1).into(),
-        ],
-    )?;
-    if rows.len() > PATCH_MAX {
-        return Ok(None);
+    let ids_of = |entity: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = logged.iter().filter(|r| r.text(0) == entity).map(|r| r.int(1)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let (lines, deals) = (ids_of(audit::FLEET_LINE), ids_of(audit::DEAL));
+    let mut moved = HashSet::new();
+    for chunk in lines.chunks(IN_CHUNK) {
+        let there = x.rows(&format!("SELECT id FROM fleet_line WHERE id IN ({})", id_list(chunk)), &[])?;
+        if there.len() < chunk.len() {
+            return Ok(None);
+        }
     }
-    Ok(Some(rows.iter().map(|r| r.int(0)).collect()))
+    for chunk in deals.chunks(IN_CHUNK) {
+        let sql = format!("SELECT customer_id FROM deal WHERE id IN ({})", id_list(chunk));
+        moved.extend(x.rows(&sql, &[])?.iter().map(|r| r.int(0)));
+    }
+    // Logging a contact moves the customer's last contact; a deal's stage or closing leaves a
+    // move. One query each: as a UNION with a LIMIT, SQLite merges whole-table scans instead.
+    let sources = [
+        ("SELECT id FROM customer WHERE change_seq > $1 LIMIT $2", customer),
+        ("SELECT customer_id FROM fleet_line WHERE change_seq > $1 LIMIT $2", fleet),
+        ("SELECT customer_id FROM contact WHERE change_seq > $1 LIMIT $2", contact),
+        ("SELECT customer_id FROM deal WHERE id > $1 LIMIT $2", deal),
+        ("SELECT d.customer_id FROM deal_move m JOIN deal d ON d.id = m.deal_id WHERE m.id > $1 LIMIT $2", mv),
+    ];
+    for (sql, since) in sources {
+        let rows = x.rows(sql, &[since.into(), (PATCH_MAX as i64 + 1).into()])?;
+        moved.extend(rows.iter().map(|r| r.int(0)));
+        if rows.len() > PATCH_MAX || moved.len() > PATCH_MAX {
+            return Ok(None);
+        }
+    }
+    Ok(Some(moved))
 }
 
 /// Reads the facts of every active customer into `b`, or of the `only` ones.
