@@ -27,6 +27,14 @@ fn customer(name: &str, owner: i64) -> CustomerData {
     }
 }
 
+/// The person at the workstation (the office's first user) takes `role`.
+fn take_role(app: &App, role: UserRole) {
+    let mut store = Store::open(app.db_path()).unwrap();
+    let me = store.users().unwrap().remove(0);
+    let data = parc_core::user::UserData { role, ..me.data };
+    store.update_user(me.id, me.version, data).unwrap();
+}
+
 #[tokio::test]
 async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     let app = App::launch_home_with(|_| {}).await;
@@ -80,12 +88,7 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
     app.wait_css("#screen-agenda:not([hidden])").await;
 
     // Anna becomes the sales manager: the next morning Home opens on the team.
-    {
-        let mut store = Store::open(app.db_path()).unwrap();
-        let me = store.users().unwrap().remove(0);
-        let data = parc_core::user::UserData { role: UserRole::Manager, ..me.data };
-        store.update_user(me.id, me.version, data).unwrap();
-    }
+    take_role(&app, UserRole::Manager);
     let app = app.restart().await;
     app.click(".tab[data-screen=home]").await;
     app.wait_text("#home-title", |t| t == "The sales team today").await;
@@ -127,12 +130,7 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
 #[tokio::test]
 async fn the_director_starts_on_the_direction_with_the_managers_rights() {
     let app = App::launch_home_with(|_| {}).await;
-    {
-        let mut store = Store::open(app.db_path()).unwrap();
-        let me = store.users().unwrap().remove(0);
-        let data = parc_core::user::UserData { role: UserRole::Director, ..me.data };
-        store.update_user(me.id, me.version, data).unwrap();
-    }
+    take_role(&app, UserRole::Director);
     let app = app.restart().await;
     app.click(".tab[data-screen=home]").await;
     app.wait_text("#home-title", |t| t == "The office at a glance").await;
