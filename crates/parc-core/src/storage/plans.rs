@@ -45,12 +45,12 @@ impl Store {
             });
         }
         read(&mut *self.backend, |x| {
-            // Per customer: its owner, whether it is on every plan covering it, and its most
-            // overdue plan when behind.
-            let mut covered: BTreeMap<i64, (Option<i64>, bool)> = BTreeMap::new();
-            // With the customer's sort key (its folded name): the list's order.
-            let mut behind: BTreeMap<i64, (String, BehindPlan)> = BTreeMap::new();
-            for (p, scope) in settings.plans.iter().zip(&scopes) {
+            // Per customer: its owner, and whether it is on every plan covering it.
+            let mut covered: HashMap<i64, (Option<i64>, bool)> = HashMap::new();
+            // Per customer behind: its most overdue plan. Most of an office can be behind, so
+            // the shown fields are made only for the first `limit`.
+            let mut behind: HashMap<i64, Late> = HashMap::new();
+            for (plan, (p, scope)) in settings.plans.iter().zip(&scopes).enumerate() {
                 let mut args: Vec<Val> = vec![p.tier.clone().into()];
                 // The last contact of the kind, kept per customer and kind by triggers (schema 15).
                 let (last, join) = if p.kind == "any" {
@@ -74,50 +74,39 @@ impl Store {
                     }
                     None => String::new(),
                 };
-                let rows = x.rows(
+                // On plan: a contact of the kind after this day.
+                let since = today - Duration::days(p.every_days);
+                x.each(
                     &format!(
                         "SELECT c.id, c.owner_id, {last}, c.sort_key
                          FROM customer c CROSS JOIN customer_tier t{join}
                          WHERE t.customer_id = c.id AND t.tier = $1 AND c.archived_at IS NULL{owner}"
                     ),
                     &args,
-                )?;
-                // On plan: a contact of the kind after this day.
-                let since = today - Duration::days(p.every_days);
-                for r in rows {
-                    let id = r.int(0);
-                    if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
-                        continue;
-                    }
-                    let last = r.opt_text(2).map(|t| t.chars().take(10).collect::<String>());
-                    let last_day = last.as_deref().and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok());
-                    let on_plan = last_day.is_some_and(|d| d > since);
-                    let entry = covered.entry(id).or_insert((r.opt_int(1), true));
-                    entry.1 &= on_plan;
-                    if on_plan {
-                        continue;
-                    }
-                    let due = last_day.map(|d| (d + Duration::days(p.every_days)).format(DATE_FORMAT).to_string());
-                    // Name and city are read for the customers shown only.
-                    let item = BehindPlan {
-                        customer_id: id,
-                        name: String::new(),
-                        city: String::new(),
-                        owner_id: r.opt_int(1),
-                        tier: p.tier.clone(),
-                        kind: p.kind.clone(),
-                        every_days: p.every_days,
-                        last,
-                        due,
-                    };
-                    // The plan that wanted a contact first is the one to show.
-                    match behind.get(&id) {
-                        Some((_, shown)) if shown.due <= item.due => {}
-                        _ => {
-                            behind.insert(id, (r.text(3), item));
+                    &mut |r| {
+                        let id = r.int(0);
+                        if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
+                            return;
                         }
-                    }
-                }
+                        let last = day_of(r.str(2));
+                        let on_plan = last.is_some_and(|d| d > since);
+                        let entry = covered.entry(id).or_insert((r.opt_int(1), true));
+                        entry.1 &= on_plan;
+                        if on_plan {
+                            return;
+                        }
+                        let due = last.map(|d| d + Duration::days(p.every_days));
+                        // The plan that wanted a contact first is the one to show.
+                        match behind.get_mut(&id) {
+                            Some(shown) if shown.due <= due => {}
+                            Some(shown) => (shown.plan, shown.last, shown.due) = (plan, last, due),
+                            None => {
+                                let sort_key = r.str(3).to_string();
+                                behind.insert(id, Late { id, owner_id: r.opt_int(1), plan, last, due, sort_key });
+                            }
+                        }
+                    },
+                )?;
             }
             let mut owners: BTreeMap<Option<i64>, Compliance> = BTreeMap::new();
             for (owner, on_plan) in covered.values() {
@@ -132,11 +121,35 @@ impl Store {
                     c
                 })
                 .collect();
-            let mut behind: Vec<(String, BehindPlan)> = behind.into_values().collect();
-            behind.sort_by(|(ka, a), (kb, b)| a.due.cmp(&b.due).then_with(|| ka.cmp(kb)));
-            let mut behind: Vec<BehindPlan> = behind.into_iter().map(|(_, b)| b).collect();
-            let behind_total = behind.len();
-            behind.truncate(limit);
+            // The most overdue first, then by name: only the first `limit` are put in order.
+            let mut late: Vec<Late> = behind.into_values().collect();
+            let behind_total = late.len();
+            let order =
+                |a: &Late, b: &Late| a.due.cmp(&b.due).then_with(|| a.sort_key.cmp(&b.sort_key)).then(a.id.cmp(&b.id));
+            if limit < late.len() {
+                late.select_nth_unstable_by(limit, order);
+                late.truncate(limit);
+            }
+            late.sort_unstable_by(order);
+            let day = |d: NaiveDate| d.format(DATE_FORMAT).to_string();
+            let mut behind: Vec<BehindPlan> = late
+                .into_iter()
+                .map(|l| {
+                    let p = &settings.plans[l.plan];
+                    BehindPlan {
+                        customer_id: l.id,
+                        name: String::new(),
+                        city: String::new(),
+                        owner_id: l.owner_id,
+                        tier: p.tier.clone(),
+                        kind: p.kind.clone(),
+                        every_days: p.every_days,
+                        last: l.last.map(day),
+                        due: l.due.map(day),
+                    }
+                })
+                .collect();
+            // Name and city are read for the customers shown only.
             for chunk in behind.chunks_mut(IN_CHUNK) {
                 let ids: Vec<i64> = chunk.iter().map(|b| b.customer_id).collect();
                 let list = id_list(&ids);
@@ -153,5 +166,42 @@ impl Store {
             }
             Ok(PlanStatus { behind, behind_total, owners })
         })
+    }
+}
+
+/// A customer behind a plan (index into the plans), before the ones shown are chosen.
+struct Late {
+    id: i64,
+    owner_id: Option<i64>,
+    plan: usize,
+    last: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+    sort_key: String,
+}
+
+/// The day of a stored day or timestamp, `YYYY-MM-DD…`, read without a format parser: this
+/// runs once per customer of the office.
+fn day_of(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number =
+        |digits: &[u8]| digits.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')));
+    NaiveDate::from_ymd_opt(number(&b[0..4])? as i32, number(&b[5..7])?, number(&b[8..10])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_of;
+
+    #[test]
+    fn days_are_read_from_days_and_timestamps_only() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 2, 28);
+        assert_eq!(day_of("2026-02-28"), d);
+        assert_eq!(day_of("2026-02-28T09:30"), d);
+        for bad in ["", "2026-02-30", "2026/02/28", "26-02-28", "2026-2-28", "2026-02-2", "+026-02-28"] {
+            assert_eq!(day_of(bad), None, "{bad}");
+        }
     }
 }
