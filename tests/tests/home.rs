@@ -128,20 +128,26 @@ async fn a_salesperson_starts_on_their_day_and_the_manager_on_the_team() {
 }
 
 #[tokio::test]
-async fn the_director_starts_on_the_direction_with_the_managers_rights() {
+async fn the_director_adds_themselves_and_starts_on_the_direction_with_the_managers_rights() {
     let app = App::launch_home_with(|_| {}).await;
-    take_role(&app, UserRole::Director);
-    let app = app.restart().await;
-    app.click(".tab[data-screen=home]").await;
+    app.wait_text("#home-title", |t| t == format!("Good day, {USER_NAME}")).await;
+    // The director sits down at the salesperson's workstation and adds themselves.
+    app.click("#who-button").await;
+    app.type_into("#who-form [name=name]", "Alberto Conti").await;
+    app.wait_css("#who-form [name=role]").await.select_by_value("director").await.expect("choose the role");
+    app.click("#who-form button[type=submit]").await;
     app.wait_text("#home-title", |t| t == "The office at a glance").await;
     // An office without fleet lines yet says so instead of a share of nothing.
     app.wait_text("#home-market-total", |t| t.starts_with("No fleet recorded yet")).await;
     assert_eq!(app.texts(".home-tab:not([hidden])").await.len(), 3, "the team's and their own day are a click away");
-    // The who-are-you button names the role.
+    let director =
+        Store::open(app.db_path()).unwrap().users().unwrap().into_iter().find(|u| u.data.name == "Alberto Conti");
+    assert_eq!(director.map(|u| u.data.role), Some(UserRole::Director));
+    // The who-are-you list names the role.
     app.click("#who-button").await;
-    app.wait_text("#who-list", |t| t.contains(USER_NAME) && t.contains("Director")).await;
+    app.wait_text("#who-list", |t| t.contains("Alberto Conti") && t.contains("Director")).await;
     app.shot("who-director").await;
-    app.click("#who-list button[data-user-id='1']").await;
+    app.click("#who-list button[data-user-id='2']").await;
     // The office's settings are theirs to change, as the sales manager's are.
     app.click(".tab[data-screen=settings]").await;
     app.wait_css("#plans-form [name='plans.0.every_days']:not([disabled])").await;
