@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::contact::{ContactData, MaterialData, DATE_FORMAT};
+use crate::contact::{day_of, ContactData, MaterialData, DATE_FORMAT};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
 use crate::demo_funnel;
 use crate::error::{Error, Result};
@@ -1416,10 +1416,6 @@ fn staff(store: &mut Store, key: Option<&str>, report: &mut DemoReport) -> Resul
         sellers = active(UserRole::Manager);
     }
     Ok(Staff { sellers, assistants: active(UserRole::Assistant) })
-}
-
-fn day_of(stamp: &str) -> Option<NaiveDate> {
-    stamp.get(..10).and_then(|d| NaiveDate::parse_from_str(d, DATE_FORMAT).ok())
 }
 
 /// A day given as `YYYY-MM-DD`, or the workstation's local today for `None`: the `--today`

@@ -222,7 +222,7 @@ fn day(d: NaiveDate) -> i32 {
 
 /// The day number of a stored day or timestamp (`YYYY-MM-DD…`), if it is one.
 fn day_of(text: Option<&str>) -> Option<i32> {
-    text.and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), crate::contact::DATE_FORMAT).ok()).map(day)
+    text.and_then(crate::contact::day_of).map(day)
 }
 
 /// The day `months` after `today`, clamped to the month's end.
@@ -376,8 +376,6 @@ pub(crate) struct FactsBuilder {
     index: HashMap<i64, usize>,
     brand_ids: HashMap<String, u32>,
     currency_ids: HashMap<String, u32>,
-    /// Resumed from earlier facts: customers come in any order and are sorted at the end.
-    resumed: bool,
 }
 
 impl FactsBuilder {
@@ -390,11 +388,10 @@ impl FactsBuilder {
             currency_ids: ids(&facts.currencies),
             facts,
             index: HashMap::new(),
-            resumed: true,
         }
     }
 
-    /// Each customer once; a new builder takes them in the list's order (by name).
+    /// Each customer once, in any order: [`FactsBuilder::finish`] puts them in the list's.
     #[allow(clippy::too_many_arguments)]
     pub fn customer(
         &mut self,
@@ -484,10 +481,9 @@ impl FactsBuilder {
     }
 
     pub fn finish(mut self) -> Facts {
-        if self.resumed {
-            // Nearly sorted already: the sort merges the few new rows in.
-            self.facts.rows.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
-        }
+        // The store reads customers by name and resumed facts add a few at the end: the sort
+        // finds the runs already in order and merges them.
+        self.facts.rows.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
         self.facts
     }
 }

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use super::deals;
 use super::exec::{id_list, read, write, Val, IN_CHUNK};
 use super::Store;
-use crate::contact::DATE_FORMAT;
+use crate::contact::{day_of, DATE_FORMAT};
 use crate::error::{Error, Result};
 use crate::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_KEY};
 
@@ -177,31 +177,4 @@ struct Late {
     last: Option<NaiveDate>,
     due: Option<NaiveDate>,
     sort_key: String,
-}
-
-/// The day of a stored day or timestamp, `YYYY-MM-DD…`, read without a format parser: this
-/// runs once per customer of the office.
-fn day_of(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let number =
-        |digits: &[u8]| digits.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')));
-    NaiveDate::from_ymd_opt(number(&b[0..4])? as i32, number(&b[5..7])?, number(&b[8..10])?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::day_of;
-
-    #[test]
-    fn days_are_read_from_days_and_timestamps_only() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 2, 28);
-        assert_eq!(day_of("2026-02-28"), d);
-        assert_eq!(day_of("2026-02-28T09:30"), d);
-        for bad in ["", "2026-02-30", "2026/02/28", "26-02-28", "2026-2-28", "2026-02-2", "+026-02-28"] {
-            assert_eq!(day_of(bad), None, "{bad}");
-        }
-    }
 }

@@ -11,7 +11,7 @@ use super::deals::{self, DealFilter, NewDeal, Order, Status, TallyFilter};
 use super::exec::{read, write};
 use super::{now, Store};
 use crate::audit;
-use crate::contact::DATE_FORMAT;
+use crate::contact::{day_of, DATE_FORMAT};
 use crate::deal::{
     weighted, Deal, DealData, DealQuery, DealState, DealSummary, Lead, LeadData, LeadRecord, LeadStatus, MoveRequest,
     ReasonSettings, StageKind, StageMove, StageSettings, VehicleLine, MAX_VALUE,
@@ -84,11 +84,6 @@ fn seconds_between(since: &str, until: &str) -> i64 {
         (Ok(a), Ok(b)) => (b - a).num_seconds().max(0),
         _ => 0,
     }
-}
-
-/// The day part of a stored timestamp.
-fn day_of(stamp: &str) -> Option<NaiveDate> {
-    stamp.get(..10).and_then(parse_day)
 }
 
 impl Store {
