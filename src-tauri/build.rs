@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "exchange_preview",
     "exchange_check",
     "exchange_import",
+    "exchange_cancel",
     "exchange_open_rejected",
     "offer_new",
     "offer_line",

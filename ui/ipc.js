@@ -143,6 +143,8 @@ export const api = {
     invoke('exchange_check', { path, options, onProgress: progressChannel(onProgress) }),
   runImport: (path, options, onProgress) =>
     invoke('exchange_import', { path, options, onProgress: progressChannel(onProgress) }),
+  /** Stops the check or import under way: it then fails with the code `cancelled`. */
+  cancelImport: () => invoke('exchange_cancel'),
   openRejected: (path) => invoke('exchange_open_rejected', { path }),
   sendOffer: (id, version) => invoke('offer_send', { id, version }),
   reviseOffer: (id) => invoke('offer_revise', { id }),

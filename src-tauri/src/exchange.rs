@@ -7,6 +7,8 @@
 //! "Choose file…" picks that file.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use parc_core::exchange::export::ExportReport;
 use parc_core::exchange::import::{self, ImportCheck, ImportOptions, ImportReport, Preview};
@@ -138,7 +140,14 @@ pub(crate) async fn exchange_check(
 ) -> ApiResult<ImportCheck> {
     let locale = state.0.locale();
     let bytes = read(&path, locale)?;
-    state.as_user(move |s, _| import::check(s, &bytes, &options, locale, &mut |p| drop(on_progress.send(p)))).await
+    state.0.import_cancel.store(false, Ordering::Relaxed);
+    let shared = Arc::clone(&state.0);
+    state
+        .as_user(move |s, _| {
+            let tell = &mut |p| drop(on_progress.send(p));
+            import::check_with_cancel(s, &bytes, &options, locale, tell, &shared.import_cancel)
+        })
+        .await
 }
 
 /// Imports the file: the accepted rows in one transaction, the rejected ones into a file
@@ -152,13 +161,22 @@ pub(crate) async fn exchange_import(
 ) -> ApiResult<ImportReport> {
     let locale = state.0.locale();
     let bytes = read(&path, locale)?;
+    state.0.import_cancel.store(false, Ordering::Relaxed);
+    let shared = Arc::clone(&state.0);
     state
         .as_user(move |s, _| {
-            import::commit(s, &bytes, &options, locale, Some(Path::new(&path)), None, &mut |p| {
-                drop(on_progress.send(p))
-            })
+            let tell = &mut |p| drop(on_progress.send(p));
+            let source = Some(Path::new(&path));
+            import::commit_with_cancel(s, &bytes, &options, locale, source, None, tell, &shared.import_cancel)
         })
         .await
+}
+
+/// Stops the check or import under way (it ends with the `cancelled` error, nothing saved).
+/// Sets a flag only: it must not wait for the store, which the import holds.
+#[tauri::command]
+pub(crate) fn exchange_cancel(state: State<'_, AppState>) {
+    state.0.import_cancel.store(true, Ordering::Relaxed);
 }
 
 /// Opens an import's rejected rows with the system's program for CSV files (a spreadsheet).

@@ -5,6 +5,7 @@
 mod exchange;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use parc_core::audit::Change;
@@ -127,6 +128,8 @@ pub struct Shared {
     settings: Mutex<WorkstationSettings>,
     /// Why the last automatic backup failed (a USB disk unplugged), until one succeeds.
     backup_error: Mutex<Option<String>>,
+    /// Set by the import wizard's Cancel; outside the store's lock, which the import holds.
+    import_cancel: AtomicBool,
 }
 
 /// Opens the database and checks it before anything is shown: a damaged file is reported
@@ -151,6 +154,7 @@ impl AppState {
             settings_path,
             settings: Mutex::new(settings),
             backup_error: Mutex::new(None),
+            import_cancel: AtomicBool::new(false),
         }))
     }
 
@@ -1367,6 +1371,7 @@ pub fn run() {
             exchange::exchange_preview,
             exchange::exchange_check,
             exchange::exchange_import,
+            exchange::exchange_cancel,
             exchange::exchange_open_rejected,
             offer_new,
             offer_line,

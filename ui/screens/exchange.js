@@ -66,6 +66,14 @@ export function init() {
   $('exchange-check').addEventListener('click', () => check());
   $('exchange-recheck').addEventListener('click', () => check());
   $('exchange-import').addEventListener('click', runImport);
+  $('exchange-cancel').addEventListener('click', cancelWork);
+  // Esc stops a check or an import under way, wherever the focus is.
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('exchange-import-status').hidden) {
+      e.preventDefault();
+      cancelWork();
+    }
+  });
   $('exchange-save-mapping').addEventListener('click', saveMapping);
   $('exchange-open-rejected').addEventListener('click', async () => {
     try {
@@ -460,11 +468,20 @@ function options() {
   };
 }
 
+/** Asks the core to stop; the running command then ends with the code `cancelled`. */
+function cancelWork() {
+  $('exchange-cancel').disabled = true;
+  api.cancelImport().catch((err) => toast(err.message));
+}
+
 function showProgress(label) {
   const status = $('exchange-import-status');
   const bar = $('exchange-import-progress');
   const text = $('exchange-import-text');
+  $('exchange-import-note').hidden = true;
+  $('exchange-cancel').disabled = false;
   status.hidden = false;
+  $('exchange-cancel').focus();
   bar.removeAttribute('value');
   text.textContent = label;
   return (p) => {
@@ -475,6 +492,13 @@ function showProgress(label) {
 }
 
 function importError(err) {
+  if (err.code === 'cancelled') {
+    // The person's own choice, not a failure: said calmly, beside the buttons to go on.
+    const note = $('exchange-import-note');
+    note.hidden = false;
+    note.textContent = err.message;
+    return;
+  }
   const box = $('exchange-import-error');
   box.hidden = false;
   box.textContent = err.fields?.length ? err.fields.map((f) => f.message).join(' ') : err.message;

@@ -6,6 +6,7 @@
 //! PostgreSQL store, 4 when an export or import profile does not exist.
 
 mod crash;
+mod import_bench;
 mod pdf_bench;
 
 use std::path::PathBuf;
@@ -301,7 +302,8 @@ enum Command {
         #[arg(long)]
         pdf_only: bool,
         /// Only these parts, comma-separated: search, screens, segments, fleets, funnel, reports, offers,
-        /// pdf, exchange.
+        /// pdf, exchange, import (`--only import` alone makes no demo database: it imports N
+        /// customers into an empty office of its own, a file or a schema on the --db server).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
@@ -784,6 +786,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             }
         }
         Command::Bench { pdf_only: true, runs, .. } => pdf_bench::run(runs)?,
+        // The import makes its own offices: no demo database is needed.
+        Command::Bench { customers, only, .. } if only == ["import"] => import_bench::run(&db, customers)?,
         Command::Bench { customers, runs, only, .. } => bench(&db, customers, runs, &only)?,
         Command::Backup { folder, list } => {
             let Target::File(file) = &db else { return Ok(server_backs_up()) };
@@ -1281,6 +1285,10 @@ fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<
     }
     if part("exchange") {
         bench_exchange(db, &mut store)?;
+    }
+    if part("import") {
+        println!();
+        import_bench::run(db, customers)?;
     }
     Ok(())
 }

@@ -370,6 +370,19 @@ pub fn customers(count: usize, seed: u64) -> Vec<CustomerData> {
     (0..count).map(|i| customer(i, &mut rng)).collect()
 }
 
+/// `count` customers of the data set `seed`, each with its main contact: what an ERP's
+/// customer list holds (the import benchmark's file).
+pub fn customers_with_main_contacts(count: usize, seed: u64) -> Vec<(CustomerData, PersonData)> {
+    let mut rng = Rng(seed);
+    (0..count)
+        .map(|i| {
+            let c = customer(i, &mut rng);
+            let main = people(i, &c, &mut rng).into_iter().find(|p| p.is_main).unwrap_or_default();
+            (c, main)
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The office, the people at the customers and the contact history
 // ---------------------------------------------------------------------------------------------

@@ -59,6 +59,10 @@ pub enum Error {
     #[error("the offer's status does not allow this ({key})")]
     OfferState { key: &'static str },
 
+    /// The person stopped long work (an import being checked or written); nothing was saved.
+    #[error("cancelled")]
+    Cancelled,
+
     /// A copy between stores goes only into an empty database.
     #[error("the destination database is not empty")]
     StoreNotEmpty,
@@ -108,6 +112,7 @@ impl Error {
             Error::Corrupt(_) => "corrupt",
             Error::ManagerOnly => "manager_only",
             Error::StoreNotEmpty => "store_not_empty",
+            Error::Cancelled => "cancelled",
             Error::AlreadyApplied { .. } => "already_applied",
             Error::OfferState { .. } => "offer_state",
             Error::Connection { .. } => "connection",
@@ -140,6 +145,7 @@ impl Error {
             Error::Corrupt(_) => t("error.corrupt"),
             Error::ManagerOnly => t("error.manager_only"),
             Error::StoreNotEmpty => t("error.store_not_empty"),
+            Error::Cancelled => t("error.cancelled"),
             Error::AlreadyApplied { .. } => t("error.already_applied"),
             Error::OfferState { key } => t(key),
             Error::Connection { problem, .. } => t(match problem {

@@ -44,6 +44,15 @@ pub fn fresh_postgres_target(url: &str) -> Target {
     Target::Postgres(format!("{url}{sep}options=-csearch_path%3D{schema},public"))
 }
 
+/// Drops the schema [`fresh_postgres_target`] made for `target` (a benchmark's leftovers).
+pub fn drop_postgres_target(url: &str, target: &Target) {
+    let Target::Postgres(address) = target else { return };
+    let Some(schema) = address.split("search_path%3D").nth(1).and_then(|s| s.split(',').next()) else { return };
+    if let Ok(mut admin) = crate::storage::postgres_client(url) {
+        let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+    }
+}
+
 /// Every kind of store, fresh and empty, with a name for failure messages.
 pub fn stores() -> Vec<(&'static str, Store)> {
     let mut out = vec![("sqlite", Store::open_in_memory().expect("sqlite store"))];

@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,6 @@ use crate::person::{PersonData, DECISION_ROLES};
 use crate::search_key::fold;
 use crate::storage::exchange::{self as rows, CustomerKey};
 use crate::storage::{exec, CustomerRef, ImportWrite, Store};
-use crate::user::User;
 use crate::vat;
 
 /// What to do with a row that may duplicate a stored customer.
@@ -220,7 +220,32 @@ pub fn check(
     locale: Locale,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportCheck> {
-    Ok(plan(store, bytes, options, locale, progress)?.check)
+    check_with_cancel(store, bytes, options, locale, progress, &AtomicBool::new(false))
+}
+
+/// [`check`], stopped with [`Error::Cancelled`] once `cancel` is set (looked at every 1,000
+/// rows, when progress is told).
+pub fn check_with_cancel(
+    store: &mut Store,
+    bytes: &[u8],
+    options: &ImportOptions,
+    locale: Locale,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<ImportCheck> {
+    Ok(plan(store, bytes, options, locale, &mut watch(progress, cancel))?.check)
+}
+
+/// Tells the progress, then whether to go on: `Err(Cancelled)` once `cancel` is set.
+fn watch<'a>(progress: &'a mut dyn FnMut(Progress), cancel: &'a AtomicBool) -> impl FnMut(Progress) -> Result<()> + 'a {
+    move |p| {
+        progress(p);
+        if cancel.load(Ordering::Relaxed) {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Checks every row, then writes the accepted ones in one transaction (all or nothing) and
@@ -235,6 +260,24 @@ pub fn commit(
     rejected: Option<&Path>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
+    commit_with_cancel(store, bytes, options, locale, source, rejected, progress, &AtomicBool::new(false))
+}
+
+/// [`commit`], stopped with [`Error::Cancelled`] once `cancel` is set: while checking nothing
+/// has been written; while writing (looked at between batches of rows) the one transaction
+/// is rolled back, so nothing is written either.
+#[allow(clippy::too_many_arguments)]
+pub fn commit_with_cancel(
+    store: &mut Store,
+    bytes: &[u8],
+    options: &ImportOptions,
+    locale: Locale,
+    source: Option<&Path>,
+    rejected: Option<&Path>,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    let progress = &mut watch(progress, cancel);
     let started = Instant::now();
     if options.entity == Entity::PriceList {
         // As for the price list screen: only the sales manager changes the prices.
@@ -243,7 +286,7 @@ pub fn commit(
     }
     let plan = plan(store, bytes, options, locale, progress)?;
     let total = plan.write.rows();
-    progress(Progress { stage: Stage::Writing, done: 0, total });
+    progress(Progress { stage: Stage::Writing, done: 0, total })?;
     let w = &plan.write;
     let mut counts = ImportReport {
         check: plan.check.clone(),
@@ -418,7 +461,10 @@ impl<'a> Cells<'a> {
     }
 
     fn get(&self, key: &str) -> Option<&'a str> {
-        self.iter().find(|(d, _, _)| d.key == key).map(|(_, _, v)| v)
+        // A field has at most one column: find it, then read only its cell.
+        let i = self.columns.iter().position(|m| m.as_ref().is_some_and(|(d, _)| d.key == key))?;
+        let value = self.format.untext(self.cells.get(i)?.trim());
+        (!value.is_empty()).then_some(value)
     }
 
     fn mapped(&self, key: &str) -> bool {
@@ -474,9 +520,9 @@ fn plan(
     bytes: &[u8],
     options: &ImportOptions,
     locale: Locale,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Plan> {
-    progress(Progress { stage: Stage::Reading, done: 0, total: bytes.len() as u64 });
+    progress(Progress { stage: Stage::Reading, done: 0, total: bytes.len() as u64 })?;
     if !options.entity.can_import() {
         return Err(Error::invalid("entity", "validation.choice"));
     }
@@ -493,7 +539,7 @@ fn plan(
     }
     let format = FileFormat { delimiter: file.delimiter, ..options.settings.format.clone() };
     let total = file.rows.len() as u64;
-    progress(Progress { stage: Stage::Checking, done: 0, total });
+    progress(Progress { stage: Stage::Checking, done: 0, total })?;
     let mut ctx = Context::load(store, custom)?;
     let mut write = ImportWrite::default();
     let rows: Vec<Cells> =
@@ -568,7 +614,7 @@ fn plan(
             }
         }
     }
-    progress(Progress { stage: Stage::Checking, done: total, total });
+    progress(Progress { stage: Stage::Checking, done: total, total })?;
     Ok(Plan { check, write, headers: file.headers, delimiter: file.delimiter, rejected })
 }
 
@@ -577,7 +623,8 @@ struct Context {
     custom: Vec<CustomField>,
     /// The office's lead sources (and reasons), which a customer's lead source is checked against.
     reasons: ReasonSettings,
-    users: Vec<User>,
+    /// Each user's id, initials and name, folded once (an owner column names one on every row).
+    user_keys: Vec<(i64, String, String)>,
     keys: Vec<CustomerKey>,
     by_id: HashMap<i64, usize>,
     by_erp: HashMap<String, i64>,
@@ -591,10 +638,11 @@ impl Context {
         let users = store.users()?;
         let reasons = store.reason_settings()?;
         let keys = exec::read(&mut *store.backend, rows::customer_keys)?;
+        let user_keys = users.iter().map(|u| (u.id, fold(&u.data.initials), fold(&u.data.name))).collect();
         let mut ctx = Context {
             custom,
             reasons,
-            users,
+            user_keys,
             by_id: HashMap::with_capacity(keys.len()),
             by_erp: HashMap::new(),
             by_vat: HashMap::new(),
@@ -616,11 +664,11 @@ impl Context {
 
     fn user(&self, text: &str) -> Option<i64> {
         let wanted = fold(text);
-        self.users
+        self.user_keys
             .iter()
-            .find(|u| fold(&u.data.initials) == wanted)
-            .or_else(|| self.users.iter().find(|u| fold(&u.data.name) == wanted))
-            .map(|u| u.id)
+            .find(|(_, initials, _)| *initials == wanted)
+            .or_else(|| self.user_keys.iter().find(|(_, _, name)| *name == wanted))
+            .map(|(id, _, _)| *id)
     }
 
     /// The stored customer a row names by its keys: `Err` with the field when the keys
@@ -752,24 +800,34 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 /// Stored customers by city and name, for "very similar name in the same city".
 #[derive(Default)]
 struct Similar {
-    /// (city, name key) and (city, the name key less one letter) → customers.
-    index: HashMap<(String, String), Vec<usize>>,
+    /// The hashes of (city, name key) and of (city, the name key less one letter), sorted,
+    /// with the group of stored customers of that city and name key: a hash and no string per
+    /// variant, so indexing a hundred thousand customers allocates next to nothing. A hash is
+    /// only a lead: the city and the name are compared before a group's customers are
+    /// candidates.
+    index: Vec<(u64, u32)>,
     cities: HashSet<String>,
-    names: Vec<String>,
+    /// The groups: (city key, name key) and their customers (indexes into the keys).
+    groups: Vec<(String, String, Vec<usize>)>,
 }
 
 impl Similar {
-    fn variants(name: &str) -> Vec<String> {
+    /// The hashes of the name key and, when it has 5 letters or more, of each of its forms
+    /// less one letter, each with the city's.
+    fn variants(city: &str, name: &str, out: &mut Vec<u64>) {
+        // A multiply-rotate hash (as rustc's FxHash): collisions only cost a comparison.
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let step = |h: u64, v: u64| (h.rotate_left(5) ^ v).wrapping_mul(K);
+        let seed = city.bytes().fold(step(0, 0xff), |h, b| step(h, b as u64));
         let chars: Vec<char> = name.chars().collect();
-        let mut out = vec![name.to_string()];
+        out.clear();
+        out.push(chars.iter().fold(seed, |h, c| step(h, *c as u64)));
         if chars.len() >= 5 {
-            for i in 0..chars.len() {
-                let mut v = chars.clone();
-                v.remove(i);
-                out.push(v.into_iter().collect());
+            for skip in 0..chars.len() {
+                let h = chars.iter().enumerate().filter(|(i, _)| *i != skip).fold(seed, |h, (_, c)| step(h, *c as u64));
+                out.push(h);
             }
         }
-        out
     }
 
     /// Indexes the stored customers of `cities` (those the file names), once each.
@@ -778,33 +836,58 @@ impl Similar {
         if fresh.is_empty() {
             return;
         }
-        if self.names.is_empty() {
-            self.names = keys.iter().map(|k| name_key(&k.name)).collect();
-        }
+        // Offices often have several customers of one name in a city: indexed once.
+        let mut group_of: HashMap<(String, String), usize> = HashMap::new();
+        let mut hashes = Vec::new();
         for (i, k) in keys.iter().enumerate() {
             let city = city_key(&k.city);
-            if fresh.contains(&city) {
-                for v in Similar::variants(&self.names[i]) {
-                    self.index.entry((city.clone(), v)).or_default().push(i);
-                }
+            if !fresh.contains(&city) {
+                continue;
             }
+            let name = name_key(&k.name);
+            let next = self.groups.len();
+            let g = *group_of.entry((city.clone(), name.clone())).or_insert(next);
+            if g == next {
+                Similar::variants(&city, &name, &mut hashes);
+                self.index.extend(hashes.iter().map(|h| (*h, g as u32)));
+                self.groups.push((city, name, Vec::new()));
+            }
+            self.groups[g].2.push(i);
         }
+        self.index.sort_unstable();
         self.cities.extend(fresh.into_iter().cloned());
     }
 
     /// Stored customers with a very similar name in the same city.
     fn candidates(&self, city: &str, name: &str) -> Vec<usize> {
+        if self.index.is_empty() {
+            return Vec::new();
+        }
         let city = city_key(city);
         let name = name_key(name);
         if name.is_empty() {
             return Vec::new();
         }
-        let mut found: Vec<usize> = Similar::variants(&name)
+        let mut hashes = Vec::new();
+        Similar::variants(&city, &name, &mut hashes);
+        let mut groups: Vec<u32> = hashes
+            .iter()
+            .flat_map(|h| {
+                let from = self.index.partition_point(|(k, _)| k < h);
+                self.index[from..].iter().take_while(move |(k, _)| k == h).map(|(_, g)| *g)
+            })
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let len = name.chars().count();
+        let mut found: Vec<usize> = groups
             .into_iter()
-            .filter_map(|v| self.index.get(&(city.clone(), v)))
-            .flatten()
-            .copied()
-            .filter(|i| one_edit_apart(&self.names[*i], &name))
+            .map(|g| &self.groups[g as usize])
+            .filter(|(c, stored, _)| {
+                // A shared form less one letter exists only from 5 letters on (see `variants`).
+                *c == city && one_edit_apart(stored, &name) && (*stored == name || len.max(stored.chars().count()) >= 5)
+            })
+            .flat_map(|(_, _, members)| members.iter().copied())
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -813,14 +896,26 @@ impl Similar {
 }
 
 fn choice(prefix: &str, codes: &[&str], value: &str) -> String {
-    let folded = fold(value);
-    for code in codes {
-        if fold(code) == folded || Locale::ALL.iter().any(|l| fold(i18n::tr(*l, &format!("{prefix}.{code}"))) == folded)
-        {
-            return code.to_string();
-        }
+    // Every code and label folded once per list and thread, not once per row: the first code
+    // whose code or label (in any language) folds to the cell's text, as a scan would find.
+    thread_local! {
+        static LISTS: std::cell::RefCell<HashMap<(String, usize), HashMap<String, String>>> = Default::default();
     }
-    value.to_string()
+    let folded = fold(value);
+    LISTS.with(|lists| {
+        let mut lists = lists.borrow_mut();
+        let list = lists.entry((prefix.to_string(), codes.as_ptr() as usize)).or_insert_with(|| {
+            let mut list = HashMap::new();
+            for code in codes {
+                list.entry(fold(code)).or_insert_with(|| code.to_string());
+                for l in Locale::ALL {
+                    list.entry(fold(i18n::tr(l, &format!("{prefix}.{code}")))).or_insert_with(|| code.to_string());
+                }
+            }
+            list
+        });
+        list.get(&folded).cloned().unwrap_or_else(|| value.to_string())
+    })
 }
 
 /// The office's lead source a cell names, by its code or its name in any language; else the
@@ -923,7 +1018,7 @@ fn plan_customers(
     lines: &[usize],
     options: &ImportOptions,
     write: &mut ImportWrite,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Vec<Outcome>> {
     let total = rows.len() as u64;
     // First pass: every row's keys and which stored customers it may touch.
@@ -946,7 +1041,12 @@ fn plan_customers(
     for (k, c) in keys.iter().zip(rows) {
         if matches!(ctx.find(k), Ok(None)) {
             for i in similar.candidates(c.get("city").unwrap_or(""), c.get("name").unwrap_or("")) {
-                wanted.insert(ctx.keys[i].id);
+                // Only those `plan_customer` compares the row with (another VAT id is another
+                // company): a file of new customers reads no stored card it will not look at.
+                let stored = &ctx.keys[i];
+                if k.vat.is_empty() || stored.vat_id.is_empty() || stored.vat_id == k.vat {
+                    wanted.insert(stored.id);
+                }
             }
         }
     }
@@ -977,7 +1077,7 @@ fn plan_customers(
 
     for (n, (cells, key)) in rows.iter().zip(&keys).enumerate() {
         if n % 1000 == 0 {
-            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+            progress(Progress { stage: Stage::Checking, done: n as u64, total })?;
         }
         let mut o = Outcome::new(lines[n]);
         o.label = cells.get("name").unwrap_or("").to_string();
@@ -1353,7 +1453,7 @@ fn plan_fleet(
     rows: &[Cells],
     lines: &[usize],
     write: &mut ImportWrite,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Vec<Outcome>> {
     let settings = store.fleet_settings()?;
     let today = chrono::Local::now().date_naive();
@@ -1375,7 +1475,7 @@ fn plan_fleet(
     let mut new_vins: HashSet<String> = HashSet::new();
     for (n, cells) in rows.iter().enumerate() {
         if n % 1000 == 0 {
-            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+            progress(Progress { stage: Stage::Checking, done: n as u64, total })?;
         }
         let o = &mut outcomes[n];
         let Some(customer_id) = owners[n] else { continue };
@@ -1454,7 +1554,7 @@ fn plan_sightings(
     rows: &[Cells],
     lines: &[usize],
     write: &mut ImportWrite,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Vec<Outcome>> {
     let competitors = store.competitors()?;
     let total = rows.len() as u64;
@@ -1474,7 +1574,7 @@ fn plan_sightings(
     let mut new_competitor: HashMap<String, usize> = HashMap::new();
     for (n, cells) in rows.iter().enumerate() {
         if n % 1000 == 0 {
-            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+            progress(Progress { stage: Stage::Checking, done: n as u64, total })?;
         }
         let o = &mut outcomes[n];
         let Some(customer_id) = owners[n] else { continue };
@@ -1558,7 +1658,7 @@ fn plan_price_list(
     rows: &[Cells],
     lines: &[usize],
     write: &mut ImportWrite,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Vec<Outcome>> {
     use crate::offer::{PriceItemData, ITEM_KINDS};
     let stored = exec::read(&mut *store.backend, crate::storage::offers::all_items)?;
@@ -1569,7 +1669,7 @@ fn plan_price_list(
     let mut out = Vec::with_capacity(rows.len());
     for (n, cells) in rows.iter().enumerate() {
         if n % 1000 == 0 {
-            progress(Progress { stage: Stage::Checking, done: n as u64, total });
+            progress(Progress { stage: Stage::Checking, done: n as u64, total })?;
         }
         let mut o = Outcome::new(lines[n]);
         let mut d = PriceItemData::default();

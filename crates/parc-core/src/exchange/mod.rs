@@ -10,6 +10,8 @@
 //!
 //! The SQL is in `storage/exchange.rs` (shared) and each store's `exchange.rs`.
 
+#[cfg(test)]
+mod bulk_tests;
 pub mod csv_file;
 pub mod export;
 pub mod format;

@@ -212,9 +212,10 @@ impl ImportWrite {
 /// The import's one write.
 pub(crate) trait ExchangeRows {
     /// Applies `w` in one transaction, all or nothing; a customer changed since the import
-    /// read it is a `Conflict`. `progress` hears how many rows are written so far. Returns
+    /// read it is a `Conflict`. `progress` hears how many rows are written so far, between
+    /// batches, and an `Err` it returns (the person cancelled) rolls everything back. Returns
     /// the new customers' ids.
-    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64)) -> Result<Vec<i64>>;
+    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64) -> Result<()>) -> Result<Vec<i64>>;
 }
 
 /// What a store's next write transaction records beside its change: who makes it (for the

@@ -229,6 +229,119 @@ pub(super) fn insert(
     Ok(id)
 }
 
+/// New customers (no id yet, `m` a new row's), in three statements whatever their number: ids
+/// taken from the sequence in order, one INSERT from arrays, their assistants. The rows,
+/// search columns and assistants [`insert`] writes one at a time, without a round trip per
+/// row. A VAT id or ERP code taken meanwhile fails the INSERT: [`taken_in`] then names the
+/// row, once the transaction is gone.
+pub(super) fn insert_many(
+    client: &mut impl GenericClient,
+    rows: &[CustomerData],
+    m: &RowMeta,
+) -> std::result::Result<Vec<i64>, postgres::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<i64> = client
+        .query(
+            "SELECT nextval(pg_get_serial_sequence('customer', 'id')) FROM generate_series(1, $1::int)",
+            &[&(rows.len() as i32)],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.sort_unstable();
+    let derived: Vec<Derived> = rows.iter().map(Derived::of).collect();
+    let text = |f: fn(&CustomerData) -> &str| -> Vec<&str> { rows.iter().map(f).collect() };
+    let int = |f: fn(&CustomerData) -> Option<i64>| -> Vec<Option<i64>> { rows.iter().map(f).collect() };
+    let columns: [Vec<&str>; 20] = [
+        text(|d| &d.name),
+        text(|d| &d.legal_form),
+        text(|d| &d.street),
+        text(|d| &d.postal_code),
+        text(|d| &d.city),
+        text(|d| &d.region),
+        text(|d| &d.country),
+        text(|d| &d.other_address),
+        text(|d| &d.phone),
+        text(|d| &d.mobile),
+        text(|d| &d.fax),
+        text(|d| &d.email),
+        text(|d| &d.web),
+        text(|d| &d.vat_id),
+        text(|d| &d.business_type),
+        text(|d| &d.market_sectors),
+        text(|d| &d.ownership),
+        text(|d| &d.turnover_currency),
+        text(|d| &d.lead_source),
+        text(|d| &d.notes),
+    ];
+    let numbers: [Vec<Option<i64>>; 3] = [int(|d| d.employees), int(|d| d.annual_turnover), int(|d| d.owner_id)];
+    let of_derived = |f: fn(&Derived) -> &str| -> Vec<&str> { derived.iter().map(f).collect() };
+    let computed: [Vec<&str>; 4] = [
+        of_derived(|c| &c.sort_key),
+        of_derived(|c| &c.search_key),
+        of_derived(|c| &c.search_words),
+        of_derived(|c| &c.custom),
+    ];
+    let erp_codes = text(|d| &d.erp_code);
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&ids];
+    params.extend(columns.iter().map(|c| c as &(dyn ToSql + Sync)));
+    params.extend(numbers.iter().map(|c| c as &(dyn ToSql + Sync)));
+    params.extend(computed.iter().map(|c| c as &(dyn ToSql + Sync)));
+    params.push(&erp_codes);
+    params.extend([&m.archived_at as &(dyn ToSql + Sync), &m.created_at, &m.updated_at, &m.version]);
+    client.execute(
+        "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
+         phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, turnover_currency,
+         lead_source, notes, employees, annual_turnover, owner_id, sort_key, search_key, search_words, custom,
+         erp_code, archived_at, created_at, updated_at, version)
+         SELECT u.*, $30, $31, $32, $33 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+             $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+             $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
+             $21::text[], $22::bigint[], $23::bigint[], $24::bigint[], $25::text[], $26::text[],
+             $27::text[]::tsvector[], $28::text[], $29::text[]) AS u",
+        &params,
+    )?;
+    let (mut owners, mut users) = (Vec::new(), Vec::new());
+    for (id, d) in ids.iter().zip(rows) {
+        for user in &d.assistant_ids {
+            owners.push(*id);
+            users.push(*user);
+        }
+    }
+    if !owners.is_empty() {
+        client.execute(
+            "INSERT INTO customer_assistant (customer_id, user_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
+            &[&owners, &users],
+        )?;
+    }
+    Ok(ids)
+}
+
+/// The first of `rows` whose VAT id or ERP code a stored customer holds: the row a failed
+/// [`insert_many`] was refused for.
+pub(super) fn taken_in<'a>(client: &mut impl GenericClient, rows: &'a [CustomerData]) -> Option<&'a CustomerData> {
+    let countries: Vec<&str> = rows.iter().map(|d| d.country.as_str()).collect();
+    let vats: Vec<&str> = rows.iter().map(|d| d.vat_id.as_str()).collect();
+    let codes: Vec<&str> = rows.iter().map(|d| d.erp_code.as_str()).filter(|c| !c.is_empty()).collect();
+    let held = client
+        .query(
+            "SELECT country, vat_id, erp_code FROM customer
+             WHERE (vat_id <> '' AND (country, vat_id) IN (SELECT * FROM unnest($1::text[], $2::text[])))
+                OR (erp_code <> '' AND erp_code = ANY($3))",
+            &[&countries, &vats, &codes],
+        )
+        .ok()?;
+    let held: Vec<(String, String, String)> = held.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    rows.iter().find(|d| {
+        held.iter().any(|(country, vat, code)| {
+            (!d.vat_id.is_empty() && *country == d.country && *vat == d.vat_id)
+                || (!d.erp_code.is_empty() && *code == d.erp_code)
+        })
+    })
+}
+
 fn write_assistants(
     client: &mut impl GenericClient,
     customer_id: i64,
@@ -290,6 +403,10 @@ pub(super) fn update_row(
 /// pick the right index without waiting for autovacuum.
 const ANALYZE_AFTER: usize = 1000;
 
+/// Rows per INSERT from arrays: big enough that round trips do not count, small enough that
+/// progress (and Cancel) is heard often.
+pub(super) const BATCH: usize = 1000;
+
 impl CustomerRows for Postgres {
     fn schema_version(&mut self) -> Result<i64> {
         Ok(super::migrations::schema_version(&mut self.client)?.unwrap_or(0))
@@ -306,16 +423,15 @@ impl CustomerRows for Postgres {
         if let Some(key) = &key {
             trail::claim(&mut tx, key)?;
         }
-        // Prepared once: one round trip per row instead of two.
-        let stmt = tx.prepare(INSERT_SQL)?;
         let mut ids = Vec::with_capacity(rows.len());
         let meta = RowMeta::new_row(&stamp);
-        for d in rows {
-            match insert(&mut tx, &stmt, d, &meta) {
-                Ok(id) => ids.push(id),
+        for batch in rows.chunks(BATCH) {
+            match insert_many(&mut tx, batch, &meta) {
+                Ok(more) => ids.extend(more),
                 Err(e) => {
                     // The failed statement aborted the transaction: look the owner up outside it.
                     drop(tx);
+                    let d = taken_in(&mut self.client, batch).unwrap_or(&batch[0]);
                     return Err(vat_conflict(&mut self.client, e, d, None));
                 }
             }

@@ -6,34 +6,37 @@ use super::{competitors, customers, fleet, people, trail, Postgres};
 use crate::audit;
 use crate::customer::CustomerData;
 use crate::error::{Error, Result};
+use crate::person::PersonData;
 use crate::storage::{now, offers, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
 
 const TICK: u64 = 500;
 
 impl ExchangeRows for Postgres {
-    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64)) -> Result<Vec<i64>> {
+    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64) -> Result<()>) -> Result<Vec<i64>> {
         let (by, stamp) = (self.ctx.actor, now());
-        let mut refused: Option<(postgres::Error, CustomerData, Option<i64>)> = None;
+        let mut refused: Option<(postgres::Error, Vec<CustomerData>, Option<i64>)> = None;
         let out = self.write(|tx| {
             let meta = RowMeta::new_row(&stamp);
             let mut done = 0u64;
-            let mut tick = |progress: &mut dyn FnMut(u64)| {
-                done += 1;
-                if done % TICK == 0 {
-                    progress(done);
+            // Told between batches of rows; an `Err` (cancelled) rolls the transaction back.
+            let mut tick = |progress: &mut dyn FnMut(u64) -> Result<()>, rows: usize| {
+                let before = done / TICK;
+                done += rows as u64;
+                if done / TICK > before {
+                    progress(done)?;
                 }
+                Ok::<(), Error>(())
             };
-            let insert = tx.prepare(customers::INSERT_SQL)?;
             let mut new_ids = Vec::with_capacity(w.new_customers.len());
-            for d in &w.new_customers {
-                match customers::insert(tx, &insert, d, &meta) {
-                    Ok(id) => new_ids.push(id),
+            for batch in w.new_customers.chunks(customers::BATCH) {
+                match customers::insert_many(tx, batch, &meta) {
+                    Ok(ids) => new_ids.extend(ids),
                     Err(e) => {
-                        refused = Some((e, d.clone(), None));
+                        refused = Some((e, batch.to_vec(), None));
                         return Err(Error::Conflict { entity: "customer", id: 0 });
                     }
                 }
-                tick(progress);
+                tick(progress, batch.len())?;
             }
             trail::record_created(tx, audit::CUSTOMER, &new_ids, by)?;
             for (id, version, d) in &w.customer_updates {
@@ -41,38 +44,32 @@ impl ExchangeRows for Postgres {
                     Ok(true) => {}
                     Ok(false) => return Err(Error::Conflict { entity: "customer", id: *id }),
                     Err(Error::Postgres(e)) => {
-                        refused = Some((e, d.clone(), Some(*id)));
+                        refused = Some((e, vec![d.clone()], Some(*id)));
                         return Err(Error::Conflict { entity: "customer", id: *id });
                     }
                     Err(e) => return Err(e),
                 }
-                tick(progress);
+                tick(progress, 1)?;
             }
             let resolve = |r: &CustomerRef| match r {
                 CustomerRef::Stored(id) => *id,
                 CustomerRef::New(i) => new_ids[*i],
             };
-            let insert = tx.prepare(people::INSERT_PERSON_SQL)?;
             let mut person_ids = Vec::with_capacity(w.new_people.len());
-            for (r, d) in &w.new_people {
-                let customer_id = resolve(r);
-                people::check_person_links(tx, customer_id, d, None)?;
-                let id = people::write_person(tx, &insert, None, customer_id, d, 1)?;
-                if d.is_main {
-                    people::keep_one_main(tx, customer_id, id, by)?;
-                }
-                person_ids.push(id);
-                tick(progress);
+            for batch in w.new_people.chunks(customers::BATCH) {
+                let rows: Vec<(i64, PersonData)> = batch.iter().map(|(r, d)| (resolve(r), d.clone())).collect();
+                person_ids.extend(people::insert_people_rows(tx, &rows, by)?);
+                tick(progress, batch.len())?;
             }
             trail::record_created(tx, audit::PERSON, &person_ids, by)?;
             for (id, version, d) in &w.person_updates {
                 people::update_person_row(tx, *id, *version, d, by)?;
-                tick(progress);
+                tick(progress, 1)?;
             }
             fleet::insert_lines(tx, &w.new_lines, by)?;
             for (id, version, d) in &w.line_updates {
                 fleet::update_line(tx, *id, *version, d, by)?;
-                tick(progress);
+                tick(progress, 1)?;
             }
             let mut competitor_ids = Vec::with_capacity(w.new_competitors.len());
             for c in &w.new_competitors {
@@ -87,7 +84,7 @@ impl ExchangeRows for Postgres {
                     competitors::must_exist(tx, "competitor", "competitor", k)?;
                 }
                 competitors::insert_sighting(tx, None, *customer_id, &d, 1)?;
-                tick(progress);
+                tick(progress, 1)?;
             }
             // The price list: the shared statements, in this transaction.
             let x = &mut super::deals::exec(tx);
@@ -97,11 +94,14 @@ impl ExchangeRows for Postgres {
             for (id, version, d) in &w.item_updates {
                 offers::update_item(x, *id, *version, d, false, &stamp)?;
             }
-            progress(w.rows());
+            progress(w.rows())?;
             Ok(new_ids)
         });
         let ids = match (out, refused) {
-            (Err(_), Some((e, d, except))) => return Err(customers::vat_conflict(&mut self.client, e, &d, except)),
+            (Err(_), Some((e, rows, except))) => {
+                let d = customers::taken_in(&mut self.client, &rows).unwrap_or(&rows[0]);
+                return Err(customers::vat_conflict(&mut self.client, e, d, except));
+            }
             (out, _) => out?,
         };
         if ids.len() >= 1000 {

@@ -159,6 +159,120 @@ fn person_params(d: &PersonData) -> [&(dyn ToSql + Sync); 12] {
     ]
 }
 
+/// New people `(customer, data)` inside the caller's transaction, without their creation in
+/// the history (the caller records it): in batches when [`insert_many`] can, else row by row.
+pub(super) fn insert_people_rows(
+    tx: &mut Transaction,
+    rows: &[(i64, PersonData)],
+    by: Option<i64>,
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for batch in rows.chunks(super::customers::BATCH) {
+        match insert_many(tx, batch, by)? {
+            Some(more) => ids.extend(more),
+            None => {
+                for (customer_id, d) in batch {
+                    check_person_links(tx, *customer_id, d, None)?;
+                    let id = write_person(tx, INSERT_PERSON_SQL, None, *customer_id, d, 1)?;
+                    if d.is_main {
+                        keep_one_main(tx, *customer_id, id, by)?;
+                    }
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// New people `(customer, data)`, version 1, in a few statements whatever their number: the
+/// same checks, rows and main contacts as [`check_person_links`], [`write_person`] and
+/// [`keep_one_main`] row by row (the customers of new main contacts locked, their former main
+/// contacts unmarked with their history). `None` when only the row-by-row path says what
+/// happens: someone assists another person, or one customer gets two main contacts.
+pub(super) fn insert_many(
+    tx: &mut Transaction,
+    rows: &[(i64, PersonData)],
+    by: Option<i64>,
+) -> Result<Option<Vec<i64>>> {
+    if rows.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let mut mains: Vec<i64> = rows.iter().filter(|(_, d)| d.is_main).map(|(c, _)| *c).collect();
+    let count = mains.len();
+    mains.sort_unstable();
+    mains.dedup();
+    if rows.iter().any(|(_, d)| d.assistant_of.is_some()) || mains.len() != count {
+        return Ok(None);
+    }
+    let mut customers: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    let found: std::collections::HashSet<i64> =
+        tx.query("SELECT id FROM customer WHERE id = ANY($1)", &[&customers])?.iter().map(|r| r.get(0)).collect();
+    if let Some((missing, _)) = rows.iter().find(|(c, _)| !found.contains(c)) {
+        return Err(Error::NotFound { entity: "customer", id: *missing });
+    }
+    if !mains.is_empty() {
+        tx.execute("SELECT 1 FROM customer WHERE id = ANY($1) FOR NO KEY UPDATE", &[&mains])?;
+    }
+    let mut ids: Vec<i64> = tx
+        .query(
+            "SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, $1::int)",
+            &[&(rows.len() as i32)],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.sort_unstable();
+    let text = |f: fn(&PersonData) -> &str| -> Vec<&str> { rows.iter().map(|(_, d)| f(d)).collect() };
+    let flag = |f: fn(&PersonData) -> bool| -> Vec<bool> { rows.iter().map(|(_, d)| f(d)).collect() };
+    let owners: Vec<i64> = rows.iter().map(|(c, _)| *c).collect();
+    let columns: [Vec<&str>; 9] = [
+        text(|d| &d.name),
+        text(|d| &d.position),
+        text(|d| &d.title),
+        text(|d| &d.decision_role),
+        text(|d| &d.branch),
+        text(|d| &d.phone),
+        text(|d| &d.mobile),
+        text(|d| &d.email),
+        text(|d| &d.notes),
+    ];
+    let (main, active) = (flag(|d| d.is_main), flag(|d| d.active));
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&ids, &owners];
+    params.extend(columns.iter().map(|c| c as &(dyn ToSql + Sync)));
+    params.extend([&main as &(dyn ToSql + Sync), &active]);
+    tx.execute(
+        "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch, phone, mobile, email,
+         notes, is_main, active, version)
+         SELECT u.*, 1 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+             $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::boolean[]) AS u",
+        &params,
+    )?;
+    if !mains.is_empty() {
+        // The former main contacts, as each new one's `keep_one_main` would have unmarked them.
+        let new_mains: Vec<i64> = ids.iter().zip(rows).filter(|(_, (_, d))| d.is_main).map(|(id, _)| *id).collect();
+        let mut unmarked: Vec<(i64, i64)> = tx
+            .query(
+                "UPDATE person SET is_main = false, version = version + 1
+                 WHERE customer_id = ANY($1) AND is_main AND NOT (id = ANY($2)) RETURNING customer_id, id",
+                &[&mains, &new_mains],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let order: std::collections::HashMap<i64, usize> =
+            rows.iter().enumerate().filter(|(_, (_, d))| d.is_main).map(|(i, (c, _))| (*c, i)).collect();
+        unmarked.sort_by_key(|(customer, id)| (order.get(customer).copied(), *id));
+        let side = |m: bool| serde_json::json!({ "is_main": m });
+        for (_, id) in unmarked {
+            trail::record(tx, audit::PERSON, id, by, Some(&side(true)), &side(false))?;
+        }
+    }
+    Ok(Some(ids))
+}
+
 pub(super) fn write_person<S: ToStatement + ?Sized>(
     tx: &mut Transaction,
     stmt: &S,
@@ -269,15 +383,7 @@ impl PeopleRows for Postgres {
     fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>> {
         let by = self.ctx.actor;
         self.write(|tx| {
-            let mut ids = Vec::with_capacity(rows.len());
-            for (customer_id, d) in rows {
-                check_person_links(tx, *customer_id, d, None)?;
-                let id = write_person(tx, INSERT_PERSON_SQL, None, *customer_id, d, 1)?;
-                if d.is_main {
-                    keep_one_main(tx, *customer_id, id, by)?;
-                }
-                ids.push(id);
-            }
+            let ids = insert_people_rows(tx, rows, by)?;
             trail::record_created(tx, audit::PERSON, &ids, by)?;
             Ok(ids)
         })

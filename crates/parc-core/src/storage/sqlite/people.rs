@@ -117,7 +117,7 @@ fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonD
 pub(super) fn insert_person(tx: &Transaction, customer_id: i64, d: &PersonData, by: Option<i64>) -> Result<i64> {
     check_person_links(tx, customer_id, d, None)?;
     let id = write_person(tx, None, customer_id, d, 1)?;
-    trail::record(tx, audit::PERSON, id, by, None, &describe(d))?;
+    trail::record_created(tx, audit::PERSON, id, by)?;
     if d.is_main {
         keep_one_main(tx, customer_id, id, by)?;
     }

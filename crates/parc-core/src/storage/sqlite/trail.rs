@@ -36,6 +36,17 @@ pub(crate) fn record(
     Ok(())
 }
 
+/// A record's creation in its history: what [`record`] writes with no `before`, without
+/// describing the record (a creation line carries no values).
+pub(crate) fn record_created(tx: &Transaction, entity: &str, entity_id: i64, by: Option<i64>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO change_log (entity, entity_id, changed_at, changed_by, field, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, '', 'null', 'null')",
+    )?
+    .execute(params![entity, entity_id, now(), by])?;
+    Ok(())
+}
+
 /// Fails with `AlreadyApplied` when `key` was applied before.
 pub(super) fn claim(tx: &Transaction, key: &str) -> Result<()> {
     let at: Option<String> =
