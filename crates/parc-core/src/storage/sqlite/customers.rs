@@ -153,24 +153,47 @@ fn data_params<'a>(d: &'a CustomerData, sort_key: &'a String) -> [&'a dyn ToSql;
 }
 
 /// The search keys of new customers, `(id, data)`, written after their rows: one statement per
-/// batch and index. FTS5 writes its pending terms to disk at every statement savepoint, which
+/// `batch` rows and index, `between` told after each batch (an `Err` stops). FTS5 writes its pending terms to disk at every statement savepoint, which
 /// each INSERT of a customer (it has triggers) opens: keys written row by row between them
 /// were flushed and merged once per customer, most of an import's time.
-pub(super) fn write_new_search_keys(tx: &Transaction, rows: &[(i64, &CustomerData)]) -> Result<()> {
+pub(super) fn write_new_search_keys(
+    tx: &Transaction,
+    rows: &[(i64, &CustomerData)],
+    batch: usize,
+    between: &mut dyn FnMut() -> Result<()>,
+) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let keys: Vec<(i64, String)> = rows.iter().map(|(id, d)| (*id, d.search_key())).collect();
-    let words: Vec<(i64, String)> = keys.iter().map(|(id, k)| (*id, search_key::words_key(k))).collect();
-    for (table, list) in [("customer_search", keys), ("customer_words", words)] {
-        let json = serde_json::to_string(&list).expect("ids and strings serialise");
-        tx.execute(
-            &format!(
-                "INSERT INTO {table} (rowid, key)
-                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)"
-            ),
-            [json],
-        )?;
+    // FTS5 also writes its pending terms out whenever they pass `hashsize` (1 MB), and merges
+    // what it wrote: many times over for a big import. Raised for these statements, then set
+    // back (to its default, stored explicitly, when it had none).
+    const HASH_SIZE: i64 = 64 << 20;
+    let mut previous = Vec::new();
+    for table in ["customer_search", "customer_words"] {
+        let size: Option<i64> = tx
+            .query_row(&format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"), [], |r| r.get(0))
+            .optional()?;
+        previous.push((table, size.unwrap_or(1 << 20)));
+        tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [HASH_SIZE])?;
+    }
+    for rows in rows.chunks(batch) {
+        let keys: Vec<(i64, String)> = rows.iter().map(|(id, d)| (*id, d.search_key())).collect();
+        let words: Vec<(i64, String)> = keys.iter().map(|(id, k)| (*id, search_key::words_key(k))).collect();
+        for (table, list) in [("customer_search", keys), ("customer_words", words)] {
+            let json = serde_json::to_string(&list).expect("ids and strings serialise");
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (rowid, key)
+                     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)"
+                ),
+                [json],
+            )?;
+        }
+        between()?;
+    }
+    for (table, size) in previous {
+        tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [size])?;
     }
     Ok(())
 }

@@ -86,10 +86,7 @@ impl Sqlite {
             }
             // The new customers' search keys last, once no other statement follows them.
             let indexed: Vec<(i64, &CustomerData)> = new_ids.iter().copied().zip(&w.new_customers).collect();
-            for batch in indexed.chunks(SEARCH_BATCH) {
-                customers::write_new_search_keys(tx, batch)?;
-                progress(done)?;
-            }
+            customers::write_new_search_keys(tx, &indexed, SEARCH_BATCH, &mut || progress(done))?;
             // The price list: the shared statements, in this transaction.
             let x = &mut super::deals::Lite(tx);
             for d in &w.new_items {
