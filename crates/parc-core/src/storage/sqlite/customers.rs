@@ -171,9 +171,8 @@ pub(super) fn write_new_search_keys(
     const HASH_SIZE: i64 = 64 << 20;
     let mut previous = Vec::new();
     for table in ["customer_search", "customer_words"] {
-        let size: Option<i64> = tx
-            .query_row(&format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"), [], |r| r.get(0))
-            .optional()?;
+        let size: Option<i64> =
+            tx.query_row(&format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"), [], |r| r.get(0)).optional()?;
         previous.push((table, size.unwrap_or(1 << 20)));
         tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [HASH_SIZE])?;
     }

@@ -56,8 +56,18 @@ impl Sqlite {
                 CustomerRef::Stored(id) => *id,
                 CustomerRef::New(i) => new_ids[*i],
             };
+            // New customers whose new people include a main contact already.
+            let mut with_main = vec![false; new_ids.len()];
             for (r, d) in &w.new_people {
-                people::insert_person(tx, resolve(r), d, by)?;
+                match r {
+                    CustomerRef::New(i) if !with_main[*i] => {
+                        people::insert_first_person(tx, new_ids[*i], d, by)?;
+                        with_main[*i] = d.is_main;
+                    }
+                    _ => {
+                        people::insert_person(tx, resolve(r), d, by)?;
+                    }
+                }
                 tick(progress)?;
             }
             for (id, version, d) in &w.person_updates {

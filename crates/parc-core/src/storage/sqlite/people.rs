@@ -124,6 +124,18 @@ pub(super) fn insert_person(tx: &Transaction, customer_id: i64, d: &PersonData, 
     Ok(id)
 }
 
+/// A new person of a customer this transaction created, whose people so far (none, or the
+/// earlier ones this transaction added) include no main contact: what [`insert_person`] does,
+/// without looking up what cannot be there (the customer exists, no one to unmark).
+pub(super) fn insert_first_person(tx: &Transaction, customer_id: i64, d: &PersonData, by: Option<i64>) -> Result<i64> {
+    if d.assistant_of.is_some() {
+        return insert_person(tx, customer_id, d, by);
+    }
+    let id = write_person(tx, None, customer_id, d, 1)?;
+    trail::record_created(tx, audit::PERSON, id, by)?;
+    Ok(id)
+}
+
 /// Saves over person `id` at `version` inside the caller's transaction.
 pub(super) fn update_person_row(
     tx: &Transaction,
