@@ -121,6 +121,7 @@ pub(crate) fn run(db: &Target, customers: usize) -> Result<(), Error> {
         delimiter: None,
         decisions: Default::default(),
         duplicates: Decision::Skip,
+        defaults: Default::default(),
     };
     let (target, mut store) = empty_office(db, &dir)?;
     println!("import of {customers} customers with their main contacts into {target}");

@@ -23,6 +23,7 @@ fn options(store: &mut Store) -> ImportOptions {
         delimiter: None,
         decisions: BTreeMap::new(),
         duplicates: Decision::Skip,
+        defaults: BTreeMap::new(),
     }
 }
 
