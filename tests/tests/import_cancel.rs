@@ -54,6 +54,7 @@ async fn cancel_stops_a_large_import_and_saves_nothing() {
     let note = app.wait_text("#exchange-import-note", |t| !t.is_empty()).await;
     assert_eq!(note, en("error.cancelled"));
     assert!(app.texts("#exchange-done:not([hidden])").await.is_empty(), "nothing was imported");
+    app.shot("import-cancelled").await;
     let mut store = Store::open(app.db_path()).unwrap();
     assert_eq!(store.count_customers().unwrap(), 1, "the cancelled import left no customer");
     app.close().await;
