@@ -575,6 +575,10 @@ function importError(err) {
     const note = $('exchange-import-note');
     note.hidden = false;
     note.textContent = err.message;
+    // Back to the button that started it, for the keyboard (Cancel is hidden now), once the
+    // buttons are enabled again.
+    const again = $($('exchange-result').hidden ? 'exchange-check' : 'exchange-import');
+    setTimeout(() => again.focus());
     return;
   }
   const box = $('exchange-import-error');
