@@ -594,6 +594,15 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 eprintln!();
             }
             print_line(&summary);
+            // Rows refused for want of a country: say how to give one for the whole file.
+            let wants_country = summary["reports"].as_array().is_some_and(|rows| {
+                rows.iter().any(|r| {
+                    r["problems"].as_array().is_some_and(|p| p.iter().any(|p| p["key"] == "validation.country_for_vat"))
+                })
+            });
+            if wants_country {
+                eprintln!("parc-cli: {} (exchange.hint_country)", parc_core::i18n::tr(locale, "exchange.hint_country"));
+            }
             let left_out = summary["rejected"].as_u64().unwrap_or(0) + summary["duplicates"].as_u64().unwrap_or(0);
             if left_out > 0 {
                 return Ok(ExitCode::from(1));

@@ -134,6 +134,10 @@ fn without_a_country_anywhere_the_offices_home_country_is_used() {
     let office = Office::new("pl-erp-cp1250.csv", None);
     let (_, s) = office.import(&["--dry-run"]);
     assert_eq!(count(&s, "create"), 1, "only the row whose VAT id has a prefix knows its country: {s}");
+    let args = ["import", "--kind", "customers", "--profile", "customers", "--dry-run", office.file.to_str().unwrap()];
+    let hint = String::from_utf8_lossy(&cli(&office.db, &args, "it_IT.UTF-8").stderr).into_owned();
+    let said = parc_core::i18n::tr(parc_core::i18n::Locale::It, "exchange.hint_country");
+    assert!(hint.contains(said), "how to give the country is said: {hint}");
     let office = Office::new("pl-erp-cp1250.csv", Some("PL"));
     let (_, s) = office.import(&[]);
     assert_eq!((count(&s, "customers_created"), count(&s, "rejected")), (6, 3), "{s}");
