@@ -280,3 +280,16 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     let said = String::from_utf8_lossy(&cli(&office.db, &bad, "en_GB.UTF-8").stderr).into_owned();
     assert!(said.contains("Choose a country.") && said.contains("defaults.country"), "{said}");
 }
+
+#[test]
+fn a_street_with_its_house_and_flat_numbers_in_columns_of_their_own_is_one_line() {
+    let office = Office::new("pl-erp-cp1250.csv", Some("PL"));
+    let text = "Nazwa;NIP;Ulica;Nr domu;Nr lokalu;Miejscowość\r\nTrans-Pol Sp. z o.o.;5261040828;ul. Grójecka;186;12;Warszawa\r\nMazowiecka Spedycja S.A.;1130023454;ul. Przemysłowa;3;;Płock\r\n";
+    std::fs::write(&office.file, text).unwrap();
+    let (code, s) = office.import(&[]);
+    assert_eq!((code, count(&s, "customers_created")), (Some(0), 2), "{s}");
+    let all = office.customers();
+    assert_eq!(by_name(&all, "Trans-Pol Sp. z o.o.").data.street, "ul. Grójecka 186/12");
+    assert_eq!(by_name(&all, "Mazowiecka Spedycja S.A.").data.street, "ul. Przemysłowa 3");
+    office.again_changes_nothing(&[], 2, 0);
+}

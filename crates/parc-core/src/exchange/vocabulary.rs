@@ -111,6 +111,25 @@ const NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "street_number",
+        &[
+            "nr domu",
+            "numer domu",
+            "nr budynku",
+            "house number",
+            "house no",
+            "building number",
+            "street number",
+            "numero civico",
+            "civico",
+            "n civico",
+            "namo nr",
+            "namo numeris",
+            "门牌号",
+        ],
+    ),
+    ("street_flat", &["nr lokalu", "numer lokalu", "nr mieszkania", "flat", "apartment", "suite", "buto nr"]),
+    (
         "postal_code",
         &[
             "zip",
