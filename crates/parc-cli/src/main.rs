@@ -497,7 +497,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             match store.export_csv(&profile, &out, full, &mut |_| {}) {
                 Ok(report) => println!("{}", serde_json::to_string(&report).expect("report serialises")),
                 Err(Error::NotFound { entity: "exchange_profile", .. }) => {
-                    return Ok(no_profile(&mut store, &profile, Kind::Export))
+                    return Ok(no_profile(&mut store, &profile, Kind::Export, settings.effective_locale()))
                 }
                 Err(e) => return Err(e),
             }
@@ -522,7 +522,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let mut defaults = std::collections::BTreeMap::new();
             for pair in &set {
                 let Some((field, value)) = pair.split_once('=') else {
-                    eprintln!("parc-cli: --set takes FIELD=VALUE, e.g. --set country=PL");
+                    say(settings.effective_locale(), "cli.set_syntax", &[]);
                     return Ok(ExitCode::from(2));
                 };
                 let field = match field.trim() {
@@ -532,7 +532,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 defaults.insert(field.to_string(), value.to_string());
             }
             let Some(entity) = Entity::parse(&kind).filter(|e| e.can_import()) else {
-                eprintln!("parc-cli: --kind is one of customers, fleet, sightings, price_list");
+                say(settings.effective_locale(), "cli.import_kinds", &[]);
                 return Ok(ExitCode::from(2));
             };
             let mut store = Store::connect(&db)?;
@@ -553,7 +553,9 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             store.set_actor(actor);
             let found = match store.exchange_profile(Kind::Import, &profile) {
                 Ok(p) if p.data.entity == entity => p,
-                Ok(_) | Err(Error::NotFound { .. }) => return Ok(no_profile(&mut store, &profile, Kind::Import)),
+                Ok(_) | Err(Error::NotFound { .. }) => {
+                    return Ok(no_profile(&mut store, &profile, Kind::Import, settings.effective_locale()))
+                }
                 Err(e) => return Err(e),
             };
             let options = ImportOptions {
@@ -903,13 +905,22 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
 }
 
 /// Exit code 4: no profile of that name and kind, with the names there are.
-fn no_profile(store: &mut Store, name: &str, kind: Kind) -> ExitCode {
+fn no_profile(store: &mut Store, name: &str, kind: Kind, locale: Locale) -> ExitCode {
     let known: Vec<String> = store
         .exchange_profiles()
         .map(|all| all.into_iter().filter(|p| p.data.kind == kind).map(|p| p.data.name).collect())
         .unwrap_or_default();
-    eprintln!("parc-cli: no {} profile named {name:?}; there are: {}", kind.code(), known.join(", "));
+    let key = match kind {
+        Kind::Export => "cli.no_export_profile",
+        Kind::Import => "cli.no_import_profile",
+    };
+    say(locale, key, &[("name", name), ("known", &known.join(", "))]);
     ExitCode::from(4)
+}
+
+/// Prints a sentence of the catalogue in the workstation's language, with its key after it.
+fn say(locale: Locale, key: &str, args: &[(&str, &str)]) {
+    eprintln!("parc-cli: {} ({key})", parc_core::i18n::trf(locale, key, args));
 }
 
 /// The workstation's local time: backups are named after it.

@@ -279,6 +279,19 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     bad.splice(5..5, ["--set", "country=Narnia"]);
     let said = String::from_utf8_lossy(&cli(&office.db, &bad, "en_GB.UTF-8").stderr).into_owned();
     assert!(said.contains("Choose a country.") && said.contains("defaults.country"), "{said}");
+    // The command's own mistakes too.
+    let mut bad = args.to_vec();
+    bad.splice(5..5, ["--set", "country"]);
+    let out = cli(&office.db, &bad, "lt_LT.UTF-8");
+    let sentence = parc_core::i18n::tr(parc_core::i18n::Locale::Lt, "cli.set_syntax");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(sentence));
+    let mut bad = args.to_vec();
+    bad[4] = "nope";
+    let out = cli(&office.db, &bad, "zh_CN.UTF-8");
+    assert_eq!(out.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("没有名为“nope”的导入配置") && said.contains("cli.no_import_profile"), "{said}");
 }
 
 #[test]
