@@ -408,7 +408,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let found = match find_user(&users, &user) {
+            let found = match find_user(&users, &user, settings.effective_locale()) {
                 Ok(u) => u,
                 Err(problem) => {
                     eprintln!("parc-cli: {problem}");
@@ -436,7 +436,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o, settings.effective_locale())) {
                 None => None,
                 Some(Ok(u)) => Some(u.id),
                 Some(Err(problem)) => {
@@ -481,7 +481,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 None => None,
                 Some(Some(s)) => Some(s),
                 Some(None) => {
-                    eprintln!("parc-cli: unknown status {:?}", status.unwrap_or_default());
+                    say(settings.effective_locale(), "cli.unknown_status", &[("status", &status.unwrap_or_default())]);
                     return Ok(ExitCode::from(2));
                 }
             };
@@ -538,7 +538,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
             let actor = match (&user, entity) {
-                (Some(name), _) => match find_user(&users, name) {
+                (Some(name), _) => match find_user(&users, name, settings.effective_locale()) {
                     Ok(u) => Some(u.id),
                     Err(problem) => {
                         eprintln!("parc-cli: {problem}");
@@ -622,7 +622,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let day = demo::day_or_today(day.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let user_id = match user.as_deref().map(|u| find_user(&users, u)) {
+            let user_id = match user.as_deref().map(|u| find_user(&users, u, settings.effective_locale())) {
                 None => None,
                 Some(Ok(u)) => Some(u.id),
                 Some(Err(problem)) => {
@@ -637,7 +637,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     println!("{}", serde_json::json!({ "day": day.to_string(), "out": out, "bytes": pdf.len() }));
                 }
                 None => {
-                    eprintln!("parc-cli: no visit planned on {day}");
+                    say(settings.effective_locale(), "cli.no_visit", &[("day", &day.to_string())]);
                     return Ok(ExitCode::from(1));
                 }
             }
@@ -647,7 +647,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let bytes = std::fs::read(&file)?;
             let manager = store.users()?.into_iter().find(|u| u.data.role == UserRole::Manager && u.data.active);
             let Some(manager) = manager else {
-                eprintln!("parc-cli: the office has no sales manager to import the price list as");
+                say(settings.effective_locale(), "cli.no_manager", &[]);
                 return Ok(ExitCode::from(2));
             };
             store.set_actor(Some(manager.id));
@@ -658,7 +658,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o, settings.effective_locale())) {
                 None => None,
                 Some(Ok(u)) => Some(u.id),
                 Some(Err(problem)) => {
@@ -670,7 +670,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 None => None,
                 Some(name) => match store.segment_named(name)? {
                     Some(s) => Some(s.id),
-                    None => return no_segment(&mut store, name),
+                    None => return no_segment(&mut store, name, settings.effective_locale()),
                 },
             };
             let query = ReportQuery { from, to, currency, owner_id, customer_id: customer, segment_id };
@@ -706,7 +706,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let report = store.check()?;
             println!("{}", serde_json::to_string(&report).expect("report serialises"));
             if report.integrity != "ok" {
-                eprintln!("parc-cli: integrity check failed: {}", report.integrity);
+                say(settings.effective_locale(), "cli.integrity_failed", &[("detail", &report.integrity)]);
                 return Ok(ExitCode::from(1));
             }
         }
@@ -751,7 +751,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let mut store = Store::connect(&db)?;
             let owner_id = match user {
                 None => None,
-                Some(name) => match find_user(&store.users()?, &name) {
+                Some(name) => match find_user(&store.users()?, &name, settings.effective_locale()) {
                     Ok(u) => Some(u.id),
                     Err(problem) => {
                         eprintln!("parc-cli: {problem}");
@@ -783,7 +783,9 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
         Command::Segment { name, today } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
-            let Some(segment) = store.segment_named(&name)? else { return no_segment(&mut store, &name) };
+            let Some(segment) = store.segment_named(&name)? else {
+                return no_segment(&mut store, &name, settings.effective_locale());
+            };
             for c in store.segment_customers(segment.filter, today, usize::MAX)?.customers {
                 if !print_line(&serde_json::to_string(&c).expect("row serialises")) {
                     break;
@@ -794,7 +796,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let mut store = Store::connect(&db)?;
             let Some(row) = store.campaign_named(&name)? else {
                 let known: Vec<String> = store.campaigns()?.into_iter().map(|c| c.campaign.data.name).collect();
-                eprintln!("parc-cli: no campaign named {name:?}; there are: {}", known.join(", "));
+                say(settings.effective_locale(), "cli.no_campaign", &[("name", &name), ("known", &known.join(", "))]);
                 return Ok(ExitCode::from(4));
             };
             println!("{}", serde_json::to_string(&row).expect("campaign serialises"));
@@ -828,7 +830,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
         Command::Bench { pdf_only: true, runs, .. } => pdf_bench::run(runs)?,
         Command::Bench { customers, runs, only, .. } => bench(&db, customers, runs, &only)?,
         Command::Backup { folder, list } => {
-            let Target::File(file) = &db else { return Ok(server_backs_up()) };
+            let Target::File(file) = &db else { return Ok(server_backs_up(settings.effective_locale())) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
             if list {
                 for b in backup::list(&folder)? {
@@ -845,19 +847,23 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             println!("{out}");
         }
         Command::Restore { file, newest, folder } => {
-            let Target::File(db_file) = &db else { return Ok(server_backs_up()) };
+            let Target::File(db_file) = &db else { return Ok(server_backs_up(settings.effective_locale())) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(db_file));
             let from = match (file, newest) {
                 (Some(f), _) => f,
                 (None, true) => match backup::newest_good(&folder)? {
                     Some(b) => b.path,
                     None => {
-                        eprintln!("parc-cli: no good backup in {}", folder.display());
+                        say(
+                            settings.effective_locale(),
+                            "cli.no_good_backup",
+                            &[("folder", &folder.display().to_string())],
+                        );
                         return Ok(ExitCode::from(1));
                     }
                 },
                 (None, false) => {
-                    eprintln!("parc-cli: name the backup file to restore, or give --newest");
+                    say(settings.effective_locale(), "cli.restore_what", &[]);
                     return Ok(ExitCode::from(2));
                 }
             };
@@ -871,7 +877,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     println!("{out}");
                 }
                 Err(Error::Corrupt(problem)) => {
-                    eprintln!("parc-cli: the backup {} is not usable ({problem}); nothing changed", from.display());
+                    let file = from.display().to_string();
+                    say(settings.effective_locale(), "cli.backup_unusable", &[("file", &file), ("problem", &problem)]);
                     return Ok(ExitCode::from(1));
                 }
                 Err(e) => return Err(e),
@@ -891,13 +898,14 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     }
                 }
                 Err(problem) => {
-                    eprintln!("parc-cli: crash test failed: {problem} (database kept in {})", folder.display());
+                    let kept = folder.display().to_string();
+                    say(settings.effective_locale(), "cli.crash_failed", &[("problem", &problem), ("folder", &kept)]);
                     return Ok(ExitCode::from(1));
                 }
             }
         }
         Command::CrashWriter { seed, from, ops } => {
-            let Target::File(file) = &db else { return Ok(server_backs_up()) };
+            let Target::File(file) = &db else { return Ok(server_backs_up(settings.effective_locale())) };
             crash::writer(file, seed, from, ops)?;
         }
     }
@@ -920,7 +928,12 @@ fn no_profile(store: &mut Store, name: &str, kind: Kind, locale: Locale) -> Exit
 
 /// Prints a sentence of the catalogue in the workstation's language, with its key after it.
 fn say(locale: Locale, key: &str, args: &[(&str, &str)]) {
-    eprintln!("parc-cli: {} ({key})", parc_core::i18n::trf(locale, key, args));
+    eprintln!("parc-cli: {}", sentence(locale, key, args));
+}
+
+/// A sentence of the catalogue in `locale` with its key after it, as the CLI prints problems.
+fn sentence(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
+    format!("{} ({key})", parc_core::i18n::trf(locale, key, args))
 }
 
 /// The workstation's local time: backups are named after it.
@@ -929,11 +942,8 @@ fn chrono_now() -> parc_core::chrono::NaiveDateTime {
 }
 
 /// Exit code 3, with the reason: a server's database is backed up by the server.
-fn server_backs_up() -> ExitCode {
-    eprintln!(
-        "parc-cli: this database is on a PostgreSQL server: back it up there (pg_dump, or the server's own \
-         backup schedule); parc-cli backup and restore work on a database file"
-    );
+fn server_backs_up(locale: Locale) -> ExitCode {
+    say(locale, "cli.server_backs_up", &[]);
     ExitCode::from(3)
 }
 
@@ -951,15 +961,15 @@ fn print_line(line: &dyn std::fmt::Display) -> bool {
 }
 
 /// Says no saved segment has that name, and which there are (exit code 4).
-fn no_segment(store: &mut Store, name: &str) -> Result<ExitCode, Error> {
+fn no_segment(store: &mut Store, name: &str, locale: Locale) -> Result<ExitCode, Error> {
     let known: Vec<String> = store.segments()?.into_iter().map(|s| s.name).collect();
-    eprintln!("parc-cli: no segment named {name:?}; there are: {}", known.join(", "));
+    say(locale, "cli.no_segment", &[("name", name), ("known", &known.join(", "))]);
     Ok(ExitCode::from(4))
 }
 
 /// The user a person names: the name or the initials, case ignored. Two users with the same
 /// initials must be named in full.
-fn find_user<'a>(users: &'a [User], wanted: &str) -> Result<&'a User, String> {
+fn find_user<'a>(users: &'a [User], wanted: &str, locale: Locale) -> Result<&'a User, String> {
     let wanted = wanted.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     if let Some(u) = users.iter().find(|u| u.data.name.to_lowercase() == wanted) {
         return Ok(u);
@@ -969,9 +979,13 @@ fn find_user<'a>(users: &'a [User], wanted: &str) -> Result<&'a User, String> {
         [u] => Ok(u),
         [] => {
             let known: Vec<String> = users.iter().map(|u| format!("{} ({})", u.data.name, u.data.initials)).collect();
-            Err(format!("no user named {wanted:?}; the users are: {}", known.join(", ")))
+            Err(sentence(locale, "cli.no_user", &[("name", &wanted), ("known", &known.join(", "))]))
         }
-        _ => Err(format!("{} users have the initials {wanted:?}: give the name", by_initials.len())),
+        _ => Err(sentence(
+            locale,
+            "cli.ambiguous_initials",
+            &[("count", &by_initials.len().to_string()), ("initials", &wanted)],
+        )),
     }
 }
 
