@@ -679,7 +679,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 Ok(out) => out,
                 Err(Error::Validation(fields)) => {
                     for f in fields {
-                        eprintln!("parc-cli: --{}: {}", f.field.replace('_', "-"), parc_core::i18n::tr(locale, f.key));
+                        let option = f.field.replace('_', "-");
+                        eprintln!("parc-cli: --{option}: {} ({})", parc_core::i18n::tr(locale, f.key), f.key);
                     }
                     return Ok(ExitCode::from(2));
                 }
