@@ -7,6 +7,7 @@
 //! - `csv_file`: quoting, encodings, detection, the temporary file renamed when complete;
 //! - `export`: running an export profile, with its watermark;
 //! - `import`: mapping, validation, duplicates, and the one transaction of an import.
+//! - `vocabulary`: the names offices and other programs give a customer file's columns.
 //!
 //! The SQL is in `storage/exchange.rs` (shared) and each store's `exchange.rs`.
 
