@@ -1346,6 +1346,9 @@ fn plan_customer(
             if let Some(flat) = cells.get("street_flat") {
                 line = format!("{line}/{flat}");
             }
+            if let Some(more) = cells.get("street_line2") {
+                line = format!("{line}, {more}");
+            }
             d.street = line;
         }
         // Where the row says nothing: its VAT id's country, then the file's values, then the

@@ -197,8 +197,8 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, true, true));
             }
             // Files of people give the name in two columns, and ERPs the street, the house and
-            // the flat number in three; the import joins them.
-            for f in ["person_first_name", "person_last_name", "street_number", "street_flat"] {
+            // the flat number (or a second address line) apart; the import joins them.
+            for f in ["person_first_name", "person_last_name", "street_number", "street_flat", "street_line2"] {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, false, true));
             }
             for c in custom.iter().filter(|c| !c.data.retired) {
