@@ -1963,4 +1963,70 @@ mod tests {
         let got = mapped(&["Company", "Email", "Contact"]);
         assert_eq!(got[1].0.as_deref(), Some("email"), "without first and last names the e-mail is the company's");
     }
+
+    #[test]
+    fn salesforce_and_hubspot_account_exports_map_without_help() {
+        let salesforce = [
+            "Account Name",
+            "Billing Street",
+            "Billing City",
+            "Billing State/Province",
+            "Billing Zip/Postal Code",
+            "Billing Country",
+            "Phone",
+            "Fax",
+            "Website",
+            "Industry",
+            "Employees",
+            "Annual Revenue",
+            "Account Owner",
+            "Account Number",
+        ];
+        let fields: Vec<Option<String>> = mapped(&salesforce).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            "name",
+            "street",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "phone",
+            "fax",
+            "web",
+            "business_type",
+            "employees",
+            "annual_turnover",
+            "owner",
+            "erp_code",
+        ];
+        assert_eq!(fields, want.map(|f| Some(f.to_string())));
+        let hubspot = [
+            "Company name",
+            "Company Domain Name",
+            "City",
+            "State/Region",
+            "Country/Region",
+            "Phone Number",
+            "Number of Employees",
+            "Annual Revenue",
+            "Street Address",
+            "Postal Code",
+            "Company owner",
+        ];
+        let fields: Vec<Option<String>> = mapped(&hubspot).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            Some("name"),
+            Some("web"),
+            Some("city"),
+            Some("region"),
+            Some("country"),
+            Some("phone"),
+            Some("employees"),
+            Some("annual_turnover"),
+            Some("street"),
+            Some("postal_code"),
+            Some("owner"),
+        ];
+        assert_eq!(fields, want.map(|f| f.map(String::from)));
+    }
 }

@@ -249,6 +249,10 @@ const NAMES: &[(&str, &[&str])] = &[
         "web",
         &[
             "website",
+            "website url",
+            "domain",
+            "domain name",
+            "company domain name",
             "web",
             "www",
             "url",
