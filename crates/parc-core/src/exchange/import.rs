@@ -2029,4 +2029,81 @@ mod tests {
         ];
         assert_eq!(fields, want.map(|f| f.map(String::from)));
     }
+
+    #[test]
+    fn polish_and_italian_accounting_programs_map_without_help() {
+        let subiekt = [
+            "Symbol",
+            "Nazwa",
+            "Nazwa pełna",
+            "NIP",
+            "REGON",
+            "Ulica",
+            "Nr domu",
+            "Nr lokalu",
+            "Kod pocztowy",
+            "Miejscowość",
+            "Województwo",
+            "Kraj",
+            "Telefon",
+            "E-mail",
+            "WWW",
+            "Uwagi",
+        ];
+        let fields: Vec<Option<String>> = mapped(&subiekt).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            Some("erp_code"),
+            Some("name"),
+            None,
+            Some("vat_id"),
+            None,
+            Some("street"),
+            Some("street_number"),
+            Some("street_flat"),
+            Some("postal_code"),
+            Some("city"),
+            Some("region"),
+            Some("country"),
+            Some("phone"),
+            Some("email"),
+            Some("web"),
+            Some("notes"),
+        ];
+        assert_eq!(fields, want.map(|f| f.map(String::from)));
+        let optima = ["Akronim", "Nazwa1", "NIP", "Miasto", "Kraj"];
+        let got = mapped(&optima);
+        assert_eq!((got[0].0.as_deref(), got[1].clone()), (Some("erp_code"), (Some("name".to_string()), true)));
+        let easyfatt = [
+            "Cod.",
+            "Denominazione",
+            "Indirizzo",
+            "Cap",
+            "Città",
+            "Prov.",
+            "Nazione",
+            "Partita Iva",
+            "Codice fiscale",
+            "Tel.",
+            "Cell",
+            "e-mail",
+            "Pec",
+        ];
+        let fields: Vec<Option<String>> = mapped(&easyfatt).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            Some("erp_code"),
+            Some("name"),
+            Some("street"),
+            Some("postal_code"),
+            Some("city"),
+            Some("region"),
+            Some("country"),
+            Some("vat_id"),
+            None,
+            Some("phone"),
+            Some("mobile"),
+            Some("email"),
+            None,
+        ];
+        assert_eq!(fields, want.map(|f| f.map(String::from)));
+    }
 }

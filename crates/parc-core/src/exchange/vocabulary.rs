@@ -29,6 +29,8 @@ const NAMES: &[(&str, &[&str])] = &[
             "kod kontrahenta",
             "symbol",
             "symbol kontrahenta",
+            "akronim",
+            "cod",
             "codice",
             "codice cliente",
             "cod cliente",
@@ -407,6 +409,7 @@ const NAMES: &[(&str, &[&str])] = &[
 ];
 
 const SECONDARY: &[(&str, &[&str])] = &[
+    ("email", &["pec", "e mail pec"]),
     ("vat_id", &["codice fiscale", "cf", "c f", "nip regon"]),
     ("erp_code", &["id", "ref", "reference", "internal reference", "numer", "nr"]),
 ];
