@@ -109,7 +109,10 @@ pub(crate) async fn exchange_choose_file(app: AppHandle, state: State<'_, AppSta
             // A workbook is told by its content; the filter only helps the person find it.
             app.dialog()
                 .file()
-                .add_filter(parc_core::i18n::tr(locale, "exchange.import_files"), &["csv", "txt", "tsv", "xlsx", "xls", "ods"])
+                .add_filter(
+                    parc_core::i18n::tr(locale, "exchange.import_files"),
+                    &["csv", "txt", "tsv", "xlsx", "xls", "ods"],
+                )
                 .blocking_pick_file()
                 .and_then(|p| p.into_path().ok())
                 .map(|p| p.to_string_lossy().into_owned())

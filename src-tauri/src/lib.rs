@@ -21,6 +21,7 @@ use parc_core::deal::{
     self as deal, Deal, DealData, DealQuery, DealSummary, Lead, LeadData, MoveRequest, ReasonSettings, StageSettings,
     VehicleLine,
 };
+use parc_core::exchange::FileKind;
 use parc_core::fleet::{self, CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved};
 use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};
 use parc_core::i18n::{self, Locale, UiLanguage};
@@ -30,7 +31,6 @@ use parc_core::offer::{
 use parc_core::pdf::Letterhead;
 use parc_core::person::{self, Person, PersonData};
 use parc_core::plan::{PlanSettings, PlanStatus};
-use parc_core::exchange::FileKind;
 use parc_core::report::{self, CostSettings, PyramidSettings, Ranking, ReportKind, ReportOutput, ReportQuery};
 use parc_core::segment::{RankedSegment, Segment, SegmentData, SegmentFilter};
 use parc_core::share::{MarketShare, Radar, RadarQuery};

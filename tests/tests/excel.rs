@@ -33,7 +33,8 @@ async fn an_excel_customer_list_with_a_title_row_goes_through_the_wizard_once() 
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let boss = UserData { name: "Direzione".into(), initials: "DIR".into(), role: UserRole::Manager, active: true };
         let boss = store.create_user(boss).unwrap();
-        let since = CustomFieldData { label: "Cliente dal".into(), kind: FieldKind::Date, choices: vec![], retired: false };
+        let since =
+            CustomFieldData { label: "Cliente dal".into(), kind: FieldKind::Date, choices: vec![], retired: false };
         store.define_custom_field(Some(boss.id), since).unwrap();
     })
     .await;
@@ -56,6 +57,9 @@ async fn an_excel_customer_list_with_a_title_row_goes_through_the_wizard_once() 
             assert_eq!(app.value("#exchange-preview-table select[data-column='1']").await, "name");
             assert_eq!(app.value("#exchange-preview-table select[data-column='3']").await, "postal_code");
             assert_eq!(app.value("#exchange-preview-table select[data-column='6']").await, "vat_id");
+            if first {
+                app.shot("excel-wizard-preview").await;
+            }
             app.click("#exchange-check").await;
             let summary = app.wait_text("#exchange-summary", |t| !t.is_empty()).await;
             assert!(summary.starts_with("7 rows:"), "{summary}");
@@ -63,9 +67,13 @@ async fn an_excel_customer_list_with_a_title_row_goes_through_the_wizard_once() 
             assert!(vat.contains(&en("exchange.status.rejected")) && vat.contains("Partita IVA: "), "{vat}");
             let mail = app.wait_text("#exchange-rows tr[data-line='9']", |t| !t.is_empty()).await;
             assert!(mail.contains("E-mail: "), "{mail}");
+            if first {
+                app.shot("excel-wizard-check").await;
+            }
             app.click("#exchange-import").await;
             let done = app.wait_text("#exchange-done-text", |t| !t.is_empty()).await;
-            let created = if first { "4 new customers, 0 updates, 4 people" } else { "0 new customers, 0 updates, 0 people" };
+            let created =
+                if first { "4 new customers, 0 updates, 4 people" } else { "0 new customers, 0 updates, 0 people" };
             assert!(done.contains(created) && done.contains("2 rows rejected"), "{done}");
             app.wait_css("#exchange-open-rejected:not([hidden])").await;
         }
@@ -107,6 +115,7 @@ async fn a_report_is_saved_as_an_excel_workbook() {
     app.wait_text("#reports-title", |t| t == title).await;
     app.wait_css("#reports-export-kind").await.select_by_value("xlsx").await.unwrap();
     let file = app.dir.path().join("outcomes.xlsx");
+    app.shot("excel-report-choice").await;
     app.click("#reports-export").await;
     let (display, dialog, target) = (app.display.clone(), en("reports.export_title"), file.clone());
     tokio::task::spawn_blocking(move || answer_save_dialog(&display, &dialog, &target)).await.unwrap();

@@ -692,7 +692,11 @@ fn import_of_an_excel_customer_list_creates_once_and_rejects_its_bad_rows_with_r
         assert!(rejected.contains("Azzurri Movimento Terra") && rejected.contains("E-mail: "), "{rejected}");
         let again = json(&import(&file));
         assert_eq!(
-            (again["customers_created"].as_u64(), again["customers_updated"].as_u64(), again["people_created"].as_u64()),
+            (
+                again["customers_created"].as_u64(),
+                again["customers_updated"].as_u64(),
+                again["people_created"].as_u64()
+            ),
             (Some(0), Some(0), Some(0)),
             "{ext}: the same file twice changes nothing: {again}"
         );

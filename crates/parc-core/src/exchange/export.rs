@@ -114,7 +114,7 @@ pub fn run(
                 .map(|(h, s)| h.chars().count().max(s.as_ref().map_or(8, Source::width)))
                 .collect();
             let sheet = SheetWriter::new(&profile.data.name, format.header.then_some(&headers[..]), &widths)?;
-            Sink::Xlsx(sheet, file)
+            Sink::Xlsx(Box::new(sheet), file)
         }
     };
     let (horizon, counted, written, records) = exec::read(&mut *store.backend, |x| {
@@ -233,7 +233,7 @@ pub fn run(
 /// Where an export's rows go: a CSV writer, or a streamed workbook saved into the file at the end.
 enum Sink {
     Csv(CsvWriter<std::io::BufWriter<std::fs::File>>),
-    Xlsx(SheetWriter, std::io::BufWriter<std::fs::File>),
+    Xlsx(Box<SheetWriter>, std::io::BufWriter<std::fs::File>),
 }
 
 impl Source {

@@ -15,9 +15,9 @@ pub mod csv_file;
 pub mod export;
 pub mod format;
 pub mod import;
-pub mod workbook;
 #[cfg(test)]
 mod shared_tests;
+pub mod workbook;
 #[cfg(test)]
 mod workbook_tests;
 

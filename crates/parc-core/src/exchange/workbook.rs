@@ -17,7 +17,7 @@ use std::io::{Cursor, Seek, Write};
 
 use calamine::{Data, Reader, SheetType, SheetVisible};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::error::{Error, Result};
 use crate::i18n::Locale;
@@ -29,6 +29,9 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
+/// A sheet's non-empty rows: the row number (from 1) and its cells as text.
+pub type Rows = Vec<(usize, Vec<String>)>;
+
 /// One sheet of a workbook as text rows.
 #[derive(Debug, Clone)]
 pub struct SheetRows {
@@ -37,7 +40,7 @@ pub struct SheetRows {
     /// The sheet read: the one asked for, else the first with data.
     pub sheet: String,
     /// Non-empty rows: the sheet's row number (from 1, as Excel shows it) and the cells.
-    pub rows: Vec<(usize, Vec<String>)>,
+    pub rows: Rows,
 }
 
 fn unreadable<E: std::fmt::Display>(_: E) -> Error {
@@ -59,7 +62,7 @@ pub fn read(bytes: &[u8], sheet: Option<&str>, decimal: char) -> Result<SheetRow
         Some(_) => return Err(Error::invalid("sheet", "validation.exchange_sheet")),
         None => sheets.clone(),
     };
-    let mut first: Option<(String, Vec<(usize, Vec<String>)>)> = None;
+    let mut first: Option<(String, Rows)> = None;
     for name in wanted {
         let rows = sheet_rows(&mut book, &name, decimal)?;
         let has_data = !rows.is_empty();
@@ -79,7 +82,7 @@ fn sheet_rows<RS: std::io::Read + Seek>(
     book: &mut calamine::Sheets<RS>,
     name: &str,
     decimal: char,
-) -> Result<Vec<(usize, Vec<String>)>> {
+) -> Result<Rows> {
     let range = book.worksheet_range(name).map_err(unreadable)?;
     // Number formats (only .xlsx gives them): whole numbers shown zero-padded keep their zeros.
     let styles = book.worksheet_style(name).unwrap_or_else(|_| calamine::StyleRange::empty());
@@ -110,7 +113,9 @@ fn sheet_rows<RS: std::io::Read + Seek>(
         }
         let across = |j: usize| {
             let c = left + j as u32;
-            merged.iter().any(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1 && m.end.1 > m.start.1)
+            merged
+                .iter()
+                .any(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1 && m.end.1 > m.start.1)
         };
         if !out.is_empty() && filled.len() == 1 && across(filled[0]) {
             continue;
@@ -231,6 +236,8 @@ fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
 /// The formats a sheet uses, made once.
 struct Formats {
     header: Format,
+    /// Above a column of numbers: aligned with them.
+    number_header: Format,
     bold: Format,
     integer: Format,
     decimals: [Format; 3],
@@ -246,6 +253,7 @@ impl Formats {
     fn new(locale: Locale) -> Formats {
         Formats {
             header: Format::new().set_bold().set_text_wrap(),
+            number_header: Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Right),
             bold: Format::new().set_bold(),
             integer: Format::new().set_num_format("0"),
             decimals: [
@@ -342,7 +350,9 @@ fn write_value(
 fn shown_width(value: &Value) -> usize {
     match value {
         Value::Empty => 0,
-        Value::Text(t) => t.lines().map(|l| l.chars().map(|c| if c as u32 > 0x2E80 { 2 } else { 1 }).sum()).max().unwrap_or(0),
+        Value::Text(t) => {
+            t.lines().map(|l| l.chars().map(|c| if c as u32 > 0x2E80 { 2 } else { 1 }).sum()).max().unwrap_or(0)
+        }
         Value::Int(n) => n.to_string().len(),
         Value::Number(x, places) => format!("{x:.places$}").len(),
         Value::Money(minor, _) => (minor / 100).to_string().len() + 7,
@@ -411,7 +421,8 @@ pub fn report(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
     }
     let mut widths: Vec<usize> = table.columns.iter().map(|c| c.label.chars().count().min(24)).collect();
     for (i, c) in table.columns.iter().enumerate() {
-        sheet.write_string_with_format(row, i as u16, &c.label, &f.header).map_err(xlsx)?;
+        let format = if c.kind == ColumnKind::Text { &f.header } else { &f.number_header };
+        sheet.write_string_with_format(row, i as u16, &c.label, format).map_err(xlsx)?;
     }
     sheet.set_freeze_panes(row + 1, 0).map_err(xlsx)?;
     let lines = table.rows.iter().map(|r| (r, false)).chain(table.total.iter().map(|r| (r, true)));
