@@ -131,7 +131,7 @@ async function start() {
     funnel.showLeads();
     show('funnel');
   });
-  exchange.init();
+  exchange.init(info);
   reports.init(info, openCustomer);
   showReportsTab();
   fleetSettings.init();

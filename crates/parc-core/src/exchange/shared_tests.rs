@@ -45,6 +45,7 @@ fn options(store: &mut Store, entity: Entity, name: &str) -> ImportOptions {
         decisions: BTreeMap::new(),
         duplicates: Decision::Skip,
         sheet: None,
+        defaults: BTreeMap::new(),
     }
 }
 

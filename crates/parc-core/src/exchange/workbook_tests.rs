@@ -32,6 +32,7 @@ fn options(store: &mut Store, entity: Entity, name: &str, sheet: Option<&str>) -
         decisions: BTreeMap::new(),
         duplicates: Decision::Skip,
         sheet: sheet.map(str::to_string),
+        defaults: BTreeMap::new(),
     }
 }
 
