@@ -27,8 +27,9 @@ async fn an_excel_customer_list_with_a_title_row_goes_through_the_wizard_once() 
     let source = files.path().join("clienti.xlsx");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clienti.xlsx");
     std::fs::copy(fixture, &source).unwrap();
-    // What the native open dialog would answer: WebDriver cannot drive it.
+    // What the native dialogs would answer: WebDriver cannot drive them.
     std::env::set_var("PARC_TEST_OPEN_PATH", &source);
+    std::env::set_var("PARC_TEST_SAVE_DIR", files.path());
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let boss = UserData { name: "Direzione".into(), initials: "DIR".into(), role: UserRole::Manager, active: true };
@@ -92,6 +93,25 @@ async fn an_excel_customer_list_with_a_title_row_goes_through_the_wizard_once() 
     // The same file again: every row already there.
     import_once(false).await;
     assert_eq!(Store::open(app.db_path()).unwrap().count_customers().unwrap(), 4);
+
+    // The customers export profile turned into an Excel one: its export is a workbook.
+    app.click("#exchange-profiles tr[data-profile=customers] .exchange-edit").await;
+    app.wait_css("#exchange-editor:not([hidden])").await;
+    app.wait_css("#exchange-editor [name=file_kind]").await.select_by_value("xlsx").await.unwrap();
+    assert!(!app.wait_css("#exchange-editor [name=delimiter]").await.is_displayed().await.unwrap());
+    app.click("#exchange-editor button[type=submit]").await;
+    app.wait_css("#exchange-editor[hidden]").await;
+    app.click("#exchange-profiles tr[data-profile=customers] .exchange-export-full").await;
+    app.wait_text("#exchange-export-text", |t| t.contains("written to")).await;
+    let exported = std::fs::read_dir(files.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("customers-"))
+        .expect("the export was saved");
+    assert_eq!(exported.extension().unwrap(), "xlsx");
+    let book = parc_core::exchange::workbook::read(&std::fs::read(&exported).unwrap(), None, ',').unwrap();
+    assert_eq!(book.rows.len(), 5, "the header and four customers");
     app.close().await;
 }
 

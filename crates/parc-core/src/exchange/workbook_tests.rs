@@ -274,6 +274,13 @@ fn a_report_saved_as_xlsx_reads_back_with_numbers_money_percent_and_dates_typed(
     assert!(format(4, 2).contains('%'), "{}", format(4, 2));
     let bold = |r: u32, c: u32| styles.get((r, c)).and_then(|s| s.font.clone()).is_some_and(|f| f.is_bold());
     assert!(bold(3, 0) && bold(6, 0) && !bold(4, 0), "the header and the total in bold");
+    // What the window saves where the person chose: a workbook for a .xlsx name, else CSV.
+    let csv = dir.path().join("attivita.csv");
+    workbook::write_table(&table, Locale::It, &csv).unwrap();
+    assert_eq!(&std::fs::read(&csv).unwrap()[..3], b"\xEF\xBB\xBF");
+    let xlsx = dir.path().join("attivita-2.XLSX");
+    workbook::write_table(&table, Locale::It, &xlsx).unwrap();
+    assert!(workbook::is_workbook(&std::fs::read(&xlsx).unwrap()));
     // The same numbers through the import's reader: as the import would read them.
     let rows = workbook::read(&bytes, None, ',').unwrap().rows;
     assert_eq!(rows[3].1[..5], ["=HYPERLINK(\"x\")", "-1234,56", "0,375", "12", "2,5"]);
