@@ -99,6 +99,12 @@ async fn an_excel_customer_list_with_a_title_row_goes_through_the_wizard_once() 
     app.wait_css("#exchange-editor:not([hidden])").await;
     app.wait_css("#exchange-editor [name=file_kind]").await.select_by_value("xlsx").await.unwrap();
     assert!(!app.wait_css("#exchange-editor [name=delimiter]").await.is_displayed().await.unwrap());
+    if std::env::var_os("PARC_SHOTS").is_some() {
+        let js = "document.getElementById('exchange-editor').scrollIntoView()";
+        app.client.execute(js, vec![]).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        app.shot("excel-profile-editor").await;
+    }
     app.click("#exchange-editor button[type=submit]").await;
     app.wait_css("#exchange-editor[hidden]").await;
     app.click("#exchange-profiles tr[data-profile=customers] .exchange-export-full").await;
