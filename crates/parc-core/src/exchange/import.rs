@@ -28,8 +28,8 @@ use super::format::{self, Encoding, FileFormat};
 use super::workbook;
 use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
 use crate::audit;
-use crate::country;
 use crate::competitor::{CompetitorData, SightingData};
+use crate::country;
 use crate::custom_field::{CustomField, FieldKind};
 use crate::customer::{Customer, CustomerData, BUSINESS_TYPES};
 use crate::deal::ReasonSettings;
@@ -498,6 +498,9 @@ fn map_columns<'a>(
     map_columns_guessing(headers, settings, defs, positional).0
 }
 
+/// Each column's field and header, when it has one.
+type Columns<'a> = Vec<Option<(&'a FieldDef, String)>>;
+
 /// [`map_columns`], and by column whether its field was guessed. Each field goes to one column:
 /// the profile's first, then whole names, then second-choice names, then guesses.
 fn map_columns_guessing<'a>(
@@ -505,7 +508,7 @@ fn map_columns_guessing<'a>(
     settings: &ProfileSettings,
     defs: &'a [FieldDef],
     positional: bool,
-) -> (Vec<Option<(&'a FieldDef, String)>>, Vec<bool>) {
+) -> (Columns<'a>, Vec<bool>) {
     let def_of = |key: &str| defs.iter().find(|d| d.key == key);
     let mut fields: Vec<Option<&'a FieldDef>> = vec![None; headers.len()];
     let mut guessed = vec![false; headers.len()];
@@ -527,32 +530,28 @@ fn map_columns_guessing<'a>(
         }
     }
     if !positional || settings.columns.is_empty() {
-        let passes: [&dyn Fn(&str) -> Option<&'a FieldDef>; 2] = [
-            &|header: &str| {
-                let folded = fold(header);
-                defs.iter()
-                    .find(|d| {
-                        fold(&d.key) == folded
-                            || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
-                            || (d.key.starts_with("custom.") && fold(&d.label) == folded)
-                    })
-                    .or_else(|| vocabulary::exact(header).and_then(def_of))
-            },
-            &|header: &str| vocabulary::secondary(header).and_then(def_of),
-        ];
+        let named = |header: &str| {
+            let folded = fold(header);
+            defs.iter()
+                .find(|d| {
+                    fold(&d.key) == folded
+                        || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
+                        || (d.key.starts_with("custom.") && fold(&d.label) == folded)
+                })
+                .or_else(|| vocabulary::exact(header).and_then(def_of))
+        };
+        // Whole names, then second choices, then guesses: the likeliest field no column has.
         for pass in 0..3 {
             for (i, header) in headers.iter().enumerate() {
                 if decided[i] {
                     continue;
                 }
-                let found = match pass {
-                    0 | 1 => passes[pass](header).filter(|d| !taken.contains(d.key.as_str())),
-                    // A guess: the likeliest field no column has yet.
-                    _ => vocabulary::close_all(header)
-                        .into_iter()
-                        .filter_map(def_of)
-                        .find(|d| !taken.contains(d.key.as_str())),
+                let candidates: Vec<&'a FieldDef> = match pass {
+                    0 => named(header).into_iter().collect(),
+                    1 => vocabulary::secondary(header).and_then(def_of).into_iter().collect(),
+                    _ => vocabulary::close_all(header).into_iter().filter_map(def_of).collect(),
                 };
+                let found = candidates.into_iter().find(|d| !taken.contains(d.key.as_str()));
                 if let Some(d) = found {
                     taken.insert(d.key.as_str());
                     fields[i] = Some(d);
@@ -853,10 +852,13 @@ impl Context {
         } else {
             // A country the row itself does not give (the file's or the office's) is only a
             // default: a stored customer of another country with that id is still the one.
-            self.by_vat
-                .get(&(key.country.clone(), key.vat.clone()))
-                .copied()
-                .or_else(|| if key.assumed { self.by_bare_vat(&key.vat) } else { None })
+            self.by_vat.get(&(key.country.clone(), key.vat.clone())).copied().or_else(|| {
+                if key.assumed {
+                    self.by_bare_vat(&key.vat)
+                } else {
+                    None
+                }
+            })
         };
         match (by_erp, by_vat) {
             (Some(a), Some(b)) if a != b => Err("vat_id"),
@@ -874,11 +876,7 @@ impl Context {
     /// The country a customer row gets when neither a cell nor its VAT id's prefix gives one:
     /// the file's value, else the office's home country.
     fn fallback_country(&self) -> Option<&str> {
-        self.defaults
-            .iter()
-            .find(|(d, _)| d.key == "country")
-            .map(|(_, v)| v.as_str())
-            .or(self.home.as_deref())
+        self.defaults.iter().find(|(d, _)| d.key == "country").map(|(_, v)| v.as_str()).or(self.home.as_deref())
     }
 
     /// The customer a fleet line or sighting belongs to: by Parc id, ERP code or VAT id.
