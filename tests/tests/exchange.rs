@@ -228,6 +228,7 @@ async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country
     let guessed = app.texts("#exchange-preview-table .guessed").await;
     assert_eq!(guessed, [en("exchange.guessed")], "only the close header is a guess");
     app.wait_text("#exchange-unmapped", |t| t.contains("Segment floty")).await;
+    app.shot("import-guessed").await;
     app.click("#exchange-preview-table select[data-column='4'] option[value='__keep__']").await;
     app.wait_css("#exchange-unmapped[hidden]").await;
     assert!(app.value("#exchange-preview-table select[data-column='4']").await.starts_with("custom."));

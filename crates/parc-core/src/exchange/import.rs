@@ -1448,6 +1448,20 @@ fn plan_customer(
             o.status = RowStatus::Rejected;
             return Ok(None);
         }
+        // "ul. Grójecka", "186" and "12" in columns of their own: one street line.
+        if let Some(street) = cells.get("street") {
+            let mut line = street.to_string();
+            if let Some(number) = cells.get("street_number") {
+                line = format!("{line} {number}");
+            }
+            if let Some(flat) = cells.get("street_flat") {
+                line = format!("{line}/{flat}");
+            }
+            if let Some(more) = cells.get("street_line2") {
+                line = format!("{line}, {more}");
+            }
+            d.street = line;
+        }
         // Where the row says nothing: its VAT id's country, then the file's values, then the
         // office's home country.
         if d.country.is_empty() && !key.assumed {

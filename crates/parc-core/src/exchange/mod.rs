@@ -7,6 +7,7 @@
 //! - `csv_file`: quoting, encodings, detection, the temporary file renamed when complete;
 //! - `export`: running an export profile, with its watermark;
 //! - `import`: mapping, validation, duplicates, and the one transaction of an import;
+//! - `vocabulary`: the names offices and other programs give a customer file's columns;
 //! - `workbook`: Excel files read into the import's rows and written from reports and exports.
 //!
 //! The SQL is in `storage/exchange.rs` (shared) and each store's `exchange.rs`.
@@ -199,8 +200,9 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
             for f in PERSON_FIELDS {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, true, true));
             }
-            // Files of people give the name in two columns; the import joins them.
-            for f in ["person_first_name", "person_last_name"] {
+            // Files of people give the name in two columns, and ERPs the street, the house and
+            // the flat number (or a second address line) apart; the import joins them.
+            for f in ["person_first_name", "person_last_name", "street_number", "street_flat", "street_line2"] {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, false, true));
             }
             for c in custom.iter().filter(|c| !c.data.retired) {

@@ -111,6 +111,26 @@ const NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "street_number",
+        &[
+            "nr domu",
+            "numer domu",
+            "nr budynku",
+            "house number",
+            "house no",
+            "building number",
+            "street number",
+            "numero civico",
+            "civico",
+            "n civico",
+            "namo nr",
+            "namo numeris",
+            "门牌号",
+        ],
+    ),
+    ("street_flat", &["nr lokalu", "numer lokalu", "nr mieszkania", "flat", "apartment", "suite", "buto nr"]),
+    ("street_line2", &["street 2", "address 2", "address line 2", "street line 2", "adres 2", "indirizzo 2"]),
+    (
         "postal_code",
         &[
             "zip",
@@ -385,7 +405,6 @@ const NAMES: &[(&str, &[&str])] = &[
 const SECONDARY: &[(&str, &[&str])] = &[
     ("vat_id", &["codice fiscale", "cf", "c f", "nip regon"]),
     ("erp_code", &["id", "ref", "reference", "internal reference", "numer", "nr"]),
-    ("street", &["address 2", "street 2"]),
 ];
 
 /// Register numbers that are not a field of the card (the company register, statistics, the
