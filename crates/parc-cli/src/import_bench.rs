@@ -122,6 +122,7 @@ pub(crate) fn run(db: &Target, customers: usize) -> Result<(), Error> {
         decisions: Default::default(),
         duplicates: Decision::Skip,
         defaults: Default::default(),
+        sheet: None,
     };
     let (target, mut store) = empty_office(db, &dir)?;
     println!("import of {customers} customers with their main contacts into {target}");

@@ -67,7 +67,8 @@ enum Command {
     /// Lists the export and import profiles as JSON lines (name, kind, entity, columns, last
     /// export).
     Profiles,
-    /// Imports FILE with the import profile NAME: every row checked, the accepted ones written
+    /// Imports FILE (CSV, or an Excel .xlsx/.xls or .ods workbook, told by its content) with the
+    /// import profile NAME: every row checked, the accepted ones written
     /// in one transaction, the rejected ones written with their reason to --rejected (default
     /// FILE-rejected.csv beside it). Prints a JSON summary. Exit codes: 0 every row imported
     /// or already there, 1 some rows rejected or possible duplicates skipped (the others are
@@ -81,6 +82,9 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         rejected: Option<PathBuf>,
+        /// A workbook's sheet (default: the first with data).
+        #[arg(long)]
+        sheet: Option<String>,
         /// What to do with a row like a stored customer that has no ERP code or VAT id to
         /// tell: skip it, update the stored one (when just one is alike), or create it.
         #[arg(long, default_value = "skip", value_parser = ["skip", "update", "create"])]
@@ -209,9 +213,13 @@ enum Command {
         /// Last day, YYYY-MM-DD (default: today).
         #[arg(long, value_parser = day_arg)]
         to: Option<String>,
-        /// json or csv.
-        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        /// json, csv (on stdout, or into --out) or xlsx (an Excel workbook into --out).
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "xlsx"])]
         format: String,
+        /// The file a csv or xlsx report is written to (temporary name, then renamed); json is
+        /// always printed.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// The currency of money columns (default: the one most deals are in).
         #[arg(long)]
         currency: Option<String>,
@@ -520,7 +528,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user, set } => {
+        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user, set, sheet } => {
             let mut defaults = std::collections::BTreeMap::new();
             for pair in &set {
                 let Some((field, value)) = pair.split_once('=') else {
@@ -571,6 +579,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     "create" => Decision::Create,
                     _ => Decision::Skip,
                 },
+                sheet,
                 defaults,
             };
             let bytes = std::fs::read(&file)?;
@@ -656,7 +665,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let done = store.import_price_file(Some(manager.id), &bytes)?;
             println!("{}", serde_json::to_string(&done).expect("summary serialises"));
         }
-        Command::Report { kind, from, to, format, currency, owner, customer, segment, today } => {
+        Command::Report { kind, from, to, format, out: file, currency, owner, customer, segment, today } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
@@ -688,7 +697,14 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
                 Err(e) => return Err(e),
             };
-            if format == "csv" {
+            if let (Some(path), "csv") = (&file, format.as_str()) {
+                parc_core::report::write_csv(&out.table, locale, path)?;
+            } else if let (Some(path), "xlsx") = (&file, format.as_str()) {
+                parc_core::exchange::workbook::write_report(&out.table, locale, path)?;
+            } else if format == "xlsx" {
+                eprintln!("parc-cli: --format xlsx writes a workbook: name it with --out FILE");
+                return Ok(ExitCode::from(2));
+            } else if format == "csv" {
                 use std::io::Write;
                 let bytes = parc_core::report::csv(&out.table, locale)?;
                 let _ = std::io::stdout().lock().write_all(&bytes);
@@ -1410,6 +1426,7 @@ fn bench_exchange(db: &Target, store: &mut Store) -> Result<(), Error> {
         delimiter: None,
         decisions: Default::default(),
         duplicates: Decision::Skip,
+        sheet: None,
         defaults: Default::default(),
     };
     let mut empty = Store::open(dir.join("empty.sqlite3"))?;

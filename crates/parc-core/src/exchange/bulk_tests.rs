@@ -24,6 +24,7 @@ fn options(store: &mut Store) -> ImportOptions {
         decisions: BTreeMap::new(),
         duplicates: Decision::Skip,
         defaults: BTreeMap::new(),
+        sheet: None,
     }
 }
 

@@ -29,6 +29,8 @@ const NAMES: &[(&str, &[&str])] = &[
             "kod kontrahenta",
             "symbol",
             "symbol kontrahenta",
+            "akronim",
+            "cod",
             "codice",
             "codice cliente",
             "cod cliente",
@@ -249,6 +251,10 @@ const NAMES: &[(&str, &[&str])] = &[
         "web",
         &[
             "website",
+            "website url",
+            "domain",
+            "domain name",
+            "company domain name",
             "web",
             "www",
             "url",
@@ -403,6 +409,7 @@ const NAMES: &[(&str, &[&str])] = &[
 ];
 
 const SECONDARY: &[(&str, &[&str])] = &[
+    ("email", &["pec", "e mail pec"]),
     ("vat_id", &["codice fiscale", "cf", "c f", "nip regon"]),
     ("erp_code", &["id", "ref", "reference", "internal reference", "numer", "nr"]),
 ];
