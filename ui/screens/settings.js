@@ -11,7 +11,7 @@ import * as backups from './backups.js';
 const select = document.getElementById('language');
 const address = document.getElementById('db-address');
 const result = document.getElementById('db-result');
-let version = '';
+let about = null;
 
 let coldChanged = () => {};
 
@@ -20,7 +20,7 @@ export function onColdDays(listener) {
 }
 
 export function init(info, relabel) {
-  version = info.version;
+  about = info;
   const cold = document.getElementById('cold-days');
   cold.value = info.cold_after_days;
   cold.addEventListener('change', async () => {
@@ -60,7 +60,10 @@ export function init(info, relabel) {
 
 function relabelSettings() {
   select.value = language().locale;
-  document.getElementById('app-version').textContent = t('settings.version', { version });
+  // About: what support asks for first. The address is shown with its password masked.
+  document.getElementById('about-version').textContent = about.version;
+  document.getElementById('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
+  document.getElementById('about-database').textContent = about.db_target;
 }
 
 function showResult(ok, text) {
