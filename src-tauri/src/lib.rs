@@ -1357,6 +1357,26 @@ async fn customer_tier_get(state: State<'_, AppState>, customer_id: i64) -> ApiR
     state.with_store(move |s| s.customer_tier(customer_id)).await
 }
 
+/// The window-state plugin writes the size and position when the app exits normally; a PC
+/// switched off or a killed process would lose them. This also writes them once the window
+/// has been still for a second after a move or a resize.
+fn keep_geometry(app: AppHandle) -> std::sync::mpsc::Sender<()> {
+    use tauri_plugin_window_state::AppHandleExt;
+    let (changed, changes) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        while changes.recv().is_ok() {
+            while changes.recv_timeout(std::time::Duration::from_secs(1)).is_ok() {}
+            if let Err(e) = app.save_window_state(WINDOW_STATE) {
+                eprintln!("parc: window size and position not saved: {e}");
+            }
+        }
+    });
+    changed
+}
+
+/// What the window keeps between starts.
+const WINDOW_STATE: StateFlags = StateFlags::SIZE.union(StateFlags::POSITION).union(StateFlags::MAXIMIZED);
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -1403,16 +1423,20 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(
-            tauri_plugin_window_state::Builder::new()
-                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
-                .build(),
-        )
+        .plugin(tauri_plugin_window_state::Builder::new().with_state_flags(WINDOW_STATE).build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| {
             retitle(app.handle());
+            let geometry = keep_geometry(app.handle().clone());
+            if let Some(window) = app.get_webview_window("main") {
+                window.on_window_event(move |event| {
+                    if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
+                        let _ = geometry.send(());
+                    }
+                });
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -93,3 +93,25 @@ async fn the_title_names_the_office_once_it_has_a_letterhead_and_about_tells_the
     wait_title(&app, |t| t == "Parc — Autocarri Rossi S.p.A. — parc.sqlite3");
     app.close().await;
 }
+
+#[tokio::test]
+async fn the_window_opens_the_next_day_as_big_as_it_was_left() {
+    let app = App::launch().await;
+    wait_title(&app, |t| t == "Parc — parc.sqlite3");
+    app.client.set_window_size(1000, 640).await.expect("resize the window");
+    let (_, _, w, h) = app.client.get_window_rect().await.expect("window rect");
+    assert_eq!((w, h), (1000, 640));
+    // Written once the window is still, so a PC switched off without closing Parc keeps it too.
+    let state = app.dir.path().join("config/eu.parc-crm.desktop/.window-state.json");
+    let deadline = Instant::now() + PATIENCE;
+    let saved = || -> Option<serde_json::Value> { serde_json::from_slice(&std::fs::read(&state).ok()?).ok() };
+    while saved().is_none_or(|s| (s["main"]["width"].as_u64(), s["main"]["height"].as_u64()) != (Some(1000), Some(640)))
+    {
+        assert!(Instant::now() < deadline, "no window state written: {:?}", std::fs::read_to_string(&state));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let app = app.restart().await;
+    let (_, _, w, h) = app.client.get_window_rect().await.expect("window rect");
+    assert_eq!((w, h), (1000, 640), "the window came back at its default size");
+    app.close().await;
+}

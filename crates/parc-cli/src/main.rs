@@ -374,7 +374,6 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
         Command::Man => {
             // The same definitions as --help, so the man page cannot drift from the program.
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut std::io::stdout())?;
-            Ok(ExitCode::SUCCESS)
         }
         Command::Demo { customers, seed, today, key } => {
             let today = demo::day_or_today(today.as_deref())?;
