@@ -130,6 +130,8 @@ const COMMANDS: &[&str] = &[
     "lead_funnel",
     "report_get",
     "report_export",
+    "home_country_get",
+    "home_country_set",
     "cost_settings_get",
     "cost_settings_save",
     "pyramid_settings_get",

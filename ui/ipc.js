@@ -162,6 +162,8 @@ export const api = {
   report: (kind, query) => invoke('report_get', { kind, query }),
   /** Asks where to save the report as CSV and writes it; null when the person cancels. */
   reportExport: (kind, query) => invoke('report_export', { kind, query }),
+  homeCountry: () => invoke('home_country_get'),
+  setHomeCountry: (code) => invoke('home_country_set', { code }),
   costSettings: () => invoke('cost_settings_get'),
   saveCostSettings: (settings) => invoke('cost_settings_save', { settings }),
   pyramidSettings: () => invoke('pyramid_settings_get'),

@@ -132,7 +132,7 @@ async function start() {
     funnel.showLeads();
     show('funnel');
   });
-  exchange.init();
+  exchange.init(info);
   reports.init(info, openCustomer);
   startPage.init(info, show, () => exchange.importCustomers());
   showReportsTab();

@@ -1332,6 +1332,18 @@ async fn plan_status(state: State<'_, AppState>, owner_id: Option<i64>) -> ApiRe
     state.with_store(move |s| s.plan_status(owner_id, today(), 200)).await
 }
 
+/// The office's home country (an ISO code), `null` until set.
+#[tauri::command]
+async fn home_country_get(state: State<'_, AppState>) -> ApiResult<Option<String>> {
+    state.with_store(|s| s.home_country()).await
+}
+
+/// Sets the office's home country (`""` clears it); a manager or the director only.
+#[tauri::command]
+async fn home_country_set(state: State<'_, AppState>, code: String) -> ApiResult<Option<String>> {
+    state.as_user(move |s, me| s.set_home_country(me, &code)).await
+}
+
 #[tauri::command]
 async fn cost_settings_get(state: State<'_, AppState>) -> ApiResult<CostSettings> {
     state.with_store(|s| s.cost_settings()).await
@@ -1569,6 +1581,8 @@ pub fn run() {
             lead_funnel,
             report_get,
             report_export,
+            home_country_get,
+            home_country_set,
             cost_settings_get,
             cost_settings_save,
             pyramid_settings_get,

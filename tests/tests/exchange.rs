@@ -1,7 +1,10 @@
 //! The CSV exchange in the real window: a small file imported through the wizard, with one
 //! bad row (rejected with its reason, into the rejected rows' file) and one duplicate (the
 //! person chooses to update the stored customer), then an export saved where the native
-//! dialog would have asked.
+//! dialog would have asked; and a Polish ERP's export imported with only what the wizard
+//! proposes and a country for the whole file, twice.
+
+use std::sync::Mutex;
 
 use parc_core::i18n::{tr, Locale};
 use parc_core::storage::CustomerQuery;
@@ -13,8 +16,17 @@ fn en(key: &'static str) -> &'static str {
     tr(Locale::En, key)
 }
 
+/// The file "Choose file…" picks is the app's environment, set before it starts: one test at
+/// a time sets it and runs.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static DIALOG: Mutex<()> = Mutex::new(());
+    DIALOG.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[tokio::test]
+#[allow(clippy::await_holding_lock)]
 async fn a_file_with_a_bad_row_and_a_duplicate_goes_through_the_wizard() {
+    let _one = one_at_a_time();
     let files = tempfile::tempdir().unwrap();
     let source = files.path().join("prospects.csv");
     // Semicolons, a decimal comma and Windows line ends, as the Italian Excel saves them.
@@ -82,5 +94,89 @@ async fn a_file_with_a_bad_row_and_a_duplicate_goes_through_the_wizard() {
         .expect("the export was saved");
     let text = std::fs::read_to_string(exported.path()).unwrap();
     assert_eq!(text.lines().count(), 3, "{text}");
+    app.close().await;
+}
+
+#[tokio::test]
+#[allow(clippy::await_holding_lock)]
+async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country_for_the_file() {
+    let _one = one_at_a_time();
+    let files = tempfile::tempdir().unwrap();
+    let source = files.path().join("kontrahenci.csv");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/parc-cli/tests/fixtures/import/pl-erp-cp1250.csv");
+    std::fs::copy(fixture, &source).unwrap();
+    std::env::set_var("PARC_TEST_OPEN_PATH", &source);
+    // The office's home country is Italy: the file's own value (Poland) must win over it.
+    let app = App::launch_with(|dir| {
+        let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
+        let boss = store
+            .create_user(parc_core::user::UserData {
+                name: "Marta Zielińska".into(),
+                initials: "MZ".into(),
+                role: parc_core::user::UserRole::Manager,
+                active: true,
+            })
+            .unwrap();
+        store.set_home_country(Some(boss.id), "IT").unwrap();
+    })
+    .await;
+
+    let import = |again: bool| {
+        let app = &app;
+        async move {
+            app.click(".tab[data-screen=exchange]").await;
+            app.wait_css("#exchange-profiles tr[data-profile=customers]").await;
+            app.click("#exchange-choose").await;
+            // The import before hid the preview: shown again, it is this file's.
+            app.wait_css("#exchange-preview:not([hidden])").await;
+            app.wait_text("#exchange-file-rows", |t| t.contains('9')).await;
+            assert_eq!(app.value("#exchange-encoding").await, "windows-1250");
+            // Every column of the ERP's header is proposed; the register number is named as
+            // not imported.
+            let proposed = [
+                "name", "vat_id", "city", "street", "postal_code", "phone", "email", "annual_turnover", "employees", "",
+            ];
+            for (i, field) in proposed.iter().enumerate() {
+                let css = format!("#exchange-preview-table select[data-column='{i}']");
+                assert_eq!(app.value(&css).await, *field, "column {i}");
+            }
+            let unmapped = app.wait_text("#exchange-unmapped", |t| !t.is_empty()).await;
+            assert!(unmapped.contains("REGON"), "{unmapped}");
+            let country = app.wait_text("#exchange-defaults select[name=country] option[value='']", |t| !t.is_empty()).await;
+            assert!(country.contains("Italy"), "the home country is what a row gets otherwise: {country}");
+            app.click("#exchange-defaults select[name=country] option[value=PL]").await;
+            app.shot("import-preview").await;
+            app.click("#exchange-check").await;
+            let summary = app.wait_text("#exchange-summary", |t| !t.is_empty()).await;
+            let expected = if again { "9 rows: 0 new, 0 updates, 6 already in Parc" } else { "9 rows: 6 new" };
+            assert!(summary.starts_with(expected) && summary.contains("3 rejected"), "{summary}");
+            let bad_nip = app.wait_text("#exchange-rows tr[data-line='8']", |t| !t.is_empty()).await;
+            assert!(bad_nip.contains("NIP: "), "{bad_nip}");
+            let no_name = app.wait_text("#exchange-rows tr[data-line='9']", |t| !t.is_empty()).await;
+            assert!(no_name.contains(&format!("Nazwa: {}", en("validation.name_required"))), "{no_name}");
+            app.wait_text("#exchange-rows tr[data-line='10']", |t| t.contains("NIP: ")).await;
+            app.shot("import-check").await;
+            app.click("#exchange-import").await;
+            app.wait_text("#exchange-done-text", |t| !t.is_empty()).await
+        }
+    };
+    let done = import(false).await;
+    assert!(done.contains("6 new customers, 0 updates") && done.contains("3 rows rejected"), "{done}");
+    let all = Store::open(app.db_path()).unwrap().all_customers().unwrap();
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().all(|c| c.data.country == "PL"), "{all:?}");
+
+    // The same file again: nothing new, nothing changed.
+    let done = import(true).await;
+    assert!(done.contains("0 new customers, 0 updates"), "{done}");
+    assert_eq!(Store::open(app.db_path()).unwrap().all_customers().unwrap().len(), 6);
+
+    // Settings show the office's home country; only a manager changes it.
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#screen-settings:not([hidden])").await;
+    app.wait_text("#home-country option:checked", |t| t.contains("Italy")).await;
+    assert!(app.client.find(fantoccini::Locator::Css("#home-country:disabled")).await.is_ok(), "a salesperson");
+    app.shot("settings-home-country").await;
     app.close().await;
 }

@@ -88,12 +88,14 @@ async fn the_sales_manager_fills_the_office_essentials_each_skippable() {
     // A phone without the company's name: refused, with the reason by the field; nothing saved.
     app.type_into("#start-essentials [name=phone]", "+39 0583 123456").await;
     app.wait_css("#start-essentials [name=currency]").await.select_by_value("PLN").await.expect("currency");
+    app.wait_css("#start-essentials [name=home_country]").await.select_by_value("IT").await.expect("country");
     app.click("#start-essentials button[type=submit]").await;
     app.wait_text("#start-essentials [name=company_name] + .field-error", |t| t == "Enter the company name.").await;
     {
         let mut store = Store::open(app.db_path()).unwrap();
         assert_eq!(store.letterhead().unwrap().phone, "");
         assert_eq!(store.offer_settings().unwrap().currency, "EUR");
+        assert_eq!(store.home_country().unwrap(), None);
     }
 
     app.type_into("#start-essentials [name=company_name]", "Autocarri Bianchi S.r.l.").await;
@@ -112,6 +114,7 @@ async fn the_sales_manager_fills_the_office_essentials_each_skippable() {
         assert_eq!(letterhead.address_lines, ["Via Emilia 12", "47121 Forlì FC"]);
         assert_eq!(letterhead.vat_id, "", "a field left empty stays as it was");
         assert_eq!(store.offer_settings().unwrap().currency, "PLN");
+        assert_eq!(store.home_country().unwrap().as_deref(), Some("IT"));
         let ours: Vec<String> =
             store.fleet_settings().unwrap().brands.into_iter().filter(|b| b.ours).map(|b| b.name).collect();
         assert_eq!(ours, ["Volvo"]);

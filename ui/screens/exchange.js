@@ -7,6 +7,9 @@ import { api } from '../ipc.js';
 import { formatDateTime, formatInteger, t, tOr } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
+import { loadFields } from '../custom-fields.js';
+import { fillSourceSelect } from '../process.js';
+import { allUsers, manages } from '../users.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,7 +17,7 @@ const EXPORT_ENTITIES = ['customers', 'people', 'contacts', 'fleet', 'orders'];
 const IMPORT_ENTITIES = ['customers', 'fleet', 'sightings', 'price_list'];
 const DELIMITERS = [';', ',', '\t', '|'];
 const ENCODINGS_OUT = ['utf-8-bom', 'utf-8', 'windows-1250', 'windows-1257', 'windows-1252'];
-const ENCODINGS_IN = ['utf-8', 'utf-8-bom', 'windows-1250', 'windows-1257', 'windows-1252', 'utf-16le', 'utf-16be'];
+const ENCODINGS_IN = ['utf-8', 'utf-8-bom', 'windows-1250', 'windows-1257', 'windows-1252', 'gb18030', 'utf-16le', 'utf-16be'];
 const DATE_FORMATS = [
   ['iso', '2026-03-07'], ['dmy_dot', '07.03.2026'], ['dmy_slash', '07/03/2026'], ['mdy_slash', '03/07/2026'], ['compact', '20260307'],
 ];
@@ -26,6 +29,10 @@ let editing = null;
 let editFields = [];
 /** The import in progress: file, preview, mapping, last check, decisions. */
 let wizard = null;
+/** The customer card's value lists (countries, currencies, business types). */
+let choices = { countries: [], currencies: [], business_types: [] };
+/** The value used when a column is kept as a new office field. */
+const KEEP = '__keep__';
 
 function option(value, label) {
   const o = document.createElement('option');
@@ -43,7 +50,8 @@ const delimiterLabel = (d) => t(`exchange.delimiter.${{ ';': 'semicolon', ',': '
 const entityLabel = (e) => t(`exchange.entity.${e}`);
 const fieldLabel = (f) => tOr(f.label, f.label);
 
-export function init() {
+export function init(info) {
+  if (info?.choices) choices = info.choices;
   $('exchange-new-profile').addEventListener('click', () => edit(null));
   $('exchange-editor').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -388,6 +396,7 @@ async function chooseFile() {
     decisions: {},
   };
   wizard.fields = await api.exchangeFields(entity).catch(() => []);
+  wizard.defaults = {};
   for (const id of ['exchange-result', 'exchange-done', 'exchange-import-status']) $(id).hidden = true;
   $('exchange-mapping-name').value = '';
   await preview();
@@ -404,6 +413,7 @@ async function preview() {
     return;
   }
   wizard.mapping = [...wizard.preview.mapping];
+  wizard.guessed = [...(wizard.preview.guessed ?? [])];
   wizard.check = null;
   $('exchange-result').hidden = true;
   drawPreview();
@@ -431,9 +441,24 @@ function drawPreview() {
     select.setAttribute('aria-label', t('exchange.map_column', { column: h }));
     select.append(option('', t('exchange.not_imported')));
     for (const f of wizard.fields.filter((x) => x.import)) select.append(option(f.key, fieldLabel(f)));
+    if (wizard.entity === 'customers' && manages()) select.append(option(KEEP, t('exchange.keep_as_field')));
     select.value = wizard.mapping[i] ?? '';
-    select.addEventListener('change', () => { wizard.mapping[i] = select.value || null; });
+    select.addEventListener('change', () => {
+      if (select.value === KEEP) {
+        keepAsField(i, h);
+        return;
+      }
+      wizard.mapping[i] = select.value || null;
+      wizard.guessed[i] = false;
+      drawUnmapped();
+    });
     th.append(select);
+    if (wizard.guessed[i] && wizard.mapping[i]) {
+      const guess = document.createElement('small');
+      guess.className = 'guessed';
+      guess.textContent = t('exchange.guessed');
+      th.append(guess);
+    }
     mapRow.append(th);
     const name = document.createElement('th');
     name.textContent = h;
@@ -449,14 +474,66 @@ function drawPreview() {
     return tr;
   });
   table.replaceChildren(mapRow, headRow, ...rows);
+  drawUnmapped();
+  drawDefaults();
+}
+
+/** The columns nothing is imported from, named so that none is left out unseen. */
+function drawUnmapped() {
+  const p = wizard.preview;
+  const names = p.headers
+    .map((h, i) => (wizard.mapping[i] ? null : h.trim() || `#${i + 1}`))
+    .filter((h, i) => h && (p.headers[i].trim() || p.rows.some((r) => (r[i] ?? '').trim())));
+  const box = $('exchange-unmapped');
+  box.hidden = names.length === 0;
+  box.textContent = t('exchange.unmapped', { columns: names.join(', ') });
+}
+
+/** Values for every row where the file has none: country, owner, source, currency, type. */
+function drawDefaults() {
+  const box = $('exchange-defaults');
+  box.hidden = wizard.entity !== 'customers';
+  if (box.hidden) return;
+  const d = wizard.defaults;
+  const home = wizard.preview.home_country;
+  const fromFile = t('exchange.default_from_file');
+  const countries = choices.countries.map((c) => [c, `${t('country.' + c)} (${c})`]).sort((a, b) => a[1].localeCompare(b[1]));
+  fill(box.elements.country, [['', home ? t('exchange.default_home', { country: t('country.' + home) }) : fromFile], ...countries], d.country ?? '');
+  const users = allUsers().filter((u) => u.active);
+  fill(box.elements.owner, [['', fromFile], ...users.map((u) => [u.initials, `${u.name} (${u.initials})`])], d.owner ?? '');
+  fillSourceSelect(box.elements.lead_source, d.lead_source ?? '', fromFile);
+  fill(box.elements.turnover_currency, [['', fromFile], ...choices.currencies.map((c) => [c, c])], d.turnover_currency ?? '');
+  fill(box.elements.business_type, [['', fromFile], ...choices.business_types.map((b) => [b, t('business_type.' + b)])], d.business_type ?? '');
+  for (const select of box.querySelectorAll('select')) {
+    select.onchange = () => {
+      if (select.value) wizard.defaults[select.name] = select.value;
+      else delete wizard.defaults[select.name];
+    };
+  }
+}
+
+/** Keeps column `i` as a new office field (text) named by its header, and maps it there. */
+async function keepAsField(i, header) {
+  try {
+    const field = await api.defineField({ label: header.trim() || `#${i + 1}`, kind: 'text', choices: [], retired: false });
+    wizard.fields = await api.exchangeFields(wizard.entity);
+    wizard.mapping[i] = `custom.${field.id}`;
+    wizard.guessed[i] = false;
+    toast(t('exchange.kept_as_field', { name: header.trim() || `#${i + 1}` }));
+    await loadFields();
+  } catch (err) {
+    toast(err.message);
+  }
+  drawPreview();
 }
 
 /** The import as the wizard now says it: mapping, format, overrides, decisions. */
 function options() {
   const p = wizard.preview;
   const columns = [];
+  // A column left out is named with no field, so the import does not guess it again.
   p.headers.forEach((h, i) => {
-    if (wizard.mapping[i]) columns.push({ field: wizard.mapping[i], header: h });
+    columns.push({ field: wizard.mapping[i] ?? '', header: h });
   });
   const format = { ...wizard.settings.format, decimal: $('exchange-decimal').value, date_format: $('exchange-date-format').value };
   return {
@@ -466,6 +543,7 @@ function options() {
     delimiter: $('exchange-delimiter').value,
     decisions: wizard.decisions,
     duplicates: { action: 'skip' },
+    defaults: wizard.entity === 'customers' ? { ...wizard.defaults } : {},
   };
 }
 
@@ -615,7 +693,8 @@ async function saveMapping() {
   const name = $('exchange-mapping-name').value.trim();
   const o = options();
   const existing = profiles.find((p) => p.kind === 'import' && p.name === name);
-  const data = { kind: 'import', name, entity: wizard.entity, settings: { ...o.settings, detect: true } };
+  const settings = { ...o.settings, columns: o.settings.columns.filter((c) => c.field), detect: true };
+  const data = { kind: 'import', name, entity: wizard.entity, settings };
   try {
     const saved = await api.saveExchangeProfile(existing?.id ?? null, existing?.version ?? 0, data);
     toast(t('exchange.profile_saved', { name: saved.name }));

@@ -5,6 +5,7 @@ import * as plans from './plans.js';
 import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { toast } from '../notify.js';
+import { manages } from '../users.js';
 import * as fleetSettings from './fleet-settings.js';
 import * as backups from './backups.js';
 
@@ -12,6 +13,9 @@ const select = document.getElementById('language');
 const address = document.getElementById('db-address');
 const result = document.getElementById('db-result');
 let about = null;
+let countries = [];
+let home = null;
+const homeSelect = document.getElementById('home-country');
 
 let coldChanged = () => {};
 
@@ -33,6 +37,9 @@ export function init(info, relabel) {
       toast(err.message);
     }
   });
+  countries = info.choices.countries;
+  homeSelect.addEventListener('change', saveHomeCountry);
+  document.addEventListener('parc:user', fillHomeCountry);
   document.getElementById('db-path').textContent = info.db_target;
   address.value = info.db_target;
   for (const [code, name] of info.language.locales) {
@@ -60,10 +67,39 @@ export function init(info, relabel) {
 
 function relabelSettings() {
   select.value = language().locale;
+  fillHomeCountry();
   // About: what support asks for first. The address is shown with its password masked.
   document.getElementById('about-version').textContent = about.version;
   document.getElementById('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
   document.getElementById('about-database').textContent = about.db_target;
+}
+
+/** The home country's list, sorted by name in the screen's language; a manager's to change. */
+function fillHomeCountry() {
+  const options = countries.map((c) => new Option(`${t('country.' + c)} (${c})`, c));
+  options.sort((a, b) => a.text.localeCompare(b.text));
+  homeSelect.replaceChildren(new Option(t('settings.home_country_none'), ''), ...options);
+  homeSelect.value = home ?? '';
+  homeSelect.disabled = !manages();
+}
+
+async function loadHomeCountry() {
+  try {
+    home = await api.homeCountry();
+  } catch (err) {
+    toast(err.message);
+  }
+  fillHomeCountry();
+}
+
+async function saveHomeCountry() {
+  try {
+    home = await api.setHomeCountry(homeSelect.value);
+    toast(t('settings.home_country_saved'));
+  } catch (err) {
+    toast(err.message);
+  }
+  fillHomeCountry();
 }
 
 function showResult(ok, text) {
@@ -112,6 +148,7 @@ export function shown() {
   select.focus();
   // No database, no office settings: the fatal screen sends people here too.
   if (!document.body.dataset.dbKind || document.querySelector('.tab[data-screen=customers]').hidden) return;
+  loadHomeCountry();
   fleetSettings.shown();
   backups.refresh();
   plans.load();

@@ -48,8 +48,10 @@ export function relabel() {
   if (!info) return;
   const countries = form.elements.home_country;
   const chosen = countries.value;
-  countries.replaceChildren(new Option(t('field.choose'), ''),
-    ...info.choices.countries.map((c) => new Option(t(`country.${c}`), c)));
+  // As in Settings: by name in the screen's language, with the code.
+  const options = info.choices.countries.map((c) => new Option(`${t(`country.${c}`)} (${c})`, c));
+  options.sort((a, b) => a.text.localeCompare(b.text));
+  countries.replaceChildren(new Option(t('field.choose'), ''), ...options);
   countries.value = chosen;
 }
 
@@ -66,7 +68,7 @@ export async function begin() {
 async function showEssentials() {
   try {
     const [letterhead, offers, fleet, country] = await Promise.all([
-      api.letterhead(), api.offerSettings(), api.fleetSettings(), api.homeCountry ? api.homeCountry() : null,
+      api.letterhead(), api.offerSettings(), api.fleetSettings(), api.homeCountry(),
     ]);
     loaded = { letterhead, offers, fleet, country };
   } catch (err) {
@@ -81,7 +83,6 @@ async function showEssentials() {
   f.address_lines.value = (loaded.letterhead.address_lines ?? []).join('\n');
   f.currency.value = loaded.offers.currency;
   f.home_country.value = loaded.country ?? '';
-  $('start-country-field').hidden = !api.homeCountry;
   $('start-brands').replaceChildren(...loaded.fleet.brands.map((b, i) => {
     const label = document.createElement('label');
     label.className = 'check';

@@ -91,6 +91,10 @@ enum Command {
         /// manager, whom it defaults to).
         #[arg(long)]
         user: Option<String>,
+        /// A value for every row where the file has none, e.g. `--set country=PL --set
+        /// owner=GR`: country, owner, lead_source, currency, business_type (repeatable).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
     },
     /// Writes an offer as the PDF the window prints: the newest revision of NUMBER (or
     /// --revision), in the offer's language or --lang (en, it, pl, lt, zh).
@@ -363,9 +367,23 @@ fn main() -> ExitCode {
     match run(cli.command, db, &settings) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("parc-cli: {e}");
+            eprintln!("parc-cli: {}", error_text(&e, settings.effective_locale()));
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error as a person reads it, in the workstation's language, with what a script or a
+/// support call needs after it: each invalid field's sentence and key, or the error's code and
+/// detail.
+fn error_text(e: &Error, locale: Locale) -> String {
+    match e {
+        Error::Validation(fields) => fields
+            .iter()
+            .map(|f| format!("{} ({}: {})", parc_core::i18n::tr(locale, f.key), f.field, f.key))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => format!("{} ({}: {e})", e.message(locale), e.code()),
     }
 }
 
@@ -507,7 +525,19 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user } => {
+        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user, set } => {
+            let mut defaults = std::collections::BTreeMap::new();
+            for pair in &set {
+                let Some((field, value)) = pair.split_once('=') else {
+                    eprintln!("parc-cli: --set takes FIELD=VALUE, e.g. --set country=PL");
+                    return Ok(ExitCode::from(2));
+                };
+                let field = match field.trim() {
+                    "currency" => "turnover_currency",
+                    f => f,
+                };
+                defaults.insert(field.to_string(), value.to_string());
+            }
             let Some(entity) = Entity::parse(&kind).filter(|e| e.can_import()) else {
                 eprintln!("parc-cli: --kind is one of customers, fleet, sightings, price_list");
                 return Ok(ExitCode::from(2));
@@ -544,6 +574,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     "create" => Decision::Create,
                     _ => Decision::Skip,
                 },
+                defaults,
             };
             let bytes = std::fs::read(&file)?;
             let locale = settings.effective_locale();
@@ -1343,6 +1374,7 @@ fn bench_exchange(db: &Target, store: &mut Store) -> Result<(), Error> {
         delimiter: None,
         decisions: Default::default(),
         duplicates: Decision::Skip,
+        defaults: Default::default(),
     };
     let mut empty = Store::open(dir.join("empty.sqlite3"))?;
     for u in store.users()? {

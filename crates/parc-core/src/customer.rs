@@ -134,6 +134,9 @@ impl CustomerData {
     /// Trims and normalises every field, then checks all of them, reporting every problem at
     /// once. Returns the data as it will be stored.
     pub fn validated(mut self) -> Result<CustomerData> {
+        // Checked as typed: normalising strips one country prefix, which would hide a doubled
+        // one ("PL PL 767…").
+        let typed_vat = self.vat_id.clone();
         self.normalise();
         let mut errors = Vec::new();
         let mut err = |field, key| errors.push(FieldError::new(field, key));
@@ -163,7 +166,7 @@ impl CustomerData {
         if !self.vat_id.is_empty() {
             if self.country.is_empty() {
                 err("country", "validation.country_for_vat");
-            } else if let Err(problem) = vat::validate_vat(&self.country, &self.vat_id) {
+            } else if let Err(problem) = vat::validate_vat(&self.country, &typed_vat) {
                 err("vat_id", problem.key());
             }
         }
@@ -320,6 +323,14 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["name", "vat_id", "email", "phone", "employees"]);
         assert_eq!(errors[1].key, "vat.bad_check_digit");
+    }
+
+    #[test]
+    fn a_doubled_vat_prefix_is_refused_and_a_colon_is_a_separator() {
+        let with = |vat: &str| CustomerData { name: "X".into(), country: "PL".into(), vat_id: vat.into(), ..Default::default() };
+        let Err(Error::Validation(errors)) = with("PL PL 7671325342").validated() else { panic!("must fail") };
+        assert_eq!((&*errors[0].field, errors[0].key), ("vat_id", "vat.bad_format"));
+        assert_eq!(with("PL: 767-132-53-42").validated().unwrap().vat_id, "7671325342");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod campaign;
 pub mod competitor;
 pub mod contact;
+pub mod country;
 pub mod custom_field;
 pub mod customer;
 pub mod deal;

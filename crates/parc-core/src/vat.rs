@@ -161,9 +161,11 @@ fn canonical_country(country: &str) -> String {
 }
 
 /// Separators people type or paste inside ids: whitespace (including no-break spaces),
-/// dots, slashes and the hyphen with its typographic look-alikes.
+/// dots, slashes, the colon after a prefix ("IT: 0123…", also full-width) and the hyphen with
+/// its typographic look-alikes.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '.' | '-' | '/' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
+    c.is_whitespace()
+        || matches!(c, '.' | '-' | '/' | ':' | '\u{FF1A}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
 }
 
 /// Drops separators and uppercases; for CH also drops the language suffix of the VAT number.
@@ -467,6 +469,18 @@ mod tests {
         assert_eq!(normalize_vat("CH", "CHE-123.456.789 MWST"), "E123456789");
         assert_eq!(normalize_vat("GB", "XI 123 4567 89"), "123456789");
         assert_eq!(normalize_vat("IT", ""), "");
+    }
+
+    #[test]
+    fn a_prefix_is_written_with_any_separator_but_only_once() {
+        for raw in ["IT: 02331250163", "IT - 02331250163", "it:02331250163", "IT\u{FF1A}02331250163", "02331250163"] {
+            assert_eq!(validate_vat("IT", raw), Ok(()), "{raw}");
+            assert_eq!(normalize_vat("IT", raw), "02331250163", "{raw}");
+        }
+        assert_eq!(validate_vat("PL", "PL 767-132-53-42"), Ok(()));
+        assert_eq!(validate_vat("PL", "PL PL 7671325342"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("IT", "IT IT 02331250163"), Err(VatProblem::BadFormat));
+        assert_eq!(validate_vat("LT", "LT LT100001919017"), Err(VatProblem::BadFormat));
     }
 
     #[test]

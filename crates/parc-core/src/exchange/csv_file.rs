@@ -177,7 +177,12 @@ pub fn detect_encoding(bytes: &[u8], hint: Option<Encoding>) -> Encoding {
     if std::str::from_utf8(bytes).is_ok() {
         return Encoding::Utf8;
     }
-    let mut candidates = vec![Encoding::Windows1250, Encoding::Windows1257, Encoding::Windows1252];
+    if looks_chinese(&bytes[..bytes.len().min(1 << 20)]) {
+        return Encoding::Gb18030;
+    }
+    // On a tie (an Italian "Città" reads as a Lithuanian "Cittą" too) the Western code page,
+    // the most common, wins unless the workstation's language says otherwise.
+    let mut candidates = vec![Encoding::Windows1252, Encoding::Windows1250, Encoding::Windows1257];
     if let Some(h) = hint.filter(|h| candidates.contains(h)) {
         candidates.retain(|c| *c != h);
         candidates.insert(0, h);
@@ -193,6 +198,27 @@ pub fn detect_encoding(bytes: &[u8], hint: Option<Encoding>) -> Encoding {
         }
     }
     best.1
+}
+
+/// Whether the bytes above ASCII come in pairs of GB2312's zone (both bytes 0xA1..=0xFE, as
+/// every common Chinese character and punctuation mark in GBK/GB18030): a code page's accented
+/// letters stand alone between ASCII letters instead.
+fn looks_chinese(bytes: &[u8]) -> bool {
+    let (mut pairs, mut lone) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if (0xA1..=0xFE).contains(&b) && bytes.get(i + 1).is_some_and(|n| (0xA1..=0xFE).contains(n)) {
+            pairs += 1;
+            i += 2;
+        } else {
+            lone += 1;
+            i += 1;
+        }
+    }
+    pairs >= 2 && lone * 10 <= pairs
 }
 
 fn letter_score(encoding: Encoding, c: char) -> i64 {
@@ -291,6 +317,20 @@ mod tests {
             w.record(r).unwrap();
         }
         w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn chinese_windows_files_are_read_as_gb18030() {
+        let text = "客户名称,城市\r\n北京重型汽车运输有限公司,北京\r\n";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        assert_eq!(detect_encoding(&bytes, None), Encoding::Gb18030);
+        assert_eq!(decode(&bytes, None).text, text);
+        let (pl, _, _) = encoding_rs::WINDOWS_1250.encode("Nazwa;Miasto\r\nPrzedsiębiorstwo Żuraw;Łódź\r\n");
+        assert_eq!(detect_encoding(&pl, None), Encoding::Windows1250);
+        let (lt, _, _) = encoding_rs::WINDOWS_1257.encode("Pavadinimas;Miestas\r\nUAB Šiaulių vežėjas;Šiauliai\r\n");
+        assert_eq!(detect_encoding(&lt, None), Encoding::Windows1257);
+        let (it, _, _) = encoding_rs::WINDOWS_1252.encode("Ragione sociale;Comune\r\nTrasporti Città;Città di Castello\r\n");
+        assert_eq!(detect_encoding(&it, None), Encoding::Windows1252, "a tie goes to the Western code page");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub enum Encoding {
     Utf16le,
     #[serde(rename = "utf-16be")]
     Utf16be,
+    /// Chinese national standard (a superset of GBK and GB2312): what Chinese Windows
+    /// programs save; read only.
+    #[serde(rename = "gb18030")]
+    Gb18030,
 }
 
 impl Encoding {
@@ -46,6 +50,7 @@ impl Encoding {
             Encoding::Windows1257 => "windows-1257",
             Encoding::Utf16le => "utf-16le",
             Encoding::Utf16be => "utf-16be",
+            Encoding::Gb18030 => "gb18030",
         }
     }
 
@@ -59,9 +64,14 @@ impl Encoding {
             Encoding::Windows1257,
             Encoding::Utf16le,
             Encoding::Utf16be,
+            Encoding::Gb18030,
         ]
         .into_iter()
-        .find(|e| e.code() == code || (code == "cp1250" && *e == Encoding::Windows1250))
+        .find(|e| {
+            e.code() == code
+                || (code == "cp1250" && *e == Encoding::Windows1250)
+                || (matches!(code.as_str(), "gbk" | "gb2312") && *e == Encoding::Gb18030)
+        })
     }
 
     pub(crate) fn codec(self) -> &'static encoding_rs::Encoding {
@@ -72,6 +82,7 @@ impl Encoding {
             Encoding::Windows1257 => encoding_rs::WINDOWS_1257,
             Encoding::Utf16le => encoding_rs::UTF_16LE,
             Encoding::Utf16be => encoding_rs::UTF_16BE,
+            Encoding::Gb18030 => encoding_rs::GB18030,
         }
     }
 }

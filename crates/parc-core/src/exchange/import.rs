@@ -25,8 +25,9 @@ use serde::{Deserialize, Serialize};
 
 use super::csv_file::{self, CsvWriter, Partial};
 use super::format::{self, Encoding, FileFormat};
-use super::{fields, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
+use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
 use crate::audit;
+use crate::country;
 use crate::competitor::{CompetitorData, SightingData};
 use crate::custom_field::{CustomField, FieldKind};
 use crate::customer::{Customer, CustomerData, BUSINESS_TYPES};
@@ -70,7 +71,14 @@ pub struct ImportOptions {
     /// For possible duplicates without a decision (skip unless told otherwise).
     #[serde(default = "skip")]
     pub duplicates: Decision,
+    /// Values for the whole file, by field key ([`DEFAULTABLE`]): each fills its field in every
+    /// row where the file gives none ("every customer of this file is in Poland").
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
 }
+
+/// The fields a value for the whole file can be given for.
+pub const DEFAULTABLE: &[&str] = &["country", "owner", "lead_source", "turnover_currency", "business_type"];
 
 fn skip() -> Decision {
     Decision::Skip
@@ -90,6 +98,10 @@ pub struct Preview {
     pub total_rows: usize,
     /// The field each column goes to (from the profile, else by its header), by column.
     pub mapping: Vec<Option<String>>,
+    /// By column: the field was guessed from a header only close to one of its names.
+    pub guessed: Vec<bool>,
+    /// The office's home country, which a customer without one gets.
+    pub home_country: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -158,6 +170,9 @@ pub struct ImportCheck {
     /// skipped), at most [`REPORTED`].
     pub reports: Vec<RowReport>,
     pub truncated: bool,
+    /// The headers of the columns nothing is imported from (a column without a header is
+    /// named by its position, `#3`).
+    pub unmapped: Vec<String>,
 }
 
 /// At most this many rows are described one by one.
@@ -197,10 +212,9 @@ pub fn preview(
     let custom = store.custom_fields()?;
     let file = read(bytes, settings, encoding, delimiter, locale);
     let defs = import_fields(entity, &custom);
-    let mapping = map_columns(&file.headers, settings, &defs, file.positional)
-        .into_iter()
-        .map(|m| m.map(|(def, _)| def.key.clone()))
-        .collect();
+    let (columns, guessed) = map_columns_guessing(&file.headers, settings, &defs, file.positional);
+    let mapping = columns.into_iter().map(|m| m.map(|(def, _)| def.key.clone())).collect();
+    let home_country = store.home_country()?;
     Ok(Preview {
         encoding: file.encoding,
         delimiter: file.delimiter,
@@ -209,6 +223,8 @@ pub fn preview(
         rows: file.rows.iter().take(10).map(|(_, r)| r.clone()).collect(),
         total_rows: file.rows.len(),
         mapping,
+        guessed,
+        home_country,
     })
 }
 
@@ -361,15 +377,31 @@ fn import_fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
 }
 
 /// The field of each column: by the profile (its header, or its position in a file without
-/// headers), else a header that names a field (its key, or its label in any language).
+/// headers), else a header that names a field (its key, its label in any language, or a name
+/// of [`vocabulary`]), else one close to a name (a guess).
 fn map_columns<'a>(
     headers: &[String],
     settings: &ProfileSettings,
     defs: &'a [FieldDef],
     positional: bool,
 ) -> Vec<Option<(&'a FieldDef, String)>> {
+    map_columns_guessing(headers, settings, defs, positional).0
+}
+
+/// [`map_columns`], and by column whether its field was guessed. Each field goes to one column:
+/// the profile's first, then whole names, then second-choice names, then guesses.
+fn map_columns_guessing<'a>(
+    headers: &[String],
+    settings: &ProfileSettings,
+    defs: &'a [FieldDef],
+    positional: bool,
+) -> (Vec<Option<(&'a FieldDef, String)>>, Vec<bool>) {
+    let def_of = |key: &str| defs.iter().find(|d| d.key == key);
+    let mut fields: Vec<Option<&'a FieldDef>> = vec![None; headers.len()];
+    let mut guessed = vec![false; headers.len()];
     let mut taken: HashSet<&str> = HashSet::new();
-    let mut out = Vec::with_capacity(headers.len());
+    let mut decided = vec![false; headers.len()];
+    // The profile's columns (a column it names with no field stays out: the person said so).
     for (i, header) in headers.iter().enumerate() {
         let folded = fold(header);
         let by_profile = if positional {
@@ -377,21 +409,65 @@ fn map_columns<'a>(
         } else {
             settings.columns.iter().find(|c| fold(&c.header) == folded).map(|c| c.field.as_str())
         };
-        let def = match by_profile {
-            Some(field) => defs.iter().find(|d| d.key == field),
-            None if settings.columns.is_empty() || !positional => defs.iter().find(|d| {
-                fold(&d.key) == folded
-                    || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
-                    || (d.key.starts_with("custom.") && fold(&d.label) == folded)
-            }),
-            None => None,
-        };
-        match def.filter(|d| taken.insert(d.key.as_str())) {
-            Some(d) => out.push(Some((d, header.clone()))),
-            None => out.push(None),
+        if let Some(field) = by_profile {
+            decided[i] = true;
+            if let Some(d) = def_of(field).filter(|d| taken.insert(d.key.as_str())) {
+                fields[i] = Some(d);
+            }
         }
     }
-    out
+    if !positional || settings.columns.is_empty() {
+        let passes: [&dyn Fn(&str) -> Option<&'a FieldDef>; 2] = [
+            &|header: &str| {
+                let folded = fold(header);
+                defs.iter()
+                    .find(|d| {
+                        fold(&d.key) == folded
+                            || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
+                            || (d.key.starts_with("custom.") && fold(&d.label) == folded)
+                    })
+                    .or_else(|| vocabulary::exact(header).and_then(def_of))
+            },
+            &|header: &str| vocabulary::secondary(header).and_then(def_of),
+        ];
+        for pass in 0..3 {
+            for (i, header) in headers.iter().enumerate() {
+                if decided[i] {
+                    continue;
+                }
+                let found = match pass {
+                    0 | 1 => passes[pass](header).filter(|d| !taken.contains(d.key.as_str())),
+                    // A guess: the likeliest field no column has yet.
+                    _ => vocabulary::close_all(header)
+                        .into_iter()
+                        .filter_map(def_of)
+                        .find(|d| !taken.contains(d.key.as_str())),
+                };
+                if let Some(d) = found {
+                    taken.insert(d.key.as_str());
+                    fields[i] = Some(d);
+                    decided[i] = true;
+                    guessed[i] = pass == 2;
+                }
+            }
+        }
+        // A file of people (first and last names): its contact columns are the person's.
+        if taken.contains("person_first_name") || taken.contains("person_last_name") {
+            for (i, header) in headers.iter().enumerate() {
+                let Some(d) = fields[i] else { continue };
+                let by_profile = settings.columns.iter().any(|c| fold(&c.header) == fold(header));
+                if let Some(own) = vocabulary::personal(&d.key, header).filter(|_| !by_profile) {
+                    if let Some(p) = def_of(own).filter(|p| !taken.contains(p.key.as_str())) {
+                        taken.remove(d.key.as_str());
+                        taken.insert(p.key.as_str());
+                        fields[i] = Some(p);
+                    }
+                }
+            }
+        }
+    }
+    let out = fields.into_iter().zip(headers).map(|(d, h)| d.map(|d| (d, h.clone()))).collect();
+    (out, guessed)
 }
 
 /// Whether a header names a label: the whole of it, or one of its names ("Partita IVA" for
@@ -423,6 +499,15 @@ impl<'a> Cells<'a> {
 
     fn mapped(&self, key: &str) -> bool {
         self.columns.iter().flatten().any(|(d, _)| d.key == key)
+    }
+
+    /// The row's person's name: its own column, else the first and last names together.
+    fn person_name(&self) -> Option<String> {
+        if let Some(name) = self.get("person_name") {
+            return Some(name.to_string());
+        }
+        let parts: Vec<&str> = ["person_first_name", "person_last_name"].iter().filter_map(|k| self.get(k)).collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
     }
 }
 
@@ -495,6 +580,21 @@ fn plan(
     let total = file.rows.len() as u64;
     progress(Progress { stage: Stage::Checking, done: 0, total });
     let mut ctx = Context::load(store, custom)?;
+    if !options.defaults.is_empty() {
+        ctx.defaults = file_values(&ctx, &defs, &options.defaults, &format)?;
+    }
+    let unmapped: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.is_none())
+        .filter_map(|(i, _)| match file.headers[i].trim() {
+            "" if file.rows.iter().any(|(_, r)| r.get(i).is_some_and(|c| !c.trim().is_empty())) => {
+                Some(format!("#{}", i + 1))
+            }
+            "" => None,
+            h => Some(h.to_string()),
+        })
+        .collect();
     let mut write = ImportWrite::default();
     let rows: Vec<Cells> =
         file.rows.iter().map(|(_, r)| Cells { cells: r, columns: &columns, format: &format }).collect();
@@ -534,6 +634,7 @@ fn plan(
         rejected: 0,
         reports: Vec::new(),
         truncated: false,
+        unmapped,
     };
     let mut rejected = Vec::new();
     for (o, (_, cells)) in outcomes.into_iter().zip(&file.rows) {
@@ -584,6 +685,10 @@ struct Context {
     by_vat: HashMap<(String, String), i64>,
     /// VAT ids without a country: the customers holding each.
     by_bare_vat: HashMap<String, Vec<i64>>,
+    /// The office's home country: a customer's when nothing else says.
+    home: Option<String>,
+    /// The values for the whole file, checked: (field, value).
+    defaults: Vec<(FieldDef, String)>,
 }
 
 impl Context {
@@ -591,7 +696,10 @@ impl Context {
         let users = store.users()?;
         let reasons = store.reason_settings()?;
         let keys = exec::read(&mut *store.backend, rows::customer_keys)?;
+        let home = store.home_country()?;
         let mut ctx = Context {
+            home,
+            defaults: Vec::new(),
             custom,
             reasons,
             users,
@@ -630,17 +738,36 @@ impl Context {
         let by_vat = if key.vat.is_empty() {
             None
         } else if key.country.is_empty() {
-            match self.by_bare_vat.get(&key.vat).map(Vec::as_slice) {
-                Some([one]) => Some(*one),
-                _ => None,
-            }
+            self.by_bare_vat(&key.vat)
         } else {
-            self.by_vat.get(&(key.country.clone(), key.vat.clone())).copied()
+            // A country the row itself does not give (the file's or the office's) is only a
+            // default: a stored customer of another country with that id is still the one.
+            self.by_vat
+                .get(&(key.country.clone(), key.vat.clone()))
+                .copied()
+                .or_else(|| if key.assumed { self.by_bare_vat(&key.vat) } else { None })
         };
         match (by_erp, by_vat) {
             (Some(a), Some(b)) if a != b => Err("vat_id"),
             (a, b) => Ok(a.or(b)),
         }
+    }
+
+    fn by_bare_vat(&self, vat: &str) -> Option<i64> {
+        match self.by_bare_vat.get(vat).map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The country a customer row gets when neither a cell nor its VAT id's prefix gives one:
+    /// the file's value, else the office's home country.
+    fn fallback_country(&self) -> Option<&str> {
+        self.defaults
+            .iter()
+            .find(|(d, _)| d.key == "country")
+            .map(|(_, v)| v.as_str())
+            .or(self.home.as_deref())
     }
 
     /// The customer a fleet line or sighting belongs to: by Parc id, ERP code or VAT id.
@@ -659,7 +786,7 @@ impl Context {
                 }
             };
         }
-        let key = RowKey::of(cells, "customer_erp_code", "customer_vat_id", "customer_country");
+        let key = RowKey::of(cells, "customer_erp_code", "customer_vat_id", "customer_country", None);
         if key.erp.is_empty() && key.vat.is_empty() {
             out.reject("customer_erp_code", "validation.exchange_customer_key_missing");
             return None;
@@ -685,22 +812,43 @@ struct RowKey {
     erp: String,
     country: String,
     vat: String,
+    /// The country is the file's or the office's, not the row's.
+    assumed: bool,
 }
 
 impl RowKey {
-    fn of(cells: &Cells, erp: &str, vat_field: &str, country: &str) -> RowKey {
+    /// The keys of a row; `fallback` is the country when neither the country cell nor the VAT
+    /// id's prefix says.
+    fn of(cells: &Cells, erp: &str, vat_field: &str, country: &str, fallback: Option<&str>) -> RowKey {
         let erp = cells.get(erp).unwrap_or("").to_string();
-        let mut country = cells.get(country).unwrap_or("").to_ascii_uppercase();
+        let mut country = cells.get(country).map(country_code).unwrap_or_default();
         let raw = cells.get(vat_field).unwrap_or("");
-        // "IT01234567897": the prefix tells the country when no column does.
-        let compact: String = raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        if country.is_empty() && compact.len() > 4 && compact[..2].chars().all(|c| c.is_ascii_alphabetic()) {
-            let prefix = compact[..2].to_ascii_uppercase();
-            country = if prefix == "EL" { "GR".into() } else { prefix };
+        if country.is_empty() {
+            country = vat_prefix(raw).unwrap_or_default();
+        }
+        let assumed = country.is_empty() && fallback.is_some();
+        if assumed {
+            country = fallback.unwrap_or_default().to_string();
         }
         let vat = if raw.is_empty() { String::new() } else { vat::normalize_vat(&country, raw) };
-        RowKey { erp, country, vat }
+        RowKey { erp, country, vat, assumed }
     }
+}
+
+/// The country a VAT id's prefix names ("IT01234567897", "IT: 0123…", "EL…" for Greece).
+fn vat_prefix(raw: &str) -> Option<String> {
+    let compact: String = raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if compact.len() > 4 && compact[..2].chars().all(|c| c.is_ascii_alphabetic()) {
+        let prefix = compact[..2].to_ascii_uppercase();
+        return Some(if prefix == "EL" { "GR".into() } else { prefix });
+    }
+    None
+}
+
+/// A country cell as a code: a code or name understood ([`country::lookup`]), else the cell in
+/// capitals, which the customer's checks then refuse.
+fn country_code(cell: &str) -> String {
+    country::lookup(cell).unwrap_or_else(|| cell.trim().to_uppercase())
 }
 
 /// A name as compared for duplicates: folded, legal forms and punctuation dropped.
@@ -735,7 +883,7 @@ fn city_key(city: &str) -> String {
 }
 
 /// At most one letter inserted, removed or replaced.
-fn one_edit_apart(a: &str, b: &str) -> bool {
+pub(super) fn one_edit_apart(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
     if long.len() - short.len() > 1 {
@@ -851,7 +999,7 @@ fn set_customer(
         "postal_code" => d.postal_code = text,
         "city" => d.city = text,
         "region" => d.region = text,
-        "country" => d.country = text.to_ascii_uppercase(),
+        "country" => d.country = country_code(value),
         "other_address" => d.other_address = text,
         "phone" => d.phone = text,
         "mobile" => d.mobile = text,
@@ -880,6 +1028,74 @@ fn set_customer(
         }
     }
     Ok(())
+}
+
+/// Whether a customer's field is empty, so a value for the whole file fills it.
+fn unset(d: &CustomerData, key: &str) -> bool {
+    match key {
+        "country" => d.country.is_empty(),
+        "owner" => d.owner_id.is_none(),
+        "lead_source" => d.lead_source.is_empty(),
+        "turnover_currency" => d.turnover_currency.is_empty(),
+        "business_type" => d.business_type.is_empty(),
+        _ => false,
+    }
+}
+
+/// Checks the values for the whole file as the card would take them: each of [`DEFAULTABLE`],
+/// read like a cell of its column. An unknown field or an unreadable value refuses the import.
+fn file_values(
+    ctx: &Context,
+    defs: &[FieldDef],
+    values: &BTreeMap<String, String>,
+    format: &FileFormat,
+) -> Result<Vec<(FieldDef, String)>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut probe = CustomerData::default();
+    for (key, value) in values {
+        let value = value.trim();
+        let field = format!("defaults.{key}");
+        let Some(def) = defs.iter().find(|d| d.key == *key && DEFAULTABLE.contains(&key.as_str())) else {
+            errors.push(FieldError::new(field, "validation.exchange_default_field"));
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let checked = match set_customer(&mut probe, def, value, format, ctx) {
+            Err(msg) => Err(msg),
+            Ok(()) => match key.as_str() {
+                "country" if country::lookup(value).is_none() => Err("validation.country"),
+                "turnover_currency" if !crate::customer::CURRENCIES.contains(&probe.turnover_currency.as_str()) => {
+                    Err("validation.currency")
+                }
+                "business_type" if !BUSINESS_TYPES.contains(&probe.business_type.as_str()) => Err("validation.choice"),
+                "lead_source" if !ctx.reasons.sources.iter().any(|s| s.code == probe.lead_source && !s.retired) => {
+                    Err("validation.lead_source")
+                }
+                _ => Ok(()),
+            },
+        };
+        match checked {
+            // The country as its code: it is also the keys' country for rows without one.
+            Ok(()) if key == "country" => out.push((def.clone(), probe.country.clone())),
+            Ok(()) => out.push((def.clone(), value.to_string())),
+            Err(msg) => errors.push(FieldError::new(field, msg)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
+/// Two names of one company: alike but for case, accents, punctuation, the legal form and one
+/// letter.
+fn same_company(a: &str, b: &str) -> bool {
+    let (a, b) = (name_key(a), name_key(b));
+    a == b || one_edit_apart(&a, &b)
 }
 
 fn set_person(p: &mut PersonData, key: &str, value: &str) {
@@ -927,7 +1143,9 @@ fn plan_customers(
 ) -> Result<Vec<Outcome>> {
     let total = rows.len() as u64;
     // First pass: every row's keys and which stored customers it may touch.
-    let keys: Vec<RowKey> = rows.iter().map(|c| RowKey::of(c, "erp_code", "vat_id", "country")).collect();
+    let fallback = ctx.fallback_country().map(str::to_string);
+    let keys: Vec<RowKey> =
+        rows.iter().map(|c| RowKey::of(c, "erp_code", "vat_id", "country", fallback.as_deref())).collect();
     let mut wanted: HashSet<i64> = HashSet::new();
     let mut cities = HashSet::new();
     for (k, c) in keys.iter().zip(rows) {
@@ -1007,6 +1225,7 @@ fn plan_customers(
             for (def, _, value) in &person_cells {
                 set_person(&mut alone, &def.key, value);
             }
+            alone.name = cells.person_name().unwrap_or_default();
             if let Err(Error::Validation(errors)) = alone.validated() {
                 for e in errors {
                     o.reject(format!("person.{}", e.field), e.key);
@@ -1102,6 +1321,7 @@ fn plan_customer(
             return Ok(None);
         }
     };
+    let keyed = target.is_some();
     // Applies the row's cells over `base`, then checks the result as the card would.
     let build = |base: CustomerData, o: &mut Outcome| -> Result<Option<CustomerData>> {
         let mut d = base;
@@ -1118,6 +1338,19 @@ fn plan_customer(
             }
             o.status = RowStatus::Rejected;
             return Ok(None);
+        }
+        // Where the row says nothing: its VAT id's country, then the file's values, then the
+        // office's home country.
+        if d.country.is_empty() && !key.assumed {
+            d.country = key.country.clone();
+        }
+        for (def, value) in &ctx.defaults {
+            if unset(&d, &def.key) {
+                set_customer(&mut d, def, value, format, ctx).expect("checked when the import began");
+            }
+        }
+        if d.country.is_empty() {
+            d.country = ctx.home.clone().unwrap_or_default();
         }
         match crate::storage::validated_customer(&ctx.custom, &ctx.reasons, d, &previous, &previous_source) {
             Ok(d) => Ok(Some(d)),
@@ -1198,8 +1431,16 @@ fn plan_customer(
                 Some(i) => (write.customer_updates[*i].2.clone(), Some(*i)),
                 None => (current.data.clone(), None),
             };
-            let Some(d) = build(base, o)? else { return Ok(None) };
-            o.label = d.name.clone();
+            let Some(mut d) = build(base, o)? else { return Ok(None) };
+            // The same keys with another company's name: the card keeps its name, and the
+            // line says so rather than renaming a customer quietly.
+            if keyed && !d.name.is_empty() && !same_company(&d.name, &current.data.name) {
+                o.warnings.push(FieldError::new("name", "exchange.warning.name_differs"));
+                o.label = format!("{} ≠ {}", cells.get("name").unwrap_or(&d.name), current.data.name);
+                d.name = current.data.name.clone();
+            } else {
+                o.label = d.name.clone();
+            }
             if d == current.data {
                 o.status = RowStatus::Unchanged;
             } else {
@@ -1237,15 +1478,16 @@ fn plan_person(
     new_people_of: &mut HashMap<Dest, Vec<usize>>,
     person_updates_of: &mut HashMap<i64, usize>,
 ) {
-    let Some(name) = cells.get("person_name") else {
+    let Some(name) = cells.person_name() else {
         o.reject("person_name", "validation.person_name_required");
         return;
     };
-    let wanted = fold(name);
+    let wanted = fold(&name);
     let apply = |mut p: PersonData| {
         for (def, _, value) in person_cells {
             set_person(&mut p, &def.key, value);
         }
+        p.name = name.clone();
         p
     };
     let stored = match dest {
@@ -1668,5 +1910,45 @@ mod tests {
         assert_eq!(s.candidates("VERONA", "Rosi Trasporti S.R.L."), [0]);
         assert!(s.candidates("Verona", "Verdi").is_empty());
         assert!(s.candidates("Milano", "Rossi Trasporti").is_empty(), "Milano was not indexed");
+    }
+
+    fn mapped(headers: &[&str]) -> Vec<(Option<String>, bool)> {
+        let defs = import_fields(Entity::Customers, &[]);
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let settings = ProfileSettings { columns: Vec::new(), format: FileFormat::default(), detect: true };
+        let (columns, guessed) = map_columns_guessing(&headers, &settings, &defs, false);
+        columns.into_iter().map(|m| m.map(|(d, _)| d.key.clone())).zip(guessed).collect()
+    }
+
+    #[test]
+    fn columns_are_mapped_by_the_names_offices_use_and_guesses_are_marked() {
+        let got = mapped(&["Nazwa kontrahenta pełna", "NIP", "Miasto", "REGON", "Nazwa", "Adress", ""]);
+        let want = [
+            (None, false),
+            (Some("vat_id"), false),
+            (Some("city"), false),
+            (None, false),
+            (Some("name"), false),
+            (Some("street"), true),
+            (None, false),
+        ];
+        assert_eq!(got, want.map(|(f, g)| (f.map(String::from), g)), "a whole name wins over a guess");
+        let got = mapped(&["Partita IVA", "Codice fiscale", "Ragione sociale"]);
+        assert_eq!(got[1].0, None, "the codice fiscale is second to the partita IVA");
+        let got = mapped(&["Codice fiscale", "Ragione sociale"]);
+        assert_eq!(got[0].0.as_deref(), Some("vat_id"), "without a partita IVA it is the VAT id");
+    }
+
+    #[test]
+    fn the_contact_columns_of_a_people_file_go_to_the_person() {
+        let got: Vec<Option<String>> =
+            mapped(&["first_name", "last_name", "company", "email_work", "Company phone", "job_title"])
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect();
+        let want = ["person_first_name", "person_last_name", "name", "person_email", "phone", "person_position"];
+        assert_eq!(got, want.map(|f| Some(f.to_string())));
+        let got = mapped(&["Company", "Email", "Contact"]);
+        assert_eq!(got[1].0.as_deref(), Some("email"), "without first and last names the e-mail is the company's");
     }
 }

@@ -16,6 +16,7 @@ pub mod format;
 pub mod import;
 #[cfg(test)]
 mod shared_tests;
+pub mod vocabulary;
 
 use serde::{Deserialize, Serialize};
 
@@ -193,6 +194,10 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
             out.push(def("updated_at", "exchange.field.updated_at", Stamp, true, false));
             for f in PERSON_FIELDS {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, true, true));
+            }
+            // Files of people give the name in two columns; the import joins them.
+            for f in ["person_first_name", "person_last_name"] {
+                out.push(def(f, &format!("exchange.field.{f}"), Text, false, true));
             }
             for c in custom.iter().filter(|c| !c.data.retired) {
                 let ty = match c.data.kind {

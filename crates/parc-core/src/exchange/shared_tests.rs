@@ -44,6 +44,7 @@ fn options(store: &mut Store, entity: Entity, name: &str) -> ImportOptions {
         delimiter: None,
         decisions: BTreeMap::new(),
         duplicates: Decision::Skip,
+        defaults: BTreeMap::new(),
     }
 }
 

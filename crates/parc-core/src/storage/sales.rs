@@ -100,6 +100,29 @@ impl Store {
         write(&mut *self.backend, |x| deals::replace_setting(x, key, expected, value))
     }
 
+    /// The office's home country (an ISO code), the country of an imported customer when
+    /// nothing else says; `None` until a manager sets it.
+    pub fn home_country(&mut self) -> Result<Option<String>> {
+        read(&mut *self.backend, |x| home_in(x).map(|(_, code)| code))
+    }
+
+    /// Sets the office's home country (`""` clears it); only a manager or the director may.
+    /// Returns it as stored.
+    pub fn set_home_country(&mut self, by: Option<i64>, code: &str) -> Result<Option<String>> {
+        self.require_manager(by)?;
+        let code = crate::country::home_validated(code)?;
+        write(&mut *self.backend, |x| {
+            let (text, _) = home_in(x)?;
+            deals::replace_setting(
+                x,
+                crate::country::HOME_KEY,
+                text.as_deref(),
+                &serde_json::to_string(&code).expect("serialises"),
+            )?;
+            Ok(code)
+        })
+    }
+
     // --- the office's process ---
 
     /// The office's stages (the default process until the manager saves one).
@@ -923,4 +946,15 @@ fn period(from: Option<&str>, to: Option<&str>) -> Option<(String, String)> {
         from.map_or_else(|| "0000-01-01".into(), |d| format!("{}-01", funnel::month_of(d))),
         to.map_or_else(|| "9999-12-31".into(), |d| format!("{}-31", funnel::month_of(d))),
     ))
+}
+
+/// The home country's stored text and code.
+fn home_in(x: &mut dyn super::exec::Exec) -> Result<(Option<String>, Option<String>)> {
+    let text = deals::setting(x, crate::country::HOME_KEY)?;
+    let code = match &text {
+        Some(t) => serde_json::from_str::<Option<String>>(t)
+            .map_err(|e| Error::Corrupt(format!("the home country cannot be read: {e}")))?,
+        None => None,
+    };
+    Ok((text, code))
 }

@@ -382,6 +382,33 @@ fn the_director_changes_what_the_sales_manager_changes() {
     });
 }
 
+/// The home country is an office setting: unset at first, changed by a manager or the
+/// director only, checked against the country list, cleared by an empty text.
+#[test]
+fn the_home_country_is_set_by_a_manager_from_the_country_list() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let marco = user(store, "Marco", UserRole::Manager);
+        let alberto = user(store, "Alberto", UserRole::Director);
+        assert_eq!(store.home_country().unwrap(), None);
+        assert!(matches!(store.set_home_country(Some(anna.id), "PL"), Err(Error::ManagerOnly)));
+        assert!(matches!(store.set_home_country(None, "PL"), Err(Error::ManagerOnly)));
+        for bad in ["XX", "Poland", "POL", "p"] {
+            match store.set_home_country(Some(marco.id), bad) {
+                Err(Error::Validation(e)) => assert_eq!((&*e[0].field, e[0].key), ("home_country", "validation.country")),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        assert_eq!(store.home_country().unwrap(), None, "a refused value changes nothing");
+        assert_eq!(store.set_home_country(Some(marco.id), " pl ").unwrap().as_deref(), Some("PL"));
+        assert_eq!(store.home_country().unwrap().as_deref(), Some("PL"));
+        assert_eq!(store.set_home_country(Some(alberto.id), "IT").unwrap().as_deref(), Some("IT"));
+        assert_eq!(store.home_country().unwrap().as_deref(), Some("IT"));
+        assert_eq!(store.set_home_country(Some(marco.id), "").unwrap(), None);
+        assert_eq!(store.home_country().unwrap(), None);
+    });
+}
+
 #[test]
 fn customers_have_an_owner_and_assistants_and_lists_filter_to_my_customers() {
     each_store(|store| {
