@@ -135,7 +135,16 @@ async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country
             // Every column of the ERP's header is proposed; the register number is named as
             // not imported.
             let proposed = [
-                "name", "vat_id", "city", "street", "postal_code", "phone", "email", "annual_turnover", "employees", "",
+                "name",
+                "vat_id",
+                "city",
+                "street",
+                "postal_code",
+                "phone",
+                "email",
+                "annual_turnover",
+                "employees",
+                "",
             ];
             for (i, field) in proposed.iter().enumerate() {
                 let css = format!("#exchange-preview-table select[data-column='{i}']");
@@ -143,7 +152,8 @@ async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country
             }
             let unmapped = app.wait_text("#exchange-unmapped", |t| !t.is_empty()).await;
             assert!(unmapped.contains("REGON"), "{unmapped}");
-            let country = app.wait_text("#exchange-defaults select[name=country] option[value='']", |t| !t.is_empty()).await;
+            let country =
+                app.wait_text("#exchange-defaults select[name=country] option[value='']", |t| !t.is_empty()).await;
             assert!(country.contains("Italy"), "the home country is what a row gets otherwise: {country}");
             app.click("#exchange-defaults select[name=country] option[value=PL]").await;
             app.shot("import-preview").await;

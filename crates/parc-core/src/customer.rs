@@ -327,7 +327,12 @@ mod tests {
 
     #[test]
     fn a_doubled_vat_prefix_is_refused_and_a_colon_is_a_separator() {
-        let with = |vat: &str| CustomerData { name: "X".into(), country: "PL".into(), vat_id: vat.into(), ..Default::default() };
+        let with = |vat: &str| CustomerData {
+            name: "X".into(),
+            country: "PL".into(),
+            vat_id: vat.into(),
+            ..Default::default()
+        };
         let Err(Error::Validation(errors)) = with("PL PL 7671325342").validated() else { panic!("must fail") };
         assert_eq!((&*errors[0].field, errors[0].key), ("vat_id", "vat.bad_format"));
         assert_eq!(with("PL: 767-132-53-42").validated().unwrap().vat_id, "7671325342");

@@ -165,7 +165,10 @@ fn canonical_country(country: &str) -> String {
 /// its typographic look-alikes.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
-        || matches!(c, '.' | '-' | '/' | ':' | '\u{FF1A}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}')
+        || matches!(
+            c,
+            '.' | '-' | '/' | ':' | '\u{FF1A}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}'
+        )
 }
 
 /// Drops separators and uppercases; for CH also drops the language suffix of the VAT number.

@@ -329,7 +329,8 @@ mod tests {
         assert_eq!(detect_encoding(&pl, None), Encoding::Windows1250);
         let (lt, _, _) = encoding_rs::WINDOWS_1257.encode("Pavadinimas;Miestas\r\nUAB Šiaulių vežėjas;Šiauliai\r\n");
         assert_eq!(detect_encoding(&lt, None), Encoding::Windows1257);
-        let (it, _, _) = encoding_rs::WINDOWS_1252.encode("Ragione sociale;Comune\r\nTrasporti Città;Città di Castello\r\n");
+        let (it, _, _) =
+            encoding_rs::WINDOWS_1252.encode("Ragione sociale;Comune\r\nTrasporti Città;Città di Castello\r\n");
         assert_eq!(detect_encoding(&it, None), Encoding::Windows1252, "a tie goes to the Western code page");
     }
 

@@ -27,8 +27,8 @@ use super::csv_file::{self, CsvWriter, Partial};
 use super::format::{self, Encoding, FileFormat};
 use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
 use crate::audit;
-use crate::country;
 use crate::competitor::{CompetitorData, SightingData};
+use crate::country;
 use crate::custom_field::{CustomField, FieldKind};
 use crate::customer::{Customer, CustomerData, BUSINESS_TYPES};
 use crate::deal::ReasonSettings;
@@ -742,10 +742,13 @@ impl Context {
         } else {
             // A country the row itself does not give (the file's or the office's) is only a
             // default: a stored customer of another country with that id is still the one.
-            self.by_vat
-                .get(&(key.country.clone(), key.vat.clone()))
-                .copied()
-                .or_else(|| if key.assumed { self.by_bare_vat(&key.vat) } else { None })
+            self.by_vat.get(&(key.country.clone(), key.vat.clone())).copied().or_else(|| {
+                if key.assumed {
+                    self.by_bare_vat(&key.vat)
+                } else {
+                    None
+                }
+            })
         };
         match (by_erp, by_vat) {
             (Some(a), Some(b)) if a != b => Err("vat_id"),
@@ -763,11 +766,7 @@ impl Context {
     /// The country a customer row gets when neither a cell nor its VAT id's prefix gives one:
     /// the file's value, else the office's home country.
     fn fallback_country(&self) -> Option<&str> {
-        self.defaults
-            .iter()
-            .find(|(d, _)| d.key == "country")
-            .map(|(_, v)| v.as_str())
-            .or(self.home.as_deref())
+        self.defaults.iter().find(|(d, _)| d.key == "country").map(|(_, v)| v.as_str()).or(self.home.as_deref())
     }
 
     /// The customer a fleet line or sighting belongs to: by Parc id, ERP code or VAT id.

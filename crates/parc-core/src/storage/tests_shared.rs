@@ -395,7 +395,9 @@ fn the_home_country_is_set_by_a_manager_from_the_country_list() {
         assert!(matches!(store.set_home_country(None, "PL"), Err(Error::ManagerOnly)));
         for bad in ["XX", "Poland", "POL", "p"] {
             match store.set_home_country(Some(marco.id), bad) {
-                Err(Error::Validation(e)) => assert_eq!((&*e[0].field, e[0].key), ("home_country", "validation.country")),
+                Err(Error::Validation(e)) => {
+                    assert_eq!((&*e[0].field, e[0].key), ("home_country", "validation.country"))
+                }
                 other => panic!("{bad}: {other:?}"),
             }
         }
