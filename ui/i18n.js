@@ -38,6 +38,13 @@ function pad(n) {
 }
 
 /** A stored timestamp (RFC 3339, UTC) as the locale writes local date and time. */
+/** Fills a CSV / Excel select (what a table is saved as), keeping its choice. */
+export function fillFileKinds(select) {
+  const keep = select.value || 'csv';
+  select.replaceChildren(new Option(t('exchange.file_kind.csv'), 'csv'), new Option(t('exchange.file_kind.xlsx'), 'xlsx'));
+  select.value = keep;
+}
+
 export function formatDateTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';

@@ -73,7 +73,7 @@ export const api = {
   createSegment: (data) => invoke('segment_create', { data }),
   updateSegment: (id, version, data) => invoke('segment_update', { id, version, data }),
   deleteSegment: (id, version) => invoke('segment_delete', { id, version }),
-  exportSegment: (filter) => invoke('segment_export', { filter }),
+  exportSegment: (filter, file) => invoke('segment_export', { filter, file }),
   campaigns: () => invoke('campaigns_list'),
   createCampaign: (data) => invoke('campaign_create', { data }),
   updateCampaign: (id, version, data) => invoke('campaign_update', { id, version, data }),
@@ -135,11 +135,11 @@ export const api = {
   saveExchangeProfile: (id, version, data) => invoke('exchange_profile_save', { id, version, data }),
   deleteExchangeProfile: (id) => invoke('exchange_profile_delete', { id }),
   /** Asks where to save (null when cancelled), then exports. */
-  exportProfile: (name, full, onProgress) =>
-    invoke('exchange_export', { name, full, onProgress: progressChannel(onProgress) }),
+  exportProfile: (name, full, file, onProgress) =>
+    invoke('exchange_export', { name, full, file, onProgress: progressChannel(onProgress) }),
   chooseImportFile: () => invoke('exchange_choose_file'),
-  previewImport: (path, entity, settings, encoding, delimiter) =>
-    invoke('exchange_preview', { path, entity, settings, encoding, delimiter }),
+  previewImport: (path, entity, settings, encoding, delimiter, sheet) =>
+    invoke('exchange_preview', { path, entity, settings, encoding, delimiter, sheet }),
   checkImport: (path, options, onProgress) =>
     invoke('exchange_check', { path, options, onProgress: progressChannel(onProgress) }),
   runImport: (path, options, onProgress) =>
@@ -161,7 +161,7 @@ export const api = {
   /** A report: kind (e.g. "activity") and {from, to, currency, owner_id, customer_id}. */
   report: (kind, query) => invoke('report_get', { kind, query }),
   /** Asks where to save the report as CSV and writes it; null when the person cancels. */
-  reportExport: (kind, query) => invoke('report_export', { kind, query }),
+  reportExport: (kind, query, file) => invoke('report_export', { kind, query, file }),
   homeCountry: () => invoke('home_country_get'),
   setHomeCountry: (code) => invoke('home_country_set', { code }),
   costSettings: () => invoke('cost_settings_get'),

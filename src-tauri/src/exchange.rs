@@ -1,5 +1,5 @@
-//! The CSV exchange's commands: profiles, exports into a file the person chooses, and the
-//! import wizard's steps (preview, check, import). Long work reports its progress through a
+//! The CSV and Excel exchange's commands: profiles, exports into a file the person chooses, and
+//! the import wizard's steps (preview, check, import). Long work reports its progress through a
 //! channel the screen passes in. Each command calls one core function.
 //!
 //! End-to-end tests cannot drive native file dialogs: with `PARC_TEST_SAVE_DIR` set an export
@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use parc_core::exchange::export::ExportReport;
 use parc_core::exchange::import::{self, ImportCheck, ImportOptions, ImportReport, Preview};
-use parc_core::exchange::{fields, Encoding, Entity, FieldDef, Profile, ProfileData, ProfileSettings, Progress};
+use parc_core::exchange::{
+    fields, Encoding, Entity, FieldDef, FileKind, Profile, ProfileData, ProfileSettings, Progress,
+};
 use parc_core::i18n::Locale;
 use parc_core::Error;
 use tauri::ipc::Channel;
@@ -56,23 +58,29 @@ pub(crate) async fn exchange_profile_delete(state: State<'_, AppState>, id: i64)
 }
 
 /// A file name for an export: the profile's name and today, nothing a file system refuses.
-fn export_file_name(profile: &str) -> String {
+fn export_file_name(profile: &str, kind: FileKind) -> String {
     let safe: String = profile.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    format!("{safe}-{}.csv", chrono::Local::now().format("%Y%m%d"))
+    format!("{safe}-{}.{}", chrono::Local::now().format("%Y%m%d"), kind.extension())
 }
 
-/// Asks where to save the export of profile `name`, then runs it there. `None` when the
-/// person cancels the dialog.
+/// Asks where to save the export of profile `name` (a CSV file or an Excel workbook, `file`
+/// being the profile's kind), then runs it there. `None` when the person cancels the dialog.
 #[tauri::command]
 pub(crate) async fn exchange_export(
     app: AppHandle,
     state: State<'_, AppState>,
     name: String,
     full: bool,
+    file: Option<FileKind>,
     on_progress: Channel<Progress>,
 ) -> ApiResult<Option<ExportReport>> {
     let locale = state.0.locale();
-    let proposed = export_file_name(&name);
+    let file = file.unwrap_or_default();
+    let proposed = export_file_name(&name, file);
+    let filter = match file {
+        FileKind::Csv => ("CSV".to_string(), vec!["csv", "txt"]),
+        FileKind::Xlsx => (parc_core::i18n::tr(locale, "reports.excel_files").to_string(), vec!["xlsx"]),
+    };
     let path = on_thread(locale, move || match std::env::var_os("PARC_TEST_SAVE_DIR") {
         Some(dir) => Some(PathBuf::from(dir).join(&proposed)),
         None => {
@@ -80,7 +88,7 @@ pub(crate) async fn exchange_export(
             app.dialog()
                 .file()
                 .set_file_name(&proposed)
-                .add_filter("CSV", &["csv", "txt"])
+                .add_filter(&filter.0, &filter.1)
                 .blocking_save_file()
                 .and_then(|p| p.into_path().ok())
         }
@@ -98,9 +106,13 @@ pub(crate) async fn exchange_choose_file(app: AppHandle, state: State<'_, AppSta
         Some(path) => Some(PathBuf::from(path).to_string_lossy().into_owned()),
         None => {
             use tauri_plugin_dialog::DialogExt;
+            // A workbook is told by its content; the filter only helps the person find it.
             app.dialog()
                 .file()
-                .add_filter("CSV", &["csv", "txt", "tsv"])
+                .add_filter(
+                    parc_core::i18n::tr(locale, "exchange.import_files"),
+                    &["csv", "txt", "tsv", "xlsx", "xls", "ods"],
+                )
                 .blocking_pick_file()
                 .and_then(|p| p.into_path().ok())
                 .map(|p| p.to_string_lossy().into_owned())
@@ -113,7 +125,8 @@ fn read(path: &str, locale: Locale) -> ApiResult<Vec<u8>> {
     std::fs::read(path).map_err(|e| io(e, locale))
 }
 
-/// The wizard's first look at a file: encoding, separator, headers, first rows, mapping.
+/// The wizard's first look at a file: encoding, separator (or a workbook's sheets), headers,
+/// first rows, mapping.
 #[tauri::command]
 pub(crate) async fn exchange_preview(
     state: State<'_, AppState>,
@@ -122,10 +135,15 @@ pub(crate) async fn exchange_preview(
     settings: ProfileSettings,
     encoding: Option<Encoding>,
     delimiter: Option<char>,
+    sheet: Option<String>,
 ) -> ApiResult<Preview> {
     let locale = state.0.locale();
     let bytes = read(&path, locale)?;
-    state.with_store(move |s| import::preview(s, &bytes, entity, &settings, encoding, delimiter, locale)).await
+    state
+        .with_store(move |s| {
+            import::preview_sheet(s, &bytes, entity, &settings, encoding, delimiter, sheet.as_deref(), locale)
+        })
+        .await
 }
 
 /// Checks every row of the file against the rules and the stored data; writes nothing.

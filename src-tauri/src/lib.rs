@@ -21,6 +21,7 @@ use parc_core::deal::{
     self as deal, Deal, DealData, DealQuery, DealSummary, Lead, LeadData, MoveRequest, ReasonSettings, StageSettings,
     VehicleLine,
 };
+use parc_core::exchange::FileKind;
 use parc_core::fleet::{self, CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved};
 use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};
 use parc_core::i18n::{self, Locale, UiLanguage};
@@ -1198,14 +1199,30 @@ struct Exported {
     rows: usize,
 }
 
-/// Asks where to save a CSV file (the system's save dialog, titled by `title_key`, offering
-/// `name`); `None` when the person cancels.
-async fn ask_csv_path(app: AppHandle, locale: Locale, title_key: &str, name: String) -> Option<PathBuf> {
+/// Asks where to save a table as CSV or Excel (the system's save dialog, titled by `title_key`,
+/// offering `name` with the kind's extension, that kind's filter first); `None` when the
+/// person cancels. The chosen name's extension decides what the core writes.
+async fn ask_table_path(
+    app: AppHandle,
+    locale: Locale,
+    title_key: &str,
+    name: String,
+    kind: FileKind,
+) -> Option<PathBuf> {
     let title = i18n::tr(locale, title_key).to_string();
-    let filter = i18n::tr(locale, "reports.csv_files").to_string();
+    let csv = (i18n::tr(locale, "reports.csv_files").to_string(), ["csv"]);
+    let excel = (i18n::tr(locale, "reports.excel_files").to_string(), ["xlsx"]);
+    let filters = match kind {
+        FileKind::Csv => [csv, excel],
+        FileKind::Xlsx => [excel, csv],
+    };
+    let name = format!("{name}.{}", kind.extension());
     // The dialog waits for the person: off the async runtime, like the database work.
     let chosen = tauri::async_runtime::spawn_blocking(move || {
-        let mut dialog = app.dialog().file().set_title(title).set_file_name(name).add_filter(filter, &["csv"]);
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name);
+        for (label, extensions) in &filters {
+            dialog = dialog.add_filter(label, extensions);
+        }
         if let Some(window) = app.get_webview_window("main") {
             dialog = dialog.set_parent(&window);
         }
@@ -1216,20 +1233,23 @@ async fn ask_csv_path(app: AppHandle, locale: Locale, title_key: &str, name: Str
     chosen.and_then(|p| p.into_path().ok())
 }
 
-/// Asks where to save report `kind` as CSV (the system's save dialog, named after the report
-/// and its period) and writes it there; `None` when the person cancels.
+/// Asks where to save report `kind` as CSV or Excel (the system's save dialog, named after the
+/// report and its period) and writes it there; `None` when the person cancels.
 #[tauri::command]
 async fn report_export(
     app: AppHandle,
     state: State<'_, AppState>,
     kind: ReportKind,
     query: ReportQuery,
+    file: Option<FileKind>,
 ) -> ApiResult<Option<Exported>> {
     let locale = state.0.locale();
     let period = report::Period::resolve(query.from.as_deref(), query.to.as_deref(), today())
         .map_err(|e| ApiError::new(&e, locale))?;
     let name = report::csv_name(kind, &period);
-    let Some(path) = ask_csv_path(app, locale, "reports.export_title", name).await else { return Ok(None) };
+    let name = name.strip_suffix(".csv").unwrap_or(&name).to_string();
+    let file = file.unwrap_or_default();
+    let Some(path) = ask_table_path(app, locale, "reports.export_title", name, file).await else { return Ok(None) };
     state
         .with_store(move |s| {
             let rows = s.export_report(kind, &query, today(), locale, &path)?;
@@ -1286,8 +1306,10 @@ async fn campaign_actions(state: State<'_, AppState>, user_id: Option<i64>) -> A
 #[tauri::command]
 async fn campaign_mailing_export(app: AppHandle, state: State<'_, AppState>, id: i64) -> ApiResult<Option<Exported>> {
     let locale = state.0.locale();
-    let name = format!("parc-campaign-{id}.csv");
-    let Some(path) = ask_csv_path(app, locale, "campaigns.export_title", name).await else { return Ok(None) };
+    let name = format!("parc-campaign-{id}");
+    let Some(path) = ask_table_path(app, locale, "campaigns.export_title", name, FileKind::Csv).await else {
+        return Ok(None);
+    };
     state
         .with_store(move |s| {
             let rows = s.export_mailing_list(id, locale, &path)?;
@@ -1296,17 +1318,19 @@ async fn campaign_mailing_export(app: AppHandle, state: State<'_, AppState>, id:
         .await
 }
 
-/// Asks where to save what a segment's filter keeps today as CSV and writes it; `None` when
-/// the person cancels.
+/// Asks where to save what a segment's filter keeps today as CSV or Excel and writes it; `None`
+/// when the person cancels.
 #[tauri::command]
 async fn segment_export(
     app: AppHandle,
     state: State<'_, AppState>,
     filter: SegmentFilter,
+    file: Option<FileKind>,
 ) -> ApiResult<Option<Exported>> {
     let locale = state.0.locale();
-    let name = format!("parc-segment-{}.csv", today());
-    let Some(path) = ask_csv_path(app, locale, "segments.export_title", name).await else { return Ok(None) };
+    let name = format!("parc-segment-{}", today());
+    let file = file.unwrap_or_default();
+    let Some(path) = ask_table_path(app, locale, "segments.export_title", name, file).await else { return Ok(None) };
     state
         .with_store(move |s| {
             let rows = s.export_segment_list(filter, today(), locale, &path)?;

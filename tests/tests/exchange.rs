@@ -188,5 +188,59 @@ async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country
     app.wait_text("#home-country option:checked", |t| t.contains("Italy")).await;
     assert!(app.client.find(fantoccini::Locator::Css("#home-country:disabled")).await.is_ok(), "a salesperson");
     app.shot("settings-home-country").await;
+
+    // Anna becomes the sales manager: she sets the home country, and imports a file with a
+    // header only close to a name (guessed) and a column she keeps as an office field.
+    {
+        let mut store = Store::open(app.db_path()).unwrap();
+        let anna = store.users().unwrap().into_iter().find(|u| u.data.name == parc_e2e::USER_NAME).unwrap();
+        let data = parc_core::user::UserData { role: parc_core::user::UserRole::Manager, ..anna.data };
+        store.update_user(anna.id, anna.version, data).unwrap();
+    }
+    let segments = files.path().join("segmenty.csv");
+    std::fs::write(&segments, "Company Name;Kraj;Telefono 1;NIP;Segment floty\r\nNowa Firma Sp. z o.o.;Polska;+48 22 600 00 00;7120003453;20+\r\n")
+        .unwrap();
+    std::env::set_var("PARC_TEST_OPEN_PATH", &segments);
+    let app = app.restart().await;
+    app.click(".tab[data-screen=settings]").await;
+    app.wait_css("#home-country:not(:disabled)").await;
+    app.click("#home-country option[value=PL]").await;
+    for _ in 0..50 {
+        if Store::open(app.db_path()).unwrap().home_country().unwrap().as_deref() == Some("PL") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(Store::open(app.db_path()).unwrap().home_country().unwrap().as_deref(), Some("PL"));
+
+    app.click(".tab[data-screen=exchange]").await;
+    app.wait_css("#exchange-profiles tr[data-profile=customers]").await;
+    app.click("#exchange-choose").await;
+    app.wait_text("#exchange-file-name", |t| t == "segmenty.csv").await;
+    let mapped: Vec<String> = {
+        let mut v = Vec::new();
+        for i in 0..5 {
+            v.push(app.value(&format!("#exchange-preview-table select[data-column='{i}']")).await);
+        }
+        v
+    };
+    assert_eq!(mapped, ["name", "country", "phone", "vat_id", ""]);
+    let guessed = app.texts("#exchange-preview-table .guessed").await;
+    assert_eq!(guessed, [en("exchange.guessed")], "only the close header is a guess");
+    app.wait_text("#exchange-unmapped", |t| t.contains("Segment floty")).await;
+    app.shot("import-guessed").await;
+    app.click("#exchange-preview-table select[data-column='4'] option[value='__keep__']").await;
+    app.wait_css("#exchange-unmapped[hidden]").await;
+    assert!(app.value("#exchange-preview-table select[data-column='4']").await.starts_with("custom."));
+    app.click("#exchange-check").await;
+    let summary = app.wait_text("#exchange-summary", |t| !t.is_empty()).await;
+    assert!(summary.starts_with("1 rows: 1 new"), "{summary}");
+    app.click("#exchange-import").await;
+    app.wait_text("#exchange-done-text", |t| t.contains("1 new customers")).await;
+    let mut store = Store::open(app.db_path()).unwrap();
+    let field = store.custom_fields().unwrap().into_iter().find(|f| f.data.label == "Segment floty").unwrap();
+    let nowa = store.all_customers().unwrap().into_iter().find(|c| c.data.name == "Nowa Firma Sp. z o.o.").unwrap();
+    assert_eq!((nowa.data.country.as_str(), nowa.data.phone.as_str()), ("PL", "+48 22 600 00 00"));
+    assert_eq!(nowa.data.custom.get(&field.id).map(String::as_str), Some("20+"));
     app.close().await;
 }

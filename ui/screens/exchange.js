@@ -1,5 +1,6 @@
-// CSV exchange with the ERP: the export profiles (list, editor, export with a progress bar)
-// and the import wizard (choose a file, see its encoding, separator and first rows, map its
+// CSV and Excel exchange with the ERP: the export profiles (list, editor, export with a
+// progress bar) and the import wizard (choose a file, see its encoding and separator or its
+// sheets, the first rows, map its
 // columns to fields, check every row, decide on possible duplicates, import, open the
 // rejected rows). Everything is computed by the core; this screen draws it with textContent.
 
@@ -70,7 +71,8 @@ export function init(info) {
   });
   $('exchange-kind').addEventListener('change', () => fillImportProfiles());
   $('exchange-choose').addEventListener('click', chooseFile);
-  for (const id of ['exchange-encoding', 'exchange-delimiter']) $(id).addEventListener('change', () => preview());
+  for (const id of ['exchange-encoding', 'exchange-delimiter', 'exchange-sheet']) $(id).addEventListener('change', () => preview());
+  $('exchange-editor').elements.file_kind.addEventListener('change', textOnly);
   $('exchange-check').addEventListener('click', () => check());
   $('exchange-recheck').addEventListener('click', () => check());
   $('exchange-import').addEventListener('click', runImport);
@@ -164,7 +166,7 @@ async function runExport(profile, full) {
   bar.removeAttribute('value');
   text.textContent = t('exchange.exporting', { name: profile.name });
   try {
-    const report = await api.exportProfile(profile.name, full, (p) => {
+    const report = await api.exportProfile(profile.name, full, profile.settings.format.kind ?? 'csv', (p) => {
       bar.max = Math.max(p.total, 1);
       bar.value = p.done;
       text.textContent = `${t('exchange.exporting', { name: profile.name })} ${progressText(p)}`;
@@ -225,6 +227,7 @@ function drawEditor() {
   form.querySelector('.subform-title').textContent = editing.id ? t('exchange.edit_profile', { name: editing.data.name }) : t('exchange.new_profile');
   form.elements.name.value = editing.data.name;
   fill(form.elements.entity, EXPORT_ENTITIES.map((e) => [e, entityLabel(e)]), editing.data.entity);
+  fill(form.elements.file_kind, [['csv', t('exchange.file_kind.csv')], ['xlsx', t('exchange.file_kind.xlsx')]], f.kind ?? 'csv');
   fill(form.elements.delimiter, DELIMITERS.map((d) => [d, delimiterLabel(d)]), f.delimiter);
   fill(form.elements.decimal, [[',', t('exchange.decimal.comma')], ['.', t('exchange.decimal.point')]], f.decimal);
   fill(form.elements.date_format, DATE_FORMATS, f.date_format);
@@ -233,7 +236,17 @@ function drawEditor() {
   form.elements.neutralise.checked = f.neutralise;
   form.elements.header.checked = f.header;
   $('exchange-delete-profile').hidden = !editing.id;
+  textOnly();
   drawColumns();
+}
+
+/** A workbook has no separator, encoding, line ends or formulas to neutralise. */
+function textOnly() {
+  const e = $('exchange-editor').elements;
+  const workbook = e.file_kind.value === 'xlsx';
+  for (const name of ['delimiter', 'decimal', 'date_format', 'encoding', 'line_ending', 'neutralise']) {
+    e[name].closest('label').hidden = workbook;
+  }
 }
 
 function drawColumns() {
@@ -311,6 +324,7 @@ function readEditor() {
   f.line_ending = form.elements.line_ending.value;
   f.neutralise = form.elements.neutralise.checked;
   f.header = form.elements.header.checked;
+  f.kind = form.elements.file_kind.value;
 }
 
 async function saveProfile() {
@@ -406,8 +420,9 @@ async function preview() {
   if (!wizard) return;
   const encoding = wizard.preview ? $('exchange-encoding').value : null;
   const delimiter = wizard.preview ? $('exchange-delimiter').value : null;
+  const sheet = wizard.preview?.sheets.length ? $('exchange-sheet').value : null;
   try {
-    wizard.preview = await api.previewImport(wizard.path, wizard.entity, wizard.settings, encoding, delimiter);
+    wizard.preview = await api.previewImport(wizard.path, wizard.entity, wizard.settings, encoding, delimiter, sheet);
   } catch (err) {
     toast(err.message);
     return;
@@ -426,6 +441,14 @@ function drawPreview() {
   $('exchange-file-name').textContent = wizard.path.split(/[\\/]/).pop();
   $('exchange-file-rows').textContent = t('exchange.file_rows', { rows: formatInteger(p.total_rows) });
   $('exchange-malformed').hidden = !p.malformed;
+  // A workbook: its sheets instead of an encoding and a separator; its rejected rows go to CSV.
+  const workbook = p.sheets.length > 0;
+  $('exchange-sheet-label').hidden = !workbook;
+  $('exchange-workbook-note').hidden = !workbook;
+  for (const label of document.querySelectorAll('#exchange-preview .exchange-text-only')) label.hidden = workbook;
+  if (workbook) fill($('exchange-sheet'), p.sheets.map((s) => [s, s]), p.sheet);
+  $('exchange-header-line').hidden = p.header_line <= 1;
+  $('exchange-header-line').textContent = t('exchange.header_line', { line: formatInteger(p.header_line) });
   fill($('exchange-encoding'), ENCODINGS_IN.map((e) => [e, t(`exchange.encoding.${e}`)]), p.encoding);
   fill($('exchange-delimiter'), DELIMITERS.map((d) => [d, delimiterLabel(d)]), p.delimiter);
   fill($('exchange-decimal'), [[',', t('exchange.decimal.comma')], ['.', t('exchange.decimal.point')]], wizard.settings.format.decimal);
@@ -543,6 +566,7 @@ function options() {
     delimiter: $('exchange-delimiter').value,
     decisions: wizard.decisions,
     duplicates: { action: 'skip' },
+    sheet: p.sheet,
     defaults: wizard.entity === 'customers' ? { ...wizard.defaults } : {},
   };
 }

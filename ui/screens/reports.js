@@ -1,10 +1,10 @@
 // The sales manager's reports: one view per report (each salesperson side by side, contacts,
 // products, won and lost, stages, the cost of selling, the customer pyramid, market share),
-// each over a period, with its chart, its table and an export to CSV. The figures, the
+// each over a period, with its chart, its table and an export to CSV or Excel. The figures, the
 // chart's numbers and the table come from Rust; this screen only draws them.
 
 import { api } from '../ipc.js';
-import { formatDate, parseMinorUnits, formatMinorUnits, t } from '../i18n.js';
+import { fillFileKinds, formatDate, parseMinorUnits, formatMinorUnits, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { drawChart, drawTable } from '../report-view.js';
@@ -80,6 +80,7 @@ export function relabel() {
   const keep = f.variable.value || 'fleet';
   f.variable.replaceChildren(...['fleet', 'purchases', 'turnover', 'pipeline'].map((v) => new Option(t(`report.pyramid.variable.${v}`), v)));
   f.variable.value = keep;
+  fillFileKinds($('reports-export-kind'));
   fillOwners();
   const all = $('reports-segment').options[0];
   if (all) all.textContent = t('reports.all_customers');
@@ -203,7 +204,7 @@ function draw() {
 
 async function exportCsv(kind) {
   try {
-    const done = await api.reportExport(kind, query());
+    const done = await api.reportExport(kind, query(), $('reports-export-kind').value);
     if (done) toast(t('reports.exported', { rows: done.rows, path: done.path }));
   } catch (err) {
     toast(err.message);

@@ -3,7 +3,7 @@
 // keystroke, with the first customers it keeps (a row opens the card).
 
 import { api } from '../ipc.js';
-import { formatInteger, formatPercent, parseInteger, t } from '../i18n.js';
+import { fillFileKinds, formatInteger, formatPercent, parseInteger, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { allUsers, manages, userName } from '../users.js';
@@ -67,6 +67,7 @@ function reportButton() {
 
 export function relabel() {
   if (!choices) return;
+  fillFileKinds($('segment-export-kind'));
   fill(form.elements.countries, choices.countries.map((c) => [c, `${t(`country.${c}`)} (${c})`]), true);
   fill(form.elements.business_types, choices.business_types.map((b) => [b, t(`business_type.${b}`)]));
   const open = form.elements.open_deals;
@@ -336,7 +337,7 @@ async function remove() {
   });
 }
 
-/** The customers the filter keeps, as a spreadsheet CSV (the same columns as a campaign's list). */
+/** The customers the filter keeps, as CSV or an Excel workbook (the same columns as a campaign's list). */
 async function exportList() {
   const { filter, problems } = readFilter();
   if (problems.length) {
@@ -344,7 +345,7 @@ async function exportList() {
     return;
   }
   try {
-    const done = await api.exportSegment(filter);
+    const done = await api.exportSegment(filter, $('segment-export-kind').value);
     if (done) toast(t('campaigns.exported', { count: formatInteger(done.rows), path: done.path }));
   } catch (err) {
     showErrors(form, err);

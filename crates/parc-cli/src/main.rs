@@ -66,7 +66,8 @@ enum Command {
     /// Lists the export and import profiles as JSON lines (name, kind, entity, columns, last
     /// export).
     Profiles,
-    /// Imports FILE with the import profile NAME: every row checked, the accepted ones written
+    /// Imports FILE (CSV, or an Excel .xlsx/.xls or .ods workbook, told by its content) with the
+    /// import profile NAME: every row checked, the accepted ones written
     /// in one transaction, the rejected ones written with their reason to --rejected (default
     /// FILE-rejected.csv beside it). Prints a JSON summary. Exit codes: 0 every row imported
     /// or already there, 1 some rows rejected or possible duplicates skipped (the others are
@@ -80,6 +81,9 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         rejected: Option<PathBuf>,
+        /// A workbook's sheet (default: the first with data).
+        #[arg(long)]
+        sheet: Option<String>,
         /// What to do with a row like a stored customer that has no ERP code or VAT id to
         /// tell: skip it, update the stored one (when just one is alike), or create it.
         #[arg(long, default_value = "skip", value_parser = ["skip", "update", "create"])]
@@ -208,9 +212,13 @@ enum Command {
         /// Last day, YYYY-MM-DD (default: today).
         #[arg(long, value_parser = day_arg)]
         to: Option<String>,
-        /// json or csv.
-        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        /// json, csv (on stdout, or into --out) or xlsx (an Excel workbook into --out).
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "xlsx"])]
         format: String,
+        /// The file a csv or xlsx report is written to (temporary name, then renamed); json is
+        /// always printed.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// The currency of money columns (default: the one most deals are in).
         #[arg(long)]
         currency: Option<String>,
@@ -415,7 +423,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let found = match find_user(&users, &user) {
+            let found = match find_user(&users, &user, settings.effective_locale()) {
                 Ok(u) => u,
                 Err(problem) => {
                     eprintln!("parc-cli: {problem}");
@@ -443,7 +451,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o, settings.effective_locale())) {
                 None => None,
                 Some(Ok(u)) => Some(u.id),
                 Some(Err(problem)) => {
@@ -488,7 +496,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 None => None,
                 Some(Some(s)) => Some(s),
                 Some(None) => {
-                    eprintln!("parc-cli: unknown status {:?}", status.unwrap_or_default());
+                    say(settings.effective_locale(), "cli.unknown_status", &[("status", &status.unwrap_or_default())]);
                     return Ok(ExitCode::from(2));
                 }
             };
@@ -504,7 +512,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             match store.export_csv(&profile, &out, full, &mut |_| {}) {
                 Ok(report) => println!("{}", serde_json::to_string(&report).expect("report serialises")),
                 Err(Error::NotFound { entity: "exchange_profile", .. }) => {
-                    return Ok(no_profile(&mut store, &profile, Kind::Export))
+                    return Ok(no_profile(&mut store, &profile, Kind::Export, settings.effective_locale()))
                 }
                 Err(e) => return Err(e),
             }
@@ -525,11 +533,11 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 }
             }
         }
-        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user, set } => {
+        Command::Import { kind, profile, file, rejected, duplicates, dry_run, user, set, sheet } => {
             let mut defaults = std::collections::BTreeMap::new();
             for pair in &set {
                 let Some((field, value)) = pair.split_once('=') else {
-                    eprintln!("parc-cli: --set takes FIELD=VALUE, e.g. --set country=PL");
+                    say(settings.effective_locale(), "cli.set_syntax", &[]);
                     return Ok(ExitCode::from(2));
                 };
                 let field = match field.trim() {
@@ -539,13 +547,13 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 defaults.insert(field.to_string(), value.to_string());
             }
             let Some(entity) = Entity::parse(&kind).filter(|e| e.can_import()) else {
-                eprintln!("parc-cli: --kind is one of customers, fleet, sightings, price_list");
+                say(settings.effective_locale(), "cli.import_kinds", &[]);
                 return Ok(ExitCode::from(2));
             };
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
             let actor = match (&user, entity) {
-                (Some(name), _) => match find_user(&users, name) {
+                (Some(name), _) => match find_user(&users, name, settings.effective_locale()) {
                     Ok(u) => Some(u.id),
                     Err(problem) => {
                         eprintln!("parc-cli: {problem}");
@@ -560,7 +568,9 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             store.set_actor(actor);
             let found = match store.exchange_profile(Kind::Import, &profile) {
                 Ok(p) if p.data.entity == entity => p,
-                Ok(_) | Err(Error::NotFound { .. }) => return Ok(no_profile(&mut store, &profile, Kind::Import)),
+                Ok(_) | Err(Error::NotFound { .. }) => {
+                    return Ok(no_profile(&mut store, &profile, Kind::Import, settings.effective_locale()))
+                }
                 Err(e) => return Err(e),
             };
             let options = ImportOptions {
@@ -574,6 +584,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     "create" => Decision::Create,
                     _ => Decision::Skip,
                 },
+                sheet,
                 defaults,
             };
             let bytes = std::fs::read(&file)?;
@@ -601,6 +612,15 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 eprintln!();
             }
             print_line(&summary);
+            // Rows refused for want of a country: say how to give one for the whole file.
+            let wants_country = summary["reports"].as_array().is_some_and(|rows| {
+                rows.iter().any(|r| {
+                    r["problems"].as_array().is_some_and(|p| p.iter().any(|p| p["key"] == "validation.country_for_vat"))
+                })
+            });
+            if wants_country {
+                eprintln!("parc-cli: {} (exchange.hint_country)", parc_core::i18n::tr(locale, "exchange.hint_country"));
+            }
             let left_out = summary["rejected"].as_u64().unwrap_or(0) + summary["duplicates"].as_u64().unwrap_or(0);
             if left_out > 0 {
                 return Ok(ExitCode::from(1));
@@ -618,7 +638,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let day = demo::day_or_today(day.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let user_id = match user.as_deref().map(|u| find_user(&users, u)) {
+            let user_id = match user.as_deref().map(|u| find_user(&users, u, settings.effective_locale())) {
                 None => None,
                 Some(Ok(u)) => Some(u.id),
                 Some(Err(problem)) => {
@@ -633,7 +653,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     println!("{}", serde_json::json!({ "day": day.to_string(), "out": out, "bytes": pdf.len() }));
                 }
                 None => {
-                    eprintln!("parc-cli: no visit planned on {day}");
+                    say(settings.effective_locale(), "cli.no_visit", &[("day", &day.to_string())]);
                     return Ok(ExitCode::from(1));
                 }
             }
@@ -643,18 +663,18 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let bytes = std::fs::read(&file)?;
             let manager = store.users()?.into_iter().find(|u| u.data.role == UserRole::Manager && u.data.active);
             let Some(manager) = manager else {
-                eprintln!("parc-cli: the office has no sales manager to import the price list as");
+                say(settings.effective_locale(), "cli.no_manager", &[]);
                 return Ok(ExitCode::from(2));
             };
             store.set_actor(Some(manager.id));
             let done = store.import_price_file(Some(manager.id), &bytes)?;
             println!("{}", serde_json::to_string(&done).expect("summary serialises"));
         }
-        Command::Report { kind, from, to, format, currency, owner, customer, segment, today } => {
+        Command::Report { kind, from, to, format, out: file, currency, owner, customer, segment, today } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
             let users = store.users()?;
-            let owner_id = match owner.as_deref().map(|o| find_user(&users, o)) {
+            let owner_id = match owner.as_deref().map(|o| find_user(&users, o, settings.effective_locale())) {
                 None => None,
                 Some(Ok(u)) => Some(u.id),
                 Some(Err(problem)) => {
@@ -666,7 +686,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 None => None,
                 Some(name) => match store.segment_named(name)? {
                     Some(s) => Some(s.id),
-                    None => return no_segment(&mut store, name),
+                    None => return no_segment(&mut store, name, settings.effective_locale()),
                 },
             };
             let query = ReportQuery { from, to, currency, owner_id, customer_id: customer, segment_id };
@@ -675,13 +695,21 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                 Ok(out) => out,
                 Err(Error::Validation(fields)) => {
                     for f in fields {
-                        eprintln!("parc-cli: --{}: {}", f.field.replace('_', "-"), parc_core::i18n::tr(locale, f.key));
+                        let option = f.field.replace('_', "-");
+                        eprintln!("parc-cli: --{option}: {} ({})", parc_core::i18n::tr(locale, f.key), f.key);
                     }
                     return Ok(ExitCode::from(2));
                 }
                 Err(e) => return Err(e),
             };
-            if format == "csv" {
+            if let (Some(path), "csv") = (&file, format.as_str()) {
+                parc_core::report::write_csv(&out.table, locale, path)?;
+            } else if let (Some(path), "xlsx") = (&file, format.as_str()) {
+                parc_core::exchange::workbook::write_report(&out.table, locale, path)?;
+            } else if format == "xlsx" {
+                eprintln!("parc-cli: --format xlsx writes a workbook: name it with --out FILE");
+                return Ok(ExitCode::from(2));
+            } else if format == "csv" {
                 use std::io::Write;
                 let bytes = parc_core::report::csv(&out.table, locale)?;
                 let _ = std::io::stdout().lock().write_all(&bytes);
@@ -702,7 +730,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let report = store.check()?;
             println!("{}", serde_json::to_string(&report).expect("report serialises"));
             if report.integrity != "ok" {
-                eprintln!("parc-cli: integrity check failed: {}", report.integrity);
+                say(settings.effective_locale(), "cli.integrity_failed", &[("detail", &report.integrity)]);
                 return Ok(ExitCode::from(1));
             }
         }
@@ -747,7 +775,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let mut store = Store::connect(&db)?;
             let owner_id = match user {
                 None => None,
-                Some(name) => match find_user(&store.users()?, &name) {
+                Some(name) => match find_user(&store.users()?, &name, settings.effective_locale()) {
                     Ok(u) => Some(u.id),
                     Err(problem) => {
                         eprintln!("parc-cli: {problem}");
@@ -779,7 +807,9 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
         Command::Segment { name, today } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;
-            let Some(segment) = store.segment_named(&name)? else { return no_segment(&mut store, &name) };
+            let Some(segment) = store.segment_named(&name)? else {
+                return no_segment(&mut store, &name, settings.effective_locale());
+            };
             for c in store.segment_customers(segment.filter, today, usize::MAX)?.customers {
                 if !print_line(&serde_json::to_string(&c).expect("row serialises")) {
                     break;
@@ -790,7 +820,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             let mut store = Store::connect(&db)?;
             let Some(row) = store.campaign_named(&name)? else {
                 let known: Vec<String> = store.campaigns()?.into_iter().map(|c| c.campaign.data.name).collect();
-                eprintln!("parc-cli: no campaign named {name:?}; there are: {}", known.join(", "));
+                say(settings.effective_locale(), "cli.no_campaign", &[("name", &name), ("known", &known.join(", "))]);
                 return Ok(ExitCode::from(4));
             };
             println!("{}", serde_json::to_string(&row).expect("campaign serialises"));
@@ -824,7 +854,7 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
         Command::Bench { pdf_only: true, runs, .. } => pdf_bench::run(runs)?,
         Command::Bench { customers, runs, only, .. } => bench(&db, customers, runs, &only)?,
         Command::Backup { folder, list } => {
-            let Target::File(file) = &db else { return Ok(server_backs_up()) };
+            let Target::File(file) = &db else { return Ok(server_backs_up(settings.effective_locale())) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(file));
             if list {
                 for b in backup::list(&folder)? {
@@ -841,19 +871,23 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
             println!("{out}");
         }
         Command::Restore { file, newest, folder } => {
-            let Target::File(db_file) = &db else { return Ok(server_backs_up()) };
+            let Target::File(db_file) = &db else { return Ok(server_backs_up(settings.effective_locale())) };
             let folder = folder.unwrap_or_else(|| settings.backup_folder(db_file));
             let from = match (file, newest) {
                 (Some(f), _) => f,
                 (None, true) => match backup::newest_good(&folder)? {
                     Some(b) => b.path,
                     None => {
-                        eprintln!("parc-cli: no good backup in {}", folder.display());
+                        say(
+                            settings.effective_locale(),
+                            "cli.no_good_backup",
+                            &[("folder", &folder.display().to_string())],
+                        );
                         return Ok(ExitCode::from(1));
                     }
                 },
                 (None, false) => {
-                    eprintln!("parc-cli: name the backup file to restore, or give --newest");
+                    say(settings.effective_locale(), "cli.restore_what", &[]);
                     return Ok(ExitCode::from(2));
                 }
             };
@@ -867,7 +901,8 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     println!("{out}");
                 }
                 Err(Error::Corrupt(problem)) => {
-                    eprintln!("parc-cli: the backup {} is not usable ({problem}); nothing changed", from.display());
+                    let file = from.display().to_string();
+                    say(settings.effective_locale(), "cli.backup_unusable", &[("file", &file), ("problem", &problem)]);
                     return Ok(ExitCode::from(1));
                 }
                 Err(e) => return Err(e),
@@ -887,13 +922,14 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
                     }
                 }
                 Err(problem) => {
-                    eprintln!("parc-cli: crash test failed: {problem} (database kept in {})", folder.display());
+                    let kept = folder.display().to_string();
+                    say(settings.effective_locale(), "cli.crash_failed", &[("problem", &problem), ("folder", &kept)]);
                     return Ok(ExitCode::from(1));
                 }
             }
         }
         Command::CrashWriter { seed, from, ops } => {
-            let Target::File(file) = &db else { return Ok(server_backs_up()) };
+            let Target::File(file) = &db else { return Ok(server_backs_up(settings.effective_locale())) };
             crash::writer(file, seed, from, ops)?;
         }
     }
@@ -901,13 +937,27 @@ fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<E
 }
 
 /// Exit code 4: no profile of that name and kind, with the names there are.
-fn no_profile(store: &mut Store, name: &str, kind: Kind) -> ExitCode {
+fn no_profile(store: &mut Store, name: &str, kind: Kind, locale: Locale) -> ExitCode {
     let known: Vec<String> = store
         .exchange_profiles()
         .map(|all| all.into_iter().filter(|p| p.data.kind == kind).map(|p| p.data.name).collect())
         .unwrap_or_default();
-    eprintln!("parc-cli: no {} profile named {name:?}; there are: {}", kind.code(), known.join(", "));
+    let key = match kind {
+        Kind::Export => "cli.no_export_profile",
+        Kind::Import => "cli.no_import_profile",
+    };
+    say(locale, key, &[("name", name), ("known", &known.join(", "))]);
     ExitCode::from(4)
+}
+
+/// Prints a sentence of the catalogue in the workstation's language, with its key after it.
+fn say(locale: Locale, key: &str, args: &[(&str, &str)]) {
+    eprintln!("parc-cli: {}", sentence(locale, key, args));
+}
+
+/// A sentence of the catalogue in `locale` with its key after it, as the CLI prints problems.
+fn sentence(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
+    format!("{} ({key})", parc_core::i18n::trf(locale, key, args))
 }
 
 /// The workstation's local time: backups are named after it.
@@ -916,11 +966,8 @@ fn chrono_now() -> parc_core::chrono::NaiveDateTime {
 }
 
 /// Exit code 3, with the reason: a server's database is backed up by the server.
-fn server_backs_up() -> ExitCode {
-    eprintln!(
-        "parc-cli: this database is on a PostgreSQL server: back it up there (pg_dump, or the server's own \
-         backup schedule); parc-cli backup and restore work on a database file"
-    );
+fn server_backs_up(locale: Locale) -> ExitCode {
+    say(locale, "cli.server_backs_up", &[]);
     ExitCode::from(3)
 }
 
@@ -938,15 +985,15 @@ fn print_line(line: &dyn std::fmt::Display) -> bool {
 }
 
 /// Says no saved segment has that name, and which there are (exit code 4).
-fn no_segment(store: &mut Store, name: &str) -> Result<ExitCode, Error> {
+fn no_segment(store: &mut Store, name: &str, locale: Locale) -> Result<ExitCode, Error> {
     let known: Vec<String> = store.segments()?.into_iter().map(|s| s.name).collect();
-    eprintln!("parc-cli: no segment named {name:?}; there are: {}", known.join(", "));
+    say(locale, "cli.no_segment", &[("name", name), ("known", &known.join(", "))]);
     Ok(ExitCode::from(4))
 }
 
 /// The user a person names: the name or the initials, case ignored. Two users with the same
 /// initials must be named in full.
-fn find_user<'a>(users: &'a [User], wanted: &str) -> Result<&'a User, String> {
+fn find_user<'a>(users: &'a [User], wanted: &str, locale: Locale) -> Result<&'a User, String> {
     let wanted = wanted.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     if let Some(u) = users.iter().find(|u| u.data.name.to_lowercase() == wanted) {
         return Ok(u);
@@ -956,9 +1003,13 @@ fn find_user<'a>(users: &'a [User], wanted: &str) -> Result<&'a User, String> {
         [u] => Ok(u),
         [] => {
             let known: Vec<String> = users.iter().map(|u| format!("{} ({})", u.data.name, u.data.initials)).collect();
-            Err(format!("no user named {wanted:?}; the users are: {}", known.join(", ")))
+            Err(sentence(locale, "cli.no_user", &[("name", &wanted), ("known", &known.join(", "))]))
         }
-        _ => Err(format!("{} users have the initials {wanted:?}: give the name", by_initials.len())),
+        _ => Err(sentence(
+            locale,
+            "cli.ambiguous_initials",
+            &[("count", &by_initials.len().to_string()), ("initials", &wanted)],
+        )),
     }
 }
 
@@ -1374,6 +1425,7 @@ fn bench_exchange(db: &Target, store: &mut Store) -> Result<(), Error> {
         delimiter: None,
         decisions: Default::default(),
         duplicates: Decision::Skip,
+        sheet: None,
         defaults: Default::default(),
     };
     let mut empty = Store::open(dir.join("empty.sqlite3"))?;

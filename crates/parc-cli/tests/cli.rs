@@ -663,3 +663,77 @@ fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_ot
     assert_eq!(out["results"]["cost_per_lead"], 250_000);
     assert_eq!(cli(&db, &["campaign", "--name", "Summer"]).status.code(), Some(4));
 }
+
+#[test]
+fn import_of_an_excel_customer_list_creates_once_and_rejects_its_bad_rows_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    for ext in ["xlsx", "xls"] {
+        let db = dir.path().join(format!("office-{ext}.sqlite3"));
+        // A copy: the rejected rows' file is written beside the workbook.
+        let file = dir.path().join(format!("clienti.{ext}"));
+        std::fs::copy(fixtures.join(format!("clienti.{ext}")), &file).unwrap();
+        let import = |file: &Path| {
+            cli(&db, &["import", "--kind", "customers", "--profile", "customers", file.to_str().unwrap()])
+        };
+        let out = import(&file);
+        assert_eq!(out.status.code(), Some(1), "rows were rejected: {}", String::from_utf8_lossy(&out.stderr));
+        let summary = json(&out);
+        // An .xls gives no cell formats: Verdi's VAT id, shown 04567890126 by its 00000000000
+        // format, reads 4567890126 there and is rejected too.
+        let (created, rejected) = if ext == "xlsx" { (4, 2) } else { (3, 3) };
+        assert_eq!(
+            (summary["customers_created"].as_u64(), summary["people_created"].as_u64(), summary["rejected"].as_u64()),
+            (Some(created), Some(4), Some(rejected)),
+            "{ext}: {summary}"
+        );
+        let rejected = std::fs::read_to_string(dir.path().join("clienti-rejected.csv")).unwrap();
+        assert!(rejected.contains("Gialli Autolinee") && rejected.contains("Partita IVA: "), "{rejected}");
+        assert!(rejected.contains("Azzurri Movimento Terra") && rejected.contains("E-mail: "), "{rejected}");
+        let again = json(&import(&file));
+        assert_eq!(
+            (
+                again["customers_created"].as_u64(),
+                again["customers_updated"].as_u64(),
+                again["people_created"].as_u64()
+            ),
+            (Some(0), Some(0), Some(0)),
+            "{ext}: the same file twice changes nothing: {again}"
+        );
+        assert_eq!(json(&cli(&db, &["check"]))["counts"]["customer"], created);
+        // The fleet on the workbook's second sheet.
+        let fleet = cli(
+            &db,
+            &["import", "--kind", "fleet", "--profile", "fleet", "--sheet", "Parco veicoli", file.to_str().unwrap()],
+        );
+        assert_eq!(fleet.status.code(), Some(0), "{}", String::from_utf8_lossy(&fleet.stderr));
+        assert_eq!(json(&fleet)["lines_created"].as_u64(), Some(2));
+        let missing = cli(
+            &db,
+            &["import", "--kind", "fleet", "--profile", "fleet", "--sheet", "Foglio9", file.to_str().unwrap()],
+        );
+        assert_eq!(missing.status.code(), Some(2), "no such sheet");
+    }
+}
+
+#[test]
+fn report_saves_an_excel_workbook_with_typed_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "120", "--seed", "2", "--today", "2026-11-23"]).status.success());
+    let file = dir.path().join("outcomes.xlsx");
+    let period = ["--from", "2026-06-01", "--to", "2026-11-23", "--today", "2026-11-23"];
+    let mut args = vec!["report", "--kind", "outcomes", "--format", "xlsx", "--out", file.to_str().unwrap()];
+    args.extend(period);
+    let out = cli(&db, &args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&file).unwrap();
+    let sheet = parc_core::exchange::workbook::read(&bytes, None, '.').unwrap();
+    // The title, the period, the header, six salespeople and the total.
+    assert_eq!(sheet.rows.len(), 10, "{:?}", sheet.rows);
+    assert_eq!(sheet.rows[2].0, 4, "a blank row below the title and the period");
+    let total = &sheet.rows.last().unwrap().1;
+    assert!(total[1].chars().all(|c| c.is_ascii_digit()), "counts are numbers: {total:?}");
+    let no_file = cli(&db, &["report", "--kind", "outcomes", "--format", "xlsx"]);
+    assert_eq!(no_file.status.code(), Some(2), "a workbook needs --out");
+}

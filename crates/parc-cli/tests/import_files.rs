@@ -134,6 +134,10 @@ fn without_a_country_anywhere_the_offices_home_country_is_used() {
     let office = Office::new("pl-erp-cp1250.csv", None);
     let (_, s) = office.import(&["--dry-run"]);
     assert_eq!(count(&s, "create"), 1, "only the row whose VAT id has a prefix knows its country: {s}");
+    let args = ["import", "--kind", "customers", "--profile", "customers", "--dry-run", office.file.to_str().unwrap()];
+    let hint = String::from_utf8_lossy(&cli(&office.db, &args, "it_IT.UTF-8").stderr).into_owned();
+    let said = parc_core::i18n::tr(parc_core::i18n::Locale::It, "exchange.hint_country");
+    assert!(hint.contains(said), "how to give the country is said: {hint}");
     let office = Office::new("pl-erp-cp1250.csv", Some("PL"));
     let (_, s) = office.import(&[]);
     assert_eq!((count(&s, "customers_created"), count(&s, "rejected")), (6, 3), "{s}");
@@ -220,7 +224,7 @@ fn odoo_and_dolibarr_samples_import_as_they_are() {
     let (code, s) = office.import(&[]);
     assert_eq!(code, Some(0), "{s}");
     assert_eq!(count(&s, "customers_created"), 4, "{s}");
-    assert_eq!(s["unmapped"], serde_json::json!(["Is a Company", "Related Company", "Street2"]));
+    assert_eq!(s["unmapped"], serde_json::json!(["Is a Company", "Related Company"]));
     let all = office.customers();
     assert_eq!(by_name(&all, "Lumber Inc").data.country, "ZA");
     assert_eq!(by_name(&all, "Deco Addict").data.country, "US");
@@ -275,4 +279,30 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     bad.splice(5..5, ["--set", "country=Narnia"]);
     let said = String::from_utf8_lossy(&cli(&office.db, &bad, "en_GB.UTF-8").stderr).into_owned();
     assert!(said.contains("Choose a country.") && said.contains("defaults.country"), "{said}");
+    // The command's own mistakes too.
+    let mut bad = args.to_vec();
+    bad.splice(5..5, ["--set", "country"]);
+    let out = cli(&office.db, &bad, "lt_LT.UTF-8");
+    let sentence = parc_core::i18n::tr(parc_core::i18n::Locale::Lt, "cli.set_syntax");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(sentence));
+    let mut bad = args.to_vec();
+    bad[4] = "nope";
+    let out = cli(&office.db, &bad, "zh_CN.UTF-8");
+    assert_eq!(out.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("没有名为“nope”的导入配置") && said.contains("cli.no_import_profile"), "{said}");
+}
+
+#[test]
+fn a_street_with_its_house_and_flat_numbers_in_columns_of_their_own_is_one_line() {
+    let office = Office::new("pl-erp-cp1250.csv", Some("PL"));
+    let text = "Nazwa;NIP;Ulica;Nr domu;Nr lokalu;Adres 2;Miejscowość\r\nTrans-Pol Sp. z o.o.;5261040828;ul. Grójecka;186;12;;Warszawa\r\nMazowiecka Spedycja S.A.;1130023454;ul. Przemysłowa;3;;Brama B;Płock\r\n";
+    std::fs::write(&office.file, text).unwrap();
+    let (code, s) = office.import(&[]);
+    assert_eq!((code, count(&s, "customers_created")), (Some(0), 2), "{s}");
+    let all = office.customers();
+    assert_eq!(by_name(&all, "Trans-Pol Sp. z o.o.").data.street, "ul. Grójecka 186/12");
+    assert_eq!(by_name(&all, "Mazowiecka Spedycja S.A.").data.street, "ul. Przemysłowa 3, Brama B");
+    office.again_changes_nothing(&[], 2, 0);
 }

@@ -13,7 +13,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::csv_file::{CsvWriter, Partial};
-use super::{fields, Entity, FieldType, Kind, Progress, Stage, Watermark};
+use super::workbook::{SheetWriter, Value};
+use super::{fields, Entity, FieldType, FileKind, Kind, Progress, Stage, Watermark};
 use crate::error::{Error, Result};
 use crate::storage::exchange::{self as rows, export_query};
 use crate::storage::exec::{self, Cells, Val};
@@ -97,11 +98,25 @@ pub fn run(
     };
     let format = profile.data.settings.format.clone();
     let (partial, file) = Partial::create(out)?;
-    let mut writer = CsvWriter::new(file, &format)?;
-    if format.header {
-        let headers: Vec<&str> = profile.data.settings.columns.iter().map(|c| c.header.as_str()).collect();
-        writer.record(&headers)?;
-    }
+    let headers: Vec<&str> = profile.data.settings.columns.iter().map(|c| c.header.as_str()).collect();
+    let mut writer = match format.kind {
+        FileKind::Csv => {
+            let mut w = CsvWriter::new(file, &format)?;
+            if format.header {
+                w.record(&headers)?;
+            }
+            Sink::Csv(w)
+        }
+        FileKind::Xlsx => {
+            let widths: Vec<usize> = headers
+                .iter()
+                .zip(&sources)
+                .map(|(h, s)| h.chars().count().max(s.as_ref().map_or(8, Source::width)))
+                .collect();
+            let sheet = SheetWriter::new(&profile.data.name, format.header.then_some(&headers[..]), &widths)?;
+            Sink::Xlsx(Box::new(sheet), file)
+        }
+    };
     let (horizon, counted, written, records) = exec::read(&mut *store.backend, |x| {
         let horizon = rows::horizon(x)?;
         let mut since = if full_reason.is_none() { previous.clone() } else { None };
@@ -115,6 +130,7 @@ pub fn run(
         progress(Progress { stage: Stage::Writing, done: 0, total });
         let (mut after, mut written, mut records) = (0i64, 0u64, 0u64);
         let mut cells: Vec<String> = Vec::with_capacity(sources.len());
+        let mut values: Vec<Value> = Vec::with_capacity(sources.len());
         loop {
             let page = query.page(x, since.as_ref(), after, PAGE)?;
             let Some(last) = page.last() else { break };
@@ -131,6 +147,7 @@ pub fn run(
                 let each: Vec<&Cells> = if entity == Entity::Orders { expanded.iter().collect() } else { vec![r] };
                 for r in each {
                     cells.clear();
+                    values.clear();
                     let custom = sources
                         .iter()
                         .find_map(|s| match s {
@@ -140,6 +157,17 @@ pub fn run(
                         .map(|i| r.json::<crate::custom_field::CustomValues>(i))
                         .unwrap_or_default();
                     for s in &sources {
+                        if let Sink::Xlsx(..) = writer {
+                            values.push(match s {
+                                None => Value::Empty,
+                                Some(Source::Column(i, ty)) => value(r, *i, *ty, &users),
+                                Some(Source::Archived(i)) => Value::Bool(r.opt_text(*i).is_some()),
+                                Some(Source::Custom(_, id, ty)) => {
+                                    custom.get(id).map_or(Value::Empty, |v| custom_value(v, *ty))
+                                }
+                            });
+                            continue;
+                        }
                         cells.push(match s {
                             None => String::new(),
                             Some(Source::Column(i, ty)) => cell(r, *i, *ty, &format, &users),
@@ -154,7 +182,10 @@ pub fn run(
                             },
                         });
                     }
-                    writer.record(&cells)?;
+                    match &mut writer {
+                        Sink::Csv(w) => w.record(&cells)?,
+                        Sink::Xlsx(w, _) => w.record(&values)?,
+                    }
                     written += 1;
                 }
             }
@@ -166,8 +197,13 @@ pub fn run(
     if records != counted {
         return Err(Error::Corrupt(format!("the export wrote {records} records of the {counted} it counted")));
     }
-    let unmappable = writer.unmappable;
-    let file = writer.into_inner()?;
+    let (unmappable, file) = match writer {
+        Sink::Csv(w) => (w.unmappable, w.into_inner()?),
+        Sink::Xlsx(w, mut file) => {
+            w.finish(&mut file)?;
+            (0, file)
+        }
+    };
     // The watermark moves before the file gets its name: should the rename fail, the
     // watermark is put back, so these rows go with the next export.
     let at = now();
@@ -192,6 +228,66 @@ pub fn run(
         unmappable,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Where an export's rows go: a CSV writer, or a streamed workbook saved into the file at the end.
+enum Sink {
+    Csv(CsvWriter<std::io::BufWriter<std::fs::File>>),
+    Xlsx(Box<SheetWriter>, std::io::BufWriter<std::fs::File>),
+}
+
+impl Source {
+    /// A workbook column's width for the values of this source, in characters.
+    fn width(&self) -> usize {
+        match self {
+            Source::Column(_, ty) | Source::Custom(_, _, ty) => match ty {
+                FieldType::Text => 24,
+                FieldType::Stamp => 22,
+                FieldType::DateTime => 16,
+                FieldType::Money => 14,
+                FieldType::Date => 11,
+                _ => 8,
+            },
+            Source::Archived(_) => 6,
+        }
+    }
+}
+
+/// One cell of a stored row as a workbook's typed value: numbers, money, percentages and dates
+/// as Excel's own, text as text (a text cell never runs as a formula, so nothing is neutralised).
+fn value(r: &Cells, i: usize, ty: FieldType, users: &HashMap<i64, String>) -> Value {
+    let opt = |v: Option<Value>| v.unwrap_or(Value::Empty);
+    match ty {
+        FieldType::Text | FieldType::Stamp => match r.0.get(i) {
+            Some(Val::Text(s)) if !s.is_empty() => Value::Text(s.clone()),
+            Some(Val::Int(n)) => Value::Text(n.to_string()),
+            _ => Value::Empty,
+        },
+        FieldType::Integer => opt(r.opt_int(i).map(Value::Int)),
+        FieldType::Money => opt(r.opt_int(i).map(|n| Value::Money(n, None))),
+        FieldType::Decimal => opt(r.opt_text(i).map(|v| custom_value(&v, FieldType::Decimal))),
+        FieldType::Percent => opt(r.opt_int(i).map(|bp| Value::Percent(bp as f64 / 100.0))),
+        FieldType::Bool => Value::Bool(r.boolean(i)),
+        FieldType::Date => opt(r.opt_text(i).map(|d| custom_value(&d, FieldType::Date))),
+        FieldType::DateTime => opt(r.opt_text(i).map(|d| {
+            chrono::NaiveDateTime::parse_from_str(&d, "%Y-%m-%dT%H:%M").map_or(Value::Text(d), Value::DateTime)
+        })),
+        FieldType::User => opt(r.opt_int(i).and_then(|id| users.get(&id)).map(|u| Value::Text(u.clone()))),
+    }
+}
+
+/// A canonical value (an office field's, or a stored day or decimal) as a typed value.
+fn custom_value(v: &str, ty: FieldType) -> Value {
+    match ty {
+        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::contact::DATE_FORMAT)
+            .map_or_else(|_| Value::Text(v.to_string()), Value::Date),
+        FieldType::Decimal => match v.parse::<f64>() {
+            Ok(x) => Value::Number(x, v.split_once('.').map_or(0, |(_, f)| f.len().min(2))),
+            Err(_) => Value::Text(v.to_string()),
+        },
+        _ if v.is_empty() => Value::Empty,
+        _ => Value::Text(v.to_string()),
+    }
 }
 
 /// One cell of a stored row in the file's format.

@@ -137,6 +137,27 @@ pub enum LineEnding {
     Lf,
 }
 
+/// What kind of file an export profile writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Text with separators, in the encoding and with the decimal sign below.
+    #[default]
+    Csv,
+    /// An Excel workbook: numbers, money and dates as typed cells, text as text (the
+    /// separator, encoding, decimal sign and date format do not apply).
+    Xlsx,
+}
+
+impl FileKind {
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileKind::Csv => "csv",
+            FileKind::Xlsx => "xlsx",
+        }
+    }
+}
+
 /// The format of a file: written exactly so by an export, read so by an import (whose
 /// encoding and separator are detected unless the person chose them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +175,8 @@ pub struct FileFormat {
     pub neutralise: bool,
     /// The first line names the columns.
     pub header: bool,
+    /// CSV or Excel (exports; an import tells a workbook by its content).
+    pub kind: FileKind,
 }
 
 impl Default for FileFormat {
@@ -166,6 +189,7 @@ impl Default for FileFormat {
             line_ending: LineEnding::Crlf,
             neutralise: true,
             header: true,
+            kind: FileKind::Csv,
         }
     }
 }

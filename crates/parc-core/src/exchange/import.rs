@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv_file::{self, CsvWriter, Partial};
 use super::format::{self, Encoding, FileFormat};
+use super::workbook;
 use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
 use crate::audit;
 use crate::competitor::{CompetitorData, SightingData};
@@ -71,6 +72,9 @@ pub struct ImportOptions {
     /// For possible duplicates without a decision (skip unless told otherwise).
     #[serde(default = "skip")]
     pub duplicates: Decision,
+    /// A workbook's sheet to read; the first with data when none is chosen.
+    #[serde(default)]
+    pub sheet: Option<String>,
     /// Values for the whole file, by field key ([`DEFAULTABLE`]): each fills its field in every
     /// row where the file gives none ("every customer of this file is in Poland").
     #[serde(default)]
@@ -98,6 +102,11 @@ pub struct Preview {
     pub total_rows: usize,
     /// The field each column goes to (from the profile, else by its header), by column.
     pub mapping: Vec<Option<String>>,
+    /// A workbook's visible sheets (empty for a text file) and the one read.
+    pub sheets: Vec<String>,
+    pub sheet: Option<String>,
+    /// The header's line (a title above it is skipped), from 1.
+    pub header_line: usize,
     /// By column: the field was guessed from a header only close to one of its names.
     pub guessed: Vec<bool>,
     /// The office's home country, which a customer without one gets.
@@ -209,9 +218,24 @@ pub fn preview(
     delimiter: Option<char>,
     locale: Locale,
 ) -> Result<Preview> {
+    preview_sheet(store, bytes, entity, settings, encoding, delimiter, None, locale)
+}
+
+/// [`preview`] of a workbook's sheet `sheet` (the first with data when `None`).
+#[allow(clippy::too_many_arguments)]
+pub fn preview_sheet(
+    store: &mut Store,
+    bytes: &[u8],
+    entity: Entity,
+    settings: &ProfileSettings,
+    encoding: Option<Encoding>,
+    delimiter: Option<char>,
+    sheet: Option<&str>,
+    locale: Locale,
+) -> Result<Preview> {
     let custom = store.custom_fields()?;
-    let file = read(bytes, settings, encoding, delimiter, locale);
     let defs = import_fields(entity, &custom);
+    let file = read(bytes, settings, &defs, encoding, delimiter, sheet, locale)?;
     let (columns, guessed) = map_columns_guessing(&file.headers, settings, &defs, file.positional);
     let mapping = columns.into_iter().map(|m| m.map(|(def, _)| def.key.clone())).collect();
     let home_country = store.home_country()?;
@@ -223,6 +247,9 @@ pub fn preview(
         rows: file.rows.iter().take(10).map(|(_, r)| r.clone()).collect(),
         total_rows: file.rows.len(),
         mapping,
+        sheets: file.sheets,
+        sheet: file.sheet,
+        header_line: file.header_line,
         guessed,
         home_country,
     })
@@ -328,6 +355,10 @@ struct FileRows {
     /// Without a header line, columns are mapped by position.
     positional: bool,
     rows: Vec<(usize, Vec<String>)>,
+    /// A workbook's visible sheets and the one read.
+    sheets: Vec<String>,
+    sheet: Option<String>,
+    header_line: usize,
 }
 
 fn locale_encoding(locale: Locale) -> Option<Encoding> {
@@ -339,14 +370,34 @@ fn locale_encoding(locale: Locale) -> Option<Encoding> {
     }
 }
 
+/// A file as headers and rows: a workbook's sheet (told by its content, whatever its name)
+/// with its cells' types, or a CSV file decoded.
 fn read(
     bytes: &[u8],
     settings: &ProfileSettings,
+    defs: &[FieldDef],
     encoding: Option<Encoding>,
     delimiter: Option<char>,
+    sheet: Option<&str>,
     locale: Locale,
-) -> FileRows {
+) -> Result<FileRows> {
     let f = &settings.format;
+    if workbook::is_workbook(bytes) {
+        let book = workbook::read(bytes, sheet, f.decimal)?;
+        let (headers, positional, header_line, rows) = split_header(book.rows, settings, defs);
+        return Ok(FileRows {
+            encoding: Encoding::Utf8,
+            // The rejected rows of a workbook go to a CSV file with the profile's separator.
+            delimiter: f.delimiter,
+            malformed: false,
+            headers,
+            positional,
+            rows,
+            sheets: book.sheets,
+            sheet: Some(book.sheet),
+            header_line,
+        });
+    }
     let encoding = encoding.unwrap_or_else(|| {
         if settings.detect {
             csv_file::detect_encoding(bytes, locale_encoding(locale))
@@ -362,14 +413,73 @@ fn read(
             f.delimiter
         }
     });
-    let mut rows = csv_file::records(&decoded.text, delimiter);
-    let (headers, positional) = if f.header && !rows.is_empty() {
-        (rows.remove(0).1.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect(), false)
+    let rows = csv_file::records(&decoded.text, delimiter);
+    let (headers, positional, header_line, rows) = split_header(rows, settings, defs);
+    Ok(FileRows {
+        encoding: decoded.encoding,
+        delimiter,
+        malformed: decoded.malformed,
+        headers,
+        positional,
+        rows,
+        sheets: Vec::new(),
+        sheet: None,
+        header_line,
+    })
+}
+
+/// Headers and data rows: the header is the first line that looks like one, so a title
+/// ("Elenco clienti al 30/11/2026") and blank lines above it are skipped. Without a header,
+/// columns are named by position.
+#[allow(clippy::type_complexity)]
+fn split_header(
+    mut rows: Vec<(usize, Vec<String>)>,
+    settings: &ProfileSettings,
+    defs: &[FieldDef],
+) -> (Vec<String>, bool, usize, Vec<(usize, Vec<String>)>) {
+    if settings.format.header && !rows.is_empty() {
+        let at = header_index(&rows, settings, defs);
+        let mut rest = rows.split_off(at);
+        let (line, cells) = rest.remove(0);
+        let headers = cells.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+        (headers, false, line, rest)
     } else {
         let n = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
-        ((1..=n).map(|i| format!("#{i}")).collect(), true)
+        ((1..=n).map(|i| format!("#{i}")).collect(), true, 0, rows)
+    }
+}
+
+/// Which of the first rows is the header. A title above it names no field; the header is the
+/// first row of two cells or more naming a field (as the mapping reads headers), else the first
+/// row with most columns filled (at least half as many cells as the fullest of the first rows)
+/// and mostly words rather than numbers or dates, below rows of one cell only. The first row
+/// when none fits.
+fn header_index(rows: &[(usize, Vec<String>)], settings: &ProfileSettings, defs: &[FieldDef]) -> usize {
+    const LOOK: usize = 20;
+    let filled = |r: &[String]| r.iter().filter(|c| !c.trim().is_empty()).count();
+    let names = |r: &[String]| {
+        let cells: Vec<String> = r.iter().map(|c| c.trim().to_string()).collect();
+        // A guess (a header only close to a name) does not make a header: a value could be close.
+        let (columns, guessed) = map_columns_guessing(&cells, settings, defs, false);
+        columns.iter().zip(&guessed).any(|(c, g)| c.is_some() && !g)
     };
-    FileRows { encoding: decoded.encoding, delimiter, malformed: decoded.malformed, headers, positional, rows }
+    if let Some(i) = rows.iter().take(LOOK).position(|(_, r)| filled(r) >= 2 && names(r)) {
+        return i;
+    }
+    let widest = rows.iter().take(50).map(|(_, r)| filled(r)).max().unwrap_or(0);
+    let wanted = widest.div_ceil(2).max(2);
+    let wordy = |r: &[String]| {
+        let values = r.iter().filter(|c| {
+            let c = c.trim();
+            !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || " .,-/:+'".contains(ch))
+        });
+        values.count() * 2 < filled(r)
+    };
+    let titles = rows.iter().take(LOOK).take_while(|(_, r)| filled(r) <= 1).count();
+    match rows.get(titles) {
+        Some((_, r)) if titles < LOOK && filled(r) >= wanted && wordy(r) => titles,
+        _ => 0,
+    }
 }
 
 fn import_fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
@@ -388,6 +498,9 @@ fn map_columns<'a>(
     map_columns_guessing(headers, settings, defs, positional).0
 }
 
+/// Each column's field and header, when it has one.
+type Columns<'a> = Vec<Option<(&'a FieldDef, String)>>;
+
 /// [`map_columns`], and by column whether its field was guessed. Each field goes to one column:
 /// the profile's first, then whole names, then second-choice names, then guesses.
 fn map_columns_guessing<'a>(
@@ -395,7 +508,7 @@ fn map_columns_guessing<'a>(
     settings: &ProfileSettings,
     defs: &'a [FieldDef],
     positional: bool,
-) -> (Vec<Option<(&'a FieldDef, String)>>, Vec<bool>) {
+) -> (Columns<'a>, Vec<bool>) {
     let def_of = |key: &str| defs.iter().find(|d| d.key == key);
     let mut fields: Vec<Option<&'a FieldDef>> = vec![None; headers.len()];
     let mut guessed = vec![false; headers.len()];
@@ -417,32 +530,28 @@ fn map_columns_guessing<'a>(
         }
     }
     if !positional || settings.columns.is_empty() {
-        let passes: [&dyn Fn(&str) -> Option<&'a FieldDef>; 2] = [
-            &|header: &str| {
-                let folded = fold(header);
-                defs.iter()
-                    .find(|d| {
-                        fold(&d.key) == folded
-                            || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
-                            || (d.key.starts_with("custom.") && fold(&d.label) == folded)
-                    })
-                    .or_else(|| vocabulary::exact(header).and_then(def_of))
-            },
-            &|header: &str| vocabulary::secondary(header).and_then(def_of),
-        ];
+        let named = |header: &str| {
+            let folded = fold(header);
+            defs.iter()
+                .find(|d| {
+                    fold(&d.key) == folded
+                        || Locale::ALL.iter().any(|l| names_it(i18n::tr(*l, &d.label), &folded))
+                        || (d.key.starts_with("custom.") && fold(&d.label) == folded)
+                })
+                .or_else(|| vocabulary::exact(header).and_then(def_of))
+        };
+        // Whole names, then second choices, then guesses: the likeliest field no column has.
         for pass in 0..3 {
             for (i, header) in headers.iter().enumerate() {
                 if decided[i] {
                     continue;
                 }
-                let found = match pass {
-                    0 | 1 => passes[pass](header).filter(|d| !taken.contains(d.key.as_str())),
-                    // A guess: the likeliest field no column has yet.
-                    _ => vocabulary::close_all(header)
-                        .into_iter()
-                        .filter_map(def_of)
-                        .find(|d| !taken.contains(d.key.as_str())),
+                let candidates: Vec<&'a FieldDef> = match pass {
+                    0 => named(header).into_iter().collect(),
+                    1 => vocabulary::secondary(header).and_then(def_of).into_iter().collect(),
+                    _ => vocabulary::close_all(header).into_iter().filter_map(def_of).collect(),
                 };
+                let found = candidates.into_iter().find(|d| !taken.contains(d.key.as_str()));
                 if let Some(d) = found {
                     taken.insert(d.key.as_str());
                     fields[i] = Some(d);
@@ -570,8 +679,9 @@ fn plan(
         return Err(Error::Validation(problems));
     }
     let custom = store.custom_fields()?;
-    let file = read(bytes, &options.settings, options.encoding, options.delimiter, locale);
     let defs = import_fields(options.entity, &custom);
+    let file =
+        read(bytes, &options.settings, &defs, options.encoding, options.delimiter, options.sheet.as_deref(), locale)?;
     let columns = map_columns(&file.headers, &options.settings, &defs, file.positional);
     if columns.iter().all(Option::is_none) && !file.rows.is_empty() {
         return Err(Error::invalid("columns", "validation.exchange_nothing_mapped"));
@@ -1338,6 +1448,20 @@ fn plan_customer(
             o.status = RowStatus::Rejected;
             return Ok(None);
         }
+        // "ul. Grójecka", "186" and "12" in columns of their own: one street line.
+        if let Some(street) = cells.get("street") {
+            let mut line = street.to_string();
+            if let Some(number) = cells.get("street_number") {
+                line = format!("{line} {number}");
+            }
+            if let Some(flat) = cells.get("street_flat") {
+                line = format!("{line}/{flat}");
+            }
+            if let Some(more) = cells.get("street_line2") {
+                line = format!("{line}, {more}");
+            }
+            d.street = line;
+        }
         // Where the row says nothing: its VAT id's country, then the file's values, then the
         // office's home country.
         if d.country.is_empty() && !key.assumed {
@@ -1949,5 +2073,148 @@ mod tests {
         assert_eq!(got, want.map(|f| Some(f.to_string())));
         let got = mapped(&["Company", "Email", "Contact"]);
         assert_eq!(got[1].0.as_deref(), Some("email"), "without first and last names the e-mail is the company's");
+    }
+
+    #[test]
+    fn salesforce_and_hubspot_account_exports_map_without_help() {
+        let salesforce = [
+            "Account Name",
+            "Billing Street",
+            "Billing City",
+            "Billing State/Province",
+            "Billing Zip/Postal Code",
+            "Billing Country",
+            "Phone",
+            "Fax",
+            "Website",
+            "Industry",
+            "Employees",
+            "Annual Revenue",
+            "Account Owner",
+            "Account Number",
+        ];
+        let fields: Vec<Option<String>> = mapped(&salesforce).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            "name",
+            "street",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "phone",
+            "fax",
+            "web",
+            "business_type",
+            "employees",
+            "annual_turnover",
+            "owner",
+            "erp_code",
+        ];
+        assert_eq!(fields, want.map(|f| Some(f.to_string())));
+        let hubspot = [
+            "Company name",
+            "Company Domain Name",
+            "City",
+            "State/Region",
+            "Country/Region",
+            "Phone Number",
+            "Number of Employees",
+            "Annual Revenue",
+            "Street Address",
+            "Postal Code",
+            "Company owner",
+        ];
+        let fields: Vec<Option<String>> = mapped(&hubspot).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            Some("name"),
+            Some("web"),
+            Some("city"),
+            Some("region"),
+            Some("country"),
+            Some("phone"),
+            Some("employees"),
+            Some("annual_turnover"),
+            Some("street"),
+            Some("postal_code"),
+            Some("owner"),
+        ];
+        assert_eq!(fields, want.map(|f| f.map(String::from)));
+    }
+
+    #[test]
+    fn polish_and_italian_accounting_programs_map_without_help() {
+        let subiekt = [
+            "Symbol",
+            "Nazwa",
+            "Nazwa pełna",
+            "NIP",
+            "REGON",
+            "Ulica",
+            "Nr domu",
+            "Nr lokalu",
+            "Kod pocztowy",
+            "Miejscowość",
+            "Województwo",
+            "Kraj",
+            "Telefon",
+            "E-mail",
+            "WWW",
+            "Uwagi",
+        ];
+        let fields: Vec<Option<String>> = mapped(&subiekt).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            Some("erp_code"),
+            Some("name"),
+            None,
+            Some("vat_id"),
+            None,
+            Some("street"),
+            Some("street_number"),
+            Some("street_flat"),
+            Some("postal_code"),
+            Some("city"),
+            Some("region"),
+            Some("country"),
+            Some("phone"),
+            Some("email"),
+            Some("web"),
+            Some("notes"),
+        ];
+        assert_eq!(fields, want.map(|f| f.map(String::from)));
+        let optima = ["Akronim", "Nazwa1", "NIP", "Miasto", "Kraj"];
+        let got = mapped(&optima);
+        assert_eq!((got[0].0.as_deref(), got[1].clone()), (Some("erp_code"), (Some("name".to_string()), true)));
+        let easyfatt = [
+            "Cod.",
+            "Denominazione",
+            "Indirizzo",
+            "Cap",
+            "Città",
+            "Prov.",
+            "Nazione",
+            "Partita Iva",
+            "Codice fiscale",
+            "Tel.",
+            "Cell",
+            "e-mail",
+            "Pec",
+        ];
+        let fields: Vec<Option<String>> = mapped(&easyfatt).into_iter().map(|(f, _)| f).collect();
+        let want = [
+            Some("erp_code"),
+            Some("name"),
+            Some("street"),
+            Some("postal_code"),
+            Some("city"),
+            Some("region"),
+            Some("country"),
+            Some("vat_id"),
+            None,
+            Some("phone"),
+            Some("mobile"),
+            Some("email"),
+            None,
+        ];
+        assert_eq!(fields, want.map(|f| f.map(String::from)));
     }
 }

@@ -6,7 +6,9 @@
 //! - `format`: a file's format and how values are written in it and read from it;
 //! - `csv_file`: quoting, encodings, detection, the temporary file renamed when complete;
 //! - `export`: running an export profile, with its watermark;
-//! - `import`: mapping, validation, duplicates, and the one transaction of an import.
+//! - `import`: mapping, validation, duplicates, and the one transaction of an import;
+//! - `vocabulary`: the names offices and other programs give a customer file's columns;
+//! - `workbook`: Excel files read into the import's rows and written from reports and exports.
 //!
 //! The SQL is in `storage/exchange.rs` (shared) and each store's `exchange.rs`.
 
@@ -17,12 +19,15 @@ pub mod import;
 #[cfg(test)]
 mod shared_tests;
 pub mod vocabulary;
+pub mod workbook;
+#[cfg(test)]
+mod workbook_tests;
 
 use serde::{Deserialize, Serialize};
 
 use crate::custom_field::CustomField;
 use crate::error::{Error, FieldError, Result};
-pub use format::{DateFormat, Encoding, FileFormat, LineEnding};
+pub use format::{DateFormat, Encoding, FileFormat, FileKind, LineEnding};
 
 /// What a profile exports or imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -195,8 +200,9 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
             for f in PERSON_FIELDS {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, true, true));
             }
-            // Files of people give the name in two columns; the import joins them.
-            for f in ["person_first_name", "person_last_name"] {
+            // Files of people give the name in two columns, and ERPs the street, the house and
+            // the flat number (or a second address line) apart; the import joins them.
+            for f in ["person_first_name", "person_last_name", "street_number", "street_flat", "street_line2"] {
                 out.push(def(f, &format!("exchange.field.{f}"), Text, false, true));
             }
             for c in custom.iter().filter(|c| !c.data.retired) {

@@ -44,6 +44,7 @@ fn options(store: &mut Store, entity: Entity, name: &str) -> ImportOptions {
         delimiter: None,
         decisions: BTreeMap::new(),
         duplicates: Decision::Skip,
+        sheet: None,
         defaults: BTreeMap::new(),
     }
 }
@@ -764,5 +765,45 @@ fn the_price_list_imports_in_any_encoding_with_per_row_reasons_and_only_for_the_
         assert_eq!(bad[0], (4, "validation.exchange_amount"), "{bad:?}");
         let again = import::commit(&mut store, &bytes, &opts, Locale::Pl, None, None, &mut quiet).unwrap();
         assert_eq!((again.prices_created, again.prices_updated, again.check.unchanged), (0, 0, 2), "{kind}");
+    }
+}
+
+/// A file with no country column on every store: rows take the file's country, else the
+/// office's home country, else their VAT id's prefix says; the file's owner fills the rows
+/// without one; a second import matches them by VAT id and changes nothing.
+#[test]
+fn rows_without_a_country_take_the_files_or_the_offices_and_import_once() {
+    let text = "Nazwa;NIP;Miasto\r\nTrans-Pol;5261040828;Warszawa\r\nRossi;IT: 02331250163;Bergamo\r\n";
+    for (kind, _) in stores() {
+        let mut store = fresh(kind);
+        let boss = store
+            .create_user(UserData {
+                name: "Marta".into(),
+                initials: "MZ".into(),
+                role: UserRole::Manager,
+                active: true,
+            })
+            .unwrap();
+        let mut opts = options(&mut store, Entity::Customers, "customers");
+        let check = import::check(&mut store, text.as_bytes(), &opts, Locale::En, &mut quiet).unwrap();
+        assert_eq!((check.create, check.rejected), (1, 1), "{kind:?}: only the prefixed id knows its country");
+        store.set_home_country(Some(boss.id), "PL").unwrap();
+        opts.defaults.insert("owner".into(), "MZ".into());
+        let done = import_file(&mut store, &opts, text.as_bytes());
+        assert_eq!((done.customers_created, done.check.rejected), (2, 0), "{kind:?}");
+        let all = everyone(&mut store);
+        let country_of = |name: &str| all.iter().find(|c| c.data.name == name).unwrap().data.country.clone();
+        assert_eq!((country_of("Trans-Pol"), country_of("Rossi")), ("PL".to_string(), "IT".to_string()));
+        assert!(all.iter().all(|c| c.data.owner_id == Some(boss.id)), "{kind:?}");
+        // The file says Lithuania now: the stored customers are still found by their VAT ids.
+        opts.defaults.insert("country".into(), "Lietuva".into());
+        let again = import_file(&mut store, &opts, text.as_bytes());
+        assert_eq!((again.customers_created, again.customers_updated, again.check.unchanged), (0, 0, 2), "{kind:?}");
+        opts.defaults.insert("country".into(), "Atlantis".into());
+        let Err(Error::Validation(e)) = import::check(&mut store, text.as_bytes(), &opts, Locale::En, &mut quiet)
+        else {
+            panic!("{kind:?}: an unknown country for the file is refused")
+        };
+        assert_eq!((&*e[0].field, e[0].key), ("defaults.country", "validation.country"));
     }
 }

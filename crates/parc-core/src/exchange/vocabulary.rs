@@ -29,6 +29,8 @@ const NAMES: &[(&str, &[&str])] = &[
             "kod kontrahenta",
             "symbol",
             "symbol kontrahenta",
+            "akronim",
+            "cod",
             "codice",
             "codice cliente",
             "cod cliente",
@@ -110,6 +112,26 @@ const NAMES: &[(&str, &[&str])] = &[
             "详细地址",
         ],
     ),
+    (
+        "street_number",
+        &[
+            "nr domu",
+            "numer domu",
+            "nr budynku",
+            "house number",
+            "house no",
+            "building number",
+            "street number",
+            "numero civico",
+            "civico",
+            "n civico",
+            "namo nr",
+            "namo numeris",
+            "门牌号",
+        ],
+    ),
+    ("street_flat", &["nr lokalu", "numer lokalu", "nr mieszkania", "flat", "apartment", "suite", "buto nr"]),
+    ("street_line2", &["street 2", "address 2", "address line 2", "street line 2", "adres 2", "indirizzo 2"]),
     (
         "postal_code",
         &[
@@ -229,6 +251,10 @@ const NAMES: &[(&str, &[&str])] = &[
         "web",
         &[
             "website",
+            "website url",
+            "domain",
+            "domain name",
+            "company domain name",
             "web",
             "www",
             "url",
@@ -383,9 +409,9 @@ const NAMES: &[(&str, &[&str])] = &[
 ];
 
 const SECONDARY: &[(&str, &[&str])] = &[
+    ("email", &["pec", "e mail pec"]),
     ("vat_id", &["codice fiscale", "cf", "c f", "nip regon"]),
     ("erp_code", &["id", "ref", "reference", "internal reference", "numer", "nr"]),
-    ("street", &["address 2", "street 2"]),
 ];
 
 /// Register numbers that are not a field of the card (the company register, statistics, the
@@ -467,9 +493,8 @@ pub fn close_all(header: &str) -> Vec<&'static str> {
         let n = words(name);
         let len = n.chars().count();
         // A Latin name must be four letters or more; a Chinese one two characters.
-        let long_enough = len >= 4 || (len >= 2 && n.chars().any(|c| !c.is_ascii()));
-        let contained =
-            if n.chars().all(|c| c.is_ascii()) { padded.contains(&format!(" {n} ")) } else { w.contains(&n) };
+        let long_enough = len >= 4 || (len >= 2 && !n.is_ascii());
+        let contained = if n.is_ascii() { padded.contains(&format!(" {n} ")) } else { w.contains(&n) };
         if long_enough && contained {
             found.push((field, len));
         }

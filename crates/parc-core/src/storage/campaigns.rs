@@ -503,7 +503,8 @@ impl Store {
         self.write_contact_list(&ids, locale, path)
     }
 
-    /// The customers a segment keeps today, as the same spreadsheet CSV as a campaign's list.
+    /// The customers a segment keeps today, as the same spreadsheet file as a campaign's list
+    /// (`.xlsx`: an Excel workbook).
     pub fn export_segment_list(
         &mut self,
         filter: crate::segment::SegmentFilter,
@@ -565,7 +566,7 @@ impl Store {
             rows,
             total: None,
         };
-        crate::report::write_csv(&table, locale, path)?;
+        crate::exchange::workbook::write_table(&table, locale, path)?;
         Ok(table.rows.len())
     }
 }

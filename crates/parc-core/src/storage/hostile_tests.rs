@@ -298,6 +298,27 @@ proptest! {
     }
 
     #[test]
+    fn the_home_country_is_saved_as_read_back_or_refused_changing_nothing(
+        code in prop_oneof![3 => prop::sample::select(crate::customer::COUNTRIES).prop_map(str::to_string), 1 => text()],
+    ) {
+        let (mut store, _, _) = fixture();
+        let before = snapshot(&mut store);
+        let boss = store.users().unwrap()[0].id;
+        match store.set_home_country(Some(boss), &code) {
+            Ok(saved) => {
+                prop_assert_eq!(&store.home_country().unwrap(), &saved);
+                prop_assert!(saved.iter().all(|c| crate::customer::COUNTRIES.contains(&c.as_str())));
+            }
+            Err(e) => {
+                assert_refusal(&e);
+                prop_assert_eq!(&snapshot(&mut store), &before);
+            }
+        }
+        // Whatever a file's cell says, a country read from it is a code or nothing.
+        prop_assert!(crate::country::lookup(&code).is_none_or(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
+    }
+
+    #[test]
     fn custom_field_definitions_are_saved_or_refused_changing_nothing(
         label in text(),
         choices in prop::collection::vec(text(), 0..4),

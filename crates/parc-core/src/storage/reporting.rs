@@ -349,7 +349,8 @@ impl Store {
         Ok(self.report(kind, query, today, locale)?.table)
     }
 
-    /// Writes report `kind` as a CSV file at `path` (complete or not at all); returns its rows.
+    /// Writes report `kind` at `path` (complete or not at all), an Excel workbook when the name
+    /// ends in `.xlsx`, else CSV; returns its rows.
     pub fn export_report(
         &mut self,
         kind: ReportKind,
@@ -359,7 +360,7 @@ impl Store {
         path: &Path,
     ) -> Result<usize> {
         let table = self.report_table(kind, query, today, locale)?;
-        report::write_csv(&table, locale, path)?;
+        crate::exchange::workbook::write_table(&table, locale, path)?;
         Ok(table.rows.len())
     }
 
