@@ -29,7 +29,8 @@ export const api = {
   updateCustomer: (id, version, data) => invoke('customer_update', { id, version, data }),
   archiveCustomer: (id) => invoke('customer_archive', { id }),
   restoreCustomer: (id) => invoke('customer_restore', { id }),
-  loadDemo: (customers, key) => invoke('demo_load', { customers, key }),
+  loadDemo: (customers, key, onProgress) =>
+    invoke('demo_load', { customers, key, onProgress: progressChannel(onProgress) }),
   testDatabase: (address) => invoke('db_test', { address }),
   users: () => invoke('users_list'),
   createUser: (data) => invoke('user_create', { data }),

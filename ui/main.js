@@ -22,10 +22,11 @@ import * as stagesPanel from './screens/stages.js';
 import * as plansPanel from './screens/plans.js';
 import * as dealDialogs from './deal-dialogs.js';
 import * as settings from './screens/settings.js';
+import * as startPage from './screens/start.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 
-const screens = { home, customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
+const screens = { start: startPage, home, customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
 let current = null;
 
 export function show(name) {
@@ -133,6 +134,7 @@ async function start() {
   });
   exchange.init(info);
   reports.init(info, openCustomer);
+  startPage.init(info, show, () => exchange.importCustomers());
   showReportsTab();
   fleetSettings.init();
   settings.onColdDays((days) => agenda.setColdDays(days));
@@ -158,8 +160,13 @@ async function start() {
       screens[current].keydown(e);
     }
   });
-  // What a person sees first depends on their role (home.js).
-  show('home');
+  // An empty database starts on the ways in (start.js); else what a person sees first
+  // depends on their role (home.js).
+  if (info.empty) {
+    await startPage.begin();
+  } else {
+    show('home');
+  }
   document.body.dataset.ready = 'true';
 }
 

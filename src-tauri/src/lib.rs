@@ -43,9 +43,11 @@ use parc_core::user::{User, UserData};
 use parc_core::workstation::{self, WorkstationSettings};
 use parc_core::{demo, Error, Store};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
+use tauri_plugin_window_state::StateFlags;
 
 /// An error as the UI sees it: a code to branch on and a translated message to show.
 #[derive(Debug, Serialize)]
@@ -247,6 +249,19 @@ impl Shared {
         });
     }
 
+    /// "Parc — office — database": which office and which database this window shows (the
+    /// office's name from its letterhead, once it has one).
+    fn window_title(&self) -> String {
+        let mut db = self.db();
+        let place = db.target.short_name();
+        let office =
+            db.store.as_mut().ok().and_then(|s| s.letterhead().ok()).map(|l| l.company_name.trim().to_string());
+        match office.filter(|o| !o.is_empty()) {
+            Some(office) => format!("Parc — {office} — {place}"),
+            None => format!("Parc — {place}"),
+        }
+    }
+
     fn backup_state(&self) -> ApiResult<BackupState> {
         let locale = self.locale();
         let last_error = self.backup_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -384,10 +399,15 @@ async fn changes_list(state: State<'_, AppState>, entity: String, id: i64) -> Ap
 
 #[derive(Serialize)]
 struct AppInfo {
+    /// The workspace's version (the package's and parc-cli's too).
     version: &'static str,
+    /// The database's schema version; none when it could not be opened.
+    schema_version: Option<i64>,
     /// The database in use, password masked.
     db_target: String,
     db_kind: &'static str,
+    /// The database holds no customer yet: the start page offers the ways in.
+    empty: bool,
     /// Why the database is unusable, if it is.
     db_error: Option<ApiError>,
     network_filesystem: bool,
@@ -406,11 +426,18 @@ struct AppInfo {
 #[tauri::command]
 fn app_info(state: State<AppState>) -> AppInfo {
     let locale = state.0.locale();
-    let db = state.0.db();
+    let mut db = state.0.db();
+    let store = db.store.as_mut().ok();
+    let (schema_version, empty) = match store {
+        Some(s) => (s.schema_version().ok(), s.count_customers().is_ok_and(|n| n == 0)),
+        None => (None, false),
+    };
     // One guard for the whole literal: a second lock of the same settings would deadlock.
     let settings = state.0.settings();
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
+        schema_version,
+        empty,
         db_target: db.target.to_string(),
         db_kind: match db.target {
             Target::File(_) => "file",
@@ -445,7 +472,7 @@ async fn db_test(state: State<'_, AppState>, address: String) -> ApiResult<Store
 /// Switches this workstation to another database and remembers it. Nothing changes when the
 /// new one cannot be opened.
 #[tauri::command]
-async fn db_use(state: State<'_, AppState>, address: String) -> ApiResult<()> {
+async fn db_use(app: AppHandle, state: State<'_, AppState>, address: String) -> ApiResult<()> {
     state
         .blocking(move |shared| {
             let locale = shared.locale();
@@ -458,7 +485,9 @@ async fn db_use(state: State<'_, AppState>, address: String) -> ApiResult<()> {
             *shared.db() = Db { target, store: Ok(store) };
             Ok(())
         })
-        .await
+        .await?;
+    retitle(&app);
+    Ok(())
 }
 
 #[tauri::command]
@@ -499,16 +528,29 @@ async fn customer_restore(state: State<'_, AppState>, id: i64) -> ApiResult<Cust
     state.with_store(move |s| s.restore_customer(id)).await
 }
 
-/// Loads the demo office. The UI names the load with a key: asking again after an error or
-/// a crash goes on where it stopped and adds nothing twice.
+/// How far the demo load is: customers written of those to write.
+#[derive(Clone, Serialize)]
+struct DemoProgress {
+    done: usize,
+    total: usize,
+}
+
+/// Loads the demo office, reporting its progress. The UI names the load with a key: asking
+/// again after an error or a crash goes on where it stopped and adds nothing twice.
 #[tauri::command]
-async fn demo_load(state: State<'_, AppState>, customers: usize, key: Option<String>) -> ApiResult<usize> {
+async fn demo_load(
+    state: State<'_, AppState>,
+    customers: usize,
+    key: Option<String>,
+    on_progress: Channel<DemoProgress>,
+) -> ApiResult<usize> {
     state
         .with_store(move |s| {
             let (count, today) = (customers.min(100_000), chrono::Local::now().date_naive());
+            let progress = |done, total| drop(on_progress.send(DemoProgress { done, total }));
             match key {
-                Some(key) => Ok(demo::load_once(s, &format!("demo:{key}"), count, 1, today, |_, _| {})?.customers),
-                None => demo::load(s, count, 1, today, |_, _| {}),
+                Some(key) => Ok(demo::load_once(s, &format!("demo:{key}"), count, 1, today, progress)?.customers),
+                None => demo::load(s, count, 1, today, progress),
             }
         })
         .await
@@ -978,8 +1020,18 @@ async fn letterhead_get(state: State<'_, AppState>) -> ApiResult<Letterhead> {
 }
 
 #[tauri::command]
-async fn letterhead_save(state: State<'_, AppState>, letterhead: Letterhead) -> ApiResult<Letterhead> {
-    state.as_user(move |s, me| s.save_letterhead(me, letterhead)).await
+async fn letterhead_save(app: AppHandle, state: State<'_, AppState>, letterhead: Letterhead) -> ApiResult<Letterhead> {
+    let saved = state.as_user(move |s, me| s.save_letterhead(me, letterhead)).await?;
+    retitle(&app);
+    Ok(saved)
+}
+
+/// Puts the office's name and the database into the window's title.
+fn retitle(app: &AppHandle) {
+    let title = app.state::<AppState>().0.window_title();
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.set_title(&title);
+    }
 }
 
 /// A problem the check before printing found, in the screens' language.
@@ -1345,6 +1397,26 @@ async fn customer_tier_get(state: State<'_, AppState>, customer_id: i64) -> ApiR
     state.with_store(move |s| s.customer_tier(customer_id)).await
 }
 
+/// The window-state plugin writes the size and position when the app exits normally; a PC
+/// switched off or a killed process would lose them. This also writes them once the window
+/// has been still for a second after a move or a resize.
+fn keep_geometry(app: AppHandle) -> std::sync::mpsc::Sender<()> {
+    use tauri_plugin_window_state::AppHandleExt;
+    let (changed, changes) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        while changes.recv().is_ok() {
+            while changes.recv_timeout(std::time::Duration::from_secs(1)).is_ok() {}
+            if let Err(e) = app.save_window_state(WINDOW_STATE) {
+                eprintln!("parc: window size and position not saved: {e}");
+            }
+        }
+    });
+    changed
+}
+
+/// What the window keeps between starts.
+const WINDOW_STATE: StateFlags = StateFlags::SIZE.union(StateFlags::POSITION).union(StateFlags::MAXIMIZED);
+
 /// `--db PATH|URL` or `--db=PATH|URL` from the command line, if given.
 fn db_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
     let mut args = args.into_iter();
@@ -1383,9 +1455,30 @@ pub fn run() {
         }
     });
     tauri::Builder::default()
+        // First: a second start hands over to this window and exits before anything else runs.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::new().with_state_flags(WINDOW_STATE).build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(|app| {
+            retitle(app.handle());
+            let geometry = keep_geometry(app.handle().clone());
+            if let Some(window) = app.get_webview_window("main") {
+                window.on_window_event(move |event| {
+                    if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
+                        let _ = geometry.send(());
+                    }
+                });
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             letterhead_get,
             letterhead_save,

@@ -1,9 +1,10 @@
 //! Harness for Parc's end-to-end tests: the real app window, driven through WebDriver.
 //!
-//! Chain: fantoccini → `tauri-driver` → `WebKitWebDriver` → the debug `parc` binary, under an
-//! Xvfb display this harness starts when there is none. Each [`App`] gets its own database and
-//! config folder (through environment variables that tauri-driver passes on to the app), and
-//! cleans up after itself even when a test panics.
+//! Chain: fantoccini → `tauri-driver` → `WebKitWebDriver` → the debug `parc` binary (or
+//! another one: the packaged app), under an Xvfb display this harness starts when there is
+//! none. Each [`App`] gets its own database, config folder and D-Bus session bus (where the
+//! one-copy-per-workstation check lives) through environment variables that tauri-driver passes
+//! on to the app, and cleans up after itself even when a test panics.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -124,6 +125,32 @@ fn start_display() -> (String, Option<Guarded>) {
     (display, Some(guard))
 }
 
+/// A private D-Bus session bus: the app's single-instance check registers its name there, so
+/// test windows never meet each other (or a Parc the developer has open).
+fn start_session_bus() -> (String, Guarded) {
+    let mut child = Command::new(find_tool("dbus-daemon"))
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dbus-daemon");
+    let stdout = child.stdout.take().expect("dbus-daemon's stdout");
+    let guard = Guarded(child);
+    let mut address = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut address).expect("dbus-daemon's address");
+    assert!(!address.trim().is_empty(), "dbus-daemon printed no address");
+    (address.trim().to_string(), guard)
+}
+
+/// What the start page of an empty database gets from the harness.
+#[derive(Clone, Copy, PartialEq)]
+enum OnStart {
+    /// "Start empty", as a person who came to do something else.
+    StartEmpty,
+    /// Nothing: the test drives the start page.
+    Stay,
+}
+
 /// One running Parc window with its own data. Tests run one window at a time: two cores
 /// are better spent on one WebKit than shared by several.
 pub struct App {
@@ -131,8 +158,13 @@ pub struct App {
     pub dir: tempfile::TempDir,
     /// The X display the window is on (for tools that answer native dialogs).
     pub display: String,
-    // Dropped in this order: the driver (and with it the app), then the display, then the lock.
+    /// The app binary this window runs.
+    pub binary: PathBuf,
+    /// The environment the app got (display, database, config folders, session bus).
+    env: Vec<(&'static str, std::ffi::OsString)>,
+    // Dropped in this order: the driver (and with it the app), the bus, the display, the lock.
     _driver: Guarded,
+    _bus: Guarded,
     _display: Option<Guarded>,
     _serial: MutexGuard<'static, ()>,
 }
@@ -163,18 +195,44 @@ impl App {
     pub async fn launch_home_with(prepare: impl FnOnce(&Path)) -> App {
         let dir = tempfile::tempdir().expect("temp dir");
         prepare(dir.path());
-        Self::launch_in(dir).await
+        Self::launch_in(dir, app_binary(), OnStart::StartEmpty).await
+    }
+
+    /// Like `launch_home_with`, running `binary` instead of the debug build.
+    pub async fn launch_binary_with(binary: &Path, prepare: impl FnOnce(&Path)) -> App {
+        let dir = tempfile::tempdir().expect("temp dir");
+        prepare(dir.path());
+        Self::launch_in(dir, binary, OnStart::StartEmpty).await
+    }
+
+    /// `binary` (the debug build when `None`) on a fresh database, left where it opens: the
+    /// start page of an empty database, once the harness has said who works here.
+    pub async fn launch_to_start(binary: Option<&Path>) -> App {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::launch_in(dir, binary.unwrap_or(app_binary()), OnStart::Stay).await
+    }
+
+    /// A command that starts this app's binary again, as a second start on the same
+    /// workstation would: same display, database, folders and session bus.
+    pub fn second_start(&self) -> Command {
+        let mut command = Command::new(&self.binary);
+        command.env_remove("LC_ALL").env_remove("LC_MESSAGES");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command
     }
 
     /// Closes the window and starts the app again on the same database and settings, as a
     /// person does the next morning.
     pub async fn restart(self) -> App {
         let _ = self.client.clone().close().await;
-        let App { dir, _driver, _display, _serial, .. } = self;
+        let App { dir, binary, _driver, _bus, _display, _serial, .. } = self;
         drop(_driver);
+        drop(_bus);
         drop(_display);
         drop(_serial);
-        let app = Self::launch_in(dir).await;
+        let app = Self::launch_in(dir, &binary, OnStart::StartEmpty).await;
         app.to_customers().await;
         app
     }
@@ -182,26 +240,30 @@ impl App {
     // The lock is held across the launch on purpose: windows start one at a time, so two
     // tests never race for the display or the driver's ports.
     #[allow(clippy::await_holding_lock)]
-    async fn launch_in(dir: tempfile::TempDir) -> App {
+    async fn launch_in(dir: tempfile::TempDir, binary: &Path, on_start: OnStart) -> App {
         static SERIAL: Mutex<()> = Mutex::new(());
         let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-        let binary = app_binary();
         let (display, display_guard) = start_display();
+        let (bus, bus_guard) = start_session_bus();
         let (port, native_port) = (free_port(), free_port());
         let log = std::fs::File::create(dir.path().join("driver.log")).expect("driver log");
+        let env: Vec<(&'static str, std::ffi::OsString)> = vec![
+            ("DISPLAY", display.clone().into()),
+            ("PARC_DB", dir.path().join("parc.sqlite3").into()),
+            ("XDG_CONFIG_HOME", dir.path().join("config").into()),
+            ("XDG_DATA_HOME", dir.path().join("data").into()),
+            ("DBUS_SESSION_BUS_ADDRESS", bus.into()),
+            ("LANG", "en_GB.UTF-8".into()),
+            // No accessibility bus under Xvfb; without this GTK waits for it.
+            ("NO_AT_BRIDGE", "1".into()),
+        ];
         let driver = Command::new(find_tool("tauri-driver"))
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .arg("--native-driver")
             .arg(find_tool("WebKitWebDriver"))
-            .env("DISPLAY", &display)
-            .env("PARC_DB", dir.path().join("parc.sqlite3"))
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .env("LANG", "en_GB.UTF-8")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
-            // No accessibility bus under Xvfb; without this GTK waits for it.
-            .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -223,10 +285,35 @@ impl App {
                 let log = std::fs::read_to_string(dir.path().join("driver.log")).unwrap_or_default();
                 panic!("WebDriver session failed: {e}\n{log}")
             });
-        let app =
-            App { client, dir, display: display.clone(), _driver: driver, _display: display_guard, _serial: serial };
+        let app = App {
+            client,
+            dir,
+            display: display.clone(),
+            binary: binary.to_path_buf(),
+            env,
+            _driver: driver,
+            _bus: bus_guard,
+            _display: display_guard,
+            _serial: serial,
+        };
         app.answer_who().await;
+        if on_start == OnStart::StartEmpty {
+            app.start_empty().await;
+        }
         app
+    }
+
+    /// On an empty database the app opens on its start page: leaves it by "Start empty" (after
+    /// skipping the office's essentials, which the sales manager sees first).
+    pub async fn start_empty(&self) {
+        if self.client.find(Locator::Css("#screen-start:not([hidden])")).await.is_err() {
+            return;
+        }
+        if self.client.find(Locator::Css("#start-essentials:not([hidden])")).await.is_ok() {
+            self.click("#start-skip").await;
+        }
+        self.click("#start-empty").await;
+        self.wait_css("#screen-home:not([hidden])").await;
     }
 
     /// Waits for the window to be ready; on a database without users it first asks who works

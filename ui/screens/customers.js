@@ -1,6 +1,7 @@
 // The customer list with search as you type, and the customer card (view, create, edit,
 // archive with undo). The list is driven from the keyboard: type, ↑/↓, Enter.
 
+import { drawn } from '../marks.js';
 import { api } from '../ipc.js';
 import { formatDate, formatDateTime, formatMinorUnits, parseInteger, parseMinorUnits, t, translateStatic } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
@@ -35,6 +36,7 @@ let dirty = false;
 
 export function init(info, openDeal) {
   choices = info.choices;
+  loadOfficeCurrency();
   dealsPanel.init(info, openDeal);
   fillChoices();
   onProcessChanged(fillSources);
@@ -88,7 +90,20 @@ export function init(info, openDeal) {
   runSearch();
 }
 
-export function shown() {}
+/** A new customer's turnover is in the office's currency (Settings › Offers) until changed. */
+let officeCurrency = 'EUR';
+
+async function loadOfficeCurrency() {
+  try {
+    officeCurrency = (await api.offerSettings()).currency;
+  } catch {
+    // The form keeps its last known currency; the person can still choose one.
+  }
+}
+
+export function shown() {
+  loadOfficeCurrency();
+}
 
 export function focusSearch() {
   search.focus();
@@ -185,6 +200,7 @@ async function runSearch() {
     rows = found;
     active = rows.length ? 0 : -1;
     renderList();
+    drawn('customers');
   } catch (err) {
     if (seq === searchSeq) $('result-count').textContent = err.message;
   }
@@ -299,6 +315,7 @@ export async function openCustomer(id, { focus = false } = {}) {
   if (!(await mayLeaveCard())) return;
   try {
     showCard(await api.getCustomer(id));
+    drawn('card');
     if (focus) form.elements.name.focus();
   } catch (err) {
     toast(err.message);
@@ -307,15 +324,15 @@ export async function openCustomer(id, { focus = false } = {}) {
 
 export async function newCustomer() {
   if (!(await mayLeaveCard())) return;
-  showCard(null);
+  showCard(null, officeCurrency);
   form.elements.name.focus();
 }
 
-function showCard(c) {
+function showCard(c, currency = 'EUR') {
   customer = c;
   dirty = false;
   clearErrors();
-  const data = c ?? { turnover_currency: 'EUR', owner_id: myId(), assistant_ids: [] };
+  const data = c ?? { turnover_currency: currency, owner_id: myId(), assistant_ids: [] };
   fillUserSelects(form);
   for (const el of form.elements) {
     if (!el.name || el.name.startsWith('custom.')) continue;

@@ -367,6 +367,15 @@ function closeEditor() {
 
 // --- the import wizard ---
 
+/** Opens the wizard on the customer list and asks for the file (the start page's first way in). */
+export async function importCustomers() {
+  await refresh();
+  $('exchange-kind').value = 'customers';
+  fillImportProfiles();
+  $('exchange-choose').focus();
+  await chooseFile();
+}
+
 function fillImportKinds() {
   const kind = $('exchange-kind');
   fill(kind, IMPORT_ENTITIES.map((e) => [e, entityLabel(e)]), kind.value || 'customers');

@@ -2,6 +2,7 @@
 // with its filters, the funnel chart (SVG drawn from the numbers Rust computed) with the three
 // forecasts, stalled deals and forecast accuracy, the leads, and the deal page.
 
+import { drawn } from '../marks.js';
 import { api } from '../ipc.js';
 import { formatDate, formatDateTime, formatInteger, formatLocalDateTime, language, parseMinorUnits, t } from '../i18n.js';
 import { toast } from '../notify.js';
@@ -200,6 +201,7 @@ async function drawBoard(mine) {
     return col;
   });
   $('board').replaceChildren(...columns);
+  drawn('board');
 }
 
 function card(d) {

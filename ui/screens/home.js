@@ -5,6 +5,7 @@
 // Each block's title opens its full screen. The view each person chose is remembered on the
 // workstation. The director starts on the direction, the sales manager on the team.
 
+import { drawn } from '../marks.js';
 import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatPercent, isoDay, t } from '../i18n.js';
 import { toast } from '../notify.js';
@@ -82,6 +83,7 @@ export async function refresh() {
     if (now === 'mine') await drawMine(mine);
     else if (now === 'team') await drawTeam(mine);
     else await drawDirection(mine);
+    if (mine === seq) drawn('home');
   } catch (err) {
     if (mine === seq) toast(err.message);
   }

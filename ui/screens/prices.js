@@ -26,6 +26,7 @@ export function init(info) {
   const pf = $('price-form');
   pf.elements.kind.replaceChildren(...KINDS.map((k) => new Option(t(`prices.kind.${k}`), k)));
   pf.elements.currency.replaceChildren(...info.choices.currencies.map((c) => new Option(c, c)));
+  $('offer-settings-form').elements.currency.replaceChildren(...info.choices.currencies.map((c) => new Option(c, c)));
   $('price-texts').replaceChildren(...LANGUAGES.map((l) => {
     const box = document.createElement('fieldset');
     box.className = 'price-language';
@@ -96,6 +97,7 @@ async function render() {
   f.number_pattern.value = settings.number_pattern;
   f.validity_days.value = String(settings.validity_days);
   f.vat.value = formatMinorUnits(settings.vat_bp).replace(/[.,]00$/, '');
+  f.currency.value = settings.currency;
   for (const l of LANGUAGES) {
     f[`payment_terms_${l}`].value = settings.payment_terms[l] ?? '';
     f[`delivery_time_${l}`].value = settings.delivery_time[l] ?? '';
@@ -168,6 +170,7 @@ async function saveSettings(e) {
     vat_bp: vat === null || Number.isNaN(vat) ? -1 : vat,
     payment_terms: texts('payment_terms'),
     delivery_time: texts('delivery_time'),
+    currency: f.currency.value,
   };
   try {
     settings = await api.saveOfferSettings(next);
@@ -217,7 +220,7 @@ function edit(item) {
   clearErrors(form);
   form.hidden = false;
   const f = form.elements;
-  const d = item ?? { code: '', kind: 'model', supplier: '', price: 0, currency: 'EUR', valid_from: '', valid_to: '', names: {}, descriptions: {}, retired: false };
+  const d = item ?? { code: '', kind: 'model', supplier: '', price: 0, currency: settings?.currency ?? 'EUR', valid_from: '', valid_to: '', names: {}, descriptions: {}, retired: false };
   f.code.value = d.code;
   f.kind.value = d.kind;
   f.supplier.value = d.supplier;

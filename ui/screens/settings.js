@@ -12,7 +12,7 @@ import * as backups from './backups.js';
 const select = document.getElementById('language');
 const address = document.getElementById('db-address');
 const result = document.getElementById('db-result');
-let version = '';
+let about = null;
 let countries = [];
 let home = null;
 const homeSelect = document.getElementById('home-country');
@@ -24,7 +24,7 @@ export function onColdDays(listener) {
 }
 
 export function init(info, relabel) {
-  version = info.version;
+  about = info;
   const cold = document.getElementById('cold-days');
   cold.value = info.cold_after_days;
   cold.addEventListener('change', async () => {
@@ -68,7 +68,10 @@ export function init(info, relabel) {
 function relabelSettings() {
   select.value = language().locale;
   fillHomeCountry();
-  document.getElementById('app-version').textContent = t('settings.version', { version });
+  // About: what support asks for first. The address is shown with its password masked.
+  document.getElementById('about-version').textContent = about.version;
+  document.getElementById('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
+  document.getElementById('about-database').textContent = about.db_target;
 }
 
 /** The home country's list, sorted by name in the screen's language; a manager's to change. */

@@ -355,6 +355,9 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Writes parc-cli's man page (roff) to stdout; the package installs it as parc-cli(1).
+    #[command(hide = true)]
+    Man,
     /// The writer `crash-test` runs and kills.
     #[command(hide = true)]
     CrashWriter {
@@ -396,6 +399,10 @@ fn error_text(e: &Error, locale: Locale) -> String {
 
 fn run(command: Command, db: Target, settings: &WorkstationSettings) -> Result<ExitCode, Error> {
     match command {
+        Command::Man => {
+            // The same definitions as --help, so the man page cannot drift from the program.
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut std::io::stdout())?;
+        }
         Command::Demo { customers, seed, today, key } => {
             let today = demo::day_or_today(today.as_deref())?;
             let mut store = Store::connect(&db)?;

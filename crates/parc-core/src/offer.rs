@@ -282,6 +282,9 @@ pub struct OfferSettings {
     /// Printed terms per language of the offer (a locale code).
     pub payment_terms: Texts,
     pub delivery_time: Texts,
+    /// The office's currency: new customers and price items start in it, and a new offer
+    /// takes it when neither its deal nor its customer names one.
+    pub currency: String,
     pub version: i64,
 }
 
@@ -293,6 +296,7 @@ impl Default for OfferSettings {
             vat_bp: 2200,
             payment_terms: Texts::new(),
             delivery_time: Texts::new(),
+            currency: "EUR".into(),
             version: 0,
         }
     }
@@ -311,6 +315,10 @@ impl OfferSettings {
         }
         if !(0..=5_000).contains(&self.vat_bp) {
             errors.push(FieldError::new("vat_bp", "validation.percent"));
+        }
+        self.currency = self.currency.trim().to_ascii_uppercase();
+        if !CURRENCIES.contains(&self.currency.as_str()) {
+            errors.push(FieldError::new("currency", "validation.currency"));
         }
         for texts in [&mut self.payment_terms, &mut self.delivery_time] {
             texts.retain(|k, v| !v.trim().is_empty() && Locale::parse(k).is_some_and(|l| l.code() == k));

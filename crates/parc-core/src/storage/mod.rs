@@ -82,6 +82,23 @@ impl Target {
 }
 
 /// Shown to people and written to logs: a URL's password is masked.
+impl Target {
+    /// A short name for a window title: the file's name, or a server's `host/database`
+    /// (never the user or password).
+    pub fn short_name(&self) -> String {
+        match self {
+            Target::File(p) => p.file_name().unwrap_or(p.as_os_str()).to_string_lossy().into_owned(),
+            Target::Postgres(url) => {
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                let rest = rest.split('?').next().unwrap_or(rest);
+                let authority_end = rest.find('/').unwrap_or(rest.len());
+                let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
+                rest[host_start..].to_string()
+            }
+        }
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
@@ -1315,3 +1332,18 @@ mod tests_segments;
 
 #[cfg(test)]
 mod hostile_tests;
+
+#[cfg(test)]
+mod target_tests {
+    use super::Target;
+
+    #[test]
+    fn a_short_name_is_the_file_or_the_server_and_database_without_credentials() {
+        assert_eq!(Target::parse("/home/anna/.local/share/parc/parc.sqlite3").short_name(), "parc.sqlite3");
+        assert_eq!(
+            Target::parse("postgres://parc:secret@db.office.lan:5433/parc?sslmode=disable").short_name(),
+            "db.office.lan:5433/parc"
+        );
+        assert_eq!(Target::parse("postgresql://server/crm").short_name(), "server/crm");
+    }
+}

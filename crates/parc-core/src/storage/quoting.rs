@@ -204,7 +204,7 @@ impl Store {
         let currency = match &deal {
             Some(d) => d.data.currency.clone(),
             None if !customer.data.turnover_currency.is_empty() => customer.data.turnover_currency.clone(),
-            None => "EUR".into(),
+            None => settings.currency.clone(),
         };
         let text = |t: &crate::offer::Texts| t.get(&language).cloned().unwrap_or_default();
         Ok(OfferData {

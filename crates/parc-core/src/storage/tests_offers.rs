@@ -316,3 +316,18 @@ fn an_offer_prints_with_the_letterhead_and_the_day_of_visits_makes_one_pack() {
         assert!(text.matches("UAB Šiaulių krovinių vežimas").count() >= 2);
     });
 }
+
+#[test]
+fn the_offices_currency_is_kept_and_a_bad_one_changes_nothing() {
+    each_store(|store| {
+        let boss = user(store, "Kierownik", UserRole::Manager);
+        assert_eq!(store.offer_settings().unwrap().currency, "EUR", "until the office says otherwise");
+        let bad = OfferSettings { currency: "ZLOTY".into(), ..Default::default() };
+        let err = store.save_offer_settings(Some(boss.id), bad).unwrap_err();
+        assert_eq!(field_keys(err), [("currency".to_string(), "validation.currency")]);
+        assert_eq!(store.offer_settings().unwrap().currency, "EUR", "a refused save changes nothing");
+        let pln = OfferSettings { currency: " pln ".into(), ..Default::default() };
+        store.save_offer_settings(Some(boss.id), pln).unwrap();
+        assert_eq!(store.offer_settings().unwrap().currency, "PLN");
+    });
+}
