@@ -486,7 +486,7 @@ async fn db_use(app: AppHandle, state: State<'_, AppState>, address: String) -> 
             Ok(())
         })
         .await?;
-    retitle(&app);
+    retitle_from_command(app).await;
     Ok(())
 }
 
@@ -1022,8 +1022,14 @@ async fn letterhead_get(state: State<'_, AppState>) -> ApiResult<Letterhead> {
 #[tauri::command]
 async fn letterhead_save(app: AppHandle, state: State<'_, AppState>, letterhead: Letterhead) -> ApiResult<Letterhead> {
     let saved = state.as_user(move |s, me| s.save_letterhead(me, letterhead)).await?;
-    retitle(&app);
+    retitle_from_command(app).await;
     Ok(saved)
+}
+
+/// `retitle` for a command: the store is read on a blocking thread, since the PostgreSQL
+/// client panics when called inside the async runtime.
+async fn retitle_from_command(app: AppHandle) {
+    let _ = tauri::async_runtime::spawn_blocking(move || retitle(&app)).await;
 }
 
 /// Puts the office's name and the database into the window's title.
