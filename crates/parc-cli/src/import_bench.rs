@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use parc_core::demo;
 use parc_core::exchange::csv_file::CsvWriter;
-use parc_core::exchange::import::{self, Decision, ImportOptions};
+use parc_core::exchange::import::{self, ImportOptions};
 use parc_core::exchange::{default_profiles, Encoding, Entity, FileFormat, Kind, Progress, Stage, CUSTOMER_COLUMNS};
 use parc_core::storage::Target;
 use parc_core::user::{UserData, UserRole};
@@ -114,16 +114,7 @@ pub(crate) fn run(db: &Target, customers: usize) -> Result<(), Error> {
         .find(|p| p.kind == Kind::Import && p.entity == Entity::Customers)
         .map(|p| p.settings)
         .expect("the shipped customers import profile");
-    let options = ImportOptions {
-        entity: Entity::Customers,
-        settings,
-        encoding: None,
-        delimiter: None,
-        decisions: Default::default(),
-        duplicates: Decision::Skip,
-        defaults: Default::default(),
-        sheet: None,
-    };
+    let options = ImportOptions::new(Entity::Customers, settings);
     let (target, mut store) = empty_office(db, &dir)?;
     println!("import of {customers} customers with their main contacts into {target}");
     println!("{:<34} {:>8} {:>9} {:>9} {:>11}  what", "case", "wall s", "rows/s", "cpu s", "checking s");

@@ -1426,16 +1426,7 @@ fn bench_exchange(db: &Target, store: &mut Store) -> Result<(), Error> {
     let report = store.export_csv("customers", &customers, true, &mut |_| {})?;
     let bytes = std::fs::read(&customers)?;
     let settings = store.exchange_profile(Kind::Import, "customers")?.data.settings;
-    let options = ImportOptions {
-        entity: Entity::Customers,
-        settings,
-        encoding: None,
-        delimiter: None,
-        decisions: Default::default(),
-        duplicates: Decision::Skip,
-        sheet: None,
-        defaults: Default::default(),
-    };
+    let options = ImportOptions::new(Entity::Customers, settings);
     let mut empty = Store::open(dir.join("empty.sqlite3"))?;
     for u in store.users()? {
         empty.create_user(u.data)?;

@@ -199,14 +199,7 @@ impl LocaleFormat {
     /// Money in minor units with the currency placed as the locale writes it.
     pub fn money(&self, minor: i64, currency: &str) -> String {
         let amount = self.minor_units(minor, 2);
-        let symbol = match currency {
-            "EUR" => "€",
-            "PLN" => "zł",
-            "CNY" => "¥",
-            "GBP" => "£",
-            "USD" => "$",
-            other => other,
-        };
+        let symbol = currency_symbol(currency);
         match self.locale {
             // The sign goes before the symbol: "-€0.05", as a customer's document reads.
             Locale::En | Locale::Zh => match amount.strip_prefix('-') {
@@ -215,6 +208,18 @@ impl LocaleFormat {
             },
             _ => format!("{amount}\u{a0}{symbol}"),
         }
+    }
+}
+
+/// The symbol a currency is written with (its code when it has none here).
+pub fn currency_symbol(currency: &str) -> &str {
+    match currency {
+        "EUR" => "€",
+        "PLN" => "zł",
+        "CNY" => "¥",
+        "GBP" => "£",
+        "USD" => "$",
+        other => other,
     }
 }
 

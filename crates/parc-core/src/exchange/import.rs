@@ -84,6 +84,23 @@ pub struct ImportOptions {
 /// The fields a value for the whole file can be given for.
 pub const DEFAULTABLE: &[&str] = &["country", "owner", "lead_source", "turnover_currency", "business_type"];
 
+impl ImportOptions {
+    /// A file of `entity` read with `settings`: encoding and separator as the settings say
+    /// (or detected), possible duplicates skipped, no whole-file values, the first sheet.
+    pub fn new(entity: Entity, settings: ProfileSettings) -> ImportOptions {
+        ImportOptions {
+            entity,
+            settings,
+            encoding: None,
+            delimiter: None,
+            decisions: BTreeMap::new(),
+            duplicates: Decision::Skip,
+            defaults: Default::default(),
+            sheet: None,
+        }
+    }
+}
+
 fn skip() -> Decision {
     Decision::Skip
 }

@@ -78,11 +78,7 @@ pub fn read(bytes: &[u8], sheet: Option<&str>, decimal: char) -> Result<SheetRow
     Ok(SheetRows { sheets, sheet, rows })
 }
 
-fn sheet_rows<RS: std::io::Read + Seek>(
-    book: &mut calamine::Sheets<RS>,
-    name: &str,
-    decimal: char,
-) -> Result<Rows> {
+fn sheet_rows<RS: std::io::Read + Seek>(book: &mut calamine::Sheets<RS>, name: &str, decimal: char) -> Result<Rows> {
     let range = book.worksheet_range(name).map_err(unreadable)?;
     // Number formats (only .xlsx gives them): whole numbers shown zero-padded keep their zeros.
     let styles = book.worksheet_style(name).unwrap_or_else(|_| calamine::StyleRange::empty());
@@ -216,12 +212,7 @@ fn xlsx(e: XlsxError) -> Error {
 fn money_format(currency: Option<&str>, locale: Locale) -> String {
     let symbol = match currency.unwrap_or("") {
         "" => return "#,##0.00".into(),
-        "EUR" => "€",
-        "PLN" => "zł",
-        "CNY" => "¥",
-        "GBP" => "£",
-        "USD" => "$",
-        other => other,
+        code => crate::i18n::currency_symbol(code),
     };
     match locale {
         Locale::En | Locale::Zh => format!("\"{symbol}\"#,##0.00"),
