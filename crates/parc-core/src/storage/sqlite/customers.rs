@@ -199,39 +199,41 @@ pub(super) fn write_new_search_keys(
     Ok(())
 }
 
-/// A new customer's row, assistants and history, its search keys left to
-/// [`write_new_search_keys`] (an import writes them once all its rows are in).
+/// A new customer's row and assistants, its search keys left to [`write_new_search_keys`] and
+/// its history to [`trail::record_created_all`] (an import writes them once all its rows are
+/// in), its change number `change_seq` (taken with [`trail::take_change_numbers`]).
 pub(super) fn insert_customer_unindexed(
     tx: &Transaction,
     d: &CustomerData,
     meta: &RowMeta,
-    by: Option<i64>,
+    change_seq: i64,
 ) -> Result<i64> {
     ensure_vat_free(tx, d, None)?;
     ensure_erp_code_free(tx, d, None)?;
-    let id = insert_plain_row(tx, d, meta)?;
-    write_assistants(tx, id, &d.assistant_ids)?;
-    trail::record_created(tx, audit::CUSTOMER, id, by)?;
+    let id = insert_plain_row(tx, d, meta, change_seq)?;
+    if !d.assistant_ids.is_empty() {
+        write_assistants(tx, id, &d.assistant_ids)?;
+    }
     Ok(id)
 }
 
 fn insert_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
-    let id = insert_plain_row(tx, d, m)?;
+    let id = insert_plain_row(tx, d, m, 0)?;
     write_search_key(tx, id, d)?;
     write_assistants(tx, id, &d.assistant_ids)?;
     Ok(id)
 }
 
-/// The customer's row alone.
-fn insert_plain_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i64> {
+/// The customer's row alone; its change number `change_seq`, or the trigger's when 0.
+fn insert_plain_row(tx: &Transaction, d: &CustomerData, m: &RowMeta, change_seq: i64) -> Result<i64> {
     let (sort_key, custom) = (search_key::fold(&d.name), custom_json(d));
     tx.prepare_cached(
         "INSERT INTO customer (id, name, legal_form, street, postal_code, city, region, country, other_address,
          phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
          annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, archived_at, created_at,
-         updated_at, version, custom, erp_code)
+         updated_at, version, custom, erp_code, change_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+                 ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
     )?
     .execute(params_from_iter([&m.id as &dyn ToSql].into_iter().chain(data_params(d, &sort_key)).chain([
         &m.archived_at as &dyn ToSql,
@@ -240,6 +242,7 @@ fn insert_plain_row(tx: &Transaction, d: &CustomerData, m: &RowMeta) -> Result<i
         &m.version,
         &custom,
         &d.erp_code,
+        &change_seq,
     ])))?;
     Ok(tx.last_insert_rowid())
 }
