@@ -2,7 +2,7 @@
 //! No SQL and no business rules here; each command parses its arguments, calls parc-core,
 //! and returns a serialisable value or an [`ApiError`].
 
-mod exchange;
+mod commands;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -1497,17 +1497,17 @@ pub fn run() {
             price_items_list,
             price_item_save,
             price_list_import,
-            exchange::exchange_profiles,
-            exchange::exchange_fields,
-            exchange::exchange_profile_save,
-            exchange::exchange_profile_delete,
-            exchange::exchange_export,
-            exchange::exchange_choose_file,
-            exchange::exchange_preview,
-            exchange::exchange_check,
-            exchange::exchange_import,
-            exchange::exchange_cancel,
-            exchange::exchange_open_rejected,
+            commands::exchange::exchange_profiles,
+            commands::exchange::exchange_fields,
+            commands::exchange::exchange_profile_save,
+            commands::exchange::exchange_profile_delete,
+            commands::exchange::exchange_export,
+            commands::exchange::exchange_choose_file,
+            commands::exchange::exchange_preview,
+            commands::exchange::exchange_check,
+            commands::exchange::exchange_import,
+            commands::exchange::exchange_cancel,
+            commands::exchange::exchange_open_rejected,
             offer_new,
             offer_line,
             offer_totals,
