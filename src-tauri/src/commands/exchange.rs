@@ -21,7 +21,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::{ApiError, ApiResult, AppState};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 fn io(e: std::io::Error, locale: Locale) -> ApiError {
     ApiError::new(&Error::Io(e), locale)

@@ -1,0 +1,89 @@
+//! Where a file the app writes goes: the native save dialog, run off the async runtime since it
+//! waits for the person. End-to-end tests cannot drive a native dialog: with
+//! `PARC_TEST_SAVE_DIR` set, a PDF is saved in that folder under its proposed name.
+
+use std::path::PathBuf;
+
+use parc_core::exchange::FileKind;
+use parc_core::i18n::{self, Locale};
+use parc_core::Error;
+use serde::Serialize;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Asks where to save `name` with the native dialog and writes `bytes` there (under a
+/// temporary name, then renamed). `None` when the person cancels. With `PARC_TEST_SAVE_DIR`
+/// set (end-to-end tests: WebDriver cannot drive a native dialog) the file goes there.
+pub(crate) fn save_with_dialog(app: &AppHandle, name: &str, bytes: &[u8], locale: Locale) -> ApiResult<Option<String>> {
+    let path = match std::env::var_os("PARC_TEST_SAVE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join(name)),
+        None => app
+            .dialog()
+            .file()
+            .set_file_name(name)
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else { return Ok(None) };
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| ApiError::new(&Error::Io(e), locale))?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}
+
+/// [`save_with_dialog`] off the async runtime: the native dialog blocks until answered.
+pub(crate) async fn save_blocking(
+    app: AppHandle,
+    name: String,
+    bytes: Vec<u8>,
+    locale: Locale,
+) -> ApiResult<Option<String>> {
+    tauri::async_runtime::spawn_blocking(move || save_with_dialog(&app, &name, &bytes, locale))
+        .await
+        .unwrap_or_else(|join| Err(ApiError::new(&Error::Io(std::io::Error::other(join.to_string())), locale)))
+}
+
+/// A CSV file written where the person chose, and how many rows it holds.
+#[derive(Debug, Serialize)]
+pub(crate) struct Exported {
+    pub(crate) path: String,
+    pub(crate) rows: usize,
+}
+
+/// Asks where to save a table as CSV or Excel (the system's save dialog, titled by `title_key`,
+/// offering `name` with the kind's extension, that kind's filter first); `None` when the
+/// person cancels. The chosen name's extension decides what the core writes.
+pub(crate) async fn ask_table_path(
+    app: AppHandle,
+    locale: Locale,
+    title_key: &str,
+    name: String,
+    kind: FileKind,
+) -> Option<PathBuf> {
+    let title = i18n::tr(locale, title_key).to_string();
+    let csv = (i18n::tr(locale, "reports.csv_files").to_string(), ["csv"]);
+    let excel = (i18n::tr(locale, "reports.excel_files").to_string(), ["xlsx"]);
+    let filters = match kind {
+        FileKind::Csv => [csv, excel],
+        FileKind::Xlsx => [excel, csv],
+    };
+    let name = format!("{name}.{}", kind.extension());
+    // The dialog waits for the person: off the async runtime, like the database work.
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name);
+        for (label, extensions) in &filters {
+            dialog = dialog.add_filter(label, extensions);
+        }
+        if let Some(window) = app.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        dialog.blocking_save_file()
+    })
+    .await
+    .unwrap_or(None);
+    chosen.and_then(|p| p.into_path().ok())
+}
