@@ -47,7 +47,6 @@ const COMMANDS: &[&str] = &[
     "db_use",
     "users_list",
     "user_create",
-    "user_update",
     "user_choose",
     "cold_days_set",
     "people_list",

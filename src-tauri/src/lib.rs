@@ -125,7 +125,6 @@ pub fn run() {
             commands::database::db_use,
             commands::users::users_list,
             commands::users::user_create,
-            commands::users::user_update,
             commands::users::user_choose,
             commands::settings::cold_days_set,
             commands::people::people_list,

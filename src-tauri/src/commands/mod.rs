@@ -14,3 +14,6 @@ pub(crate) mod reports;
 pub(crate) mod segments;
 pub(crate) mod settings;
 pub(crate) mod users;
+
+#[cfg(test)]
+mod tests;

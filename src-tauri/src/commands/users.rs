@@ -16,11 +16,6 @@ pub(crate) async fn user_create(state: State<'_, AppState>, data: UserData) -> A
     state.with_store(move |s| s.create_user(data)).await
 }
 
-#[tauri::command]
-pub(crate) async fn user_update(state: State<'_, AppState>, id: i64, version: i64, data: UserData) -> ApiResult<User> {
-    state.with_store(move |s| s.update_user(id, version, data)).await
-}
-
 /// Remembers who sits at this workstation (for the open database).
 #[tauri::command]
 pub(crate) async fn user_choose(state: State<'_, AppState>, user_id: i64) -> ApiResult<User> {
