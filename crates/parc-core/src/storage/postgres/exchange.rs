@@ -105,7 +105,8 @@ impl ExchangeRows for Postgres {
             (out, _) => out?,
         };
         if ids.len() >= 1000 {
-            self.client.batch_execute("ANALYZE customer; ANALYZE person")?;
+            people::analyze(&mut self.client, "customer")?;
+            people::analyze(&mut self.client, "person")?;
         }
         Ok(ids)
     }
