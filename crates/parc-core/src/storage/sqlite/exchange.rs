@@ -1,6 +1,7 @@
 //! An import's one write transaction on SQLite, made of the same row writes the screens use.
 
-use super::{competitors, customers, fleet, people, Sqlite};
+use super::{competitors, customers, fleet, people, trail, Sqlite};
+use crate::audit;
 use crate::customer::CustomerData;
 use crate::error::Result;
 use crate::storage::{now, offers, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
@@ -44,10 +45,12 @@ impl Sqlite {
                 Ok::<(), crate::Error>(())
             };
             let mut new_ids = Vec::with_capacity(w.new_customers.len());
-            for d in &w.new_customers {
-                new_ids.push(customers::insert_customer_unindexed(tx, d, &meta, by)?);
+            let first = trail::take_change_numbers(tx, w.new_customers.len())?;
+            for (n, d) in w.new_customers.iter().enumerate() {
+                new_ids.push(customers::insert_customer_unindexed(tx, d, &meta, first + n as i64)?);
                 tick(progress)?;
             }
+            trail::record_created_all(tx, audit::CUSTOMER, &new_ids, by)?;
             for (id, version, d) in &w.customer_updates {
                 customers::update_customer_row(tx, *id, *version, d, by)?;
                 tick(progress)?;
@@ -56,20 +59,38 @@ impl Sqlite {
                 CustomerRef::Stored(id) => *id,
                 CustomerRef::New(i) => new_ids[*i],
             };
-            // New customers whose new people include a main contact already.
+            // A new customer's people up to its first main contact are written without the
+            // lookups an existing customer's need; runs of them are numbered and recorded at
+            // once, in the order the rows are written, as single writes would.
             let mut with_main = vec![false; new_ids.len()];
-            for (r, d) in &w.new_people {
-                match r {
+            let first: Vec<bool> = w
+                .new_people
+                .iter()
+                .map(|(r, d)| match r {
                     CustomerRef::New(i) if !with_main[*i] => {
-                        people::insert_first_person(tx, new_ids[*i], d, by)?;
                         with_main[*i] = d.is_main;
+                        true
                     }
-                    _ => {
-                        people::insert_person(tx, resolve(r), d, by)?;
+                    _ => false,
+                })
+                .collect();
+            let mut run: Vec<i64> = Vec::new();
+            let mut seq = 0;
+            for (n, (r, d)) in w.new_people.iter().enumerate() {
+                if first[n] {
+                    if run.is_empty() {
+                        seq = trail::take_change_numbers(tx, first[n..].iter().take_while(|f| **f).count())?;
                     }
+                    run.push(people::insert_first_person(tx, resolve(r), d, seq)?);
+                    seq += 1;
+                } else {
+                    trail::record_created_all(tx, audit::PERSON, &run, by)?;
+                    run.clear();
+                    people::insert_person(tx, resolve(r), d, by)?;
                 }
                 tick(progress)?;
             }
+            trail::record_created_all(tx, audit::PERSON, &run, by)?;
             for (id, version, d) in &w.person_updates {
                 people::update_person_row(tx, *id, *version, d, by)?;
                 tick(progress)?;

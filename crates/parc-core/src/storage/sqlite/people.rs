@@ -101,14 +101,25 @@ fn person_params(d: &PersonData) -> [&dyn ToSql; 12] {
     ]
 }
 
-fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonData, version: i64) -> Result<i64> {
+/// The person's row; its change number `change_seq`, or the trigger's when 0.
+fn write_person(
+    tx: &Transaction,
+    id: Option<i64>,
+    customer_id: i64,
+    d: &PersonData,
+    version: i64,
+    change_seq: i64,
+) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO person (id, customer_id, name, position, title, decision_role, branch, phone, mobile, email,
-         notes, assistant_of, is_main, active, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         notes, assistant_of, is_main, active, version, change_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params_from_iter(
-        [&id as &dyn ToSql, &customer_id].into_iter().chain(person_params(d)).chain([&version as &dyn ToSql]),
+        [&id as &dyn ToSql, &customer_id]
+            .into_iter()
+            .chain(person_params(d))
+            .chain([&version as &dyn ToSql, &change_seq]),
     ))?;
     Ok(tx.last_insert_rowid())
 }
@@ -116,7 +127,7 @@ fn write_person(tx: &Transaction, id: Option<i64>, customer_id: i64, d: &PersonD
 /// A new person inside the caller's transaction, with their history.
 pub(super) fn insert_person(tx: &Transaction, customer_id: i64, d: &PersonData, by: Option<i64>) -> Result<i64> {
     check_person_links(tx, customer_id, d, None)?;
-    let id = write_person(tx, None, customer_id, d, 1)?;
+    let id = write_person(tx, None, customer_id, d, 1, 0)?;
     trail::record_created(tx, audit::PERSON, id, by)?;
     if d.is_main {
         keep_one_main(tx, customer_id, id, by)?;
@@ -126,14 +137,14 @@ pub(super) fn insert_person(tx: &Transaction, customer_id: i64, d: &PersonData, 
 
 /// A new person of a customer this transaction created, whose people so far (none, or the
 /// earlier ones this transaction added) include no main contact: what [`insert_person`] does,
-/// without looking up what cannot be there (the customer exists, no one to unmark).
-pub(super) fn insert_first_person(tx: &Transaction, customer_id: i64, d: &PersonData, by: Option<i64>) -> Result<i64> {
+/// without looking up what cannot be there (the customer exists, no one to unmark). Its change
+/// number is `change_seq`, taken with [`trail::take_change_numbers`]; its history is the
+/// caller's to write, with its bulk's ([`trail::record_created_all`]).
+pub(super) fn insert_first_person(tx: &Transaction, customer_id: i64, d: &PersonData, change_seq: i64) -> Result<i64> {
     if d.assistant_of.is_some() {
-        return insert_person(tx, customer_id, d, by);
+        check_person_links(tx, customer_id, d, None)?;
     }
-    let id = write_person(tx, None, customer_id, d, 1)?;
-    trail::record_created(tx, audit::PERSON, id, by)?;
-    Ok(id)
+    write_person(tx, None, customer_id, d, 1, change_seq)
 }
 
 /// Saves over person `id` at `version` inside the caller's transaction.
@@ -244,7 +255,7 @@ impl PeopleRows for Sqlite {
             // Without assistant links first: a person may assist someone copied later.
             for p in rows {
                 let d = PersonData { assistant_of: None, ..p.data.clone() };
-                write_person(tx, Some(p.id), p.customer_id, &d, p.version)?;
+                write_person(tx, Some(p.id), p.customer_id, &d, p.version, 0)?;
             }
             for p in rows.iter().filter(|p| p.data.assistant_of.is_some()) {
                 tx.execute("UPDATE person SET assistant_of = ?2 WHERE id = ?1", params![p.id, p.data.assistant_of])?;
