@@ -1,37 +1,40 @@
 //! Where a file the app writes goes: the native save dialog, run off the async runtime since it
 //! waits for the person. End-to-end tests cannot drive a native dialog: with
-//! `PARC_TEST_SAVE_DIR` set, a PDF is saved in that folder under its proposed name.
+//! `PARC_TEST_SAVE_DIR` set, a PDF or an export is saved in that folder under its proposed name.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use parc_core::exchange::FileKind;
 use parc_core::i18n::{self, Locale};
-use parc_core::Error;
+use parc_core::{atomic, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
-/// Asks where to save `name` with the native dialog and writes `bytes` there (under a
-/// temporary name, then renamed). `None` when the person cancels. With `PARC_TEST_SAVE_DIR`
-/// set (end-to-end tests: WebDriver cannot drive a native dialog) the file goes there.
-pub(crate) fn save_with_dialog(app: &AppHandle, name: &str, bytes: &[u8], locale: Locale) -> ApiResult<Option<String>> {
-    let path = match std::env::var_os("PARC_TEST_SAVE_DIR") {
+/// Where to save `name`, asked with the native dialog offering one filter; `None` when the
+/// person cancels. With `PARC_TEST_SAVE_DIR` set (end-to-end tests: WebDriver cannot drive a
+/// native dialog) it is that folder, without asking. Blocks until answered.
+pub(crate) fn choose_save_path(app: &AppHandle, name: &str, filter: (&str, &[&str])) -> Option<PathBuf> {
+    match std::env::var_os("PARC_TEST_SAVE_DIR") {
         Some(dir) => Some(PathBuf::from(dir).join(name)),
         None => app
             .dialog()
             .file()
             .set_file_name(name)
-            .add_filter("PDF", &["pdf"])
+            .add_filter(filter.0, filter.1)
             .blocking_save_file()
             .and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = path else { return Ok(None) };
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| ApiError::new(&Error::Io(e), locale))?;
+    }
+}
+
+/// Asks where to save the PDF `name` and writes `bytes` there whole or not at all
+/// ([`atomic::write`]). `None` when the person cancels.
+pub(crate) fn save_with_dialog(app: &AppHandle, name: &str, bytes: &[u8], locale: Locale) -> ApiResult<Option<String>> {
+    let Some(path) = choose_save_path(app, name, ("PDF", &["pdf"])) else { return Ok(None) };
+    atomic::write(&path, bytes).map_err(|e| ApiError::new(&Error::Io(e), locale))?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
@@ -50,8 +53,8 @@ pub(crate) async fn save_blocking(
 /// A CSV file written where the person chose, and how many rows it holds.
 #[derive(Debug, Serialize)]
 pub(crate) struct Exported {
-    pub(crate) path: String,
-    pub(crate) rows: usize,
+    path: String,
+    rows: usize,
 }
 
 /// Asks where to save a table as CSV or Excel (the system's save dialog, titled by `title_key`,
@@ -86,4 +89,24 @@ pub(crate) async fn ask_table_path(
     .await
     .unwrap_or(None);
     chosen.and_then(|p| p.into_path().ok())
+}
+
+/// Asks where to save a table (see [`ask_table_path`]), then has `write` write it there on the
+/// store and returns how many rows it wrote; `None` when the person cancels.
+pub(crate) async fn export_table(
+    app: AppHandle,
+    state: &AppState,
+    title_key: &'static str,
+    name: String,
+    kind: FileKind,
+    write: impl FnOnce(&mut Store, &Path) -> parc_core::Result<usize> + Send + 'static,
+) -> ApiResult<Option<Exported>> {
+    let locale = state.0.locale();
+    let Some(path) = ask_table_path(app, locale, title_key, name, kind).await else { return Ok(None) };
+    state
+        .with_store(move |s| {
+            let rows = write(s, &path)?;
+            Ok(Some(Exported { path: path.display().to_string(), rows }))
+        })
+        .await
 }

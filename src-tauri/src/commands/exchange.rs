@@ -7,7 +7,7 @@
 //! "Choose file…" picks that file.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use parc_core::exchange::export::ExportReport;
@@ -16,11 +16,12 @@ use parc_core::exchange::{
     fields, Encoding, Entity, FieldDef, FileKind, Profile, ProfileData, ProfileSettings, Progress,
 };
 use parc_core::i18n::Locale;
-use parc_core::Error;
+use parc_core::{Error, Store};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
+use crate::dialog::choose_save_path;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -84,19 +85,7 @@ pub(crate) async fn exchange_export(
         FileKind::Csv => ("CSV".to_string(), vec!["csv", "txt"]),
         FileKind::Xlsx => (parc_core::i18n::tr(locale, "reports.excel_files").to_string(), vec!["xlsx"]),
     };
-    let path = on_thread(locale, move || match std::env::var_os("PARC_TEST_SAVE_DIR") {
-        Some(dir) => Some(PathBuf::from(dir).join(&proposed)),
-        None => {
-            use tauri_plugin_dialog::DialogExt;
-            app.dialog()
-                .file()
-                .set_file_name(&proposed)
-                .add_filter(&filter.0, &filter.1)
-                .blocking_save_file()
-                .and_then(|p| p.into_path().ok())
-        }
-    })
-    .await?;
+    let path = on_thread(locale, move || choose_save_path(&app, &proposed, (&filter.0, &filter.1))).await?;
     let Some(path) = path else { return Ok(None) };
     state.with_store(move |s| s.export_csv(&name, &path, full, &mut |p| drop(on_progress.send(p)))).await.map(Some)
 }
@@ -157,16 +146,10 @@ pub(crate) async fn exchange_check(
     options: ImportOptions,
     on_progress: Channel<Progress>,
 ) -> ApiResult<ImportCheck> {
-    let locale = state.0.locale();
-    let bytes = read(&path, locale)?;
-    state.0.import_cancel.store(false, Ordering::Relaxed);
-    let shared = Arc::clone(&state.0);
-    state
-        .as_user(move |s, _| {
-            let tell = &mut |p| drop(on_progress.send(p));
-            import::check_with_cancel(s, &bytes, &options, locale, tell, &shared.import_cancel)
-        })
-        .await
+    import_step(state, path, on_progress, move |s, bytes, _, locale, tell, cancel| {
+        import::check_with_cancel(s, bytes, &options, locale, tell, cancel)
+    })
+    .await
 }
 
 /// Imports the file: the accepted rows in one transaction, the rejected ones into a file
@@ -178,6 +161,23 @@ pub(crate) async fn exchange_import(
     options: ImportOptions,
     on_progress: Channel<Progress>,
 ) -> ApiResult<ImportReport> {
+    import_step(state, path, on_progress, move |s, bytes, path, locale, tell, cancel| {
+        import::commit_with_cancel(s, bytes, &options, locale, Some(path), None, tell, cancel)
+    })
+    .await
+}
+
+/// A step of the wizard that reads the whole file: it runs `step` on the file's bytes in the
+/// workstation user's name, reporting progress on the screen's channel, with the Cancel flag
+/// cleared first.
+async fn import_step<T: Send + 'static>(
+    state: State<'_, AppState>,
+    path: String,
+    on_progress: Channel<Progress>,
+    step: impl FnOnce(&mut Store, &[u8], &Path, Locale, &mut dyn FnMut(Progress), &AtomicBool) -> parc_core::Result<T>
+        + Send
+        + 'static,
+) -> ApiResult<T> {
     let locale = state.0.locale();
     let bytes = read(&path, locale)?;
     state.0.import_cancel.store(false, Ordering::Relaxed);
@@ -185,8 +185,7 @@ pub(crate) async fn exchange_import(
     state
         .as_user(move |s, _| {
             let tell = &mut |p| drop(on_progress.send(p));
-            let source = Some(Path::new(&path));
-            import::commit_with_cancel(s, &bytes, &options, locale, source, None, tell, &shared.import_cancel)
+            step(s, &bytes, Path::new(&path), locale, tell, &shared.import_cancel)
         })
         .await
 }

@@ -6,7 +6,7 @@ use parc_core::offer::{
 };
 use parc_core::pdf::Letterhead;
 use parc_core::storage::{OfferDecision, OfferView, PriceImport};
-use parc_core::{Error, Store};
+use parc_core::{atomic, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;
@@ -188,10 +188,8 @@ pub(crate) async fn offer_pdf_open(app: AppHandle, state: State<'_, AppState>, i
     let (offer, pdf) = state.with_store(move |s| Ok((s.offer(id)?, s.offer_pdf(id, None)?))).await?;
     let dir = app.path().app_cache_dir().unwrap_or_else(|_| std::env::temp_dir()).join("offers");
     let path = dir.join(offer_file_name(&offer));
-    let tmp = path.with_extension("part");
     std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&tmp, &pdf))
-        .and_then(|()| std::fs::rename(&tmp, &path))
+        .and_then(|()| atomic::write(&path, &pdf))
         .map_err(|e| ApiError::new(&Error::Io(e), locale))?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)

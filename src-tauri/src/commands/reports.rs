@@ -6,7 +6,7 @@ use parc_core::report::{CostSettings, PyramidSettings, Ranking, ReportKind, Repo
 use parc_core::storage::CustomerTier;
 use tauri::{AppHandle, State};
 
-use crate::dialog::{ask_table_path, Exported};
+use crate::dialog::{export_table, Exported};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{today, AppState};
 
@@ -35,14 +35,10 @@ pub(crate) async fn report_export(
         .map_err(|e| ApiError::new(&e, locale))?;
     let name = report::csv_name(kind, &period);
     let name = name.strip_suffix(".csv").unwrap_or(&name).to_string();
-    let file = file.unwrap_or_default();
-    let Some(path) = ask_table_path(app, locale, "reports.export_title", name, file).await else { return Ok(None) };
-    state
-        .with_store(move |s| {
-            let rows = s.export_report(kind, &query, today(), locale, &path)?;
-            Ok(Some(Exported { path: path.display().to_string(), rows }))
-        })
-        .await
+    export_table(app, &state, "reports.export_title", name, file.unwrap_or_default(), move |s, path| {
+        s.export_report(kind, &query, today(), locale, path)
+    })
+    .await
 }
 
 #[tauri::command]

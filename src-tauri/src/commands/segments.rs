@@ -7,7 +7,7 @@ use parc_core::storage::SegmentPage;
 use parc_core::Store;
 use tauri::{AppHandle, State};
 
-use crate::dialog::{ask_table_path, Exported};
+use crate::dialog::{export_table, Exported};
 use crate::error::ApiResult;
 use crate::state::{today, AppState};
 
@@ -65,14 +65,10 @@ pub(crate) async fn segment_export(
 ) -> ApiResult<Option<Exported>> {
     let locale = state.0.locale();
     let name = format!("parc-segment-{}", today());
-    let file = file.unwrap_or_default();
-    let Some(path) = ask_table_path(app, locale, "segments.export_title", name, file).await else { return Ok(None) };
-    state
-        .with_store(move |s| {
-            let rows = s.export_segment_list(filter, today(), locale, &path)?;
-            Ok(Some(Exported { path: path.display().to_string(), rows }))
-        })
-        .await
+    export_table(app, &state, "segments.export_title", name, file.unwrap_or_default(), move |s, path| {
+        s.export_segment_list(filter, today(), locale, path)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -136,13 +132,8 @@ pub(crate) async fn campaign_mailing_export(
 ) -> ApiResult<Option<Exported>> {
     let locale = state.0.locale();
     let name = format!("parc-campaign-{id}");
-    let Some(path) = ask_table_path(app, locale, "campaigns.export_title", name, FileKind::Csv).await else {
-        return Ok(None);
-    };
-    state
-        .with_store(move |s| {
-            let rows = s.export_mailing_list(id, locale, &path)?;
-            Ok(Some(Exported { path: path.display().to_string(), rows }))
-        })
-        .await
+    export_table(app, &state, "campaigns.export_title", name, FileKind::Csv, move |s, path| {
+        s.export_mailing_list(id, locale, path)
+    })
+    .await
 }
