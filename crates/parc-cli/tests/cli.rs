@@ -737,3 +737,54 @@ fn report_saves_an_excel_workbook_with_typed_cells() {
     let no_file = cli(&db, &["report", "--kind", "outcomes", "--format", "xlsx"]);
     assert_eq!(no_file.status.code(), Some(2), "a workbook needs --out");
 }
+
+#[test]
+fn visit_pack_writes_a_days_visits_and_exits_5_when_none_is_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    assert!(cli(&db, &["demo", "--customers", "120", "--seed", "2", "--today", "2026-11-23"]).status.success());
+    let agenda = cli(&db, &["agenda", "--user", "GR", "--today", "2026-11-23"]);
+    let visit = stdout(&agenda)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["bucket"] == "visit")
+        .expect("a planned visit");
+    let day = visit["next_due"].as_str().unwrap().to_string();
+
+    let pack = dir.path().join("pack.pdf");
+    let out = cli(&db, &["visit-pack", "--day", &day, "--user", "GR", "--out", pack.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["day"], day.as_str());
+    assert!(std::fs::read(&pack).unwrap().starts_with(b"%PDF"));
+
+    // No visit that day: its own code, a sentence with its key, and no file.
+    let none = dir.path().join("none.pdf");
+    let out = cli(&db, &["visit-pack", "--day", "2001-01-01", "--out", none.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(cli.no_visit)"));
+    assert!(!none.exists());
+    // A user nobody has is a bad argument.
+    let out = cli(&db, &["visit-pack", "--user", "Nobody Here", "--out", none.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(cli.no_user)"));
+}
+
+#[test]
+fn help_and_man_page_list_every_exit_code() {
+    let help = cli_raw(&["--help"]);
+    assert!(help.status.success());
+    let help = stdout(&help);
+    let codes = help.rsplit_once("\nExit codes:\n").expect("an exit code list in --help").1;
+    let listed: Vec<&str> = codes.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(listed, ["0", "1", "2", "3", "4", "5"], "{codes}");
+
+    let man = cli_raw(&["man"]);
+    assert!(man.status.success());
+    let man = stdout(&man);
+    let section = man.split_once(".SH \"EXIT STATUS\"").expect("an EXIT STATUS section").1;
+    let section = section.split("\n.SH").next().unwrap();
+    for code in 0..=5 {
+        assert!(section.contains(&format!(".TP\n{code}\n")), "code {code} missing: {section}");
+    }
+    assert!(!man.contains(".SH EXTRA"), "the codes are in their own section only");
+}
