@@ -1,5 +1,6 @@
 //! What an argument's text means, checked while parsing so a bad one is a usage error.
 
+use parc_core::chrono::NaiveDate;
 use parc_core::demo;
 use parc_core::report::ReportKind;
 use parc_core::share::RadarSort;
@@ -22,7 +23,18 @@ pub fn sort_arg(text: &str) -> Result<RadarSort, String> {
     }
 }
 
-/// A `--today` argument: a real day, `YYYY-MM-DD`.
+/// A day (`--today`, `--day`, `--as-of`): a real one, `YYYY-MM-DD`.
+pub fn date_arg(text: &str) -> Result<NaiveDate, String> {
+    demo::day_or_today(Some(text)).map_err(|_| format!("{text:?} is not a day (YYYY-MM-DD)"))
+}
+
+/// A period's first or last day (`--from`, `--to`), checked as [`date_arg`] and kept as text
+/// for the queries, which take their period so.
 pub fn day_arg(text: &str) -> Result<String, String> {
-    demo::day_or_today(Some(text)).map(|d| d.to_string()).map_err(|_| format!("{text:?} is not a day (YYYY-MM-DD)"))
+    date_arg(text).map(|d| d.to_string())
+}
+
+/// Today on this workstation's clock: what a day argument left out means.
+pub fn today() -> NaiveDate {
+    parc_core::chrono::Local::now().date_naive()
 }

@@ -1,9 +1,9 @@
 //! `agenda`: a user's open actions as of a day, one JSON line each with its bucket.
 
+use parc_core::chrono::NaiveDate;
 use parc_core::contact::AgendaItem;
-use parc_core::demo;
 
-use crate::args::day_arg;
+use crate::args::{self, date_arg};
 use crate::exit::Outcome;
 use crate::output::print_line;
 use crate::station::{find_user, Station};
@@ -17,13 +17,13 @@ pub struct Args {
     #[arg(long)]
     pub user: String,
     /// YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = day_arg)]
-    pub today: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
 }
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { user, today } = args;
-    let today = demo::day_or_today(today.as_deref())?;
+    let today = today.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let users = store.users()?;
     let found = find_user(&users, &user, station.locale())?;

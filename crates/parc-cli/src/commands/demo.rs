@@ -2,9 +2,10 @@
 
 use std::time::Instant;
 
+use parc_core::chrono::NaiveDate;
 use parc_core::demo;
 
-use crate::args::day_arg;
+use crate::args::{self, date_arg};
 use crate::exit::Outcome;
 use crate::station::Station;
 
@@ -18,8 +19,8 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// The day the history leads up to, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = day_arg)]
-    pub today: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
     /// An idempotency key: running the same load again with it (after a crash, say)
     /// goes on where it stopped and adds nothing twice.
     #[arg(long)]
@@ -28,7 +29,7 @@ pub struct Args {
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { customers, seed, today, key } = args;
-    let today = demo::day_or_today(today.as_deref())?;
+    let today = today.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let started = Instant::now();
     let progress = |done, total| eprint!("\r{done}/{total} customers");

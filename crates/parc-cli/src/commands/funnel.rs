@@ -1,10 +1,10 @@
 //! `funnel`: the funnel, the three forecasts and the lead funnel as one JSON object.
 
+use parc_core::chrono::NaiveDate;
 use parc_core::deal::name_in;
-use parc_core::demo;
 use parc_core::funnel::FunnelQuery;
 
-use crate::args::day_arg;
+use crate::args::{self, date_arg, day_arg};
 use crate::exit::Outcome;
 use crate::station::{user_id, Station};
 
@@ -27,13 +27,13 @@ pub struct Args {
     #[arg(long)]
     pub currency: Option<String>,
     /// The day it is seen from, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = day_arg)]
-    pub today: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
 }
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { owner, from, to, currency, today } = args;
-    let today = demo::day_or_today(today.as_deref())?;
+    let today = today.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let users = store.users()?;
     let owner_id = user_id(&users, owner.as_deref(), station.locale())?;

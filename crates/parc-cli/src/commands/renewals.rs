@@ -1,9 +1,9 @@
 //! `renewals`: the renewal radar by customer and month, as JSON lines.
 
-use parc_core::demo;
+use parc_core::chrono::NaiveDate;
 use parc_core::share::{RadarQuery, RadarSort};
 
-use crate::args::{day_arg, sort_arg};
+use crate::args::{self, date_arg, sort_arg};
 use crate::exit::Outcome;
 use crate::output::print_line;
 use crate::station::{find_user, Station};
@@ -25,13 +25,13 @@ pub struct Args {
     #[arg(long, default_value_t = 1000)]
     pub limit: u32,
     /// YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = day_arg)]
-    pub today: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
 }
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { months, sort, user, limit, today } = args;
-    let today = demo::day_or_today(today.as_deref())?;
+    let today = today.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let owner_id = match user {
         None => None,

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use parc_core::demo;
+use parc_core::chrono::NaiveDate;
 use parc_core::report::{ReportKind, ReportQuery};
 use parc_core::Error;
 
 use super::segment::no_segment;
-use crate::args::{day_arg, kind_arg};
+use crate::args::{self, date_arg, day_arg, kind_arg};
 use crate::exit::{Exit, Outcome, Stop};
 use crate::station::{user_id, Station};
 
@@ -59,13 +59,13 @@ pub struct Args {
     #[arg(long)]
     pub segment: Option<String>,
     /// The day it is seen from, YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = day_arg)]
-    pub today: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
 }
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { kind, from, to, format, out: file, currency, owner, customer, segment, today } = args;
-    let today = demo::day_or_today(today.as_deref())?;
+    let today = today.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let users = store.users()?;
     let owner_id = user_id(&users, owner.as_deref(), station.locale())?;

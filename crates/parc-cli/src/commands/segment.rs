@@ -1,11 +1,11 @@
 //! `segment`: a saved segment's customers as JSON lines; [`no_segment`] for a name that
 //! matches none.
 
-use parc_core::demo;
+use parc_core::chrono::NaiveDate;
 use parc_core::i18n::Locale;
 use parc_core::Store;
 
-use crate::args::day_arg;
+use crate::args::{self, date_arg};
 use crate::exit::{Exit, Outcome, Stop};
 use crate::output::print_line;
 use crate::station::Station;
@@ -17,13 +17,13 @@ pub struct Args {
     #[arg(long)]
     pub name: String,
     /// YYYY-MM-DD (default: today): renewals and silence are counted from it.
-    #[arg(long, value_parser = day_arg)]
-    pub today: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub today: Option<NaiveDate>,
 }
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { name, today } = args;
-    let today = demo::day_or_today(today.as_deref())?;
+    let today = today.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let Some(segment) = store.segment_named(&name)? else {
         return Err(no_segment(&mut store, &name, station.locale()));

@@ -1,8 +1,8 @@
 //! `snapshot`: the forecast kept as it stands at a month end.
 
-use parc_core::demo;
+use parc_core::chrono::NaiveDate;
 
-use crate::args::day_arg;
+use crate::args::{self, date_arg};
 use crate::exit::Outcome;
 use crate::station::Station;
 
@@ -11,18 +11,14 @@ use crate::station::Station;
 #[derive(clap::Args)]
 pub struct Args {
     /// A month's last day, YYYY-MM-DD.
-    #[arg(long, value_parser = day_arg)]
-    pub as_of: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub as_of: Option<NaiveDate>,
 }
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { as_of } = args;
     let mut store = station.connect()?;
-    let today = demo::day_or_today(None)?;
-    let as_of = match as_of {
-        Some(d) => demo::day_or_today(Some(&d))?,
-        None => parc_core::funnel::previous_month_end(today),
-    };
+    let as_of = as_of.unwrap_or_else(|| parc_core::funnel::previous_month_end(args::today()));
     let kept = store.take_forecast_snapshot(as_of)?;
     println!("{}", serde_json::json!({ "as_of": as_of.to_string(), "kept": kept }));
     Ok(())

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use parc_core::demo;
+use parc_core::chrono::NaiveDate;
 use parc_core::i18n::Locale;
 
-use crate::args::day_arg;
+use crate::args::{self, date_arg};
 use crate::exit::{Exit, Outcome};
 use crate::files::write_atomically;
 use crate::station::{user_id, Station};
@@ -15,8 +15,8 @@ use crate::station::{user_id, Station};
 #[derive(clap::Args)]
 pub struct Args {
     /// YYYY-MM-DD (default: today).
-    #[arg(long, value_parser = day_arg)]
-    pub day: Option<String>,
+    #[arg(long, value_parser = date_arg)]
+    pub day: Option<NaiveDate>,
     /// The salesperson's name or initials (default: everyone's visits).
     #[arg(long)]
     pub user: Option<String>,
@@ -29,7 +29,7 @@ pub struct Args {
 
 pub fn run(args: Args, station: &Station) -> Outcome {
     let Args { day, user, out, lang } = args;
-    let day = demo::day_or_today(day.as_deref())?;
+    let day = day.unwrap_or_else(args::today);
     let mut store = station.connect()?;
     let users = store.users()?;
     let user_id = user_id(&users, user.as_deref(), station.locale())?;

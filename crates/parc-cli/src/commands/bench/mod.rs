@@ -86,7 +86,7 @@ fn time_after(
 fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<(), Error> {
     let part = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let mut store = Store::connect(db)?;
-    let today = demo::day_or_today(None)?;
+    let today = crate::args::today();
     let have = store.count_customers()? as usize;
     if have < customers {
         let started = Instant::now();
