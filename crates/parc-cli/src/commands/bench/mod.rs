@@ -11,8 +11,9 @@ mod queries;
 
 use std::time::Instant;
 
+use parc_core::chrono::NaiveDate;
 use parc_core::storage::{CustomerQuery, Target};
-use parc_core::user::UserRole;
+use parc_core::user::{User, UserRole};
 use parc_core::{demo, Error, Store};
 
 use crate::exit::Outcome;
@@ -54,6 +55,17 @@ pub fn run(args: Args, station: &Station) -> Outcome {
         bench(&station.db, customers, runs, &only)?;
     }
     Ok(())
+}
+
+/// What the query parts read besides the store: a thousand customers to open, a salesperson,
+/// the day, and how many timed runs.
+#[derive(Clone, Copy)]
+struct Sample<'a> {
+    db: &'a Target,
+    ids: &'a [i64],
+    seller: Option<&'a User>,
+    today: NaiveDate,
+    runs: usize,
 }
 
 /// Times `f` `runs` times and prints its row count and p50/p95/max in milliseconds.
@@ -106,26 +118,27 @@ fn bench(db: &Target, customers: usize, runs: usize, only: &[String]) -> Result<
     let ids: Vec<i64> = store.search_customers(&sample)?.iter().map(|c| c.id).collect();
     let users = store.users()?;
     let seller = users.iter().find(|u| u.data.active && u.data.role == UserRole::Salesperson);
+    let sample = Sample { db, ids: &ids, seller, today, runs };
     if part("search") {
-        queries::search(&mut store, db, runs)?;
+        queries::search(&mut store, sample)?;
     }
     if part("screens") {
-        queries::screens(&mut store, &ids, seller, today, runs)?;
+        queries::screens(&mut store, sample)?;
     }
     if part("segments") {
-        queries::segments(&mut store, db, &ids, seller, today, runs)?;
+        queries::segments(&mut store, sample)?;
     }
     if part("fleets") {
-        queries::fleets(&mut store, &ids, seller, today, runs)?;
+        queries::fleets(&mut store, sample)?;
     }
     if part("funnel") {
-        queries::funnel(&mut store, seller, today, runs)?;
+        queries::funnel(&mut store, sample)?;
     }
     if part("reports") {
-        queries::reports(&mut store, &ids, today, runs)?;
+        queries::reports(&mut store, sample)?;
     }
     if part("offers") {
-        queries::offers(&mut store, &ids, runs)?;
+        queries::offers(&mut store, sample)?;
     }
     if part("pdf") {
         println!();

@@ -3,20 +3,19 @@
 
 use std::time::Instant;
 
-use parc_core::chrono::NaiveDate;
 use parc_core::contact::HistoryFilter;
 use parc_core::funnel::FunnelQuery;
 use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::report::{ReportKind, ReportQuery};
 use parc_core::share::RadarQuery;
-use parc_core::storage::{CustomerQuery, Target};
-use parc_core::user::User;
+use parc_core::storage::CustomerQuery;
 use parc_core::{Error, Store};
 
-use super::{time_after, time_it};
+use super::{time_after, time_it, Sample};
 
 /// Search over the customers: one-character, Chinese, phone, e-mail and no-match queries.
-pub(super) fn search(store: &mut Store, db: &Target, runs: usize) -> Result<(), Error> {
+pub(super) fn search(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { db, runs, .. } = sample;
     println!("search over {} customers in {db}, {runs} runs each (limit 100)", store.count_customers()?);
     println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "query", "rows", "p50 ms", "p95 ms", "max ms");
     let queries = [
@@ -47,13 +46,8 @@ pub(super) fn search(store: &mut Store, db: &Target, runs: usize) -> Result<(), 
 }
 
 /// The screens a salesperson opens all day, at this size.
-pub(super) fn screens(
-    store: &mut Store,
-    ids: &[i64],
-    seller: Option<&User>,
-    today: NaiveDate,
-    runs: usize,
-) -> Result<(), Error> {
+pub(super) fn screens(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { ids, seller, today, runs, .. } = sample;
     println!();
     println!("screens as of {today}, {runs} runs each");
     println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "screen", "rows", "p50 ms", "p95 ms", "max ms");
@@ -87,14 +81,8 @@ pub(super) fn screens(
 
 /// Segments: the first count reads every customer's facts; each edit of the filter after it
 /// recounts them in memory (what "the count updates while typing" costs).
-pub(super) fn segments(
-    store: &mut Store,
-    db: &Target,
-    ids: &[i64],
-    seller: Option<&User>,
-    today: NaiveDate,
-    runs: usize,
-) -> Result<(), Error> {
+pub(super) fn segments(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { db, ids, seller, today, runs } = sample;
     use parc_core::segment::SegmentFilter;
     println!();
     println!("segments over {} customers, {runs} runs each", store.count_customers()?);
@@ -163,13 +151,8 @@ pub(super) fn segments(
 }
 
 /// Fleets: the card's fleet tab, the renewal radar and the office's market share.
-pub(super) fn fleets(
-    store: &mut Store,
-    ids: &[i64],
-    seller: Option<&User>,
-    today: NaiveDate,
-    runs: usize,
-) -> Result<(), Error> {
+pub(super) fn fleets(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { ids, seller, today, runs, .. } = sample;
     let vehicles = store.market_share()?.total.vehicles;
     println!();
     println!("fleets: {vehicles} vehicles of active customers, {runs} runs each");
@@ -194,7 +177,8 @@ pub(super) fn fleets(
 }
 
 /// The manager's funnel: stages, conversion, days per stage, the three forecasts.
-pub(super) fn funnel(store: &mut Store, seller: Option<&User>, today: NaiveDate, runs: usize) -> Result<(), Error> {
+pub(super) fn funnel(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { seller, today, runs, .. } = sample;
     let counts = store.check()?.counts;
     println!();
     println!(
@@ -230,7 +214,8 @@ pub(super) fn funnel(store: &mut Store, seller: Option<&User>, today: NaiveDate,
 /// The manager's reports, over the default period (this month and the two before) and over
 /// the last twelve months; the pyramid's ranking is a write (monthly, or when the manager
 /// changes its settings), timed apart.
-pub(super) fn reports(store: &mut Store, ids: &[i64], today: NaiveDate, runs: usize) -> Result<(), Error> {
+pub(super) fn reports(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { ids, today, runs, .. } = sample;
     let locale = parc_core::i18n::Locale::En;
     if !store.has_ranking()? {
         let settings = store.pyramid_settings()?;
@@ -280,7 +265,8 @@ pub(super) fn reports(store: &mut Store, ids: &[i64], today: NaiveDate, runs: us
 }
 
 /// Offers: the list (newest revision of each number), a search, a customer's offers.
-pub(super) fn offers(store: &mut Store, ids: &[i64], runs: usize) -> Result<(), Error> {
+pub(super) fn offers(store: &mut Store, sample: Sample) -> Result<(), Error> {
+    let Sample { ids, runs, .. } = sample;
     println!();
     println!("offers: {} revisions, {runs} runs each", store.check()?.counts.get("offer").copied().unwrap_or(0));
     println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "view", "rows", "p50 ms", "p95 ms", "max ms");
