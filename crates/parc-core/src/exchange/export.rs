@@ -12,9 +12,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::csv_file::{CsvWriter, Partial};
+use super::csv_file::CsvWriter;
 use super::workbook::{SheetWriter, Value};
 use super::{fields, Entity, FieldType, FileKind, Kind, Progress, Stage, Watermark};
+use crate::atomic::Partial;
 use crate::error::{Error, Result};
 use crate::storage::exchange::{self as rows, export_query};
 use crate::storage::exec::{self, Cells, Val};

@@ -24,10 +24,11 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_file::{self, CsvWriter, Partial};
+use super::csv_file::{self, CsvWriter};
 use super::format::{self, Encoding, FileFormat};
 use super::workbook;
 use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
+use crate::atomic::Partial;
 use crate::audit;
 use crate::competitor::{CompetitorData, SightingData};
 use crate::country;
