@@ -1,6 +1,6 @@
-//! Files and folders the commands write: temporary folders, atomic writes, programs on PATH.
+//! Temporary folders and programs on PATH. (Files are written whole with `parc_core::atomic`.)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use parc_core::Error;
 
@@ -19,11 +19,4 @@ pub fn tempdir() -> Result<PathBuf, Error> {
 /// A program on the PATH.
 pub fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
-}
-
-/// Writes `bytes` to `path` under a temporary name first, so a reader never sees half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

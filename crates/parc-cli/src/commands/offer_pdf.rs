@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use crate::exit::Outcome;
-use crate::files::write_atomically;
 use crate::station::Station;
 
 /// Writes an offer as the PDF the window prints: the newest revision of NUMBER (or
@@ -25,7 +24,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
     let mut store = station.connect()?;
     let found = store.offer_by_number(&offer, revision)?;
     let pdf = store.offer_pdf(found.id, lang.as_deref())?;
-    write_atomically(&out, &pdf)?;
+    parc_core::atomic::write(&out, &pdf)?;
     let summary =
         serde_json::json!({ "offer": found.number, "revision": found.revision, "out": out, "bytes": pdf.len() });
     println!("{summary}");

@@ -7,7 +7,6 @@ use parc_core::i18n::Locale;
 
 use crate::args::{self, date_arg};
 use crate::exit::{Exit, Outcome};
-use crate::files::write_atomically;
 use crate::station::{user_id, Station};
 
 /// Writes the visit pack of DAY: for each customer with a visit planned that day, its open
@@ -36,7 +35,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
     let locale = lang.as_deref().and_then(Locale::parse).unwrap_or(station.locale());
     match store.visit_pack(user_id, day, locale)? {
         Some(pdf) => {
-            write_atomically(&out, &pdf)?;
+            parc_core::atomic::write(&out, &pdf)?;
             println!("{}", serde_json::json!({ "day": day.to_string(), "out": out, "bytes": pdf.len() }));
         }
         None => {
