@@ -6,8 +6,9 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::contact::{day_of, ContactData, MaterialData, DATE_FORMAT};
+use crate::contact::{ContactData, MaterialData};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
+use crate::dates::{day_of, DATE_FORMAT};
 use crate::demo_funnel;
 use crate::error::{Error, Result};
 use crate::person::PersonData;

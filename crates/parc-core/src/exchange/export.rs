@@ -280,7 +280,7 @@ fn value(r: &Cells, i: usize, ty: FieldType, users: &HashMap<i64, String>) -> Va
 /// A canonical value (an office field's, or a stored day or decimal) as a typed value.
 fn custom_value(v: &str, ty: FieldType) -> Value {
     match ty {
-        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::contact::DATE_FORMAT)
+        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::dates::DATE_FORMAT)
             .map_or_else(|_| Value::Text(v.to_string()), Value::Date),
         FieldType::Decimal => match v.parse::<f64>() {
             Ok(x) => Value::Number(x, v.split_once('.').map_or(0, |(_, f)| f.len().min(2))),
