@@ -1657,7 +1657,7 @@ mod tests {
         };
         assert_eq!(counts(&mut cut), counts(&mut whole));
         let cards = |s: &mut Store| -> Vec<(String, String)> {
-            s.backend.all_customers().unwrap().into_iter().map(|c| (c.data.name, c.data.vat_id)).collect()
+            s.all_customers().unwrap().into_iter().map(|c| (c.data.name, c.data.vat_id)).collect()
         };
         assert_eq!(cards(&mut cut), cards(&mut whole));
         assert_eq!(load_once(&mut cut, "demo-1", 2500, 3, today, |_, _| {}).unwrap(), DemoReport::default());

@@ -471,13 +471,47 @@ pub(crate) trait CompetitorRows {
 }
 
 pub struct Store {
-    pub(crate) backend: Box<dyn Backend>,
+    /// Private to storage: code outside it reads and writes through the `Store`'s methods
+    /// (`read`/`write` for the statements written once through `Exec`).
+    backend: Box<dyn Backend>,
     target: Target,
     /// The facts segments are counted from, while unchanged (see `segments.rs`).
     segment_cache: Option<segments::CachedFacts>,
 }
 
 impl Store {
+    /// Runs `work` in one read transaction over the statements written once through
+    /// [`exec::Exec`]:
+    /// how the exchange and the demo read rows without reaching into the backend.
+    pub(crate) fn read<T>(&mut self, work: impl FnOnce(&mut dyn exec::Exec) -> Result<T>) -> Result<T> {
+        exec::read(&mut *self.backend, work)
+    }
+
+    /// Runs `work` in one write transaction over the statements written once through
+    /// [`exec::Exec`].
+    pub(crate) fn write<T: serde::Serialize>(
+        &mut self,
+        work: impl FnOnce(&mut dyn exec::Exec) -> Result<T>,
+    ) -> Result<T> {
+        exec::write(&mut *self.backend, work)
+    }
+
+    /// An import's planned rows written in one transaction; `progress` hears the rows written
+    /// (an `Err`, Cancel, rolls back).
+    pub(crate) fn apply_import(
+        &mut self,
+        w: &ImportWrite,
+        progress: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<Vec<i64>> {
+        self.backend.apply_import(w, progress)
+    }
+
+    /// The backend itself, for tests that compare what two stores hold.
+    #[cfg(test)]
+    pub(crate) fn backend(&mut self) -> &mut dyn Backend {
+        &mut *self.backend
+    }
+
     /// Opens (or creates) a Parc database file and brings its schema up to date. A file that
     /// is not a Parc database, or one written by a newer Parc, is refused unchanged.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
