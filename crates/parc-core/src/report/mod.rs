@@ -35,7 +35,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{CONTACT_KINDS, DATE_FORMAT};
+use crate::contact::CONTACT_KINDS;
+use crate::dates::DATE_FORMAT;
 use crate::deal::{name_in, ReasonSettings, StageKind, StageSettings, VehicleLine};
 use crate::error::{Error, FieldError, Result};
 use crate::formula;
