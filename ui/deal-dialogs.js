@@ -8,8 +8,8 @@ import { clearErrors, showErrors } from './forms.js';
 import { ladder, named, reasonSettings, stage } from './process.js';
 import { fillUserSelects, myId } from './users.js';
 import { resolveConflict } from './conflict.js';
+import { $ } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 let categories = [];
 let currencies = [];
 

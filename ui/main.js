@@ -25,6 +25,7 @@ import * as settings from './screens/settings.js';
 import * as startPage from './screens/start.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
+import { $ } from './dom.js';
 
 const screens = { start: startPage, home, customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
 let current = null;
@@ -75,17 +76,17 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=home]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
-    document.getElementById('fields-setting').hidden = true;
+    $('fields-setting').hidden = true;
     for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'segments', 'campaigns', 'reports']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
-    document.getElementById('fleet-settings').hidden = true;
-    document.getElementById('stages-setting').hidden = true;
-    document.getElementById('plans-setting').hidden = true;
-    document.getElementById('offers-setting').hidden = true;
-    document.getElementById('fatal-message').textContent = info.db_error.message;
-    document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
-    document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
+    $('fleet-settings').hidden = true;
+    $('stages-setting').hidden = true;
+    $('plans-setting').hidden = true;
+    $('offers-setting').hidden = true;
+    $('fatal-message').textContent = info.db_error.message;
+    $('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
+    $('fatal-settings').addEventListener('click', () => show('settings'));
     show('fatal');
     // A damaged file is never used: the newest good backup is offered instead.
     if (info.db_error.code === 'corrupt' && info.db_kind === 'file') backups.offerNewest();

@@ -2,9 +2,10 @@
 // and an in-page confirmation dialog.
 
 import { t } from './i18n.js';
+import { $ } from './dom.js';
 
 export function toast(message, action) {
-  const box = document.getElementById('toasts');
+  const box = $('toasts');
   const el = document.createElement('div');
   el.className = 'toast';
   const text = document.createElement('span');
@@ -29,18 +30,18 @@ export function banner(message, kind = 'warning') {
   el.className = `banner ${kind}`;
   el.setAttribute('role', 'alert');
   el.textContent = message;
-  document.getElementById('banners').append(el);
+  $('banners').append(el);
 }
 
 /** Asks a yes/no question; resolves true when the person confirms. */
 export function confirmAction(question, confirmLabel) {
-  const dialog = document.getElementById('confirm');
-  document.getElementById('confirm-text').textContent = question;
-  document.getElementById('confirm-ok').textContent = confirmLabel ?? t('card.discard');
+  const dialog = $('confirm');
+  $('confirm-text').textContent = question;
+  $('confirm-ok').textContent = confirmLabel ?? t('card.discard');
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.returnValue = '';
     dialog.showModal();
-    document.getElementById('confirm-ok').focus();
+    $('confirm-ok').focus();
   });
 }

@@ -2,6 +2,7 @@
 
 import { api } from './ipc.js';
 import { t } from './i18n.js';
+import { $ } from './dom.js';
 
 let users = [];
 let me = null;
@@ -51,7 +52,7 @@ export function fillUserSelects(root) {
 }
 
 function renderWhoButton() {
-  const button = document.getElementById('who-button');
+  const button = $('who-button');
   const user = currentUser();
   button.textContent = user ? user.name : t('who.nobody');
 }
@@ -72,9 +73,9 @@ export async function ensureUser(rememberedId) {
 
 /** Shows the "who are you" dialog; resolves once a user is chosen or created. */
 export function chooseUser({ required = false } = {}) {
-  const dialog = document.getElementById('who-dialog');
-  const form = document.getElementById('who-form');
-  const list = document.getElementById('who-list');
+  const dialog = $('who-dialog');
+  const form = $('who-form');
+  const list = $('who-list');
   const errors = form.querySelector('.errors');
   const roles = form.elements.role;
   roles.replaceChildren(...['salesperson', 'assistant', 'manager', 'director'].map((r) => new Option(t(`role.${r}`), r)));
@@ -129,5 +130,5 @@ export function chooseUser({ required = false } = {}) {
 }
 
 export function initWhoButton() {
-  document.getElementById('who-button').addEventListener('click', () => chooseUser());
+  $('who-button').addEventListener('click', () => chooseUser());
 }

@@ -9,8 +9,8 @@ import { toast } from '../notify.js';
 import { allUsers, manages, myId, userInitials } from '../users.js';
 import { markSent } from './materials.js';
 import { loadProcess, reasonName } from '../process.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const dialog = $('complete-dialog');
 const form = $('complete-form');
 let kinds = [];

@@ -4,8 +4,8 @@
 import { api } from '../ipc.js';
 import { formatLocalDateTime, formatSize, t } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 let state = null;
 
 export function init() {

@@ -8,8 +8,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { userName } from '../users.js';
 import { fillSourceSelect, loadProcess, moneyShort } from '../process.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('campaign-form');
 const CHANNELS = ['phone', 'visit', 'mailing', 'event'];
 const RESPONSES = ['interested', 'not_now', 'not_interested', 'wrong_contact'];

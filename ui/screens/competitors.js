@@ -6,8 +6,8 @@ import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatMinorUnits, isoDay, parseMinorUnits, t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const noteForm = $('competitor-note-form');
 const sightingForm = $('sighting-form');
 const recordForm = $('competitor-form');

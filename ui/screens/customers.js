@@ -17,9 +17,9 @@ import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
 import { showChanges } from './changes.js';
 import { fillSourceSelect, onProcessChanged } from '../process.js';
+import { $ } from '../dom.js';
 
 const PAGE = 100;
-const $ = (id) => document.getElementById(id);
 const search = $('search');
 const results = $('results');
 const form = $('card');

@@ -9,8 +9,8 @@ import { editDeal } from '../deal-dialogs.js';
 import { fillSourceSelect, loadProcess, moneyShort, onProcessChanged, sourceName, stageName } from '../process.js';
 import { myId } from '../users.js';
 import { listFor, newOffer, offerItems } from './offers.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 let customer = null;
 let openDeal = () => {};
 

@@ -11,8 +11,8 @@ import { confirmAction, toast } from '../notify.js';
 import { loadFields } from '../custom-fields.js';
 import { fillSourceSelect } from '../process.js';
 import { allUsers, manages } from '../users.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 
 const EXPORT_ENTITIES = ['customers', 'people', 'contacts', 'fleet', 'orders'];
 const IMPORT_ENTITIES = ['customers', 'fleet', 'sightings', 'price_list'];

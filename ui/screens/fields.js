@@ -7,9 +7,9 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { allFields, loadFields, onFieldsChanged } from '../custom-fields.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
 
 const KINDS = ['text', 'number', 'date', 'choice'];
-const $ = (id) => document.getElementById(id);
 const list = $('field-list');
 const addForm = $('field-add');
 

@@ -6,8 +6,8 @@ import { formatInteger, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { categoryLabel, fleetSettings, saveFleetSettings } from '../fleet-common.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('fleet-settings');
 let draft = null;
 

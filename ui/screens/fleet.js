@@ -11,8 +11,8 @@ import { showChanges } from './changes.js';
 import {
   brandChart, categoryLabel, fleetChoices, fleetSettings, ownershipLabel, weightLabel,
 } from '../fleet-common.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('fleet-form');
 const table = $('fleet-lines');
 let customerId = null;

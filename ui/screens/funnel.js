@@ -13,9 +13,8 @@ import {
 import { allUsers, manages, myId, userInitials, userName } from '../users.js';
 import { showChanges } from './changes.js';
 import { listFor, newOffer, offerItems } from './offers.js';
+import { $, el, svg } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
-const SVG = 'http://www.w3.org/2000/svg';
 let view = 'board';
 let back = 'board'; // the view the deal page returns to
 let openCustomer = () => {};
@@ -142,13 +141,6 @@ export async function refresh() {
 }
 
 // --- small builders ---
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 function badge(text, kind) {
   return el('span', `badge ${kind}`, text);
@@ -327,13 +319,6 @@ function listStage(stageId) {
 }
 
 // --- the chart, forecasts, stalled deals, accuracy ---
-
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 function percent(x) {
   return x == null ? '–' : `${Math.round(x * 100)}%`;

@@ -7,9 +7,9 @@ import { formatDateTime, formatDate, formatLocalDateTime, formatSize, isoDay, is
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { fillUserSelects, myId, userInitials, userName } from '../users.js';
+import { $ } from '../dom.js';
 
 const PAGE = 30;
-const $ = (id) => document.getElementById(id);
 const timeline = $('timeline');
 const form = $('contact-form');
 let kinds = [];

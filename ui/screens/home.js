@@ -14,8 +14,8 @@ import { categoryLabel, weightLabel } from '../fleet-common.js';
 import { drawTable } from '../report-view.js';
 import { item, planText } from './agenda.js';
 import { ladder, loadProcess, moneyShort, stageName } from '../process.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const VIEWS = ['mine', 'team', 'direction'];
 const SHOWN = 8;
 let go = () => {};

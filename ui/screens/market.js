@@ -7,8 +7,8 @@ import { formatInteger, formatPercent, t } from '../i18n.js';
 import { toast } from '../notify.js';
 import { brandChart, categoryLabel, weightLabel } from '../fleet-common.js';
 import * as competitors from './competitors.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 /** Years shown one by one; older ones are summed in one column. */
 const YEARS = 8;
 let market = null;

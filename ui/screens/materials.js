@@ -5,8 +5,8 @@ import { api } from '../ipc.js';
 import { formatDate, isoDay, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const list = $('materials-list');
 const form = $('material-form');
 let customerId = null;

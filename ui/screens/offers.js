@@ -9,8 +9,8 @@ import { confirmAction, toast } from '../notify.js';
 import { money, named, reasonSettings } from '../process.js';
 import { fillUserSelects } from '../users.js';
 import { showChanges } from './changes.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const STATUSES = ['draft', 'sent', 'accepted', 'rejected', 'expired'];
 const LANGUAGES = ['en', 'it', 'pl', 'lt', 'zh'];
 

@@ -6,8 +6,8 @@ import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { resolveConflict } from '../conflict.js';
 import { showChanges } from './changes.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const list = $('people-list');
 const form = $('person-form');
 let customerId = null;

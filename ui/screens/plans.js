@@ -7,8 +7,8 @@ import { t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('plans-form');
 let settings = { version: 0, plans: [] };
 let segments = [];

@@ -9,8 +9,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { money } from '../process.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const LANGUAGES = ['en', 'it', 'pl', 'lt', 'zh'];
 const KINDS = ['model', 'option', 'bodywork', 'service', 'financing'];
 let settings = null;

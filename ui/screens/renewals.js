@@ -9,8 +9,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { myId } from '../users.js';
 import { categoryLabel } from '../fleet-common.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const dialog = $('renewal-dialog');
 const form = $('renewal-form');
 const MONTHS = [3, 6, 12, 24];

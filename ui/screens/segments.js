@@ -10,8 +10,8 @@ import { allUsers, manages, userName } from '../users.js';
 import { fleetSettings } from '../fleet-common.js';
 import { fillInputs, loadFields, onFieldsChanged, readInputs, renderInputs } from '../custom-fields.js';
 import { moneyShort } from '../process.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('segment-form');
 const SHOWN = 100;
 const NUMBERS = ['fleet_min', 'fleet_max', 'competitor_share_min', 'silent_days', 'renewal_months'];

@@ -8,14 +8,15 @@ import { toast } from '../notify.js';
 import { manages } from '../users.js';
 import * as fleetSettings from './fleet-settings.js';
 import * as backups from './backups.js';
+import { $ } from '../dom.js';
 
-const select = document.getElementById('language');
-const address = document.getElementById('db-address');
-const result = document.getElementById('db-result');
+const select = $('language');
+const address = $('db-address');
+const result = $('db-result');
 let about = null;
 let countries = [];
 let home = null;
-const homeSelect = document.getElementById('home-country');
+const homeSelect = $('home-country');
 
 let coldChanged = () => {};
 
@@ -25,7 +26,7 @@ export function onColdDays(listener) {
 
 export function init(info, relabel) {
   about = info;
-  const cold = document.getElementById('cold-days');
+  const cold = $('cold-days');
   cold.value = info.cold_after_days;
   cold.addEventListener('change', async () => {
     try {
@@ -40,7 +41,7 @@ export function init(info, relabel) {
   countries = info.choices.countries;
   homeSelect.addEventListener('change', saveHomeCountry);
   document.addEventListener('parc:user', fillHomeCountry);
-  document.getElementById('db-path').textContent = info.db_target;
+  $('db-path').textContent = info.db_target;
   address.value = info.db_target;
   for (const [code, name] of info.language.locales) {
     select.append(new Option(name, code));
@@ -55,8 +56,8 @@ export function init(info, relabel) {
       select.value = language().locale;
     }
   });
-  document.getElementById('db-test').addEventListener('click', testDatabase);
-  document.getElementById('db-form').addEventListener('submit', (e) => {
+  $('db-test').addEventListener('click', testDatabase);
+  $('db-form').addEventListener('submit', (e) => {
     e.preventDefault();
     useDatabase();
   });
@@ -69,9 +70,9 @@ function relabelSettings() {
   select.value = language().locale;
   fillHomeCountry();
   // About: what support asks for first. The address is shown with its password masked.
-  document.getElementById('about-version').textContent = about.version;
-  document.getElementById('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
-  document.getElementById('about-database').textContent = about.db_target;
+  $('about-version').textContent = about.version;
+  $('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
+  $('about-database').textContent = about.db_target;
 }
 
 /** The home country's list, sorted by name in the screen's language; a manager's to change. */

@@ -11,8 +11,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { loadProcess, named, onProcessChanged, processSettings, reasonSettings } from '../process.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const ROLES = ['salesperson', 'assistant', 'manager'];
 let draft = [];
 

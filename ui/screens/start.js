@@ -9,8 +9,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { saveFleetSettings } from '../fleet-common.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('start-essentials');
 let go = () => {};
 let importCustomers = () => {};
