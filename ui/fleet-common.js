@@ -5,6 +5,7 @@
 import { api } from './ipc.js';
 import { formatInteger, formatPercent, t, tOr } from './i18n.js';
 import { $, svg } from './dom.js';
+import { announce } from './signals.js';
 
 let settings = null;
 let choices = { ownerships: [], weight_classes: [] };
@@ -30,7 +31,7 @@ export async function fleetSettings({ reload = false } = {}) {
 export async function saveFleetSettings(next) {
   settings = await api.saveFleetSettings(next);
   fillBrandList();
-  document.dispatchEvent(new CustomEvent('parc:fleet-settings'));
+  announce('fleet-settings');
   return settings;
 }
 

@@ -26,6 +26,7 @@ import * as startPage from './screens/start.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
 import { $ } from './dom.js';
+import { listen } from './signals.js';
 
 const screens = { start: startPage, home, customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
 let current = null;
@@ -66,7 +67,8 @@ async function start() {
   }
   setLanguage(info.language);
   document.body.dataset.dbKind = info.db_kind;
-  settings.init(info, relabel);
+  listen('language', relabel);
+  settings.init(info);
   backups.init();
   backups.announceRestore();
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
@@ -138,8 +140,7 @@ async function start() {
   startPage.init(info, show, () => exchange.importCustomers());
   showReportsTab();
   fleetSettings.init();
-  settings.onColdDays((days) => agenda.setColdDays(days));
-  document.addEventListener('parc:user', () => {
+  listen('user', () => {
     showReportsTab();
     customers.userChanged();
     agenda.relabel();

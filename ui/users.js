@@ -3,6 +3,7 @@
 import { api } from './ipc.js';
 import { t } from './i18n.js';
 import { $ } from './dom.js';
+import { announce } from './signals.js';
 
 let users = [];
 let me = null;
@@ -102,7 +103,7 @@ export function chooseUser({ required = false } = {}) {
       await api.chooseUser(user.id);
       renderWhoButton();
       dialog.close();
-      document.dispatchEvent(new CustomEvent('parc:user'));
+      announce('user');
       resolve(user);
     };
     list.onclick = (e) => {

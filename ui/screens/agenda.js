@@ -10,6 +10,7 @@ import { allUsers, manages, myId, userInitials } from '../users.js';
 import { markSent } from './materials.js';
 import { loadProcess, reasonName } from '../process.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const dialog = $('complete-dialog');
 const form = $('complete-form');
@@ -23,6 +24,9 @@ let completing = null;
 export function init(info, open, openDealPage, openCampaignList) {
   kinds = info.contact_kinds;
   coldDays = info.cold_after_days;
+  listen('cold-days', (days) => {
+    coldDays = days;
+  });
   openCustomer = open;
   openDeal = openDealPage;
   openCampaign = openCampaignList;
@@ -55,10 +59,6 @@ async function saveVisitPack() {
   } catch (err) {
     toast(err.message);
   }
-}
-
-export function setColdDays(days) {
-  coldDays = days;
 }
 
 export function relabel() {

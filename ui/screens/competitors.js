@@ -7,6 +7,7 @@ import { formatDate, formatInteger, formatMinorUnits, isoDay, parseMinorUnits, t
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const noteForm = $('competitor-note-form');
 const sightingForm = $('sighting-form');
@@ -19,6 +20,8 @@ let currencies = [];
 
 export function init(info) {
   currencies = info.choices.currencies;
+  // The competitors present come partly from the fleet.
+  listen('fleet', ({ customerId: id }) => load(id).catch((err) => toast(err.message)));
   noteForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const id = numberOrNull(noteForm.elements.competitor_id.value);

@@ -6,17 +6,18 @@ import { formatDate, isoDay, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { editDeal } from '../deal-dialogs.js';
-import { fillSourceSelect, loadProcess, moneyShort, onProcessChanged, sourceName, stageName } from '../process.js';
+import { fillSourceSelect, loadProcess, moneyShort, sourceName, stageName } from '../process.js';
 import { myId } from '../users.js';
 import { listFor, newOffer, offerItems } from './offers.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 let customer = null;
 let openDeal = () => {};
 
 export function init(info, open) {
   openDeal = open;
-  onProcessChanged(fillSources);
+  listen('process', () => fillSources());
   $('card-deal-new').addEventListener('click', newDeal);
   $('card-offer-new').addEventListener('click', () => customer && newOffer(customer.id));
   $('lead-form').addEventListener('submit', async (e) => {

@@ -731,7 +731,6 @@ async function runImport() {
     wizard.rejectedFile = report.rejected_file;
     $('exchange-rejected-path').textContent = report.rejected_file ? t('exchange.rejected_file', { path: report.rejected_file }) : '';
     $('exchange-open-rejected').hidden = !report.rejected_file;
-    document.dispatchEvent(new CustomEvent('parc:imported'));
   } catch (err) {
     $('exchange-import-status').hidden = true;
     importError(err);

@@ -5,9 +5,10 @@ import { api } from '../ipc.js';
 import { t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { allFields, loadFields, onFieldsChanged } from '../custom-fields.js';
+import { allFields, loadFields } from '../custom-fields.js';
 import { manages } from '../users.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const KINDS = ['text', 'number', 'date', 'choice'];
 const list = $('field-list');
@@ -30,8 +31,8 @@ export function init() {
       showErrors(addForm, err, t('card.errors_title'));
     }
   });
-  onFieldsChanged(render);
-  document.addEventListener('parc:user', render);
+  listen('fields', render);
+  listen('user', render);
 }
 
 export function relabel() {

@@ -12,16 +12,15 @@ import {
   brandChart, categoryLabel, fleetChoices, fleetSettings, ownershipLabel, weightLabel,
 } from '../fleet-common.js';
 import { $ } from '../dom.js';
+import { announce, listen } from '../signals.js';
 
 const form = $('fleet-form');
 const table = $('fleet-lines');
 let customerId = null;
 let fleet = null;
 let editing = null; // the line being edited, null for a new one
-let onChange = () => {};
 
-export function init(changed) {
-  onChange = changed;
+export function init() {
   $('fleet-new').addEventListener('click', () => edit(null));
   $('fleet-changes').addEventListener('click', () => {
     if (editing) showChanges('fleet_line', editing.id, `${editing.brand} ${editing.model}`.trim());
@@ -45,7 +44,7 @@ export function init(changed) {
   form.elements.vin.addEventListener('input', () => {
     form.querySelector('.field-warning').textContent = '';
   });
-  document.addEventListener('parc:fleet-settings', () => {
+  listen('fleet-settings', () => {
     if (customerId != null) load(customerId).catch((err) => toast(err.message));
   });
 }
@@ -276,7 +275,7 @@ async function save() {
     const warning = result.warnings.map((w) => w.message).join(' ');
     toast(warning ? t('fleet.saved_with_warning', { warning }) : t('fleet.saved'));
     await load(customerId);
-    onChange();
+    announce('fleet', { customerId });
     $('fleet-new').focus();
   } catch (err) {
     showErrors(form, err, t('card.errors_title'));
@@ -288,7 +287,7 @@ async function removeLine(line) {
   try {
     await api.deleteFleetLine(line.id);
     await load(customerId);
-    onChange();
+    announce('fleet', { customerId });
   } catch (err) {
     toast(err.message);
   }

@@ -8,6 +8,7 @@ import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { fillUserSelects, myId, userInitials, userName } from '../users.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const PAGE = 30;
 const timeline = $('timeline');
@@ -17,13 +18,13 @@ let customerId = null;
 let people = [];
 let contacts = [];
 let correcting = null; // the contact being corrected, null when logging a new one
-let onLogged = () => {};
 let attachTo = null; // the contact the file picker adds files to
 const MAX_FILE = 25 * 1024 * 1024;
 
-export function init(contactKinds, logged) {
+export function init(contactKinds) {
   kinds = contactKinds;
-  onLogged = logged;
+  // The people of the customer on the card are offered as a filter and in the form.
+  listen('people', ({ people: persons }) => setPeople(persons));
   relabel();
   $('history-kind').addEventListener('change', () => load(customerId, people));
   $('history-person').addEventListener('change', () => load(customerId, people));
@@ -90,7 +91,7 @@ export async function load(id, persons) {
   render();
 }
 
-export function setPeople(persons) {
+function setPeople(persons) {
   people = persons;
   const select = $('history-person');
   const keep = select.value;
@@ -318,7 +319,6 @@ async function save() {
     toast(t(correcting ? 'history.corrected_saved' : 'history.logged'));
     closeForm();
     await load(customerId, people);
-    onLogged();
   } catch (err) {
     showErrors(form, err, t('card.errors_title'));
   }

@@ -727,7 +727,6 @@ function decide(status) {
       dialog.close();
       await reopen(o.id);
       toast(t(`offer.decided.${status}`, { number: o.number }));
-      if (decision.close_deal) document.dispatchEvent(new CustomEvent('parc:deals-changed'));
     } catch (err) {
       showErrors(form, err);
     }

@@ -7,6 +7,7 @@ import { toast } from '../notify.js';
 import { resolveConflict } from '../conflict.js';
 import { showChanges } from './changes.js';
 import { $ } from '../dom.js';
+import { announce } from '../signals.js';
 
 const list = $('people-list');
 const form = $('person-form');
@@ -14,11 +15,9 @@ let customerId = null;
 let people = [];
 let editing = null; // the person being edited, null for a new one
 let choices = [];
-let onChange = () => {};
 
-export function init(decisionRoles, changed) {
+export function init(decisionRoles) {
   choices = decisionRoles;
-  onChange = changed;
   relabel();
   $('person-new').addEventListener('click', () => edit(null));
   $('people-show-inactive').addEventListener('change', render);
@@ -140,5 +139,5 @@ async function save() {
   }
   toast(t('people.saved'));
   await load(customerId);
-  onChange(people);
+  announce('people', { customerId, people });
 }

@@ -8,6 +8,7 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { manages } from '../users.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const form = $('plans-form');
 let settings = { version: 0, plans: [] };
@@ -34,7 +35,7 @@ export function init(info) {
       showErrors(form, err, t('card.errors_title'));
     }
   });
-  document.addEventListener('parc:user', render);
+  listen('user', render);
 }
 
 export async function load() {

@@ -10,6 +10,7 @@ import { toast } from '../notify.js';
 import { money } from '../process.js';
 import { manages } from '../users.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const LANGUAGES = ['en', 'it', 'pl', 'lt', 'zh'];
 const KINDS = ['model', 'option', 'bodywork', 'service', 'financing'];
@@ -62,7 +63,7 @@ export function init(info) {
     editing = null;
   });
   $('price-file').addEventListener('change', importFile);
-  document.addEventListener('parc:user', render);
+  listen('user', render);
   relabel();
   render();
 }

@@ -10,6 +10,7 @@ import { toast } from '../notify.js';
 import { myId } from '../users.js';
 import { categoryLabel } from '../fleet-common.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const dialog = $('renewal-dialog');
 const form = $('renewal-form');
@@ -32,7 +33,7 @@ export function init(open, openDealPage) {
     createAction();
   });
   form.querySelector('.cancel').addEventListener('click', () => dialog.close());
-  document.addEventListener('parc:fleet-settings', () => {
+  listen('fleet-settings', () => {
     if (!$('screen-renewals').hidden) refresh();
   });
   relabel();

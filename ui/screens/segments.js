@@ -8,9 +8,10 @@ import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { allUsers, manages, userName } from '../users.js';
 import { fleetSettings } from '../fleet-common.js';
-import { fillInputs, loadFields, onFieldsChanged, readInputs, renderInputs } from '../custom-fields.js';
+import { fillInputs, loadFields, readInputs, renderInputs } from '../custom-fields.js';
 import { moneyShort } from '../process.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const form = $('segment-form');
 const SHOWN = 100;
@@ -56,7 +57,7 @@ export function init(info, open, reports) {
       if (e.key === 'Enter') sort();
     });
   }
-  onFieldsChanged(() => renderCustom());
+  listen('fields', () => renderCustom());
   relabel();
 }
 

@@ -9,6 +9,7 @@ import { manages } from '../users.js';
 import * as fleetSettings from './fleet-settings.js';
 import * as backups from './backups.js';
 import { $ } from '../dom.js';
+import { announce, listen } from '../signals.js';
 
 const select = $('language');
 const address = $('db-address');
@@ -18,13 +19,7 @@ let countries = [];
 let home = null;
 const homeSelect = $('home-country');
 
-let coldChanged = () => {};
-
-export function onColdDays(listener) {
-  coldChanged = listener;
-}
-
-export function init(info, relabel) {
+export function init(info) {
   about = info;
   const cold = $('cold-days');
   cold.value = info.cold_after_days;
@@ -32,7 +27,7 @@ export function init(info, relabel) {
     try {
       const days = await api.setColdDays(Number(cold.value) || 60);
       cold.value = days;
-      coldChanged(days);
+      announce('cold-days', days);
       toast(t('settings.cold_days_saved'));
     } catch (err) {
       toast(err.message);
@@ -40,7 +35,7 @@ export function init(info, relabel) {
   });
   countries = info.choices.countries;
   homeSelect.addEventListener('change', saveHomeCountry);
-  document.addEventListener('parc:user', fillHomeCountry);
+  listen('user', fillHomeCountry);
   $('db-path').textContent = info.db_target;
   address.value = info.db_target;
   for (const [code, name] of info.language.locales) {
@@ -49,7 +44,7 @@ export function init(info, relabel) {
   relabelSettings();
   select.addEventListener('change', async () => {
     try {
-      relabel(await api.setLocale(select.value));
+      announce('language', await api.setLocale(select.value));
       toast(t('settings.saved'));
     } catch (err) {
       toast(err.message);

@@ -9,16 +9,17 @@ import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { loadProcess, named, onProcessChanged, processSettings, reasonSettings } from '../process.js';
+import { loadProcess, named, processSettings, reasonSettings } from '../process.js';
 import { manages } from '../users.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const ROLES = ['salesperson', 'assistant', 'manager'];
 let draft = [];
 
 export function init() {
-  onProcessChanged(render);
-  document.addEventListener('parc:user', render);
+  listen('process', render);
+  listen('user', render);
   $('stage-add').addEventListener('click', () => {
     const names = { [language().locale]: '' };
     const at = draft.findIndex((s) => s.kind !== 'open');

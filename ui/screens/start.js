@@ -10,6 +10,7 @@ import { toast } from '../notify.js';
 import { saveFleetSettings } from '../fleet-common.js';
 import { manages } from '../users.js';
 import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const form = $('start-essentials');
 let go = () => {};
@@ -38,7 +39,7 @@ export function init(appInfo, show, startImport) {
   $('start-demo').addEventListener('click', loadDemo);
   $('start-empty').addEventListener('click', () => go('home'));
   // The sales manager sitting down at the start page gets the essentials first.
-  document.addEventListener('parc:user', () => {
+  listen('user', () => {
     if (!$('screen-start').hidden && form.hidden && manages()) showEssentials();
   });
   relabel();
