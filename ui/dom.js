@@ -21,3 +21,18 @@ export function svg(tag, attrs = {}, text) {
   if (text != null) e.textContent = text;
   return e;
 }
+
+/** A `<button type="button">` (it never submits its form) with its class, text and click. */
+export function button(className, text, onClick) {
+  const b = el('button', className, text);
+  b.type = 'button';
+  if (onClick) b.addEventListener('click', onClick);
+  return b;
+}
+
+/** A table's row of column heads, a `<th>` per text (an empty one over a column of actions). */
+export function headRow(texts) {
+  const row = document.createElement('tr');
+  for (const text of texts) row.append(el('th', null, text));
+  return row;
+}

@@ -52,6 +52,27 @@ export function fillUserSelects(root) {
   }
 }
 
+/**
+ * Fills a "whose" select: me, everyone (when `everyone`), and each active colleague (when
+ * `colleagues`), keeping the choice made, else `first`.
+ */
+export function fillWhoseSelect(select, { everyone, colleagues, first = 'me' }) {
+  const keep = select.value || first;
+  const options = [new Option(t('agenda.mine'), 'me')];
+  if (everyone) options.push(new Option(t('agenda.everyone'), 'all'));
+  if (colleagues) for (const u of users.filter((u) => u.active && u.id !== me)) options.push(new Option(u.name, String(u.id)));
+  select.replaceChildren(...options);
+  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : 'me';
+}
+
+/** The user a "whose" select names: my id, null for everyone, or a colleague's id. */
+export function whose(select) {
+  const v = select.value;
+  if (v === 'me') return me;
+  if (v === 'all') return null;
+  return Number(v);
+}
+
 function renderWhoButton() {
   const button = $('who-button');
   const user = currentUser();

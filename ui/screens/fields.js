@@ -7,7 +7,7 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { allFields, loadFields } from '../custom-fields.js';
 import { manages } from '../users.js';
-import { $ } from '../dom.js';
+import { $, button } from '../dom.js';
 import { listen } from '../signals.js';
 
 const KINDS = ['text', 'number', 'date', 'choice'];
@@ -52,15 +52,6 @@ function readForm(form, kind, retired = false) {
   return { label: form.elements.label.value, kind, choices, retired };
 }
 
-function button(label, onClick, className = '') {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = className;
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function render() {
   const canEdit = manages();
   $('fields-locked').hidden = canEdit;
@@ -96,13 +87,13 @@ function render() {
     const actions = document.createElement('div');
     actions.className = 'subform-actions';
     if (canEdit) {
-      const save = button(t('fields.save'), () => {}, 'primary');
+      const save = button('primary', t('fields.save'));
       save.type = 'submit';
       actions.append(
         save,
-        button(f.retired ? t('fields.reactivate') : t('fields.retire'), () => update(form, f, !f.retired)),
-        button('↑', () => move(i, -1), 'icon'),
-        button('↓', () => move(i, 1), 'icon'),
+        button(null, f.retired ? t('fields.reactivate') : t('fields.retire'), () => update(form, f, !f.retired)),
+        button('icon', '↑', () => move(i, -1)),
+        button('icon', '↓', () => move(i, 1)),
       );
       actions.lastChild.disabled = i === fields.length - 1;
       actions.lastChild.previousSibling.disabled = i === 0;

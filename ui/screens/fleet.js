@@ -11,7 +11,7 @@ import { showChanges } from './changes.js';
 import {
   brandChart, categoryLabel, fleetChoices, fleetSettings, ownershipLabel, weightLabel,
 } from '../fleet-common.js';
-import { $ } from '../dom.js';
+import { $, button, headRow } from '../dom.js';
 import { announce, listen } from '../signals.js';
 
 const form = $('fleet-form');
@@ -147,15 +147,9 @@ function renderLines() {
   const lines = fleet.lines;
   $('fleet-empty').hidden = lines.length > 0;
   table.hidden = lines.length === 0;
-  const head = document.createElement('tr');
-  for (const key of ['fleet.vehicles', 'fleet.weight_class', 'fleet.first_registered_short', 'fleet.vin_plate',
-    'fleet.ownership', 'fleet.renewal_due', '']) {
-    const th = document.createElement('th');
-    th.textContent = key ? t(key) : '';
-    head.append(th);
-  }
   const thead = document.createElement('thead');
-  thead.append(head);
+  thead.append(headRow(['fleet.vehicles', 'fleet.weight_class', 'fleet.first_registered_short', 'fleet.vin_plate',
+    'fleet.ownership', 'fleet.renewal_due', ''].map((key) => (key ? t(key) : ''))));
   const body = document.createElement('tbody');
   for (const l of lines) {
     const tr = document.createElement('tr');
@@ -183,16 +177,8 @@ function renderLines() {
     const inspection = l.inspection_due ? t('fleet.inspection_on', { date: formatDate(l.inspection_due) }) : '';
     const actions = document.createElement('td');
     actions.className = 'row-actions';
-    const editButton = document.createElement('button');
-    editButton.type = 'button';
-    editButton.className = 'link';
-    editButton.textContent = t('people.edit');
-    editButton.addEventListener('click', () => edit(l));
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'link danger';
-    remove.textContent = t('materials.remove');
-    remove.addEventListener('click', () => removeLine(l));
+    const editButton = button('link', t('people.edit'), () => edit(l));
+    const remove = button('link danger', t('materials.remove'), () => removeLine(l));
     actions.append(editButton, remove);
     tr.append(
       what,

@@ -10,7 +10,7 @@ import { disqualifyLead, editDeal, moveDeal } from '../deal-dialogs.js';
 import {
   ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, sourceName, stage, stageName,
 } from '../process.js';
-import { allUsers, manages, myId, userInitials, userName } from '../users.js';
+import { fillWhoseSelect, manages, userInitials, userName, whose } from '../users.js';
 import { showChanges } from './changes.js';
 import { listFor, newOffer, offerItems } from './offers.js';
 import { $, el, svg } from '../dom.js';
@@ -67,19 +67,11 @@ function fillStageFilter() {
 
 /** Mine, everyone, or (for anyone) a colleague. The manager starts with everyone. */
 function fillWhose() {
-  const select = $('funnel-owner');
-  const keep = select.value || (manages() ? 'all' : 'me');
-  const options = [new Option(t('agenda.mine'), 'me'), new Option(t('agenda.everyone'), 'all')];
-  for (const u of allUsers().filter((u) => u.active && u.id !== myId())) options.push(new Option(u.name, String(u.id)));
-  select.replaceChildren(...options);
-  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : 'me';
+  fillWhoseSelect($('funnel-owner'), { everyone: true, colleagues: true, first: manages() ? 'all' : 'me' });
 }
 
 function owner() {
-  const v = $('funnel-owner').value;
-  if (v === 'me') return myId();
-  if (v === 'all') return null;
-  return Number(v);
+  return whose($('funnel-owner'));
 }
 
 function period() {

@@ -6,7 +6,7 @@ import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { resolveConflict } from '../conflict.js';
 import { showChanges } from './changes.js';
-import { $ } from '../dom.js';
+import { $, button } from '../dom.js';
 import { announce } from '../signals.js';
 
 const list = $('people-list');
@@ -74,11 +74,7 @@ function render() {
     const reach = document.createElement('div');
     reach.className = 'meta';
     reach.textContent = [p.phone, p.mobile, p.email].filter(Boolean).join(' · ');
-    const editButton = document.createElement('button');
-    editButton.type = 'button';
-    editButton.className = 'link';
-    editButton.textContent = t('people.edit');
-    editButton.addEventListener('click', () => edit(p));
+    const editButton = button('link', t('people.edit'), () => edit(p));
     li.append(head, meta, reach, editButton);
     return li;
   }));

@@ -9,7 +9,7 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { myId } from '../users.js';
 import { categoryLabel } from '../fleet-common.js';
-import { $ } from '../dom.js';
+import { $, button } from '../dom.js';
 import { listen } from '../signals.js';
 
 const dialog = $('renewal-dialog');
@@ -147,24 +147,12 @@ function render() {
         categoryLabel(l.category),
         l.ours ? t('fleet.ours') : t('renewals.competitor'),
       ].join(' · ');
-      const plan = document.createElement('button');
-      plan.type = 'button';
-      plan.className = 'plan';
-      plan.textContent = t('renewals.plan');
-      plan.addEventListener('click', () => openPlan(c, l));
-      const deal = document.createElement('button');
-      deal.type = 'button';
-      deal.className = 'start-deal';
-      deal.textContent = t('renewals.start_deal');
-      deal.addEventListener('click', () => startDeal(c, l, deal));
+      const plan = button('plan', t('renewals.plan'), () => openPlan(c, l));
+      const deal = button('start-deal', t('renewals.start_deal'), () => startDeal(c, l, deal));
       li.append(text, deal, plan);
       lines.append(li);
     }
-    const open = document.createElement('button');
-    open.type = 'button';
-    open.className = 'link';
-    open.textContent = t('renewals.open_card');
-    open.addEventListener('click', () => openCustomer(c.customer_id));
+    const open = button('link', t('renewals.open_card'), () => openCustomer(c.customer_id));
     details.append(summary, lines, open);
     return details;
   }));
