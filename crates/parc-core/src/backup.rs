@@ -27,6 +27,7 @@ use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
+use crate::atomic;
 use crate::error::{Error, Result};
 use crate::storage::sqlite_meta::{APPLICATION_ID, LATEST};
 
@@ -100,8 +101,7 @@ pub fn backup(db: &Path, folder: &Path, now: NaiveDateTime) -> Result<BackupInfo
 /// Copies the live database `db` into a new file `dest` through the backup API, and verifies
 /// it, under a temporary name then renamed: `dest` exists only as a good copy.
 fn write_verified_copy(db: &Path, dest: &Path) -> Result<()> {
-    let file_name = dest.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
-    let tmp = dest.with_file_name(format!(".{file_name}.partial"));
+    let tmp = atomic::partial_path(dest);
     let _ = fs::remove_file(&tmp);
     let result = (|| {
         if !db.exists() {
@@ -114,13 +114,11 @@ fn write_verified_copy(db: &Path, dest: &Path) -> Result<()> {
         // A self-contained file: no -wal beside it, readable from a read-only medium.
         let _: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
         dst.close().map_err(|(_, e)| e)?;
-        fs::File::open(&tmp)?.sync_all()?;
         let checked = info(&tmp, true)?;
         if let Some(problem) = checked.problem {
             return Err(Error::Corrupt(problem));
         }
-        fs::rename(&tmp, dest)?;
-        sync_dir(dest);
+        atomic::replace(&tmp, dest)?;
         Ok(())
     })();
     if result.is_err() {
@@ -371,13 +369,11 @@ pub fn restore(db: &Path, from: &Path, folder: &Path, now: NaiveDateTime) -> Res
     } else {
         let tmp = sidecar(db, ".restoring");
         fs::copy(from, &tmp)?;
-        fs::File::open(&tmp)?.sync_all()?;
         // The damaged file's WAL and index must not be replayed over the restored file.
         for side in ["-wal", "-shm"] {
             let _ = fs::remove_file(sidecar(db, side));
         }
-        fs::rename(&tmp, db)?;
-        sync_dir(db);
+        atomic::replace(&tmp, db)?;
     }
     let started = std::time::Instant::now();
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
@@ -419,15 +415,6 @@ fn regular_stamp(name: &str) -> Option<NaiveDateTime> {
         return None;
     }
     stamp_of(name)
-}
-
-/// Makes a rename durable: the directory entry is synced too (a no-op where unsupported).
-fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //!
 //! The desktop shell and `parc-cli` call plain functions here; all SQL lives in [`storage`].
 
+pub mod atomic;
 pub mod audit;
 pub mod backup;
 pub mod campaign;
@@ -18,6 +19,7 @@ mod demo_offers;
 pub mod error;
 pub mod exchange;
 pub mod fleet;
+pub mod formula;
 pub mod funnel;
 pub mod i18n;
 pub mod offer;

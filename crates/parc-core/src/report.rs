@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use crate::contact::{CONTACT_KINDS, DATE_FORMAT};
 use crate::deal::{name_in, ReasonSettings, StageKind, StageSettings, VehicleLine};
 use crate::error::{Error, FieldError, Result};
+use crate::formula;
 use crate::i18n::{tr, trf, Locale};
 use crate::person::DECISION_ROLES;
 use crate::share::MarketShare;
@@ -2278,15 +2279,6 @@ pub fn customer_table(l: &Labels, period: &Period, a: &CustomerAnalysis) -> (Rep
 // --- CSV ---
 
 /// A cell starting with one of these would be read as a formula by a spreadsheet.
-fn neutralised(text: &str) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']);
-    if risky && text.trim().parse::<f64>().is_err() {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 fn decimal_text(x: f64, decimals: usize, sep: char) -> String {
     format!("{x:.decimals$}").replace('.', &sep.to_string())
 }
@@ -2294,7 +2286,7 @@ fn decimal_text(x: f64, decimals: usize, sep: char) -> String {
 fn csv_cell(c: &Cell, col: &Column, sep: char) -> String {
     match (c, col.kind) {
         (Cell::Empty(()), _) => String::new(),
-        (Cell::Text(t), _) => neutralised(t),
+        (Cell::Text(t), _) => formula::neutralise(t).into_owned(),
         (Cell::Int(n), ColumnKind::Money) => {
             let sign = if *n < 0 { "-" } else { "" };
             format!("{sign}{}{sep}{:02}", n.unsigned_abs() / 100, n.unsigned_abs() % 100)
@@ -2315,7 +2307,7 @@ pub fn csv(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
         let mut w =
             ::csv::WriterBuilder::new().delimiter(b';').terminator(::csv::Terminator::CRLF).from_writer(&mut out);
         let io = |e: ::csv::Error| Error::Io(std::io::Error::other(e.to_string()));
-        w.write_record(table.columns.iter().map(|c| neutralised(&c.label))).map_err(io)?;
+        w.write_record(table.columns.iter().map(|c| formula::neutralise(&c.label).into_owned())).map_err(io)?;
         for row in table.rows.iter().chain(table.total.iter()) {
             w.write_record(row.iter().zip(&table.columns).map(|(c, col)| csv_cell(c, col, sep))).map_err(io)?;
         }
@@ -2324,15 +2316,9 @@ pub fn csv(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes the table's CSV to `path` under a temporary name first, then renames it: a file of
-/// that name is always complete.
+/// Writes the table's CSV to `path` whole or not at all.
 pub fn write_csv(table: &ReportTable, locale: Locale, path: &std::path::Path) -> Result<()> {
-    let bytes = csv(table, locale)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.partial"));
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+    Ok(crate::atomic::write(path, &csv(table, locale)?)?)
 }
 
 /// A file name for the table: `parc-<kind>-<from>-<to>.csv`.
@@ -2664,6 +2650,8 @@ mod tests {
                 vec![Cell::text("=HYPERLINK(\"x\")"), Cell::Int(-123_456), Cell::Num(37.5), Cell::Int(-5)],
                 vec![Cell::text("-5"), Cell::Int(7), Cell::Empty(()), Cell::Int(0)],
                 vec![Cell::text("@cmd"), Cell::Int(0), Cell::Num(0.0), Cell::Int(1)],
+                // A phone number is no formula: as an export writes it (one rule, crate::formula).
+                vec![Cell::text("+39 02 1234"), Cell::Int(0), Cell::Num(0.0), Cell::Int(1)],
             ],
             total: Some(vec![Cell::text("Total"), Cell::Int(100), Cell::Empty(()), Cell::Int(3)]),
         };
@@ -2678,6 +2666,7 @@ mod tests {
                 "\"'=HYPERLINK(\"\"x\"\")\";-1234,56;37,5;-5",
                 "-5;0,07;;0",
                 "'@cmd;0,00;0,0;1",
+                "+39 02 1234;0,00;0,0;1",
                 "Total;1,00;;3",
                 ""
             ]

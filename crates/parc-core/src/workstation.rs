@@ -102,9 +102,7 @@ impl WorkstationSettings {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)?;
         }
-        let tmp = path.with_extension("json.tmp");
-        fs::write(&tmp, serde_json::to_vec_pretty(self).expect("settings serialise"))?;
-        fs::rename(&tmp, path)?;
+        crate::atomic::write(path, &serde_json::to_vec_pretty(self).expect("settings serialise"))?;
         Ok(())
     }
 

@@ -66,12 +66,15 @@ fn file(n: usize) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// A line of history: id, entity, its id, by whom, field, old and new values.
+type Change = (i64, String, i64, Option<i64>, String, String, String);
+
 /// Everything a write leaves, timestamps aside.
 #[derive(Debug, PartialEq)]
 struct Left {
     customers: Vec<(i64, CustomerData, i64, Option<String>)>,
     people: Vec<(i64, i64, PersonData, i64)>,
-    changes: Vec<(i64, String, i64, Option<i64>, String, String, String)>,
+    changes: Vec<Change>,
     searches: Vec<Vec<i64>>,
     counts: Vec<(String, i64)>,
     /// Customers and people in the order of their change numbers.

@@ -2,9 +2,7 @@
 //! a temporary name and renamed only when complete, and the detection of an unknown file's
 //! encoding and separator.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
 
 use super::format::{Encoding, FileFormat, DELIMITERS};
 
@@ -93,47 +91,6 @@ impl<W: Write> CsvWriter<W> {
     pub fn into_inner(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
-    }
-}
-
-/// A file being written under a temporary name beside its final one; [`Partial::commit`]
-/// syncs it and renames it, so a reader (the ERP's nightly job) never sees half a file.
-/// Dropped without a commit, the temporary file is removed.
-pub struct Partial {
-    tmp: PathBuf,
-    dest: PathBuf,
-    done: bool,
-}
-
-impl Partial {
-    pub fn create(dest: &Path) -> io::Result<(Partial, BufWriter<File>)> {
-        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-        let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
-        let file = File::create(&tmp)?;
-        Ok((Partial { tmp, dest: dest.to_path_buf(), done: false }, BufWriter::with_capacity(1 << 20, file)))
-    }
-
-    /// Syncs the written file to disk, then gives it its name.
-    pub fn commit(mut self, writer: BufWriter<File>) -> io::Result<()> {
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.dest)?;
-        self.done = true;
-        Ok(())
-    }
-
-    pub fn temp_path(&self) -> &Path {
-        &self.tmp
-    }
-}
-
-impl Drop for Partial {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
     }
 }
 
@@ -386,22 +343,5 @@ mod tests {
         let lines: Vec<usize> = r.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, [1, 3, 6]);
         assert_eq!(r[1].1, ["1", "x\r\ny"]);
-    }
-
-    #[test]
-    fn a_partial_file_gets_its_name_only_when_committed() {
-        let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join("out.csv");
-        let (partial, mut w) = Partial::create(&dest).unwrap();
-        w.write_all(b"x").unwrap();
-        assert!(!dest.exists());
-        let tmp = partial.temp_path().to_path_buf();
-        partial.commit(w).unwrap();
-        assert_eq!(std::fs::read(&dest).unwrap(), b"x");
-        assert!(!tmp.exists());
-        let (partial, _w) = Partial::create(&dir.path().join("never.csv")).unwrap();
-        let tmp = partial.temp_path().to_path_buf();
-        drop(partial);
-        assert!(!tmp.exists() && !dir.path().join("never.csv").exists());
     }
 }

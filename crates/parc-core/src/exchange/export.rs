@@ -12,7 +12,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::csv_file::{CsvWriter, Partial};
+use super::csv_file::CsvWriter;
+use crate::atomic::Partial;
 use super::workbook::{SheetWriter, Value};
 use super::{fields, Entity, FieldType, FileKind, Kind, Progress, Stage, Watermark};
 use crate::error::{Error, Result};

@@ -24,7 +24,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_file::{self, CsvWriter, Partial};
+use super::csv_file::{self, CsvWriter};
+use crate::atomic::Partial;
 use super::format::{self, Encoding, FileFormat};
 use super::workbook;
 use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};

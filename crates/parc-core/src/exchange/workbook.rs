@@ -432,7 +432,7 @@ pub fn report(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
 /// Writes the report's workbook to `path` under a temporary name first, then renames it.
 pub fn write_report(table: &ReportTable, locale: Locale, path: &std::path::Path) -> Result<()> {
     let bytes = report(table, locale)?;
-    let (partial, mut file) = super::csv_file::Partial::create(path)?;
+    let (partial, mut file) = crate::atomic::Partial::create(path)?;
     file.write_all(&bytes)?;
     partial.commit(file)?;
     Ok(())

@@ -853,9 +853,7 @@ impl Store {
         let folder = dir.join(format!("attachment-{id}"));
         std::fs::create_dir_all(&folder)?;
         let path = folder.join(contact::attachment_name(&meta.name)?);
-        let tmp = folder.join(".partial");
-        std::fs::write(&tmp, &data)?;
-        std::fs::rename(&tmp, &path)?;
+        crate::atomic::write(&path, &data)?;
         Ok(path)
     }
 

@@ -171,13 +171,12 @@ pub(super) fn write_new_search_keys(
     // the word table's prefix indexes sort slower in a big hash than they merge (100,000
     // customers: 1.3 s at 1 MB, 2.8 s at 64 MB; the trigrams 2.9 s and 2.2 s).
     const HASH_SIZE: i64 = 64 << 20;
-    let mut previous = Vec::new();
-    for table in ["customer_search"] {
-        let size: Option<i64> =
-            tx.query_row(&format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"), [], |r| r.get(0)).optional()?;
-        previous.push((table, size.unwrap_or(1 << 20)));
-        tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [HASH_SIZE])?;
-    }
+    let previous: Option<i64> =
+        tx.query_row("SELECT v FROM customer_search_config WHERE k = 'hashsize'", [], |r| r.get(0)).optional()?;
+    let set_hash = |size: i64| {
+        tx.execute("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', ?1)", [size])
+    };
+    set_hash(HASH_SIZE)?;
     for rows in rows.chunks(batch) {
         let keys: Vec<(i64, String)> = rows.iter().map(|(id, d)| (*id, d.search_key())).collect();
         let words: Vec<(i64, String)> = keys.iter().map(|(id, k)| (*id, search_key::words_key(k))).collect();
@@ -193,9 +192,7 @@ pub(super) fn write_new_search_keys(
         }
         between()?;
     }
-    for (table, size) in previous {
-        tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [size])?;
-    }
+    set_hash(previous.unwrap_or(1 << 20))?;
     Ok(())
 }
 
