@@ -140,14 +140,7 @@ async function start() {
   startPage.init(info, show, () => exchange.importCustomers());
   showReportsTab();
   fleetSettings.init();
-  listen('user', () => {
-    showReportsTab();
-    customers.userChanged();
-    agenda.relabel();
-    funnel.relabel();
-    if (current === 'agenda') agenda.refresh();
-    if (current === 'home') home.refresh();
-  });
+  listen('user', showReportsTab);
   document.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
     if (mod && (e.key === 'k' || e.key === 'f')) {

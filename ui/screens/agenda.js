@@ -27,6 +27,11 @@ export function init(info, open, openDealPage, openCampaignList) {
   listen('cold-days', (days) => {
     coldDays = days;
   });
+  // Another person sits here: their "mine", and for a manager everyone's.
+  listen('user', () => {
+    relabel();
+    if (!$('screen-agenda').hidden) refresh();
+  });
   openCustomer = open;
   openDeal = openDealPage;
   openCampaign = openCampaignList;

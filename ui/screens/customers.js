@@ -41,6 +41,7 @@ export function init(info, openDeal) {
   dealsPanel.init(info, openDeal);
   fillChoices();
   listen('process', () => fillSources());
+  listen('user', userChanged);
   fillTiers();
   fillUserSelects(form);
   peoplePanel.init(info.decision_roles);
@@ -147,7 +148,7 @@ export function relabel() {
   if (!view.hidden) renderCardHeader();
 }
 
-export function userChanged() {
+function userChanged() {
   fillUserSelects(document);
   if ($('only-mine').checked) runSearch();
 }

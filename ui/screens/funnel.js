@@ -14,6 +14,7 @@ import { fillWhoseSelect, manages, userInitials, userName, whose } from '../user
 import { showChanges } from './changes.js';
 import { listFor, newOffer, offerItems } from './offers.js';
 import { $, el, svg } from '../dom.js';
+import { listen } from '../signals.js';
 
 let view = 'board';
 let back = 'board'; // the view the deal page returns to
@@ -24,6 +25,7 @@ let seq = 0;
 
 export function init(info, open) {
   openCustomer = open;
+  listen('user', relabel);
   for (const tab of document.querySelectorAll('.view-tab')) tab.addEventListener('click', () => showView(tab.dataset.view));
   for (const id of ['funnel-owner', 'funnel-from', 'funnel-to']) $(id).addEventListener('change', refresh);
   $('funnel-currency').addEventListener('change', () => {
