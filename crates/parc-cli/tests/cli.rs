@@ -23,6 +23,17 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")
 }
 
+/// A temporary folder holding a demo office of `customers` (made with `seed`, history up to
+/// 2026-11-23) as `office.sqlite3`; the folder goes when the first value is dropped.
+fn demo_office(customers: u32, seed: u32) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let (customers, seed) = (customers.to_string(), seed.to_string());
+    let out = cli(&db, &["demo", "--customers", &customers, "--seed", &seed, "--today", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (dir, db)
+}
+
 #[test]
 fn demo_then_check_reports_counts_and_schema_as_one_json_object() {
     let dir = tempfile::tempdir().unwrap();
@@ -72,10 +83,7 @@ fn demo_refuses_a_today_that_is_not_a_day() {
 
 #[test]
 fn agenda_prints_a_users_open_actions_as_json_lines_with_their_bucket() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    let out = cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_dir, db) = demo_office(300, 2);
 
     let out = cli(&db, &["agenda", "--user", "giulia ROMANO", "--today", "2026-11-23"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -209,9 +217,7 @@ fn json_lines(o: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn renewals_prints_the_radar_by_customer_and_month_competitors_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    assert!(cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]).status.success());
+    let (_dir, db) = demo_office(300, 2);
 
     let rows = json_lines(&cli(&db, &["renewals", "--months", "6", "--today", "2026-11-23"]));
     assert!(rows.len() > 20, "{} rows", rows.len());
@@ -455,9 +461,7 @@ fn customers_prints_every_card_with_the_office_fields_by_label() {
 
 #[test]
 fn offers_of_the_demo_come_in_every_language_and_a_price_list_file_imports_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    assert!(cli(&db, &["demo", "--customers", "200", "--seed", "4", "--today", "2026-11-23"]).status.success());
+    let (dir, db) = demo_office(200, 4);
     let offers = json_lines(&cli(&db, &["offers"]));
     let languages: std::collections::BTreeSet<&str> = offers.iter().map(|o| o["language"].as_str().unwrap()).collect();
     assert_eq!(languages.into_iter().collect::<Vec<_>>(), ["en", "it", "lt", "pl", "zh"]);
@@ -485,9 +489,7 @@ fn offers_of_the_demo_come_in_every_language_and_a_price_list_file_imports_once(
 
 #[test]
 fn export_profiles_and_import_for_a_nightly_job() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    assert!(cli(&db, &["demo", "--customers", "40", "--seed", "3", "--today", "2026-11-23"]).status.success());
+    let (dir, db) = demo_office(40, 3);
     let profiles = json_lines(&cli(&db, &["profiles"]));
     let names: Vec<(String, String, String)> = profiles
         .iter()
@@ -549,10 +551,7 @@ fn export_profiles_and_import_for_a_nightly_job() {
 
 #[test]
 fn report_prints_every_kind_as_json_and_as_csv_for_a_spreadsheet() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    let out = cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_dir, db) = demo_office(300, 2);
     let period = ["--from", "2026-06-01", "--to", "2026-11-23", "--today", "2026-11-23"];
     for kind in parc_core::report::ReportKind::ALL {
         let mut args = vec!["report", "--kind", kind.code()];
@@ -601,9 +600,7 @@ fn report_prints_every_kind_as_json_and_as_csv_for_a_spreadsheet() {
 #[test]
 fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_otherwise() {
     use parc_core::segment::{SegmentData, SegmentFilter};
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    assert!(cli(&db, &["demo", "--customers", "300", "--seed", "2", "--today", "2026-11-23"]).status.success());
+    let (_dir, db) = demo_office(300, 2);
     let filter = SegmentFilter { renewal_months: Some(6), renewal_competitors: true, ..Default::default() };
     let today = parc_core::chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let expected = {
@@ -718,9 +715,7 @@ fn import_of_an_excel_customer_list_creates_once_and_rejects_its_bad_rows_with_r
 
 #[test]
 fn report_saves_an_excel_workbook_with_typed_cells() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    assert!(cli(&db, &["demo", "--customers", "120", "--seed", "2", "--today", "2026-11-23"]).status.success());
+    let (dir, db) = demo_office(120, 2);
     let file = dir.path().join("outcomes.xlsx");
     let period = ["--from", "2026-06-01", "--to", "2026-11-23", "--today", "2026-11-23"];
     let mut args = vec!["report", "--kind", "outcomes", "--format", "xlsx", "--out", file.to_str().unwrap()];
@@ -736,4 +731,49 @@ fn report_saves_an_excel_workbook_with_typed_cells() {
     assert!(total[1].chars().all(|c| c.is_ascii_digit()), "counts are numbers: {total:?}");
     let no_file = cli(&db, &["report", "--kind", "outcomes", "--format", "xlsx"]);
     assert_eq!(no_file.status.code(), Some(2), "a workbook needs --out");
+}
+
+#[test]
+fn visit_pack_writes_a_days_visits_and_exits_5_when_none_is_planned() {
+    let (dir, db) = demo_office(120, 2);
+    let agenda = json_lines(&cli(&db, &["agenda", "--user", "GR", "--today", "2026-11-23"]));
+    let visit = agenda.into_iter().find(|r| r["bucket"] == "visit").expect("a planned visit");
+    let day = visit["next_due"].as_str().unwrap().to_string();
+
+    let pack = dir.path().join("pack.pdf");
+    let out = cli(&db, &["visit-pack", "--day", &day, "--user", "GR", "--out", pack.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["day"], day.as_str());
+    assert!(std::fs::read(&pack).unwrap().starts_with(b"%PDF"));
+
+    // No visit that day: its own code, a sentence with its key, and no file.
+    let none = dir.path().join("none.pdf");
+    let out = cli(&db, &["visit-pack", "--day", "2001-01-01", "--out", none.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(cli.no_visit)"));
+    assert!(!none.exists());
+    // A user nobody has is a bad argument.
+    let out = cli(&db, &["visit-pack", "--user", "Nobody Here", "--out", none.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(cli.no_user)"));
+}
+
+#[test]
+fn help_and_man_page_list_every_exit_code() {
+    let help = cli_raw(&["--help"]);
+    assert!(help.status.success());
+    let help = stdout(&help);
+    let codes = help.rsplit_once("\nExit codes:\n").expect("an exit code list in --help").1;
+    let listed: Vec<&str> = codes.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(listed, ["0", "1", "2", "3", "4", "5"], "{codes}");
+
+    let man = cli_raw(&["man"]);
+    assert!(man.status.success());
+    let man = stdout(&man);
+    let section = man.split_once(".SH \"EXIT STATUS\"").expect("an EXIT STATUS section").1;
+    let section = section.split("\n.SH").next().unwrap();
+    for code in 0..=5 {
+        assert!(section.contains(&format!(".TP\n{code}\n")), "code {code} missing: {section}");
+    }
+    assert!(!man.contains(".SH EXTRA"), "the codes are in their own section only");
 }

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contact::DATE_FORMAT;
+use crate::dates::DATE_FORMAT;
 use crate::error::{Error, FieldError, Result};
 use crate::segment::SegmentFilter;
 

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::contact::DATE_FORMAT;
 use crate::customer::CURRENCIES;
+use crate::dates::DATE_FORMAT;
 use crate::error::{Error, FieldError, Result};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

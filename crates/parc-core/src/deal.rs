@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::contact::DATE_FORMAT;
 use crate::customer::CURRENCIES;
+use crate::dates::DATE_FORMAT;
 use crate::error::{Error, FieldError, Result};
 use crate::user::UserRole;
 

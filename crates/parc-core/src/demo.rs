@@ -6,8 +6,9 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::contact::{day_of, ContactData, MaterialData, DATE_FORMAT};
+use crate::contact::{ContactData, MaterialData};
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
+use crate::dates::{day_of, DATE_FORMAT};
 use crate::demo_funnel;
 use crate::error::{Error, Result};
 use crate::person::PersonData;
@@ -1656,7 +1657,7 @@ mod tests {
         };
         assert_eq!(counts(&mut cut), counts(&mut whole));
         let cards = |s: &mut Store| -> Vec<(String, String)> {
-            s.backend.all_customers().unwrap().into_iter().map(|c| (c.data.name, c.data.vat_id)).collect()
+            s.all_customers().unwrap().into_iter().map(|c| (c.data.name, c.data.vat_id)).collect()
         };
         assert_eq!(cards(&mut cut), cards(&mut whole));
         assert_eq!(load_once(&mut cut, "demo-1", 2500, 3, today, |_, _| {}).unwrap(), DemoReport::default());

@@ -8,8 +8,8 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::competitor::{CompetitorData, SightingData};
-use crate::contact::DATE_FORMAT;
 use crate::customer::CustomerData;
+use crate::dates::DATE_FORMAT;
 use crate::error::Result;
 use crate::fleet::{vin_check_digit, FleetLineData};
 use crate::storage::Store;

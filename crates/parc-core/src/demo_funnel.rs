@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::contact::DATE_FORMAT;
+use crate::dates::DATE_FORMAT;
 use crate::deal::{
     Competitor, DealData, DealState, LeadData, LeadRecord, LeadStatus, StageKind, StageMove, StageSettings, VehicleLine,
 };

@@ -6,7 +6,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::contact::DATE_FORMAT;
+use crate::dates::DATE_FORMAT;
 use crate::deal::{DealData, DealState, StageKind, StageSettings};
 use crate::offer::{language_for_country, OfferData, OfferLine, OfferStatus, PriceItem, PriceItemData, TradeIn};
 use crate::storage::OfferRecord;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::contact::DATE_FORMAT;
+use crate::dates::DATE_FORMAT;
 use crate::error::{Error, FieldError, Result};
 
 pub const OWNERSHIPS: &[&str] = &["owned", "leased", "rented"];

@@ -11,6 +11,7 @@ pub mod contact;
 pub mod country;
 pub mod custom_field;
 pub mod customer;
+pub mod dates;
 pub mod deal;
 pub mod demo;
 mod demo_fleet;

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::contact::DATE_FORMAT;
 use crate::customer::CURRENCIES;
+use crate::dates::DATE_FORMAT;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Locale;
 use crate::vat::{has_control, has_control_in_lines};

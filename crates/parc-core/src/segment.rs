@@ -222,7 +222,7 @@ fn day(d: NaiveDate) -> i32 {
 
 /// The day number of a stored day or timestamp (`YYYY-MM-DD…`), if it is one.
 fn day_of(text: Option<&str>) -> Option<i32> {
-    text.and_then(crate::contact::day_of).map(day)
+    text.and_then(crate::dates::day_of).map(day)
 }
 
 /// The day `months` after `today`, clamped to the month's end.

@@ -11,7 +11,7 @@ use crate::customer::CustomerData;
 use crate::error::Error;
 use crate::i18n::Locale;
 use crate::person::PersonData;
-use crate::storage::{exec, CustomerQuery, Store};
+use crate::storage::{CustomerQuery, Store};
 use crate::testing::{customer, stores};
 use crate::user::{UserData, UserRole};
 
@@ -89,15 +89,16 @@ fn left(store: &mut Store) -> Left {
             store.search_customers(&query).unwrap().into_iter().map(|c| c.id).collect()
         })
         .collect();
-    let change_order = exec::read(&mut *store.backend, |x| {
-        let rows = x.rows(
-            "SELECT 'customer', id, change_seq FROM customer UNION ALL SELECT 'person', id, change_seq FROM person
+    let change_order = store
+        .read(|x| {
+            let rows = x.rows(
+                "SELECT 'customer', id, change_seq FROM customer UNION ALL SELECT 'person', id, change_seq FROM person
              ORDER BY 3, 1, 2",
-            &[],
-        )?;
-        Ok(rows.iter().map(|r| (r.text(0), r.int(1))).collect())
-    })
-    .unwrap();
+                &[],
+            )?;
+            Ok(rows.iter().map(|r| (r.text(0), r.int(1))).collect())
+        })
+        .unwrap();
     Left {
         customers: store
             .all_customers()
@@ -106,14 +107,14 @@ fn left(store: &mut Store) -> Left {
             .map(|c| (c.id, c.data, c.version, c.archived_at))
             .collect(),
         people: store
-            .backend
+            .backend()
             .all_people()
             .unwrap()
             .into_iter()
             .map(|p| (p.id, p.customer_id, p.data, p.version))
             .collect(),
         changes: store
-            .backend
+            .backend()
             .all_changes()
             .unwrap()
             .into_iter()
@@ -146,7 +147,7 @@ fn an_import_leaves_exactly_what_the_screens_writes_leave() {
         let version = typed.customer(rossi).unwrap().version;
         let updated = customers.iter().find(|c| c.id == rossi).unwrap().data.clone();
         typed.update_customer(rossi, version, updated).unwrap();
-        let people = imported.backend.all_people().unwrap();
+        let people = imported.backend().all_people().unwrap();
         for p in people.iter().filter(|p| p.id != marco) {
             assert_eq!(typed.create_person(p.customer_id, p.data.clone()).unwrap().id, p.id, "{kind}");
         }

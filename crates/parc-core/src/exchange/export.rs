@@ -13,12 +13,12 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::csv_file::CsvWriter;
-use crate::atomic::Partial;
 use super::workbook::{SheetWriter, Value};
 use super::{fields, Entity, FieldType, FileKind, Kind, Progress, Stage, Watermark};
+use crate::atomic::Partial;
 use crate::error::{Error, Result};
 use crate::storage::exchange::{self as rows, export_query};
-use crate::storage::exec::{self, Cells, Val};
+use crate::storage::exec::{Cells, Val};
 use crate::storage::{now, Store, Target};
 
 /// Rows read from the store at a time.
@@ -118,7 +118,7 @@ pub fn run(
             Sink::Xlsx(Box::new(sheet), file)
         }
     };
-    let (horizon, counted, written, records) = exec::read(&mut *store.backend, |x| {
+    let (horizon, counted, written, records) = store.read(|x| {
         let horizon = rows::horizon(x)?;
         let mut since = if full_reason.is_none() { previous.clone() } else { None };
         // A clock that went back means another store (a server restored elsewhere): the old
@@ -209,13 +209,10 @@ pub fn run(
     // watermark is put back, so these rows go with the next export.
     let at = now();
     let mark = horizon.to_text();
-    exec::write(&mut *store.backend, |x| {
-        rows::record_run(x, profile.id, profile.runs, Some(&mark), &at, written as i64)
-    })?;
+    store.write(|x| rows::record_run(x, profile.id, profile.runs, Some(&mark), &at, written as i64))?;
     if let Err(e) = partial.commit(file) {
-        let _ = exec::write(&mut *store.backend, |x| {
-            rows::record_run(x, profile.id, profile.runs + 1, profile.watermark.as_deref(), &at, 0)
-        });
+        let _ =
+            store.write(|x| rows::record_run(x, profile.id, profile.runs + 1, profile.watermark.as_deref(), &at, 0));
         return Err(e.into());
     }
     Ok(ExportReport {
@@ -280,7 +277,7 @@ fn value(r: &Cells, i: usize, ty: FieldType, users: &HashMap<i64, String>) -> Va
 /// A canonical value (an office field's, or a stored day or decimal) as a typed value.
 fn custom_value(v: &str, ty: FieldType) -> Value {
     match ty {
-        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::contact::DATE_FORMAT)
+        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::dates::DATE_FORMAT)
             .map_or_else(|_| Value::Text(v.to_string()), Value::Date),
         FieldType::Decimal => match v.parse::<f64>() {
             Ok(x) => Value::Number(x, v.split_once('.').map_or(0, |(_, f)| f.len().min(2))),

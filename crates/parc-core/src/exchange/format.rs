@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::contact::DATE_FORMAT;
+use crate::dates::DATE_FORMAT;
 use crate::formula;
 
 /// Text encodings an ERP may read or write.

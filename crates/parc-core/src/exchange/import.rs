@@ -25,10 +25,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::csv_file::{self, CsvWriter};
-use crate::atomic::Partial;
 use super::format::{self, Encoding, FileFormat};
 use super::workbook;
 use super::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
+use crate::atomic::Partial;
 use crate::audit;
 use crate::competitor::{CompetitorData, SightingData};
 use crate::country;
@@ -41,7 +41,7 @@ use crate::i18n::{self, Locale};
 use crate::person::{PersonData, DECISION_ROLES};
 use crate::search_key::fold;
 use crate::storage::exchange::{self as rows, CustomerKey};
-use crate::storage::{exec, CustomerRef, ImportWrite, Store};
+use crate::storage::{CustomerRef, ImportWrite, Store};
 use crate::vat;
 
 /// What to do with a row that may duplicate a stored customer.
@@ -342,7 +342,7 @@ pub fn commit_with_cancel(
     let started = Instant::now();
     if options.entity == Entity::PriceList {
         // As for the price list screen: only the sales manager changes the prices.
-        let me = store.backend.context().actor;
+        let me = store.actor();
         store.require_manager(me)?;
     }
     let plan = plan(store, bytes, options, locale, progress)?;
@@ -365,7 +365,7 @@ pub fn commit_with_cancel(
         seconds: 0.0,
     };
     if total > 0 {
-        store.backend.apply_import(w, &mut |done| progress(Progress { stage: Stage::Writing, done, total }))?;
+        store.apply_import(w, &mut |done| progress(Progress { stage: Stage::Writing, done, total }))?;
     }
     if !plan.rejected.is_empty() {
         let path = match (rejected, source) {
@@ -870,7 +870,7 @@ impl Context {
     fn load(store: &mut Store, custom: Vec<CustomField>) -> Result<Context> {
         let users = store.users()?;
         let reasons = store.reason_settings()?;
-        let keys = exec::read(&mut *store.backend, rows::customer_keys)?;
+        let keys = store.read(rows::customer_keys)?;
         let user_keys = users.iter().map(|u| (u.id, fold(&u.data.initials), fold(&u.data.name))).collect();
         let home = store.home_country()?;
         let mut ctx = Context {
@@ -1403,8 +1403,7 @@ fn plan_customers(
         }
     }
     let wanted: Vec<i64> = wanted.into_iter().collect();
-    let (mut stored, people) =
-        exec::read(&mut *store.backend, |x| Ok((rows::customers(x, &wanted)?, rows::people_of(x, &wanted)?)))?;
+    let (mut stored, people) = store.read(|x| Ok((rows::customers(x, &wanted)?, rows::people_of(x, &wanted)?)))?;
     let mut people_of: HashMap<i64, Vec<crate::person::Person>> = HashMap::new();
     for p in people {
         people_of.entry(p.customer_id).or_default().push(p);
@@ -1849,7 +1848,7 @@ fn plan_fleet(
         outcomes.push(o);
     }
     let ids: Vec<i64> = owners.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
-    let stored = exec::read(&mut *store.backend, |x| rows::fleet_of(x, &ids))?;
+    let stored = store.read(|x| rows::fleet_of(x, &ids))?;
     // Stored lines not yet matched by a row, per customer.
     let mut pool: HashMap<i64, Vec<crate::fleet::FleetLine>> = HashMap::new();
     for l in stored {
@@ -1949,7 +1948,7 @@ fn plan_sightings(
         outcomes.push(o);
     }
     let ids: Vec<i64> = owners.iter().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
-    let stored = exec::read(&mut *store.backend, |x| rows::sightings_of(x, &ids))?;
+    let stored = store.read(|x| rows::sightings_of(x, &ids))?;
     let mut seen: HashMap<i64, Vec<SightingData>> = HashMap::new();
     for s in stored {
         seen.entry(s.customer_id).or_default().push(s.data);
@@ -2044,7 +2043,7 @@ fn plan_price_list(
     progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Vec<Outcome>> {
     use crate::offer::{PriceItemData, ITEM_KINDS};
-    let stored = exec::read(&mut *store.backend, crate::storage::offers::all_items)?;
+    let stored = store.read(crate::storage::offers::all_items)?;
     let by_key: HashMap<(String, String), &crate::offer::PriceItem> =
         stored.iter().map(|i| ((i.data.code.clone(), i.data.valid_from.clone()), i)).collect();
     let mut seen: HashSet<(String, String)> = HashSet::new();

@@ -548,7 +548,7 @@ fn an_import_that_fails_while_writing_leaves_nothing() {
             PersonData { name: "P".into(), active: true, ..Default::default() },
         ));
         w.customer_updates.push((stale.id, stale.version, stale.data.clone()));
-        let err = store.backend.apply_import(&w, &mut |_| Ok(())).unwrap_err();
+        let err = store.apply_import(&w, &mut |_| Ok(())).unwrap_err();
         assert!(matches!(err, crate::Error::Conflict { .. }), "{kind}: {err:?}");
         assert_eq!(store.count_customers().unwrap(), 1, "{kind}: the first customer went with the failure");
         assert_eq!(store.customer(stale.id).unwrap().data.city, "Padova");

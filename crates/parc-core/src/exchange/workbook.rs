@@ -381,7 +381,7 @@ fn report_value(cell: &Cell, kind: ColumnKind, currency: &Option<String>) -> Val
         (Cell::Num(x), ColumnKind::Percent) => Value::Percent(*x),
         (Cell::Num(x), ColumnKind::Integer) => Value::Number(*x, 0),
         (Cell::Num(x), _) => Value::Number(*x, 1),
-        (Cell::Text(t), ColumnKind::Date) => match NaiveDate::parse_from_str(t, crate::contact::DATE_FORMAT) {
+        (Cell::Text(t), ColumnKind::Date) => match NaiveDate::parse_from_str(t, crate::dates::DATE_FORMAT) {
             Ok(d) => Value::Date(d),
             Err(_) => Value::Text(t.clone()),
         },

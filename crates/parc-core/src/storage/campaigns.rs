@@ -14,7 +14,8 @@ use super::{now, Store};
 use crate::campaign::{
     self, Campaign, CampaignAction, CampaignData, CampaignResults, CampaignRow, CampaignTarget, RESPONSES,
 };
-use crate::contact::{ContactData, DATE_FORMAT};
+use crate::contact::ContactData;
+use crate::dates::DATE_FORMAT;
 use crate::deal::LeadData;
 use crate::error::{Error, Result};
 use crate::i18n::{tr, Locale};
@@ -438,7 +439,7 @@ impl Store {
             let key = format!("campaign.response.{response}");
             let label = tr(locale, &key).to_string();
             let contact = ContactData {
-                happened_at: chrono::Local::now().naive_local().format(crate::contact::DATETIME_FORMAT).to_string(),
+                happened_at: chrono::Local::now().naive_local().format(crate::dates::DATETIME_FORMAT).to_string(),
                 kind: campaign::contact_kind(&c.data.channel).into(),
                 user_id: by,
                 agreed: format!("{}: {label}", c.data.name),

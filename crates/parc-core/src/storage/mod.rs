@@ -471,13 +471,47 @@ pub(crate) trait CompetitorRows {
 }
 
 pub struct Store {
-    pub(crate) backend: Box<dyn Backend>,
+    /// Private to storage: code outside it reads and writes through the `Store`'s methods
+    /// (`read`/`write` for the statements written once through `Exec`).
+    backend: Box<dyn Backend>,
     target: Target,
     /// The facts segments are counted from, while unchanged (see `segments.rs`).
     segment_cache: Option<segments::CachedFacts>,
 }
 
 impl Store {
+    /// Runs `work` in one read transaction over the statements written once through
+    /// [`exec::Exec`]:
+    /// how the exchange and the demo read rows without reaching into the backend.
+    pub(crate) fn read<T>(&mut self, work: impl FnOnce(&mut dyn exec::Exec) -> Result<T>) -> Result<T> {
+        exec::read(&mut *self.backend, work)
+    }
+
+    /// Runs `work` in one write transaction over the statements written once through
+    /// [`exec::Exec`].
+    pub(crate) fn write<T: serde::Serialize>(
+        &mut self,
+        work: impl FnOnce(&mut dyn exec::Exec) -> Result<T>,
+    ) -> Result<T> {
+        exec::write(&mut *self.backend, work)
+    }
+
+    /// An import's planned rows written in one transaction; `progress` hears the rows written
+    /// (an `Err`, Cancel, rolls back).
+    pub(crate) fn apply_import(
+        &mut self,
+        w: &ImportWrite,
+        progress: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<Vec<i64>> {
+        self.backend.apply_import(w, progress)
+    }
+
+    /// The backend itself, for tests that compare what two stores hold.
+    #[cfg(test)]
+    pub(crate) fn backend(&mut self) -> &mut dyn Backend {
+        &mut *self.backend
+    }
+
     /// Opens (or creates) a Parc database file and brings its schema up to date. A file that
     /// is not a Parc database, or one written by a newer Parc, is refused unchanged.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
@@ -865,7 +899,7 @@ impl Store {
     /// the next seven days, and planned visits of the next month; materials due and postponed
     /// deals to come back to within the week.
     pub fn agenda(&mut self, user_id: Option<i64>, today: NaiveDate) -> Result<Agenda> {
-        let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
+        let day = |d: NaiveDate| d.format(crate::dates::DATE_FORMAT).to_string();
         // Overdue and coming actions are fetched apart, so a long overdue list cannot crowd
         // today's out of the page.
         let mut items = self.backend.open_actions(user_id, "", &day(today - chrono::Days::new(1)), 300)?;
@@ -954,7 +988,7 @@ impl Store {
         today: NaiveDate,
         limit: u32,
     ) -> Result<Vec<ColdCustomer>> {
-        let before = (today - chrono::Days::new(u64::from(days))).format(contact::DATE_FORMAT).to_string();
+        let before = (today - chrono::Days::new(u64::from(days))).format(crate::dates::DATE_FORMAT).to_string();
         let before = format!("{before}T00:00");
         let limit = limit.clamp(1, 1000);
         if owner_id.is_some() {
@@ -1006,7 +1040,7 @@ impl Store {
         let value = serde_json::to_string(&settings).expect("settings serialise");
         let rules = settings.clone();
         let renewal =
-            move |d: &FleetLineData| rules.default_renewal(d).map(|d| d.format(contact::DATE_FORMAT).to_string());
+            move |d: &FleetLineData| rules.default_renewal(d).map(|d| d.format(crate::dates::DATE_FORMAT).to_string());
         self.backend.save_fleet_settings(raw.as_deref(), &value, &recompute, &renewal)?;
         Ok(settings)
     }
@@ -1073,7 +1107,7 @@ impl Store {
     pub fn renewal_radar(&mut self, query: &RadarQuery, today: NaiveDate) -> Result<Radar> {
         let settings = self.fleet_settings()?;
         let (from, until) = share::radar_window(today, query.months);
-        let day = |d: NaiveDate| d.format(contact::DATE_FORMAT).to_string();
+        let day = |d: NaiveDate| d.format(crate::dates::DATE_FORMAT).to_string();
         let (from_s, until_s) = (day(from), day(until));
         let counts = self.backend.renewal_counts(query.owner_id, &from_s, &until_s, &settings.our_brands())?;
         let mut radar = share::radar(&counts, from, until, query.sort, query.limit.clamp(1, 5000) as usize);

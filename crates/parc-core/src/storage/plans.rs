@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use super::deals;
 use super::exec::{id_list, read, write, Val, IN_CHUNK};
 use super::Store;
-use crate::contact::{day_of, DATE_FORMAT};
+use crate::dates::{day_of, DATE_FORMAT};
 use crate::error::{Error, Result};
 use crate::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_KEY};
 

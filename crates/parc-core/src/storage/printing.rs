@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 
 use super::Store;
-use crate::contact::{HistoryFilter, DATE_FORMAT};
+use crate::contact::HistoryFilter;
+use crate::dates::DATE_FORMAT;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{self, Locale};
 use crate::offer::{Offer, OfferQuery, OfferStatus, PriceItem};

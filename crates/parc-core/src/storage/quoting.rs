@@ -12,7 +12,7 @@ use super::exec::{read, write};
 use super::offers;
 use super::{now, CustomerQuery, Once, Store};
 use crate::audit;
-use crate::contact::DATE_FORMAT;
+use crate::dates::DATE_FORMAT;
 use crate::deal::{MoveRequest, StageKind};
 use crate::error::{Error, FieldError, Result};
 use crate::offer::{

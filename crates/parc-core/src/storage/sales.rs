@@ -11,7 +11,7 @@ use super::deals::{self, DealFilter, NewDeal, Order, Status, TallyFilter};
 use super::exec::{read, write};
 use super::{now, Store};
 use crate::audit;
-use crate::contact::{day_of, DATE_FORMAT};
+use crate::dates::{day_of, DATE_FORMAT};
 use crate::deal::{
     weighted, Deal, DealData, DealQuery, DealState, DealSummary, Lead, LeadData, LeadRecord, LeadStatus, MoveRequest,
     ReasonSettings, StageKind, StageMove, StageSettings, VehicleLine, MAX_VALUE,

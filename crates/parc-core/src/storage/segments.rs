@@ -210,7 +210,7 @@ fn read_facts_of(
     // One row per customer (the lines' own rows are eight times as many): its vehicles, the
     // competitors' ones, the first renewals due and its brands. Our brands are bound one by one.
     let mut args: Vec<Val> =
-        vec![Val::Text(crate::segment::horizon(today).format(crate::contact::DATE_FORMAT).to_string())];
+        vec![Val::Text(crate::segment::horizon(today).format(crate::dates::DATE_FORMAT).to_string())];
     let ours = if bought.ours.is_empty() {
         "1 = 0".to_string()
     } else {
@@ -251,7 +251,7 @@ fn read_facts_of(
     )? {
         b.open_deals(r.int(0), r.int(1));
     }
-    let since = crate::segment::won_since(today).format(crate::contact::DATE_FORMAT).to_string();
+    let since = crate::segment::won_since(today).format(crate::dates::DATE_FORMAT).to_string();
     for r in x.rows(
         &format!(
             "SELECT customer_id, currency, CAST(sum(value) AS BIGINT) FROM deal

@@ -7,7 +7,7 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row, Transaction};
 
-use super::people::{check_changed, follow_ids};
+use super::people::{analyze, check_changed, follow_ids, next_ids};
 use super::{trail, Postgres};
 use crate::audit::{self, describe};
 use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
@@ -242,15 +242,7 @@ pub(super) fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ids: Vec<i64> = client
-        .query(
-            "SELECT nextval(pg_get_serial_sequence('customer', 'id')) FROM generate_series(1, $1::int)",
-            &[&(rows.len() as i32)],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    ids.sort_unstable();
+    let ids = next_ids(client, "customer", rows.len())?;
     let derived: Vec<Derived> = rows.iter().map(Derived::of).collect();
     let text = |f: fn(&CustomerData) -> &str| -> Vec<&str> { rows.iter().map(f).collect() };
     let int = |f: fn(&CustomerData) -> Option<i64>| -> Vec<Option<i64>> { rows.iter().map(f).collect() };
@@ -442,7 +434,7 @@ impl CustomerRows for Postgres {
         }
         tx.commit()?;
         if rows.len() >= ANALYZE_AFTER {
-            self.client.batch_execute("ANALYZE customer")?;
+            analyze(&mut self.client, "customer")?;
         }
         Ok(ids)
     }
@@ -575,7 +567,7 @@ impl CustomerRows for Postgres {
             let meta = RowMeta::copy_of(c);
             insert(&mut tx, &stmt, &c.data, &meta)?;
         }
-        tx.batch_execute("ANALYZE customer")?;
+        analyze(&mut tx, "customer")?;
         // New customers continue after the copied ids.
         tx.execute(
             "SELECT setval(pg_get_serial_sequence('customer', 'id'), COALESCE((SELECT max(id) FROM customer), 0) + 1, false)",

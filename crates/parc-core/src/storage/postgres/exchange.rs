@@ -2,6 +2,8 @@
 //! use. A VAT id or ERP code another workstation saved meanwhile aborts the transaction; the
 //! customer holding it is looked up once the transaction is gone.
 
+use std::collections::HashSet;
+
 use super::{competitors, customers, fleet, people, trail, Postgres};
 use crate::audit;
 use crate::customer::CustomerData;
@@ -56,9 +58,15 @@ impl ExchangeRows for Postgres {
                 CustomerRef::New(i) => new_ids[*i],
             };
             let mut person_ids = Vec::with_capacity(w.new_people.len());
+            // The customers this import made that got no people in an earlier batch: nobody
+            // else sees them, and they have no main contact to unmark.
+            let made: HashSet<i64> = new_ids.iter().copied().collect();
+            let mut with_people: HashSet<i64> = HashSet::new();
             for batch in w.new_people.chunks(customers::BATCH) {
                 let rows: Vec<(i64, PersonData)> = batch.iter().map(|(r, d)| (resolve(r), d.clone())).collect();
-                person_ids.extend(people::insert_people_rows(tx, &rows, by)?);
+                let fresh = |id: i64| made.contains(&id) && !with_people.contains(&id);
+                person_ids.extend(people::insert_people_rows(tx, &rows, by, &fresh)?);
+                with_people.extend(rows.iter().map(|(c, _)| *c).filter(|c| made.contains(c)));
                 tick(progress, batch.len())?;
             }
             trail::record_created(tx, audit::PERSON, &person_ids, by)?;
@@ -105,7 +113,8 @@ impl ExchangeRows for Postgres {
             (out, _) => out?,
         };
         if ids.len() >= 1000 {
-            self.client.batch_execute("ANALYZE customer; ANALYZE person")?;
+            people::analyze(&mut self.client, "customer")?;
+            people::analyze(&mut self.client, "person")?;
         }
         Ok(ids)
     }

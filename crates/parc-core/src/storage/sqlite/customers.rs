@@ -173,9 +173,8 @@ pub(super) fn write_new_search_keys(
     const HASH_SIZE: i64 = 64 << 20;
     let previous: Option<i64> =
         tx.query_row("SELECT v FROM customer_search_config WHERE k = 'hashsize'", [], |r| r.get(0)).optional()?;
-    let set_hash = |size: i64| {
-        tx.execute("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', ?1)", [size])
-    };
+    let set_hash =
+        |size: i64| tx.execute("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', ?1)", [size]);
     set_hash(HASH_SIZE)?;
     for rows in rows.chunks(batch) {
         let keys: Vec<(i64, String)> = rows.iter().map(|(id, d)| (*id, d.search_key())).collect();
