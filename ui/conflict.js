@@ -10,8 +10,8 @@ import { formatDateTime, t } from './i18n.js';
 import { toast } from './notify.js';
 import { fieldLabel, fieldValue } from './screens/changes.js';
 import { userName } from './users.js';
+import { $, el } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 
 /**
  * Resolves a save refused as a conflict. `base` is the record as the form opened it, `mine`
@@ -50,13 +50,6 @@ function merged(conflict, keepMine) {
     else data[top][key] = f.mine;
   }
   return data;
-}
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text != null) e.textContent = text;
-  return e;
 }
 
 /** Shows the differences; resolves with the fields to keep from the form, or null. */

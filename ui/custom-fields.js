@@ -1,25 +1,20 @@
 // The office's own customer fields: their definitions (loaded once, reloaded when the manager
-// changes them) and the inputs they put on the customer card.
+// changes them, announced as 'fields') and the inputs they put on the customer card.
 
 import { api } from './ipc.js';
 import { formatDecimal, parseDecimal, t } from './i18n.js';
+import { announce } from './signals.js';
 
 let fields = [];
-const listeners = [];
 
 export async function loadFields() {
   fields = await api.customFields();
-  for (const listener of listeners) listener(fields);
+  announce('fields', fields);
   return fields;
 }
 
 export function allFields() {
   return fields;
-}
-
-/** Calls `listener(fields)` whenever the definitions change. */
-export function onFieldsChanged(listener) {
-  listeners.push(listener);
 }
 
 export function inputName(id) {

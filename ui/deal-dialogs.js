@@ -8,8 +8,8 @@ import { clearErrors, showErrors } from './forms.js';
 import { ladder, named, reasonSettings, stage } from './process.js';
 import { fillUserSelects, myId } from './users.js';
 import { resolveConflict } from './conflict.js';
+import { $, button } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 let categories = [];
 let currencies = [];
 
@@ -25,10 +25,7 @@ export function init(info) {
 }
 
 function removeButton(row) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'icon';
-  b.textContent = '×';
+  const b = button('icon', '×');
   b.title = t('deal.remove_line');
   b.setAttribute('aria-label', t('deal.remove_line'));
   b.addEventListener('click', () => row.remove());

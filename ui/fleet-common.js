@@ -4,8 +4,9 @@
 
 import { api } from './ipc.js';
 import { formatInteger, formatPercent, t, tOr } from './i18n.js';
+import { $, svg } from './dom.js';
+import { announce } from './signals.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 let settings = null;
 let choices = { ownerships: [], weight_classes: [] };
 
@@ -30,12 +31,12 @@ export async function fleetSettings({ reload = false } = {}) {
 export async function saveFleetSettings(next) {
   settings = await api.saveFleetSettings(next);
   fillBrandList();
-  document.dispatchEvent(new CustomEvent('parc:fleet-settings'));
+  announce('fleet-settings');
   return settings;
 }
 
 function fillBrandList() {
-  const list = document.getElementById('brand-list');
+  const list = $('brand-list');
   list.replaceChildren(...settings.brands.map((b) => new Option(b.name, b.name)));
 }
 
@@ -49,12 +50,6 @@ export function weightLabel(key) {
 
 export function ownershipLabel(key) {
   return key ? t(`fleet.ownership.${key}`) : '';
-}
-
-function el(name, attrs = {}) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  return node;
 }
 
 /**
@@ -74,21 +69,18 @@ export function brandChart(brands, { max = 8 } = {}) {
   const labelWidth = 110;
   const barMax = 140;
   const top = Math.max(1, ...rows.map((r) => r.vehicles));
-  const svg = el('svg', { viewBox: `0 0 ${width} ${Math.max(1, rows.length) * rowHeight}`, class: 'brand-chart', role: 'img' });
-  svg.setAttribute('aria-label', rows.map((r) => `${r.brand} ${formatInteger(r.vehicles)}`).join(', '));
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${Math.max(1, rows.length) * rowHeight}`, class: 'brand-chart', role: 'img' });
+  chart.setAttribute('aria-label', rows.map((r) => `${r.brand} ${formatInteger(r.vehicles)}`).join(', '));
   rows.forEach((r, i) => {
     const y = i * rowHeight;
-    const g = el('g', { class: r.ours ? 'ours' : (r.others ? 'others' : 'theirs') });
-    const title = el('title');
-    title.textContent = `${r.brand}: ${formatInteger(r.vehicles)} (${formatPercent(r.pct)})${r.ours ? ` · ${t('fleet.ours')}` : ''}`;
-    const label = el('text', { x: 0, y: y + 15, class: 'label' });
-    label.textContent = r.brand;
+    const g = svg('g', { class: r.ours ? 'ours' : (r.others ? 'others' : 'theirs') });
+    const title = svg('title', {}, `${r.brand}: ${formatInteger(r.vehicles)} (${formatPercent(r.pct)})${r.ours ? ` · ${t('fleet.ours')}` : ''}`);
+    const label = svg('text', { x: 0, y: y + 15, class: 'label' }, r.brand);
     const w = Math.max(2, Math.round((r.vehicles / top) * barMax));
-    const bar = el('rect', { x: labelWidth, y: y + 4, width: w, height: rowHeight - 8, rx: 3, class: 'bar' });
-    const value = el('text', { x: labelWidth + w + 6, y: y + 15, class: 'value' });
-    value.textContent = `${formatInteger(r.vehicles)} · ${formatPercent(r.pct)}`;
+    const bar = svg('rect', { x: labelWidth, y: y + 4, width: w, height: rowHeight - 8, rx: 3, class: 'bar' });
+    const value = svg('text', { x: labelWidth + w + 6, y: y + 15, class: 'value' }, `${formatInteger(r.vehicles)} · ${formatPercent(r.pct)}`);
     g.append(title, label, bar, value);
-    svg.append(g);
+    chart.append(g);
   });
-  return svg;
+  return chart;
 }

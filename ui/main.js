@@ -25,6 +25,8 @@ import * as settings from './screens/settings.js';
 import * as startPage from './screens/start.js';
 import * as fleetCommon from './fleet-common.js';
 import { ensureUser, initWhoButton } from './users.js';
+import { $ } from './dom.js';
+import { listen } from './signals.js';
 
 const screens = { start: startPage, home, customers, agenda, funnel, offers, exchange, renewals, market, segments, campaigns, reports, settings };
 let current = null;
@@ -65,7 +67,8 @@ async function start() {
   }
   setLanguage(info.language);
   document.body.dataset.dbKind = info.db_kind;
-  settings.init(info, relabel);
+  listen('language', relabel);
+  settings.init(info);
   backups.init();
   backups.announceRestore();
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.screen));
@@ -75,17 +78,17 @@ async function start() {
     document.querySelector('.tab[data-screen=customers]').hidden = true;
     document.querySelector('.tab[data-screen=home]').hidden = true;
     document.querySelector('.tab[data-screen=agenda]').hidden = true;
-    document.getElementById('fields-setting').hidden = true;
+    $('fields-setting').hidden = true;
     for (const name of ['customers', 'agenda', 'funnel', 'offers', 'exchange', 'renewals', 'market', 'segments', 'campaigns', 'reports']) {
       document.querySelector(`.tab[data-screen=${name}]`).hidden = true;
     }
-    document.getElementById('fleet-settings').hidden = true;
-    document.getElementById('stages-setting').hidden = true;
-    document.getElementById('plans-setting').hidden = true;
-    document.getElementById('offers-setting').hidden = true;
-    document.getElementById('fatal-message').textContent = info.db_error.message;
-    document.getElementById('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
-    document.getElementById('fatal-settings').addEventListener('click', () => show('settings'));
+    $('fleet-settings').hidden = true;
+    $('stages-setting').hidden = true;
+    $('plans-setting').hidden = true;
+    $('offers-setting').hidden = true;
+    $('fatal-message').textContent = info.db_error.message;
+    $('fatal-path').textContent = t('banner.db_path', { path: info.db_target });
+    $('fatal-settings').addEventListener('click', () => show('settings'));
     show('fatal');
     // A damaged file is never used: the newest good backup is offered instead.
     if (info.db_error.code === 'corrupt' && info.db_kind === 'file') backups.offerNewest();
@@ -137,15 +140,7 @@ async function start() {
   startPage.init(info, show, () => exchange.importCustomers());
   showReportsTab();
   fleetSettings.init();
-  settings.onColdDays((days) => agenda.setColdDays(days));
-  document.addEventListener('parc:user', () => {
-    showReportsTab();
-    customers.userChanged();
-    agenda.relabel();
-    funnel.relabel();
-    if (current === 'agenda') agenda.refresh();
-    if (current === 'home') home.refresh();
-  });
+  listen('user', showReportsTab);
   document.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
     if (mod && (e.key === 'k' || e.key === 'f')) {

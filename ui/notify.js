@@ -2,45 +2,37 @@
 // and an in-page confirmation dialog.
 
 import { t } from './i18n.js';
+import { $, el, button } from './dom.js';
 
 export function toast(message, action) {
-  const box = document.getElementById('toasts');
-  const el = document.createElement('div');
-  el.className = 'toast';
-  const text = document.createElement('span');
-  text.textContent = message;
-  el.append(text);
+  const box = $('toasts');
+  const item = el('div', 'toast');
+  item.append(el('span', null, message));
   if (action) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = action.label;
-    button.addEventListener('click', () => {
-      el.remove();
+    item.append(button(null, action.label, () => {
+      item.remove();
       action.run();
-    });
-    el.append(button);
+    }));
   }
-  box.append(el);
-  setTimeout(() => el.remove(), action ? 8000 : 3500);
+  box.append(item);
+  setTimeout(() => item.remove(), action ? 8000 : 3500);
 }
 
 export function banner(message, kind = 'warning') {
-  const el = document.createElement('div');
-  el.className = `banner ${kind}`;
-  el.setAttribute('role', 'alert');
-  el.textContent = message;
-  document.getElementById('banners').append(el);
+  const item = el('div', `banner ${kind}`, message);
+  item.setAttribute('role', 'alert');
+  $('banners').append(item);
 }
 
 /** Asks a yes/no question; resolves true when the person confirms. */
 export function confirmAction(question, confirmLabel) {
-  const dialog = document.getElementById('confirm');
-  document.getElementById('confirm-text').textContent = question;
-  document.getElementById('confirm-ok').textContent = confirmLabel ?? t('card.discard');
+  const dialog = $('confirm');
+  $('confirm-text').textContent = question;
+  $('confirm-ok').textContent = confirmLabel ?? t('card.discard');
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.returnValue = '';
     dialog.showModal();
-    document.getElementById('confirm-ok').focus();
+    $('confirm-ok').focus();
   });
 }

@@ -4,19 +4,15 @@
 
 import { api } from './ipc.js';
 import { formatMinorUnits, language } from './i18n.js';
+import { announce } from './signals.js';
 
 let process = { version: 0, stages: [] };
 let reasons = { version: 0, lost: [], postponed: [], disqualified: [], sources: [] };
-const listeners = [];
 
 export async function loadProcess() {
   [process, reasons] = await Promise.all([api.stages(), api.reasons()]);
-  for (const l of listeners) l();
+  announce('process');
   return process;
-}
-
-export function onProcessChanged(listener) {
-  listeners.push(listener);
 }
 
 export function processSettings() {

@@ -4,24 +4,10 @@
 
 import { formatDate, formatInteger, formatMinorUnits, formatPercent, language, t } from './i18n.js';
 import { moneyShort } from './process.js';
+import { el, svg } from './dom.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 /** Series colours (CSS classes reports-s0…reports-s7). */
 const COLOURS = 8;
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text != null) e.textContent = text;
-  return e;
-}
-
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 function decimal(x) {
   const [whole, frac = '0'] = Number(x).toFixed(1).split('.');

@@ -2,6 +2,8 @@
 
 import { api } from './ipc.js';
 import { t } from './i18n.js';
+import { $ } from './dom.js';
+import { announce } from './signals.js';
 
 let users = [];
 let me = null;
@@ -50,8 +52,29 @@ export function fillUserSelects(root) {
   }
 }
 
+/**
+ * Fills a "whose" select: me, everyone (when `everyone`), and each active colleague (when
+ * `colleagues`), keeping the choice made, else `first`.
+ */
+export function fillWhoseSelect(select, { everyone, colleagues, first = 'me' }) {
+  const keep = select.value || first;
+  const options = [new Option(t('agenda.mine'), 'me')];
+  if (everyone) options.push(new Option(t('agenda.everyone'), 'all'));
+  if (colleagues) for (const u of users.filter((u) => u.active && u.id !== me)) options.push(new Option(u.name, String(u.id)));
+  select.replaceChildren(...options);
+  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : 'me';
+}
+
+/** The user a "whose" select names: my id, null for everyone, or a colleague's id. */
+export function whose(select) {
+  const v = select.value;
+  if (v === 'me') return me;
+  if (v === 'all') return null;
+  return Number(v);
+}
+
 function renderWhoButton() {
-  const button = document.getElementById('who-button');
+  const button = $('who-button');
   const user = currentUser();
   button.textContent = user ? user.name : t('who.nobody');
 }
@@ -72,9 +95,9 @@ export async function ensureUser(rememberedId) {
 
 /** Shows the "who are you" dialog; resolves once a user is chosen or created. */
 export function chooseUser({ required = false } = {}) {
-  const dialog = document.getElementById('who-dialog');
-  const form = document.getElementById('who-form');
-  const list = document.getElementById('who-list');
+  const dialog = $('who-dialog');
+  const form = $('who-form');
+  const list = $('who-list');
   const errors = form.querySelector('.errors');
   const roles = form.elements.role;
   roles.replaceChildren(...['salesperson', 'assistant', 'manager', 'director'].map((r) => new Option(t(`role.${r}`), r)));
@@ -101,7 +124,7 @@ export function chooseUser({ required = false } = {}) {
       await api.chooseUser(user.id);
       renderWhoButton();
       dialog.close();
-      document.dispatchEvent(new CustomEvent('parc:user'));
+      announce('user');
       resolve(user);
     };
     list.onclick = (e) => {
@@ -129,5 +152,5 @@ export function chooseUser({ required = false } = {}) {
 }
 
 export function initWhoButton() {
-  document.getElementById('who-button').addEventListener('click', () => chooseUser());
+  $('who-button').addEventListener('click', () => chooseUser());
 }

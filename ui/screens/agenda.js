@@ -6,11 +6,12 @@ import { api } from '../ipc.js';
 import { formatDate, formatLocalDateTime, isoDay, isoNow, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { allUsers, manages, myId, userInitials } from '../users.js';
+import { fillWhoseSelect, manages, myId, userInitials, whose } from '../users.js';
 import { markSent } from './materials.js';
 import { loadProcess, reasonName } from '../process.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const dialog = $('complete-dialog');
 const form = $('complete-form');
 let kinds = [];
@@ -23,6 +24,14 @@ let completing = null;
 export function init(info, open, openDealPage, openCampaignList) {
   kinds = info.contact_kinds;
   coldDays = info.cold_after_days;
+  listen('cold-days', (days) => {
+    coldDays = days;
+  });
+  // Another person sits here: their "mine", and for a manager everyone's.
+  listen('user', () => {
+    relabel();
+    if (!$('screen-agenda').hidden) refresh();
+  });
   openCustomer = open;
   openDeal = openDealPage;
   openCampaign = openCampaignList;
@@ -47,18 +56,13 @@ export function init(info, open, openDealPage, openCampaignList) {
 /** The visit pack of the chosen day for the agenda's person: offers and a page per customer. */
 async function saveVisitPack() {
   const pack = $('visit-pack-form');
-  const whose = $('agenda-user').value;
-  const userId = whose === 'all' ? null : whose === 'me' ? myId() : Number(whose);
+  const userId = whose($('agenda-user'));
   try {
     const path = await api.saveVisitPack(pack.elements.day.value, userId);
     if (path) toast(t('visit_pack.saved', { path }));
   } catch (err) {
     toast(err.message);
   }
-}
-
-export function setColdDays(days) {
-  coldDays = days;
 }
 
 export function relabel() {
@@ -69,22 +73,7 @@ export function relabel() {
 
 /** "Me", or (for a manager) anyone and everyone. */
 function fillWhose() {
-  const select = $('agenda-user');
-  const keep = select.value || 'me';
-  const options = [new Option(t('agenda.mine'), 'me')];
-  if (manages()) {
-    options.push(new Option(t('agenda.everyone'), 'all'));
-    for (const u of allUsers().filter((u) => u.active && u.id !== myId())) options.push(new Option(u.name, String(u.id)));
-  }
-  select.replaceChildren(...options);
-  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : 'me';
-}
-
-function whose() {
-  const v = $('agenda-user').value;
-  if (v === 'me') return myId();
-  if (v === 'all') return null;
-  return Number(v);
+  fillWhoseSelect($('agenda-user'), { everyone: manages(), colleagues: manages() });
 }
 
 export async function shown() {
@@ -93,7 +82,7 @@ export async function shown() {
 }
 
 export async function refresh() {
-  const user = whose();
+  const user = whose($('agenda-user'));
   try {
     const [agenda, cold, calls, plans] = await Promise.all([
       api.agenda(user),
@@ -114,11 +103,7 @@ export async function refresh() {
         [m.name, m.due ? t('agenda.due', { date: formatDate(m.due) }) : t('materials.never_sent')].join(' · '),
         () => openCustomer(m.customer_id),
       );
-      const sent = document.createElement('button');
-      sent.type = 'button';
-      sent.className = 'done';
-      sent.textContent = t('materials.sent_today');
-      sent.addEventListener('click', async () => {
+      const sent = button('done', t('materials.sent_today'), async () => {
         try {
           const current = (await api.materials(m.customer_id)).find((x) => x.id === m.material_id);
           if (current) await markSent(m.customer_id, current);
@@ -145,14 +130,10 @@ export async function refresh() {
       const li = item(
         r.customer_name,
         [r.revisit_on < today ? t('agenda.due', { date: formatDate(r.revisit_on) }) : formatDate(r.revisit_on), r.title,
-          reasonName('postponed', r.close_reason), whose() === myId() ? '' : userInitials(r.owner_id)].filter(Boolean).join(' · '),
+          reasonName('postponed', r.close_reason), whose($('agenda-user')) === myId() ? '' : userInitials(r.owner_id)].filter(Boolean).join(' · '),
         () => openCustomer(r.customer_id),
       );
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.className = 'done';
-      open.textContent = t('agenda.open_deal');
-      open.addEventListener('click', () => openDeal(r.deal_id));
+      const open = button('done', t('agenda.open_deal'), () => openDeal(r.deal_id));
       li.append(open);
       return li;
     }));
@@ -164,11 +145,7 @@ export async function refresh() {
           .filter(Boolean).join(' · '),
         () => openCustomer(c.customer_id),
       );
-      const answer = document.createElement('button');
-      answer.type = 'button';
-      answer.className = 'done';
-      answer.textContent = t('campaigns.col.response');
-      answer.addEventListener('click', () => openCampaign(c.campaign_id, c.customer_id));
+      const answer = button('done', t('campaigns.col.response'), () => openCampaign(c.campaign_id, c.customer_id));
       li.append(answer);
       return li;
     }));
@@ -202,15 +179,11 @@ function fill(bucket, items, when) {
   $(`agenda-${bucket}`).replaceChildren(...items.map((i) => {
     const li = item(
       i.customer_name,
-      [when(i), t(`kind.${i.next_kind}`), i.next_action, whose() === myId() ? '' : userInitials(i.next_user_id)]
+      [when(i), t(`kind.${i.next_kind}`), i.next_action, whose($('agenda-user')) === myId() ? '' : userInitials(i.next_user_id)]
         .filter(Boolean).join(' · '),
       () => openCustomer(i.customer_id),
     );
-    const done = document.createElement('button');
-    done.type = 'button';
-    done.className = 'done';
-    done.textContent = t('agenda.done');
-    done.addEventListener('click', () => openComplete(i));
+    const done = button('done', t('agenda.done'), () => openComplete(i));
     li.append(done);
     return li;
   }));
@@ -220,11 +193,7 @@ function fill(bucket, items, when) {
 export function item(title, detail, open) {
   const li = document.createElement('li');
   li.className = 'action';
-  const link = document.createElement('button');
-  link.type = 'button';
-  link.className = 'link customer';
-  link.textContent = title;
-  link.addEventListener('click', open);
+  const link = button('link customer', title, open);
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.textContent = detail;

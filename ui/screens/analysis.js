@@ -6,8 +6,8 @@ import { api } from '../ipc.js';
 import { t } from '../i18n.js';
 import { toast } from '../notify.js';
 import { drawChart } from '../report-view.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 let customerId = null;
 let seq = 0;
 let output = null;

@@ -4,8 +4,8 @@
 import { api } from '../ipc.js';
 import { formatLocalDateTime, formatSize, t } from '../i18n.js';
 import { confirmAction, toast } from '../notify.js';
+import { $, button } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 let state = null;
 
 export function init() {
@@ -85,10 +85,7 @@ function render() {
     what.classList.toggle('bad', Boolean(b.problem));
     li.append(when, kind, what);
     if (!b.problem && b.kind !== 'damaged') {
-      const restore = document.createElement('button');
-      restore.type = 'button';
-      restore.textContent = t('backups.restore');
-      restore.addEventListener('click', () => restoreBackup(b));
+      const restore = button(null, t('backups.restore'), () => restoreBackup(b));
       li.append(restore);
     }
     return li;

@@ -8,8 +8,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { userName } from '../users.js';
 import { fillSourceSelect, loadProcess, moneyShort } from '../process.js';
+import { $, button } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('campaign-form');
 const CHANNELS = ['phone', 'visit', 'mailing', 'event'];
 const RESPONSES = ['interested', 'not_now', 'not_interested', 'wrong_contact'];
@@ -270,10 +270,7 @@ function targetRow(x, index) {
   tr.dataset.index = index;
   tr.dataset.response = x.response ?? '';
   const name = document.createElement('td');
-  const link = document.createElement('button');
-  link.type = 'button';
-  link.className = 'link';
-  link.textContent = x.customer;
+  const link = button('link', x.customer);
   link.tabIndex = -1;
   link.addEventListener('click', () => openCustomer(x.customer_id));
   name.append(link);

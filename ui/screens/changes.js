@@ -8,8 +8,8 @@ import { allFields } from '../custom-fields.js';
 import { toast } from '../notify.js';
 import { userName } from '../users.js';
 import { sourceName } from '../process.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 
 /** Field names of each kind of record that are not `field.<name>` in the catalogue. */
 const LABELS = {

@@ -6,8 +6,9 @@ import { api } from '../ipc.js';
 import { formatDate, formatInteger, formatMinorUnits, isoDay, parseMinorUnits, t } from '../i18n.js';
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
+import { $, button, headRow } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const noteForm = $('competitor-note-form');
 const sightingForm = $('sighting-form');
 const recordForm = $('competitor-form');
@@ -19,6 +20,8 @@ let currencies = [];
 
 export function init(info) {
   currencies = info.choices.currencies;
+  // The competitors present come partly from the fleet.
+  listen('fleet', ({ customerId: id }) => load(id).catch((err) => toast(err.message)));
   noteForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const id = numberOrNull(noteForm.elements.competitor_id.value);
@@ -96,11 +99,7 @@ function render() {
       li.append(more);
     }
     if (p.by_hand) {
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'link danger';
-      remove.textContent = t('competitors.unnote');
-      remove.addEventListener('click', async () => {
+      const remove = button('link danger', t('competitors.unnote'), async () => {
         try {
           await api.noteCompetitor(customerId, p.competitor_id, false);
           await load(customerId);
@@ -126,14 +125,9 @@ function renderSightings() {
   const table = $('sightings');
   $('sightings-empty').hidden = here.sightings.length > 0;
   table.hidden = here.sightings.length === 0;
-  const head = document.createElement('tr');
-  for (const key of ['sightings.seen_on', 'sightings.competitor', 'sightings.product', 'sightings.price', 'sightings.conditions', 'sightings.source', '']) {
-    const th = document.createElement('th');
-    th.textContent = key ? t(key) : '';
-    head.append(th);
-  }
   const thead = document.createElement('thead');
-  thead.append(head);
+  thead.append(headRow(['sightings.seen_on', 'sightings.competitor', 'sightings.product', 'sightings.price', 'sightings.conditions', 'sightings.source', '']
+    .map((key) => (key ? t(key) : ''))));
   const body = document.createElement('tbody');
   for (const s of here.sightings) {
     const tr = document.createElement('tr');
@@ -153,11 +147,7 @@ function renderSightings() {
       tr.append(td);
     });
     const actions = document.createElement('td');
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'link danger';
-    remove.textContent = t('materials.remove');
-    remove.addEventListener('click', async () => {
+    const remove = button('link danger', t('materials.remove'), async () => {
       if (!(await confirmAction(t('sightings.delete_confirm'), t('materials.remove')))) return;
       try {
         await api.deleteSighting(s.id);
@@ -217,11 +207,7 @@ function renderRecords() {
       d.textContent = text;
       return d;
     });
-    const edit = document.createElement('button');
-    edit.type = 'button';
-    edit.className = 'link';
-    edit.textContent = t('people.edit');
-    edit.addEventListener('click', () => editRecord(r));
+    const edit = button('link', t('people.edit'), () => editRecord(r));
     li.append(name, ...lines, edit);
     return li;
   }));

@@ -16,10 +16,11 @@ import * as history from './history.js';
 import * as materialsPanel from './materials.js';
 import * as peoplePanel from './people.js';
 import { showChanges } from './changes.js';
-import { fillSourceSelect, onProcessChanged } from '../process.js';
+import { fillSourceSelect } from '../process.js';
+import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
 const PAGE = 100;
-const $ = (id) => document.getElementById(id);
 const search = $('search');
 const results = $('results');
 const form = $('card');
@@ -39,20 +40,20 @@ export function init(info, openDeal) {
   loadOfficeCurrency();
   dealsPanel.init(info, openDeal);
   fillChoices();
-  onProcessChanged(fillSources);
+  listen('process', () => fillSources());
+  listen('user', userChanged);
   fillTiers();
   fillUserSelects(form);
-  peoplePanel.init(info.decision_roles, (people) => history.setPeople(people));
-  history.init(info.contact_kinds, () => {});
+  peoplePanel.init(info.decision_roles);
+  history.init(info.contact_kinds);
   materialsPanel.init();
-  customFields.onFieldsChanged(() => {
+  listen('fields', () => {
     customFields.renderInputs($('custom-fields'));
     if (!view.hidden) customFields.fillInputs($('custom-fields'), customer?.custom);
   });
   customFields.loadFields().catch((err) => toast(err.message));
   competitorsPanel.init(info);
-  // The competitors present come partly from the fleet.
-  fleetPanel.init(() => competitorsPanel.load(customer.id).catch((err) => toast(err.message)));
+  fleetPanel.init();
   for (const tab of document.querySelectorAll('.card-tab')) {
     tab.addEventListener('click', () => showPanel(tab.dataset.panel));
   }
@@ -147,7 +148,7 @@ export function relabel() {
   if (!view.hidden) renderCardHeader();
 }
 
-export function userChanged() {
+function userChanged() {
   fillUserSelects(document);
   if ($('only-mine').checked) runSearch();
 }

@@ -6,17 +6,18 @@ import { formatDate, isoDay, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { editDeal } from '../deal-dialogs.js';
-import { fillSourceSelect, loadProcess, moneyShort, onProcessChanged, sourceName, stageName } from '../process.js';
+import { fillSourceSelect, loadProcess, moneyShort, sourceName, stageName } from '../process.js';
 import { myId } from '../users.js';
 import { listFor, newOffer, offerItems } from './offers.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 let customer = null;
 let openDeal = () => {};
 
 export function init(info, open) {
   openDeal = open;
-  onProcessChanged(fillSources);
+  listen('process', () => fillSources());
   $('card-deal-new').addEventListener('click', newDeal);
   $('card-offer-new').addEventListener('click', () => customer && newOffer(customer.id));
   $('lead-form').addEventListener('submit', async (e) => {
@@ -73,11 +74,7 @@ function render() {
   $('card-deals').replaceChildren(...deals.map((d) => {
     const li = document.createElement('li');
     li.className = 'deal-line';
-    const link = document.createElement('button');
-    link.type = 'button';
-    link.className = 'link';
-    link.textContent = d.title;
-    link.addEventListener('click', () => openDeal(d.id));
+    const link = button('link', d.title, () => openDeal(d.id));
     const meta = document.createElement('div');
     meta.className = 'meta';
     const when = d.closed_on ? formatDate(d.closed_on) : d.expected_close ? t('deal.closes', { date: formatDate(d.expected_close) }) : '';

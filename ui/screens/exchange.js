@@ -11,8 +11,8 @@ import { confirmAction, toast } from '../notify.js';
 import { loadFields } from '../custom-fields.js';
 import { fillSourceSelect } from '../process.js';
 import { allUsers, manages } from '../users.js';
+import { $, button, headRow } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 
 const EXPORT_ENTITIES = ['customers', 'people', 'contacts', 'fleet', 'orders'];
 const IMPORT_ENTITIES = ['customers', 'fleet', 'sightings', 'price_list'];
@@ -122,12 +122,7 @@ async function refresh() {
 
 function drawProfiles() {
   const table = $('exchange-profiles');
-  const head = document.createElement('tr');
-  for (const key of ['exchange.profile_name', 'exchange.entity', 'exchange.last_export', '']) {
-    const th = document.createElement('th');
-    th.textContent = key ? t(key) : '';
-    head.append(th);
-  }
+  const head = headRow(['exchange.profile_name', 'exchange.entity', 'exchange.last_export', ''].map((key) => (key ? t(key) : '')));
   const rows = profiles.filter((p) => p.kind === 'export').map((p) => {
     const tr = document.createElement('tr');
     tr.dataset.profile = p.name;
@@ -141,18 +136,10 @@ function drawProfiles() {
       : t('exchange.never_exported');
     const actions = document.createElement('td');
     actions.className = 'exchange-actions';
-    const button = (label, run, cls) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = t(label);
-      if (cls) b.className = cls;
-      b.addEventListener('click', run);
-      return b;
-    };
     actions.append(
-      button('exchange.export_changes', () => runExport(p, false), 'primary exchange-export-changes'),
-      button('exchange.export_full', () => runExport(p, true), 'exchange-export-full'),
-      button('exchange.edit', () => edit(p), 'link exchange-edit'),
+      button('primary exchange-export-changes', t('exchange.export_changes'), () => runExport(p, false)),
+      button('exchange-export-full', t('exchange.export_full'), () => runExport(p, true)),
+      button('link exchange-edit', t('exchange.edit'), () => edit(p)),
     );
     tr.append(name, entity, last, actions);
     return tr;
@@ -293,9 +280,7 @@ function drawColumns() {
     header.setAttribute('aria-label', t('exchange.header_of', { field: name.textContent }));
     header.addEventListener('input', () => { c.header = header.value; });
     const move = (label, delta) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = label;
+      const b = button(null, label);
       b.title = t(delta < 0 ? 'exchange.move_up' : 'exchange.move_down');
       b.setAttribute('aria-label', b.title);
       b.disabled = i + delta < 0 || i + delta >= columns.length;
@@ -306,9 +291,7 @@ function drawColumns() {
       });
       return b;
     };
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.textContent = '×';
+    const remove = button(null, '×');
     remove.title = t('exchange.remove_column');
     remove.setAttribute('aria-label', t('exchange.remove_column'));
     remove.addEventListener('click', () => {
@@ -652,12 +635,7 @@ function drawCheck() {
   const c = wizard.check;
   $('exchange-summary').textContent = summary(c);
   $('exchange-truncated').hidden = !c.truncated;
-  const head = document.createElement('tr');
-  for (const key of ['exchange.line', 'exchange.status', 'exchange.what', 'exchange.details']) {
-    const th = document.createElement('th');
-    th.textContent = t(key);
-    head.append(th);
-  }
+  const head = headRow(['exchange.line', 'exchange.status', 'exchange.what', 'exchange.details'].map((key) => t(key)));
   const rows = c.reports.map((r) => {
     const tr = document.createElement('tr');
     tr.dataset.line = String(r.line);
@@ -731,7 +709,6 @@ async function runImport() {
     wizard.rejectedFile = report.rejected_file;
     $('exchange-rejected-path').textContent = report.rejected_file ? t('exchange.rejected_file', { path: report.rejected_file }) : '';
     $('exchange-open-rejected').hidden = !report.rejected_file;
-    document.dispatchEvent(new CustomEvent('parc:imported'));
   } catch (err) {
     $('exchange-import-status').hidden = true;
     importError(err);

@@ -5,11 +5,12 @@ import { api } from '../ipc.js';
 import { t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { allFields, loadFields, onFieldsChanged } from '../custom-fields.js';
+import { allFields, loadFields } from '../custom-fields.js';
 import { manages } from '../users.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
 const KINDS = ['text', 'number', 'date', 'choice'];
-const $ = (id) => document.getElementById(id);
 const list = $('field-list');
 const addForm = $('field-add');
 
@@ -30,8 +31,8 @@ export function init() {
       showErrors(addForm, err, t('card.errors_title'));
     }
   });
-  onFieldsChanged(render);
-  document.addEventListener('parc:user', render);
+  listen('fields', render);
+  listen('user', render);
 }
 
 export function relabel() {
@@ -49,15 +50,6 @@ function showChoices(form) {
 function readForm(form, kind, retired = false) {
   const choices = form.elements.choices?.value.split('\n').map((c) => c.trim()).filter(Boolean) ?? [];
   return { label: form.elements.label.value, kind, choices, retired };
-}
-
-function button(label, onClick, className = '') {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = className;
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 function render() {
@@ -95,13 +87,13 @@ function render() {
     const actions = document.createElement('div');
     actions.className = 'subform-actions';
     if (canEdit) {
-      const save = button(t('fields.save'), () => {}, 'primary');
+      const save = button('primary', t('fields.save'));
       save.type = 'submit';
       actions.append(
         save,
-        button(f.retired ? t('fields.reactivate') : t('fields.retire'), () => update(form, f, !f.retired)),
-        button('↑', () => move(i, -1), 'icon'),
-        button('↓', () => move(i, 1), 'icon'),
+        button(null, f.retired ? t('fields.reactivate') : t('fields.retire'), () => update(form, f, !f.retired)),
+        button('icon', '↑', () => move(i, -1)),
+        button('icon', '↓', () => move(i, 1)),
       );
       actions.lastChild.disabled = i === fields.length - 1;
       actions.lastChild.previousSibling.disabled = i === 0;

@@ -6,8 +6,8 @@ import { formatInteger, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { categoryLabel, fleetSettings, saveFleetSettings } from '../fleet-common.js';
+import { $, button, headRow } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('fleet-settings');
 let draft = null;
 
@@ -67,10 +67,7 @@ function addCategory() {
 }
 
 function removeButton(run, what) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'link danger';
-  b.textContent = t('materials.remove');
+  const b = button('link danger', t('materials.remove'));
   b.setAttribute('aria-label', `${t('materials.remove')} ${what}`);
   b.addEventListener('click', () => {
     run();
@@ -96,12 +93,7 @@ function render() {
     return li;
   }));
 
-  const head = document.createElement('tr');
-  for (const key of ['fleet.category', 'settings.renewal_years', 'settings.renewal_km', '']) {
-    const th = document.createElement('th');
-    th.textContent = key ? t(key) : '';
-    head.append(th);
-  }
+  const head = headRow(['fleet.category', 'settings.renewal_years', 'settings.renewal_km', ''].map((key) => (key ? t(key) : '')));
   const rows = draft.categories.map((c, i) => {
     const rule = draft.rules.find((r) => r.category === c);
     const tr = document.createElement('tr');

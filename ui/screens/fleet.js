@@ -11,17 +11,16 @@ import { showChanges } from './changes.js';
 import {
   brandChart, categoryLabel, fleetChoices, fleetSettings, ownershipLabel, weightLabel,
 } from '../fleet-common.js';
+import { $, button, headRow } from '../dom.js';
+import { announce, listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('fleet-form');
 const table = $('fleet-lines');
 let customerId = null;
 let fleet = null;
 let editing = null; // the line being edited, null for a new one
-let onChange = () => {};
 
-export function init(changed) {
-  onChange = changed;
+export function init() {
   $('fleet-new').addEventListener('click', () => edit(null));
   $('fleet-changes').addEventListener('click', () => {
     if (editing) showChanges('fleet_line', editing.id, `${editing.brand} ${editing.model}`.trim());
@@ -45,7 +44,7 @@ export function init(changed) {
   form.elements.vin.addEventListener('input', () => {
     form.querySelector('.field-warning').textContent = '';
   });
-  document.addEventListener('parc:fleet-settings', () => {
+  listen('fleet-settings', () => {
     if (customerId != null) load(customerId).catch((err) => toast(err.message));
   });
 }
@@ -148,15 +147,9 @@ function renderLines() {
   const lines = fleet.lines;
   $('fleet-empty').hidden = lines.length > 0;
   table.hidden = lines.length === 0;
-  const head = document.createElement('tr');
-  for (const key of ['fleet.vehicles', 'fleet.weight_class', 'fleet.first_registered_short', 'fleet.vin_plate',
-    'fleet.ownership', 'fleet.renewal_due', '']) {
-    const th = document.createElement('th');
-    th.textContent = key ? t(key) : '';
-    head.append(th);
-  }
   const thead = document.createElement('thead');
-  thead.append(head);
+  thead.append(headRow(['fleet.vehicles', 'fleet.weight_class', 'fleet.first_registered_short', 'fleet.vin_plate',
+    'fleet.ownership', 'fleet.renewal_due', ''].map((key) => (key ? t(key) : ''))));
   const body = document.createElement('tbody');
   for (const l of lines) {
     const tr = document.createElement('tr');
@@ -184,16 +177,8 @@ function renderLines() {
     const inspection = l.inspection_due ? t('fleet.inspection_on', { date: formatDate(l.inspection_due) }) : '';
     const actions = document.createElement('td');
     actions.className = 'row-actions';
-    const editButton = document.createElement('button');
-    editButton.type = 'button';
-    editButton.className = 'link';
-    editButton.textContent = t('people.edit');
-    editButton.addEventListener('click', () => edit(l));
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'link danger';
-    remove.textContent = t('materials.remove');
-    remove.addEventListener('click', () => removeLine(l));
+    const editButton = button('link', t('people.edit'), () => edit(l));
+    const remove = button('link danger', t('materials.remove'), () => removeLine(l));
     actions.append(editButton, remove);
     tr.append(
       what,
@@ -276,7 +261,7 @@ async function save() {
     const warning = result.warnings.map((w) => w.message).join(' ');
     toast(warning ? t('fleet.saved_with_warning', { warning }) : t('fleet.saved'));
     await load(customerId);
-    onChange();
+    announce('fleet', { customerId });
     $('fleet-new').focus();
   } catch (err) {
     showErrors(form, err, t('card.errors_title'));
@@ -288,7 +273,7 @@ async function removeLine(line) {
   try {
     await api.deleteFleetLine(line.id);
     await load(customerId);
-    onChange();
+    announce('fleet', { customerId });
   } catch (err) {
     toast(err.message);
   }

@@ -10,12 +10,12 @@ import { disqualifyLead, editDeal, moveDeal } from '../deal-dialogs.js';
 import {
   ladder, loadProcess, money, moneyShort, named, ofKind, processSettings, reasonName, sourceName, stage, stageName,
 } from '../process.js';
-import { allUsers, manages, myId, userInitials, userName } from '../users.js';
+import { fillWhoseSelect, manages, userInitials, userName, whose } from '../users.js';
 import { showChanges } from './changes.js';
 import { listFor, newOffer, offerItems } from './offers.js';
+import { $, el, svg } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
-const SVG = 'http://www.w3.org/2000/svg';
 let view = 'board';
 let back = 'board'; // the view the deal page returns to
 let openCustomer = () => {};
@@ -25,6 +25,7 @@ let seq = 0;
 
 export function init(info, open) {
   openCustomer = open;
+  listen('user', relabel);
   for (const tab of document.querySelectorAll('.view-tab')) tab.addEventListener('click', () => showView(tab.dataset.view));
   for (const id of ['funnel-owner', 'funnel-from', 'funnel-to']) $(id).addEventListener('change', refresh);
   $('funnel-currency').addEventListener('change', () => {
@@ -68,19 +69,11 @@ function fillStageFilter() {
 
 /** Mine, everyone, or (for anyone) a colleague. The manager starts with everyone. */
 function fillWhose() {
-  const select = $('funnel-owner');
-  const keep = select.value || (manages() ? 'all' : 'me');
-  const options = [new Option(t('agenda.mine'), 'me'), new Option(t('agenda.everyone'), 'all')];
-  for (const u of allUsers().filter((u) => u.active && u.id !== myId())) options.push(new Option(u.name, String(u.id)));
-  select.replaceChildren(...options);
-  select.value = Array.from(select.options).some((o) => o.value === keep) ? keep : 'me';
+  fillWhoseSelect($('funnel-owner'), { everyone: true, colleagues: true, first: manages() ? 'all' : 'me' });
 }
 
 function owner() {
-  const v = $('funnel-owner').value;
-  if (v === 'me') return myId();
-  if (v === 'all') return null;
-  return Number(v);
+  return whose($('funnel-owner'));
 }
 
 function period() {
@@ -142,13 +135,6 @@ export async function refresh() {
 }
 
 // --- small builders ---
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 function badge(text, kind) {
   return el('span', `badge ${kind}`, text);
@@ -327,13 +313,6 @@ function listStage(stageId) {
 }
 
 // --- the chart, forecasts, stalled deals, accuracy ---
-
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 function percent(x) {
   return x == null ? '–' : `${Math.round(x * 100)}%`;

@@ -7,9 +7,10 @@ import { formatDateTime, formatDate, formatLocalDateTime, formatSize, isoDay, is
 import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { fillUserSelects, myId, userInitials, userName } from '../users.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
 const PAGE = 30;
-const $ = (id) => document.getElementById(id);
 const timeline = $('timeline');
 const form = $('contact-form');
 let kinds = [];
@@ -17,13 +18,13 @@ let customerId = null;
 let people = [];
 let contacts = [];
 let correcting = null; // the contact being corrected, null when logging a new one
-let onLogged = () => {};
 let attachTo = null; // the contact the file picker adds files to
 const MAX_FILE = 25 * 1024 * 1024;
 
-export function init(contactKinds, logged) {
+export function init(contactKinds) {
   kinds = contactKinds;
-  onLogged = logged;
+  // The people of the customer on the card are offered as a filter and in the form.
+  listen('people', ({ people: persons }) => setPeople(persons));
   relabel();
   $('history-kind').addEventListener('change', () => load(customerId, people));
   $('history-person').addEventListener('change', () => load(customerId, people));
@@ -90,7 +91,7 @@ export async function load(id, persons) {
   render();
 }
 
-export function setPeople(persons) {
+function setPeople(persons) {
   people = persons;
   const select = $('history-person');
   const keep = select.value;
@@ -151,26 +152,14 @@ function render() {
     }
     const actions = document.createElement('div');
     actions.className = 'contact-actions';
-    const fix = document.createElement('button');
-    fix.type = 'button';
-    fix.className = 'link';
-    fix.textContent = t('history.correct');
-    fix.addEventListener('click', () => openForm(c));
-    const attach = document.createElement('button');
-    attach.type = 'button';
-    attach.className = 'link';
-    attach.textContent = t('history.attach');
-    attach.addEventListener('click', () => {
+    const fix = button('link', t('history.correct'), () => openForm(c));
+    const attach = button('link', t('history.attach'), () => {
       attachTo = c.id;
       $('attach-input').click();
     });
     actions.append(fix, attach);
     if (c.revisions > 0) {
-      const shown = document.createElement('button');
-      shown.type = 'button';
-      shown.className = 'link';
-      shown.textContent = t('history.corrected', { count: c.revisions });
-      shown.addEventListener('click', () => showRevisions(li, c));
+      const shown = button('link', t('history.corrected', { count: c.revisions }), () => showRevisions(li, c));
       actions.append(shown);
     }
     li.append(actions);
@@ -183,10 +172,7 @@ function fileLine(attachments) {
   el.className = 'files';
   el.append(`${t('contact.files')}: `);
   for (const a of attachments) {
-    const open = document.createElement('button');
-    open.type = 'button';
-    open.className = 'link file';
-    open.textContent = `${a.name} (${formatSize(a.size)})`;
+    const open = button('link file', `${a.name} (${formatSize(a.size)})`);
     open.title = t('history.open_file');
     open.addEventListener('click', () => api.openAttachment(a.id).catch((err) => toast(err.message)));
     el.append(open);
@@ -318,7 +304,6 @@ async function save() {
     toast(t(correcting ? 'history.corrected_saved' : 'history.logged'));
     closeForm();
     await load(customerId, people);
-    onLogged();
   } catch (err) {
     showErrors(form, err, t('card.errors_title'));
   }

@@ -14,8 +14,9 @@ import { categoryLabel, weightLabel } from '../fleet-common.js';
 import { drawTable } from '../report-view.js';
 import { item, planText } from './agenda.js';
 import { ladder, loadProcess, moneyShort, stageName } from '../process.js';
+import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const VIEWS = ['mine', 'team', 'direction'];
 const SHOWN = 8;
 let go = () => {};
@@ -27,6 +28,10 @@ export function init(show, open, openDealPage) {
   go = show;
   openCustomer = open;
   openDeal = openDealPage;
+  // What a person sees first depends on their role.
+  listen('user', () => {
+    if (!$('screen-home').hidden) refresh();
+  });
   for (const tab of document.querySelectorAll('.home-tab')) {
     tab.addEventListener('click', () => {
       localStorage.setItem(remembers(), tab.dataset.home);

@@ -7,14 +7,15 @@ import { formatInteger, formatPercent, t } from '../i18n.js';
 import { toast } from '../notify.js';
 import { brandChart, categoryLabel, weightLabel } from '../fleet-common.js';
 import * as competitors from './competitors.js';
+import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 /** Years shown one by one; older ones are summed in one column. */
 const YEARS = 8;
 let market = null;
 
 export function init() {
-  document.addEventListener('parc:fleet-settings', () => {
+  listen('fleet-settings', () => {
     if (!$('screen-market').hidden) refresh();
   });
 }

@@ -5,8 +5,8 @@ import { api } from '../ipc.js';
 import { formatDate, isoDay, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
+import { $, button } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const list = $('materials-list');
 const form = $('material-form');
 let customerId = null;
@@ -56,11 +56,7 @@ function render() {
       t('materials.every_n', { days: m.every_days }),
       m.last_sent ? t('materials.last_sent', { date: formatDate(m.last_sent) }) : t('materials.never_sent'),
     ].join(' · ');
-    const sent = document.createElement('button');
-    sent.type = 'button';
-    sent.className = 'link';
-    sent.textContent = t('materials.sent_today');
-    sent.addEventListener('click', async () => {
+    const sent = button('link', t('materials.sent_today'), async () => {
       try {
         await markSent(customerId, m);
         await load(customerId);
@@ -68,11 +64,7 @@ function render() {
         toast(err.message);
       }
     });
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'link danger';
-    remove.textContent = t('materials.remove');
-    remove.addEventListener('click', async () => {
+    const remove = button('link danger', t('materials.remove'), async () => {
       try {
         await api.deleteMaterial(m.id);
         await load(customerId);

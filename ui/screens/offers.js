@@ -9,8 +9,8 @@ import { confirmAction, toast } from '../notify.js';
 import { money, named, reasonSettings } from '../process.js';
 import { fillUserSelects } from '../users.js';
 import { showChanges } from './changes.js';
+import { $, button } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const STATUSES = ['draft', 'sent', 'accepted', 'rejected', 'expired'];
 const LANGUAGES = ['en', 'it', 'pl', 'lt', 'zh'];
 
@@ -169,11 +169,7 @@ function offerRow(o) {
 export function offerItems(offers) {
   return offers.map((o) => {
     const li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'link';
-    b.textContent = o.revision > 1 ? `${o.number} (${t('offer.revision_short', { n: o.revision })})` : o.number;
-    b.addEventListener('click', () => {
+    const b = button('link', o.revision > 1 ? `${o.number} (${t('offer.revision_short', { n: o.revision })})` : o.number, () => {
       showScreen('offers');
       openOffer(o.id);
     });
@@ -394,10 +390,7 @@ function input(name, value, attrs = {}) {
 }
 
 function removeButton(row, label) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'icon';
-  b.textContent = '×';
+  const b = button('icon', '×');
   b.title = label;
   b.setAttribute('aria-label', label);
   b.addEventListener('click', () => {
@@ -727,7 +720,6 @@ function decide(status) {
       dialog.close();
       await reopen(o.id);
       toast(t(`offer.decided.${status}`, { number: o.number }));
-      if (decision.close_deal) document.dispatchEvent(new CustomEvent('parc:deals-changed'));
     } catch (err) {
       showErrors(form, err);
     }

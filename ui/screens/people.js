@@ -6,19 +6,18 @@ import { clearErrors, numberOrNull, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { resolveConflict } from '../conflict.js';
 import { showChanges } from './changes.js';
+import { $, button } from '../dom.js';
+import { announce } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const list = $('people-list');
 const form = $('person-form');
 let customerId = null;
 let people = [];
 let editing = null; // the person being edited, null for a new one
 let choices = [];
-let onChange = () => {};
 
-export function init(decisionRoles, changed) {
+export function init(decisionRoles) {
   choices = decisionRoles;
-  onChange = changed;
   relabel();
   $('person-new').addEventListener('click', () => edit(null));
   $('people-show-inactive').addEventListener('change', render);
@@ -75,11 +74,7 @@ function render() {
     const reach = document.createElement('div');
     reach.className = 'meta';
     reach.textContent = [p.phone, p.mobile, p.email].filter(Boolean).join(' · ');
-    const editButton = document.createElement('button');
-    editButton.type = 'button';
-    editButton.className = 'link';
-    editButton.textContent = t('people.edit');
-    editButton.addEventListener('click', () => edit(p));
+    const editButton = button('link', t('people.edit'), () => edit(p));
     li.append(head, meta, reach, editButton);
     return li;
   }));
@@ -140,5 +135,5 @@ async function save() {
   }
   toast(t('people.saved'));
   await load(customerId);
-  onChange(people);
+  announce('people', { customerId, people });
 }

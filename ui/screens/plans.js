@@ -7,8 +7,9 @@ import { t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { manages } from '../users.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('plans-form');
 let settings = { version: 0, plans: [] };
 let segments = [];
@@ -34,7 +35,7 @@ export function init(info) {
       showErrors(form, err, t('card.errors_title'));
     }
   });
-  document.addEventListener('parc:user', render);
+  listen('user', render);
 }
 
 export async function load() {
@@ -94,11 +95,7 @@ function render() {
     days.min = '1';
     days.max = '730';
     days.value = String(p.every_days);
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'link danger';
-    remove.textContent = t('plans.remove');
-    remove.addEventListener('click', () => {
+    const remove = button('link danger', t('plans.remove'), () => {
       collect();
       settings.plans.splice(i, 1);
       render();

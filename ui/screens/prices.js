@@ -9,8 +9,9 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { money } from '../process.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const LANGUAGES = ['en', 'it', 'pl', 'lt', 'zh'];
 const KINDS = ['model', 'option', 'bodywork', 'service', 'financing'];
 let settings = null;
@@ -62,7 +63,7 @@ export function init(info) {
     editing = null;
   });
   $('price-file').addEventListener('change', importFile);
-  document.addEventListener('parc:user', render);
+  listen('user', render);
   relabel();
   render();
 }

@@ -9,8 +9,9 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { myId } from '../users.js';
 import { categoryLabel } from '../fleet-common.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const dialog = $('renewal-dialog');
 const form = $('renewal-form');
 const MONTHS = [3, 6, 12, 24];
@@ -32,7 +33,7 @@ export function init(open, openDealPage) {
     createAction();
   });
   form.querySelector('.cancel').addEventListener('click', () => dialog.close());
-  document.addEventListener('parc:fleet-settings', () => {
+  listen('fleet-settings', () => {
     if (!$('screen-renewals').hidden) refresh();
   });
   relabel();
@@ -146,24 +147,12 @@ function render() {
         categoryLabel(l.category),
         l.ours ? t('fleet.ours') : t('renewals.competitor'),
       ].join(' · ');
-      const plan = document.createElement('button');
-      plan.type = 'button';
-      plan.className = 'plan';
-      plan.textContent = t('renewals.plan');
-      plan.addEventListener('click', () => openPlan(c, l));
-      const deal = document.createElement('button');
-      deal.type = 'button';
-      deal.className = 'start-deal';
-      deal.textContent = t('renewals.start_deal');
-      deal.addEventListener('click', () => startDeal(c, l, deal));
+      const plan = button('plan', t('renewals.plan'), () => openPlan(c, l));
+      const deal = button('start-deal', t('renewals.start_deal'), () => startDeal(c, l, deal));
       li.append(text, deal, plan);
       lines.append(li);
     }
-    const open = document.createElement('button');
-    open.type = 'button';
-    open.className = 'link';
-    open.textContent = t('renewals.open_card');
-    open.addEventListener('click', () => openCustomer(c.customer_id));
+    const open = button('link', t('renewals.open_card'), () => openCustomer(c.customer_id));
     details.append(summary, lines, open);
     return details;
   }));

@@ -9,8 +9,8 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { drawChart, drawTable } from '../report-view.js';
 import { allUsers, manages } from '../users.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 /** The reports of the list, in order, and which filters each takes. */
 const REPORTS = [
   { kind: 'activity', money: true },

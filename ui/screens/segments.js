@@ -8,10 +8,11 @@ import { clearErrors, showErrors } from '../forms.js';
 import { confirmAction, toast } from '../notify.js';
 import { allUsers, manages, userName } from '../users.js';
 import { fleetSettings } from '../fleet-common.js';
-import { fillInputs, loadFields, onFieldsChanged, readInputs, renderInputs } from '../custom-fields.js';
+import { fillInputs, loadFields, readInputs, renderInputs } from '../custom-fields.js';
 import { moneyShort } from '../process.js';
+import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('segment-form');
 const SHOWN = 100;
 const NUMBERS = ['fleet_min', 'fleet_max', 'competitor_share_min', 'silent_days', 'renewal_months'];
@@ -56,7 +57,7 @@ export function init(info, open, reports) {
       if (e.key === 'Enter') sort();
     });
   }
-  onFieldsChanged(() => renderCustom());
+  listen('fields', () => renderCustom());
   relabel();
 }
 

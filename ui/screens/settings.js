@@ -8,30 +8,26 @@ import { toast } from '../notify.js';
 import { manages } from '../users.js';
 import * as fleetSettings from './fleet-settings.js';
 import * as backups from './backups.js';
+import { $ } from '../dom.js';
+import { announce, listen } from '../signals.js';
 
-const select = document.getElementById('language');
-const address = document.getElementById('db-address');
-const result = document.getElementById('db-result');
+const select = $('language');
+const address = $('db-address');
+const result = $('db-result');
 let about = null;
 let countries = [];
 let home = null;
-const homeSelect = document.getElementById('home-country');
+const homeSelect = $('home-country');
 
-let coldChanged = () => {};
-
-export function onColdDays(listener) {
-  coldChanged = listener;
-}
-
-export function init(info, relabel) {
+export function init(info) {
   about = info;
-  const cold = document.getElementById('cold-days');
+  const cold = $('cold-days');
   cold.value = info.cold_after_days;
   cold.addEventListener('change', async () => {
     try {
       const days = await api.setColdDays(Number(cold.value) || 60);
       cold.value = days;
-      coldChanged(days);
+      announce('cold-days', days);
       toast(t('settings.cold_days_saved'));
     } catch (err) {
       toast(err.message);
@@ -39,8 +35,8 @@ export function init(info, relabel) {
   });
   countries = info.choices.countries;
   homeSelect.addEventListener('change', saveHomeCountry);
-  document.addEventListener('parc:user', fillHomeCountry);
-  document.getElementById('db-path').textContent = info.db_target;
+  listen('user', fillHomeCountry);
+  $('db-path').textContent = info.db_target;
   address.value = info.db_target;
   for (const [code, name] of info.language.locales) {
     select.append(new Option(name, code));
@@ -48,15 +44,15 @@ export function init(info, relabel) {
   relabelSettings();
   select.addEventListener('change', async () => {
     try {
-      relabel(await api.setLocale(select.value));
+      announce('language', await api.setLocale(select.value));
       toast(t('settings.saved'));
     } catch (err) {
       toast(err.message);
       select.value = language().locale;
     }
   });
-  document.getElementById('db-test').addEventListener('click', testDatabase);
-  document.getElementById('db-form').addEventListener('submit', (e) => {
+  $('db-test').addEventListener('click', testDatabase);
+  $('db-form').addEventListener('submit', (e) => {
     e.preventDefault();
     useDatabase();
   });
@@ -69,9 +65,9 @@ function relabelSettings() {
   select.value = language().locale;
   fillHomeCountry();
   // About: what support asks for first. The address is shown with its password masked.
-  document.getElementById('about-version').textContent = about.version;
-  document.getElementById('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
-  document.getElementById('about-database').textContent = about.db_target;
+  $('about-version').textContent = about.version;
+  $('about-schema').textContent = about.schema_version == null ? t('settings.about_no_schema') : String(about.schema_version);
+  $('about-database').textContent = about.db_target;
 }
 
 /** The home country's list, sorted by name in the screen's language; a manager's to change. */

@@ -9,16 +9,17 @@ import { api } from '../ipc.js';
 import { language, t } from '../i18n.js';
 import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
-import { loadProcess, named, onProcessChanged, processSettings, reasonSettings } from '../process.js';
+import { loadProcess, named, processSettings, reasonSettings } from '../process.js';
 import { manages } from '../users.js';
+import { $, button } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const ROLES = ['salesperson', 'assistant', 'manager'];
 let draft = [];
 
 export function init() {
-  onProcessChanged(render);
-  document.addEventListener('parc:user', render);
+  listen('process', render);
+  listen('user', render);
   $('stage-add').addEventListener('click', () => {
     const names = { [language().locale]: '' };
     const at = draft.findIndex((s) => s.kind !== 'open');
@@ -169,10 +170,7 @@ function renderRows() {
       const actions = document.createElement('div');
       actions.className = 'subform-actions';
       for (const [label, by, hint] of [['↑', -1, 'fields.up'], ['↓', 1, 'fields.down']]) {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'icon';
-        b.textContent = label;
+        const b = button('icon', label);
         b.title = t(hint);
         b.disabled = (by < 0 && k === 0) || (by > 0 && k === opens.length - 1);
         b.addEventListener('click', () => {

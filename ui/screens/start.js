@@ -9,8 +9,9 @@ import { clearErrors, showErrors } from '../forms.js';
 import { toast } from '../notify.js';
 import { saveFleetSettings } from '../fleet-common.js';
 import { manages } from '../users.js';
+import { $ } from '../dom.js';
+import { listen } from '../signals.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('start-essentials');
 let go = () => {};
 let importCustomers = () => {};
@@ -38,7 +39,7 @@ export function init(appInfo, show, startImport) {
   $('start-demo').addEventListener('click', loadDemo);
   $('start-empty').addEventListener('click', () => go('home'));
   // The sales manager sitting down at the start page gets the essentials first.
-  document.addEventListener('parc:user', () => {
+  listen('user', () => {
     if (!$('screen-start').hidden && form.hidden && manages()) showEssentials();
   });
   relabel();
