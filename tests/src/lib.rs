@@ -23,6 +23,10 @@ pub const USER_NAME: &str = "Anna Testa";
 /// How long any one thing may take to appear on screen before a test fails.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
+/// How long long work (checking tens of thousands of rows in the unoptimised test build) may
+/// take before a test fails: its time grows with the machine's load, a screen's reaction not.
+pub const LONG_WORK: Duration = Duration::from_secs(120);
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
@@ -343,7 +347,12 @@ impl App {
 
     /// Waits until `css`'s text satisfies `ok`; returns the text.
     pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + PATIENCE;
+        self.wait_text_for(PATIENCE, css, ok).await
+    }
+
+    /// [`App::wait_text`] with its own patience, for the end of long work ([`LONG_WORK`]).
+    pub async fn wait_text_for(&self, patience: Duration, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + patience;
         let mut last = String::new();
         loop {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {

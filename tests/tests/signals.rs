@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 /// as having no text), once `ok` holds for them.
 async fn wait_options(app: &App, css: &str, ok: impl Fn(&[String]) -> bool) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
-    let js = format!("return Array.from(document.querySelectorAll({:?}), (o) => o.textContent)", format!("{css} option"));
+    let js =
+        format!("return Array.from(document.querySelectorAll({:?}), (o) => o.textContent)", format!("{css} option"));
     loop {
         let options: Vec<String> = serde_json::from_value(app.client.execute(&js, vec![]).await.unwrap()).unwrap();
         if ok(&options) {
@@ -91,7 +92,12 @@ async fn a_field_the_manager_defines_is_on_the_open_card_and_the_agenda_states_t
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         store.create_customer(customer("Rossi Trasporti S.r.l.", "Forlì", "IT", "")).unwrap();
-        let manager = UserData { name: "Francesca Moretti".into(), initials: String::new(), role: UserRole::Manager, active: true };
+        let manager = UserData {
+            name: "Francesca Moretti".into(),
+            initials: String::new(),
+            role: UserRole::Manager,
+            active: true,
+        };
         store.create_user(manager).unwrap();
     })
     .await;
@@ -103,7 +109,14 @@ async fn a_field_the_manager_defines_is_on_the_open_card_and_the_agenda_states_t
     app.wait_css("#fields-locked:not([hidden])").await;
     app.click("#who-button").await;
     app.wait_css("#who-dialog[open]").await;
-    let manager = Store::open(app.db_path()).unwrap().users().unwrap().into_iter().find(|u| u.data.role == UserRole::Manager).unwrap().id;
+    let manager = Store::open(app.db_path())
+        .unwrap()
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.data.role == UserRole::Manager)
+        .unwrap()
+        .id;
     app.click(&format!("#who-list button[data-user-id='{manager}']")).await;
     app.wait_css("#fields-locked[hidden]").await;
 
