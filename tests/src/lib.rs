@@ -337,12 +337,12 @@ impl App {
 
     /// Waits until an element matching `css` is present.
     pub async fn wait_css(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        let found =
+            self.client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.map_err(|e| e.to_string());
+        match found {
+            Ok(el) => el,
+            Err(e) => self.fail(&format!("no element {css}: {e}")).await,
+        }
     }
 
     /// Waits until `css`'s text satisfies `ok`; returns the text.
@@ -363,7 +363,9 @@ impl App {
                     last = text;
                 }
             }
-            assert!(Instant::now() < deadline, "{css} never showed the expected text; last: {last:?}");
+            if Instant::now() >= deadline {
+                self.fail(&format!("{css} never showed the expected text; last: {last:?}")).await;
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -396,7 +398,9 @@ impl App {
             if shown == names {
                 return;
             }
-            assert!(Instant::now() < deadline, "list shows {shown:?}, expected {names:?}");
+            if Instant::now() >= deadline {
+                self.fail(&format!("list shows {shown:?}, expected {names:?}")).await;
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -420,7 +424,7 @@ impl App {
                 Err(e) if is_stale(&e) && Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
-                Err(e) => panic!("click {css}: {e}"),
+                Err(e) => self.fail(&format!("click {css}: {e}")).await,
             }
         }
     }
@@ -444,6 +448,25 @@ impl App {
             let png = self.client.screenshot().await.expect("screenshot");
             std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write screenshot");
         }
+    }
+
+    /// Fails the test with `why`, leaving a screenshot of the window as it was in
+    /// `target/e2e-failures/` (or `$PARC_SHOTS`), named after the test: a flaky failure is
+    /// otherwise gone with the window.
+    pub async fn fail(&self, why: &str) -> ! {
+        let dir = std::env::var_os("PARC_SHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target").join("e2e-failures"));
+        let test = std::thread::current().name().unwrap_or("test").replace("::", "-");
+        let path = dir.join(format!("{test}.png"));
+        let saved = match self.client.screenshot().await {
+            Ok(png) => std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, png)).is_ok(),
+            Err(_) => false,
+        };
+        if saved {
+            panic!("{why}\n(the window as it was: {})", path.display());
+        }
+        panic!("{why}");
     }
 
     /// Ends the WebDriver session; the app closes with it.
