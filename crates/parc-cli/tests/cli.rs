@@ -731,6 +731,8 @@ fn report_saves_an_excel_workbook_with_typed_cells() {
     assert!(total[1].chars().all(|c| c.is_ascii_digit()), "counts are numbers: {total:?}");
     let no_file = cli(&db, &["report", "--kind", "outcomes", "--format", "xlsx"]);
     assert_eq!(no_file.status.code(), Some(2), "a workbook needs --out");
+    let said = String::from_utf8_lossy(&no_file.stderr);
+    assert!(said.contains("--out FILE.") && said.contains("(cli.xlsx_needs_out)"), "a sentence and its key: {said}");
 }
 
 #[test]

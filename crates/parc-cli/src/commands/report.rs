@@ -94,8 +94,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
     } else if let (Some(path), "xlsx") = (&file, format.as_str()) {
         parc_core::exchange::workbook::write_report(&out.table, locale, path)?;
     } else if format == "xlsx" {
-        eprintln!("parc-cli: --format xlsx writes a workbook: name it with --out FILE");
-        return Err(Stop::Exit(Exit::Failed));
+        return Err(Exit::Failed.say(locale, "cli.xlsx_needs_out", &[]));
     } else if format == "csv" {
         use std::io::Write;
         let bytes = parc_core::report::csv(&out.table, locale)?;
