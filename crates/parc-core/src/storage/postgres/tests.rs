@@ -232,3 +232,77 @@ fn upgrading_counts_the_contacts_already_there() {
     let mut store = Store::connect(&Target::Postgres(url)).unwrap();
     crate::storage::reports::check_upgraded_tallies(&mut store);
 }
+
+/// Tables and their columns, by name, as a store's schema has them.
+type Schema = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+fn sqlite_schema() -> Schema {
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    crate::storage::sqlite_meta::migrate(&mut conn).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let columns = conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (t, columns)
+        })
+        .collect()
+}
+
+/// The two dialects' migrations build the same tables with the same columns, but for what
+/// each keeps its own way (named below): a column added on one side only fails here.
+#[test]
+fn both_stores_have_the_same_tables_and_columns() {
+    let Some((url, mut client)) = fresh() else { return };
+    drop(Store::connect(&Target::Postgres(url)).unwrap());
+    let mut postgres = Schema::new();
+    for row in client
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = current_schema()",
+            &[],
+        )
+        .unwrap()
+    {
+        postgres.entry(row.get(0)).or_default().insert(row.get(1));
+    }
+    let sqlite = sqlite_schema();
+    let only = |a: &Schema, b: &Schema| -> Vec<String> {
+        let mut out = Vec::new();
+        for (table, columns) in a {
+            match b.get(table) {
+                None => out.push(table.clone()),
+                Some(other) => out.extend(columns.difference(other).map(|c| format!("{table}.{c}"))),
+            }
+        }
+        out
+    };
+    // What each dialect keeps its own way: SQLite's search in FTS5 tables (and their shadow
+    // tables) and its change clock; PostgreSQL's search in two columns of the customer (pg_trgm,
+    // tsvector), its change numbers from transaction ids, and its schema version in a table
+    // (SQLite's is `user_version`).
+    let sqlite_only: Vec<String> = only(&sqlite, &postgres)
+        .into_iter()
+        .filter(|t| t != "change_clock" && !t.starts_with("customer_search") && !t.starts_with("customer_words"))
+        .collect();
+    let postgres_only: Vec<String> = only(&postgres, &sqlite)
+        .into_iter()
+        .filter(|t| !["customer.search_key", "customer.search_words", "parc_schema"].contains(&t.as_str()))
+        .collect();
+    assert!(
+        sqlite_only.is_empty() && postgres_only.is_empty(),
+        "the schemas differ: only on SQLite {sqlite_only:?}, only on PostgreSQL {postgres_only:?}"
+    );
+}
