@@ -15,7 +15,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// The temporary name beside `dest` that a file is written under: hidden, and with this
 /// process's id so two programs writing the same file do not write into each other's.
-pub fn partial_path(dest: &Path) -> PathBuf {
+fn partial_path(dest: &Path) -> PathBuf {
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
     dest.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }

@@ -101,7 +101,10 @@ pub fn backup(db: &Path, folder: &Path, now: NaiveDateTime) -> Result<BackupInfo
 /// Copies the live database `db` into a new file `dest` through the backup API, and verifies
 /// it, under a temporary name then renamed: `dest` exists only as a good copy.
 fn write_verified_copy(db: &Path, dest: &Path) -> Result<()> {
-    let tmp = atomic::partial_path(dest);
+    // One fixed temporary name per backup file (not `atomic::Partial`'s per-process one): what
+    // a crash mid-copy left is removed by the next try instead of piling up beside the backups.
+    let file_name = dest.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
+    let tmp = dest.with_file_name(format!(".{file_name}.partial"));
     let _ = fs::remove_file(&tmp);
     let result = (|| {
         if !db.exists() {
