@@ -11,8 +11,16 @@ pub(crate) enum Val {
     Int(i64),
     Text(String),
     Bool(bool),
+    /// Bytes: a BLOB on SQLite, a BYTEA on PostgreSQL (attachments' files).
+    Blob(Vec<u8>),
     NullInt,
     NullText,
+}
+
+impl From<&[u8]> for Val {
+    fn from(v: &[u8]) -> Val {
+        Val::Blob(v.to_vec())
+    }
 }
 
 impl From<i64> for Val {
@@ -95,6 +103,14 @@ impl Cells {
         match self.0.get(i) {
             Some(Val::Text(s)) => s,
             _ => "",
+        }
+    }
+
+    /// A bytes column (empty when it is not bytes).
+    pub fn bytes(&self, i: usize) -> &[u8] {
+        match self.0.get(i) {
+            Some(Val::Blob(b)) => b,
+            _ => &[],
         }
     }
 
