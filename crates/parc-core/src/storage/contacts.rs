@@ -107,6 +107,17 @@ fn missing_or_stale(x: &mut dyn Exec, table: &str, entity: &'static str, id: i64
     Ok(if exists { Error::Conflict { entity, id } } else { Error::NotFound { entity, id } })
 }
 
+/// `AND column = $n` for `id` (added to `args`), or `none` without one.
+fn only(args: &mut Vec<Val>, column: &str, id: Option<i64>, none: &str) -> String {
+    match id {
+        Some(id) => {
+            args.push(id.into());
+            format!("AND {column} = ${}", args.len())
+        }
+        None => none.to_string(),
+    }
+}
+
 /// `$from, $from+1, …` for `n` values.
 fn marks(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -332,13 +343,7 @@ pub(crate) fn open_actions(
     limit: u32,
 ) -> Result<Vec<AgendaItem>> {
     let mut args: Vec<Val> = vec![until.into(), from.into(), i64::from(limit).into()];
-    let user = match user_id {
-        Some(user) => {
-            args.push(user.into());
-            "AND c.next_user_id = $4"
-        }
-        None => "",
-    };
+    let user = only(&mut args, "c.next_user_id", user_id, "");
     let sql = format!(
         "SELECT c.id, c.customer_id, cu.name, c.next_action, c.next_kind, c.next_due, c.next_user_id
          FROM contact c JOIN customer cu ON cu.id = c.customer_id
@@ -401,13 +406,7 @@ pub(crate) fn going_cold(
 ) -> Result<Vec<ColdCustomer>> {
     let mut args: Vec<Val> = vec![before.into(), i64::from(limit).into()];
     // Both walk the (owner_id, last_contact_at) index, for an owner or for nobody.
-    let owner = match owner_id {
-        Some(owner) => {
-            args.push(owner.into());
-            "AND c.owner_id = $3"
-        }
-        None => "AND c.owner_id IS NULL",
-    };
+    let owner = only(&mut args, "c.owner_id", owner_id, "AND c.owner_id IS NULL");
     // sort_key is COLLATE "C" on PostgreSQL: names in the same order as SQLite; the id only
     // breaks ties.
     let sql = format!(
@@ -641,13 +640,7 @@ pub(crate) fn materials_due(
     limit: u32,
 ) -> Result<Vec<MaterialDue>> {
     let mut args: Vec<Val> = vec![until.into(), i64::from(limit).into()];
-    let owner = match owner_id {
-        Some(owner) => {
-            args.push(owner.into());
-            "AND c.owner_id = $3"
-        }
-        None => "",
-    };
+    let owner = only(&mut args, "c.owner_id", owner_id, "");
     // CROSS JOIN keeps the due materials the outer loop on SQLite: left to itself, it walks
     // all of the owner's customers (16,000 at 100,000) looking for materials.
     let sql = format!(
