@@ -13,45 +13,10 @@ use crate::ground::dates::DATE_FORMAT;
 use crate::ground::error::Result;
 use crate::fleet::{vin_check_digit, FleetLineData};
 use crate::storage::Store;
+use super::rng::Rng;
 
-/// SplitMix64, as in `demo`.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, i: usize) -> Rng {
-        let mut rng = Rng(seed.wrapping_mul(0x9FB2_1C65_1E98_DF25) ^ (i as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
-        rng.next();
-        rng
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-    /// One of `items` by weight.
-    fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
-        let total: u64 = items.iter().map(|(_, w)| w).sum();
-        let mut draw = self.below(total);
-        for (item, w) in items {
-            if draw < *w {
-                return *item;
-            }
-            draw -= w;
-        }
-        items[0].0
-    }
-}
+/// This part's own random stream (see [`Rng::stream`]).
+const STREAM: [u64; 3] = [0x9FB2_1C65_1E98_DF25, 0xC2B2_AE3D_27D4_EB4F, 0];
 
 /// The brand the demo office sells.
 pub const OUR_BRAND: &str = "MAN";
@@ -294,7 +259,7 @@ fn fleet_size(rng: &mut Rng) -> i64 {
 
 /// The fleet of demo customer number `i`.
 pub(crate) fn fleet(i: usize, c: &CustomerData, seed: u64, today: NaiveDate) -> Vec<FleetLineData> {
-    let mut rng = Rng::new(seed, i);
+    let mut rng = Rng::stream(seed, i, STREAM);
     let mut left = fleet_size(&mut rng);
     let mix = if c.country == "CN" { CHINA_MIX } else { EUROPE_MIX };
     let categories = category_mix(&c.business_type);
@@ -434,7 +399,7 @@ pub(crate) fn sightings(
     seed: u64,
     today: NaiveDate,
 ) -> (Vec<i64>, Vec<SightingData>) {
-    let mut rng = Rng::new(seed ^ 0x5EED, i);
+    let mut rng = Rng::stream(seed ^ 0x5EED, i, STREAM);
     let mut noted = Vec::new();
     if rng.chance(5) {
         noted.push(records[rng.below(records.len() as u64) as usize].1);

@@ -10,37 +10,10 @@ use crate::funnel::deal::{
     Competitor, DealData, DealState, LeadData, LeadRecord, LeadStatus, StageKind, StageMove, StageSettings, VehicleLine,
 };
 
-/// SplitMix64, as in `demo.rs`: stable streams whatever the crate versions.
-struct Rng(u64);
+use super::rng::Rng;
 
-impl Rng {
-    fn new(seed: u64, i: usize) -> Rng {
-        let mut r = Rng(seed.wrapping_mul(0x9E6C_63D0_676A_9A99)
-            ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)
-            ^ 0x6465_616c);
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn range(&mut self, from: u64, to: u64) -> u64 {
-        from + self.below(to - from + 1)
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+/// This part's own random stream (see [`Rng::stream`]).
+const STREAM: [u64; 3] = [0x9E6C_63D0_676A_9A99, 0xD1B5_4A32_D192_ED03, 0x6465_616c];
 
 /// Category, models, and the unit price range in euros.
 const VEHICLES: &[(&str, &[&str], u64, u64)] = &[
@@ -76,7 +49,7 @@ pub(crate) fn deal(
     main_person: Option<i64>,
     today: NaiveDate,
 ) -> (DealData, DealState, Vec<StageMove>) {
-    let mut rng = Rng::new(seed, i);
+    let mut rng = Rng::stream(seed, i, STREAM);
     let open: Vec<&crate::funnel::deal::Stage> =
         process.stages.iter().filter(|s| s.kind == StageKind::Open && !s.retired).collect();
     let won = process.of_kind(StageKind::Won);
@@ -263,7 +236,7 @@ pub(crate) fn lead(
     deal: Option<(i64, NaiveDate)>,
     today: NaiveDate,
 ) -> Option<LeadRecord> {
-    let mut rng = Rng::new(seed ^ 0x6c65_6164, i);
+    let mut rng = Rng::stream(seed ^ 0x6c65_6164, i, STREAM);
     if source.is_empty() || !rng.chance(30) {
         return None;
     }

@@ -62,9 +62,7 @@ pub(super) struct History {
 
 /// The rng of customer `i`'s history: independent of batches and of the customers' stream.
 pub(super) fn history_rng(seed: u64, i: usize) -> Rng {
-    let mut rng = Rng(seed.wrapping_mul(0xA076_1D64_78BD_642F) ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
-    rng.next();
-    rng
+    Rng::stream(seed, i, [0xA076_1D64_78BD_642F, 0xD1B5_4A32_D192_ED03, 0])
 }
 
 /// Three years of contacts with customer `c`, oldest first. The latest leaves an open next

@@ -21,6 +21,7 @@ mod funnel;
 mod history;
 mod offers;
 mod people;
+mod rng;
 #[cfg(test)]
 mod tests;
 
@@ -28,29 +29,7 @@ use companies::*;
 pub use companies::{customers, customers_with_main_contacts};
 use history::*;
 use people::*;
-
-/// SplitMix64: tiny, fast and stable across versions, which a demo data set must be
-/// (a general-purpose RNG crate may change its streams between releases).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-    fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
-    }
-}
+use rng::Rng;
 
 /// What a demo load added to the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

@@ -10,31 +10,10 @@ use crate::ground::dates::DATE_FORMAT;
 use crate::funnel::deal::{DealData, DealState, StageKind, StageSettings};
 use crate::offer::{language_for_country, OfferData, OfferLine, OfferStatus, PriceItem, PriceItemData, TradeIn};
 use crate::storage::OfferRecord;
+use super::rng::Rng;
 
-/// SplitMix64, as in `demo.rs`: stable streams whatever the crate versions.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, i: usize) -> Rng {
-        let mut r =
-            Rng(seed.wrapping_mul(0xA076_1D64_78BD_642F) ^ (i as u64).wrapping_mul(0xE703_7ED1_A0B4_28DB) ^ 0x6f66);
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+/// This part's own random stream (see [`Rng::stream`]).
+const STREAM: [u64; 3] = [0xA076_1D64_78BD_642F, 0xE703_7ED1_A0B4_28DB, 0x6f66];
 
 type Names = [&'static str; 5];
 
@@ -337,7 +316,7 @@ pub(crate) fn offer(
     if !state.reached.contains(&third) {
         return None;
     }
-    let mut rng = Rng::new(seed, i);
+    let mut rng = Rng::stream(seed, i, STREAM);
     let kind = process.stage(state.stage_id).map_or(StageKind::Open, |s| s.kind);
     let language = if rng.chance(16) { "en" } else { language_for_country(country) };
     let vat = vat_of(country);
