@@ -41,41 +41,41 @@ fn row_lock(x: &dyn Exec, clause: &'static str) -> &'static str {
     }
 }
 
-fn contact_from(r: &Cells) -> Contact {
-    let mut person_ids: Vec<i64> = r.json(20);
+fn contact_from(r: &Cells) -> Result<Contact> {
+    let mut person_ids: Vec<i64> = r.json(20)?;
     person_ids.sort_unstable();
-    Contact {
-        id: r.int(0),
-        customer_id: r.int(1),
+    Ok(Contact {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
         data: ContactData {
-            happened_at: r.text(2),
-            duration_min: r.int(3),
-            user_id: r.opt_int(4),
-            kind: r.text(5),
+            happened_at: r.text(2)?,
+            duration_min: r.int(3)?,
+            user_id: r.opt_int(4)?,
+            kind: r.text(5)?,
             person_ids,
-            deal_id: r.opt_int(6),
-            stage: r.text(7),
-            agreed: r.text(8),
-            docs_received: r.json(9),
-            docs_sent: r.json(10),
-            next_action: r.text(11),
-            next_kind: r.text(12),
-            next_due: r.opt_text(13),
-            next_user_id: r.opt_int(14),
+            deal_id: r.opt_int(6)?,
+            stage: r.text(7)?,
+            agreed: r.text(8)?,
+            docs_received: r.json(9)?,
+            docs_sent: r.json(10)?,
+            next_action: r.text(11)?,
+            next_kind: r.text(12)?,
+            next_due: r.opt_text(13)?,
+            next_user_id: r.opt_int(14)?,
         },
-        next_done_at: r.opt_text(15),
-        next_outcome: r.text(16),
-        created_at: r.text(17),
-        created_by: r.opt_int(18),
-        version: r.int(19),
-        revisions: r.int(21),
+        next_done_at: r.opt_text(15)?,
+        next_outcome: r.text(16)?,
+        created_at: r.text(17)?,
+        created_by: r.opt_int(18)?,
+        version: r.int(19)?,
+        revisions: r.int(21)?,
         attachments: Vec::new(),
-    }
+    })
 }
 
 /// A revision from `revised_at, revised_by, previous` starting at column `from`.
-fn revision_from(r: &Cells, from: usize) -> ContactRevision {
-    ContactRevision { revised_at: r.text(from), revised_by: r.opt_int(from + 1), previous: r.json(from + 2) }
+fn revision_from(r: &Cells, from: usize) -> Result<ContactRevision> {
+    Ok(ContactRevision { revised_at: r.text(from)?, revised_by: r.opt_int(from + 1)?, previous: r.json(from + 2)? })
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -135,7 +135,7 @@ fn check_contact_links(x: &mut dyn Exec, customer_id: i64, d: &ContactData) -> R
     let mut args: Vec<Val> = vec![customer_id.into()];
     args.extend(distinct.iter().map(|p| Val::Int(*p)));
     let sql = format!("SELECT count(*) FROM person WHERE customer_id = $1 AND id IN ({})", marks(2, distinct.len()));
-    let found = x.row(&sql, &args)?.map_or(0, |r| r.int(0));
+    let found = x.row(&sql, &args)?.map_or(Ok(0), |r| r.int(0))?;
     if found != distinct.len() as i64 {
         return Err(Error::invalid("person_ids", "validation.choice"));
     }
@@ -214,7 +214,7 @@ fn insert_row(x: &mut dyn Exec, customer_id: i64, d: &ContactData, m: &ContactMe
                  created_by, version) VALUES ({}) RETURNING id",
                 marks(1, args.len())
             );
-            x.row(&sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id")
+            x.row(&sql, &args)?.map(|r| r.int(0)).transpose()?.expect("INSERT … RETURNING gives the id")
         }
     };
     write_people(x, id, &d.person_ids, false)?;
@@ -268,8 +268,12 @@ pub(crate) fn update_contact(
 ) -> Result<()> {
     // Locked while it is read: the revision keeps exactly the version this replaces.
     let sql = format!("SELECT {} FROM contact WHERE id = $1{}", columns(x), row_lock(x, " FOR NO KEY UPDATE"));
-    let current =
-        x.row(&sql, &[id.into()])?.as_ref().map(contact_from).ok_or(Error::NotFound { entity: "contact", id })?;
+    let current = x
+        .row(&sql, &[id.into()])?
+        .as_ref()
+        .map(contact_from)
+        .transpose()?
+        .ok_or(Error::NotFound { entity: "contact", id })?;
     if current.version != version {
         return Err(Error::Conflict { entity: "contact", id });
     }
@@ -299,7 +303,7 @@ pub(crate) fn update_contact(
 
 pub(crate) fn contact(x: &mut dyn Exec, id: i64) -> Result<Option<Contact>> {
     let sql = format!("SELECT {} FROM contact WHERE id = $1", columns(x));
-    Ok(x.row(&sql, &[id.into()])?.as_ref().map(contact_from))
+    Ok(x.row(&sql, &[id.into()])?.as_ref().map(contact_from).transpose()?)
 }
 
 /// A customer's contacts, newest first (`happened_at`, then id), filtered and paged.
@@ -321,7 +325,7 @@ pub(crate) fn contact_history(x: &mut dyn Exec, customer_id: i64, f: &HistoryFil
     args.push(i64::from(f.limit.unwrap_or(50).clamp(1, 500)).into());
     args.push(i64::from(f.offset).into());
     sql.push_str(&format!(" ORDER BY happened_at DESC, id DESC LIMIT ${} OFFSET ${}", args.len() - 1, args.len()));
-    Ok(x.rows(&sql, &args)?.iter().map(contact_from).collect())
+    x.rows(&sql, &args)?.iter().map(contact_from).collect()
 }
 
 /// The earlier versions of a contact, oldest first.
@@ -330,7 +334,7 @@ pub(crate) fn contact_revisions(x: &mut dyn Exec, id: i64) -> Result<Vec<Contact
         "SELECT revised_at, revised_by, previous FROM contact_revision WHERE contact_id = $1 ORDER BY id",
         &[id.into()],
     )?;
-    Ok(rows.iter().map(|r| revision_from(r, 0)).collect())
+    Ok(rows.iter().map(|r| revision_from(r, 0)).collect::<Result<_>>()?)
 }
 
 /// Open next actions due between `from` and `until` (inclusive, `YYYY-MM-DD…`), of `user_id`
@@ -351,18 +355,20 @@ pub(crate) fn open_actions(
            AND cu.archived_at IS NULL
          ORDER BY c.next_due, cu.sort_key, c.id LIMIT $3"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| AgendaItem {
-            contact_id: r.int(0),
-            customer_id: r.int(1),
-            customer_name: r.text(2),
-            next_action: r.text(3),
-            next_kind: r.text(4),
-            next_due: r.text(5),
-            next_user_id: r.opt_int(6),
+        .map(|r| {
+            Ok(AgendaItem {
+                contact_id: r.int(0)?,
+                customer_id: r.int(1)?,
+                customer_name: r.text(2)?,
+                next_action: r.text(3)?,
+                next_kind: r.text(4)?,
+                next_due: r.text(5)?,
+                next_user_id: r.opt_int(6)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Marks the next action of contact `id` done with its outcome, if it is still open (else
@@ -378,6 +384,7 @@ pub(crate) fn complete_action(
     let customer_id = x
         .row("SELECT customer_id FROM contact WHERE id = $1", &[id.into()])?
         .map(|r| r.int(0))
+        .transpose()?
         .ok_or(Error::NotFound { entity: "contact", id })?;
     // Two workstations completing it at once on PostgreSQL: the second waits for the first's
     // row lock, then finds the action done and changes nothing.
@@ -417,26 +424,34 @@ pub(crate) fn going_cold(
                            AND k.next_due IS NOT NULL AND k.next_done_at IS NULL)
          ORDER BY c.last_contact_at NULLS FIRST, c.sort_key, c.id LIMIT $2"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| ColdCustomer {
-            customer_id: r.int(0),
-            name: r.text(1),
-            city: r.text(2),
-            last_contact_at: r.opt_text(3),
+        .map(|r| {
+            Ok(ColdCustomer {
+                customer_id: r.int(0)?,
+                name: r.text(1)?,
+                city: r.text(2)?,
+                last_contact_at: r.opt_text(3)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every contact with its revisions, by id.
 pub(crate) fn all_contacts(x: &mut dyn Exec) -> Result<Vec<(Contact, Vec<ContactRevision>)>> {
-    let contacts: Vec<Contact> =
-        x.rows(&format!("SELECT {} FROM contact ORDER BY id", columns(x)), &[])?.iter().map(contact_from).collect();
+    let contacts: Vec<Contact> = x
+        .rows(&format!("SELECT {} FROM contact ORDER BY id", columns(x)), &[])?
+        .iter()
+        .map(contact_from)
+        .collect::<Result<_>>()?;
     let mut revisions: HashMap<i64, Vec<ContactRevision>> = HashMap::new();
     x.each(
         "SELECT contact_id, revised_at, revised_by, previous FROM contact_revision ORDER BY contact_id, id",
         &[],
-        &mut |r| revisions.entry(r.int(0)).or_default().push(revision_from(r, 1)),
+        &mut |r| {
+            revisions.entry(r.int(0)?).or_default().push(revision_from(r, 1)?);
+            Ok(())
+        },
     )?;
     Ok(contacts
         .into_iter()
@@ -488,15 +503,15 @@ pub(crate) fn restore_contacts(x: &mut dyn Exec, rows: &[(Contact, Vec<ContactRe
 
 const ATTACHMENT_COLUMNS: &str = "id, contact_id, name, size, added_at, added_by";
 
-fn attachment_from(r: &Cells) -> Attachment {
-    Attachment {
-        id: r.int(0),
-        contact_id: r.int(1),
-        name: r.text(2),
-        size: r.int(3),
-        added_at: r.text(4),
-        added_by: r.opt_int(5),
-    }
+fn attachment_from(r: &Cells) -> Result<Attachment> {
+    Ok(Attachment {
+        id: r.int(0)?,
+        contact_id: r.int(1)?,
+        name: r.text(2)?,
+        size: r.int(3)?,
+        added_at: r.text(4)?,
+        added_by: r.opt_int(5)?,
+    })
 }
 
 /// Stores a file with contact `contact_id` (`NotFound` when there is no such contact).
@@ -518,6 +533,7 @@ pub(crate) fn insert_attachment(
             &[contact_id.into(), name.into(), (data.len() as i64).into(), data.into(), stamp.into(), by.into()],
         )?
         .map(|r| r.int(0))
+        .transpose()?
         .expect("INSERT … RETURNING gives the id");
     Ok(id)
 }
@@ -536,19 +552,22 @@ pub(crate) fn attachments(x: &mut dyn Exec, contact_ids: &[i64]) -> Result<Vec<A
         "SELECT {ATTACHMENT_COLUMNS} FROM contact_attachment WHERE contact_id IN ({ids})
          ORDER BY contact_id, name, id"
     );
-    Ok(x.rows(&sql, &[json(&contact_ids).into()])?.iter().map(attachment_from).collect())
+    x.rows(&sql, &[json(&contact_ids).into()])?.iter().map(attachment_from).collect()
 }
 
 pub(crate) fn attachment_data(x: &mut dyn Exec, id: i64) -> Result<Option<(Attachment, Vec<u8>)>> {
     let sql = format!("SELECT {ATTACHMENT_COLUMNS}, data FROM contact_attachment WHERE id = $1");
-    Ok(x.row(&sql, &[id.into()])?.map(|r| (attachment_from(&r), r.bytes(6).to_vec())))
+    x.row(&sql, &[id.into()])?.map(|r| Ok((attachment_from(&r)?, r.bytes(6)?.to_vec()))).transpose()
 }
 
 /// Every attachment with its bytes, by id.
 pub(crate) fn all_attachments(x: &mut dyn Exec) -> Result<Vec<(Attachment, Vec<u8>)>> {
     let sql = format!("SELECT {ATTACHMENT_COLUMNS}, data FROM contact_attachment ORDER BY id");
     let mut all = Vec::new();
-    x.each(&sql, &[], &mut |r| all.push((attachment_from(r), r.bytes(6).to_vec())))?;
+    x.each(&sql, &[], &mut |r| {
+        all.push((attachment_from(r)?, r.bytes(6)?.to_vec()));
+        Ok(())
+    })?;
     Ok(all)
 }
 
@@ -576,13 +595,13 @@ pub(crate) fn restore_attachments(x: &mut dyn Exec, rows: &[(Attachment, Vec<u8>
 
 const MATERIAL_COLUMNS: &str = "id, customer_id, name, every_days, last_sent, version";
 
-fn material_from(r: &Cells) -> Material {
-    Material {
-        id: r.int(0),
-        customer_id: r.int(1),
-        data: MaterialData { name: r.text(2), every_days: r.int(3), last_sent: r.opt_text(4) },
-        version: r.int(5),
-    }
+fn material_from(r: &Cells) -> Result<Material> {
+    Ok(Material {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
+        data: MaterialData { name: r.text(2)?, every_days: r.int(3)?, last_sent: r.opt_text(4)? },
+        version: r.int(5)?,
+    })
 }
 
 /// The materials sent regularly to a customer, by name (byte order on both stores).
@@ -592,7 +611,7 @@ pub(crate) fn materials(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<Materi
         Dialect::Postgres => "name COLLATE \"C\"",
     };
     let sql = format!("SELECT {MATERIAL_COLUMNS} FROM customer_material WHERE customer_id = $1 ORDER BY {name}, id");
-    Ok(x.rows(&sql, &[customer_id.into()])?.iter().map(material_from).collect())
+    x.rows(&sql, &[customer_id.into()])?.iter().map(material_from).collect()
 }
 
 /// Saves materials `(customer_id, data)`; `NotFound` for a missing customer.
@@ -608,6 +627,7 @@ pub(crate) fn insert_materials(x: &mut dyn Exec, rows: &[(i64, MaterialData)]) -
                 &[(*customer_id).into(), (&d.name).into(), d.every_days.into(), (&d.last_sent).into(), d.due().into()],
             )?
             .map(|r| r.int(0))
+            .transpose()?
             .expect("INSERT … RETURNING gives the id");
         ids.push(id);
     }
@@ -649,23 +669,25 @@ pub(crate) fn materials_due(
          WHERE c.id = m.customer_id AND m.due <= $1 AND c.archived_at IS NULL {owner}
          ORDER BY m.due, c.sort_key, m.id LIMIT $2"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| MaterialDue {
-            material_id: r.int(0),
-            customer_id: r.int(1),
-            customer_name: r.text(2),
-            name: r.text(3),
-            last_sent: r.opt_text(4),
-            due: r.opt_text(5),
+        .map(|r| {
+            Ok(MaterialDue {
+                material_id: r.int(0)?,
+                customer_id: r.int(1)?,
+                customer_name: r.text(2)?,
+                name: r.text(3)?,
+                last_sent: r.opt_text(4)?,
+                due: r.opt_text(5)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every material, by id.
 pub(crate) fn all_materials(x: &mut dyn Exec) -> Result<Vec<Material>> {
     let sql = format!("SELECT {MATERIAL_COLUMNS} FROM customer_material ORDER BY id");
-    Ok(x.rows(&sql, &[])?.iter().map(material_from).collect())
+    x.rows(&sql, &[])?.iter().map(material_from).collect()
 }
 
 /// Copies materials as they are into an empty store; the caller makes new ids follow.

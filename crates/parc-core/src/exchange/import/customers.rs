@@ -67,7 +67,7 @@ pub(super) fn plan_customers(
     }
     let wanted: Vec<i64> = wanted.into_iter().collect();
     let (mut stored, people) = store.read(|x| Ok((rows::customers(x, &wanted)?, rows::people_of(x, &wanted)?)))?;
-    let mut people_of: HashMap<i64, Vec<crate::person::Person>> = HashMap::new();
+    let mut people_of: HashMap<i64, Vec<crate::customer::person::Person>> = HashMap::new();
     for p in people {
         people_of.entry(p.customer_id).or_default().push(p);
     }
@@ -377,7 +377,7 @@ pub(super) fn plan_person(
     cells: &Cells,
     o: &mut Outcome,
     write: &mut ImportWrite,
-    people_of: &HashMap<i64, Vec<crate::person::Person>>,
+    people_of: &HashMap<i64, Vec<crate::customer::person::Person>>,
     new_people_of: &mut HashMap<Dest, Vec<usize>>,
     person_updates_of: &mut HashMap<i64, usize>,
 ) {
