@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{campaigns, deals, exchange, offers, reports, segments, Store};
+use super::{campaigns, contacts, deals, exchange, offers, reports, segments, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -28,9 +28,15 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     to.backend.restore_custom_fields(&from.backend.custom_fields()?)?;
     to.backend.restore_customers(&from.backend.all_customers()?)?;
     to.backend.restore_people(&from.backend.all_people()?)?;
-    to.backend.restore_contacts(&from.backend.all_contacts()?)?;
-    to.backend.restore_materials(&from.backend.all_materials()?)?;
-    to.backend.restore_attachments(&from.backend.all_attachments()?)?;
+    let all_contacts = read(&mut *from.backend, contacts::all_contacts)?;
+    write(&mut *to.backend, |x| contacts::restore_contacts(x, &all_contacts))?;
+    let materials = read(&mut *from.backend, contacts::all_materials)?;
+    write(&mut *to.backend, |x| contacts::restore_materials(x, &materials))?;
+    let attachments = read(&mut *from.backend, contacts::all_attachments)?;
+    write(&mut *to.backend, |x| contacts::restore_attachments(x, &attachments))?;
+    for table in ["contact", "contact_revision", "customer_material", "contact_attachment"] {
+        to.backend.follow_ids(table)?;
+    }
     to.backend.restore_settings(&from.backend.all_settings()?)?;
     // The fleet after the customers: the copy rebuilds the summary from their archived state.
     to.backend.restore_fleet_lines(&from.backend.all_fleet_lines()?)?;
@@ -109,10 +115,10 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("app_user", serialised(store.backend.users()?));
     add("customer", serialised(store.backend.all_customers()?));
     add("person", serialised(store.backend.all_people()?));
-    add("contact", serialised(store.backend.all_contacts()?));
-    add("customer_material", serialised(store.backend.all_materials()?));
+    add("contact", serialised(read(&mut *store.backend, contacts::all_contacts)?));
+    add("customer_material", serialised(read(&mut *store.backend, contacts::all_materials)?));
     add("custom_field", serialised(store.backend.custom_fields()?));
-    add("contact_attachment", serialised(store.backend.all_attachments()?));
+    add("contact_attachment", serialised(read(&mut *store.backend, contacts::all_attachments)?));
     add("setting", serialised(store.backend.all_settings()?));
     add("fleet_line", serialised(store.backend.all_fleet_lines()?));
     // Derived from the lines, but compared too: a copy must give the same market share.
