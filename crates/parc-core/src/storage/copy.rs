@@ -50,8 +50,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     // The funnel (its settings came with the others): deals with their moves, leads, and the
     // forecasts kept at month ends.
     let all_deals = read(&mut *from.backend, deals::all_deals)?;
-    let leads = read(&mut *from.backend, deals::all_leads)?;
-    let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    let leads = read(&mut *from.backend, deals::leads::all_leads)?;
+    let snapshots = read(&mut *from.backend, deals::snapshots::all_snapshots)?;
     // Offers after their deals: the price list, every revision, and the running numbers.
     let items = read(&mut *from.backend, offers::all_items)?;
     let all_offers = read(&mut *from.backend, offers::all_offers)?;
@@ -59,8 +59,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let won_stage = to.stage_settings()?.of_kind(crate::deal::StageKind::Won).id;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
-        deals::restore_leads(x, &leads, won_stage)?;
-        deals::insert_snapshots(x, &snapshots)?;
+        deals::leads::restore_leads(x, &leads, won_stage)?;
+        deals::snapshots::insert_snapshots(x, &snapshots)?;
         offers::restore_items(x, &items)?;
         offers::restore_offers(x, &all_offers, &sequences)
     })?;
@@ -75,11 +75,11 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     write(&mut *to.backend, |x| campaigns::restore_campaigns(x, &all_campaigns, &targets))?;
     // The reports' running totals of contacts and the pyramid's tiers, as they are: the
     // standing of a customer on a contact's day was taken when the contact was logged.
-    let tallies = read(&mut *from.backend, reports::all_tallies)?;
-    let pyramid = read(&mut *from.backend, reports::all_pyramid)?;
+    let tallies = read(&mut *from.backend, reports::tallies::all_tallies)?;
+    let pyramid = read(&mut *from.backend, reports::pyramid::all_pyramid)?;
     write(&mut *to.backend, |x| {
-        reports::restore_tallies(x, &tallies)?;
-        reports::restore_pyramid(x, &pyramid)
+        reports::tallies::restore_tallies(x, &tallies)?;
+        reports::pyramid::restore_pyramid(x, &pyramid)
     })?;
     for table in [
         "deal",
@@ -129,8 +129,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("change_log", serialised(store.backend.all_changes()?));
     add("operation", serialised(store.backend.all_operations()?));
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
-    add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
-    add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
+    add("lead", serialised(read(&mut *store.backend, deals::leads::all_leads)?));
+    add("forecast_snapshot", serialised(read(&mut *store.backend, deals::snapshots::all_snapshots)?));
     add("price_item", serialised(read(&mut *store.backend, offers::all_items)?));
     add("offer", serialised(read(&mut *store.backend, offers::all_offers)?));
     add("offer_sequence", serialised(read(&mut *store.backend, offers::all_sequences)?));
@@ -145,8 +145,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     all_campaigns.sort_by_key(|c| c.id);
     add("campaign", serialised(all_campaigns));
     add("campaign_target", serialised(read(&mut *store.backend, campaigns::all_targets)?));
-    add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
-    let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
+    add("contact_tally", serialised(read(&mut *store.backend, reports::tallies::all_tallies)?));
+    let pyramid = read(&mut *store.backend, reports::pyramid::all_pyramid)?;
     add("customer_tier", serialised(pyramid.tiers));
     add("tier_ranking", serialised(pyramid.rankings));
     add("tier_move", serialised(pyramid.moves));
