@@ -246,32 +246,51 @@ pub(crate) fn insert_unindexed(x: &mut dyn Exec, d: &CustomerData, m: &RowMeta, 
         custom_json(d).into(),
         (&d.erp_code).into(),
     ]);
-    let mut columns = String::from(
-        "name, legal_form, street, postal_code, city, region, country, other_address, phone, mobile, fax, email,
-         web, vat_id, business_type, market_sectors, ownership, employees, annual_turnover, turnover_currency,
-         lead_source, notes, owner_id, sort_key, archived_at, created_at, updated_at, version, custom, erp_code",
-    );
-    let mut values: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
-    if x.dialect() == Dialect::Postgres {
-        columns.push_str(", search_words, search_key");
-        args.extend(search_args(x, d));
-        values.push(format!("${}::text::tsvector", args.len() - 1));
-        values.push(format!("${}", args.len()));
-    }
-    if let Some(id) = m.id {
-        columns.push_str(", id");
-        args.push(id.into());
-        values.push(format!("${}", args.len()));
-    }
-    if let Some(seq) = change_seq {
-        columns.push_str(", change_seq");
-        args.push(seq.into());
-        values.push(format!("${}", args.len()));
-    }
-    let sql = format!("INSERT INTO customer ({columns}) VALUES ({}) RETURNING id", values.join(", "));
-    let id = x.row(&sql, &args)?.map_or(0, |r| r.int(0));
+    let pg = x.dialect() == Dialect::Postgres;
+    args.extend(search_args(x, d));
+    args.extend(m.id.map(Val::Int));
+    args.extend(change_seq.map(Val::Int));
+    let sql = insert_sql(pg, m.id.is_some(), change_seq.is_some());
+    let id = x.row(sql, &args)?.map_or(0, |r| r.int(0));
     write_assistants(x, id, &d.assistant_ids, true)?;
     Ok(id)
+}
+
+/// The INSERT of a customer for each store (`pg`), with or without its id and change number:
+/// made once, as bulk writes run it for every row.
+fn insert_sql(pg: bool, with_id: bool, with_seq: bool) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        let mut all = Vec::new();
+        for pg in [false, true] {
+            for with_id in [false, true] {
+                for with_seq in [false, true] {
+                    let mut columns = String::from(
+                        "name, legal_form, street, postal_code, city, region, country, other_address, phone, mobile,
+                         fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+                         annual_turnover, turnover_currency, lead_source, notes, owner_id, sort_key, archived_at,
+                         created_at, updated_at, version, custom, erp_code",
+                    );
+                    let mut values: Vec<String> = (1..=30).map(|i| format!("${i}")).collect();
+                    if pg {
+                        columns.push_str(", search_words, search_key");
+                        values.push(format!("${}::text::tsvector", values.len() + 1));
+                        values.push(format!("${}", values.len() + 1));
+                    }
+                    for (column, with) in [("id", with_id), ("change_seq", with_seq)] {
+                        if with {
+                            columns.push_str(", ");
+                            columns.push_str(column);
+                            values.push(format!("${}", values.len() + 1));
+                        }
+                    }
+                    all.push(format!("INSERT INTO customer ({columns}) VALUES ({}) RETURNING id", values.join(", ")));
+                }
+            }
+        }
+        all
+    });
+    &all[usize::from(pg) * 4 + usize::from(with_id) * 2 + usize::from(with_seq)]
 }
 
 /// A new customer: its keys checked (`DuplicateVat`; `Validation` on `erp_code`), its row,

@@ -202,20 +202,37 @@ pub(crate) fn write_person(
     let mut args: Vec<Val> = vec![customer_id.into()];
     args.extend(person_args(d));
     args.push(version.into());
-    let mut columns = String::from(
-        "customer_id, name, position, title, decision_role, branch, phone, mobile, email, notes, assistant_of,
-         is_main, active, version",
-    );
-    for (column, value) in [("id", id), ("change_seq", change_seq)] {
-        if let Some(v) = value {
-            columns.push_str(", ");
-            columns.push_str(column);
-            args.push(v.into());
+    args.extend(id.map(Val::Int));
+    args.extend(change_seq.map(Val::Int));
+    Ok(x.row(insert_sql(id.is_some(), change_seq.is_some()), &args)?.map_or(0, |r| r.int(0)))
+}
+
+/// The INSERT of a person, with or without its id and change number: made once, as bulk
+/// writes run it for every row.
+fn insert_sql(with_id: bool, with_seq: bool) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        let mut all = Vec::new();
+        for with_id in [false, true] {
+            for with_seq in [false, true] {
+                let mut columns = String::from(
+                    "customer_id, name, position, title, decision_role, branch, phone, mobile, email, notes,
+                     assistant_of, is_main, active, version",
+                );
+                let mut values: Vec<String> = (1..=14).map(|i| format!("${i}")).collect();
+                for (column, with) in [("id", with_id), ("change_seq", with_seq)] {
+                    if with {
+                        columns.push_str(", ");
+                        columns.push_str(column);
+                        values.push(format!("${}", values.len() + 1));
+                    }
+                }
+                all.push(format!("INSERT INTO person ({columns}) VALUES ({}) RETURNING id", values.join(", ")));
+            }
         }
-    }
-    let values: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO person ({columns}) VALUES ({}) RETURNING id", values.join(", "));
-    Ok(x.row(&sql, &args)?.map_or(0, |r| r.int(0)))
+        all
+    });
+    &all[usize::from(with_id) * 2 + usize::from(with_seq)]
 }
 
 /// A new person of customer `customer_id`, with their history unless `recorded` is false (a
