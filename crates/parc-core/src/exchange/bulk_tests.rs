@@ -96,7 +96,7 @@ fn left(store: &mut Store) -> Left {
              ORDER BY 3, 1, 2",
                 &[],
             )?;
-            Ok(rows.iter().map(|r| (r.text(0), r.int(1))).collect())
+            rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
         })
         .unwrap();
     Left {
