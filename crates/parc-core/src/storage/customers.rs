@@ -39,61 +39,61 @@ fn columns(x: &dyn Exec) -> &'static str {
     }
 }
 
-fn customer_from(r: &Cells) -> Customer {
-    Customer {
-        id: r.int(0),
+fn customer_from(r: &Cells) -> Result<Customer> {
+    Ok(Customer {
+        id: r.int(0)?,
         data: CustomerData {
-            name: r.text(1),
-            legal_form: r.text(2),
-            street: r.text(3),
-            postal_code: r.text(4),
-            city: r.text(5),
-            region: r.text(6),
-            country: r.text(7),
-            other_address: r.text(8),
-            phone: r.text(9),
-            mobile: r.text(10),
-            fax: r.text(11),
-            email: r.text(12),
-            web: r.text(13),
-            vat_id: r.text(14),
-            business_type: r.text(15),
-            market_sectors: r.text(16),
-            ownership: r.text(17),
-            employees: r.opt_int(18),
-            annual_turnover: r.opt_int(19),
-            turnover_currency: r.text(20),
-            lead_source: r.text(21),
-            notes: r.text(22),
-            owner_id: r.opt_int(23),
+            name: r.text(1)?,
+            legal_form: r.text(2)?,
+            street: r.text(3)?,
+            postal_code: r.text(4)?,
+            city: r.text(5)?,
+            region: r.text(6)?,
+            country: r.text(7)?,
+            other_address: r.text(8)?,
+            phone: r.text(9)?,
+            mobile: r.text(10)?,
+            fax: r.text(11)?,
+            email: r.text(12)?,
+            web: r.text(13)?,
+            vat_id: r.text(14)?,
+            business_type: r.text(15)?,
+            market_sectors: r.text(16)?,
+            ownership: r.text(17)?,
+            employees: r.opt_int(18)?,
+            annual_turnover: r.opt_int(19)?,
+            turnover_currency: r.text(20)?,
+            lead_source: r.text(21)?,
+            notes: r.text(22)?,
+            owner_id: r.opt_int(23)?,
             assistant_ids: {
-                let mut ids: Vec<i64> = serde_json::from_str(r.str(28)).unwrap_or_default();
+                let mut ids: Vec<i64> = serde_json::from_str(r.str(28)?).unwrap_or_default();
                 ids.sort_unstable();
                 ids
             },
-            custom: serde_json::from_str(r.str(29)).unwrap_or_default(),
-            erp_code: r.text(30),
+            custom: serde_json::from_str(r.str(29)?).unwrap_or_default(),
+            erp_code: r.text(30)?,
         },
-        archived_at: r.opt_text(24),
-        created_at: r.text(25),
-        updated_at: r.text(26),
-        version: r.int(27),
-    }
+        archived_at: r.opt_text(24)?,
+        created_at: r.text(25)?,
+        updated_at: r.text(26)?,
+        version: r.int(27)?,
+    })
 }
 
 pub(crate) fn customer(x: &mut dyn Exec, id: i64) -> Result<Option<Customer>> {
     let sql = format!("SELECT {} FROM customer WHERE id = $1", columns(x));
-    Ok(x.row(&sql, &[id.into()])?.as_ref().map(customer_from))
+    x.row(&sql, &[id.into()])?.as_ref().map(customer_from).transpose()
 }
 
 /// Every customer, by id, for exports and copies.
 pub(crate) fn all_customers(x: &mut dyn Exec) -> Result<Vec<Customer>> {
     let sql = format!("SELECT {} FROM customer ORDER BY id", columns(x));
-    Ok(x.rows(&sql, &[])?.iter().map(customer_from).collect())
+    x.rows(&sql, &[])?.iter().map(customer_from).collect()
 }
 
 pub(crate) fn count_customers(x: &mut dyn Exec) -> Result<i64> {
-    Ok(x.row("SELECT count(*) FROM customer", &[])?.map_or(0, |r| r.int(0)))
+    x.row("SELECT count(*) FROM customer", &[])?.map_or(Ok(0), |r| r.int(0))
 }
 
 /// Who holds a VAT id. `vat_id <> ''` repeats the partial index's condition: without it SQLite
@@ -107,7 +107,7 @@ fn ensure_vat_free(x: &mut dyn Exec, d: &CustomerData, except: Option<i64>) -> R
         return Ok(());
     }
     match x.row(VAT_OWNER_SQL, &[(&d.country).into(), (&d.vat_id).into(), except.into()])? {
-        Some(r) => Err(Error::DuplicateVat { existing_id: r.int(0), existing_name: r.text(1) }),
+        Some(r) => Err(Error::DuplicateVat { existing_id: r.int(0)?, existing_name: r.text(1)? }),
         None => Ok(()),
     }
 }
@@ -236,7 +236,12 @@ fn insert_row(x: &mut dyn Exec, d: &CustomerData, m: &RowMeta) -> Result<i64> {
 /// A customer's row and assistants, without SQLite's FTS5 rows (an import writes them all at
 /// once, after its rows) or history. `change_seq`: its number in SQLite's change clock, taken
 /// by a bulk write for all its rows at once; else the insert trigger numbers it.
-pub(crate) fn insert_unindexed(x: &mut dyn Exec, d: &CustomerData, m: &RowMeta, change_seq: Option<i64>) -> Result<i64> {
+pub(crate) fn insert_unindexed(
+    x: &mut dyn Exec,
+    d: &CustomerData,
+    m: &RowMeta,
+    change_seq: Option<i64>,
+) -> Result<i64> {
     let mut args = data_args(d);
     args.extend([
         m.archived_at.map(str::to_string).into(),
@@ -251,7 +256,7 @@ pub(crate) fn insert_unindexed(x: &mut dyn Exec, d: &CustomerData, m: &RowMeta, 
     args.extend(m.id.map(Val::Int));
     args.extend(change_seq.map(Val::Int));
     let sql = insert_sql(pg, m.id.is_some(), change_seq.is_some());
-    let id = x.row(sql, &args)?.map_or(0, |r| r.int(0));
+    let id = x.row(sql, &args)?.map_or(Ok(0), |r| r.int(0))?;
     write_assistants(x, id, &d.assistant_ids, true)?;
     Ok(id)
 }
@@ -305,12 +310,22 @@ pub(crate) fn insert_customer(x: &mut dyn Exec, d: &CustomerData, by: Option<i64
 
 /// Saves over customer `id` if its version is still `version` (else `Conflict`; `NotFound`
 /// when it is gone), with its history.
-pub(crate) fn update_customer(x: &mut dyn Exec, id: i64, version: i64, d: &CustomerData, by: Option<i64>) -> Result<()> {
+pub(crate) fn update_customer(
+    x: &mut dyn Exec,
+    id: i64,
+    version: i64,
+    d: &CustomerData,
+    by: Option<i64>,
+) -> Result<()> {
     // Locked on PostgreSQL, so the history's "before" is what this update replaces.
     let lock = if x.dialect() == Dialect::Postgres { " FOR UPDATE" } else { "" };
     let sql = format!("SELECT {} FROM customer WHERE id = $1{lock}", columns(x));
-    let before =
-        x.row(&sql, &[id.into()])?.as_ref().map(customer_from).ok_or(Error::NotFound { entity: "customer", id })?;
+    let before = x
+        .row(&sql, &[id.into()])?
+        .as_ref()
+        .map(customer_from)
+        .transpose()?
+        .ok_or(Error::NotFound { entity: "customer", id })?;
     if before.version != version {
         return Err(Error::Conflict { entity: "customer", id });
     }
@@ -357,18 +372,18 @@ pub(crate) fn restore_customers(x: &mut dyn Exec, rows: &[Customer]) -> Result<(
 
 const FIELD_COLUMNS: &str = "id, label, kind, choices, retired, position, version";
 
-fn field_from(r: &Cells) -> CustomField {
-    CustomField {
-        id: r.int(0),
+fn field_from(r: &Cells) -> Result<CustomField> {
+    Ok(CustomField {
+        id: r.int(0)?,
         data: CustomFieldData {
-            label: r.text(1),
-            kind: FieldKind::parse(r.str(2)).unwrap_or(FieldKind::Text),
-            choices: serde_json::from_str(r.str(3)).unwrap_or_default(),
-            retired: r.boolean(4),
+            label: r.text(1)?,
+            kind: FieldKind::parse(r.str(2)?).unwrap_or(FieldKind::Text),
+            choices: serde_json::from_str(r.str(3)?).unwrap_or_default(),
+            retired: r.boolean(4)?,
         },
-        position: r.int(5),
-        version: r.int(6),
-    }
+        position: r.int(5)?,
+        version: r.int(6)?,
+    })
 }
 
 fn choices_json(d: &CustomFieldData) -> String {
@@ -378,7 +393,7 @@ fn choices_json(d: &CustomFieldData) -> String {
 /// The office's own customer fields, in card order (retired ones too).
 pub(crate) fn custom_fields(x: &mut dyn Exec) -> Result<Vec<CustomField>> {
     let sql = format!("SELECT {FIELD_COLUMNS} FROM custom_field ORDER BY position, id");
-    Ok(x.rows(&sql, &[])?.iter().map(field_from).collect())
+    x.rows(&sql, &[])?.iter().map(field_from).collect()
 }
 
 /// Adds a field at the end of the card.
@@ -394,7 +409,7 @@ pub(crate) fn insert_custom_field(x: &mut dyn Exec, d: &CustomFieldData) -> Resu
          RETURNING id",
         &[(&d.label).into(), d.kind.as_str().into(), choices_json(d).into(), d.retired.into()],
     )?;
-    Ok(row.map_or(0, |r| r.int(0)))
+    row.map_or(Ok(0), |r| r.int(0))
 }
 
 /// `Conflict` when `version` is stale, `NotFound` when there is no such field.

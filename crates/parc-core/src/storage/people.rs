@@ -31,23 +31,24 @@ pub(crate) fn check_changed(x: &mut dyn Exec, changed: u64, table: &str, entity:
 
 // --- users ---
 
-fn user_from(r: &Cells) -> User {
-    User {
-        id: r.int(0),
+fn user_from(r: &Cells) -> Result<User> {
+    Ok(User {
+        id: r.int(0)?,
         data: UserData {
-            name: r.text(1),
-            initials: r.text(2),
-            role: UserRole::parse(r.str(3)).unwrap_or_default(),
-            active: r.boolean(4),
+            name: r.text(1)?,
+            initials: r.text(2)?,
+            role: UserRole::parse(r.str(3)?).unwrap_or_default(),
+            active: r.boolean(4)?,
         },
-        version: r.int(5),
-    }
+        version: r.int(5)?,
+    })
 }
 
 /// All users, by name.
 pub(crate) fn users(x: &mut dyn Exec) -> Result<Vec<User>> {
-    let sql = format!("SELECT id, name, initials, role, active, version FROM app_user ORDER BY {}, id", bytewise(x, "name"));
-    Ok(x.rows(&sql, &[])?.iter().map(user_from).collect())
+    let sql =
+        format!("SELECT id, name, initials, role, active, version FROM app_user ORDER BY {}, id", bytewise(x, "name"));
+    x.rows(&sql, &[])?.iter().map(user_from).collect()
 }
 
 pub(crate) fn insert_user(x: &mut dyn Exec, d: &UserData) -> Result<i64> {
@@ -55,7 +56,7 @@ pub(crate) fn insert_user(x: &mut dyn Exec, d: &UserData) -> Result<i64> {
         "INSERT INTO app_user (name, initials, role, active) VALUES ($1, $2, $3, $4) RETURNING id",
         &[(&d.name).into(), (&d.initials).into(), d.role.code().into(), d.active.into()],
     )?;
-    Ok(row.map_or(0, |r| r.int(0)))
+    row.map_or(Ok(0), |r| r.int(0))
 }
 
 /// `Conflict` when `version` is stale, `NotFound` when there is no such user.
@@ -92,26 +93,26 @@ pub(crate) fn restore_users(x: &mut dyn Exec, rows: &[User]) -> Result<()> {
 const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
     email, notes, assistant_of, is_main, active, version";
 
-fn person_from(r: &Cells) -> Person {
-    Person {
-        id: r.int(0),
-        customer_id: r.int(1),
+fn person_from(r: &Cells) -> Result<Person> {
+    Ok(Person {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
         data: PersonData {
-            name: r.text(2),
-            position: r.text(3),
-            title: r.text(4),
-            decision_role: r.text(5),
-            branch: r.text(6),
-            phone: r.text(7),
-            mobile: r.text(8),
-            email: r.text(9),
-            notes: r.text(10),
-            assistant_of: r.opt_int(11),
-            is_main: r.boolean(12),
-            active: r.boolean(13),
+            name: r.text(2)?,
+            position: r.text(3)?,
+            title: r.text(4)?,
+            decision_role: r.text(5)?,
+            branch: r.text(6)?,
+            phone: r.text(7)?,
+            mobile: r.text(8)?,
+            email: r.text(9)?,
+            notes: r.text(10)?,
+            assistant_of: r.opt_int(11)?,
+            is_main: r.boolean(12)?,
+            active: r.boolean(13)?,
         },
-        version: r.int(14),
-    }
+        version: r.int(14)?,
+    })
 }
 
 /// The editable columns in table order: the middle of every INSERT and UPDATE of a person.
@@ -138,29 +139,38 @@ pub(crate) fn people(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<Person>> 
         "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = $1 ORDER BY active DESC, is_main DESC, {}, id",
         bytewise(x, "name")
     );
-    Ok(x.rows(&sql, &[customer_id.into()])?.iter().map(person_from).collect())
+    x.rows(&sql, &[customer_id.into()])?.iter().map(person_from).collect()
 }
 
 pub(crate) fn person(x: &mut dyn Exec, id: i64) -> Result<Option<Person>> {
-    Ok(x.row(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"), &[id.into()])?.as_ref().map(person_from))
+    x.row(&format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"), &[id.into()])?
+        .as_ref()
+        .map(person_from)
+        .transpose()
 }
 
 /// Every person, by id.
 pub(crate) fn all_people(x: &mut dyn Exec) -> Result<Vec<Person>> {
-    Ok(x.rows(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id"), &[])?.iter().map(person_from).collect())
+    x.rows(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id"), &[])?.iter().map(person_from).collect()
 }
 
 /// The customer must exist, and the person someone assists must work there too. On
 /// PostgreSQL marking a person main locks the customer row first, so two workstations doing
 /// it at once take turns and the customer keeps one main contact (an SQLite write
 /// transaction holds the whole file already).
-pub(crate) fn check_person_links(x: &mut dyn Exec, customer_id: i64, d: &PersonData, own_id: Option<i64>) -> Result<()> {
+pub(crate) fn check_person_links(
+    x: &mut dyn Exec,
+    customer_id: i64,
+    d: &PersonData,
+    own_id: Option<i64>,
+) -> Result<()> {
     let lock = if d.is_main && x.dialect() == Dialect::Postgres { " FOR NO KEY UPDATE" } else { "" };
     if x.row(&format!("SELECT 1 FROM customer WHERE id = $1{lock}"), &[customer_id.into()])?.is_none() {
         return Err(Error::NotFound { entity: "customer", id: customer_id });
     }
     if let Some(boss) = d.assistant_of {
-        let same = x.row("SELECT customer_id FROM person WHERE id = $1", &[boss.into()])?.map(|r| r.int(0));
+        let same =
+            x.row("SELECT customer_id FROM person WHERE id = $1", &[boss.into()])?.map(|r| r.int(0)).transpose()?;
         if same != Some(customer_id) || Some(boss) == own_id {
             return Err(Error::invalid("assistant_of", "validation.choice"));
         }
@@ -172,14 +182,14 @@ pub(crate) fn check_person_links(x: &mut dyn Exec, customer_id: i64, d: &PersonD
 /// their history too), with a version bump: an open edit of the former main contact must not
 /// silently restore it.
 fn keep_one_main(x: &mut dyn Exec, customer_id: i64, main_id: i64, by: Option<i64>, stamp: &str) -> Result<()> {
-    let others: Vec<i64> = x
+    let others = x
         .rows(
             "SELECT id FROM person WHERE customer_id = $1 AND id <> $2 AND is_main ORDER BY id",
             &[customer_id.into(), main_id.into()],
         )?
         .iter()
         .map(|r| r.int(0))
-        .collect();
+        .collect::<Result<Vec<i64>>>()?;
     let side = |m: bool| serde_json::json!({ "is_main": m });
     for id in others {
         x.run("UPDATE person SET is_main = $2, version = version + 1 WHERE id = $1", &[id.into(), false.into()])?;
@@ -204,7 +214,7 @@ pub(crate) fn write_person(
     args.push(version.into());
     args.extend(id.map(Val::Int));
     args.extend(change_seq.map(Val::Int));
-    Ok(x.row(insert_sql(id.is_some(), change_seq.is_some()), &args)?.map_or(0, |r| r.int(0)))
+    x.row(insert_sql(id.is_some(), change_seq.is_some()), &args)?.map_or(Ok(0), |r| r.int(0))
 }
 
 /// The INSERT of a person, with or without its id and change number: made once, as bulk

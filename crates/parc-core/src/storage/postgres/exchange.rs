@@ -138,12 +138,7 @@ fn is_vat_violation(e: &postgres::Error) -> bool {
 
 /// Maps a unique-index violation on the VAT id to the customer who holds it. The check is the
 /// index itself, so two workstations saving the same VAT id at once cannot both succeed.
-fn vat_conflict(
-    client: &mut impl GenericClient,
-    e: postgres::Error,
-    d: &CustomerData,
-    except: Option<i64>,
-) -> Error {
+fn vat_conflict(client: &mut impl GenericClient, e: postgres::Error, d: &CustomerData, except: Option<i64>) -> Error {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION)
         && e.as_db_error().and_then(|d| d.constraint()) == Some("customer_erp_code")
     {
