@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::import::{self, Decision, ImportOptions};
 use super::{Entity, Kind, Progress, Stage};
+use crate::customer::person::PersonData;
 use crate::customer::CustomerData;
 use crate::ground::error::Error;
 use crate::ground::i18n::Locale;
-use crate::customer::person::PersonData;
-use crate::storage::{CustomerQuery, Store};
 use crate::host::testing::{customer, stores};
 use crate::office::{UserData, UserRole};
+use crate::storage::{CustomerQuery, Store};
 
 fn options(store: &mut Store) -> ImportOptions {
     ImportOptions {
