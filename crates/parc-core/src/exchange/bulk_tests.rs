@@ -107,8 +107,7 @@ fn left(store: &mut Store) -> Left {
             .map(|c| (c.id, c.data, c.version, c.archived_at))
             .collect(),
         people: store
-            .backend()
-            .all_people()
+            .read(crate::storage::people::all_people)
             .unwrap()
             .into_iter()
             .map(|p| (p.id, p.customer_id, p.data, p.version))
@@ -147,7 +146,7 @@ fn an_import_leaves_exactly_what_the_screens_writes_leave() {
         let version = typed.customer(rossi).unwrap().version;
         let updated = customers.iter().find(|c| c.id == rossi).unwrap().data.clone();
         typed.update_customer(rossi, version, updated).unwrap();
-        let people = imported.backend().all_people().unwrap();
+        let people = imported.read(crate::storage::people::all_people).unwrap();
         for p in people.iter().filter(|p| p.id != marco) {
             assert_eq!(typed.create_person(p.customer_id, p.data.clone()).unwrap().id, p.id, "{kind}");
         }

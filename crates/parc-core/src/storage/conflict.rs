@@ -43,7 +43,7 @@ impl Store {
         let (version, theirs, base, mine) = match entity {
             audit::CUSTOMER => {
                 let current = self.customer(id)?;
-                let fields = self.backend.custom_fields()?;
+                let fields = self.custom_fields()?;
                 let reasons = self.reason_settings()?;
                 let (custom, source) = (&current.data.custom, &current.data.lead_source);
                 let mine = validated_customer(&fields, &reasons, parse::<CustomerData>(mine)?, custom, source)?;

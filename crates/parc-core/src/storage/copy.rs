@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{campaigns, contacts, deals, exchange, offers, reports, segments, Store};
+use super::{campaigns, contacts, customers, deals, exchange, offers, people, reports, segments, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -20,14 +20,22 @@ pub struct CopyReport {
 
 /// Copies everything from `from` into the empty `to`, then reads both back and compares.
 pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
-    if to.backend.count_customers()? > 0 || !to.backend.users()?.is_empty() {
+    if to.count_customers()? > 0 || !to.users()?.is_empty() {
         return Err(Error::StoreNotEmpty);
     }
     // In the order the references need: owners before customers before people and contacts.
-    to.backend.restore_users(&from.backend.users()?)?;
-    to.backend.restore_custom_fields(&from.backend.custom_fields()?)?;
-    to.backend.restore_customers(&from.backend.all_customers()?)?;
-    to.backend.restore_people(&from.backend.all_people()?)?;
+    let users = read(&mut *from.backend, people::users)?;
+    write(&mut *to.backend, |x| people::restore_users(x, &users))?;
+    to.backend.follow_ids("app_user")?;
+    let fields = read(&mut *from.backend, customers::custom_fields)?;
+    write(&mut *to.backend, |x| customers::restore_custom_fields(x, &fields))?;
+    to.backend.follow_ids("custom_field")?;
+    let all_customers = read(&mut *from.backend, customers::all_customers)?;
+    write(&mut *to.backend, |x| customers::restore_customers(x, &all_customers))?;
+    to.backend.follow_ids("customer")?;
+    let all_people = read(&mut *from.backend, people::all_people)?;
+    write(&mut *to.backend, |x| people::restore_people(x, &all_people))?;
+    to.backend.follow_ids("person")?;
     let all_contacts = read(&mut *from.backend, contacts::all_contacts)?;
     write(&mut *to.backend, |x| contacts::restore_contacts(x, &all_contacts))?;
     let materials = read(&mut *from.backend, contacts::all_materials)?;
@@ -112,12 +120,12 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
         counts.insert(table.to_string(), rows.len() as i64);
         rows.iter().for_each(|r| hash.write(r));
     };
-    add("app_user", serialised(store.backend.users()?));
-    add("customer", serialised(store.backend.all_customers()?));
-    add("person", serialised(store.backend.all_people()?));
+    add("app_user", serialised(read(&mut *store.backend, people::users)?));
+    add("customer", serialised(read(&mut *store.backend, customers::all_customers)?));
+    add("person", serialised(read(&mut *store.backend, people::all_people)?));
     add("contact", serialised(read(&mut *store.backend, contacts::all_contacts)?));
     add("customer_material", serialised(read(&mut *store.backend, contacts::all_materials)?));
-    add("custom_field", serialised(store.backend.custom_fields()?));
+    add("custom_field", serialised(read(&mut *store.backend, customers::custom_fields)?));
     add("contact_attachment", serialised(read(&mut *store.backend, contacts::all_attachments)?));
     add("setting", serialised(store.backend.all_settings()?));
     add("fleet_line", serialised(store.backend.all_fleet_lines()?));

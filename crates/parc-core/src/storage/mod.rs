@@ -7,10 +7,12 @@ mod campaigns;
 mod conflict;
 mod contacts;
 mod copy;
+mod customers;
 mod deals;
 pub(crate) mod exchange;
 pub(crate) mod exec;
 pub(crate) mod offers;
+pub(crate) mod people;
 mod plans;
 mod postgres;
 mod printing;
@@ -169,12 +171,11 @@ pub(crate) struct ListScope {
 /// One database engine: the kinds of rows it keeps. Every method is one transaction;
 /// data reaching it is already valid. Each store implements each part in its own module.
 pub(crate) trait Backend:
-    CustomerRows + PeopleRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send
+    DialectRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send
 {
 }
 
-impl<T: CustomerRows + PeopleRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send>
-    Backend for T
+impl<T: DialectRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send> Backend for T
 {
 }
 
@@ -201,6 +202,9 @@ pub(crate) struct ImportWrite {
     pub new_items: Vec<crate::offer::PriceItemData>,
     /// (id, version read, data): a withdrawn item imported again is offered again.
     pub item_updates: Vec<(i64, i64, crate::offer::PriceItemData)>,
+    /// The write returns the new people's ids instead of the new customers' (a bulk save of
+    /// people returns, and records under its operation key, what it made).
+    pub returns_people: bool,
 }
 
 impl ImportWrite {
@@ -223,7 +227,7 @@ pub(crate) trait ExchangeRows {
     /// Applies `w` in one transaction, all or nothing; a customer changed since the import
     /// read it is a `Conflict`. `progress` hears how many rows are written so far, between
     /// batches, and an `Err` it returns (the person cancelled) rolls everything back. Returns
-    /// the new customers' ids.
+    /// the new customers' ids (the new people's when `w.returns_people`).
     fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64) -> Result<()>) -> Result<Vec<i64>>;
 }
 
@@ -268,56 +272,15 @@ pub(crate) trait TrailRows {
     fn restore_operations(&mut self, rows: &[Operation]) -> Result<()>;
 }
 
-/// Customers, the schema and checks.
-pub(crate) trait CustomerRows {
+/// What each store does its own way for customers (their rows are written once, in
+/// `customers.rs`): search (FTS5 or pg_trgm), archiving (with the fleet summary it moves), the
+/// schema version and the checks.
+pub(crate) trait DialectRows {
     fn schema_version(&mut self) -> Result<i64>;
     fn check(&mut self) -> Result<CheckReport>;
-    /// Inserts all rows or none; a VAT id already taken is `DuplicateVat`.
-    fn insert_customers(&mut self, rows: &[CustomerData]) -> Result<Vec<i64>>;
-    /// Saves over customer `id` if its version is still `version` (else `Conflict`).
-    fn update_customer(&mut self, id: i64, version: i64, data: &CustomerData) -> Result<()>;
     /// Returns false when there is no such customer.
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool>;
-    fn customer(&mut self, id: i64) -> Result<Option<Customer>>;
     fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>>;
-    fn count_customers(&mut self) -> Result<i64>;
-    /// Every customer, by id, for copying between stores.
-    fn all_customers(&mut self) -> Result<Vec<Customer>>;
-    /// Copies customers as they are (ids, stamps, versions) into an empty store.
-    fn restore_customers(&mut self, rows: &[Customer]) -> Result<()>;
-
-    /// The office's own customer fields, in card order (retired ones too).
-    fn custom_fields(&mut self) -> Result<Vec<CustomField>>;
-    /// Adds a field at the end of the card.
-    fn insert_custom_field(&mut self, d: &CustomFieldData) -> Result<i64>;
-    /// `Conflict` when `version` is stale, `NotFound` when there is no such field.
-    fn update_custom_field(&mut self, id: i64, version: i64, d: &CustomFieldData) -> Result<()>;
-    /// Puts the fields in the order of `ids`.
-    fn reorder_custom_fields(&mut self, ids: &[i64]) -> Result<()>;
-    fn restore_custom_fields(&mut self, rows: &[CustomField]) -> Result<()>;
-}
-
-/// Users of the office and people at customers.
-pub(crate) trait PeopleRows {
-    /// All users, by name.
-    fn users(&mut self) -> Result<Vec<User>>;
-    fn insert_user(&mut self, d: &UserData) -> Result<i64>;
-    /// `Conflict` when `version` is stale, `NotFound` when there is no such user.
-    fn update_user(&mut self, id: i64, version: i64, d: &UserData) -> Result<()>;
-    /// Copies users as they are (ids, versions) into an empty store.
-    fn restore_users(&mut self, rows: &[User]) -> Result<()>;
-
-    /// The people of a customer: active first, main contact first, then by name.
-    fn people(&mut self, customer_id: i64) -> Result<Vec<Person>>;
-    fn person(&mut self, id: i64) -> Result<Option<Person>>;
-    /// Saves people `(customer_id, data)`, all or none. `NotFound` for a missing customer;
-    /// `Validation` on `assistant_of` when that person is not of the same customer. Marking
-    /// one person main unmarks the others.
-    fn insert_people(&mut self, rows: &[(i64, PersonData)]) -> Result<Vec<i64>>;
-    fn update_person(&mut self, id: i64, version: i64, d: &PersonData) -> Result<()>;
-    /// Every person, by id, and their copy into an empty store.
-    fn all_people(&mut self) -> Result<Vec<Person>>;
-    fn restore_people(&mut self, rows: &[Person]) -> Result<()>;
 }
 
 /// Fleet lines, the office summary kept in step with them, and the office's settings.
@@ -541,17 +504,30 @@ impl Store {
 
     /// Validates and saves a new customer.
     pub fn create_customer(&mut self, data: CustomerData) -> Result<Customer> {
-        let fields = self.backend.custom_fields()?;
+        let fields = self.custom_fields()?;
         let reasons = self.reason_settings()?;
         let data = validated_customer(&fields, &reasons, data, &Default::default(), "")?;
-        let ids = self.backend.insert_customers(std::slice::from_ref(&data))?;
-        self.customer(ids[0])
+        let by = self.actor();
+        let id = self.write(|x| customers::insert_customer(x, &data, by)).map_err(|e| self.refused(e, &data, None))?;
+        self.customer(id)
+    }
+
+    /// A save PostgreSQL's unique indexes refused (another workstation saved the same VAT id
+    /// or ERP code meanwhile) told as the checks before the save tell it.
+    fn refused(&mut self, e: Error, d: &CustomerData, except: Option<i64>) -> Error {
+        if !matches!(e, Error::Postgres(_)) {
+            return e;
+        }
+        match self.read(|x| customers::check_keys(x, d, except)) {
+            Err(found @ (Error::DuplicateVat { .. } | Error::Validation(_))) => found,
+            _ => e,
+        }
     }
 
     /// Saves many customers in one transaction (demo data, imports): all or none. Returns
     /// their ids, in order.
     pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
-        let fields = self.backend.custom_fields()?;
+        let fields = self.custom_fields()?;
         let reasons = self.reason_settings()?;
         let rows = rows
             .into_iter()
@@ -566,21 +542,25 @@ impl Store {
         if rows.iter().any(|d| !d.erp_code.is_empty() && !codes.insert(&d.erp_code)) {
             return Err(Error::invalid("erp_code", "validation.erp_code_taken"));
         }
-        self.backend.insert_customers(&rows)
+        // The import's write: one path for many new rows, as fast as each store can make it.
+        let w = ImportWrite { new_customers: rows, ..ImportWrite::default() };
+        self.backend.apply_import(&w, &mut |_| Ok(()))
     }
 
     /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
     pub fn update_customer(&mut self, id: i64, version: i64, data: CustomerData) -> Result<Customer> {
-        let fields = self.backend.custom_fields()?;
+        let fields = self.custom_fields()?;
         let reasons = self.reason_settings()?;
         let previous = self.customer(id)?.data;
         let data = validated_customer(&fields, &reasons, data, &previous.custom, &previous.lead_source)?;
-        self.backend.update_customer(id, version, &data)?;
+        let by = self.actor();
+        self.write(|x| customers::update_customer(x, id, version, &data, by))
+            .map_err(|e| self.refused(e, &data, Some(id)))?;
         self.customer(id)
     }
 
     pub fn customer(&mut self, id: i64) -> Result<Customer> {
-        self.backend.customer(id)?.ok_or(Error::NotFound { entity: "customer", id })
+        self.read(|x| customers::customer(x, id))?.ok_or(Error::NotFound { entity: "customer", id })
     }
 
     /// Archiving hides a customer from lists without losing its history; `restore` undoes it.
@@ -624,29 +604,29 @@ impl Store {
     }
 
     pub fn count_customers(&mut self) -> Result<i64> {
-        self.backend.count_customers()
+        self.read(customers::count_customers)
     }
 
     /// Every customer card, archived ones too, by id: for exports.
     pub fn all_customers(&mut self) -> Result<Vec<Customer>> {
-        self.backend.all_customers()
+        self.read(customers::all_customers)
     }
 
     // --- the office's own customer fields ---
 
     /// Every field, in card order; retired ones are marked and kept for their values.
     pub fn custom_fields(&mut self) -> Result<Vec<CustomField>> {
-        self.backend.custom_fields()
+        self.read(customers::custom_fields)
     }
 
     /// Adds a field to every customer card. Only the sales manager defines fields.
     pub fn define_custom_field(&mut self, by: Option<i64>, data: CustomFieldData) -> Result<CustomField> {
         self.require_manager(by)?;
         let data = data.validated()?;
-        if self.backend.custom_fields()?.len() >= custom_field::MAX_FIELDS {
+        if self.custom_fields()?.len() >= custom_field::MAX_FIELDS {
             return Err(Error::invalid("label", "validation.too_many_fields"));
         }
-        let id = self.backend.insert_custom_field(&data)?;
+        let id = self.write(|x| customers::insert_custom_field(x, &data))?;
         self.custom_field(id)
     }
 
@@ -665,32 +645,32 @@ impl Store {
             return Err(Error::invalid("kind", "validation.kind_fixed"));
         }
         let data = data.validated()?;
-        self.backend.update_custom_field(id, version, &data)?;
+        self.write(|x| customers::update_custom_field(x, id, version, &data))?;
         self.custom_field(id)
     }
 
     /// Sets the order of the fields on the card; `ids` must name every field once.
     pub fn reorder_custom_fields(&mut self, by: Option<i64>, ids: &[i64]) -> Result<Vec<CustomField>> {
         self.require_manager(by)?;
-        let mut known: Vec<i64> = self.backend.custom_fields()?.iter().map(|f| f.id).collect();
+        let mut known: Vec<i64> = self.custom_fields()?.iter().map(|f| f.id).collect();
         let mut asked = ids.to_vec();
         known.sort_unstable();
         asked.sort_unstable();
         if known != asked {
             return Err(Error::Conflict { entity: "custom_field", id: 0 });
         }
-        self.backend.reorder_custom_fields(ids)?;
-        self.backend.custom_fields()
+        self.write(|x| customers::reorder_custom_fields(x, ids))?;
+        self.custom_fields()
     }
 
     fn custom_field(&mut self, id: i64) -> Result<CustomField> {
-        let fields = self.backend.custom_fields()?;
+        let fields = self.custom_fields()?;
         fields.into_iter().find(|f| f.id == id).ok_or(Error::NotFound { entity: "custom_field", id })
     }
 
     pub(crate) fn require_manager(&mut self, by: Option<i64>) -> Result<()> {
         let role = match by {
-            Some(id) => self.backend.users()?.into_iter().find(|u| u.id == id).map(|u| u.data.role),
+            Some(id) => self.users()?.into_iter().find(|u| u.id == id).map(|u| u.data.role),
             None => None,
         };
         if role.is_some_and(UserRole::manages) {
@@ -703,52 +683,57 @@ impl Store {
     // --- users of the office ---
 
     pub fn users(&mut self) -> Result<Vec<User>> {
-        self.backend.users()
+        self.read(people::users)
     }
 
     pub fn create_user(&mut self, data: UserData) -> Result<User> {
         let data = data.validated()?;
-        let id = self.backend.insert_user(&data)?;
+        let id = self.write(|x| people::insert_user(x, &data))?;
         self.user(id)
     }
 
     pub fn update_user(&mut self, id: i64, version: i64, data: UserData) -> Result<User> {
         let data = data.validated()?;
-        self.backend.update_user(id, version, &data)?;
+        self.write(|x| people::update_user(x, id, version, &data))?;
         self.user(id)
     }
 
     pub fn user(&mut self, id: i64) -> Result<User> {
-        self.backend.users()?.into_iter().find(|u| u.id == id).ok_or(Error::NotFound { entity: "user", id })
+        self.users()?.into_iter().find(|u| u.id == id).ok_or(Error::NotFound { entity: "user", id })
     }
 
     // --- people at customers ---
 
     pub fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
-        self.backend.people(customer_id)
+        self.read(|x| people::people(x, customer_id))
     }
 
     pub fn create_person(&mut self, customer_id: i64, data: PersonData) -> Result<Person> {
         let data = data.validated()?;
-        let ids = self.backend.insert_people(&[(customer_id, data)])?;
-        self.person(ids[0])
+        let by = self.actor();
+        let id = self.write(|x| people::insert_person(x, customer_id, &data, by, true))?;
+        self.person(id)
     }
 
     pub fn update_person(&mut self, id: i64, version: i64, data: PersonData) -> Result<Person> {
         let data = data.validated()?;
-        self.backend.update_person(id, version, &data)?;
+        let by = self.actor();
+        self.write(|x| people::update_person(x, id, version, &data, by))?;
         self.person(id)
     }
 
     /// Saves many people in one transaction (demo data, imports): all or none. Returns their
     /// ids, in order.
     pub fn create_people_bulk(&mut self, rows: Vec<(i64, PersonData)>) -> Result<Vec<i64>> {
-        let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
-        self.backend.insert_people(&rows)
+        let new_people =
+            rows.into_iter().map(|(c, d)| Ok((CustomerRef::Stored(c), d.validated()?))).collect::<Result<Vec<_>>>()?;
+        // The import's write: one path for many new rows, as fast as each store can make it.
+        let w = ImportWrite { new_people, returns_people: true, ..ImportWrite::default() };
+        self.backend.apply_import(&w, &mut |_| Ok(()))
     }
 
     pub fn person(&mut self, id: i64) -> Result<Person> {
-        self.backend.person(id)?.ok_or(Error::NotFound { entity: "person", id })
+        self.read(|x| people::person(x, id))?.ok_or(Error::NotFound { entity: "person", id })
     }
 
     // --- contacts and next actions ---
@@ -932,7 +917,7 @@ impl Store {
         // Everyone's: one indexed walk per owner (and one for customers without an owner),
         // merged here. A single query over all customers cannot use the owner's index for
         // its order and reads every customer.
-        let mut owners: Vec<Option<i64>> = self.backend.users()?.into_iter().map(|u| Some(u.id)).collect();
+        let mut owners: Vec<Option<i64>> = self.users()?.into_iter().map(|u| Some(u.id)).collect();
         owners.push(None);
         let mut all = self.read(|x| {
             let mut all = Vec::new();
@@ -1170,7 +1155,7 @@ impl Store {
     /// Saves a new profile (`id` none) or an edited one (at `version`; a stale one is a
     /// `Conflict`). Changing an export's columns makes its next export a full one.
     pub fn save_exchange_profile(&mut self, id: Option<i64>, version: i64, data: ProfileData) -> Result<Profile> {
-        let fields = self.backend.custom_fields()?;
+        let fields = self.custom_fields()?;
         let data = data.validated(&fields)?;
         let id = match id {
             None => exec::write(&mut *self.backend, |x| exchange::insert_profile(x, &data))?,

@@ -1,10 +1,14 @@
 //! An import's one write transaction on SQLite, made of the same row writes the screens use.
 
-use super::{competitors, customers, fleet, people, trail, Sqlite};
+use rusqlite::{OptionalExtension, Transaction};
+
+use super::deals::Lite;
+use super::{competitors, fleet, trail, Sqlite};
 use crate::audit;
 use crate::customer::CustomerData;
 use crate::error::Result;
-use crate::storage::{now, offers, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
+use crate::search_key;
+use crate::storage::{customers, now, offers, people, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
 
 /// Progress is told every this many rows.
 const TICK: u64 = 500;
@@ -47,12 +51,14 @@ impl Sqlite {
             let mut new_ids = Vec::with_capacity(w.new_customers.len());
             let first = trail::take_change_numbers(tx, w.new_customers.len())?;
             for (n, d) in w.new_customers.iter().enumerate() {
-                new_ids.push(customers::insert_customer_unindexed(tx, d, &meta, first + n as i64)?);
+                let x = &mut Lite(tx);
+                customers::check_keys(x, d, None)?;
+                new_ids.push(customers::insert_unindexed(x, d, &meta, Some(first + n as i64))?);
                 tick(progress)?;
             }
             trail::record_created_all(tx, audit::CUSTOMER, &new_ids, by)?;
             for (id, version, d) in &w.customer_updates {
-                customers::update_customer_row(tx, *id, *version, d, by)?;
+                customers::update_customer(&mut Lite(tx), *id, *version, d, by)?;
                 tick(progress)?;
             }
             let resolve = |r: &CustomerRef| match r {
@@ -75,24 +81,32 @@ impl Sqlite {
                 })
                 .collect();
             let mut run: Vec<i64> = Vec::new();
+            let mut person_ids = Vec::with_capacity(w.new_people.len());
             let mut seq = 0;
             for (n, (r, d)) in w.new_people.iter().enumerate() {
                 if first[n] {
                     if run.is_empty() {
                         seq = trail::take_change_numbers(tx, first[n..].iter().take_while(|f| **f).count())?;
                     }
-                    run.push(people::insert_first_person(tx, resolve(r), d, seq)?);
+                    // No lookups for what cannot be there: the customer exists, no one to unmark.
+                    let x = &mut Lite(tx);
+                    if d.assistant_of.is_some() {
+                        people::check_person_links(x, resolve(r), d, None)?;
+                    }
+                    let id = people::write_person(x, None, resolve(r), d, 1, Some(seq))?;
+                    run.push(id);
+                    person_ids.push(id);
                     seq += 1;
                 } else {
                     trail::record_created_all(tx, audit::PERSON, &run, by)?;
                     run.clear();
-                    people::insert_person(tx, resolve(r), d, by)?;
+                    person_ids.push(people::insert_person(&mut Lite(tx), resolve(r), d, by, true)?);
                 }
                 tick(progress)?;
             }
             trail::record_created_all(tx, audit::PERSON, &run, by)?;
             for (id, version, d) in &w.person_updates {
-                people::update_person_row(tx, *id, *version, d, by)?;
+                people::update_person(&mut Lite(tx), *id, *version, d, by)?;
                 tick(progress)?;
             }
             fleet::insert_lines(tx, &w.new_lines, by)?;
@@ -117,9 +131,9 @@ impl Sqlite {
             }
             // The new customers' search keys last, once no other statement follows them.
             let indexed: Vec<(i64, &CustomerData)> = new_ids.iter().copied().zip(&w.new_customers).collect();
-            customers::write_new_search_keys(tx, &indexed, SEARCH_BATCH, &mut || progress(done))?;
+            write_new_search_keys(tx, &indexed, SEARCH_BATCH, &mut || progress(done))?;
             // The price list: the shared statements, in this transaction.
-            let x = &mut super::deals::Lite(tx);
+            let x = &mut Lite(tx);
             for d in &w.new_items {
                 offers::insert_item(x, d, stamp)?;
             }
@@ -127,7 +141,50 @@ impl Sqlite {
                 offers::update_item(x, *id, *version, d, false, stamp)?;
             }
             progress(w.rows())?;
-            Ok(new_ids)
+            Ok(if w.returns_people { person_ids } else { new_ids })
         })
     }
+}
+
+/// The search keys of new customers, `(id, data)`, written after their rows: one statement per
+/// `batch` rows and index, `between` told after each batch (an `Err` stops). FTS5 writes its pending terms to disk at every statement savepoint, which
+/// each INSERT of a customer (it has triggers) opens: keys written row by row between them
+/// were flushed and merged once per customer, most of an import's time.
+fn write_new_search_keys(
+    tx: &Transaction,
+    rows: &[(i64, &CustomerData)],
+    batch: usize,
+    between: &mut dyn FnMut() -> Result<()>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // FTS5 also writes its pending terms out whenever they pass `hashsize` (1 MB), and merges
+    // what it wrote: many times over for a big import. Raised for these statements, then set
+    // back (to its default, stored explicitly, when it had none). Only for the trigram table:
+    // the word table's prefix indexes sort slower in a big hash than they merge (100,000
+    // customers: 1.3 s at 1 MB, 2.8 s at 64 MB; the trigrams 2.9 s and 2.2 s).
+    const HASH_SIZE: i64 = 64 << 20;
+    let previous: Option<i64> =
+        tx.query_row("SELECT v FROM customer_search_config WHERE k = 'hashsize'", [], |r| r.get(0)).optional()?;
+    let set_hash =
+        |size: i64| tx.execute("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', ?1)", [size]);
+    set_hash(HASH_SIZE)?;
+    for rows in rows.chunks(batch) {
+        let keys: Vec<(i64, String)> = rows.iter().map(|(id, d)| (*id, d.search_key())).collect();
+        let words: Vec<(i64, String)> = keys.iter().map(|(id, k)| (*id, search_key::words_key(k))).collect();
+        for (table, list) in [("customer_search", keys), ("customer_words", words)] {
+            let json = serde_json::to_string(&list).expect("ids and strings serialise");
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (rowid, key)
+                     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)"
+                ),
+                [json],
+            )?;
+        }
+        between()?;
+    }
+    set_hash(previous.unwrap_or(1 << 20))?;
+    Ok(())
 }
