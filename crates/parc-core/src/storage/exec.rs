@@ -98,6 +98,15 @@ impl Cells {
         }
     }
 
+    /// A text column moved out of the row ("" when it is not text): for the large reads that
+    /// keep every row (the market share, the radar), no second copy of each string.
+    pub fn take_text(&mut self, i: usize) -> String {
+        match self.0.get_mut(i) {
+            Some(Val::Text(s)) => std::mem::take(s),
+            _ => String::new(),
+        }
+    }
+
     pub fn boolean(&self, i: usize) -> bool {
         self.opt_int(i).is_some_and(|v| v != 0)
     }

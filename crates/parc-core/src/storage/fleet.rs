@@ -333,12 +333,12 @@ pub(crate) fn share_rows(x: &mut dyn Exec) -> Result<Vec<ShareRow>> {
          ORDER BY category{c}, weight_class{c}, year, brand{c}"
     );
     Ok(x.rows(&sql, &[])?
-        .iter()
-        .map(|r| ShareRow {
-            category: r.text(0),
-            weight_class: r.text(1),
+        .into_iter()
+        .map(|mut r| ShareRow {
+            category: r.take_text(0),
+            weight_class: r.take_text(1),
             year: r.int(2) as i32,
-            brand: r.text(3),
+            brand: r.take_text(3),
             vehicles: r.int(4),
             weighed: r.int(5),
             tonnage_kg: r.int(6),
@@ -432,17 +432,17 @@ pub(crate) fn radar_lines(x: &mut dyn Exec, customer_ids: &[i64], from: &str, un
         ),
     };
     Ok(x.rows(&sql, &args)?
-        .iter()
-        .map(|r| RadarLine {
+        .into_iter()
+        .map(|mut r| RadarLine {
             line_id: r.int(0),
             customer_id: r.int(1),
-            customer_name: r.text(2),
-            city: r.text(3),
-            brand: r.text(4),
-            model: r.text(5),
-            category: r.text(6),
+            customer_name: r.take_text(2),
+            city: r.take_text(3),
+            brand: r.take_text(4),
+            model: r.take_text(5),
+            category: r.take_text(6),
             vehicles: r.int(7),
-            renewal_due: r.text(8),
+            renewal_due: r.take_text(8),
             ours: false,
         })
         .collect())
