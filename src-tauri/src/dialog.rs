@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use parc_core::exchange::FileKind;
-use parc_core::i18n::{self, Locale};
-use parc_core::{atomic, Error, Store};
+use parc_core::ground::i18n::{self, Locale};
+use parc_core::{ground::atomic, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::DialogExt;

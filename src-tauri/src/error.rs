@@ -2,7 +2,7 @@
 //! language, and the invalid fields. Every command returns [`ApiResult`].
 
 use parc_core::fleet::Saved;
-use parc_core::i18n::{self, Locale};
+use parc_core::ground::i18n::{self, Locale};
 use parc_core::Error;
 use serde::Serialize;
 

@@ -9,7 +9,7 @@ mod error;
 mod state;
 mod window;
 
-use parc_core::{backup, workstation};
+use parc_core::{host::backup, host::workstation};
 use tauri::Manager;
 
 pub use error::ApiError;

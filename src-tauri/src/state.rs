@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use parc_core::i18n::Locale;
+use parc_core::ground::i18n::Locale;
 use parc_core::storage::Target;
-use parc_core::workstation::{self, WorkstationSettings};
+use parc_core::host::workstation::{self, WorkstationSettings};
 use parc_core::{Error, Store};
 
 use crate::error::{ApiError, ApiResult};

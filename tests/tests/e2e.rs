@@ -3,7 +3,7 @@
 //! what the database holds.
 
 use parc_core::customer::CustomerData;
-use parc_core::i18n::{tr, Locale};
+use parc_core::ground::i18n::{tr, Locale};
 use parc_core::storage::CustomerQuery;
 use parc_core::Store;
 use parc_e2e::App;
@@ -236,8 +236,8 @@ async fn settings_test_a_database_address_and_explain_what_is_wrong() {
     assert!(!settings.contains("secret"));
 
     // The office's PostgreSQL server, when the test run has one: switch to it and create there.
-    if let Some(url) = parc_core::testing::postgres_url() {
-        let target = blocking(move || parc_core::testing::fresh_postgres_target(&url)).await;
+    if let Some(url) = parc_core::host::testing::postgres_url() {
+        let target = blocking(move || parc_core::host::testing::fresh_postgres_target(&url)).await;
         let parc_core::storage::Target::Postgres(office) = target.clone() else { unreachable!() };
         app.type_into("#db-address", &office).await;
         app.click("#db-test").await;
@@ -273,7 +273,7 @@ fn prepare_customer(dir: &std::path::Path, name: &str, city: &str, country: &str
             ..Default::default()
         })
         .unwrap();
-    let main = parc_core::person::PersonData { name: person.into(), is_main: true, active: true, ..Default::default() };
+    let main = parc_core::customer::person::PersonData { name: person.into(), is_main: true, active: true, ..Default::default() };
     store.create_person(c.id, main).unwrap();
 }
 
@@ -427,9 +427,9 @@ async fn a_material_sent_regularly_comes_due_in_the_agenda_and_is_marked_sent() 
 async fn the_manager_adds_office_fields_and_a_salesperson_fills_and_finds_them() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        let manager = parc_core::user::UserData {
+        let manager = parc_core::office::UserData {
             name: "Marta Capo".into(),
-            role: parc_core::user::UserRole::Manager,
+            role: parc_core::office::UserRole::Manager,
             active: true,
             ..Default::default()
         };
@@ -525,7 +525,7 @@ async fn a_file_received_at_a_visit_is_kept_with_the_contact() {
 async fn readme_screenshot() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        parc_core::demo::load(&mut store, 500, 1, chrono_today(), |_, _| {}).unwrap();
+        parc_core::host::demo::load(&mut store, 500, 1, chrono_today(), |_, _| {}).unwrap();
     })
     .await;
     app.type_into("#search", "lodz").await;

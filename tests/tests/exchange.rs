@@ -6,9 +6,9 @@
 
 use std::sync::Mutex;
 
-use parc_core::i18n::{tr, Locale};
+use parc_core::ground::i18n::{tr, Locale};
 use parc_core::storage::CustomerQuery;
-use parc_core::testing::customer;
+use parc_core::host::testing::customer;
 use parc_core::Store;
 use parc_e2e::App;
 
@@ -111,10 +111,10 @@ async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let boss = store
-            .create_user(parc_core::user::UserData {
+            .create_user(parc_core::office::UserData {
                 name: "Marta Zielińska".into(),
                 initials: "MZ".into(),
-                role: parc_core::user::UserRole::Manager,
+                role: parc_core::office::UserRole::Manager,
                 active: true,
             })
             .unwrap();
@@ -194,7 +194,7 @@ async fn a_polish_erp_export_imports_with_what_the_wizard_proposes_and_a_country
     {
         let mut store = Store::open(app.db_path()).unwrap();
         let anna = store.users().unwrap().into_iter().find(|u| u.data.name == parc_e2e::USER_NAME).unwrap();
-        let data = parc_core::user::UserData { role: parc_core::user::UserRole::Manager, ..anna.data };
+        let data = parc_core::office::UserData { role: parc_core::office::UserRole::Manager, ..anna.data };
         store.update_user(anna.id, anna.version, data).unwrap();
     }
     let segments = files.path().join("segmenty.csv");

@@ -4,7 +4,7 @@
 
 use parc_core::customer::CustomerData;
 use parc_core::fleet::FleetLineData;
-use parc_core::i18n::{tr, Locale};
+use parc_core::ground::i18n::{tr, Locale};
 use parc_core::Store;
 use parc_e2e::fantoccini::Locator;
 use parc_e2e::App;
@@ -203,7 +203,7 @@ async fn the_renewal_radar_plans_a_next_action_from_a_line() {
     })
     .await;
     let deals =
-        store.deals(&parc_core::deal::DealQuery::default(), parc_core::chrono::Local::now().date_naive()).unwrap();
+        store.deals(&parc_core::funnel::deal::DealQuery::default(), parc_core::chrono::Local::now().date_naive()).unwrap();
     assert_eq!(deals.len(), 1);
     let deal = store.deal(deals[0].id).unwrap();
     assert_eq!(deal.customer_id, conti);
@@ -222,7 +222,7 @@ async fn look() {
     std::fs::create_dir_all(&out).unwrap();
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        parc_core::demo::load(&mut store, 400, 1, today(), |_, _| {}).unwrap();
+        parc_core::host::demo::load(&mut store, 400, 1, today(), |_, _| {}).unwrap();
     })
     .await;
     let shot = |name: &'static str| {

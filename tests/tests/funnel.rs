@@ -2,8 +2,8 @@
 //! two stages answering their checklists, lost to a competitor with a reason, and the funnel
 //! chart following along; then what the database holds.
 
-use parc_core::i18n::{tr, Locale};
-use parc_core::testing::customer;
+use parc_core::ground::i18n::{tr, Locale};
+use parc_core::host::testing::customer;
 use parc_core::Store;
 use parc_e2e::fantoccini::Locator;
 use parc_e2e::App;
@@ -30,7 +30,7 @@ async fn a_deal_from_the_card_moves_through_two_stages_is_lost_to_a_competitor_a
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let c = store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
-        let boss = parc_core::person::PersonData { name: "Mario Rossi".into(), active: true, ..Default::default() };
+        let boss = parc_core::customer::person::PersonData { name: "Mario Rossi".into(), active: true, ..Default::default() };
         store.create_person(c.id, boss).unwrap();
     })
     .await;
@@ -115,7 +115,7 @@ async fn a_deal_from_the_card_moves_through_two_stages_is_lost_to_a_competitor_a
     let mut store = Store::open(app.db_path()).unwrap();
     let deals = store
         .deals(
-            &parc_core::deal::DealQuery { status: "all".into(), ..Default::default() },
+            &parc_core::funnel::deal::DealQuery { status: "all".into(), ..Default::default() },
             parc_core::chrono::Local::now().date_naive(),
         )
         .unwrap();
@@ -141,7 +141,7 @@ async fn on_the_board_a_deal_moves_with_the_keyboard() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let c = store.create_customer(customer("Trans-Łódź Sp. z o.o.", "Łódź", "PL", "")).unwrap();
-        let data = parc_core::deal::DealData {
+        let data = parc_core::funnel::deal::DealData {
             title: "2 vans".into(),
             value: 9_000_000,
             currency: "PLN".into(),
@@ -177,7 +177,7 @@ async fn on_the_board_a_deal_moves_with_the_keyboard() {
 async fn screenshots_of_the_funnel_on_a_demo_office() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        parc_core::demo::load(&mut store, 300, 3, parc_core::chrono::Local::now().date_naive(), |_, _| {}).unwrap();
+        parc_core::host::demo::load(&mut store, 300, 3, parc_core::chrono::Local::now().date_naive(), |_, _| {}).unwrap();
         let config = dir.join("config/parc");
         std::fs::create_dir_all(&config).unwrap();
         let target = dir.join("parc.sqlite3").display().to_string();
@@ -237,9 +237,9 @@ async fn screenshots_of_the_funnel_on_a_demo_office() {
 async fn the_manager_adds_a_lead_source_a_salesperson_records_a_lead_from_it_and_the_lead_funnel_counts_it() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        let manager = parc_core::user::UserData {
+        let manager = parc_core::office::UserData {
             name: "Marta Capo".into(),
-            role: parc_core::user::UserRole::Manager,
+            role: parc_core::office::UserRole::Manager,
             active: true,
             ..Default::default()
         };
@@ -263,7 +263,7 @@ async fn the_manager_adds_a_lead_source_a_salesperson_records_a_lead_from_it_and
         let all = store.reason_settings().unwrap().sources;
         assert_eq!(all.len(), parc_core::customer::LEAD_SOURCES.len() + 1, "one added, none retired");
         let added = all.last().unwrap().clone();
-        assert_eq!(parc_core::deal::name_in(&added.names, "en"), "Truck show Verona");
+        assert_eq!(parc_core::funnel::deal::name_in(&added.names, "en"), "Truck show Verona");
         added.code
     };
 
@@ -308,7 +308,7 @@ async fn a_deal_edited_while_a_colleague_saved_it_keeps_their_value_and_this_tit
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let c = store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
-        let data = parc_core::deal::DealData {
+        let data = parc_core::funnel::deal::DealData {
             title: "2 vans".into(),
             value: 9_000_000,
             currency: "EUR".into(),
@@ -328,9 +328,9 @@ async fn a_deal_edited_while_a_colleague_saved_it_keeps_their_value_and_this_tit
     {
         let mut other = Store::open(app.db_path()).unwrap();
         let d = other.deal(1).unwrap();
-        let data = parc_core::deal::DealData { value: 9_500_000, ..d.data };
+        let data = parc_core::funnel::deal::DealData { value: 9_500_000, ..d.data };
         let d = other.update_deal(1, d.version, data).unwrap();
-        let next = parc_core::deal::MoveRequest { to_stage_id: 2, ..Default::default() };
+        let next = parc_core::funnel::deal::MoveRequest { to_stage_id: 2, ..Default::default() };
         other.move_deal(1, d.version, next, None, parc_core::chrono::Local::now().date_naive()).unwrap();
     }
     app.click("#deal-form button[type=submit]").await;

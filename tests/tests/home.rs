@@ -5,9 +5,9 @@
 
 use parc_core::contact::ContactData;
 use parc_core::customer::CustomerData;
-use parc_core::deal::DealData;
+use parc_core::funnel::deal::DealData;
 use parc_core::fleet::FleetLineData;
-use parc_core::user::UserRole;
+use parc_core::office::UserRole;
 use parc_core::Store;
 use parc_e2e::{App, USER_NAME};
 
@@ -31,7 +31,7 @@ fn customer(name: &str, owner: i64) -> CustomerData {
 fn take_role(app: &App, role: UserRole) {
     let mut store = Store::open(app.db_path()).unwrap();
     let me = store.users().unwrap().remove(0);
-    let data = parc_core::user::UserData { role, ..me.data };
+    let data = parc_core::office::UserData { role, ..me.data };
     store.update_user(me.id, me.version, data).unwrap();
 }
 

@@ -2,8 +2,8 @@
 //! rows are checked, the Cancel button while they are saved. (A file of its own: the wizard's
 //! file comes from `PARC_TEST_OPEN_PATH`, which the tests of one binary would share.)
 
-use parc_core::i18n::{tr, Locale};
-use parc_core::testing::customer;
+use parc_core::ground::i18n::{tr, Locale};
+use parc_core::host::testing::customer;
 use parc_core::Store;
 use parc_e2e::{App, LONG_WORK};
 

@@ -6,11 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use parc_core::i18n::{tr, Locale};
+use parc_core::ground::i18n::{tr, Locale};
 use parc_core::report::{Cell, ReportKind, ReportQuery};
 use parc_core::segment::{SegmentData, SegmentFilter};
 use parc_core::storage::CustomerQuery;
-use parc_core::{demo, Store};
+use parc_core::{host::demo, Store};
 use parc_e2e::fantoccini::Locator;
 use parc_e2e::{answer_save_dialog, App, PATIENCE};
 
@@ -61,7 +61,7 @@ async fn the_manager_reads_every_report_over_a_period_exports_one_and_sees_tiers
         let mut store = Store::open(app.db_path()).unwrap();
         let users = store.users().unwrap();
         let manager = users.iter().find(|u| u.data.name == "Francesca Moretti").unwrap().id;
-        (manager, users.iter().filter(|u| u.data.role == parc_core::user::UserRole::Salesperson).count())
+        (manager, users.iter().filter(|u| u.data.role == parc_core::office::UserRole::Salesperson).count())
     };
     assert_eq!(sellers, 7);
     app.click(&format!("#who-list button[data-user-id='{manager}']")).await;

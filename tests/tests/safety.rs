@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use parc_core::i18n::{tr, Locale};
+use parc_core::ground::i18n::{tr, Locale};
 use parc_core::storage::CustomerQuery;
-use parc_core::testing::customer;
+use parc_core::host::testing::customer;
 use parc_core::Store;
 use parc_e2e::{App, USER_NAME};
 
@@ -125,7 +125,7 @@ async fn a_damaged_database_is_not_opened_and_the_newest_good_backup_is_offered(
             store.create_customers_bulk(rows).unwrap();
         }
         let now = parc_core::chrono::Local::now().naive_local();
-        parc_core::backup::backup(&db, &dir.join("backups"), now).unwrap();
+        parc_core::host::backup::backup(&db, &dir.join("backups"), now).unwrap();
         damage(&db);
     })
     .await;
@@ -156,7 +156,7 @@ async fn a_card_saved_meanwhile_elsewhere_is_merged_field_by_field_keeping_one_o
     use parc_core::customer::CustomerData;
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        let marta = parc_core::user::UserData { name: "Marta Capo".into(), active: true, ..Default::default() };
+        let marta = parc_core::office::UserData { name: "Marta Capo".into(), active: true, ..Default::default() };
         store.create_user(marta).unwrap();
         let card = CustomerData { phone: "+39 045 111111".into(), ..customer("Rossi Trasporti", "Verona", "IT", "") };
         store.create_customer(card).unwrap();

@@ -4,9 +4,9 @@
 //! the manager defines appears on the open card, and the days after which a customer is cold
 //! are those the agenda states.
 
-use parc_core::i18n::{tr, Locale};
-use parc_core::testing::customer;
-use parc_core::user::{UserData, UserRole};
+use parc_core::ground::i18n::{tr, Locale};
+use parc_core::host::testing::customer;
+use parc_core::office::{UserData, UserRole};
 use parc_core::Store;
 use parc_e2e::fantoccini::key::Key;
 use parc_e2e::App;

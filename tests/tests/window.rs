@@ -67,8 +67,8 @@ async fn the_title_names_the_office_once_it_has_a_letterhead_and_about_tells_the
     {
         let mut store = Store::open(app.db_path()).unwrap();
         let me = store.users().unwrap()[0].id;
-        let data = parc_core::user::UserData {
-            role: parc_core::user::UserRole::Manager,
+        let data = parc_core::office::UserData {
+            role: parc_core::office::UserRole::Manager,
             ..store.users().unwrap()[0].data.clone()
         };
         let version = store.users().unwrap()[0].version;

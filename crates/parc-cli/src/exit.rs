@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use parc_core::i18n::Locale;
+use parc_core::ground::i18n::Locale;
 use parc_core::Error;
 
 use crate::output;

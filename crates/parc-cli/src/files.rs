@@ -1,4 +1,4 @@
-//! Temporary folders and programs on PATH. (Files are written whole with `parc_core::atomic`.)
+//! Temporary folders and programs on PATH. (Files are written whole with `parc_core::ground::atomic`.)
 
 use std::path::PathBuf;
 

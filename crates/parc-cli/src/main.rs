@@ -15,7 +15,7 @@ mod station;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use parc_core::workstation::{self, WorkstationSettings};
+use parc_core::host::workstation::{self, WorkstationSettings};
 
 use crate::commands::*;
 use crate::exit::{Exit, Outcome, Stop};

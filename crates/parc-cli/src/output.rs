@@ -1,7 +1,7 @@
 //! What `parc-cli` prints: JSON on stdout, problems on stderr as a sentence of the catalogue in
 //! the workstation's language followed by its key (what a script or a support call needs).
 
-use parc_core::i18n::{self, Locale};
+use parc_core::ground::i18n::{self, Locale};
 use parc_core::Error;
 
 /// Prints one line of output; false when nobody reads it any more (`parc-cli … | head`).

@@ -185,8 +185,8 @@ fn migrate_store_copies_a_file_into_postgres_and_back_verified() {
     assert!(cli(&file, &["demo", "--customers", "250", "--seed", "3"]).status.success());
     // Into PostgreSQL when the test server is there, and always into another file.
     let mut middles = vec![dir.path().join("middle.sqlite3").to_str().unwrap().to_string()];
-    if let Some(url) = parc_core::testing::postgres_url() {
-        let Target::Postgres(pg) = parc_core::testing::fresh_postgres_target(&url) else { unreachable!() };
+    if let Some(url) = parc_core::host::testing::postgres_url() {
+        let Target::Postgres(pg) = parc_core::host::testing::fresh_postgres_target(&url) else { unreachable!() };
         middles.push(pg);
     }
     for (i, middle) in middles.iter().enumerate() {
@@ -426,9 +426,9 @@ fn customers_prints_every_card_with_the_office_fields_by_label() {
     {
         let mut store = parc_core::Store::open(&db).unwrap();
         let boss = store
-            .create_user(parc_core::user::UserData {
+            .create_user(parc_core::office::UserData {
                 name: "Capo".into(),
-                role: parc_core::user::UserRole::Manager,
+                role: parc_core::office::UserRole::Manager,
                 active: true,
                 ..Default::default()
             })
@@ -436,18 +436,18 @@ fn customers_prints_every_card_with_the_office_fields_by_label() {
         let depot = store
             .define_custom_field(
                 Some(boss.id),
-                parc_core::custom_field::CustomFieldData {
+                parc_core::customer::custom_field::CustomFieldData {
                     label: "Depot".into(),
-                    kind: parc_core::custom_field::FieldKind::Text,
+                    kind: parc_core::customer::custom_field::FieldKind::Text,
                     choices: vec![],
                     retired: false,
                 },
             )
             .unwrap();
-        let mut rossi = parc_core::testing::customer("Rossi Trasporti", "Milano", "IT", "");
+        let mut rossi = parc_core::host::testing::customer("Rossi Trasporti", "Milano", "IT", "");
         rossi.custom.insert(depot.id, "Piacenza".into());
         store.create_customer(rossi).unwrap();
-        let archived = store.create_customer(parc_core::testing::customer("Old Co", "Roma", "IT", "")).unwrap();
+        let archived = store.create_customer(parc_core::host::testing::customer("Old Co", "Roma", "IT", "")).unwrap();
         store.archive_customer(archived.id).unwrap();
     }
     let out = cli(&db, &["customers"]);
@@ -638,7 +638,7 @@ fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_ot
     {
         let mut store = parc_core::storage::Store::open(&db).unwrap();
         let segment = store.segment_named("Competitors due").unwrap().unwrap();
-        let data = parc_core::campaign::CampaignData {
+        let data = parc_core::segment::campaign::CampaignData {
             name: "Winter calls".into(),
             segment_id: Some(segment.id),
             channel: "phone".into(),
@@ -651,7 +651,7 @@ fn segment_prints_a_saved_segments_customers_by_name_and_names_the_known_ones_ot
         };
         let c = store.create_campaign(data).unwrap();
         store.start_campaign(c.id, c.version, today).unwrap();
-        store.record_response(c.id, expected[0], "interested", today, parc_core::i18n::Locale::En).unwrap();
+        store.record_response(c.id, expected[0], "interested", today, parc_core::ground::i18n::Locale::En).unwrap();
     }
     let out = json(&cli(&db, &["campaign", "--name", "winter calls"]));
     assert_eq!(out["campaign"]["name"], "Winter calls");

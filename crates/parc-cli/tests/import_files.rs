@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use parc_core::customer::Customer;
-use parc_core::user::{UserData, UserRole};
+use parc_core::office::{UserData, UserRole};
 use parc_core::Store;
 
 fn cli(db: &Path, args: &[&str], lang: &str) -> Output {
@@ -136,7 +136,7 @@ fn without_a_country_anywhere_the_offices_home_country_is_used() {
     assert_eq!(count(&s, "create"), 1, "only the row whose VAT id has a prefix knows its country: {s}");
     let args = ["import", "--kind", "customers", "--profile", "customers", "--dry-run", office.file.to_str().unwrap()];
     let hint = String::from_utf8_lossy(&cli(&office.db, &args, "it_IT.UTF-8").stderr).into_owned();
-    let said = parc_core::i18n::tr(parc_core::i18n::Locale::It, "exchange.hint_country");
+    let said = parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::It, "exchange.hint_country");
     assert!(hint.contains(said), "how to give the country is said: {hint}");
     let office = Office::new("pl-erp-cp1250.csv", Some("PL"));
     let (_, s) = office.import(&[]);
@@ -265,7 +265,7 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     let out = cli(&office.db, &args, "pl_PL.UTF-8");
     assert_eq!(out.status.code(), Some(2));
     let said = String::from_utf8_lossy(&out.stderr);
-    let sentence = parc_core::i18n::tr(parc_core::i18n::Locale::Pl, "validation.exchange_nothing_mapped");
+    let sentence = parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::Pl, "validation.exchange_nothing_mapped");
     assert!(said.contains(sentence) && said.contains("validation.exchange_nothing_mapped"), "{said}");
 
     std::fs::write(&office.file, "Nazwa\r\nTrans-Pol\r\n").unwrap();
@@ -273,7 +273,7 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     bad.splice(5..5, ["--set", "colour=red"]);
     let out = cli(&office.db, &bad, "it_IT.UTF-8");
     let said = String::from_utf8_lossy(&out.stderr);
-    let sentence = parc_core::i18n::tr(parc_core::i18n::Locale::It, "validation.exchange_default_field");
+    let sentence = parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::It, "validation.exchange_default_field");
     assert!(said.contains(sentence) && said.contains("defaults.colour"), "{said}");
     let mut bad = args.to_vec();
     bad.splice(5..5, ["--set", "country=Narnia"]);
@@ -283,7 +283,7 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     let mut bad = args.to_vec();
     bad.splice(5..5, ["--set", "country"]);
     let out = cli(&office.db, &bad, "lt_LT.UTF-8");
-    let sentence = parc_core::i18n::tr(parc_core::i18n::Locale::Lt, "cli.set_syntax");
+    let sentence = parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::Lt, "cli.set_syntax");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(sentence));
     let mut bad = args.to_vec();

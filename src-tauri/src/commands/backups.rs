@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use parc_core::backup::{BackupInfo, RestoreReport};
-use parc_core::i18n::Locale;
-use parc_core::{backup, Error};
+use parc_core::host::backup::{BackupInfo, RestoreReport};
+use parc_core::ground::i18n::Locale;
+use parc_core::{host::backup, Error};
 use serde::Serialize;
 use tauri::State;
 

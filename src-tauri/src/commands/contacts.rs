@@ -4,7 +4,7 @@
 use parc_core::contact::{
     Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
 };
-use parc_core::plan::{PlanSettings, PlanStatus};
+use parc_core::contact::plan::{PlanSettings, PlanStatus};
 use parc_core::{Error, Store};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;

@@ -1,7 +1,7 @@
 //! The sales funnel: leads, deals and their stages and reasons, the board, stalled deals and the
 //! forecast's accuracy.
 
-use parc_core::deal::{
+use parc_core::funnel::deal::{
     Deal, DealData, DealQuery, DealSummary, Lead, LeadData, MoveRequest, ReasonSettings, StageSettings, VehicleLine,
 };
 use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};

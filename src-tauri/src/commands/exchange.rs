@@ -15,7 +15,7 @@ use parc_core::exchange::import::{self, ImportCheck, ImportOptions, ImportReport
 use parc_core::exchange::{
     fields, Encoding, Entity, FieldDef, FileKind, Profile, ProfileData, ProfileSettings, Progress,
 };
-use parc_core::i18n::Locale;
+use parc_core::ground::i18n::Locale;
 use parc_core::{Error, Store};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -83,7 +83,7 @@ pub(crate) async fn exchange_export(
     let proposed = export_file_name(&name, file);
     let filter = match file {
         FileKind::Csv => ("CSV".to_string(), vec!["csv", "txt"]),
-        FileKind::Xlsx => (parc_core::i18n::tr(locale, "reports.excel_files").to_string(), vec!["xlsx"]),
+        FileKind::Xlsx => (parc_core::ground::i18n::tr(locale, "reports.excel_files").to_string(), vec!["xlsx"]),
     };
     let path = on_thread(locale, move || choose_save_path(&app, &proposed, (&filter.0, &filter.1))).await?;
     let Some(path) = path else { return Ok(None) };
@@ -102,7 +102,7 @@ pub(crate) async fn exchange_choose_file(app: AppHandle, state: State<'_, AppSta
             app.dialog()
                 .file()
                 .add_filter(
-                    parc_core::i18n::tr(locale, "exchange.import_files"),
+                    parc_core::ground::i18n::tr(locale, "exchange.import_files"),
                     &["csv", "txt", "tsv", "xlsx", "xls", "ods"],
                 )
                 .blocking_pick_file()

@@ -1,9 +1,9 @@
 //! A customer's fleet, the office's fleet settings, market share and the renewal radar, and the
 //! competitors met at customers.
 
-use parc_core::competitor::{Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
+use parc_core::fleet::competitor::{Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use parc_core::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings};
-use parc_core::share::{MarketShare, Radar, RadarQuery};
+use parc_core::fleet::share::{MarketShare, Radar, RadarQuery};
 use tauri::State;
 
 use crate::error::{ApiResult, SavedWithWarnings};

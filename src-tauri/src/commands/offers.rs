@@ -6,7 +6,7 @@ use parc_core::offer::{
 };
 use parc_core::pdf::Letterhead;
 use parc_core::storage::{OfferDecision, OfferView, PriceImport};
-use parc_core::{atomic, Error, Store};
+use parc_core::{ground::atomic, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;

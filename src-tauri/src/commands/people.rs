@@ -1,6 +1,6 @@
 //! The people who work at a customer.
 
-use parc_core::person::{Person, PersonData};
+use parc_core::customer::person::{Person, PersonData};
 use tauri::State;
 
 use crate::error::ApiResult;

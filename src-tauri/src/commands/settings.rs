@@ -2,9 +2,9 @@
 //! "going cold" days, home country.
 
 use parc_core::customer::CustomerChoices;
-use parc_core::i18n::{Locale, UiLanguage};
+use parc_core::ground::i18n::{Locale, UiLanguage};
 use parc_core::storage::Target;
-use parc_core::{contact, customer, deal, fleet, i18n, person, Store};
+use parc_core::{contact, customer, funnel::deal, fleet, ground::i18n, customer::person, Store};
 use serde::Serialize;
 use tauri::State;
 

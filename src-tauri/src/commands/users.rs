@@ -1,6 +1,6 @@
 //! The office's users and who sits at this workstation.
 
-use parc_core::user::{User, UserData};
+use parc_core::office::{User, UserData};
 use tauri::State;
 
 use crate::error::{ApiError, ApiResult};

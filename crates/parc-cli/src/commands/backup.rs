@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use parc_core::backup;
+use parc_core::host::backup;
 use parc_core::storage::Target;
 
 use crate::exit::{Exit, Outcome, Stop};

@@ -14,7 +14,7 @@ pub fn run(_: Args, station: &Station) -> Outcome {
     let fields = store.custom_fields()?;
     for c in store.all_customers()? {
         let mut card = serde_json::to_value(&c).expect("a card serialises");
-        card["office_fields"] = serde_json::json!(parc_core::custom_field::labelled(&fields, &c.data.custom));
+        card["office_fields"] = serde_json::json!(parc_core::customer::custom_field::labelled(&fields, &c.data.custom));
         if !print_line(&card.to_string()) {
             break;
         }

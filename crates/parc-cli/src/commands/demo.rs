@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use parc_core::chrono::NaiveDate;
-use parc_core::demo;
+use parc_core::host::demo;
 
 use crate::args::{self, date_arg};
 use crate::exit::Outcome;

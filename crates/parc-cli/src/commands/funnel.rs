@@ -1,7 +1,7 @@
 //! `funnel`: the funnel, the three forecasts and the lead funnel as one JSON object.
 
 use parc_core::chrono::NaiveDate;
-use parc_core::deal::name_in;
+use parc_core::funnel::deal::name_in;
 use parc_core::funnel::FunnelQuery;
 
 use crate::args::{self, date_arg, day_arg};

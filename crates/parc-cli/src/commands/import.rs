@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use parc_core::exchange::import::{self, Decision, ImportOptions};
 use parc_core::exchange::{Entity, Kind, Progress};
-use parc_core::user::UserRole;
+use parc_core::office::UserRole;
 use parc_core::Error;
 
 use super::profiles::no_profile;
@@ -127,7 +127,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
         })
     });
     if wants_country {
-        eprintln!("parc-cli: {} (exchange.hint_country)", parc_core::i18n::tr(locale, "exchange.hint_country"));
+        eprintln!("parc-cli: {} (exchange.hint_country)", parc_core::ground::i18n::tr(locale, "exchange.hint_country"));
     }
     let left_out = summary["rejected"].as_u64().unwrap_or(0) + summary["duplicates"].as_u64().unwrap_or(0);
     if left_out > 0 {

@@ -24,7 +24,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
     let mut store = station.connect()?;
     let found = store.offer_by_number(&offer, revision)?;
     let pdf = store.offer_pdf(found.id, lang.as_deref())?;
-    parc_core::atomic::write(&out, &pdf)?;
+    parc_core::ground::atomic::write(&out, &pdf)?;
     let summary =
         serde_json::json!({ "offer": found.number, "revision": found.revision, "out": out, "bytes": pdf.len() });
     println!("{summary}");

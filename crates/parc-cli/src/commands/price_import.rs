@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use parc_core::user::UserRole;
+use parc_core::office::UserRole;
 
 use crate::exit::{Exit, Outcome};
 use crate::station::Station;

@@ -2,7 +2,7 @@
 //! that matches none.
 
 use parc_core::exchange::Kind;
-use parc_core::i18n::Locale;
+use parc_core::ground::i18n::Locale;
 use parc_core::Store;
 
 use crate::exit::{Exit, Outcome, Stop};

@@ -1,7 +1,7 @@
 //! `renewals`: the renewal radar by customer and month, as JSON lines.
 
 use parc_core::chrono::NaiveDate;
-use parc_core::share::{RadarQuery, RadarSort};
+use parc_core::fleet::share::{RadarQuery, RadarSort};
 
 use crate::args::{self, date_arg, sort_arg};
 use crate::exit::Outcome;

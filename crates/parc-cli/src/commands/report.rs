@@ -83,7 +83,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
         Err(Error::Validation(fields)) => {
             for f in fields {
                 let option = f.field.replace('_', "-");
-                eprintln!("parc-cli: --{option}: {} ({})", parc_core::i18n::tr(locale, f.key), f.key);
+                eprintln!("parc-cli: --{option}: {} ({})", parc_core::ground::i18n::tr(locale, f.key), f.key);
             }
             return Err(Stop::Exit(Exit::Failed));
         }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use parc_core::{backup, Error, Store};
+use parc_core::{host::backup, Error, Store};
 
 use super::backup::database_file;
 use crate::exit::{Exit, Outcome};

@@ -2,7 +2,7 @@
 //! matches none.
 
 use parc_core::chrono::NaiveDate;
-use parc_core::i18n::Locale;
+use parc_core::ground::i18n::Locale;
 use parc_core::Store;
 
 use crate::args::{self, date_arg};

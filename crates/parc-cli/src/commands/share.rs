@@ -1,6 +1,6 @@
 //! `share`: the market share (QM) among the customers' fleets, as JSON lines.
 
-use parc_core::share::Share;
+use parc_core::fleet::share::Share;
 
 use crate::exit::Outcome;
 use crate::output::print_line;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use parc_core::chrono::NaiveDate;
-use parc_core::i18n::Locale;
+use parc_core::ground::i18n::Locale;
 
 use crate::args::{self, date_arg};
 use crate::exit::{Exit, Outcome};
@@ -35,7 +35,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
     let locale = lang.as_deref().and_then(Locale::parse).unwrap_or(station.locale());
     match store.visit_pack(user_id, day, locale)? {
         Some(pdf) => {
-            parc_core::atomic::write(&out, &pdf)?;
+            parc_core::ground::atomic::write(&out, &pdf)?;
             println!("{}", serde_json::json!({ "day": day.to_string(), "out": out, "bytes": pdf.len() }));
         }
         None => {

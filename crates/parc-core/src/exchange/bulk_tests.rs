@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::import::{self, Decision, ImportOptions};
 use super::{Entity, Kind, Progress, Stage};
 use crate::customer::CustomerData;
-use crate::error::Error;
-use crate::i18n::Locale;
-use crate::person::PersonData;
+use crate::ground::error::Error;
+use crate::ground::i18n::Locale;
+use crate::customer::person::PersonData;
 use crate::storage::{CustomerQuery, Store};
-use crate::testing::{customer, stores};
-use crate::user::{UserData, UserRole};
+use crate::host::testing::{customer, stores};
+use crate::office::{UserData, UserRole};
 
 fn options(store: &mut Store) -> ImportOptions {
     ImportOptions {

@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::csv_file::CsvWriter;
 use super::workbook::{SheetWriter, Value};
 use super::{fields, Entity, FieldType, FileKind, Kind, Progress, Stage, Watermark};
-use crate::atomic::Partial;
-use crate::error::{Error, Result};
+use crate::ground::atomic::Partial;
+use crate::ground::error::{Error, Result};
 use crate::storage::exchange::{self as rows, export_query};
 use crate::storage::exec::{Cells, Val};
 use crate::storage::{now, Store, Target};
@@ -155,7 +155,7 @@ pub fn run(
                             Some(Source::Custom(i, ..)) => Some(*i),
                             _ => None,
                         })
-                        .map(|i| r.json::<crate::custom_field::CustomValues>(i))
+                        .map(|i| r.json::<crate::customer::custom_field::CustomValues>(i))
                         .unwrap_or_default();
                     for s in &sources {
                         if let Sink::Xlsx(..) = writer {
@@ -277,7 +277,7 @@ fn value(r: &Cells, i: usize, ty: FieldType, users: &HashMap<i64, String>) -> Va
 /// A canonical value (an office field's, or a stored day or decimal) as a typed value.
 fn custom_value(v: &str, ty: FieldType) -> Value {
     match ty {
-        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::dates::DATE_FORMAT)
+        FieldType::Date => chrono::NaiveDate::parse_from_str(v, crate::ground::dates::DATE_FORMAT)
             .map_or_else(|_| Value::Text(v.to_string()), Value::Date),
         FieldType::Decimal => match v.parse::<f64>() {
             Ok(x) => Value::Number(x, v.split_once('.').map_or(0, |(_, f)| f.len().min(2))),

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::dates::DATE_FORMAT;
-use crate::formula;
+use crate::ground::dates::DATE_FORMAT;
+use crate::ground::formula;
 
 /// Text encodings an ERP may read or write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,13 +199,13 @@ pub const DELIMITERS: [char; 4] = [';', ',', '\t', '|'];
 
 impl FileFormat {
     /// Checks what a person may have typed in the profile editor.
-    pub fn problems(&self) -> Vec<crate::error::FieldError> {
+    pub fn problems(&self) -> Vec<crate::ground::error::FieldError> {
         let mut out = Vec::new();
         if !DELIMITERS.contains(&self.delimiter) {
-            out.push(crate::error::FieldError::new("delimiter", "validation.choice"));
+            out.push(crate::ground::error::FieldError::new("delimiter", "validation.choice"));
         }
         if !matches!(self.decimal, ',' | '.') || self.decimal == self.delimiter {
-            out.push(crate::error::FieldError::new("decimal", "validation.exchange_decimal"));
+            out.push(crate::ground::error::FieldError::new("decimal", "validation.exchange_decimal"));
         }
         out
     }
@@ -335,7 +335,7 @@ impl FileFormat {
     }
 
     /// A text cell as the file holds it: neutralised against formula injection
-    /// ([`crate::formula`]) when the format says so.
+    /// ([`crate::ground::formula`]) when the format says so.
     pub fn text<'a>(&self, value: &'a str) -> std::borrow::Cow<'a, str> {
         if self.neutralise {
             formula::neutralise(value)
@@ -357,7 +357,7 @@ impl FileFormat {
 /// Reads a yes/no cell: `1`/`0`, `true`/`false`, `yes`/`no`, `x`, and the words of the five
 /// languages. `None` for anything else; an empty cell is no.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    let t = crate::search_key::fold(text.trim());
+    let t = crate::ground::search_key::fold(text.trim());
     match t.as_str() {
         "1" | "true" | "yes" | "y" | "x" | "si" | "tak" | "t" | "taip" | "是" => Some(true),
         "" | "0" | "false" | "no" | "n" | "nie" | "ne" | "否" => Some(false),

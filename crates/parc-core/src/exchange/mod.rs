@@ -27,8 +27,8 @@ mod workbook_tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::custom_field::CustomField;
-use crate::error::{Error, FieldError, Result};
+use crate::customer::custom_field::CustomField;
+use crate::ground::error::{Error, FieldError, Result};
 pub use format::{DateFormat, Encoding, FileFormat, FileKind, LineEnding};
 
 /// What a profile exports or imports.
@@ -209,8 +209,8 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
             }
             for c in custom.iter().filter(|c| !c.data.retired) {
                 let ty = match c.data.kind {
-                    crate::custom_field::FieldKind::Number => Decimal,
-                    crate::custom_field::FieldKind::Date => Date,
+                    crate::customer::custom_field::FieldKind::Number => Decimal,
+                    crate::customer::custom_field::FieldKind::Date => Date,
                     _ => Text,
                 };
                 out.push(FieldDef {
@@ -325,7 +325,7 @@ pub fn fields(entity: Entity, custom: &[CustomField]) -> Vec<FieldDef> {
                 out.push(def(f, label, ty, false, true));
             }
             for what in ["name", "description"] {
-                for l in crate::i18n::Locale::ALL {
+                for l in crate::ground::i18n::Locale::ALL {
                     let key = format!("{what}_{}", l.code());
                     out.push(def(&key, &format!("exchange.field.{key}"), Text, false, true));
                 }
@@ -399,7 +399,7 @@ impl ProfileData {
         if self.name.is_empty() {
             errors.push(FieldError::new("name", "validation.profile_name_required"));
         }
-        if self.name.chars().count() > 60 || crate::vat::has_control(&self.name) {
+        if self.name.chars().count() > 60 || crate::ground::vat::has_control(&self.name) {
             errors.push(FieldError::new("name", "validation.too_long"));
         }
         let allowed = match self.kind {
@@ -429,11 +429,11 @@ impl ProfileData {
             if !ok {
                 errors.push(FieldError::new("columns", "validation.exchange_unknown_field"));
             }
-            if c.header.chars().count() > 100 || crate::vat::has_control(&c.header) {
+            if c.header.chars().count() > 100 || crate::ground::vat::has_control(&c.header) {
                 errors.push(FieldError::new("columns", "validation.too_long"));
             }
             // An import may read one field from one header only; an export may repeat none.
-            if !seen_fields.insert(c.field.as_str()) || !seen_headers.insert(crate::search_key::fold(&c.header)) {
+            if !seen_fields.insert(c.field.as_str()) || !seen_headers.insert(crate::ground::search_key::fold(&c.header)) {
                 errors.push(FieldError::new("columns", "validation.exchange_column_repeated"));
             }
         }

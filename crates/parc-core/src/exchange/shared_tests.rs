@@ -10,14 +10,14 @@ use proptest::prelude::*;
 
 use super::import::{self, Decision, ImportOptions, RowStatus};
 use super::*;
-use crate::competitor::CompetitorData;
+use crate::fleet::competitor::CompetitorData;
 use crate::customer::CustomerData;
 use crate::fleet::FleetLineData;
-use crate::i18n::Locale;
-use crate::person::PersonData;
+use crate::ground::i18n::Locale;
+use crate::customer::person::PersonData;
 use crate::storage::{CustomerQuery, Store, Target};
-use crate::testing::{customer, fresh_postgres_target, postgres_url, stores};
-use crate::user::{UserData, UserRole};
+use crate::host::testing::{customer, fresh_postgres_target, postgres_url, stores};
+use crate::office::{UserData, UserRole};
 
 fn quiet(_: Progress) {}
 

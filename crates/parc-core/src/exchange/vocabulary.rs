@@ -7,7 +7,7 @@
 //! one name. A header that is not a name here may still be close to one ([`close`]): the wizard
 //! then proposes the field and says it guessed.
 
-use crate::search_key::fold;
+use crate::ground::search_key::fold;
 
 /// Names per field, the most usual first. A name in `SECONDARY` is taken only when no column
 /// of the file has the field by a name in `NAMES` ("Codice fiscale" is the VAT id only in a

@@ -19,8 +19,8 @@ use calamine::{Data, Reader, SheetType, SheetVisible};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use crate::error::{Error, Result};
-use crate::i18n::Locale;
+use crate::ground::error::{Error, Result};
+use crate::ground::i18n::Locale;
 use crate::report::{Cell, ColumnKind, ReportTable};
 
 /// Whether the bytes are a workbook rather than text: a zip container (`.xlsx`, `.ods`) or an
@@ -212,7 +212,7 @@ fn xlsx(e: XlsxError) -> Error {
 fn money_format(currency: Option<&str>, locale: Locale) -> String {
     let symbol = match currency.unwrap_or("") {
         "" => return "#,##0.00".into(),
-        code => crate::i18n::currency_symbol(code),
+        code => crate::ground::i18n::currency_symbol(code),
     };
     match locale {
         Locale::En | Locale::Zh => format!("\"{symbol}\"#,##0.00"),
@@ -381,7 +381,7 @@ fn report_value(cell: &Cell, kind: ColumnKind, currency: &Option<String>) -> Val
         (Cell::Num(x), ColumnKind::Percent) => Value::Percent(*x),
         (Cell::Num(x), ColumnKind::Integer) => Value::Number(*x, 0),
         (Cell::Num(x), _) => Value::Number(*x, 1),
-        (Cell::Text(t), ColumnKind::Date) => match NaiveDate::parse_from_str(t, crate::dates::DATE_FORMAT) {
+        (Cell::Text(t), ColumnKind::Date) => match NaiveDate::parse_from_str(t, crate::ground::dates::DATE_FORMAT) {
             Ok(d) => Value::Date(d),
             Err(_) => Value::Text(t.clone()),
         },
@@ -432,7 +432,7 @@ pub fn report(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
 /// Writes the report's workbook to `path` under a temporary name first, then renames it.
 pub fn write_report(table: &ReportTable, locale: Locale, path: &std::path::Path) -> Result<()> {
     let bytes = report(table, locale)?;
-    let (partial, mut file) = crate::atomic::Partial::create(path)?;
+    let (partial, mut file) = crate::ground::atomic::Partial::create(path)?;
     file.write_all(&bytes)?;
     partial.commit(file)?;
     Ok(())

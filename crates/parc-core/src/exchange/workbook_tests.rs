@@ -10,12 +10,12 @@ use calamine::{Data, Reader};
 use super::import::{self, Decision, ImportOptions};
 use super::workbook;
 use super::*;
-use crate::custom_field::{CustomFieldData, FieldKind};
-use crate::i18n::Locale;
+use crate::customer::custom_field::{CustomFieldData, FieldKind};
+use crate::ground::i18n::Locale;
 use crate::report::{Cell, Column as ReportColumn, ColumnKind, ReportTable};
 use crate::storage::{CustomerQuery, Store};
-use crate::testing::{customer, stores};
-use crate::user::{UserData, UserRole};
+use crate::host::testing::{customer, stores};
+use crate::office::{UserData, UserRole};
 
 const XLSX: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xlsx");
 const XLS: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xls");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::fonts::unshowable;
 use super::sheet::{decode_png, OFFER_LABELS};
 use super::{OfferSheet, PrintProblem};
-use crate::i18n::{self, Locale};
+use crate::ground::i18n::{self, Locale};
 use crate::offer::PriceItem;
 
 fn problem(key: &str, field: impl Into<String>, args: &[(&str, &str)]) -> PrintProblem {

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::canvas::{Page, Rgb, Style, Writer, INK, MUTED, RULE, TINT};
 use super::fonts::clean;
-use crate::i18n::{self, Locale, LocaleFormat};
+use crate::ground::i18n::{self, Locale, LocaleFormat};
 
 pub(crate) const MARGIN: f32 = 48.0;
 pub(crate) const TOP: f32 = 40.0;

@@ -45,8 +45,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::i18n::{self, Locale};
+use crate::ground::error::Result;
+use crate::ground::i18n::{self, Locale};
 use crate::offer::Offer;
 
 pub use check::check;
@@ -115,7 +115,7 @@ pub struct OfferSheet {
 pub struct SummaryPerson {
     pub name: String,
     pub position: String,
-    /// One of [`crate::person::DECISION_ROLES`] (printed translated) or any text.
+    /// One of [`crate::customer::person::DECISION_ROLES`] (printed translated) or any text.
     pub decision_role: String,
     pub phone: String,
     pub email: String,

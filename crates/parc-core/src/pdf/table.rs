@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::canvas::{Rgb, Style, Writer, A4, ACCENT, INK, MUTED};
 use super::flow::{baseline, head_style, Cell, Col, Ctx, Flow, Table, MARGIN, TOP};
 use super::fonts::clean;
-use crate::error::Result;
-use crate::i18n::Locale;
+use crate::ground::error::Result;
+use crate::ground::i18n::Locale;
 
 /// A column of a printed report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

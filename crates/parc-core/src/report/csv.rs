@@ -41,7 +41,7 @@ pub fn csv(table: &ReportTable, locale: Locale) -> Result<Vec<u8>> {
 
 /// Writes the table's CSV to `path` whole or not at all.
 pub fn write_csv(table: &ReportTable, locale: Locale, path: &std::path::Path) -> Result<()> {
-    Ok(crate::atomic::write(path, &csv(table, locale)?)?)
+    Ok(crate::ground::atomic::write(path, &csv(table, locale)?)?)
 }
 
 /// A file name for the table: `parc-<kind>-<from>-<to>.csv`.

@@ -36,14 +36,14 @@ use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::contact::CONTACT_KINDS;
-use crate::dates::DATE_FORMAT;
-use crate::deal::{name_in, ReasonSettings, StageKind, StageSettings, VehicleLine};
-use crate::error::{Error, FieldError, Result};
-use crate::formula;
-use crate::i18n::{tr, trf, Locale};
-use crate::person::DECISION_ROLES;
-use crate::share::MarketShare;
-use crate::user::{User, UserRole};
+use crate::ground::dates::DATE_FORMAT;
+use crate::funnel::deal::{name_in, ReasonSettings, StageKind, StageSettings, VehicleLine};
+use crate::ground::error::{Error, FieldError, Result};
+use crate::ground::formula;
+use crate::ground::i18n::{tr, trf, Locale};
+use crate::customer::person::DECISION_ROLES;
+use crate::fleet::share::MarketShare;
+use crate::office::{User, UserRole};
 
 mod activity;
 mod contacts;
@@ -320,7 +320,7 @@ impl<R> PerOwner<R> {
 pub fn listed_sellers(users: &[User]) -> Vec<i64> {
     let mut sellers: Vec<&User> =
         users.iter().filter(|u| u.data.active && u.data.role == UserRole::Salesperson).collect();
-    sellers.sort_by_key(|u| crate::search_key::fold(&u.data.name));
+    sellers.sort_by_key(|u| crate::ground::search_key::fold(&u.data.name));
     sellers.into_iter().map(|u| u.id).collect()
 }
 

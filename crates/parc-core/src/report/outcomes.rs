@@ -245,7 +245,7 @@ pub fn competitors(owners: &[Option<i64>], lost: &[LostDeal], currency: &str) ->
     let mut by: BTreeMap<String, Acc> = BTreeMap::new();
     for d in lost {
         let name = d.lost_to.split_whitespace().collect::<Vec<_>>().join(" ");
-        let key = crate::search_key::fold(&name);
+        let key = crate::ground::search_key::fold(&name);
         let a = by.entry(key).or_insert_with(|| Acc {
             row: CompetitorRow { by_owner: vec![0; owners.len()], ..Default::default() },
             spellings: HashMap::new(),

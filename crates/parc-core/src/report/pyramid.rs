@@ -289,7 +289,7 @@ pub fn movers(moves: &[TierMove], names: &HashMap<i64, (String, Option<i64>)>) -
         up(b)
             .cmp(&up(a))
             .then_with(|| a.to.cmp(&b.to))
-            .then_with(|| crate::search_key::fold(&a.name).cmp(&crate::search_key::fold(&b.name)))
+            .then_with(|| crate::ground::search_key::fold(&a.name).cmp(&crate::ground::search_key::fold(&b.name)))
             .then(a.customer_id.cmp(&b.customer_id))
     });
     out

@@ -308,7 +308,7 @@ fn csv_has_a_bom_semicolons_locale_decimals_and_no_formulas() {
             vec![Cell::text("=HYPERLINK(\"x\")"), Cell::Int(-123_456), Cell::Num(37.5), Cell::Int(-5)],
             vec![Cell::text("-5"), Cell::Int(7), Cell::Empty(()), Cell::Int(0)],
             vec![Cell::text("@cmd"), Cell::Int(0), Cell::Num(0.0), Cell::Int(1)],
-            // A phone number is no formula: as an export writes it (one rule, crate::formula).
+            // A phone number is no formula: as an export writes it (one rule, crate::ground::formula).
             vec![Cell::text("+39 02 1234"), Cell::Int(0), Cell::Num(0.0), Cell::Int(1)],
         ],
         total: Some(vec![Cell::text("Total"), Cell::Int(100), Cell::Empty(()), Cell::Int(3)]),

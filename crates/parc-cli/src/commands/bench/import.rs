@@ -8,13 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use parc_core::demo;
+use parc_core::host::demo;
 use parc_core::exchange::csv_file::CsvWriter;
 use parc_core::exchange::import::{self, ImportOptions};
 use parc_core::exchange::{default_profiles, Encoding, Entity, FileFormat, Kind, Progress, Stage, CUSTOMER_COLUMNS};
 use parc_core::storage::Target;
-use parc_core::user::{UserData, UserRole};
-use parc_core::{testing, Error, Store};
+use parc_core::office::{UserData, UserRole};
+use parc_core::{host::testing, Error, Store};
 
 use super::{tempdir, which};
 
@@ -36,7 +36,7 @@ fn cpu_seconds() -> f64 {
 /// Writes `rows` as the shipped `customers` profile's columns, comma-separated UTF-8.
 fn write_file(
     path: &Path,
-    rows: &[(parc_core::customer::CustomerData, parc_core::person::PersonData)],
+    rows: &[(parc_core::customer::CustomerData, parc_core::customer::person::PersonData)],
 ) -> Result<(), Error> {
     let format = FileFormat { delimiter: ',', encoding: Encoding::Utf8, ..Default::default() };
     let mut w = CsvWriter::new(std::io::BufWriter::new(std::fs::File::create(path)?), &format)?;

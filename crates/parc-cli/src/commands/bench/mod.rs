@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use parc_core::chrono::NaiveDate;
 use parc_core::storage::{CustomerQuery, Target};
-use parc_core::user::{User, UserRole};
-use parc_core::{demo, Error, Store};
+use parc_core::office::{User, UserRole};
+use parc_core::{host::demo, Error, Store};
 
 use crate::exit::Outcome;
 use crate::station::Station;

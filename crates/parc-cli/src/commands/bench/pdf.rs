@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use parc_core::i18n::{self, Locale};
+use parc_core::ground::i18n::{self, Locale};
 use parc_core::offer::{Financing, Offer, OfferData, OfferLine, OfferStatus, TradeIn};
 use parc_core::pdf::{self, CustomerBlock, Letterhead, OfferSheet, Signature};
 use parc_core::Error;

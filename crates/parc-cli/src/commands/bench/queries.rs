@@ -7,7 +7,7 @@ use parc_core::contact::HistoryFilter;
 use parc_core::funnel::FunnelQuery;
 use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::report::{ReportKind, ReportQuery};
-use parc_core::share::RadarQuery;
+use parc_core::fleet::share::RadarQuery;
 use parc_core::storage::CustomerQuery;
 use parc_core::{Error, Store};
 
@@ -216,7 +216,7 @@ pub(super) fn funnel(store: &mut Store, sample: Sample) -> Result<(), Error> {
 /// changes its settings), timed apart.
 pub(super) fn reports(store: &mut Store, sample: Sample) -> Result<(), Error> {
     let Sample { ids, today, runs, .. } = sample;
-    let locale = parc_core::i18n::Locale::En;
+    let locale = parc_core::ground::i18n::Locale::En;
     if !store.has_ranking()? {
         let settings = store.pyramid_settings()?;
         store.rank_as_of(settings, today)?;
