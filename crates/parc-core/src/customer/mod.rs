@@ -82,7 +82,6 @@ pub struct CustomerSummary {
 
 pub use crate::office::reasons::LEAD_SOURCES;
 
-
 pub const BUSINESS_TYPES: &[&str] = &[
     "haulier",
     "logistics",
@@ -97,7 +96,6 @@ pub const BUSINESS_TYPES: &[&str] = &[
     "waste",
     "other",
 ];
-
 
 pub use crate::ground::country::COUNTRIES;
 pub use crate::ground::i18n::CURRENCIES;

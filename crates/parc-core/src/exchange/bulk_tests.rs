@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::import::{self, Decision, ImportOptions};
 use super::{Entity, Kind, Progress, Stage};
+use crate::customer::person::PersonData;
 use crate::customer::CustomerData;
 use crate::ground::error::Error;
 use crate::ground::i18n::Locale;
-use crate::customer::person::PersonData;
-use crate::storage::{CustomerQuery, Store};
 use crate::host::testing::{customer, stores};
 use crate::office::{UserData, UserRole};
+use crate::storage::{CustomerQuery, Store};
 
 fn options(store: &mut Store) -> ImportOptions {
     ImportOptions {
@@ -96,7 +96,7 @@ fn left(store: &mut Store) -> Left {
              ORDER BY 3, 1, 2",
                 &[],
             )?;
-            Ok(rows.iter().map(|r| (r.text(0), r.int(1))).collect())
+            rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
         })
         .unwrap();
     Left {

@@ -135,16 +135,16 @@ pub fn run(
         loop {
             let page = query.page(x, since.as_ref(), after, PAGE)?;
             let Some(last) = page.last() else { break };
-            let last = last.int(0);
+            let last = last.int(0)?;
             for r in &page {
-                let id = r.int(0);
+                let id = r.int(0)?;
                 // One row per record even if the store held two main contacts for a customer.
                 if id == after {
                     continue;
                 }
                 after = id;
                 records += 1;
-                let expanded = if entity == Entity::Orders { order_rows(r) } else { Vec::new() };
+                let expanded = if entity == Entity::Orders { order_rows(r)? } else { Vec::new() };
                 let each: Vec<&Cells> = if entity == Entity::Orders { expanded.iter().collect() } else { vec![r] };
                 for r in each {
                     cells.clear();
@@ -156,13 +156,14 @@ pub fn run(
                             _ => None,
                         })
                         .map(|i| r.json::<crate::customer::custom_field::CustomValues>(i))
+                        .transpose()?
                         .unwrap_or_default();
                     for s in &sources {
                         if let Sink::Xlsx(..) = writer {
                             values.push(match s {
                                 None => Value::Empty,
-                                Some(Source::Column(i, ty)) => value(r, *i, *ty, &users),
-                                Some(Source::Archived(i)) => Value::Bool(r.opt_text(*i).is_some()),
+                                Some(Source::Column(i, ty)) => value(r, *i, *ty, &users)?,
+                                Some(Source::Archived(i)) => Value::Bool(r.opt_text(*i)?.is_some()),
                                 Some(Source::Custom(_, id, ty)) => {
                                     custom.get(id).map_or(Value::Empty, |v| custom_value(v, *ty))
                                 }
@@ -171,8 +172,8 @@ pub fn run(
                         }
                         cells.push(match s {
                             None => String::new(),
-                            Some(Source::Column(i, ty)) => cell(r, *i, *ty, &format, &users),
-                            Some(Source::Archived(i)) => if r.opt_text(*i).is_some() { "1" } else { "0" }.to_string(),
+                            Some(Source::Column(i, ty)) => cell(r, *i, *ty, &format, &users)?,
+                            Some(Source::Archived(i)) => if r.opt_text(*i)?.is_some() { "1" } else { "0" }.to_string(),
                             Some(Source::Custom(_, id, ty)) => match custom.get(id) {
                                 None => String::new(),
                                 Some(v) => match ty {
@@ -253,25 +254,25 @@ impl Source {
 
 /// One cell of a stored row as a workbook's typed value: numbers, money, percentages and dates
 /// as Excel's own, text as text (a text cell never runs as a formula, so nothing is neutralised).
-fn value(r: &Cells, i: usize, ty: FieldType, users: &HashMap<i64, String>) -> Value {
+fn value(r: &Cells, i: usize, ty: FieldType, users: &HashMap<i64, String>) -> Result<Value> {
     let opt = |v: Option<Value>| v.unwrap_or(Value::Empty);
-    match ty {
+    Ok(match ty {
         FieldType::Text | FieldType::Stamp => match r.0.get(i) {
             Some(Val::Text(s)) if !s.is_empty() => Value::Text(s.clone()),
             Some(Val::Int(n)) => Value::Text(n.to_string()),
             _ => Value::Empty,
         },
-        FieldType::Integer => opt(r.opt_int(i).map(Value::Int)),
-        FieldType::Money => opt(r.opt_int(i).map(|n| Value::Money(n, None))),
-        FieldType::Decimal => opt(r.opt_text(i).map(|v| custom_value(&v, FieldType::Decimal))),
-        FieldType::Percent => opt(r.opt_int(i).map(|bp| Value::Percent(bp as f64 / 100.0))),
-        FieldType::Bool => Value::Bool(r.boolean(i)),
-        FieldType::Date => opt(r.opt_text(i).map(|d| custom_value(&d, FieldType::Date))),
-        FieldType::DateTime => opt(r.opt_text(i).map(|d| {
+        FieldType::Integer => opt(r.opt_int(i)?.map(Value::Int)),
+        FieldType::Money => opt(r.opt_int(i)?.map(|n| Value::Money(n, None))),
+        FieldType::Decimal => opt(r.opt_text(i)?.map(|v| custom_value(&v, FieldType::Decimal))),
+        FieldType::Percent => opt(r.opt_int(i)?.map(|bp| Value::Percent(bp as f64 / 100.0))),
+        FieldType::Bool => Value::Bool(r.boolean(i)?),
+        FieldType::Date => opt(r.opt_text(i)?.map(|d| custom_value(&d, FieldType::Date))),
+        FieldType::DateTime => opt(r.opt_text(i)?.map(|d| {
             chrono::NaiveDateTime::parse_from_str(&d, "%Y-%m-%dT%H:%M").map_or(Value::Text(d), Value::DateTime)
         })),
-        FieldType::User => opt(r.opt_int(i).and_then(|id| users.get(&id)).map(|u| Value::Text(u.clone()))),
-    }
+        FieldType::User => opt(r.opt_int(i)?.and_then(|id| users.get(&id)).map(|u| Value::Text(u.clone()))),
+    })
 }
 
 /// A canonical value (an office field's, or a stored day or decimal) as a typed value.
@@ -289,35 +290,42 @@ fn custom_value(v: &str, ty: FieldType) -> Value {
 }
 
 /// One cell of a stored row in the file's format.
-fn cell(r: &Cells, i: usize, ty: FieldType, format: &super::FileFormat, users: &HashMap<i64, String>) -> String {
-    match ty {
+fn cell(
+    r: &Cells,
+    i: usize,
+    ty: FieldType,
+    format: &super::FileFormat,
+    users: &HashMap<i64, String>,
+) -> Result<String> {
+    Ok(match ty {
         FieldType::Text => match r.0.get(i) {
             Some(Val::Text(s)) => format.text(s).into_owned(),
             Some(Val::Int(n)) => n.to_string(),
             _ => String::new(),
         },
-        FieldType::Integer => r.opt_int(i).map(|n| n.to_string()).unwrap_or_default(),
-        FieldType::Money => r.opt_int(i).map(|n| format.money(n)).unwrap_or_default(),
-        FieldType::Decimal => r.opt_text(i).map(|v| format.decimal_text(&v)).unwrap_or_default(),
-        FieldType::Percent => r.opt_int(i).map(|bp| format.percent(bp)).unwrap_or_default(),
-        FieldType::Bool => if r.boolean(i) { "1" } else { "0" }.to_string(),
-        FieldType::Date => r.opt_text(i).map(|d| format.date(&d)).unwrap_or_default(),
-        FieldType::DateTime => r.opt_text(i).map(|d| format.datetime(&d)).unwrap_or_default(),
-        FieldType::Stamp => r.text(i),
+        FieldType::Integer => r.opt_int(i)?.map(|n| n.to_string()).unwrap_or_default(),
+        FieldType::Money => r.opt_int(i)?.map(|n| format.money(n)).unwrap_or_default(),
+        FieldType::Decimal => r.opt_text(i)?.map(|v| format.decimal_text(&v)).unwrap_or_default(),
+        FieldType::Percent => r.opt_int(i)?.map(|bp| format.percent(bp)).unwrap_or_default(),
+        FieldType::Bool => if r.boolean(i)? { "1" } else { "0" }.to_string(),
+        FieldType::Date => r.opt_text(i)?.map(|d| format.date(&d)).unwrap_or_default(),
+        FieldType::DateTime => r.opt_text(i)?.map(|d| format.datetime(&d)).unwrap_or_default(),
+        // A stamp not yet set (a next action not done) is an empty cell.
+        FieldType::Stamp => r.opt_text(i)?.unwrap_or_default(),
         FieldType::User => {
-            r.opt_int(i).and_then(|id| users.get(&id)).map(|u| format.text(u).into_owned()).unwrap_or_default()
+            r.opt_int(i)?.and_then(|id| users.get(&id)).map(|u| format.text(u).into_owned()).unwrap_or_default()
         }
-    }
+    })
 }
 
 /// An order (an accepted offer) as one row per line: its own cells, then the line's and the
 /// order's amounts, computed as the offer computes them.
-fn order_rows(r: &Cells) -> Vec<Cells> {
+fn order_rows(r: &Cells) -> Result<Vec<Cells>> {
     use crate::offer::{OfferData, OfferLine, TradeIn};
     let data = OfferData {
-        lines: r.json::<Vec<OfferLine>>(13),
-        global_discount_bp: r.int(14),
-        trade_ins: r.json::<Vec<TradeIn>>(15),
+        lines: r.json::<Vec<OfferLine>>(13)?,
+        global_discount_bp: r.int(14)?,
+        trade_ins: r.json::<Vec<TradeIn>>(15)?,
         ..Default::default()
     };
     let totals = data.totals();
@@ -354,5 +362,5 @@ fn order_rows(r: &Cells) -> Vec<Cells> {
         cells.extend(order.iter().cloned());
         out.push(Cells(cells));
     }
-    out
+    Ok(out)
 }

@@ -433,7 +433,8 @@ impl ProfileData {
                 errors.push(FieldError::new("columns", "validation.too_long"));
             }
             // An import may read one field from one header only; an export may repeat none.
-            if !seen_fields.insert(c.field.as_str()) || !seen_headers.insert(crate::ground::search_key::fold(&c.header)) {
+            if !seen_fields.insert(c.field.as_str()) || !seen_headers.insert(crate::ground::search_key::fold(&c.header))
+            {
                 errors.push(FieldError::new("columns", "validation.exchange_column_repeated"));
             }
         }

@@ -10,14 +10,14 @@ use proptest::prelude::*;
 
 use super::import::{self, Decision, ImportOptions, RowStatus};
 use super::*;
-use crate::fleet::competitor::CompetitorData;
+use crate::customer::person::PersonData;
 use crate::customer::CustomerData;
+use crate::fleet::competitor::CompetitorData;
 use crate::fleet::FleetLineData;
 use crate::ground::i18n::Locale;
-use crate::customer::person::PersonData;
-use crate::storage::{CustomerQuery, Store, Target};
 use crate::host::testing::{customer, fresh_postgres_target, postgres_url, stores};
 use crate::office::{UserData, UserRole};
+use crate::storage::{CustomerQuery, Store, Target};
 
 fn quiet(_: Progress) {}
 

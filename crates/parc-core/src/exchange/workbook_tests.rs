@@ -12,10 +12,10 @@ use super::workbook;
 use super::*;
 use crate::customer::custom_field::{CustomFieldData, FieldKind};
 use crate::ground::i18n::Locale;
-use crate::report::{Cell, Column as ReportColumn, ColumnKind, ReportTable};
-use crate::storage::{CustomerQuery, Store};
 use crate::host::testing::{customer, stores};
 use crate::office::{UserData, UserRole};
+use crate::report::{Cell, Column as ReportColumn, ColumnKind, ReportTable};
+use crate::storage::{CustomerQuery, Store};
 
 const XLSX: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xlsx");
 const XLS: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xls");

@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::ground::i18n::CURRENCIES;
 // Paths the storage files still use (issue #22); they move to office and ground.
-pub use crate::ground::i18n::{name_in, Names};
-pub use crate::office::reasons::*;
 use crate::ground::dates::DATE_FORMAT;
 use crate::ground::error::{Error, FieldError, Result};
+pub use crate::ground::i18n::{name_in, Names};
+pub use crate::office::reasons::*;
 
 mod stages;
 #[cfg(test)]

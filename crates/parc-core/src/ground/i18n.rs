@@ -347,7 +347,6 @@ pub(crate) fn names(en: &str, it: &str, pl: &str, lt: &str, zh: &str) -> Names {
         .collect()
 }
 
-
 /// Names as typed: inner runs of spaces made one, empty languages dropped.
 pub(crate) fn clean_names(n: &mut Names) {
     for v in n.values_mut() {

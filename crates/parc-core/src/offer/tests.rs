@@ -95,9 +95,7 @@ fn a_price_list_file_reads_in_any_column_order_with_local_decimals() {
     assert_eq!(rows[1].price, 123_450);
 
     let bad = "code,kind,price,currency,name_en\nA,model,12.3.4x,EUR,A\n";
-    assert!(
-        matches!(price_list_from_csv(bad.as_bytes()), Err(Error::Validation(f)) if f[0].field == "rows.0.price")
-    );
+    assert!(matches!(price_list_from_csv(bad.as_bytes()), Err(Error::Validation(f)) if f[0].field == "rows.0.price"));
     let unknown = "code;kind;price;currency;name_en;colour\n";
     assert!(matches!(price_list_from_csv(unknown.as_bytes()), Err(Error::Validation(f)) if f[0].field == "file"));
     assert!(price_list_from_csv(b"code;kind;price;currency;name_en\n\xff;model;1;EUR;x\n").is_err());

@@ -55,7 +55,9 @@ pub fn default_sources() -> Vec<Reason> {
             code: (*code).to_string(),
             names: crate::ground::i18n::Locale::ALL
                 .iter()
-                .map(|l| (l.code().to_string(), crate::ground::i18n::tr(*l, &format!("lead_source.{code}")).to_string()))
+                .map(|l| {
+                    (l.code().to_string(), crate::ground::i18n::tr(*l, &format!("lead_source.{code}")).to_string())
+                })
                 .collect(),
             retired: false,
         })

@@ -36,13 +36,13 @@ use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::contact::CONTACT_KINDS;
-use crate::ground::dates::DATE_FORMAT;
+use crate::customer::person::DECISION_ROLES;
+use crate::fleet::share::MarketShare;
 use crate::funnel::deal::{name_in, ReasonSettings, StageKind, StageSettings, VehicleLine};
+use crate::ground::dates::DATE_FORMAT;
 use crate::ground::error::{Error, FieldError, Result};
 use crate::ground::formula;
 use crate::ground::i18n::{tr, trf, Locale};
-use crate::customer::person::DECISION_ROLES;
-use crate::fleet::share::MarketShare;
 use crate::office::{User, UserRole};
 
 mod activity;

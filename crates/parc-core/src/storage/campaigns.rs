@@ -25,32 +25,32 @@ const COLUMNS: &str =
     "id, name, segment_id, channel, starts_on, ends_on, budget, spent, currency, products, lead_source,
                        segment_name, filter, started_at, version";
 
-fn campaign_from(r: &Cells) -> Campaign {
-    Campaign {
-        id: r.int(0),
+fn campaign_from(r: &Cells) -> Result<Campaign> {
+    Ok(Campaign {
+        id: r.int(0)?,
         data: CampaignData {
-            name: r.text(1),
-            segment_id: r.opt_int(2),
-            channel: r.text(3),
-            starts_on: r.text(4),
-            ends_on: r.text(5),
-            budget: r.int(6),
-            spent: r.opt_int(7),
-            currency: r.text(8),
-            products: r.text(9),
-            lead_source: r.text(10),
+            name: r.text(1)?,
+            segment_id: r.opt_int(2)?,
+            channel: r.text(3)?,
+            starts_on: r.text(4)?,
+            ends_on: r.text(5)?,
+            budget: r.int(6)?,
+            spent: r.opt_int(7)?,
+            currency: r.text(8)?,
+            products: r.text(9)?,
+            lead_source: r.text(10)?,
         },
-        segment_name: r.text(11),
-        filter: r.opt_text(12).and_then(|t| serde_json::from_str(&t).ok()),
-        started_at: r.opt_text(13),
-        version: r.int(14),
-    }
+        segment_name: r.text(11)?,
+        filter: r.opt_text(12)?.and_then(|t| serde_json::from_str(&t).ok()),
+        started_at: r.opt_text(13)?,
+        version: r.int(14)?,
+    })
 }
 
 fn one(x: &mut dyn Exec, id: i64) -> Result<Campaign> {
     x.row(&format!("SELECT {COLUMNS} FROM campaign WHERE id = $1"), &[id.into()])?
-        .map(|r| campaign_from(&r))
         .ok_or(Error::NotFound { entity: "campaign", id })
+        .and_then(|r| campaign_from(&r))
 }
 
 fn name_taken(x: &mut dyn Exec, name: &str, except: i64) -> Result<bool> {
@@ -86,10 +86,10 @@ fn all_results(x: &mut dyn Exec, campaigns: &[Campaign]) -> Result<HashMap<i64, 
         "SELECT campaign_id, response, count(*), count(lead_id) FROM campaign_target GROUP BY campaign_id, response",
         &[],
     )? {
-        *targets.entry(r.int(0)).or_default() += r.int(2);
-        *leads.entry(r.int(0)).or_default() += r.int(3);
-        if let Some(code) = r.opt_text(1) {
-            responses.entry(r.int(0)).or_default().push((code, r.int(2)));
+        *targets.entry(r.int(0)?).or_default() += r.int(2)?;
+        *leads.entry(r.int(0)?).or_default() += r.int(3)?;
+        if let Some(code) = r.opt_text(1)? {
+            responses.entry(r.int(0)?).or_default().push((code, r.int(2)?));
         }
     }
     let deals: HashMap<i64, i64> = x
@@ -99,8 +99,8 @@ fn all_results(x: &mut dyn Exec, campaigns: &[Campaign]) -> Result<HashMap<i64, 
             &[],
         )?
         .iter()
-        .map(|r| (r.int(0), r.int(1)))
-        .collect();
+        .map(|r| Ok((r.int(0)?, r.int(1)?)))
+        .collect::<Result<_>>()?;
     let won_stage = super::reports::Bought::read(x)?.won;
     let mut won: HashMap<i64, Vec<(String, i64, i64)>> = HashMap::new();
     for r in x.rows(
@@ -109,7 +109,7 @@ fn all_results(x: &mut dyn Exec, campaigns: &[Campaign]) -> Result<HashMap<i64, 
          WHERE d.stage_id = $1 GROUP BY t.campaign_id, d.currency",
         &[won_stage.into()],
     )? {
-        won.entry(r.int(0)).or_default().push((r.text(1), r.int(2), r.int(3)));
+        won.entry(r.int(0)?).or_default().push((r.text(1)?, r.int(2)?, r.int(3)?));
     }
     Ok(campaigns
         .iter()
@@ -128,17 +128,17 @@ fn all_results(x: &mut dyn Exec, campaigns: &[Campaign]) -> Result<HashMap<i64, 
         .collect())
 }
 
-fn target_from(r: &Cells) -> CampaignTarget {
-    CampaignTarget {
-        customer_id: r.int(0),
-        customer: r.text(1),
-        city: r.text(2),
-        phone: r.text(3),
-        owner_id: r.opt_int(4),
-        response: r.opt_text(5),
-        responded_on: r.opt_text(6),
-        lead_id: r.opt_int(7),
-    }
+fn target_from(r: &Cells) -> Result<CampaignTarget> {
+    Ok(CampaignTarget {
+        customer_id: r.int(0)?,
+        customer: r.text(1)?,
+        city: r.text(2)?,
+        phone: r.text(3)?,
+        owner_id: r.opt_int(4)?,
+        response: r.opt_text(5)?,
+        responded_on: r.opt_text(6)?,
+        lead_id: r.opt_int(7)?,
+    })
 }
 
 const TARGET_COLUMNS: &str =
@@ -152,29 +152,29 @@ fn target(x: &mut dyn Exec, campaign_id: i64, customer_id: i64) -> Result<Campai
         ),
         &[campaign_id.into(), customer_id.into()],
     )?
-    .map(|r| target_from(&r))
     .ok_or(Error::NotFound { entity: "campaign_target", id: customer_id })
+    .and_then(|r| target_from(&r))
 }
 
 pub(crate) fn all_campaigns(x: &mut dyn Exec) -> Result<Vec<Campaign>> {
-    Ok(x.rows(&format!("SELECT {COLUMNS} FROM campaign ORDER BY starts_on DESC, name, id"), &[])?
+    x.rows(&format!("SELECT {COLUMNS} FROM campaign ORDER BY starts_on DESC, name, id"), &[])?
         .iter()
         .map(campaign_from)
-        .collect())
+        .collect()
 }
 
 /// A row of `campaign_target`, as copied between stores.
 pub(crate) type TargetRow = (i64, i64, Option<i64>, Option<String>, Option<String>, Option<i64>, Option<i64>);
 
 pub(crate) fn all_targets(x: &mut dyn Exec) -> Result<Vec<TargetRow>> {
-    Ok(x.rows(
+    x.rows(
         "SELECT campaign_id, customer_id, owner_id, response, responded_on, responded_by, lead_id FROM campaign_target
          ORDER BY campaign_id, customer_id",
         &[],
     )?
     .iter()
-    .map(|r| (r.int(0), r.int(1), r.opt_int(2), r.opt_text(3), r.opt_text(4), r.opt_int(5), r.opt_int(6)))
-    .collect())
+    .map(|r| Ok((r.int(0)?, r.int(1)?, r.opt_int(2)?, r.opt_text(3)?, r.opt_text(4)?, r.opt_int(5)?, r.opt_int(6)?)))
+    .collect()
 }
 
 pub(crate) fn restore_campaigns(x: &mut dyn Exec, campaigns: &[Campaign], targets: &[TargetRow]) -> Result<()> {
@@ -265,6 +265,7 @@ impl Store {
                     &args,
                 )?
                 .map(|r| r.int(0))
+                .transpose()?
                 .unwrap_or_default();
             let made = one(x, id)?;
             deals::record_change(x, "campaign", id, by, None, &json(&made), &stamp)?;
@@ -369,7 +370,7 @@ impl Store {
     /// The campaign's list, by customer name.
     pub fn campaign_targets(&mut self, id: i64) -> Result<Vec<CampaignTarget>> {
         read(&mut *self.backend, |x| {
-            Ok(x.rows(
+            x.rows(
                 &format!(
                     "SELECT {TARGET_COLUMNS} FROM campaign_target t JOIN customer c ON c.id = t.customer_id
                      WHERE t.campaign_id = $1 ORDER BY c.sort_key, c.id"
@@ -378,7 +379,7 @@ impl Store {
             )?
             .iter()
             .map(target_from)
-            .collect())
+            .collect()
         })
     }
 
@@ -463,7 +464,7 @@ impl Store {
                 }
                 None => "",
             };
-            Ok(x.rows(
+            x.rows(
                 &format!(
                     "SELECT k.id, k.name, k.channel, k.ends_on, c.id, c.name, c.city
                      FROM campaign_target t JOIN campaign k ON k.id = t.campaign_id JOIN customer c ON c.id = t.customer_id
@@ -474,16 +475,16 @@ impl Store {
                 &args,
             )?
             .iter()
-            .map(|r| CampaignAction {
-                campaign_id: r.int(0),
-                campaign: r.text(1),
-                channel: r.text(2),
-                ends_on: r.text(3),
-                customer_id: r.int(4),
-                customer: r.text(5),
-                city: r.text(6),
-            })
-            .collect())
+            .map(|r| Ok(CampaignAction {
+                campaign_id: r.int(0)?,
+                campaign: r.text(1)?,
+                channel: r.text(2)?,
+                ends_on: r.text(3)?,
+                customer_id: r.int(4)?,
+                customer: r.text(5)?,
+                city: r.text(6)?,
+            }))
+            .collect()
         })
     }
 
@@ -492,14 +493,14 @@ impl Store {
     /// spreadsheet form of the reports. Returns the rows written.
     pub fn export_mailing_list(&mut self, id: i64, locale: Locale, path: &Path) -> Result<usize> {
         let ids: Vec<i64> = read(&mut *self.backend, |x| {
-            Ok(x.rows(
+            x.rows(
                 "SELECT c.id FROM campaign_target t JOIN customer c ON c.id = t.customer_id
                  WHERE t.campaign_id = $1 AND c.archived_at IS NULL ORDER BY c.sort_key, c.id",
                 &[id.into()],
             )?
             .iter()
-            .map(|r| r.int(0))
-            .collect())
+            .map(|r| Ok(r.int(0)?))
+            .collect()
         })?;
         self.write_contact_list(&ids, locale, path)
     }
@@ -544,7 +545,9 @@ impl Store {
                     ),
                     &[],
                 )? {
-                    got.entry(r.int(0)).or_insert_with(|| (1..=KEYS.len()).map(|i| Cell::Text(r.text(i))).collect());
+                    if let std::collections::hash_map::Entry::Vacant(e) = got.entry(r.int(0)?) {
+                        e.insert((1..=KEYS.len()).map(|i| Ok(Cell::Text(r.text(i)?))).collect::<Result<_>>()?);
+                    }
                 }
                 rows.extend(chunk.iter().filter_map(|id| got.remove(id)));
             }

@@ -10,36 +10,36 @@ const COMPETITOR_COLUMNS: &str = "id, brand, dealer, contact, notes, strengths, 
 const SIGHTING_COLUMNS: &str =
     "id, customer_id, competitor_id, seen_on, product, price_minor, currency, conditions, source, version";
 
-fn competitor_from(r: &Cells) -> Competitor {
-    Competitor {
-        id: r.int(0),
+fn competitor_from(r: &Cells) -> Result<Competitor> {
+    Ok(Competitor {
+        id: r.int(0)?,
         data: CompetitorData {
-            brand: r.text(1),
-            dealer: r.text(2),
-            contact: r.text(3),
-            notes: r.text(4),
-            strengths: r.text(5),
-            weaknesses: r.text(6),
+            brand: r.text(1)?,
+            dealer: r.text(2)?,
+            contact: r.text(3)?,
+            notes: r.text(4)?,
+            strengths: r.text(5)?,
+            weaknesses: r.text(6)?,
         },
-        version: r.int(7),
-    }
+        version: r.int(7)?,
+    })
 }
 
-fn sighting_from(r: &Cells) -> Sighting {
-    Sighting {
-        id: r.int(0),
-        customer_id: r.int(1),
+fn sighting_from(r: &Cells) -> Result<Sighting> {
+    Ok(Sighting {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
         data: SightingData {
-            competitor_id: r.opt_int(2),
-            seen_on: r.text(3),
-            product: r.text(4),
-            price_minor: r.opt_int(5),
-            currency: r.text(6),
-            conditions: r.text(7),
-            source: r.text(8),
+            competitor_id: r.opt_int(2)?,
+            seen_on: r.text(3)?,
+            product: r.text(4)?,
+            price_minor: r.opt_int(5)?,
+            currency: r.text(6)?,
+            conditions: r.text(7)?,
+            source: r.text(8)?,
         },
-        version: r.int(9),
-    }
+        version: r.int(9)?,
+    })
 }
 
 /// `NotFound` for `entity` when `table` has no row `id`.
@@ -54,7 +54,7 @@ pub(crate) fn must_exist(x: &mut dyn Exec, table: &str, entity: &'static str, id
 pub(crate) fn competitors(x: &mut dyn Exec) -> Result<Vec<Competitor>> {
     let c = x.dialect().bytewise();
     let sql = format!("SELECT {COMPETITOR_COLUMNS} FROM competitor ORDER BY brand{c}, dealer{c}, id");
-    Ok(x.rows(&sql, &[])?.iter().map(competitor_from).collect())
+    x.rows(&sql, &[])?.iter().map(competitor_from).collect()
 }
 
 /// Saves a competitor: a new one (`id` none) or a copied one with its id. Returns its id.
@@ -79,7 +79,7 @@ pub(crate) fn insert_competitor(x: &mut dyn Exec, id: Option<i64>, d: &Competito
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
         }
     };
-    Ok(x.row(sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
+    x.row(sql, &args)?.expect("INSERT … RETURNING gives the id").int(0)
 }
 
 /// `Conflict` when `version` is stale, `NotFound` when there is no such competitor.
@@ -107,13 +107,13 @@ pub(crate) fn update_competitor(x: &mut dyn Exec, id: i64, version: i64, d: &Com
 
 /// The competitors noted on a customer by hand.
 pub(crate) fn customer_competitor_ids(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<i64>> {
-    Ok(x.rows(
+    x.rows(
         "SELECT competitor_id FROM customer_competitor WHERE customer_id = $1 ORDER BY competitor_id",
         &[customer_id.into()],
     )?
     .iter()
     .map(|r| r.int(0))
-    .collect())
+    .collect()
 }
 
 /// Notes (`true`) or un-notes competitors on customers `(customer, competitor, present)`;
@@ -136,7 +136,7 @@ pub(crate) fn set_customer_competitors(x: &mut dyn Exec, rows: &[(i64, i64, bool
 pub(crate) fn sightings(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<Sighting>> {
     let sql =
         format!("SELECT {SIGHTING_COLUMNS} FROM price_sighting WHERE customer_id = $1 ORDER BY seen_on DESC, id DESC");
-    Ok(x.rows(&sql, &[customer_id.into()])?.iter().map(sighting_from).collect())
+    x.rows(&sql, &[customer_id.into()])?.iter().map(sighting_from).collect()
 }
 
 /// Saves a sighting: a new one (`id` none) or a copied one with its id. Returns its id.
@@ -169,7 +169,7 @@ pub(crate) fn insert_sighting(
              conditions, source, version, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
         }
     };
-    Ok(x.row(sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
+    x.row(sql, &args)?.expect("INSERT … RETURNING gives the id").int(0)
 }
 
 /// Saves new sightings `(customer_id, data)`; `NotFound` for a missing customer or
@@ -193,16 +193,16 @@ pub(crate) fn delete_sighting(x: &mut dyn Exec, id: i64) -> Result<bool> {
 
 /// Every competitor link, by customer then competitor, for copying between stores.
 pub(crate) fn all_customer_competitors(x: &mut dyn Exec) -> Result<Vec<(i64, i64)>> {
-    Ok(x.rows("SELECT customer_id, competitor_id FROM customer_competitor ORDER BY 1, 2", &[])?
+    x.rows("SELECT customer_id, competitor_id FROM customer_competitor ORDER BY 1, 2", &[])?
         .iter()
-        .map(|r| (r.int(0), r.int(1)))
-        .collect())
+        .map(|r| Ok((r.int(0)?, r.int(1)?)))
+        .collect()
 }
 
 /// Every sighting, by id, for copying between stores.
 pub(crate) fn all_sightings(x: &mut dyn Exec) -> Result<Vec<Sighting>> {
     let sql = format!("SELECT {SIGHTING_COLUMNS} FROM price_sighting ORDER BY id");
-    Ok(x.rows(&sql, &[])?.iter().map(sighting_from).collect())
+    x.rows(&sql, &[])?.iter().map(sighting_from).collect()
 }
 
 /// Copies competitors, their links and the sightings as they are (ids, versions) into an

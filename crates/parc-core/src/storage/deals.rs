@@ -17,7 +17,7 @@ use crate::storage::exec::{Cells, Exec, Val};
 // --- settings ---
 
 pub(crate) fn setting(x: &mut dyn Exec, key: &str) -> Result<Option<String>> {
-    Ok(x.row("SELECT value FROM setting WHERE key = $1", &[key.into()])?.map(|r| r.text(0)))
+    x.row("SELECT value FROM setting WHERE key = $1", &[key.into()])?.map(|r| r.text(0)).transpose()
 }
 
 /// A versioned office setting: the stored text and what it holds (the default when none).
@@ -112,58 +112,58 @@ fn deal_args(d: &DealData, s: &DealState) -> Vec<Val> {
     ]
 }
 
-fn deal_from(r: &Cells) -> Deal {
-    Deal {
-        id: r.int(0),
-        customer_id: r.int(1),
-        customer_name: r.text(2),
+fn deal_from(r: &Cells) -> Result<Deal> {
+    Ok(Deal {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
+        customer_name: r.text(2)?,
         data: DealData {
-            owner_id: r.opt_int(3),
-            title: r.text(4),
-            value: r.int(5),
-            currency: r.text(6),
-            expected_close: r.opt_text(7),
-            commit: r.boolean(8),
-            vehicles: r.json(9),
-            person_ids: r.json(10),
-            competitors: r.json(11),
-            notes: r.text(12),
+            owner_id: r.opt_int(3)?,
+            title: r.text(4)?,
+            value: r.int(5)?,
+            currency: r.text(6)?,
+            expected_close: r.opt_text(7)?,
+            commit: r.boolean(8)?,
+            vehicles: r.json(9)?,
+            person_ids: r.json(10)?,
+            competitors: r.json(11)?,
+            notes: r.text(12)?,
         },
         state: DealState {
-            stage_id: r.int(13),
-            stage_since: r.text(14),
-            reached: r.json(15),
-            answers: r.json(16),
-            closed_on: r.opt_text(17),
-            close_reason: r.text(18),
-            close_note: r.text(19),
-            lost_to: r.text(20),
-            lost_price: r.opt_int(21),
-            lost_currency: r.text(22),
-            revisit_on: r.opt_text(23),
+            stage_id: r.int(13)?,
+            stage_since: r.text(14)?,
+            reached: r.json(15)?,
+            answers: r.json(16)?,
+            closed_on: r.opt_text(17)?,
+            close_reason: r.text(18)?,
+            close_note: r.text(19)?,
+            lost_to: r.text(20)?,
+            lost_price: r.opt_int(21)?,
+            lost_currency: r.text(22)?,
+            revisit_on: r.opt_text(23)?,
         },
-        origin: r.text(24),
-        created_at: r.text(25),
-        created_by: r.opt_int(26),
-        updated_at: r.text(27),
-        version: r.int(28),
-    }
+        origin: r.text(24)?,
+        created_at: r.text(25)?,
+        created_by: r.opt_int(26)?,
+        updated_at: r.text(27)?,
+        version: r.int(28)?,
+    })
 }
 
 const MOVE_COLUMNS: &str = "id, deal_id, from_stage_id, to_stage_id, moved_at, moved_by, seconds_in_from, reason, note";
 
-fn move_from(r: &Cells) -> StageMove {
-    StageMove {
-        id: r.int(0),
-        deal_id: r.int(1),
-        from_stage_id: r.opt_int(2),
-        to_stage_id: r.int(3),
-        moved_at: r.text(4),
-        moved_by: r.opt_int(5),
-        seconds_in_from: r.int(6),
-        reason: r.text(7),
-        note: r.text(8),
-    }
+fn move_from(r: &Cells) -> Result<StageMove> {
+    Ok(StageMove {
+        id: r.int(0)?,
+        deal_id: r.int(1)?,
+        from_stage_id: r.opt_int(2)?,
+        to_stage_id: r.int(3)?,
+        moved_at: r.text(4)?,
+        moved_by: r.opt_int(5)?,
+        seconds_in_from: r.int(6)?,
+        reason: r.text(7)?,
+        note: r.text(8)?,
+    })
 }
 
 fn insert_move(x: &mut dyn Exec, deal_id: i64, m: &StageMove, keep_id: bool) -> Result<()> {
@@ -329,7 +329,7 @@ pub(crate) fn insert_deal(x: &mut dyn Exec, n: &NewDeal) -> Result<i64> {
          VALUES ({}) RETURNING id",
         placeholders.join(", ")
     );
-    let id = x.row(&sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id");
+    let id = x.row(&sql, &args)?.map(|r| r.int(0)).transpose()?.expect("INSERT … RETURNING gives the id");
     tally(x, &TallyKey::of(n.data, n.state), 1, n.data.value)?;
     for m in n.moves {
         insert_move(x, id, m, false)?;
@@ -354,7 +354,7 @@ pub(crate) fn update_deal(
     let sql = format!(
         "SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id WHERE d.id = $1 AND d.version = $2"
     );
-    let Some(old) = x.row(&sql, &[id.into(), version.into()])?.as_ref().map(deal_from) else {
+    let Some(old) = x.row(&sql, &[id.into(), version.into()])?.as_ref().map(deal_from).transpose()? else {
         let exists = x.row("SELECT 1 FROM deal WHERE id = $1", &[id.into()])?.is_some();
         return Err(if exists {
             Error::Conflict { entity: "deal", id }
@@ -402,12 +402,12 @@ pub(crate) fn update_deal(
 
 pub(crate) fn deal(x: &mut dyn Exec, id: i64) -> Result<Option<Deal>> {
     let sql = format!("SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id WHERE d.id = $1");
-    Ok(x.row(&sql, &[id.into()])?.as_ref().map(deal_from))
+    x.row(&sql, &[id.into()])?.as_ref().map(deal_from).transpose()
 }
 
 pub(crate) fn moves(x: &mut dyn Exec, deal_id: i64) -> Result<Vec<StageMove>> {
     let sql = format!("SELECT {MOVE_COLUMNS} FROM deal_move WHERE deal_id = $1 ORDER BY id");
-    Ok(x.rows(&sql, &[deal_id.into()])?.iter().map(move_from).collect())
+    x.rows(&sql, &[deal_id.into()])?.iter().map(move_from).collect()
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -489,27 +489,27 @@ impl DealFilter {
 }
 
 /// A deal as lists show it, before the store adds what depends on the stage and the day.
-fn summary_from(r: &Cells) -> DealSummary {
-    DealSummary {
-        id: r.int(0),
-        customer_id: r.int(1),
-        customer_name: r.text(2),
-        title: r.text(3),
-        owner_id: r.opt_int(4),
-        value: r.int(5),
-        currency: r.text(6),
+fn summary_from(r: &Cells) -> Result<DealSummary> {
+    Ok(DealSummary {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
+        customer_name: r.text(2)?,
+        title: r.text(3)?,
+        owner_id: r.opt_int(4)?,
+        value: r.int(5)?,
+        currency: r.text(6)?,
         weighted: 0,
-        expected_close: r.opt_text(7),
-        commit: r.boolean(8),
-        stage_id: r.int(9),
-        stage_since: r.text(10),
-        closed_on: r.opt_text(11),
-        revisit_on: r.opt_text(12),
+        expected_close: r.opt_text(7)?,
+        commit: r.boolean(8)?,
+        stage_id: r.int(9)?,
+        stage_since: r.text(10)?,
+        closed_on: r.opt_text(11)?,
+        revisit_on: r.opt_text(12)?,
         days_in_stage: 0,
         over_stage_days: false,
         past_close: false,
-        version: r.int(13),
-    }
+        version: r.int(13)?,
+    })
 }
 
 /// The order a list comes in.
@@ -536,7 +536,7 @@ pub(crate) fn list(x: &mut dyn Exec, f: &DealFilter, order: Order, limit: u32) -
              WHERE {w} {extra} ORDER BY {order} LIMIT ${}",
             args.len()
         );
-        Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
+        x.rows(&sql, &args)?.iter().map(summary_from).collect()
     };
     match order {
         // Dated deals by date, then the undated: two index-ordered reads, the same order in
@@ -600,7 +600,7 @@ fn stalled(
          ORDER BY d.stage_since, d.id LIMIT {limit}",
         parts.join(" UNION ALL ")
     );
-    Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
+    x.rows(&sql, &args)?.iter().map(summary_from).collect()
 }
 
 /// How many open deals (of an owner) are stalled: closing before `today`, or in a stage since
@@ -632,7 +632,7 @@ pub(crate) fn stalled_count(
         ));
     }
     let sql = format!("SELECT count(*) FROM ({}) s", parts.join(" UNION "));
-    Ok(x.row(&sql, &args)?.map(|r| r.int(0)).unwrap_or(0))
+    Ok(x.row(&sql, &args)?.map(|r| r.int(0)).transpose()?.unwrap_or(0))
 }
 
 /// Deals and value per stage and month, from the tallies.
@@ -643,7 +643,7 @@ pub(crate) fn stage_month_totals(x: &mut dyn Exec, f: &TallyFilter) -> Result<Ve
         "SELECT stage_id, month, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT) FROM deal_tally WHERE {w}
          GROUP BY stage_id, month"
     );
-    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.int(0), r.text(1), r.int(2), r.int(3))).collect())
+    x.rows(&sql, &args)?.iter().map(|r| Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.int(3)?))).collect()
 }
 
 /// Which tally rows a funnel reads: a currency, an owner, months `from..=to` (`YYYY-MM`).
@@ -681,11 +681,11 @@ pub(crate) fn reach_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<Reac
         "SELECT stage_id, reached, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT) FROM deal_tally WHERE {w}
          GROUP BY stage_id, reached"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| ReachGroup { stage_id: r.int(0), reached: r.json(1), deals: r.int(2), value: r.int(3) })
-        .filter(|g| g.deals != 0)
-        .collect())
+        .map(|r| Ok(ReachGroup { stage_id: r.int(0)?, reached: r.json(1)?, deals: r.int(2)?, value: r.int(3)? }))
+        .filter(|g| g.as_ref().map_or(true, |g| g.deals != 0))
+        .collect()
 }
 
 /// Deals by stage, owner, month (expected close while open, closing once closed) and commit
@@ -697,18 +697,20 @@ pub(crate) fn forecast_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<F
         "SELECT stage_id, owner_id, month, is_commit, CAST(sum(deals) AS BIGINT), CAST(sum(value) AS BIGINT)
          FROM deal_tally WHERE {w} GROUP BY stage_id, owner_id, month, is_commit"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| ForecastGroup {
-            stage_id: r.int(0),
-            owner_id: Some(r.int(1)).filter(|o| *o != 0),
-            month: Some(r.text(2)).filter(|m| !m.is_empty()),
-            commit: r.boolean(3),
-            deals: r.int(4),
-            value: r.int(5),
+        .map(|r| {
+            Ok(ForecastGroup {
+                stage_id: r.int(0)?,
+                owner_id: Some(r.int(1)?).filter(|o| *o != 0),
+                month: Some(r.text(2)?).filter(|m| !m.is_empty()),
+                commit: r.boolean(3)?,
+                deals: r.int(4)?,
+                value: r.int(5)?,
+            })
         })
-        .filter(|g| g.deals != 0)
-        .collect())
+        .filter(|g| g.as_ref().map_or(true, |g| g.deals != 0))
+        .collect()
 }
 
 /// Stays in each stage that ended in the filter's months.
@@ -719,11 +721,11 @@ pub(crate) fn stay_groups(x: &mut dyn Exec, f: &TallyFilter) -> Result<Vec<StayG
         "SELECT stage_id, CAST(sum(stays) AS BIGINT), CAST(sum(seconds) AS BIGINT) FROM stay_tally WHERE {w}
          GROUP BY stage_id"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| StayGroup { stage_id: r.int(0), stays: r.int(1), seconds: r.int(2) })
-        .filter(|g| g.stays > 0)
-        .collect())
+        .map(|r| Ok(StayGroup { stage_id: r.int(0)?, stays: r.int(1)?, seconds: r.int(2)? }))
+        .filter(|g| g.as_ref().map_or(true, |g| g.stays > 0))
+        .collect()
 }
 
 /// The currencies of the deals (of an owner), with how many deals each, most first.
@@ -734,7 +736,11 @@ pub(crate) fn currencies(x: &mut dyn Exec, owner_id: Option<i64>) -> Result<Vec<
     let sql = format!(
         "SELECT currency, CAST(sum(deals) AS BIGINT) FROM deal_tally WHERE {w} GROUP BY currency ORDER BY 2 DESC, 1"
     );
-    Ok(x.rows(&sql, &args)?.iter().map(|r| (r.text(0), r.int(1))).filter(|(_, n)| *n > 0).collect())
+    x.rows(&sql, &args)?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.int(1)?)))
+        .filter(|g| g.as_ref().map_or(true, |(_, n)| *n > 0))
+        .collect()
 }
 
 /// Postponed deals (of `owner_id`, or everyone's) to come back to on or before `until`.
@@ -753,26 +759,28 @@ pub(crate) fn revisits(x: &mut dyn Exec, owner_id: Option<i64>, until: &str, lim
          WHERE d.revisit_on IS NOT NULL AND d.revisit_on <= $1 {owner} AND c.archived_at IS NULL
          ORDER BY d.revisit_on, c.sort_key, d.id LIMIT $2"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| Revisit {
-            deal_id: r.int(0),
-            customer_id: r.int(1),
-            customer_name: r.text(2),
-            title: r.text(3),
-            owner_id: r.opt_int(4),
-            revisit_on: r.text(5),
-            close_reason: r.text(6),
+        .map(|r| {
+            Ok(Revisit {
+                deal_id: r.int(0)?,
+                customer_id: r.int(1)?,
+                customer_name: r.text(2)?,
+                title: r.text(3)?,
+                owner_id: r.opt_int(4)?,
+                revisit_on: r.text(5)?,
+                close_reason: r.text(6)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub(crate) fn all_deals(x: &mut dyn Exec) -> Result<Vec<(Deal, Vec<StageMove>)>> {
     let sql = format!("SELECT {DEAL_COLUMNS} FROM deal d JOIN customer c ON c.id = d.customer_id ORDER BY d.id");
-    let deals: Vec<Deal> = x.rows(&sql, &[])?.iter().map(deal_from).collect();
+    let deals: Vec<Deal> = x.rows(&sql, &[])?.iter().map(deal_from).collect::<Result<_>>()?;
     let mut moves: std::collections::HashMap<i64, Vec<StageMove>> = std::collections::HashMap::new();
     for r in x.rows(&format!("SELECT {MOVE_COLUMNS} FROM deal_move ORDER BY id"), &[])? {
-        let m = move_from(&r);
+        let m = move_from(&r)?;
         moves.entry(m.deal_id).or_default().push(m);
     }
     Ok(deals
@@ -834,17 +842,18 @@ pub(crate) fn stages_at(x: &mut dyn Exec, before: &str) -> Result<Vec<DealAt>> {
                        ORDER BY m2.moved_at DESC, m2.id DESC LIMIT 1)",
         &[before.into()],
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| DealAt {
-            currency: r.text(0),
-            stage_id: r.int(1),
-            owner_id: r.opt_int(2),
-            expected_close: r.opt_text(3),
-            commit: r.boolean(4),
-            value: r.int(5),
+    rows.iter()
+        .map(|r| {
+            Ok(DealAt {
+                currency: r.text(0)?,
+                stage_id: r.int(1)?,
+                owner_id: r.opt_int(2)?,
+                expected_close: r.opt_text(3)?,
+                commit: r.boolean(4)?,
+                value: r.int(5)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 // --- forecast snapshots ---
@@ -852,18 +861,19 @@ pub(crate) fn stages_at(x: &mut dyn Exec, before: &str) -> Result<Vec<DealAt>> {
 const SNAPSHOT_COLUMNS: &str = "as_of, month, owner_id, currency, commit_deals, commit_raw, commit_weighted,
     best_deals, best_raw, best_weighted, pipeline_deals, pipeline_raw, pipeline_weighted, taken_at";
 
-fn snapshot_from(r: &Cells) -> ForecastSnapshot {
-    let amounts = |i| Amounts { deals: r.int(i), raw: r.int(i + 1), weighted: r.int(i + 2) };
-    ForecastSnapshot {
-        as_of: r.text(0),
-        month: r.text(1),
-        owner_id: r.opt_int(2),
-        currency: r.text(3),
-        commit: amounts(4),
-        best_case: amounts(7),
-        pipeline: amounts(10),
-        taken_at: r.text(13),
-    }
+fn snapshot_from(r: &Cells) -> Result<ForecastSnapshot> {
+    let amounts =
+        |i| -> Result<Amounts> { Ok(Amounts { deals: r.int(i)?, raw: r.int(i + 1)?, weighted: r.int(i + 2)? }) };
+    Ok(ForecastSnapshot {
+        as_of: r.text(0)?,
+        month: r.text(1)?,
+        owner_id: r.opt_int(2)?,
+        currency: r.text(3)?,
+        commit: amounts(4)?,
+        best_case: amounts(7)?,
+        pipeline: amounts(10)?,
+        taken_at: r.text(13)?,
+    })
 }
 
 /// Keeps snapshots, leaving any already kept for the same month end, month, owner and
@@ -905,12 +915,12 @@ pub(crate) fn snapshots(x: &mut dyn Exec, currency: &str, from: &str, to: &str) 
         "SELECT {SNAPSHOT_COLUMNS} FROM forecast_snapshot WHERE currency = $1 AND month >= $2 AND month <= $3
          ORDER BY month, as_of, coalesce(owner_id, 0)"
     );
-    Ok(x.rows(&sql, &[currency.into(), from.into(), to.into()])?.iter().map(snapshot_from).collect())
+    x.rows(&sql, &[currency.into(), from.into(), to.into()])?.iter().map(snapshot_from).collect()
 }
 
 pub(crate) fn all_snapshots(x: &mut dyn Exec) -> Result<Vec<ForecastSnapshot>> {
     let sql = format!("SELECT {SNAPSHOT_COLUMNS} FROM forecast_snapshot ORDER BY id");
-    Ok(x.rows(&sql, &[])?.iter().map(snapshot_from).collect())
+    x.rows(&sql, &[])?.iter().map(snapshot_from).collect()
 }
 
 // --- leads ---
@@ -918,20 +928,20 @@ pub(crate) fn all_snapshots(x: &mut dyn Exec) -> Result<Vec<ForecastSnapshot>> {
 const LEAD_COLUMNS: &str = "l.id, l.customer_id, c.name, l.source, l.received_on, l.owner_id, l.note, l.status,
     l.reason, l.deal_id, l.decided_on, l.created_at, l.created_by, l.version";
 
-fn lead_from(r: &Cells) -> Lead {
-    Lead {
-        id: r.int(0),
-        customer_id: r.int(1),
-        customer_name: r.text(2),
-        data: LeadData { source: r.text(3), received_on: r.text(4), owner_id: r.opt_int(5), note: r.text(6) },
-        status: LeadStatus::parse(&r.text(7)),
-        reason: r.text(8),
-        deal_id: r.opt_int(9),
-        decided_on: r.opt_text(10),
-        created_at: r.text(11),
-        created_by: r.opt_int(12),
-        version: r.int(13),
-    }
+fn lead_from(r: &Cells) -> Result<Lead> {
+    Ok(Lead {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
+        customer_name: r.text(2)?,
+        data: LeadData { source: r.text(3)?, received_on: r.text(4)?, owner_id: r.opt_int(5)?, note: r.text(6)? },
+        status: LeadStatus::parse(r.str(7)?),
+        reason: r.text(8)?,
+        deal_id: r.opt_int(9)?,
+        decided_on: r.opt_text(10)?,
+        created_at: r.text(11)?,
+        created_by: r.opt_int(12)?,
+        version: r.int(13)?,
+    })
 }
 
 pub(crate) fn insert_lead(
@@ -959,7 +969,7 @@ pub(crate) fn insert_lead(
             by.into(),
         ],
     )?;
-    Ok(row.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
+    Ok(row.map(|r| r.int(0)).transpose()?.expect("INSERT … RETURNING gives the id"))
 }
 
 /// Decides an open lead at `version` (else `Conflict`); a lead qualified into a deal already
@@ -994,7 +1004,7 @@ pub(crate) fn decide_lead(
 
 pub(crate) fn lead(x: &mut dyn Exec, id: i64) -> Result<Option<Lead>> {
     let sql = format!("SELECT {LEAD_COLUMNS} FROM lead l JOIN customer c ON c.id = l.customer_id WHERE l.id = $1");
-    Ok(x.row(&sql, &[id.into()])?.as_ref().map(lead_from))
+    x.row(&sql, &[id.into()])?.as_ref().map(lead_from).transpose()
 }
 
 /// Leads (open ones only, or all), of an owner or a customer, newest first.
@@ -1023,7 +1033,7 @@ pub(crate) fn leads(
          ORDER BY l.received_on DESC, l.id DESC LIMIT $1",
         w.join(" AND ")
     );
-    Ok(x.rows(&sql, &args)?.iter().map(lead_from).collect())
+    x.rows(&sql, &args)?.iter().map(lead_from).collect()
 }
 
 /// Leads received in `from..=to` (of an owner), grouped for the lead funnel: read from the
@@ -1042,16 +1052,18 @@ pub(crate) fn lead_groups(x: &mut dyn Exec, from: &str, to: &str, owner_id: Opti
          WHERE received_on >= $1 AND received_on <= $2 {owner}
          GROUP BY source, status, contacted, won"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| LeadGroup {
-            source: r.text(0),
-            status: LeadStatus::parse(&r.text(1)),
-            contacted: r.boolean(2),
-            won: r.boolean(3),
-            leads: r.int(4),
+        .map(|r| {
+            Ok(LeadGroup {
+                source: r.text(0)?,
+                status: LeadStatus::parse(r.str(1)?),
+                contacted: r.boolean(2)?,
+                won: r.boolean(3)?,
+                leads: r.int(4)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Marks the leads qualified into deal `deal_id` won or not, as the deal's move says.
@@ -1062,7 +1074,7 @@ pub(crate) fn mark_leads_won(x: &mut dyn Exec, deal_id: i64, won: bool) -> Resul
 
 pub(crate) fn all_leads(x: &mut dyn Exec) -> Result<Vec<Lead>> {
     let sql = format!("SELECT {LEAD_COLUMNS} FROM lead l JOIN customer c ON c.id = l.customer_id ORDER BY l.id");
-    Ok(x.rows(&sql, &[])?.iter().map(lead_from).collect())
+    x.rows(&sql, &[])?.iter().map(lead_from).collect()
 }
 
 /// Copies leads into an empty store whose customers (with their last contact) and deals are

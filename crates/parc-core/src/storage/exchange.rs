@@ -18,21 +18,20 @@ use crate::storage::exec::{id_list, Cells, Dialect, Exec, Val, IN_CHUNK};
 
 const PROFILE_COLUMNS: &str = "id, kind, name, entity, settings, watermark, last_run_at, last_rows, runs, version";
 
-fn profile_from(r: &Cells) -> Option<Profile> {
-    Some(Profile {
-        id: r.int(0),
-        data: ProfileData {
-            kind: Kind::parse(&r.text(1))?,
-            name: r.text(2),
-            entity: Entity::parse(&r.text(3))?,
-            settings: r.json(4),
-        },
-        watermark: r.opt_text(5),
-        last_run_at: r.opt_text(6),
-        last_rows: r.opt_int(7),
-        runs: r.int(8),
-        version: r.int(9),
-    })
+/// A profile row; `None` for a kind or entity this Parc does not know.
+fn profile_from(r: &Cells) -> Result<Option<Profile>> {
+    let (Some(kind), Some(entity)) = (Kind::parse(r.str(1)?), Entity::parse(r.str(3)?)) else {
+        return Ok(None);
+    };
+    Ok(Some(Profile {
+        id: r.int(0)?,
+        data: ProfileData { kind, name: r.text(2)?, entity, settings: r.json(4)? },
+        watermark: r.opt_text(5)?,
+        last_run_at: r.opt_text(6)?,
+        last_rows: r.opt_int(7)?,
+        runs: r.int(8)?,
+        version: r.int(9)?,
+    }))
 }
 
 fn settings_json(d: &ProfileData) -> String {
@@ -43,7 +42,7 @@ fn settings_json(d: &ProfileData) -> String {
 /// left out).
 pub(crate) fn profiles(x: &mut dyn Exec) -> Result<Vec<Profile>> {
     let rows = x.rows(&format!("SELECT {PROFILE_COLUMNS} FROM exchange_profile ORDER BY kind, name, id"), &[])?;
-    Ok(rows.iter().filter_map(profile_from).collect())
+    rows.iter().filter_map(|r| profile_from(r).transpose()).collect()
 }
 
 /// A name already taken by a profile of the same kind is refused with the field marked.
@@ -63,7 +62,7 @@ pub(crate) fn insert_profile(x: &mut dyn Exec, d: &ProfileData) -> Result<i64> {
         "INSERT INTO exchange_profile (kind, name, entity, settings) VALUES ($1, $2, $3, $4) RETURNING id",
         &[d.kind.code().into(), (&d.name).into(), d.entity.code().into(), settings_json(d).into()],
     )?;
-    Ok(row.map(|r| r.int(0)).unwrap_or_default())
+    Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or_default())
 }
 
 /// Saves an edited profile. A change of what an export sends (entity or columns) makes its
@@ -71,7 +70,9 @@ pub(crate) fn insert_profile(x: &mut dyn Exec, d: &ProfileData) -> Result<i64> {
 pub(crate) fn update_profile(x: &mut dyn Exec, id: i64, version: i64, d: &ProfileData) -> Result<()> {
     let current = x
         .row(&format!("SELECT {PROFILE_COLUMNS} FROM exchange_profile WHERE id = $1"), &[id.into()])?
-        .and_then(|r| profile_from(&r))
+        .map(|r| profile_from(&r))
+        .transpose()?
+        .flatten()
         .ok_or(Error::NotFound { entity: "exchange_profile", id })?;
     if current.version != version {
         return Err(Error::Conflict { entity: "exchange_profile", id });
@@ -155,11 +156,13 @@ pub(crate) fn restore_profiles(x: &mut dyn Exec, rows: &[Profile]) -> Result<()>
 pub(crate) fn horizon(x: &mut dyn Exec) -> Result<Watermark> {
     match x.dialect() {
         Dialect::Sqlite => {
-            let seq = x.row("SELECT seq FROM change_clock WHERE id = 1", &[])?.map(|r| r.int(0)).unwrap_or(0);
+            let seq =
+                x.row("SELECT seq FROM change_clock WHERE id = 1", &[])?.map(|r| r.int(0)).transpose()?.unwrap_or(0);
             Ok(Watermark::Sequence(seq))
         }
         Dialect::Postgres => {
-            let snap = x.row("SELECT pg_current_snapshot()::text", &[])?.map(|r| r.text(0)).unwrap_or_default();
+            let snap =
+                x.row("SELECT pg_current_snapshot()::text", &[])?.map(|r| r.text(0)).transpose()?.unwrap_or_default();
             Ok(Watermark::Snapshot(snap))
         }
     }
@@ -397,7 +400,7 @@ impl ExportQuery {
     pub(crate) fn count(&self, x: &mut dyn Exec, since: Option<&Watermark>) -> Result<i64> {
         let (cond, args) = self.changed(x.dialect(), since, 1);
         let sql = format!("SELECT count(*) FROM {} WHERE {} AND {cond}", self.from, self.filter);
-        Ok(x.row(&sql, &args)?.map(|r| r.int(0)).unwrap_or(0))
+        Ok(x.row(&sql, &args)?.map(|r| r.int(0)).transpose()?.unwrap_or(0))
     }
 
     /// The next page: up to `limit` rows with ids above `after`, by id.
@@ -434,17 +437,18 @@ pub(crate) struct CustomerKey {
 
 pub(crate) fn customer_keys(x: &mut dyn Exec) -> Result<Vec<CustomerKey>> {
     let rows = x.rows("SELECT id, erp_code, country, vat_id, name, city FROM customer ORDER BY id", &[])?;
-    Ok(rows
-        .iter()
-        .map(|r| CustomerKey {
-            id: r.int(0),
-            erp_code: r.text(1),
-            country: r.text(2),
-            vat_id: r.text(3),
-            name: r.text(4),
-            city: r.text(5),
+    rows.iter()
+        .map(|r| {
+            Ok(CustomerKey {
+                id: r.int(0)?,
+                erp_code: r.text(1)?,
+                country: r.text(2)?,
+                vat_id: r.text(3)?,
+                name: r.text(4)?,
+                city: r.text(5)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Full cards of these customers (with assistants and office fields), by id.
@@ -463,47 +467,47 @@ pub(crate) fn customers(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i64, Cu
         )?;
         for r in rows {
             let c = Customer {
-                id: r.int(0),
+                id: r.int(0)?,
                 data: CustomerData {
-                    name: r.text(1),
-                    legal_form: r.text(2),
-                    street: r.text(3),
-                    postal_code: r.text(4),
-                    city: r.text(5),
-                    region: r.text(6),
-                    country: r.text(7),
-                    other_address: r.text(8),
-                    phone: r.text(9),
-                    mobile: r.text(10),
-                    fax: r.text(11),
-                    email: r.text(12),
-                    web: r.text(13),
-                    vat_id: r.text(14),
-                    business_type: r.text(15),
-                    market_sectors: r.text(16),
-                    ownership: r.text(17),
-                    employees: r.opt_int(18),
-                    annual_turnover: r.opt_int(19),
-                    turnover_currency: r.text(20),
-                    lead_source: r.text(21),
-                    notes: r.text(22),
-                    owner_id: r.opt_int(23),
+                    name: r.text(1)?,
+                    legal_form: r.text(2)?,
+                    street: r.text(3)?,
+                    postal_code: r.text(4)?,
+                    city: r.text(5)?,
+                    region: r.text(6)?,
+                    country: r.text(7)?,
+                    other_address: r.text(8)?,
+                    phone: r.text(9)?,
+                    mobile: r.text(10)?,
+                    fax: r.text(11)?,
+                    email: r.text(12)?,
+                    web: r.text(13)?,
+                    vat_id: r.text(14)?,
+                    business_type: r.text(15)?,
+                    market_sectors: r.text(16)?,
+                    ownership: r.text(17)?,
+                    employees: r.opt_int(18)?,
+                    annual_turnover: r.opt_int(19)?,
+                    turnover_currency: r.text(20)?,
+                    lead_source: r.text(21)?,
+                    notes: r.text(22)?,
+                    owner_id: r.opt_int(23)?,
                     assistant_ids: Vec::new(),
-                    custom: r.json(24),
-                    erp_code: r.text(25),
+                    custom: r.json(24)?,
+                    erp_code: r.text(25)?,
                 },
-                archived_at: r.opt_text(26),
-                created_at: r.text(27),
-                updated_at: r.text(28),
-                version: r.int(29),
+                archived_at: r.opt_text(26)?,
+                created_at: r.text(27)?,
+                updated_at: r.text(28)?,
+                version: r.int(29)?,
             };
             out.insert(c.id, c);
         }
         let assistants =
             x.rows(&format!("SELECT customer_id, user_id FROM customer_assistant WHERE customer_id IN ({list})"), &[])?;
         for r in assistants {
-            if let Some(c) = out.get_mut(&r.int(0)) {
-                c.data.assistant_ids.push(r.int(1));
+            if let Some(c) = out.get_mut(&r.int(0)?) {
+                c.data.assistant_ids.push(r.int(1)?);
             }
         }
     }
@@ -525,25 +529,27 @@ pub(crate) fn people_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Pe
             ),
             &[],
         )?;
-        out.extend(rows.iter().map(|r| Person {
-            id: r.int(0),
-            customer_id: r.int(1),
-            data: PersonData {
-                name: r.text(2),
-                position: r.text(3),
-                title: r.text(4),
-                decision_role: r.text(5),
-                branch: r.text(6),
-                phone: r.text(7),
-                mobile: r.text(8),
-                email: r.text(9),
-                notes: r.text(10),
-                assistant_of: r.opt_int(11),
-                is_main: r.boolean(12),
-                active: r.boolean(13),
-            },
-            version: r.int(14),
-        }));
+        for r in &rows {
+            out.push(Person {
+                id: r.int(0)?,
+                customer_id: r.int(1)?,
+                data: PersonData {
+                    name: r.text(2)?,
+                    position: r.text(3)?,
+                    title: r.text(4)?,
+                    decision_role: r.text(5)?,
+                    branch: r.text(6)?,
+                    phone: r.text(7)?,
+                    mobile: r.text(8)?,
+                    email: r.text(9)?,
+                    notes: r.text(10)?,
+                    assistant_of: r.opt_int(11)?,
+                    is_main: r.boolean(12)?,
+                    active: r.boolean(13)?,
+                },
+                version: r.int(14)?,
+            });
+        }
     }
     Ok(out)
 }
@@ -561,31 +567,33 @@ pub(crate) fn fleet_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Fle
             ),
             &[],
         )?;
-        out.extend(rows.iter().map(|r| FleetLine {
-            id: r.int(0),
-            customer_id: r.int(1),
-            data: FleetLineData {
-                brand: r.text(2),
-                model: r.text(3),
-                category: r.text(4),
-                weight_class: r.text(5),
-                gross_weight_kg: r.opt_int(6),
-                vehicles: r.int(7),
-                vin: r.text(8),
-                plate: r.text(9),
-                first_registered: r.opt_int(10).and_then(|y| i32::try_from(y).ok()),
-                mileage_km: r.opt_int(11),
-                mileage_read_on: r.opt_text(12),
-                ownership: r.text(13),
-                supplier: r.text(14),
-                renewal_due: r.opt_text(15),
-                renewal_manual: r.boolean(16),
-                inspection_due: r.opt_text(17),
-                notes: r.text(18),
-            },
-            version: r.int(19),
-            ours: false,
-        }));
+        for r in &rows {
+            out.push(FleetLine {
+                id: r.int(0)?,
+                customer_id: r.int(1)?,
+                data: FleetLineData {
+                    brand: r.text(2)?,
+                    model: r.text(3)?,
+                    category: r.text(4)?,
+                    weight_class: r.text(5)?,
+                    gross_weight_kg: r.opt_int(6)?,
+                    vehicles: r.int(7)?,
+                    vin: r.text(8)?,
+                    plate: r.text(9)?,
+                    first_registered: r.opt_int(10)?.and_then(|y| i32::try_from(y).ok()),
+                    mileage_km: r.opt_int(11)?,
+                    mileage_read_on: r.opt_text(12)?,
+                    ownership: r.text(13)?,
+                    supplier: r.text(14)?,
+                    renewal_due: r.opt_text(15)?,
+                    renewal_manual: r.boolean(16)?,
+                    inspection_due: r.opt_text(17)?,
+                    notes: r.text(18)?,
+                },
+                version: r.int(19)?,
+                ours: false,
+            });
+        }
     }
     Ok(out)
 }
@@ -602,20 +610,22 @@ pub(crate) fn sightings_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec
             ),
             &[],
         )?;
-        out.extend(rows.iter().map(|r| Sighting {
-            id: r.int(0),
-            customer_id: r.int(1),
-            data: SightingData {
-                competitor_id: r.opt_int(2),
-                seen_on: r.text(3),
-                product: r.text(4),
-                price_minor: r.opt_int(5),
-                currency: r.text(6),
-                conditions: r.text(7),
-                source: r.text(8),
-            },
-            version: r.int(9),
-        }));
+        for r in &rows {
+            out.push(Sighting {
+                id: r.int(0)?,
+                customer_id: r.int(1)?,
+                data: SightingData {
+                    competitor_id: r.opt_int(2)?,
+                    seen_on: r.text(3)?,
+                    product: r.text(4)?,
+                    price_minor: r.opt_int(5)?,
+                    currency: r.text(6)?,
+                    conditions: r.text(7)?,
+                    source: r.text(8)?,
+                },
+                version: r.int(9)?,
+            });
+        }
     }
     Ok(out)
 }

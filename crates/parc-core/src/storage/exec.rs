@@ -4,7 +4,7 @@
 //! Values cross it as [`Val`]s, typed even when NULL, because PostgreSQL binds parameters by
 //! type.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Val {
@@ -63,56 +63,92 @@ impl From<bool> for Val {
     }
 }
 
-/// One result row; reading a column as the wrong kind gives the empty value of that kind.
+/// One result row. Each getter names the kind it expects and fails with [`Error::Corrupt`]
+/// when the column holds another kind (or NULL, outside the `opt_` getters): a wrong type is a
+/// broken statement or database, never a value to read as 0 or "".
 pub(crate) struct Cells(pub Vec<Val>);
 
 impl Cells {
-    pub fn opt_int(&self, i: usize) -> Option<i64> {
-        match self.0.get(i) {
-            Some(Val::Int(v)) => Some(*v),
-            Some(Val::Bool(b)) => Some(i64::from(*b)),
-            _ => None,
+    fn cell(&self, i: usize) -> Result<&Val> {
+        self.0.get(i).ok_or_else(|| Error::Corrupt(format!("column {i} missing: the row has {} columns", self.0.len())))
+    }
+
+    fn wrong(&self, i: usize, expected: &str) -> Error {
+        let found = match self.0.get(i) {
+            Some(Val::Int(_)) => "an integer",
+            Some(Val::Text(_)) => "text",
+            Some(Val::Bool(_)) => "a boolean",
+            Some(Val::NullInt | Val::NullText) => "NULL",
+            #[allow(unreachable_patterns)]
+            _ => "another kind",
+        };
+        Error::Corrupt(format!("column {i}: expected {expected}, found {found}"))
+    }
+
+    /// An integer column, NULL as `None`.
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        match self.cell(i)? {
+            Val::Int(v) => Ok(Some(*v)),
+            Val::NullInt | Val::NullText => Ok(None),
+            _ => Err(self.wrong(i, "an integer or NULL")),
         }
     }
 
-    pub fn int(&self, i: usize) -> i64 {
-        self.opt_int(i).unwrap_or(0)
-    }
-
-    pub fn opt_text(&self, i: usize) -> Option<String> {
-        match self.0.get(i) {
-            Some(Val::Text(s)) => Some(s.clone()),
-            _ => None,
+    pub fn int(&self, i: usize) -> Result<i64> {
+        match self.cell(i)? {
+            Val::Int(v) => Ok(*v),
+            _ => Err(self.wrong(i, "an integer")),
         }
     }
 
-    pub fn text(&self, i: usize) -> String {
-        self.opt_text(i).unwrap_or_default()
+    /// A text column, NULL as `None`.
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        Ok(self.opt_str(i)?.map(str::to_string))
     }
 
-    /// A text column without copying it ("" when it is not text).
-    pub fn str(&self, i: usize) -> &str {
-        match self.0.get(i) {
-            Some(Val::Text(s)) => s,
-            _ => "",
+    pub fn text(&self, i: usize) -> Result<String> {
+        self.str(i).map(str::to_string)
+    }
+
+    /// A text column without copying it, NULL as `None`.
+    pub fn opt_str(&self, i: usize) -> Result<Option<&str>> {
+        match self.cell(i)? {
+            Val::Text(s) => Ok(Some(s)),
+            Val::NullInt | Val::NullText => Ok(None),
+            _ => Err(self.wrong(i, "text or NULL")),
         }
     }
 
-    /// A text column moved out of the row ("" when it is not text): for the large reads that
-    /// keep every row (the market share, the radar), no second copy of each string.
-    pub fn take_text(&mut self, i: usize) -> String {
+    /// A text column moved out of the row: for the large reads that keep every row (the market
+    /// share, the radar), no second copy of each string.
+    pub fn take_text(&mut self, i: usize) -> Result<String> {
         match self.0.get_mut(i) {
-            Some(Val::Text(s)) => std::mem::take(s),
-            _ => String::new(),
+            Some(Val::Text(s)) => Ok(std::mem::take(s)),
+            _ => Err(self.wrong(i, "text")),
         }
     }
 
-    pub fn boolean(&self, i: usize) -> bool {
-        self.opt_int(i).is_some_and(|v| v != 0)
+    /// A text column without copying it.
+    pub fn str(&self, i: usize) -> Result<&str> {
+        match self.cell(i)? {
+            Val::Text(s) => Ok(s),
+            _ => Err(self.wrong(i, "text")),
+        }
     }
 
-    pub fn json<T: serde::de::DeserializeOwned + Default>(&self, i: usize) -> T {
-        serde_json::from_str(&self.text(i)).unwrap_or_default()
+    /// A boolean column: PostgreSQL's `boolean`, or SQLite's 0/1 integer.
+    pub fn boolean(&self, i: usize) -> Result<bool> {
+        match self.cell(i)? {
+            Val::Bool(b) => Ok(*b),
+            Val::Int(v) => Ok(*v != 0),
+            _ => Err(self.wrong(i, "a boolean")),
+        }
+    }
+
+    /// A text column holding JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, i: usize) -> Result<T> {
+        serde_json::from_str(self.str(i)?)
+            .map_err(|e| Error::Corrupt(format!("column {i}: not the JSON expected: {e}")))
     }
 }
 
@@ -156,10 +192,11 @@ pub(crate) trait Exec {
         Ok(self.rows(sql, args)?.into_iter().next())
     }
 
-    /// Calls `f` on each row in turn: for reads of many rows that keep little of each.
-    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells)) -> Result<()> {
+    /// Calls `f` on each row in turn, stopping at its first error: for reads of many rows that
+    /// keep little of each.
+    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells) -> Result<()>) -> Result<()> {
         for r in self.rows(sql, args)? {
-            f(&r);
+            f(&r)?;
         }
         Ok(())
     }
@@ -215,4 +252,77 @@ pub(crate) fn read<T>(
         Ok(())
     })?;
     Ok(out.expect("work ran"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> Cells {
+        Cells(vec![Val::Int(7), Val::Text("seven".into()), Val::Bool(true), Val::NullInt, Val::NullText])
+    }
+
+    fn corrupt<T: std::fmt::Debug>(r: Result<T>) -> String {
+        match r {
+            Err(Error::Corrupt(m)) => m,
+            other => panic!("expected a corrupt error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn getters_read_their_own_kind() {
+        let r = row();
+        assert_eq!(r.int(0).unwrap(), 7);
+        assert_eq!(r.opt_int(0).unwrap(), Some(7));
+        assert_eq!(r.text(1).unwrap(), "seven");
+        assert_eq!(r.str(1).unwrap(), "seven");
+        assert_eq!(r.opt_text(1).unwrap().as_deref(), Some("seven"));
+        assert_eq!(r.opt_str(1).unwrap(), Some("seven"));
+        assert!(r.boolean(2).unwrap());
+        // SQLite keeps booleans as 0/1.
+        assert!(!Cells(vec![Val::Int(0)]).boolean(0).unwrap());
+        assert!(Cells(vec![Val::Int(1)]).boolean(0).unwrap());
+    }
+
+    #[test]
+    fn opt_getters_take_null_of_either_type() {
+        let r = row();
+        for i in [3, 4] {
+            assert_eq!(r.opt_int(i).unwrap(), None);
+            assert_eq!(r.opt_text(i).unwrap(), None);
+            assert_eq!(r.opt_str(i).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn a_wrong_kind_is_an_error_naming_the_column_and_both_kinds() {
+        let r = row();
+        assert_eq!(corrupt(r.int(1)), "column 1: expected an integer, found text");
+        assert_eq!(corrupt(r.opt_int(1)), "column 1: expected an integer or NULL, found text");
+        assert_eq!(corrupt(r.text(0)), "column 0: expected text, found an integer");
+        assert_eq!(corrupt(r.str(2)), "column 2: expected text, found a boolean");
+        assert_eq!(corrupt(r.opt_text(0)), "column 0: expected text or NULL, found an integer");
+        assert_eq!(corrupt(r.boolean(1)), "column 1: expected a boolean, found text");
+        assert_eq!(corrupt(r.int(2)), "column 2: expected an integer, found a boolean");
+        assert_eq!(corrupt(r.json::<Vec<i64>>(0)), "column 0: expected text, found an integer");
+    }
+
+    #[test]
+    fn null_is_an_error_outside_the_opt_getters() {
+        let r = row();
+        assert_eq!(corrupt(r.int(3)), "column 3: expected an integer, found NULL");
+        assert_eq!(corrupt(r.int(4)), "column 4: expected an integer, found NULL");
+        assert_eq!(corrupt(r.text(4)), "column 4: expected text, found NULL");
+        assert_eq!(corrupt(r.boolean(3)), "column 3: expected a boolean, found NULL");
+        assert_eq!(corrupt(r.json::<Vec<i64>>(4)), "column 4: expected text, found NULL");
+    }
+
+    #[test]
+    fn a_missing_column_or_bad_json_is_an_error() {
+        let r = row();
+        assert_eq!(corrupt(r.int(9)), "column 9 missing: the row has 5 columns");
+        assert_eq!(corrupt(r.opt_text(5)), "column 5 missing: the row has 5 columns");
+        assert!(corrupt(r.json::<Vec<i64>>(1)).starts_with("column 1: not the JSON expected:"));
+        assert_eq!(Cells(vec![Val::Text("[1,2]".into())]).json::<Vec<i64>>(0).unwrap(), vec![1, 2]);
+    }
 }

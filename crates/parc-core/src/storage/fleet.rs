@@ -41,32 +41,32 @@ const RESTORE_SQL: &str = "INSERT INTO fleet_line (customer_id, brand, model, ca
 /// locked.
 const SETTINGS_LOCK: i64 = 0x5041_5253;
 
-fn line_from(r: &Cells) -> FleetLine {
-    FleetLine {
-        id: r.int(0),
-        customer_id: r.int(1),
+fn line_from(r: &Cells) -> Result<FleetLine> {
+    Ok(FleetLine {
+        id: r.int(0)?,
+        customer_id: r.int(1)?,
         data: FleetLineData {
-            brand: r.text(2),
-            model: r.text(3),
-            category: r.text(4),
-            weight_class: r.text(5),
-            gross_weight_kg: r.opt_int(6),
-            vehicles: r.int(7),
-            vin: r.text(8),
-            plate: r.text(9),
-            first_registered: r.opt_int(10).and_then(|y| i32::try_from(y).ok()),
-            mileage_km: r.opt_int(11),
-            mileage_read_on: r.opt_text(12),
-            ownership: r.text(13),
-            supplier: r.text(14),
-            renewal_due: r.opt_text(15),
-            renewal_manual: r.boolean(16),
-            inspection_due: r.opt_text(17),
-            notes: r.text(18),
+            brand: r.text(2)?,
+            model: r.text(3)?,
+            category: r.text(4)?,
+            weight_class: r.text(5)?,
+            gross_weight_kg: r.opt_int(6)?,
+            vehicles: r.int(7)?,
+            vin: r.text(8)?,
+            plate: r.text(9)?,
+            first_registered: r.opt_int(10)?.and_then(|y| i32::try_from(y).ok()),
+            mileage_km: r.opt_int(11)?,
+            mileage_read_on: r.opt_text(12)?,
+            ownership: r.text(13)?,
+            supplier: r.text(14)?,
+            renewal_due: r.opt_text(15)?,
+            renewal_manual: r.boolean(16)?,
+            inspection_due: r.opt_text(17)?,
+            notes: r.text(18)?,
         },
-        version: r.int(19),
+        version: r.int(19)?,
         ours: false,
-    }
+    })
 }
 
 /// The line's own columns in table order: the middle of every INSERT and UPDATE of a line.
@@ -119,7 +119,8 @@ pub(crate) fn save_settings(
     if dialect == Dialect::Postgres {
         x.run("SELECT pg_advisory_xact_lock($1)", &[SETTINGS_LOCK.into()])?;
     }
-    let stored = x.row("SELECT value FROM setting WHERE key = $1", &[SETTING_KEY.into()])?.map(|r| r.text(0));
+    let stored =
+        x.row("SELECT value FROM setting WHERE key = $1", &[SETTING_KEY.into()])?.map(|r| r.text(0)).transpose()?;
     if stored.as_deref() != previous {
         return Err(Error::Conflict { entity: "settings", id: 0 });
     }
@@ -137,7 +138,7 @@ pub(crate) fn save_settings(
     for category in recompute {
         let mut changed: Vec<(i64, Option<String>)> = Vec::new();
         for r in x.rows(&sql, &[category.into()])? {
-            let l = line_from(&r);
+            let l = line_from(&r)?;
             let due = renewal(&l.data);
             if due != l.data.renewal_due {
                 changed.push((l.id, due));
@@ -169,9 +170,7 @@ pub(crate) fn save_settings(
 /// PostgreSQL so it cannot be archived meanwhile; `NotFound` if missing.
 fn customer_active(x: &mut dyn Exec, customer_id: i64) -> Result<bool> {
     let sql = format!("SELECT archived_at IS NULL FROM customer WHERE id = $1{}", x.dialect().lock(" FOR SHARE"));
-    x.row(&sql, &[customer_id.into()])?
-        .map(|r| r.boolean(0))
-        .ok_or(Error::NotFound { entity: "customer", id: customer_id })
+    x.row(&sql, &[customer_id.into()])?.ok_or(Error::NotFound { entity: "customer", id: customer_id })?.boolean(0)
 }
 
 /// Adds the summed changes to the office summary; rows left with no vehicle go.
@@ -205,7 +204,7 @@ pub(crate) fn share_customer(x: &mut dyn Exec, customer_id: i64, sign: i64) -> R
     let mut delta = ShareDelta::default();
     let sql = format!("SELECT {COLUMNS} FROM fleet_line WHERE customer_id = $1");
     for r in x.rows(&sql, &[customer_id.into()])? {
-        delta.add(&line_from(&r).data, sign);
+        delta.add(&line_from(&r)?.data, sign);
     }
     apply_share(x, &delta)
 }
@@ -234,11 +233,11 @@ fn rebuild_share(x: &mut dyn Exec) -> Result<()> {
 /// The line, locked on PostgreSQL until the transaction ends; `NotFound` if missing.
 fn read_line(x: &mut dyn Exec, id: i64) -> Result<FleetLine> {
     let sql = format!("SELECT {COLUMNS} FROM fleet_line WHERE id = $1{}", x.dialect().lock(" FOR UPDATE"));
-    x.row(&sql, &[id.into()])?.as_ref().map(line_from).ok_or(Error::NotFound { entity: "fleet_line", id })
+    line_from(&x.row(&sql, &[id.into()])?.ok_or(Error::NotFound { entity: "fleet_line", id })?)
 }
 
 pub(crate) fn line(x: &mut dyn Exec, id: i64) -> Result<Option<FleetLine>> {
-    Ok(x.row(&format!("SELECT {COLUMNS} FROM fleet_line WHERE id = $1"), &[id.into()])?.as_ref().map(line_from))
+    x.row(&format!("SELECT {COLUMNS} FROM fleet_line WHERE id = $1"), &[id.into()])?.as_ref().map(line_from).transpose()
 }
 
 /// A customer's fleet: by category, brand and model.
@@ -246,7 +245,7 @@ pub(crate) fn lines(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<FleetLine>
     let c = x.dialect().bytewise();
     let sql =
         format!("SELECT {COLUMNS} FROM fleet_line WHERE customer_id = $1 ORDER BY category{c}, brand, model{c}, id");
-    Ok(x.rows(&sql, &[customer_id.into()])?.iter().map(line_from).collect())
+    x.rows(&sql, &[customer_id.into()])?.iter().map(line_from).collect()
 }
 
 /// Saves lines `(customer_id, data)` made by `by`, the office summary kept in step; `NotFound`
@@ -267,7 +266,7 @@ pub(crate) fn insert_lines(x: &mut dyn Exec, rows: &[(i64, FleetLineData)], by: 
         let mut args = vec![(*customer_id).into()];
         args.extend(line_args(d));
         args.push(1.into());
-        let id = x.row(INSERT_SQL, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id");
+        let id = x.row(INSERT_SQL, &args)?.expect("INSERT … RETURNING gives the id").int(0)?;
         record_change(x, audit::FLEET_LINE, id, by, None, &Value::Null, &now())?;
         ids.push(id);
         if counts {
@@ -332,18 +331,20 @@ pub(crate) fn share_rows(x: &mut dyn Exec) -> Result<Vec<ShareRow>> {
         "SELECT category, weight_class, year, brand, vehicles, weighed, tonnage_kg FROM fleet_share
          ORDER BY category{c}, weight_class{c}, year, brand{c}"
     );
-    Ok(x.rows(&sql, &[])?
+    x.rows(&sql, &[])?
         .into_iter()
-        .map(|mut r| ShareRow {
-            category: r.take_text(0),
-            weight_class: r.take_text(1),
-            year: r.int(2) as i32,
-            brand: r.take_text(3),
-            vehicles: r.int(4),
-            weighed: r.int(5),
-            tonnage_kg: r.int(6),
+        .map(|mut r| {
+            Ok(ShareRow {
+                category: r.take_text(0)?,
+                weight_class: r.take_text(1)?,
+                year: r.int(2)? as i32,
+                brand: r.take_text(3)?,
+                vehicles: r.int(4)?,
+                weighed: r.int(5)?,
+                tonnage_kg: r.int(6)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Lines of active customers (of `owner_id`, or all) due for renewal from `from` to `until`
@@ -396,11 +397,12 @@ pub(crate) fn renewal_counts(
     let mut counts = Vec::new();
     x.each(&sql, &args, &mut |r| {
         counts.push(DueCount {
-            customer_id: r.int(0),
-            due: day_number(r.str(1)),
-            vehicles: r.int(2),
-            ours: r.boolean(3),
-        })
+            customer_id: r.int(0)?,
+            due: day_number(r.str(1)?),
+            vehicles: r.int(2)?,
+            ours: r.boolean(3)?,
+        });
+        Ok(())
     })?;
     Ok(counts)
 }
@@ -431,21 +433,23 @@ pub(crate) fn radar_lines(x: &mut dyn Exec, customer_ids: &[i64], from: &str, un
             vec![from.into(), until.into()],
         ),
     };
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .into_iter()
-        .map(|mut r| RadarLine {
-            line_id: r.int(0),
-            customer_id: r.int(1),
-            customer_name: r.take_text(2),
-            city: r.take_text(3),
-            brand: r.take_text(4),
-            model: r.take_text(5),
-            category: r.take_text(6),
-            vehicles: r.int(7),
-            renewal_due: r.take_text(8),
-            ours: false,
+        .map(|mut r| {
+            Ok(RadarLine {
+                line_id: r.int(0)?,
+                customer_id: r.int(1)?,
+                customer_name: r.take_text(2)?,
+                city: r.take_text(3)?,
+                brand: r.take_text(4)?,
+                model: r.take_text(5)?,
+                category: r.take_text(6)?,
+                vehicles: r.int(7)?,
+                renewal_due: r.take_text(8)?,
+                ours: false,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Inspections of active customers' vehicles (of `owner_id`, or all) due from `from` to
@@ -474,26 +478,28 @@ pub(crate) fn inspections_due(
            AND c.archived_at IS NULL{owner}
          ORDER BY l.inspection_due, l.id LIMIT $3"
     );
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
-        .map(|r| ServiceDue {
-            line_id: r.int(0),
-            customer_id: r.int(1),
-            customer_name: r.text(2),
-            brand: r.text(3),
-            model: r.text(4),
-            plate: r.text(5),
-            vin: r.text(6),
-            vehicles: r.int(7),
-            inspection_due: r.text(8),
+        .map(|r| {
+            Ok(ServiceDue {
+                line_id: r.int(0)?,
+                customer_id: r.int(1)?,
+                customer_name: r.text(2)?,
+                brand: r.text(3)?,
+                model: r.text(4)?,
+                plate: r.text(5)?,
+                vin: r.text(6)?,
+                vehicles: r.int(7)?,
+                inspection_due: r.text(8)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every office setting, by key, for copying between stores.
 pub(crate) fn all_settings(x: &mut dyn Exec) -> Result<Vec<(String, String)>> {
     let sql = format!("SELECT key, value FROM setting ORDER BY key{}", x.dialect().bytewise());
-    Ok(x.rows(&sql, &[])?.iter().map(|r| (r.text(0), r.text(1))).collect())
+    x.rows(&sql, &[])?.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
 }
 
 pub(crate) fn restore_settings(x: &mut dyn Exec, rows: &[(String, String)]) -> Result<()> {
@@ -508,7 +514,7 @@ pub(crate) fn restore_settings(x: &mut dyn Exec, rows: &[(String, String)]) -> R
 
 /// Every line, by id, for copying between stores.
 pub(crate) fn all_lines(x: &mut dyn Exec) -> Result<Vec<FleetLine>> {
-    Ok(x.rows(&format!("SELECT {COLUMNS} FROM fleet_line ORDER BY id"), &[])?.iter().map(line_from).collect())
+    x.rows(&format!("SELECT {COLUMNS} FROM fleet_line ORDER BY id"), &[])?.iter().map(line_from).collect()
 }
 
 /// Copies lines as they are (ids, versions) into an empty store and rebuilds the summary from

@@ -16,24 +16,24 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 const ITEM_COLUMNS: &str =
     "id, code, kind, names, descriptions, supplier, price, currency, valid_from, valid_to, retired, updated_at, version";
 
-fn item_from(r: &Cells) -> PriceItem {
-    PriceItem {
-        id: r.int(0),
+fn item_from(r: &Cells) -> Result<PriceItem> {
+    Ok(PriceItem {
+        id: r.int(0)?,
         data: PriceItemData {
-            code: r.text(1),
-            kind: r.text(2),
-            names: r.json(3),
-            descriptions: r.json(4),
-            supplier: r.text(5),
-            price: r.int(6),
-            currency: r.text(7),
-            valid_from: r.text(8),
-            valid_to: r.text(9),
+            code: r.text(1)?,
+            kind: r.text(2)?,
+            names: r.json(3)?,
+            descriptions: r.json(4)?,
+            supplier: r.text(5)?,
+            price: r.int(6)?,
+            currency: r.text(7)?,
+            valid_from: r.text(8)?,
+            valid_to: r.text(9)?,
         },
-        retired: r.boolean(10),
-        updated_at: r.text(11),
-        version: r.int(12),
-    }
+        retired: r.boolean(10)?,
+        updated_at: r.text(11)?,
+        version: r.int(12)?,
+    })
 }
 
 fn item_args(d: &PriceItemData) -> Vec<Val> {
@@ -53,7 +53,7 @@ fn item_args(d: &PriceItemData) -> Vec<Val> {
 /// The item with this code and first day, if any (the list's natural key).
 pub(crate) fn item_by_key(x: &mut dyn Exec, code: &str, valid_from: &str) -> Result<Option<PriceItem>> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM price_item WHERE code = $1 AND valid_from = $2");
-    Ok(x.row(&sql, &[code.into(), valid_from.into()])?.as_ref().map(item_from))
+    x.row(&sql, &[code.into(), valid_from.into()])?.as_ref().map(item_from).transpose()
 }
 
 pub(crate) fn insert_item(x: &mut dyn Exec, d: &PriceItemData, stamp: &str) -> Result<i64> {
@@ -64,7 +64,7 @@ pub(crate) fn insert_item(x: &mut dyn Exec, d: &PriceItemData, stamp: &str) -> R
     args.push(stamp.into());
     let sql = "INSERT INTO price_item (code, kind, names, descriptions, supplier, price, currency, valid_from,
                valid_to, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
-    Ok(x.row(sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
+    Ok(x.row(sql, &args)?.map(|r| r.int(0)).transpose()?.expect("INSERT … RETURNING gives the id"))
 }
 
 /// Saves `d` (and the retired mark) over item `id` if its version is still `version`.
@@ -97,7 +97,7 @@ pub(crate) fn update_item(
 
 pub(crate) fn item(x: &mut dyn Exec, id: i64) -> Result<PriceItem> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM price_item WHERE id = $1");
-    x.row(&sql, &[id.into()])?.as_ref().map(item_from).ok_or(Error::NotFound { entity: "price_item", id })
+    x.row(&sql, &[id.into()])?.as_ref().ok_or(Error::NotFound { entity: "price_item", id }).and_then(item_from)
 }
 
 /// The list filtered by kind, day and retired mark, then by words (folded like searches), by
@@ -122,10 +122,11 @@ pub(crate) fn items(x: &mut dyn Exec, q: &PriceQuery) -> Result<Vec<PriceItem>> 
     sql += " ORDER BY code, valid_from";
     let words: Vec<String> = fold(&q.text).split_whitespace().map(str::to_string).collect();
     let limit = if q.limit == 0 { usize::MAX } else { q.limit as usize };
-    Ok(x.rows(&sql, &args)?
+    x.rows(&sql, &args)?
         .iter()
         .map(item_from)
         .filter(|i| {
+            let Ok(i) = i else { return true };
             words.is_empty() || {
                 let hay = fold(&format!(
                     "{} {} {}",
@@ -137,12 +138,12 @@ pub(crate) fn items(x: &mut dyn Exec, q: &PriceQuery) -> Result<Vec<PriceItem>> 
             }
         })
         .take(limit)
-        .collect())
+        .collect()
 }
 
 pub(crate) fn all_items(x: &mut dyn Exec) -> Result<Vec<PriceItem>> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM price_item ORDER BY id");
-    Ok(x.rows(&sql, &[])?.iter().map(item_from).collect())
+    x.rows(&sql, &[])?.iter().map(item_from).collect()
 }
 
 pub(crate) fn restore_items(x: &mut dyn Exec, items: &[PriceItem]) -> Result<()> {
@@ -190,45 +191,45 @@ fn data_args(d: &OfferData) -> Vec<Val> {
     ]
 }
 
-fn offer_from(r: &Cells) -> Offer {
+fn offer_from(r: &Cells) -> Result<Offer> {
     let data = OfferData {
-        customer_id: r.int(4),
-        deal_id: r.opt_int(5),
-        language: r.text(6),
-        currency: r.text(7),
-        date: r.text(8),
-        valid_until: r.text(9),
-        lines: r.json(10),
-        global_discount_bp: r.int(11),
-        trade_ins: r.json(12),
-        financing: r.json(13),
-        payment_terms: r.text(14),
-        delivery_time: r.text(15),
-        notes: r.text(16),
-        salesperson_id: r.opt_int(17),
+        customer_id: r.int(4)?,
+        deal_id: r.opt_int(5)?,
+        language: r.text(6)?,
+        currency: r.text(7)?,
+        date: r.text(8)?,
+        valid_until: r.text(9)?,
+        lines: r.json(10)?,
+        global_discount_bp: r.int(11)?,
+        trade_ins: r.json(12)?,
+        financing: r.json(13)?,
+        payment_terms: r.text(14)?,
+        delivery_time: r.text(15)?,
+        notes: r.text(16)?,
+        salesperson_id: r.opt_int(17)?,
     };
-    Offer {
-        id: r.int(0),
-        number: r.text(1),
-        revision: r.int(2),
-        status: OfferStatus::parse(&r.text(3)).unwrap_or_default(),
+    Ok(Offer {
+        id: r.int(0)?,
+        number: r.text(1)?,
+        revision: r.int(2)?,
+        status: OfferStatus::parse(r.str(3)?).unwrap_or_default(),
         totals: data.totals(),
         data,
-        outcome_reason: r.text(18),
-        outcome_competitor: r.text(19),
-        decided_on: r.opt_text(20),
-        created_at: r.text(21),
-        created_by: r.opt_int(22),
-        updated_at: r.text(23),
-        version: r.int(24),
-    }
+        outcome_reason: r.text(18)?,
+        outcome_competitor: r.text(19)?,
+        decided_on: r.opt_text(20)?,
+        created_at: r.text(21)?,
+        created_by: r.opt_int(22)?,
+        updated_at: r.text(23)?,
+        version: r.int(24)?,
+    })
 }
 
 /// The next running number of `year` (0: numbers that never restart).
 pub(crate) fn next_sequence(x: &mut dyn Exec, year: i64) -> Result<i64> {
     let sql = "INSERT INTO offer_sequence (year, last) VALUES ($1, 1)
                ON CONFLICT (year) DO UPDATE SET last = offer_sequence.last + 1 RETURNING last";
-    Ok(x.row(sql, &[year.into()])?.map(|r| r.int(0)).expect("upsert … RETURNING gives the number"))
+    Ok(x.row(sql, &[year.into()])?.map(|r| r.int(0)).transpose()?.expect("upsert … RETURNING gives the number"))
 }
 
 fn customer_exists(x: &mut dyn Exec, id: i64) -> Result<()> {
@@ -255,7 +256,7 @@ pub(crate) fn insert_offer(
          VALUES ($1, $2, 'draft', {}) RETURNING id",
         placeholders[2..].join(", ")
     );
-    Ok(x.row(&sql, &args)?.map(|r| r.int(0)).expect("INSERT … RETURNING gives the id"))
+    Ok(x.row(&sql, &args)?.map(|r| r.int(0)).transpose()?.expect("INSERT … RETURNING gives the id"))
 }
 
 /// The offer at `id` when its version is still `version`; `Conflict` or `NotFound` otherwise.
@@ -329,7 +330,7 @@ pub(crate) fn delete_draft(x: &mut dyn Exec, id: i64, version: i64) -> Result<()
 
 pub(crate) fn offer(x: &mut dyn Exec, id: i64) -> Result<Offer> {
     let sql = format!("SELECT {OFFER_COLUMNS} FROM offer o WHERE o.id = $1");
-    x.row(&sql, &[id.into()])?.as_ref().map(offer_from).ok_or(Error::NotFound { entity: "offer", id })
+    x.row(&sql, &[id.into()])?.as_ref().ok_or(Error::NotFound { entity: "offer", id }).and_then(offer_from)
 }
 
 /// The revision `revision` of offer `number`, or its newest when `None`.
@@ -344,28 +345,28 @@ pub(crate) fn offer_by_number(x: &mut dyn Exec, number: &str, revision: Option<i
             &[number.into()],
         )?,
     };
-    Ok(rows.first().map(offer_from))
+    rows.first().map(offer_from).transpose()
 }
 
 const SUMMARY_COLUMNS: &str = "o.id, o.number, o.revision, o.status, o.customer_id, c.name, o.deal_id, o.language,
     o.currency, o.offer_date, o.valid_until, o.total, o.salesperson_id";
 
-fn summary_from(r: &Cells) -> OfferSummary {
-    OfferSummary {
-        id: r.int(0),
-        number: r.text(1),
-        revision: r.int(2),
-        status: OfferStatus::parse(&r.text(3)).unwrap_or_default(),
-        customer_id: r.int(4),
-        customer_name: r.text(5),
-        deal_id: r.opt_int(6),
-        language: r.text(7),
-        currency: r.text(8),
-        date: r.text(9),
-        valid_until: r.text(10),
-        total: r.int(11),
-        salesperson_id: r.opt_int(12),
-    }
+fn summary_from(r: &Cells) -> Result<OfferSummary> {
+    Ok(OfferSummary {
+        id: r.int(0)?,
+        number: r.text(1)?,
+        revision: r.int(2)?,
+        status: OfferStatus::parse(r.str(3)?).unwrap_or_default(),
+        customer_id: r.int(4)?,
+        customer_name: r.text(5)?,
+        deal_id: r.opt_int(6)?,
+        language: r.text(7)?,
+        currency: r.text(8)?,
+        date: r.text(9)?,
+        valid_until: r.text(10)?,
+        total: r.int(11)?,
+        salesperson_id: r.opt_int(12)?,
+    })
 }
 
 /// The newest revision of each offer matching `q`, newest first. `q.text` matches the number;
@@ -406,7 +407,7 @@ pub(crate) fn offers(x: &mut dyn Exec, q: &OfferQuery, named: &[i64]) -> Result<
         u32::MAX => {}
         n => sql += &format!(" LIMIT {}", n.min(1000)),
     }
-    Ok(x.rows(&sql, &args)?.iter().map(summary_from).collect())
+    x.rows(&sql, &args)?.iter().map(summary_from).collect()
 }
 
 /// Every revision of offer `number`, oldest first.
@@ -415,19 +416,19 @@ pub(crate) fn revisions(x: &mut dyn Exec, number: &str) -> Result<Vec<OfferSumma
         "SELECT {SUMMARY_COLUMNS} FROM offer o JOIN customer c ON c.id = o.customer_id
          WHERE o.number = $1 ORDER BY o.revision"
     );
-    Ok(x.rows(&sql, &[number.into()])?.iter().map(summary_from).collect())
+    x.rows(&sql, &[number.into()])?.iter().map(summary_from).collect()
 }
 
 pub(crate) fn all_offers(x: &mut dyn Exec) -> Result<Vec<Offer>> {
     let sql = format!("SELECT {OFFER_COLUMNS} FROM offer o ORDER BY o.id");
-    Ok(x.rows(&sql, &[])?.iter().map(offer_from).collect())
+    x.rows(&sql, &[])?.iter().map(offer_from).collect()
 }
 
 pub(crate) fn all_sequences(x: &mut dyn Exec) -> Result<Vec<(i64, i64)>> {
-    Ok(x.rows("SELECT year, last FROM offer_sequence ORDER BY year", &[])?
+    x.rows("SELECT year, last FROM offer_sequence ORDER BY year", &[])?
         .iter()
-        .map(|r| (r.int(0), r.int(1)))
-        .collect())
+        .map(|r| Ok((r.int(0)?, r.int(1)?)))
+        .collect()
 }
 
 pub(crate) fn restore_offers(x: &mut dyn Exec, offers: &[Offer], sequences: &[(i64, i64)]) -> Result<()> {

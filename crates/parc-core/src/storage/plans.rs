@@ -84,16 +84,16 @@ impl Store {
                     ),
                     &args,
                     &mut |r| {
-                        let id = r.int(0);
+                        let id = r.int(0)?;
                         if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
-                            return;
+                            return Ok(());
                         }
-                        let last = day_of(r.str(2));
+                        let last = r.opt_str(2)?.and_then(day_of);
                         let on_plan = last.is_some_and(|d| d > since);
-                        let entry = covered.entry(id).or_insert((r.opt_int(1), true));
+                        let entry = covered.entry(id).or_insert((r.opt_int(1)?, true));
                         entry.1 &= on_plan;
                         if on_plan {
-                            return;
+                            return Ok(());
                         }
                         let due = last.map(|d| d + Duration::days(p.every_days));
                         // The plan that wanted a contact first is the one to show.
@@ -101,10 +101,11 @@ impl Store {
                             Some(shown) if shown.due <= due => {}
                             Some(shown) => (shown.plan, shown.last, shown.due) = (plan, last, due),
                             None => {
-                                let sort_key = r.str(3).to_string();
-                                behind.insert(id, Late { id, owner_id: r.opt_int(1), plan, last, due, sort_key });
+                                let sort_key = r.str(3)?.to_string();
+                                behind.insert(id, Late { id, owner_id: r.opt_int(1)?, plan, last, due, sort_key });
                             }
                         }
+                        Ok(())
                     },
                 )?;
             }
@@ -156,8 +157,8 @@ impl Store {
                 let names: HashMap<i64, (String, String)> = x
                     .rows(&format!("SELECT id, name, city FROM customer WHERE id IN ({list})"), &[])?
                     .iter()
-                    .map(|r| (r.int(0), (r.text(1), r.text(2))))
-                    .collect();
+                    .map(|r| Ok((r.int(0)?, (r.text(1)?, r.text(2)?))))
+                    .collect::<Result<_>>()?;
                 for b in chunk {
                     if let Some((name, city)) = names.get(&b.customer_id) {
                         (b.name, b.city) = (name.clone(), city.clone());

@@ -78,7 +78,9 @@ impl Bought {
                 "SELECT min(closed_on) FROM deal WHERE customer_id = $1 AND +stage_id = $2",
                 &[customer_id.into(), self.won.into()],
             )?
-            .and_then(|r| r.opt_text(0));
+            .map(|r| r.opt_text(0))
+            .transpose()?
+            .flatten();
         let mut since = won;
         if !self.ours.is_empty() {
             let mut args: Vec<Val> = vec![customer_id.into()];
@@ -94,7 +96,7 @@ impl Bought {
                 "SELECT min(first_registered) FROM fleet_line WHERE customer_id = $1 AND brand IN ({})",
                 brands.join(", ")
             );
-            if let Some(year) = x.row(&sql, &args)?.and_then(|r| r.opt_int(0)) {
+            if let Some(year) = x.row(&sql, &args)?.map(|r| r.opt_int(0)).transpose()?.flatten() {
                 let end = format!("{year:04}-12-31");
                 since = Some(match since {
                     Some(s) if s < end => s,
@@ -202,7 +204,7 @@ fn settle(x: &mut dyn Exec, key: &[Val]) -> Result<()> {
     const ROW: &str = "SELECT contacts, minutes FROM contact_tally WHERE day = $1 AND user_id = $2 AND kind = $3
                        AND existing = $4";
     let Some(r) = x.row(ROW, key)? else { return Ok(()) };
-    let (contacts, minutes) = (r.int(0), r.int(1));
+    let (contacts, minutes) = (r.int(0)?, r.int(1)?);
     if contacts < 0 || minutes < 0 {
         let other = !matches!(key[3], Val::Bool(true));
         let (c, m) = (contacts.min(0), minutes.min(0));
@@ -228,8 +230,11 @@ fn person_role(x: &mut dyn Exec, cache: &mut HashMap<i64, String>, id: i64) -> R
     if let Some(r) = cache.get(&id) {
         return Ok(r.clone());
     }
-    let role =
-        x.row("SELECT decision_role FROM person WHERE id = $1", &[id.into()])?.map(|r| r.text(0)).unwrap_or_default();
+    let role = x
+        .row("SELECT decision_role FROM person WHERE id = $1", &[id.into()])?
+        .map(|r| r.text(0))
+        .transpose()?
+        .unwrap_or_default();
     cache.insert(id, role.clone());
     Ok(role)
 }
@@ -287,21 +292,21 @@ pub(crate) fn person_role_changed(x: &mut dyn Exec, person_id: i64, before: &str
             .rows(
                 "SELECT p.decision_role FROM contact_person cp JOIN person p ON p.id = cp.person_id
                  WHERE cp.contact_id = $1 AND cp.person_id <> $2",
-                &[k.int(0).into(), person_id.into()],
+                &[k.int(0)?.into(), person_id.into()],
             )?
             .iter()
             .map(|r| r.text(0))
-            .collect();
+            .collect::<Result<_>>()?;
         let with = |role: &str| -> BTreeSet<String> {
             let mut s = others.clone();
             s.insert(role.to_string());
             s
         };
         let (old, new) = (with(before), with(after));
-        let day = k.text(1).get(..10).unwrap_or_default().to_string();
-        let user = k.opt_int(2).unwrap_or(0);
-        delta.add_roles(&day, user, &old.difference(&new).cloned().collect(), k.int(3), -1);
-        delta.add_roles(&day, user, &new.difference(&old).cloned().collect(), k.int(3), 1);
+        let day = k.text(1)?.get(..10).unwrap_or_default().to_string();
+        let user = k.opt_int(2)?.unwrap_or(0);
+        delta.add_roles(&day, user, &old.difference(&new).cloned().collect(), k.int(3)?, -1);
+        delta.add_roles(&day, user, &new.difference(&old).cloned().collect(), k.int(3)?, 1);
     }
     delta.apply(x)
 }
@@ -315,12 +320,12 @@ pub(crate) fn all_tallies(x: &mut dyn Exec) -> Result<Vec<TallyRow>> {
         "SELECT day, user_id, kind, existing, contacts, minutes FROM contact_tally ORDER BY day, user_id, kind, existing",
         &[],
     )? {
-        out.push(("kind".into(), r.text(0), r.int(1), r.text(2), r.boolean(3), r.int(4), r.int(5)));
+        out.push(("kind".into(), r.text(0)?, r.int(1)?, r.text(2)?, r.boolean(3)?, r.int(4)?, r.int(5)?));
     }
     for r in
         x.rows("SELECT day, user_id, role, contacts, minutes FROM contact_role_tally ORDER BY day, user_id, role", &[])?
     {
-        out.push(("role".into(), r.text(0), r.int(1), r.text(2), false, r.int(3), r.int(4)));
+        out.push(("role".into(), r.text(0)?, r.int(1)?, r.text(2)?, false, r.int(3)?, r.int(4)?));
     }
     Ok(out)
 }
@@ -397,12 +402,14 @@ fn scoped_each(
     customer: &str,
     sql: &str,
     args: &[Val],
-    mut f: impl FnMut(&Cells),
+    mut f: impl FnMut(&Cells) -> Result<()>,
 ) -> Result<()> {
     if scope.most {
         return x.each(&sql.replace("{scope}", "1 = 1"), args, &mut |r| {
-            if scope.has(r.int(0)) {
+            if scope.has(r.int(0)?) {
                 f(r)
+            } else {
+                Ok(())
             }
         });
     }
@@ -447,8 +454,11 @@ pub(crate) fn opened_groups(
     let rows = x.rows(&sql, &[p.start().into(), p.after().into()])?;
     let mut deals: BTreeMap<Option<i64>, i64> = BTreeMap::new();
     let mut prospects: Vec<(Option<i64>, i64)> = Vec::new();
-    for r in rows.iter().filter(|r| within(scope, r.int(1))) {
-        let (owner, customer, day) = (r.opt_int(0), r.int(1), r.int(2));
+    for r in rows.iter() {
+        if !within(scope, r.int(1)?) {
+            continue;
+        }
+        let (owner, customer, day) = (r.opt_int(0)?, r.int(1)?, r.int(2)?);
         *deals.entry(owner).or_default() += 1;
         if since.get(&customer).is_none_or(|s| *s >= day) {
             prospects.push((owner, customer));
@@ -481,9 +491,13 @@ pub(crate) fn won_groups(
     );
     let rows = x.rows(&sql, &[won.into(), p.start().into(), p.end().into()])?;
     let mut by: BTreeMap<(Option<i64>, String, bool), (i64, i64)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| within(scope, r.int(2))) {
-        let existing = since.get(&r.int(2)).is_some_and(|s| *s < r.int(3));
-        count(&mut by, (r.opt_int(0), r.text(1), existing), r.int(4));
+    for r in rows.iter() {
+        if !within(scope, r.int(2)?) {
+            continue;
+        }
+        let day = r.int(3)?;
+        let existing = since.get(&r.int(2)?).is_some_and(|s| *s < day);
+        count(&mut by, (r.opt_int(0)?, r.text(1)?, existing), r.int(4)?);
     }
     Ok(by
         .into_iter()
@@ -496,22 +510,24 @@ pub(crate) fn won_groups(
 /// [`Bought::since_map`] on the contact's day, as the tallies count them).
 pub(crate) fn contact_groups(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>) -> Result<Vec<ContactGroup>> {
     let Some(scope) = scope else {
-        return Ok(x
+        return x
             .rows(
                 "SELECT user_id, kind, existing, CAST(sum(contacts) AS BIGINT), CAST(sum(minutes) AS BIGINT)
                  FROM contact_tally WHERE day >= $1 AND day <= $2 GROUP BY user_id, kind, existing",
                 &[p.start().into(), p.end().into()],
             )?
             .iter()
-            .map(|r| ContactGroup {
-                user_id: owner(r.opt_int(0)),
-                kind: r.text(1),
-                existing: r.boolean(2),
-                contacts: r.int(3),
-                minutes: r.int(4),
+            .map(|r| {
+                Ok(ContactGroup {
+                    user_id: owner(r.opt_int(0)?),
+                    kind: r.text(1)?,
+                    existing: r.boolean(2)?,
+                    contacts: r.int(3)?,
+                    minutes: r.int(4)?,
+                })
             })
-            .filter(|g| g.contacts != 0)
-            .collect());
+            .filter(|g| g.as_ref().map_or(true, |g| g.contacts != 0))
+            .collect();
     };
     let since = Bought::read(x)?.since_map(x, Some(scope))?;
     let sql = format!(
@@ -521,8 +537,10 @@ pub(crate) fn contact_groups(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>
     );
     let mut by: BTreeMap<(Option<i64>, String, bool), (i64, i64)> = BTreeMap::new();
     scoped_each(x, scope, "customer_id", &sql, &[p.start().into(), p.after().into()], |r| {
-        let existing = since.get(&r.int(0)).is_some_and(|s| *s < r.int(3));
-        count(&mut by, (owner(r.opt_int(1)), r.text(2), existing), r.int(4));
+        let day = r.int(3)?;
+        let existing = since.get(&r.int(0)?).is_some_and(|s| *s < day);
+        count(&mut by, (owner(r.opt_int(1)?), r.text(2)?, existing), r.int(4)?);
+        Ok(())
     })?;
     Ok(by
         .into_iter()
@@ -549,9 +567,9 @@ pub(crate) fn role_groups(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>) -
                 &[p.start().into(), p.end().into()],
             )?
             .iter()
-            .map(|r| RoleGroup { user_id: owner(r.opt_int(0)), role: r.text(1), contacts: r.int(2) })
-            .filter(|g| g.contacts != 0)
-            .collect();
+            .map(|r| Ok(RoleGroup { user_id: owner(r.opt_int(0)?), role: r.text(1)?, contacts: r.int(2)? }))
+            .filter(|g| g.as_ref().map_or(true, |g| g.contacts != 0))
+            .collect::<Result<_>>()?;
         let totals = per_owner(contact_groups(x, p, None)?.into_iter().map(|g| (g.user_id, g.contacts)));
         return Ok((groups, totals));
     };
@@ -568,13 +586,15 @@ pub(crate) fn role_groups(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>) -
          WHERE {scope} AND k.happened_at >= $1 AND k.happened_at < $2",
         &[p.start().into(), p.after().into()],
         |r| {
-            let role = r.str(3);
+            // No person, or a person without a role: the empty role.
+            let role = r.opt_str(3)?.unwrap_or("");
             let i = roles.iter().position(|known| known == role).unwrap_or_else(|| {
                 roles.push(role.to_string());
                 roles.len() - 1
             });
-            made_by.insert(r.int(1), owner(r.opt_int(2)));
-            met.insert((r.int(1), i));
+            made_by.insert(r.int(1)?, owner(r.opt_int(2)?));
+            met.insert((r.int(1)?, i));
+            Ok(())
         },
     )?;
     let mut by: BTreeMap<(Option<i64>, &str), i64> = BTreeMap::new();
@@ -602,16 +622,18 @@ pub(crate) fn won_deals(
         "SELECT owner_id, currency, value, vehicles, customer_id FROM deal
          WHERE stage_id = $1 AND closed_on >= $2 AND closed_on <= $3{w}"
     );
-    Ok(x.rows(&sql, &args)?
-        .iter()
-        .filter(|r| within(scope, r.int(4)))
-        .map(|r| WonDeal {
-            owner_id: r.opt_int(0),
-            currency: r.text(1),
-            value: r.int(2),
-            vehicles: r.json::<Vec<VehicleLine>>(3),
-        })
-        .collect())
+    let mut out = Vec::new();
+    for r in x.rows(&sql, &args)? {
+        if within(scope, r.int(4)?) {
+            out.push(WonDeal {
+                owner_id: r.opt_int(0)?,
+                currency: r.text(1)?,
+                value: r.int(2)?,
+                vehicles: r.json::<Vec<VehicleLine>>(3)?,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Deals won, lost or postponed in the period, per owner, outcome and currency. Summed here
@@ -629,8 +651,11 @@ pub(crate) fn closed_groups(
         &args,
     )?;
     let mut by: BTreeMap<(Option<i64>, i64, String), (i64, i64)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| within(scope, r.int(4))) {
-        count(&mut by, (r.opt_int(0), r.int(1), r.text(2)), r.int(3));
+    for r in rows.iter() {
+        if !within(scope, r.int(4)?) {
+            continue;
+        }
+        count(&mut by, (r.opt_int(0)?, r.int(1)?, r.text(2)?), r.int(3)?);
     }
     Ok(by
         .into_iter()
@@ -659,8 +684,11 @@ pub(crate) fn reason_groups(
     // Owner, outcome, reason, currency: deals and value.
     type Key = (Option<i64>, i64, String, String);
     let mut by: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
-    for r in x.rows(&sql, &args)?.iter().filter(|r| within(scope, r.int(5))) {
-        count(&mut by, (r.opt_int(0), r.int(1), r.text(2), r.text(3)), r.int(4));
+    for r in x.rows(&sql, &args)?.iter() {
+        if !within(scope, r.int(5)?) {
+            continue;
+        }
+        count(&mut by, (r.opt_int(0)?, r.int(1)?, r.text(2)?, r.text(3)?), r.int(4)?);
     }
     Ok(by
         .into_iter()
@@ -688,18 +716,20 @@ pub(crate) fn lost_deals(
         "SELECT owner_id, lost_to, currency, value, lost_price, lost_currency, customer_id FROM deal
          WHERE stage_id = $1 AND closed_on >= $2 AND closed_on <= $3{w}"
     );
-    Ok(x.rows(&sql, &args)?
-        .iter()
-        .filter(|r| within(scope, r.int(6)))
-        .map(|r| LostDeal {
-            owner_id: r.opt_int(0),
-            lost_to: r.text(1),
-            currency: r.text(2),
-            value: r.int(3),
-            lost_price: r.opt_int(4),
-            lost_currency: r.text(5),
-        })
-        .collect())
+    let mut out = Vec::new();
+    for r in x.rows(&sql, &args)? {
+        if within(scope, r.int(6)?) {
+            out.push(LostDeal {
+                owner_id: r.opt_int(0)?,
+                lost_to: r.text(1)?,
+                currency: r.text(2)?,
+                value: r.int(3)?,
+                lost_price: r.opt_int(4)?,
+                lost_currency: r.text(5)?,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Stage moves made in the period (on an owner's deals), per owner and stages: from the
@@ -717,18 +747,20 @@ pub(crate) fn move_groups(
             "SELECT owner_id, from_stage_id, to_stage_id, CAST(sum(moves) AS BIGINT), CAST(sum(seconds) AS BIGINT)
              FROM move_tally WHERE day >= $1 AND day <= $2{w} GROUP BY owner_id, from_stage_id, to_stage_id"
         );
-        return Ok(x
+        return x
             .rows(&sql, &args)?
             .iter()
-            .map(|r| MoveGroup {
-                owner_id: owner(r.opt_int(0)),
-                from_stage: r.int(1),
-                to_stage: r.int(2),
-                moves: r.int(3),
-                seconds: r.int(4),
+            .map(|r| {
+                Ok(MoveGroup {
+                    owner_id: owner(r.opt_int(0)?),
+                    from_stage: r.int(1)?,
+                    to_stage: r.int(2)?,
+                    moves: r.int(3)?,
+                    seconds: r.int(4)?,
+                })
             })
-            .filter(|g| g.moves != 0)
-            .collect());
+            .filter(|g| g.as_ref().map_or(true, |g| g.moves != 0))
+            .collect();
     };
     let mut args: Vec<Val> = vec![p.start().into(), p.after().into()];
     let w = owner_filter("d.owner_id", owner_id, &mut args);
@@ -739,7 +771,8 @@ pub(crate) fn move_groups(
     );
     let mut by: BTreeMap<(Option<i64>, i64, i64), (i64, i64)> = BTreeMap::new();
     scoped_each(x, scope, "d.customer_id", &sql, &args, |r| {
-        count(&mut by, (owner(r.opt_int(1)), r.int(2), r.int(3)), r.int(4));
+        count(&mut by, (owner(r.opt_int(1)?), r.int(2)?, r.int(3)?), r.int(4)?);
+        Ok(())
     })?;
     Ok(by
         .into_iter()
@@ -779,7 +812,13 @@ pub(crate) fn deals_worked(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>) 
         "SELECT owner_id, customer_id FROM deal WHERE created_at < $1 AND (closed_on IS NULL OR closed_on >= $2)",
         &[p.after().into(), p.start().into()],
     )?;
-    Ok(per_owner(rows.iter().filter(|r| within(scope, r.int(1))).map(|r| (r.opt_int(0), 1))))
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if within(scope, r.int(1)?) {
+            pairs.push((r.opt_int(0)?, 1));
+        }
+    }
+    Ok(per_owner(pairs.into_iter()))
 }
 
 /// Deals won in the period, per owner.
@@ -788,7 +827,13 @@ pub(crate) fn orders(x: &mut dyn Exec, p: &Period, won: i64, scope: Option<&Scop
         "SELECT owner_id, customer_id FROM deal WHERE stage_id = $1 AND closed_on >= $2 AND closed_on <= $3",
         &[won.into(), p.start().into(), p.end().into()],
     )?;
-    Ok(per_owner(rows.iter().filter(|r| within(scope, r.int(1))).map(|r| (r.opt_int(0), 1))))
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if within(scope, r.int(1)?) {
+            pairs.push((r.opt_int(0)?, 1));
+        }
+    }
+    Ok(per_owner(pairs.into_iter()))
 }
 
 /// Minutes of the contacts logged on the deals won in the period, per owner.
@@ -804,7 +849,13 @@ pub(crate) fn order_minutes(
          WHERE d.stage_id = $1 AND d.closed_on >= $2 AND d.closed_on <= $3 GROUP BY d.owner_id, d.customer_id",
         &[won.into(), p.start().into(), p.end().into()],
     )?;
-    Ok(per_owner(rows.iter().filter(|r| within(scope, r.int(1))).map(|r| (r.opt_int(0), r.int(2)))))
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if within(scope, r.int(1)?) {
+            pairs.push((r.opt_int(0)?, r.int(2)?));
+        }
+    }
+    Ok(per_owner(pairs.into_iter()))
 }
 
 /// The entry of `key`, made if missing, without copying the key when it is there.
@@ -831,14 +882,15 @@ pub(crate) fn scoped_share_rows(x: &mut dyn Exec, scope: &Scope) -> Result<Vec<c
          FROM fleet_line WHERE {scope}",
         &[],
         |r| {
-            let by_year = slot(slot(slot(&mut tree, r.str(1)), r.str(2)), r.str(4));
-            let e = by_year.entry(r.int(3)).or_default();
-            let vehicles = r.int(5);
+            let by_year = slot(slot(slot(&mut tree, r.str(1)?), r.str(2)?), r.str(4)?);
+            let e = by_year.entry(r.int(3)?).or_default();
+            let vehicles = r.int(5)?;
             e[0] += vehicles;
-            if let Some(kg) = r.opt_int(6) {
+            if let Some(kg) = r.opt_int(6)? {
                 e[1] += vehicles;
                 e[2] += kg * vehicles;
             }
+            Ok(())
         },
     )?;
     let mut out = Vec::new();
@@ -869,7 +921,7 @@ pub(crate) fn scoped_share_rows(x: &mut dyn Exec, scope: &Scope) -> Result<Vec<c
 
 /// Every active customer.
 pub(crate) fn active_customers(x: &mut dyn Exec) -> Result<Vec<i64>> {
-    Ok(x.rows("SELECT id FROM customer WHERE archived_at IS NULL", &[])?.iter().map(|r| r.int(0)).collect())
+    x.rows("SELECT id FROM customer WHERE archived_at IS NULL", &[])?.iter().map(|r| r.int(0)).collect()
 }
 
 /// A value per customer from `sql`, whose first two columns are the customer and the value
@@ -883,7 +935,10 @@ fn customer_values(
     args: &[Val],
 ) -> Result<Vec<(i64, i64)>> {
     let mut out = Vec::new();
-    let mut keep = |r: &Cells| out.push((r.int(0), r.int(1)));
+    let mut keep = |r: &Cells| {
+        out.push((r.int(0)?, r.int(1)?));
+        Ok(())
+    };
     match scope {
         None => x.each(&sql.replace("{scope}", "1 = 1"), args, &mut keep)?,
         Some(s) => scoped_each(x, s, customer, sql, args, keep)?,
@@ -953,7 +1008,7 @@ pub(crate) fn turnovers(x: &mut dyn Exec, currency: &str, scope: Option<&Scope>)
 
 /// Each ranked customer's tier.
 pub(crate) fn tiers(x: &mut dyn Exec) -> Result<HashMap<i64, String>> {
-    Ok(x.rows("SELECT customer_id, tier FROM customer_tier", &[])?.iter().map(|r| (r.int(0), r.text(1))).collect())
+    x.rows("SELECT customer_id, tier FROM customer_tier", &[])?.iter().map(|r| Ok((r.int(0)?, r.text(1)?))).collect()
 }
 
 /// Rows per multi-row statement: well under both stores' parameter limits.
@@ -1020,7 +1075,9 @@ pub(crate) fn ranking(x: &mut dyn Exec, day: &str) -> Result<Option<Ranking>> {
         "SELECT ranking FROM tier_ranking WHERE ranked_on <= $1 ORDER BY ranked_on DESC, id DESC LIMIT 1",
         &[day.into()],
     )?
-    .and_then(|r| serde_json::from_str(&r.text(0)).ok()))
+    .map(|r| r.str(0).map(|t| serde_json::from_str(t).ok()))
+    .transpose()?
+    .flatten())
 }
 
 /// Whether a ranking was made from `from` on.
@@ -1030,15 +1087,17 @@ pub(crate) fn ranked_since(x: &mut dyn Exec, from: &str) -> Result<bool> {
 
 /// Tier moves made in the period, in time order.
 pub(crate) fn tier_moves(x: &mut dyn Exec, p: &Period, scope: Option<&Scope>) -> Result<Vec<TierMove>> {
-    Ok(x.rows(
+    let mut out = Vec::new();
+    for r in x.rows(
         "SELECT customer_id, ranked_on, from_tier, to_tier FROM tier_move
          WHERE ranked_on >= $1 AND ranked_on <= $2 ORDER BY ranked_on, id",
         &[p.start().into(), p.end().into()],
-    )?
-    .iter()
-    .filter(|r| within(scope, r.int(0)))
-    .map(|r| TierMove { customer_id: r.int(0), ranked_on: r.text(1), from: r.text(2), to: r.text(3) })
-    .collect())
+    )? {
+        if within(scope, r.int(0)?) {
+            out.push(TierMove { customer_id: r.int(0)?, ranked_on: r.text(1)?, from: r.text(2)?, to: r.text(3)? });
+        }
+    }
+    Ok(out)
 }
 
 /// Name and owner of these customers.
@@ -1049,7 +1108,7 @@ pub(crate) fn customer_names(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i6
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT id, name, owner_id FROM customer WHERE id IN ({})", marks.join(", "));
         for r in x.rows(&sql, &args)? {
-            out.insert(r.int(0), (r.text(1), r.opt_int(2)));
+            out.insert(r.int(0)?, (r.text(1)?, r.opt_int(2)?));
         }
     }
     Ok(out)
@@ -1068,9 +1127,10 @@ pub(crate) fn tiers_on(x: &mut dyn Exec, day: &str, scope: &Scope) -> Result<Has
         "SELECT customer_id, tier, since FROM customer_tier WHERE {scope}",
         &[],
         |r| {
-            if r.str(2) <= day {
-                out.insert(r.int(0), r.text(1));
+            if r.str(2)? <= day {
+                out.insert(r.int(0)?, r.text(1)?);
             }
+            Ok(())
         },
     )?;
     // Latest first, so each customer's earliest move after the day is the one kept.
@@ -1078,8 +1138,8 @@ pub(crate) fn tiers_on(x: &mut dyn Exec, day: &str, scope: &Scope) -> Result<Has
         "SELECT customer_id, from_tier FROM tier_move WHERE ranked_on > $1 ORDER BY ranked_on DESC, id DESC",
         &[day.into()],
     )? {
-        if scope.has(r.int(0)) {
-            out.insert(r.int(0), r.text(1));
+        if scope.has(r.int(0)?) {
+            out.insert(r.int(0)?, r.text(1)?);
         }
     }
     Ok(out)
@@ -1087,8 +1147,9 @@ pub(crate) fn tiers_on(x: &mut dyn Exec, day: &str, scope: &Scope) -> Result<Has
 
 /// A customer's tier and since when.
 pub(crate) fn customer_tier(x: &mut dyn Exec, customer_id: i64) -> Result<Option<(String, String)>> {
-    Ok(x.row("SELECT tier, since FROM customer_tier WHERE customer_id = $1", &[customer_id.into()])?
-        .map(|r| (r.text(0), r.text(1))))
+    x.row("SELECT tier, since FROM customer_tier WHERE customer_id = $1", &[customer_id.into()])?
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .transpose()
 }
 
 /// Everything of the pyramid, for copying a store.
@@ -1103,18 +1164,18 @@ pub(crate) fn all_pyramid(x: &mut dyn Exec) -> Result<PyramidRows> {
         tiers: x
             .rows("SELECT customer_id, tier, since FROM customer_tier ORDER BY customer_id", &[])?
             .iter()
-            .map(|r| (r.int(0), r.text(1), r.text(2)))
-            .collect(),
+            .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?)))
+            .collect::<Result<_>>()?,
         rankings: x
             .rows("SELECT ranked_on, ranking FROM tier_ranking ORDER BY id", &[])?
             .iter()
-            .map(|r| (r.text(0), r.text(1)))
-            .collect(),
+            .map(|r| Ok((r.text(0)?, r.text(1)?)))
+            .collect::<Result<_>>()?,
         moves: x
             .rows("SELECT customer_id, ranked_on, from_tier, to_tier FROM tier_move ORDER BY id", &[])?
             .iter()
-            .map(|r| (r.int(0), r.text(1), r.text(2), r.text(3)))
-            .collect(),
+            .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?)))
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -1154,43 +1215,46 @@ pub(crate) struct CustomerDeal {
 }
 
 pub(crate) fn customer_deals(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<CustomerDeal>> {
-    Ok(x.rows(
+    x.rows(
         "SELECT id, stage_id, currency, value, closed_on, expected_close, origin, vehicles, lost_price, lost_currency
          FROM deal WHERE customer_id = $1 ORDER BY id",
         &[customer_id.into()],
     )?
     .iter()
-    .map(|r| CustomerDeal {
-        id: r.int(0),
-        stage_id: r.int(1),
-        currency: r.text(2),
-        value: r.int(3),
-        closed_on: r.opt_text(4),
-        expected_close: r.opt_text(5),
-        origin: r.text(6),
-        vehicles: r.json(7),
-        lost_price: r.opt_int(8),
-        lost_currency: r.text(9),
+    .map(|r| {
+        Ok(CustomerDeal {
+            id: r.int(0)?,
+            stage_id: r.int(1)?,
+            currency: r.text(2)?,
+            value: r.int(3)?,
+            closed_on: r.opt_text(4)?,
+            expected_close: r.opt_text(5)?,
+            origin: r.text(6)?,
+            vehicles: r.json(7)?,
+            lost_price: r.opt_int(8)?,
+            lost_currency: r.text(9)?,
+        })
     })
-    .collect())
+    .collect()
 }
 
 /// A customer's first and last contact (`YYYY-MM-DDTHH:MM`).
 pub(crate) fn contact_span(x: &mut dyn Exec, customer_id: i64) -> Result<(Option<String>, Option<String>)> {
     Ok(x.row("SELECT min(happened_at), max(happened_at) FROM contact WHERE customer_id = $1", &[customer_id.into()])?
-        .map(|r| (r.opt_text(0), r.opt_text(1)))
+        .map(|r| Ok::<_, crate::error::Error>((r.opt_text(0)?, r.opt_text(1)?)))
+        .transpose()?
         .unwrap_or_default())
 }
 
 /// A customer's contacts in the period: kind and the documents sent (JSON list).
 pub(crate) fn customer_contacts(x: &mut dyn Exec, customer_id: i64, p: &Period) -> Result<Vec<(String, Vec<String>)>> {
-    Ok(x.rows(
+    x.rows(
         "SELECT kind, docs_sent FROM contact WHERE customer_id = $1 AND happened_at >= $2 AND happened_at < $3",
         &[customer_id.into(), p.start().into(), p.after().into()],
     )?
     .iter()
-    .map(|r| (r.text(0), r.json(1)))
-    .collect())
+    .map(|r| Ok((r.text(0)?, r.json(1)?)))
+    .collect()
 }
 
 /// A customer's open next actions: how many, and the soonest due.
@@ -1200,7 +1264,8 @@ pub(crate) fn open_actions(x: &mut dyn Exec, customer_id: i64) -> Result<(i64, O
          AND next_done_at IS NULL",
         &[customer_id.into()],
     )?
-    .map(|r| (r.int(0), r.opt_text(1)))
+    .map(|r| Ok::<_, crate::error::Error>((r.int(0)?, r.opt_text(1)?)))
+    .transpose()?
     .unwrap_or_default())
 }
 

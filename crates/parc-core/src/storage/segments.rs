@@ -51,8 +51,8 @@ pub(crate) struct CachedFacts {
 
 const COLUMNS: &str = "id, name, filter, version, updated_at";
 
-fn segment_from(r: &Cells) -> Segment {
-    Segment { id: r.int(0), name: r.text(1), filter: r.json(2), version: r.int(3), updated_at: r.text(4) }
+fn segment_from(r: &Cells) -> Result<Segment> {
+    Ok(Segment { id: r.int(0)?, name: r.text(1)?, filter: r.json(2)?, version: r.int(3)?, updated_at: r.text(4)? })
 }
 
 fn segment_json(s: &Segment) -> serde_json::Value {
@@ -60,13 +60,13 @@ fn segment_json(s: &Segment) -> serde_json::Value {
 }
 
 pub(crate) fn all_segments(x: &mut dyn Exec) -> Result<Vec<Segment>> {
-    Ok(x.rows(&format!("SELECT {COLUMNS} FROM segment ORDER BY name, id"), &[])?.iter().map(segment_from).collect())
+    x.rows(&format!("SELECT {COLUMNS} FROM segment ORDER BY name, id"), &[])?.iter().map(segment_from).collect()
 }
 
 fn one(x: &mut dyn Exec, id: i64) -> Result<Segment> {
     x.row(&format!("SELECT {COLUMNS} FROM segment WHERE id = $1"), &[id.into()])?
-        .map(|r| segment_from(&r))
         .ok_or(Error::NotFound { entity: "segment", id })
+        .and_then(|r| segment_from(&r))
 }
 
 fn name_taken(x: &mut dyn Exec, name: &str, except: i64) -> Result<bool> {
@@ -104,8 +104,8 @@ fn stamp(x: &mut dyn Exec, today: NaiveDate) -> Result<Stamp> {
         )?
         .expect("one row");
     Ok(Stamp {
-        marks: std::array::from_fn(|i| row.int(i)),
-        tiers: [row.int(6), row.int(7)],
+        marks: [row.int(0)?, row.int(1)?, row.int(2)?, row.int(3)?, row.int(4)?, row.int(5)?],
+        tiers: [row.int(6)?, row.int(7)?],
         settings: [deals::setting(x, crate::fleet::SETTING_KEY)?, deals::setting(x, "funnel.stages")?],
         day: today,
     })
@@ -128,13 +128,18 @@ fn moved_customers(x: &mut dyn Exec, was: &Stamp, now: &Stamp) -> Result<Option<
     if logged.len() > LOGGED_MAX {
         return Ok(None);
     }
-    let ids_of = |entity: &str| -> Vec<i64> {
-        let mut ids: Vec<i64> = logged.iter().filter(|r| r.text(0) == entity).map(|r| r.int(1)).collect();
+    let ids_of = |entity: &str| -> Result<Vec<i64>> {
+        let mut ids = Vec::new();
+        for r in &logged {
+            if r.str(0)? == entity {
+                ids.push(r.int(1)?);
+            }
+        }
         ids.sort_unstable();
         ids.dedup();
-        ids
+        Ok(ids)
     };
-    let (lines, deals) = (ids_of(audit::FLEET_LINE), ids_of(audit::DEAL));
+    let (lines, deals) = (ids_of(audit::FLEET_LINE)?, ids_of(audit::DEAL)?);
     let mut moved = HashSet::new();
     for chunk in lines.chunks(IN_CHUNK) {
         let there = x.rows(&format!("SELECT id FROM fleet_line WHERE id IN ({})", id_list(chunk)), &[])?;
@@ -144,7 +149,9 @@ fn moved_customers(x: &mut dyn Exec, was: &Stamp, now: &Stamp) -> Result<Option<
     }
     for chunk in deals.chunks(IN_CHUNK) {
         let sql = format!("SELECT customer_id FROM deal WHERE id IN ({})", id_list(chunk));
-        moved.extend(x.rows(&sql, &[])?.iter().map(|r| r.int(0)));
+        for r in x.rows(&sql, &[])? {
+            moved.insert(r.int(0)?);
+        }
     }
     // Logging a contact moves the customer's last contact; a deal's stage or closing leaves a
     // move. One query each: as a UNION with a LIMIT, SQLite merges whole-table scans instead.
@@ -157,7 +164,9 @@ fn moved_customers(x: &mut dyn Exec, was: &Stamp, now: &Stamp) -> Result<Option<
     ];
     for (sql, since) in sources {
         let rows = x.rows(sql, &[since.into(), (PATCH_MAX as i64 + 1).into()])?;
-        moved.extend(rows.iter().map(|r| r.int(0)));
+        for r in &rows {
+            moved.insert(r.int(0)?);
+        }
         if rows.len() > PATCH_MAX || moved.len() > PATCH_MAX {
             return Ok(None);
         }
@@ -195,16 +204,16 @@ fn read_facts_of(
         &[],
     )? {
         b.customer(
-            r.int(0),
-            &r.text(1),
-            &r.text(2),
-            &r.text(3),
-            &r.text(4),
-            &r.text(5),
-            r.opt_text(6).as_deref(),
-            r.opt_int(7),
-            r.opt_text(8).as_deref(),
-            &r.text(9),
+            r.int(0)?,
+            r.str(1)?,
+            r.str(2)?,
+            r.str(3)?,
+            r.str(4)?,
+            r.str(5)?,
+            r.opt_str(6)?,
+            r.opt_int(7)?,
+            r.opt_str(8)?,
+            r.str(9)?,
         );
     }
     // One row per customer (the lines' own rows are eight times as many): its vehicles, the
@@ -240,7 +249,7 @@ fn read_facts_of(
         ),
         &args,
     )? {
-        b.fleet(r.int(0), r.int(1), r.int(2), r.opt_text(3).as_deref(), r.opt_text(4).as_deref(), r.int(5), &r.text(6));
+        b.fleet(r.int(0)?, r.int(1)?, r.int(2)?, r.opt_str(3)?, r.opt_str(4)?, r.int(5)?, r.str(6)?);
     }
     for r in x.rows(
         &format!(
@@ -249,7 +258,7 @@ fn read_facts_of(
         ),
         &[],
     )? {
-        b.open_deals(r.int(0), r.int(1));
+        b.open_deals(r.int(0)?, r.int(1)?);
     }
     let since = crate::segment::won_since(today).format(crate::dates::DATE_FORMAT).to_string();
     for r in x.rows(
@@ -260,7 +269,7 @@ fn read_facts_of(
         ),
         &[bought.won.into(), Val::Text(since)],
     )? {
-        b.won(r.int(0), &r.text(1), r.int(2));
+        b.won(r.int(0)?, r.str(1)?, r.int(2)?);
     }
     Ok(())
 }
@@ -391,6 +400,7 @@ impl Store {
                     ],
                 )?
                 .map(|r| r.int(0))
+                .transpose()?
                 .unwrap_or_default();
             let made = one(x, id)?;
             deals::record_change(x, "segment", id, by, None, &segment_json(&made), &stamp)?;
@@ -462,18 +472,20 @@ fn summaries(x: &mut dyn Exec, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
                 &[],
             )?
             .iter()
-            .map(|r| CustomerSummary {
-                id: r.int(0),
-                name: r.text(1),
-                city: r.text(2),
-                country: r.text(3),
-                vat_id: r.text(4),
-                phone: r.text(5),
-                email: r.text(6),
-                owner_id: r.opt_int(7),
-                archived: r.opt_text(8).is_some(),
+            .map(|r| {
+                Ok(CustomerSummary {
+                    id: r.int(0)?,
+                    name: r.text(1)?,
+                    city: r.text(2)?,
+                    country: r.text(3)?,
+                    vat_id: r.text(4)?,
+                    phone: r.text(5)?,
+                    email: r.text(6)?,
+                    owner_id: r.opt_int(7)?,
+                    archived: r.opt_str(8)?.is_some(),
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let order: std::collections::HashMap<i64, usize> = chunk.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         rows.sort_by_key(|c| order.get(&c.id).copied().unwrap_or(usize::MAX));
         out.extend(rows);

@@ -286,7 +286,7 @@ fn customers_behind_their_tiers_plan_are_listed_for_their_owner_and_counted_per_
             x.rows("SELECT kind, at FROM customer_last_contact WHERE customer_id = $1 ORDER BY kind", &[made[1].into()])
         })
         .unwrap();
-        let kept: Vec<(String, String)> = calls.iter().map(|r| (r.text(0), r.text(1))).collect();
+        let kept: Vec<(String, String)> = calls.iter().map(|r| (r.text(0).unwrap(), r.text(1).unwrap())).collect();
         assert_eq!(kept, [("visit".to_string(), "2026-11-20T10:00".to_string())]);
     });
 }

@@ -17,33 +17,34 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-fn change_from(r: &Cells) -> Change {
-    Change {
-        id: r.int(0),
-        entity: r.text(1),
-        entity_id: r.int(2),
-        changed_at: r.text(3),
-        changed_by: r.opt_int(4),
-        field: r.text(5),
-        old: json(r.str(6)),
-        new: json(r.str(7)),
-    }
+fn change_from(r: &Cells) -> Result<Change> {
+    Ok(Change {
+        id: r.int(0)?,
+        entity: r.text(1)?,
+        entity_id: r.int(2)?,
+        changed_at: r.text(3)?,
+        changed_by: r.opt_int(4)?,
+        field: r.text(5)?,
+        old: json(r.str(6)?),
+        new: json(r.str(7)?),
+    })
 }
 
-fn operation_from(r: &Cells) -> Operation {
-    Operation { key: r.text(0), applied_at: r.text(1), result: json(r.str(2)) }
+fn operation_from(r: &Cells) -> Result<Operation> {
+    Ok(Operation { key: r.text(0)?, applied_at: r.text(1)?, result: json(r.str(2)?) })
 }
 
 /// A record's history, oldest first.
 pub(crate) fn changes(x: &mut dyn Exec, entity: &str, entity_id: i64) -> Result<Vec<Change>> {
     let sql = format!("SELECT {CHANGE_COLUMNS} FROM change_log WHERE entity = $1 AND entity_id = $2 ORDER BY id");
-    Ok(x.rows(&sql, &[entity.into(), entity_id.into()])?.iter().map(change_from).collect())
+    x.rows(&sql, &[entity.into(), entity_id.into()])?.iter().map(change_from).collect()
 }
 
 pub(crate) fn operation(x: &mut dyn Exec, key: &str) -> Result<Option<Operation>> {
-    Ok(x.row("SELECT key, applied_at, result FROM operation WHERE key = $1", &[key.into()])?
+    x.row("SELECT key, applied_at, result FROM operation WHERE key = $1", &[key.into()])?
         .as_ref()
-        .map(operation_from))
+        .map(operation_from)
+        .transpose()
 }
 
 /// SQLite's `quick_check` (pages and indexes, without comparing every index entry to its
@@ -52,7 +53,7 @@ pub(crate) fn operation(x: &mut dyn Exec, key: &str) -> Result<Option<Operation>
 pub(crate) fn quick_check(x: &mut dyn Exec) -> Result<String> {
     match x.dialect() {
         Dialect::Sqlite => {
-            let problems: Vec<String> = x.rows("PRAGMA quick_check", &[])?.iter().map(|r| r.text(0)).collect();
+            let problems = x.rows("PRAGMA quick_check", &[])?.iter().map(|r| r.text(0)).collect::<Result<Vec<_>>>()?;
             Ok(if problems == ["ok"] { "ok".to_string() } else { problems.join("; ") })
         }
         Dialect::Postgres => {
@@ -64,7 +65,7 @@ pub(crate) fn quick_check(x: &mut dyn Exec) -> Result<String> {
 
 /// The whole trail, by id, for copying between stores.
 pub(crate) fn all_changes(x: &mut dyn Exec) -> Result<Vec<Change>> {
-    Ok(x.rows(&format!("SELECT {CHANGE_COLUMNS} FROM change_log ORDER BY id"), &[])?.iter().map(change_from).collect())
+    x.rows(&format!("SELECT {CHANGE_COLUMNS} FROM change_log ORDER BY id"), &[])?.iter().map(change_from).collect()
 }
 
 /// Copies the trail as it is (ids, stamps) into an empty store; the store's ids follow
@@ -92,7 +93,7 @@ pub(crate) fn restore_changes(x: &mut dyn Exec, rows: &[Change]) -> Result<()> {
 /// Every applied operation, by key, for copying between stores.
 pub(crate) fn all_operations(x: &mut dyn Exec) -> Result<Vec<Operation>> {
     let sql = format!("SELECT key, applied_at, result FROM operation ORDER BY key{}", x.dialect().bytewise());
-    Ok(x.rows(&sql, &[])?.iter().map(operation_from).collect())
+    x.rows(&sql, &[])?.iter().map(operation_from).collect()
 }
 
 pub(crate) fn restore_operations(x: &mut dyn Exec, rows: &[Operation]) -> Result<()> {

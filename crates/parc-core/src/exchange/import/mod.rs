@@ -24,25 +24,25 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use crate::customer::custom_field::{CustomField, FieldKind};
+use crate::customer::person::{PersonData, DECISION_ROLES};
+use crate::customer::{Customer, CustomerData, BUSINESS_TYPES};
 use crate::exchange::csv_file::{self, CsvWriter};
 use crate::exchange::format::{self, Encoding, FileFormat};
 use crate::exchange::workbook;
 use crate::exchange::{fields, vocabulary, Entity, FieldDef, ProfileSettings, Progress, Stage, PERSON_FIELDS};
+use crate::fleet::competitor::{CompetitorData, SightingData};
+use crate::fleet::{FleetLineData, OWNERSHIPS};
+use crate::funnel::deal::ReasonSettings;
 use crate::ground::atomic::Partial;
 use crate::ground::audit;
-use crate::fleet::competitor::{CompetitorData, SightingData};
 use crate::ground::country;
-use crate::customer::custom_field::{CustomField, FieldKind};
-use crate::customer::{Customer, CustomerData, BUSINESS_TYPES};
-use crate::funnel::deal::ReasonSettings;
 use crate::ground::error::{Error, FieldError, Result};
-use crate::fleet::{FleetLineData, OWNERSHIPS};
 use crate::ground::i18n::{self, Locale};
-use crate::customer::person::{PersonData, DECISION_ROLES};
 use crate::ground::search_key::fold;
+use crate::ground::vat;
 use crate::storage::exchange::{self as rows, CustomerKey};
 use crate::storage::{CustomerRef, ImportWrite, Store};
-use crate::ground::vat;
 
 mod customers;
 mod lines;
@@ -54,8 +54,8 @@ mod tests;
 
 use customers::*;
 use lines::*;
-use matching::*;
 pub(super) use matching::one_edit_apart;
+use matching::*;
 use plan::*;
 use read::*;
 

@@ -1,6 +1,5 @@
 //! The office's sales process: its stages (probability, checklist, responsible role, days to stall), written in every UI language.
 
-
 use serde::{Deserialize, Serialize};
 
 use crate::ground::error::{Error, FieldError, Result};

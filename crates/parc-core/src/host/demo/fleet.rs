@@ -7,13 +7,13 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use crate::fleet::competitor::{CompetitorData, SightingData};
+use super::rng::Rng;
 use crate::customer::CustomerData;
+use crate::fleet::competitor::{CompetitorData, SightingData};
+use crate::fleet::{vin_check_digit, FleetLineData};
 use crate::ground::dates::DATE_FORMAT;
 use crate::ground::error::Result;
-use crate::fleet::{vin_check_digit, FleetLineData};
 use crate::storage::Store;
-use super::rng::Rng;
 
 /// This part's own random stream (see [`Rng::stream`]).
 const STREAM: [u64; 3] = [0x9FB2_1C65_1E98_DF25, 0xC2B2_AE3D_27D4_EB4F, 0];

@@ -5,10 +5,10 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::ground::dates::DATE_FORMAT;
 use crate::funnel::deal::{
     Competitor, DealData, DealState, LeadData, LeadRecord, LeadStatus, StageKind, StageMove, StageSettings, VehicleLine,
 };
+use crate::ground::dates::DATE_FORMAT;
 
 use super::rng::Rng;
 

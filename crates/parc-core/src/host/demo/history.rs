@@ -68,7 +68,14 @@ pub(super) fn history_rng(seed: u64, i: usize) -> Rng {
 /// Three years of contacts with customer `c`, oldest first. The latest leaves an open next
 /// action due around `today` for `open_per_million` of the customers; about 15% are going cold
 /// (nothing since two months and more), and any others are quiet (no action planned).
-pub(super) fn history(i: usize, c: &CustomerData, staff: &Staff, seed: u64, today: NaiveDate, open_per_million: u64) -> History {
+pub(super) fn history(
+    i: usize,
+    c: &CustomerData,
+    staff: &Staff,
+    seed: u64,
+    today: NaiveDate,
+    open_per_million: u64,
+) -> History {
     let mut rng = history_rng(seed, i);
     let owner = (!staff.sellers.is_empty()).then(|| staff.sellers[i % staff.sellers.len()]);
     let assistant = if !staff.assistants.is_empty() && rng.below(100) < 30 {

@@ -7,13 +7,13 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use crate::contact::{ContactData, MaterialData};
+use crate::customer::person::PersonData;
 use crate::customer::{CustomerData, BUSINESS_TYPES, LEAD_SOURCES};
 use crate::ground::dates::{day_of, DATE_FORMAT};
 use crate::ground::error::{Error, Result};
-use crate::customer::person::PersonData;
-use crate::storage::Store;
-use crate::office::{UserData, UserRole};
 use crate::ground::vat;
+use crate::office::{UserData, UserRole};
+use crate::storage::Store;
 
 mod companies;
 mod fleet;
@@ -239,17 +239,7 @@ fn load_keyed(
                 let k = i - first;
                 let country = &countries[k];
                 let deal = &deal_parts[k];
-                offers::offer(
-                    i,
-                    seed,
-                    customer_ids[k],
-                    deal_ids[k],
-                    country,
-                    deal,
-                    &process,
-                    &price_items,
-                    today,
-                )
+                offers::offer(i, seed, customer_ids[k], deal_ids[k], country, deal, &process, &price_items, today)
             })
             .collect();
         let (offer_ids, offers_added) = step(store, key, &format!("{batch}/offers"), |s| s.create_offers_bulk(offers))?;
@@ -262,15 +252,7 @@ fn load_keyed(
         let leads: Vec<_> = (first..first + n)
             .filter_map(|i| {
                 let k = i - first;
-                funnel::lead(
-                    i,
-                    seed,
-                    customer_ids[k],
-                    &sources[k],
-                    owners[k],
-                    Some((deal_ids[k], started[k])),
-                    today,
-                )
+                funnel::lead(i, seed, customer_ids[k], &sources[k], owners[k], Some((deal_ids[k], started[k])), today)
             })
             .collect();
         let (lead_ids, leads_added) = step(store, key, &format!("{batch}/leads"), |s| s.create_leads_bulk(leads))?;

@@ -175,8 +175,7 @@ fn large_sets_keep_each_agenda_to_what_one_salesperson_can_do() {
 fn an_existing_office_is_reused_and_a_second_set_adds_to_the_first() {
     let today = day("2026-11-23");
     let mut store = Store::open_in_memory().unwrap();
-    let anna =
-        store.create_user(UserData { name: "Anna Nowak".into(), active: true, ..Default::default() }).unwrap();
+    let anna = store.create_user(UserData { name: "Anna Nowak".into(), active: true, ..Default::default() }).unwrap();
     let report = load_office(&mut store, 60, 1, today, |_, _| {}).unwrap();
     assert_eq!(report.users, 0);
     assert_eq!(store.users().unwrap().len(), 1);

@@ -68,13 +68,13 @@ impl Exec for Pg<'_, '_> {
         Ok(self.tx.query(&stmt, &refs)?.iter().map(cells).collect())
     }
 
-    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells)) -> Result<()> {
+    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells) -> Result<()>) -> Result<()> {
         let stmt = self.statement(sql)?;
         let owned = params(args);
         // Rows as the server sends them: a scan of a million rows need not hold them all.
         let mut rows = self.tx.query_raw(&stmt, owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)))?;
         while let Some(r) = rows.next()? {
-            f(&cells(&r));
+            f(&cells(&r))?;
         }
         Ok(())
     }

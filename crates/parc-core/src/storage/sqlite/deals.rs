@@ -60,7 +60,7 @@ impl Exec for Lite<'_> {
         Ok(rows)
     }
 
-    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells)) -> Result<()> {
+    fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells) -> Result<()>) -> Result<()> {
         let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
         let n = stmt.column_count();
         let mut rows = stmt.query(params_from_iter(args.iter().map(value)))?;
@@ -71,7 +71,7 @@ impl Exec for Lite<'_> {
             for i in 0..n {
                 cells.0.push(val(r.get_ref(i)?));
             }
-            f(&cells);
+            f(&cells)?;
         }
         Ok(())
     }
