@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 
 const COMPETITOR_COLUMNS: &str = "id, brand, dealer, contact, notes, strengths, weaknesses, version";
 
-const SIGHTING_COLUMNS: &str =
+pub(super) const SIGHTING_COLUMNS: &str =
     "id, customer_id, competitor_id, seen_on, product, price_minor, currency, conditions, source, version";
 
 fn competitor_from(r: &Cells) -> Result<Competitor> {
@@ -25,7 +25,7 @@ fn competitor_from(r: &Cells) -> Result<Competitor> {
     })
 }
 
-fn sighting_from(r: &Cells) -> Result<Sighting> {
+pub(super) fn sighting_from(r: &Cells) -> Result<Sighting> {
     Ok(Sighting {
         id: r.int(0)?,
         customer_id: r.int(1)?,

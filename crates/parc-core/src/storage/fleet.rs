@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 use crate::fleet::{FleetLine, FleetLineData, FleetSettings, ServiceDue, SETTING_KEY};
 use crate::share::{day_number, DueCount, RadarLine, ShareDelta, ShareRow};
 
-const COLUMNS: &str = "id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
+pub(super) const COLUMNS: &str =
+    "id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
     first_registered, mileage_km, mileage_read_on, ownership, supplier, renewal_due, renewal_manual, inspection_due,
     notes, version";
 
@@ -41,7 +42,7 @@ const RESTORE_SQL: &str = "INSERT INTO fleet_line (customer_id, brand, model, ca
 /// locked.
 const SETTINGS_LOCK: i64 = 0x5041_5253;
 
-fn line_from(r: &Cells) -> Result<FleetLine> {
+pub(super) fn line_from(r: &Cells) -> Result<FleetLine> {
     Ok(FleetLine {
         id: r.int(0)?,
         customer_id: r.int(1)?,
