@@ -57,9 +57,24 @@ pub(crate) fn competitors(x: &mut dyn Exec) -> Result<Vec<Competitor>> {
     x.rows(&sql, &[])?.iter().map(competitor_from).collect()
 }
 
+/// Inserts `args` into `columns` of `table`, and `id` when given (a copy keeps its ids; a new
+/// row gets the next). Returns the row's id.
+fn insert_row(x: &mut dyn Exec, table: &str, columns: &str, mut args: Vec<Val>, id: Option<i64>) -> Result<i64> {
+    let columns = match id {
+        None => columns.to_string(),
+        Some(id) => {
+            args.push(id.into());
+            format!("{columns}, id")
+        }
+    };
+    let marks: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("INSERT INTO {table} ({columns}) VALUES ({}) RETURNING id", marks.join(", "));
+    x.row(&sql, &args)?.expect("INSERT … RETURNING gives the id").int(0)
+}
+
 /// Saves a competitor: a new one (`id` none) or a copied one with its id. Returns its id.
 pub(crate) fn insert_competitor(x: &mut dyn Exec, id: Option<i64>, d: &CompetitorData, version: i64) -> Result<i64> {
-    let mut args: Vec<Val> = vec![
+    let args: Vec<Val> = vec![
         (&d.brand).into(),
         (&d.dealer).into(),
         (&d.contact).into(),
@@ -68,18 +83,7 @@ pub(crate) fn insert_competitor(x: &mut dyn Exec, id: Option<i64>, d: &Competito
         (&d.weaknesses).into(),
         version.into(),
     ];
-    let sql = match id {
-        None => {
-            "INSERT INTO competitor (brand, dealer, contact, notes, strengths, weaknesses, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
-        }
-        Some(id) => {
-            args.push(id.into());
-            "INSERT INTO competitor (brand, dealer, contact, notes, strengths, weaknesses, version, id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-        }
-    };
-    x.row(sql, &args)?.expect("INSERT … RETURNING gives the id").int(0)
+    insert_row(x, "competitor", "brand, dealer, contact, notes, strengths, weaknesses, version", args, id)
 }
 
 /// `Conflict` when `version` is stale, `NotFound` when there is no such competitor.
@@ -147,7 +151,7 @@ pub(crate) fn insert_sighting(
     d: &SightingData,
     version: i64,
 ) -> Result<i64> {
-    let mut args: Vec<Val> = vec![
+    let args: Vec<Val> = vec![
         customer_id.into(),
         d.competitor_id.into(),
         (&d.seen_on).into(),
@@ -158,18 +162,8 @@ pub(crate) fn insert_sighting(
         (&d.source).into(),
         version.into(),
     ];
-    let sql = match id {
-        None => {
-            "INSERT INTO price_sighting (customer_id, competitor_id, seen_on, product, price_minor, currency,
-             conditions, source, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
-        }
-        Some(id) => {
-            args.push(id.into());
-            "INSERT INTO price_sighting (customer_id, competitor_id, seen_on, product, price_minor, currency,
-             conditions, source, version, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
-        }
-    };
-    x.row(sql, &args)?.expect("INSERT … RETURNING gives the id").int(0)
+    let columns = "customer_id, competitor_id, seen_on, product, price_minor, currency, conditions, source, version";
+    insert_row(x, "price_sighting", columns, args, id)
 }
 
 /// Saves new sightings `(customer_id, data)`; `NotFound` for a missing customer or
