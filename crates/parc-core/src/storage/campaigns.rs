@@ -417,7 +417,7 @@ impl Store {
                         owner_id: t.owner_id.or(by),
                         note: c.data.name.clone(),
                     };
-                    Some(deals::insert_lead(x, customer_id, &lead, by, &now())?)
+                    Some(deals::leads::insert_lead(x, customer_id, &lead, by, &now())?)
                 }
                 None => None,
             };

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{campaigns, competitors, deals, exchange, fleet, offers, reports, segments, trail, Store};
+use super::{campaigns, competitors, contacts, deals, exchange, fleet, offers, reports, segments, trail, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -28,9 +28,15 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     to.backend.restore_custom_fields(&from.backend.custom_fields()?)?;
     to.backend.restore_customers(&from.backend.all_customers()?)?;
     to.backend.restore_people(&from.backend.all_people()?)?;
-    to.backend.restore_contacts(&from.backend.all_contacts()?)?;
-    to.backend.restore_materials(&from.backend.all_materials()?)?;
-    to.backend.restore_attachments(&from.backend.all_attachments()?)?;
+    let all_contacts = read(&mut *from.backend, contacts::all_contacts)?;
+    write(&mut *to.backend, |x| contacts::restore_contacts(x, &all_contacts))?;
+    let materials = read(&mut *from.backend, contacts::all_materials)?;
+    write(&mut *to.backend, |x| contacts::restore_materials(x, &materials))?;
+    let attachments = read(&mut *from.backend, contacts::all_attachments)?;
+    write(&mut *to.backend, |x| contacts::restore_attachments(x, &attachments))?;
+    for table in ["contact", "contact_revision", "customer_material", "contact_attachment"] {
+        to.backend.follow_ids(table)?;
+    }
     let settings = from.read(fleet::all_settings)?;
     to.write(|x| fleet::restore_settings(x, &settings))?;
     // The fleet after the customers: the copy rebuilds the summary from their archived state.
@@ -51,8 +57,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     // The funnel (its settings came with the others): deals with their moves, leads, and the
     // forecasts kept at month ends.
     let all_deals = read(&mut *from.backend, deals::all_deals)?;
-    let leads = read(&mut *from.backend, deals::all_leads)?;
-    let snapshots = read(&mut *from.backend, deals::all_snapshots)?;
+    let leads = read(&mut *from.backend, deals::leads::all_leads)?;
+    let snapshots = read(&mut *from.backend, deals::snapshots::all_snapshots)?;
     // Offers after their deals: the price list, every revision, and the running numbers.
     let items = read(&mut *from.backend, offers::all_items)?;
     let all_offers = read(&mut *from.backend, offers::all_offers)?;
@@ -60,8 +66,8 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     let won_stage = to.stage_settings()?.of_kind(crate::deal::StageKind::Won).id;
     write(&mut *to.backend, |x| {
         deals::restore_deals(x, &all_deals)?;
-        deals::restore_leads(x, &leads, won_stage)?;
-        deals::insert_snapshots(x, &snapshots)?;
+        deals::leads::restore_leads(x, &leads, won_stage)?;
+        deals::snapshots::insert_snapshots(x, &snapshots)?;
         offers::restore_items(x, &items)?;
         offers::restore_offers(x, &all_offers, &sequences)
     })?;
@@ -76,11 +82,11 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     write(&mut *to.backend, |x| campaigns::restore_campaigns(x, &all_campaigns, &targets))?;
     // The reports' running totals of contacts and the pyramid's tiers, as they are: the
     // standing of a customer on a contact's day was taken when the contact was logged.
-    let tallies = read(&mut *from.backend, reports::all_tallies)?;
-    let pyramid = read(&mut *from.backend, reports::all_pyramid)?;
+    let tallies = read(&mut *from.backend, reports::tallies::all_tallies)?;
+    let pyramid = read(&mut *from.backend, reports::pyramid::all_pyramid)?;
     write(&mut *to.backend, |x| {
-        reports::restore_tallies(x, &tallies)?;
-        reports::restore_pyramid(x, &pyramid)
+        reports::tallies::restore_tallies(x, &tallies)?;
+        reports::pyramid::restore_pyramid(x, &pyramid)
     })?;
     for table in [
         "deal",
@@ -116,10 +122,10 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("app_user", serialised(store.backend.users()?));
     add("customer", serialised(store.backend.all_customers()?));
     add("person", serialised(store.backend.all_people()?));
-    add("contact", serialised(store.backend.all_contacts()?));
-    add("customer_material", serialised(store.backend.all_materials()?));
+    add("contact", serialised(read(&mut *store.backend, contacts::all_contacts)?));
+    add("customer_material", serialised(read(&mut *store.backend, contacts::all_materials)?));
     add("custom_field", serialised(store.backend.custom_fields()?));
-    add("contact_attachment", serialised(store.backend.all_attachments()?));
+    add("contact_attachment", serialised(read(&mut *store.backend, contacts::all_attachments)?));
     add("setting", serialised(store.read(fleet::all_settings)?));
     add("fleet_line", serialised(store.read(fleet::all_lines)?));
     // Derived from the lines, but compared too: a copy must give the same market share.
@@ -130,8 +136,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("change_log", serialised(store.read(trail::all_changes)?));
     add("operation", serialised(store.read(trail::all_operations)?));
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
-    add("lead", serialised(read(&mut *store.backend, deals::all_leads)?));
-    add("forecast_snapshot", serialised(read(&mut *store.backend, deals::all_snapshots)?));
+    add("lead", serialised(read(&mut *store.backend, deals::leads::all_leads)?));
+    add("forecast_snapshot", serialised(read(&mut *store.backend, deals::snapshots::all_snapshots)?));
     add("price_item", serialised(read(&mut *store.backend, offers::all_items)?));
     add("offer", serialised(read(&mut *store.backend, offers::all_offers)?));
     add("offer_sequence", serialised(read(&mut *store.backend, offers::all_sequences)?));
@@ -146,8 +152,8 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     all_campaigns.sort_by_key(|c| c.id);
     add("campaign", serialised(all_campaigns));
     add("campaign_target", serialised(read(&mut *store.backend, campaigns::all_targets)?));
-    add("contact_tally", serialised(read(&mut *store.backend, reports::all_tallies)?));
-    let pyramid = read(&mut *store.backend, reports::all_pyramid)?;
+    add("contact_tally", serialised(read(&mut *store.backend, reports::tallies::all_tallies)?));
+    let pyramid = read(&mut *store.backend, reports::pyramid::all_pyramid)?;
     add("customer_tier", serialised(pyramid.tiers));
     add("tier_ranking", serialised(pyramid.rankings));
     add("tier_move", serialised(pyramid.moves));

@@ -11,8 +11,16 @@ pub(crate) enum Val {
     Int(i64),
     Text(String),
     Bool(bool),
+    /// Bytes: a BLOB on SQLite, a BYTEA on PostgreSQL (attachments' files).
+    Blob(Vec<u8>),
     NullInt,
     NullText,
+}
+
+impl From<&[u8]> for Val {
+    fn from(v: &[u8]) -> Val {
+        Val::Blob(v.to_vec())
+    }
 }
 
 impl From<i64> for Val {
@@ -78,9 +86,9 @@ impl Cells {
             Some(Val::Int(_)) => "an integer",
             Some(Val::Text(_)) => "text",
             Some(Val::Bool(_)) => "a boolean",
+            Some(Val::Blob(_)) => "bytes",
             Some(Val::NullInt | Val::NullText) => "NULL",
-            #[allow(unreachable_patterns)]
-            _ => "another kind",
+            None => "no column",
         };
         Error::Corrupt(format!("column {i}: expected {expected}, found {found}"))
     }
@@ -125,6 +133,14 @@ impl Cells {
         match self.0.get_mut(i) {
             Some(Val::Text(s)) => Ok(std::mem::take(s)),
             _ => Err(self.wrong(i, "text")),
+        }
+    }
+
+    /// A bytes column (attachments' files).
+    pub fn bytes(&self, i: usize) -> Result<&[u8]> {
+        match self.cell(i)? {
+            Val::Blob(b) => Ok(b),
+            _ => Err(self.wrong(i, "bytes")),
         }
     }
 

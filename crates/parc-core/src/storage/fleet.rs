@@ -96,7 +96,7 @@ fn line_args(d: &FleetLineData) -> [Val; 17] {
 /// The office's fleet settings and the text they were read from (`None`: never saved, the
 /// defaults).
 pub(crate) fn settings(x: &mut dyn Exec) -> Result<(FleetSettings, Option<String>)> {
-    let raw = deals::setting(x, SETTING_KEY)?;
+    let raw = deals::settings::setting(x, SETTING_KEY)?;
     let settings = match &raw {
         Some(text) => {
             serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("the fleet settings cannot be read: {e}")))?

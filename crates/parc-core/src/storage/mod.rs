@@ -6,6 +6,7 @@
 mod campaigns;
 mod competitors;
 mod conflict;
+mod contacts;
 mod copy;
 mod deals;
 pub(crate) mod exchange;
@@ -44,8 +45,8 @@ use chrono::NaiveDate;
 use crate::audit::Change;
 use crate::competitor::{self, Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
 use crate::contact::{
-    self, Agenda, AgendaItem, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
-    MaterialData, MaterialDue,
+    self, Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material,
+    MaterialData,
 };
 use crate::custom_field::{self, CustomField, CustomFieldData};
 use crate::customer::{Customer, CustomerData, CustomerSummary};
@@ -170,12 +171,9 @@ pub(crate) struct ListScope {
 
 /// One database engine: the kinds of rows it keeps. Every method is one transaction;
 /// data reaching it is already valid. Each store implements each part in its own module.
-pub(crate) trait Backend:
-    CustomerRows + PeopleRows + ContactRows + ExchangeRows + exec::Transact + Send
-{
-}
+pub(crate) trait Backend: CustomerRows + PeopleRows + ExchangeRows + exec::Transact + Send {}
 
-impl<T: CustomerRows + PeopleRows + ContactRows + ExchangeRows + exec::Transact + Send> Backend for T {}
+impl<T: CustomerRows + PeopleRows + ExchangeRows + exec::Transact + Send> Backend for T {}
 
 /// A customer an import refers to: a stored one, or the n-th one it creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,72 +299,6 @@ pub(crate) trait PeopleRows {
     /// Every person, by id, and their copy into an empty store.
     fn all_people(&mut self) -> Result<Vec<Person>>;
     fn restore_people(&mut self, rows: &[Person]) -> Result<()>;
-}
-
-/// Contacts, their corrections and next actions.
-pub(crate) trait ContactRows {
-    /// Saves contacts `(customer_id, data, by)` made at `stamp` (UTC, RFC 3339), all or none,
-    /// and moves each customer's `last_contact_at` forward. `Validation` on `person_ids` when
-    /// a person is not of that customer.
-    fn insert_contacts(&mut self, rows: &[(i64, ContactData, Option<i64>)], stamp: &str) -> Result<Vec<i64>>;
-    /// Corrects a contact: the previous version is kept as a revision by `by` at `stamp`.
-    fn update_contact(&mut self, id: i64, version: i64, d: &ContactData, by: Option<i64>, stamp: &str) -> Result<()>;
-    fn contact(&mut self, id: i64) -> Result<Option<Contact>>;
-    /// A customer's contacts, newest first (`happened_at`, then id), filtered and paged.
-    fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>>;
-    /// The earlier versions of a contact, oldest first.
-    fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>>;
-    /// Open next actions due from `from` to `until` (`YYYY-MM-DD`, both included; `from` may
-    /// be empty), of `user_id` or everyone, by due date then customer name, at most `limit`.
-    fn open_actions(&mut self, user_id: Option<i64>, from: &str, until: &str, limit: u32) -> Result<Vec<AgendaItem>>;
-    /// Marks the next action of contact `id` done with its outcome, if it is still open
-    /// (else `Conflict`), and saves `follow_up` as a new contact of the same customer, all in
-    /// one transaction. Returns the follow-up's id.
-    fn complete_action(
-        &mut self,
-        id: i64,
-        outcome: &str,
-        follow_up: Option<&ContactData>,
-        by: Option<i64>,
-        stamp: &str,
-    ) -> Result<Option<i64>>;
-    /// Active customers of `owner_id` (`None`: of nobody) with no open next action and no contact since
-    /// `before` (`YYYY-MM-DDTHH:MM`; never contacted counts), longest silent first.
-    fn going_cold(&mut self, owner_id: Option<i64>, before: &str, limit: u32) -> Result<Vec<ColdCustomer>>;
-    /// Every contact with its revisions, by id, and their copy into an empty store.
-    fn all_contacts(&mut self) -> Result<Vec<(Contact, Vec<ContactRevision>)>>;
-    fn restore_contacts(&mut self, rows: &[(Contact, Vec<ContactRevision>)]) -> Result<()>;
-
-    /// Stores a file with contact `contact_id` (`NotFound` when there is no such contact).
-    fn insert_attachment(
-        &mut self,
-        contact_id: i64,
-        name: &str,
-        data: &[u8],
-        by: Option<i64>,
-        stamp: &str,
-    ) -> Result<i64>;
-    /// The files of these contacts (without their bytes), by contact then name.
-    fn attachments(&mut self, contact_ids: &[i64]) -> Result<Vec<Attachment>>;
-    fn attachment_data(&mut self, id: i64) -> Result<Option<(Attachment, Vec<u8>)>>;
-    /// Every attachment with its bytes, by id, and their copy into an empty store.
-    fn all_attachments(&mut self) -> Result<Vec<(Attachment, Vec<u8>)>>;
-    fn restore_attachments(&mut self, rows: &[(Attachment, Vec<u8>)]) -> Result<()>;
-
-    /// The materials sent regularly to a customer, by name.
-    fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>>;
-    /// Saves materials `(customer_id, data)`, all or none; `NotFound` for a missing customer.
-    fn insert_materials(&mut self, rows: &[(i64, MaterialData)]) -> Result<Vec<i64>>;
-    /// `Conflict` when `version` is stale, `NotFound` when there is no such material.
-    fn update_material(&mut self, id: i64, version: i64, d: &MaterialData) -> Result<()>;
-    /// Returns false when there was no such material.
-    fn delete_material(&mut self, id: i64) -> Result<bool>;
-    /// Materials of active customers (of `owner_id`, or all) never sent or due on or before
-    /// `until` (`YYYY-MM-DD`): never sent first, then by due day and customer name.
-    fn materials_due(&mut self, owner_id: Option<i64>, until: &str, limit: u32) -> Result<Vec<MaterialDue>>;
-    /// Every material, by id, and their copy into an empty store.
-    fn all_materials(&mut self) -> Result<Vec<Material>>;
-    fn restore_materials(&mut self, rows: &[Material]) -> Result<()>;
 }
 
 pub struct Store {
@@ -729,39 +661,46 @@ impl Store {
     /// Records a contact with a customer, made by user `by`.
     pub fn log_contact(&mut self, customer_id: i64, data: ContactData, by: Option<i64>) -> Result<Contact> {
         let data = data.validated()?;
-        let ids = self.backend.insert_contacts(&[(customer_id, data, by)], &now())?;
+        let stamp = now();
+        let ids = self.write(|x| contacts::insert_contacts(x, &[(customer_id, data, by)], &stamp))?;
         self.contact(ids[0])
     }
 
     /// Saves many contacts `(customer_id, data, by)` in one transaction: all or none.
     pub fn log_contacts_bulk(&mut self, rows: Vec<(i64, ContactData, Option<i64>)>) -> Result<Vec<i64>> {
         let rows = rows.into_iter().map(|(c, d, by)| Ok((c, d.validated()?, by))).collect::<Result<Vec<_>>>()?;
-        self.backend.insert_contacts(&rows, &now())
+        let stamp = now();
+        self.write(|x| contacts::insert_contacts(x, &rows, &stamp))
     }
 
     /// Corrects a saved contact; the version before stays visible in its revisions.
     pub fn correct_contact(&mut self, id: i64, version: i64, data: ContactData, by: Option<i64>) -> Result<Contact> {
         let data = data.validated()?;
-        self.backend.update_contact(id, version, &data, by, &now())?;
+        let stamp = now();
+        self.write(|x| contacts::update_contact(x, id, version, &data, by, &stamp))?;
         self.contact(id)
     }
 
     pub fn contact(&mut self, id: i64) -> Result<Contact> {
-        let mut contact = self.backend.contact(id)?.ok_or(Error::NotFound { entity: "contact", id })?;
-        contact.attachments = self.backend.attachments(&[id])?;
-        Ok(contact)
+        self.read(|x| {
+            let mut contact = contacts::contact(x, id)?.ok_or(Error::NotFound { entity: "contact", id })?;
+            contact.attachments = contacts::attachments(x, &[id])?;
+            Ok(contact)
+        })
     }
 
     /// A page of a customer's timeline, each contact with its files.
     pub fn contact_history(&mut self, customer_id: i64, filter: &HistoryFilter) -> Result<Vec<Contact>> {
-        let mut contacts = self.backend.contact_history(customer_id, filter)?;
-        let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
-        for a in self.backend.attachments(&ids)? {
-            if let Some(c) = contacts.iter_mut().find(|c| c.id == a.contact_id) {
-                c.attachments.push(a);
+        self.read(|x| {
+            let mut page = contacts::contact_history(x, customer_id, filter)?;
+            let ids: Vec<i64> = page.iter().map(|c| c.id).collect();
+            for a in contacts::attachments(x, &ids)? {
+                if let Some(c) = page.iter_mut().find(|c| c.id == a.contact_id) {
+                    c.attachments.push(a);
+                }
             }
-        }
-        Ok(contacts)
+            Ok(page)
+        })
     }
 
     /// Keeps a file with a contact, added by user `by`. The name is reduced to a plain file
@@ -769,13 +708,14 @@ impl Store {
     pub fn attach_file(&mut self, contact_id: i64, name: &str, data: &[u8], by: Option<i64>) -> Result<Attachment> {
         let name = contact::attachment_name(name)?;
         contact::check_attachment(data)?;
-        let id = self.backend.insert_attachment(contact_id, &name, data, by, &now())?;
+        let stamp = now();
+        let id = self.write(|x| contacts::insert_attachment(x, contact_id, &name, data, by, &stamp))?;
         Ok(self.attachment(id)?.0)
     }
 
     /// A stored file with its bytes.
     pub fn attachment(&mut self, id: i64) -> Result<(Attachment, Vec<u8>)> {
-        self.backend.attachment_data(id)?.ok_or(Error::NotFound { entity: "attachment", id })
+        self.read(|x| contacts::attachment_data(x, id))?.ok_or(Error::NotFound { entity: "attachment", id })
     }
 
     /// Writes a stored file into `dir` (for opening it with the system's viewer) and returns
@@ -791,7 +731,7 @@ impl Store {
     }
 
     pub fn contact_revisions(&mut self, id: i64) -> Result<Vec<ContactRevision>> {
-        self.backend.contact_revisions(id)
+        self.read(|x| contacts::contact_revisions(x, id))
     }
 
     /// The open actions of `user_id` (everyone's for `None`) as of `today`: overdue, today,
@@ -801,11 +741,15 @@ impl Store {
         let day = |d: NaiveDate| d.format(crate::dates::DATE_FORMAT).to_string();
         // Overdue and coming actions are fetched apart, so a long overdue list cannot crowd
         // today's out of the page.
-        let mut items = self.backend.open_actions(user_id, "", &day(today - chrono::Days::new(1)), 300)?;
-        items.extend(self.backend.open_actions(user_id, &day(today), &day(today + chrono::Days::new(31)), 700)?);
+        let (items, materials) = self.read(|x| {
+            let mut items = contacts::open_actions(x, user_id, "", &day(today - chrono::Days::new(1)), 300)?;
+            items.extend(contacts::open_actions(x, user_id, &day(today), &day(today + chrono::Days::new(31)), 700)?);
+            // Materials go to the customers one owns (everyone's for the office view).
+            let materials = contacts::materials_due(x, user_id, &day(today + chrono::Days::new(7)), 300)?;
+            Ok((items, materials))
+        })?;
         let mut agenda = Agenda::from_items(items, today);
-        // Materials go to the customers one owns (everyone's for the office view).
-        agenda.materials = self.backend.materials_due(user_id, &day(today + chrono::Days::new(7)), 300)?;
+        agenda.materials = materials;
         // Inspections of the coming month; those missed long ago are stale data, not work.
         let from = day(today - chrono::Days::new(SERVICE_OVERDUE_DAYS));
         let until = day(today + chrono::Days::new(30));
@@ -820,30 +764,30 @@ impl Store {
     // --- materials sent regularly ---
 
     pub fn materials(&mut self, customer_id: i64) -> Result<Vec<Material>> {
-        self.backend.materials(customer_id)
+        self.read(|x| contacts::materials(x, customer_id))
     }
 
     pub fn add_material(&mut self, customer_id: i64, data: MaterialData) -> Result<Material> {
         let data = data.validated()?;
-        let ids = self.backend.insert_materials(&[(customer_id, data)])?;
+        let ids = self.write(|x| contacts::insert_materials(x, &[(customer_id, data)]))?;
         self.material(customer_id, ids[0])
     }
 
     /// Saves many materials `(customer_id, data)` in one transaction: all or none.
     pub fn add_materials_bulk(&mut self, rows: Vec<(i64, MaterialData)>) -> Result<Vec<i64>> {
         let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
-        self.backend.insert_materials(&rows)
+        self.write(|x| contacts::insert_materials(x, &rows))
     }
 
     /// Saves a material; marking it sent today is an update of `last_sent`.
     pub fn update_material(&mut self, customer_id: i64, id: i64, version: i64, data: MaterialData) -> Result<Material> {
         let data = data.validated()?;
-        self.backend.update_material(id, version, &data)?;
+        self.write(|x| contacts::update_material(x, id, version, &data))?;
         self.material(customer_id, id)
     }
 
     pub fn delete_material(&mut self, id: i64) -> Result<()> {
-        if self.backend.delete_material(id)? {
+        if self.write(|x| contacts::delete_material(x, id))? {
             Ok(())
         } else {
             Err(Error::NotFound { entity: "material", id })
@@ -851,11 +795,7 @@ impl Store {
     }
 
     fn material(&mut self, customer_id: i64, id: i64) -> Result<Material> {
-        self.backend
-            .materials(customer_id)?
-            .into_iter()
-            .find(|m| m.id == id)
-            .ok_or(Error::NotFound { entity: "material", id })
+        self.materials(customer_id)?.into_iter().find(|m| m.id == id).ok_or(Error::NotFound { entity: "material", id })
     }
 
     /// Completes the next action of contact `id` with its outcome; `follow_up`, when given, is
@@ -875,7 +815,8 @@ impl Store {
             return Err(Error::invalid("outcome", "validation.control_chars"));
         }
         let follow_up = follow_up.map(ContactData::validated).transpose()?;
-        let new_id = self.backend.complete_action(id, outcome, follow_up.as_ref(), by, &now())?;
+        let stamp = now();
+        let new_id = self.write(|x| contacts::complete_action(x, id, outcome, follow_up.as_ref(), by, &stamp))?;
         new_id.map(|id| self.contact(id)).transpose()
     }
 
@@ -892,17 +833,20 @@ impl Store {
         let before = format!("{before}T00:00");
         let limit = limit.clamp(1, 1000);
         if owner_id.is_some() {
-            return self.backend.going_cold(owner_id, &before, limit);
+            return self.read(|x| contacts::going_cold(x, owner_id, &before, limit));
         }
         // Everyone's: one indexed walk per owner (and one for customers without an owner),
         // merged here. A single query over all customers cannot use the owner's index for
         // its order and reads every customer.
         let mut owners: Vec<Option<i64>> = self.backend.users()?.into_iter().map(|u| Some(u.id)).collect();
         owners.push(None);
-        let mut all = Vec::new();
-        for owner in owners {
-            all.extend(self.backend.going_cold(owner, &before, limit)?);
-        }
+        let mut all = self.read(|x| {
+            let mut all = Vec::new();
+            for owner in owners {
+                all.extend(contacts::going_cold(x, owner, &before, limit)?);
+            }
+            Ok(all)
+        })?;
         // The stores' order: never contacted first, then the longest silent, then by name.
         all.sort_by_cached_key(|c| (c.last_contact_at.clone(), search_key::fold(&c.name), c.customer_id));
         all.truncate(limit as usize);

@@ -15,7 +15,7 @@ use crate::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_K
 impl Store {
     /// The office's contact plans (the seeds' example until the manager changes them).
     pub fn plan_settings(&mut self) -> Result<PlanSettings> {
-        read(&mut *self.backend, |x| Ok(deals::stored::<PlanSettings>(x, PLANS_KEY)?.1))
+        read(&mut *self.backend, |x| Ok(deals::settings::stored::<PlanSettings>(x, PLANS_KEY)?.1))
     }
 
     /// Saves the plans; only the sales manager may. `settings.version` must be the one read.
@@ -23,7 +23,7 @@ impl Store {
         self.require_manager(by)?;
         let mut settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            deals::save_versioned(x, PLANS_KEY, &mut settings, |s| &mut s.version)?;
+            deals::settings::save_versioned(x, PLANS_KEY, &mut settings, |s| &mut s.version)?;
             Ok(settings)
         })
     }

@@ -152,7 +152,7 @@ impl Store {
         // Dues are `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`: "T~" sorts after every time of the day.
         let until = format!("{from}T~");
         let mut customers = Vec::new();
-        for item in self.backend.open_actions(user_id, &from, &until, 200)? {
+        for item in self.read(|x| super::contacts::open_actions(x, user_id, &from, &until, 200))? {
             if item.next_kind == "visit" && !customers.contains(&item.customer_id) {
                 customers.push(item.customer_id);
             }

@@ -80,13 +80,13 @@ impl Store {
         self.require_manager(by)?;
         let settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            let text = deals::setting(x, SETTINGS_KEY)?;
+            let text = deals::settings::setting(x, SETTINGS_KEY)?;
             let current: OfferSettings = text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
             if current.version != settings.version {
                 return Err(Error::Conflict { entity: "setting", id: 0 });
             }
             let saved = OfferSettings { version: settings.version + 1, ..settings };
-            deals::replace_setting(
+            deals::settings::replace_setting(
                 x,
                 SETTINGS_KEY,
                 text.as_deref(),

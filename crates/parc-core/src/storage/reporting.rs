@@ -49,7 +49,7 @@ impl Store {
 
     /// The office's hourly cost of selling (unset until the manager gives it).
     pub fn cost_settings(&mut self) -> Result<CostSettings> {
-        read(&mut *self.backend, |x| Ok(deals::stored::<CostSettings>(x, COSTS_KEY)?.1))
+        read(&mut *self.backend, |x| Ok(deals::settings::stored::<CostSettings>(x, COSTS_KEY)?.1))
     }
 
     /// Saves the hourly cost; only the sales manager may. `settings.version` must be the one read.
@@ -57,14 +57,14 @@ impl Store {
         self.require_manager(by)?;
         let mut settings = settings.validated()?;
         write(&mut *self.backend, |x| {
-            deals::save_versioned(x, COSTS_KEY, &mut settings, |s| &mut s.version)?;
+            deals::settings::save_versioned(x, COSTS_KEY, &mut settings, |s| &mut s.version)?;
             Ok(settings)
         })
     }
 
     /// The office's pyramid settings (by fleet size, 20/30/50 until the manager changes them).
     pub fn pyramid_settings(&mut self) -> Result<PyramidSettings> {
-        read(&mut *self.backend, |x| Ok(deals::stored::<PyramidSettings>(x, PYRAMID_KEY)?.1))
+        read(&mut *self.backend, |x| Ok(deals::settings::stored::<PyramidSettings>(x, PYRAMID_KEY)?.1))
     }
 
     // --- the customer pyramid ---
@@ -82,7 +82,7 @@ impl Store {
     /// month whatever the number of workstations. Returns the ranking made, if one was.
     pub fn rank_if_due(&mut self, today: NaiveDate) -> Result<Option<Ranking>> {
         let month_start = day_text(today.with_day(1).expect("day 1 exists"));
-        if read(&mut *self.backend, |x| reports::ranked_since(x, &month_start))? {
+        if read(&mut *self.backend, |x| reports::pyramid::ranked_since(x, &month_start))? {
             return Ok(None);
         }
         let settings = self.pyramid_settings()?;
@@ -106,11 +106,11 @@ impl Store {
     pub(crate) fn rank_at(&mut self, settings: PyramidSettings, day: NaiveDate, save: bool) -> Result<Ranking> {
         let day_s = day_text(day);
         let (currency, values, actives, previous) = read(&mut *self.backend, |x| {
-            let known: Vec<String> = deals::currencies(x, None)?.into_iter().map(|(c, _)| c).collect();
+            let known: Vec<String> = deals::figures::currencies(x, None)?.into_iter().map(|(c, _)| c).collect();
             let currency = settings.variable.is_money().then(|| pick(settings.currency.as_deref(), &known));
             let cur = currency.clone().unwrap_or_default();
             let values = ranking_values(x, &settings, &cur, day, None)?;
-            Ok((currency, values, reports::active_customers(x)?, reports::tiers(x)?))
+            Ok((currency, values, reports::pyramid::active_customers(x)?, reports::pyramid::tiers(x)?))
         })?;
         let by_id: HashMap<i64, i64> = values.into_iter().collect();
         let list: Vec<(i64, i64)> = actives.iter().map(|id| (*id, by_id.get(id).copied().unwrap_or(0))).collect();
@@ -125,7 +125,7 @@ impl Store {
         let mut settings = settings;
         write(&mut *self.backend, |x| {
             if save {
-                deals::save_versioned(x, PYRAMID_KEY, &mut settings, |s| &mut s.version)?;
+                deals::settings::save_versioned(x, PYRAMID_KEY, &mut settings, |s| &mut s.version)?;
             }
             let ranking = Ranking {
                 ranked_on: day_s.clone(),
@@ -133,19 +133,19 @@ impl Store {
                 currency: currency.clone(),
                 tiers: report::tier_figures(&ranked),
             };
-            reports::save_ranking(x, &day_s, &changed, &removed, &ranking)?;
+            reports::pyramid::save_ranking(x, &day_s, &changed, &removed, &ranking)?;
             Ok(ranking)
         })
     }
 
     /// Whether the customers were ever ranked.
     pub fn has_ranking(&mut self) -> Result<bool> {
-        read(&mut *self.backend, |x| reports::ranked_since(x, "0000-01-01"))
+        read(&mut *self.backend, |x| reports::pyramid::ranked_since(x, "0000-01-01"))
     }
 
     /// A customer's tier, if it has been ranked.
     pub fn customer_tier(&mut self, customer_id: i64) -> Result<Option<CustomerTier>> {
-        Ok(read(&mut *self.backend, |x| reports::customer_tier(x, customer_id))?
+        Ok(read(&mut *self.backend, |x| reports::pyramid::customer_tier(x, customer_id))?
             .map(|(tier, since)| CustomerTier { tier, since }))
     }
 
@@ -164,7 +164,7 @@ impl Store {
         let process = self.stage_settings()?;
         let reasons = self.reason_settings()?;
         let known: Vec<String> =
-            read(&mut *self.backend, |x| deals::currencies(x, None))?.into_iter().map(|(c, _)| c).collect();
+            read(&mut *self.backend, |x| deals::figures::currencies(x, None))?.into_iter().map(|(c, _)| c).collect();
         let currency = pick(query.currency.as_deref(), &known);
         let listed = report::listed_sellers(&users);
         let l = Labels { locale, users: &users, process: &process, reasons: &reasons };
@@ -284,12 +284,12 @@ impl Store {
             ReportKind::Pyramid => {
                 let settings = self.pyramid_settings()?;
                 let (ranking, moves) = read(&mut *self.backend, |x| {
-                    let ranking = reports::ranking(x, &p.end())?;
+                    let ranking = reports::pyramid::ranking(x, &p.end())?;
                     let ranking = match (ranking, scope) {
                         (Some(r), Some(s)) => Some(scoped_ranking(x, &r, s)?),
                         (r, _) => r,
                     };
-                    Ok((ranking, reports::tier_moves(x, p, scope)?))
+                    Ok((ranking, reports::pyramid::tier_moves(x, p, scope)?))
                 })?;
                 let movers = report::movers(&moves, &HashMap::new());
                 let up = movers.iter().filter(|m| m.to < m.from).count() as i64;
@@ -301,10 +301,10 @@ impl Store {
             ReportKind::PyramidMovers => {
                 money = None;
                 let movers = read(&mut *self.backend, |x| {
-                    let moves = reports::tier_moves(x, p, scope)?;
+                    let moves = reports::pyramid::tier_moves(x, p, scope)?;
                     let ids: Vec<i64> =
                         moves.iter().map(|m| m.customer_id).collect::<BTreeSet<_>>().into_iter().collect();
-                    let names = reports::customer_names(x, &ids)?;
+                    let names = reports::pyramid::customer_names(x, &ids)?;
                     Ok(report::movers(&moves, &names))
                 })?;
                 let (t, c) = report::movers_table(&l, p, &movers);
@@ -376,16 +376,16 @@ impl Store {
         let (deals_of, span, contacts, actions, tier, since) = read(&mut *self.backend, |x| {
             let bought = Bought::read(x)?;
             Ok((
-                reports::customer_deals(x, id)?,
-                reports::contact_span(x, id)?,
-                reports::customer_contacts(x, id, p)?,
-                reports::open_actions(x, id)?,
-                reports::customer_tier(x, id)?,
+                reports::customer::customer_deals(x, id)?,
+                reports::customer::contact_span(x, id)?,
+                reports::customer::customer_contacts(x, id, p)?,
+                reports::customer::open_actions(x, id)?,
+                reports::pyramid::customer_tier(x, id)?,
                 bought.since(x, id)?,
             ))
         })?;
         let kind_of = |stage: i64| process.stage(stage).map(|s| s.kind).unwrap_or(StageKind::Open);
-        let won: Vec<&reports::CustomerDeal> =
+        let won: Vec<&reports::customer::CustomerDeal> =
             deals_of.iter().filter(|d| kind_of(d.stage_id) == StageKind::Won).collect();
         // The main currency: the one most of its deals are in (else its turnover's).
         let mut per_currency: BTreeMap<&str, usize> = BTreeMap::new();
@@ -504,7 +504,7 @@ impl Store {
             by_origin: by_origin.into_iter().map(|(o, (n, w))| (o, n, w)).collect(),
         };
 
-        let open: Vec<&reports::CustomerDeal> = deals_of.iter().filter(|d| d.closed_on.is_none()).collect();
+        let open: Vec<&reports::customer::CustomerDeal> = deals_of.iter().filter(|d| d.closed_on.is_none()).collect();
         let horizon = day_text(today + Months::new(12));
         let today_s = day_text(today);
         let due: Vec<&crate::fleet::FleetLine> = fleet
@@ -595,15 +595,15 @@ fn ranking_values(
     let day_s = day_text(day);
     let won = Bought::read(x)?.won;
     match settings.variable {
-        PyramidVariable::Fleet => reports::fleet_sizes(x, day.year(), scope),
+        PyramidVariable::Fleet => reports::pyramid::fleet_sizes(x, day.year(), scope),
         PyramidVariable::Purchases => {
             let since = day_text(day - Months::new(12 * settings.years));
-            reports::purchases(x, won, currency, (&since, &day_s), scope)
+            reports::pyramid::purchases(x, won, currency, (&since, &day_s), scope)
         }
         PyramidVariable::Pipeline => {
-            reports::pipeline(x, currency, (&day_s, &day_text(day + chrono::Days::new(1))), scope)
+            reports::pyramid::pipeline(x, currency, (&day_s, &day_text(day + chrono::Days::new(1))), scope)
         }
-        PyramidVariable::Turnover => reports::turnovers(x, currency, scope),
+        PyramidVariable::Turnover => reports::pyramid::turnovers(x, currency, scope),
     }
 }
 
@@ -612,7 +612,7 @@ fn ranking_values(
 fn scoped_ranking(x: &mut dyn Exec, ranking: &Ranking, scope: &Scope) -> Result<Ranking> {
     let day = NaiveDate::parse_from_str(&ranking.ranked_on, DATE_FORMAT)
         .map_err(|_| Error::invalid("ranked_on", "validation.date"))?;
-    let tiers = reports::tiers_on(x, &ranking.ranked_on, scope)?;
+    let tiers = reports::pyramid::tiers_on(x, &ranking.ranked_on, scope)?;
     let values: HashMap<i64, i64> =
         ranking_values(x, &ranking.settings, ranking.currency.as_deref().unwrap_or_default(), day, Some(scope))?
             .into_iter()

@@ -1,13 +1,18 @@
-//! The funnel's part of [`Store`]: the office's stages and reasons, deals and their moves,
-//! the board, lists and deal page, the funnel and its forecasts, snapshots of the forecast at
-//! month ends, and leads. Rules live here; `deals.rs` only reads and writes rows.
+//! The funnel's part of [`Store`]: deals and their moves, lists and the deal page here; the
+//! office's stages and reasons, the board, funnel and forecasts, and leads in `sales/`. Rules
+//! live here; `deals.rs` only reads and writes rows.
+
+mod board;
+mod leads;
+mod settings;
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::deals::{self, DealFilter, NewDeal, Order, Status, TallyFilter};
+use super::deals::figures::TallyFilter;
+use super::deals::{self, DealFilter, NewDeal, Order, Status};
 use super::exec::{read, write};
 use super::{now, Store};
 use crate::audit;
@@ -87,91 +92,6 @@ fn seconds_between(since: &str, until: &str) -> i64 {
 }
 
 impl Store {
-    // --- generic office settings ---
-
-    /// An office setting's stored JSON text, if saved.
-    pub fn setting(&mut self, key: &str) -> Result<Option<String>> {
-        read(&mut *self.backend, |x| deals::setting(x, key))
-    }
-
-    /// Saves an office setting if it still reads `expected` (`None`: never saved); else
-    /// `Conflict`.
-    pub fn set_setting(&mut self, key: &str, expected: Option<&str>, value: &str) -> Result<()> {
-        write(&mut *self.backend, |x| deals::replace_setting(x, key, expected, value))
-    }
-
-    /// The office's home country (an ISO code), the country of an imported customer when
-    /// nothing else says; `None` until a manager sets it.
-    pub fn home_country(&mut self) -> Result<Option<String>> {
-        read(&mut *self.backend, |x| home_in(x).map(|(_, code)| code))
-    }
-
-    /// Sets the office's home country (`""` clears it); only a manager or the director may.
-    /// Returns it as stored.
-    pub fn set_home_country(&mut self, by: Option<i64>, code: &str) -> Result<Option<String>> {
-        self.require_manager(by)?;
-        let code = crate::country::home_validated(code)?;
-        write(&mut *self.backend, |x| {
-            let (text, _) = home_in(x)?;
-            deals::replace_setting(
-                x,
-                crate::country::HOME_KEY,
-                text.as_deref(),
-                &serde_json::to_string(&code).expect("serialises"),
-            )?;
-            Ok(code)
-        })
-    }
-
-    // --- the office's process ---
-
-    /// The office's stages (the default process until the manager saves one).
-    pub fn stage_settings(&mut self) -> Result<StageSettings> {
-        read(&mut *self.backend, |x| Ok(stages_in(x)?.1))
-    }
-
-    /// Saves the stages; only the sales manager may. `settings.version` must be the one read.
-    pub fn save_stage_settings(&mut self, by: Option<i64>, settings: StageSettings) -> Result<StageSettings> {
-        self.require_manager(by)?;
-        write(&mut *self.backend, |x| {
-            let (text, current) = stages_in(x)?;
-            if settings.version != current.version {
-                return Err(Error::Conflict { entity: "stages", id: 0 });
-            }
-            let saved = settings.validated(&current)?;
-            deals::replace_setting(
-                x,
-                STAGES_KEY,
-                text.as_deref(),
-                &serde_json::to_string(&saved).expect("serialises"),
-            )?;
-            Ok(saved)
-        })
-    }
-
-    /// The office's lost, postponed and disqualified reasons.
-    pub fn reason_settings(&mut self) -> Result<ReasonSettings> {
-        read(&mut *self.backend, |x| Ok(reasons_in(x)?.1))
-    }
-
-    pub fn save_reason_settings(&mut self, by: Option<i64>, settings: ReasonSettings) -> Result<ReasonSettings> {
-        self.require_manager(by)?;
-        write(&mut *self.backend, |x| {
-            let (text, current) = reasons_in(x)?;
-            if settings.version != current.version {
-                return Err(Error::Conflict { entity: "reasons", id: 0 });
-            }
-            let saved = settings.validated(&current)?;
-            deals::replace_setting(
-                x,
-                REASONS_KEY,
-                text.as_deref(),
-                &serde_json::to_string(&saved).expect("serialises"),
-            )?;
-            Ok(saved)
-        })
-    }
-
     // --- deals ---
 
     /// The decision makers must be people of the deal's customer.
@@ -319,7 +239,7 @@ impl Store {
         write(&mut *self.backend, |x| {
             deals::update_deal(x, id, version, &deal.data, &state, std::slice::from_ref(&step), &stamp)?;
             // The lead funnel counts a lead won by the mark its lead keeps.
-            deals::mark_leads_won(x, id, won)
+            deals::leads::mark_leads_won(x, id, won)
         })?;
         if won {
             self.won_into_fleet(&deal, today)?;
@@ -461,324 +381,18 @@ impl Store {
         let query = DealQuery { owner_id, stalled: true, limit, ..Default::default() };
         self.deals(&query, today)
     }
-
-    /// The board in one currency (default: the most used): each open stage in use with its
-    /// deals, soonest to close first, then the deals won, lost and postponed this month.
-    pub fn board(&mut self, owner_id: Option<i64>, currency: Option<String>, today: NaiveDate) -> Result<Board> {
-        let process = self.stage_settings()?;
-        let currencies: Vec<String> =
-            read(&mut *self.backend, |x| deals::currencies(x, owner_id))?.into_iter().map(|(c, _)| c).collect();
-        let currency = pick_currency(currency, &currencies);
-        let month_start = day_text(today.with_day0(0).unwrap_or(today));
-        let this_month = funnel::month_of(today);
-        let totals = read(&mut *self.backend, |x| {
-            deals::stage_month_totals(x, &TallyFilter { currency: Some(currency.clone()), owner_id, months: None })
-        })?;
-        let mut columns = Vec::new();
-        for stage in &process.stages {
-            if stage.retired {
-                continue;
-            }
-            let f = DealFilter {
-                currency: Some(currency.clone()),
-                owner_id,
-                stage_id: Some(stage.id),
-                status: if stage.kind.is_closed() { Status::Closed } else { Status::Open },
-                period: stage.kind.is_closed().then(|| (month_start.clone(), day_text(today))),
-                ..Default::default()
-            };
-            let order = if stage.kind.is_closed() { Order::Closed } else { Order::Close };
-            let rows = read(&mut *self.backend, |x| deals::list(x, &f, order, COLUMN_DEALS))?;
-            let (mut n, mut value) = (0, 0);
-            for (_, _, deals, v) in
-                totals.iter().filter(|t| t.0 == stage.id && (!stage.kind.is_closed() || t.1 == this_month))
-            {
-                n += deals;
-                value += v;
-            }
-            columns.push(BoardColumn {
-                stage_id: stage.id,
-                totals: Amounts { deals: n, raw: value, weighted: weighted(value, stage.probability) },
-                deals: rows.into_iter().map(|d| summarise(&process, d, today)).collect(),
-            });
-        }
-        Ok(Board { currency, currencies, columns })
-    }
-
-    /// The funnel and the three forecasts for `query` as of `today`; see [`crate::funnel`]
-    /// for exactly which deals count where. Forecast months are those of the period, or the
-    /// current month and the five after it.
-    pub fn funnel(&mut self, query: &FunnelQuery, today: NaiveDate) -> Result<Funnel> {
-        let process = self.stage_settings()?;
-        let period = period(query.from.as_deref(), query.to.as_deref());
-        let months = match &period {
-            Some((f, t)) => funnel::months_between(parse_day(f).unwrap_or(today), parse_day(t).unwrap_or(today)),
-            None => funnel::months_between(today, today + chrono::Months::new(5)),
-        };
-        let current_month = funnel::month_of(today);
-        let limits = stall_limits(&process, today);
-        let owner_id = query.owner_id;
-        let (currencies, reach, stays, groups, stalled) = read(&mut *self.backend, |x| {
-            let currencies: Vec<String> = deals::currencies(x, owner_id)?.into_iter().map(|(c, _)| c).collect();
-            let currency = pick_currency(query.currency.clone(), &currencies);
-            let months_of = |(f, t): &(String, String)| (f[..7].to_string(), t[..7].to_string());
-            let f = TallyFilter { currency: Some(currency), owner_id, months: period.as_ref().map(months_of) };
-            let reach = deals::reach_groups(x, &f)?;
-            let stays = deals::stay_groups(x, &f)?;
-            let groups = deals::forecast_groups(x, &TallyFilter { months: None, ..f })?;
-            let stalled = deals::stalled_count(x, owner_id, &limits.0, &limits.1)?;
-            Ok((currencies, reach, stays, groups, stalled))
-        })?;
-        let currency = pick_currency(query.currency.clone(), &currencies);
-        let stages = funnel::stage_figures(&process, &reach, &stays);
-        let mut open = Amounts::default();
-        for s in stages.iter().filter(|s| s.kind == StageKind::Open) {
-            open.deals += s.now.deals;
-            open.raw += s.now.raw;
-            open.weighted += s.now.weighted;
-        }
-        let count_of = |k: StageKind| stages.iter().filter(|s| s.kind == k).map(|s| s.now.deals).sum::<i64>();
-        let (won, lost) = (count_of(StageKind::Won), count_of(StageKind::Lost));
-        let win_rate = (won + lost > 0).then(|| (won as f64 / (won + lost) as f64 * 1000.0).round() / 1000.0);
-        let forecast = funnel::forecast(&process, &groups, &months, &current_month);
-        Ok(Funnel { currency, currencies, stages, open, win_rate, forecast, stalled })
-    }
-
-    /// Keeps the forecast as it stood at month end `as_of` for the three months after it, in
-    /// every currency, for everyone and for each owner; a month end already kept is left as it
-    /// is. Each deal counts in the stage it was in at the end of `as_of` (from its history),
-    /// with its value and expected close date as they are now. Returns the rows kept.
-    pub fn take_forecast_snapshot(&mut self, as_of: NaiveDate) -> Result<usize> {
-        let process = self.stage_settings()?;
-        let next = as_of + chrono::Days::new(1);
-        let months = funnel::months_between(next, next + chrono::Months::new(2));
-        let current = funnel::month_of(next);
-        let rows = read(&mut *self.backend, |x| deals::stages_at(x, &day_text(next)))?;
-        // (stage, owner, close month, commit) → (deals, value), per currency.
-        type Cell = (i64, Option<i64>, Option<String>, bool);
-        let mut groups: BTreeMap<String, HashMap<Cell, (i64, i64)>> = BTreeMap::new();
-        for r in rows {
-            let g = groups.entry(r.currency).or_default();
-            let e = g
-                .entry((r.stage_id, r.owner_id, r.expected_close.map(|d| d[..7.min(d.len())].to_string()), r.commit))
-                .or_default();
-            e.0 += 1;
-            e.1 += r.value;
-        }
-        let stamp = now();
-        let mut snapshots = Vec::new();
-        for (currency, g) in groups {
-            let groups: Vec<ForecastGroup> = g
-                .into_iter()
-                .filter(|((stage, ..), _)| process.stage(*stage).is_some_and(|s| s.kind == StageKind::Open))
-                .map(|((stage_id, owner_id, month, commit), (deals, value))| ForecastGroup {
-                    stage_id,
-                    owner_id,
-                    month,
-                    commit,
-                    deals,
-                    value,
-                })
-                .collect();
-            let f = funnel::forecast(&process, &groups, &months, &current);
-            let mut keep = |month: &str, owner_id: Option<i64>, row: &funnel::ForecastRow| {
-                snapshots.push(ForecastSnapshot {
-                    as_of: day_text(as_of),
-                    month: month.to_string(),
-                    owner_id,
-                    currency: currency.clone(),
-                    commit: row.commit,
-                    best_case: row.best_case,
-                    pipeline: row.pipeline,
-                    taken_at: stamp.clone(),
-                });
-            };
-            for row in &f.months {
-                keep(row.month.as_deref().unwrap_or_default(), None, row);
-            }
-            // Per owner, month by month.
-            let owners: Vec<i64> = groups
-                .iter()
-                .filter_map(|g| g.owner_id)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            for owner in owners {
-                let theirs: Vec<ForecastGroup> = groups.iter().filter(|g| g.owner_id == Some(owner)).cloned().collect();
-                for row in funnel::forecast(&process, &theirs, &months, &current).months {
-                    keep(row.month.as_deref().unwrap_or_default(), Some(owner), &row);
-                }
-            }
-        }
-        write(&mut *self.backend, |x| deals::insert_snapshots(x, &snapshots))
-    }
-
-    /// Takes the snapshot of the last month end before `today` if nobody has yet (the app
-    /// does this on start). Returns the rows kept (0 when it was already taken).
-    pub fn snapshot_passed_month_end(&mut self, today: NaiveDate) -> Result<usize> {
-        let as_of = funnel::previous_month_end(today);
-        if read(&mut *self.backend, |x| deals::has_snapshot(x, &day_text(as_of)))? {
-            return Ok(0);
-        }
-        self.take_forecast_snapshot(as_of)
-    }
-
-    /// For the current month and the `months - 1` before it: the forecast kept at the end of
-    /// the month before, beside what was won, in `currency`, for `owner_id` or everyone.
-    pub fn forecast_accuracy(
-        &mut self,
-        owner_id: Option<i64>,
-        currency: Option<String>,
-        months: u32,
-        today: NaiveDate,
-    ) -> Result<Vec<Accuracy>> {
-        let process = self.stage_settings()?;
-        let won_id = process.of_kind(StageKind::Won).id;
-        let first = today.with_day0(0).unwrap_or(today) - chrono::Months::new(months.clamp(1, 36) - 1);
-        let list = funnel::months_between(first, today);
-        let (currencies, snapshots, groups) = read(&mut *self.backend, |x| {
-            let currencies: Vec<String> = deals::currencies(x, owner_id)?.into_iter().map(|(c, _)| c).collect();
-            let currency = pick_currency(currency.clone(), &currencies);
-            let snaps = deals::snapshots(x, &currency, &list[0], list.last().expect("at least one month"))?;
-            let months = Some((list[0].clone(), list.last().expect("at least one month").clone()));
-            let groups = deals::forecast_groups(x, &TallyFilter { currency: Some(currency), owner_id, months })?;
-            // Only what was won: the open deals of those months are not what was forecast then.
-            let won: Vec<_> = groups.into_iter().filter(|g| g.stage_id == won_id).collect();
-            Ok((currencies, snaps, won))
-        })?;
-        let _ = currencies;
-        let won = funnel::forecast(&process, &groups, &list, &funnel::month_of(today));
-        Ok(list
-            .iter()
-            .zip(&won.months)
-            .map(|(month, w)| {
-                let start = parse_day(&format!("{month}-01")).unwrap_or(today);
-                let as_of = day_text(funnel::previous_month_end(start));
-                let snap = snapshots.iter().find(|s| &s.month == month && s.as_of == as_of && s.owner_id == owner_id);
-                Accuracy {
-                    month: month.clone(),
-                    owner_id,
-                    as_of,
-                    commit: snap.map(|s| s.commit).unwrap_or_default(),
-                    best_case: snap.map(|s| s.best_case).unwrap_or_default(),
-                    pipeline: snap.map(|s| s.pipeline).unwrap_or_default(),
-                    won: w.won,
-                }
-            })
-            .collect())
-    }
-
-    // --- leads ---
-
-    /// Records that a customer came in as a lead from one of the office's sources in use.
-    pub fn create_lead(&mut self, customer_id: i64, data: LeadData, by: Option<i64>) -> Result<Lead> {
-        let data = data.validated(&self.reason_settings()?)?;
-        let id = write(&mut *self.backend, |x| deals::insert_lead(x, customer_id, &data, by, &now()))?;
-        self.lead(id)
-    }
-
-    /// Saves many leads, decided or not, in one transaction (demo data, imports): all or
-    /// none. Returns their ids.
-    pub fn create_leads_bulk(&mut self, rows: Vec<LeadRecord>) -> Result<Vec<i64>> {
-        let reasons = self.reason_settings()?;
-        let rows = rows
-            .into_iter()
-            .map(|r| Ok(LeadRecord { data: r.data.validated(&reasons)?, ..r }))
-            .collect::<Result<Vec<_>>>()?;
-        let stamp = now();
-        let won_id = self.stage_settings()?.of_kind(StageKind::Won).id;
-        write(&mut *self.backend, |x| {
-            rows.iter()
-                .map(|r| {
-                    let id = deals::insert_lead(x, r.customer_id, &r.data, r.by, &stamp)?;
-                    if r.status != LeadStatus::Open {
-                        let day = r.decided_on.clone().unwrap_or_else(|| r.data.received_on.clone());
-                        deals::decide_lead(x, id, 1, r.status, &r.reason, r.deal_id, &day, won_id)?;
-                    }
-                    Ok(id)
-                })
-                .collect()
-        })
-    }
-
-    pub fn lead(&mut self, id: i64) -> Result<Lead> {
-        read(&mut *self.backend, |x| deals::lead(x, id))?.ok_or(Error::NotFound { entity: "lead", id })
-    }
-
-    /// Leads newest first: open ones only or all, of an owner and/or a customer.
-    pub fn leads(&mut self, open_only: bool, owner_id: Option<i64>, customer_id: Option<i64>) -> Result<Vec<Lead>> {
-        read(&mut *self.backend, |x| deals::leads(x, open_only, owner_id, customer_id, 500))
-    }
-
-    /// Qualifies an open lead into a new deal (in the first open stage), both in one
-    /// transaction. Returns the deal.
-    pub fn qualify_lead(
-        &mut self,
-        id: i64,
-        version: i64,
-        data: DealData,
-        by: Option<i64>,
-        today: NaiveDate,
-    ) -> Result<Deal> {
-        let data = data.validated()?;
-        let lead = self.lead(id)?;
-        self.check_people(lead.customer_id, &data)?;
-        let process = self.stage_settings()?;
-        let stamp = now();
-        let (state, first) = first_state(process.first_open().id, &stamp, by);
-        let deal_id = write(&mut *self.backend, |x| {
-            let deal_id = deals::insert_deal(
-                x,
-                &NewDeal {
-                    customer_id: lead.customer_id,
-                    data: &data,
-                    state: &state,
-                    origin: "lead",
-                    created_at: &stamp,
-                    created_by: by,
-                    moves: std::slice::from_ref(&first),
-                },
-            )?;
-            deals::decide_lead(x, id, version, LeadStatus::Qualified, "", Some(deal_id), &day_text(today), 0)?;
-            Ok(deal_id)
-        })?;
-        self.deal(deal_id)
-    }
-
-    /// Disqualifies an open lead with a reason of the office's list.
-    pub fn disqualify_lead(&mut self, id: i64, version: i64, reason: &str, today: NaiveDate) -> Result<Lead> {
-        let reasons = self.reason_settings()?;
-        if !ReasonSettings::allows(&reasons.disqualified, reason) {
-            return Err(Error::invalid("reason", "validation.reason_required"));
-        }
-        write(&mut *self.backend, |x| {
-            deals::decide_lead(x, id, version, LeadStatus::Disqualified, reason, None, &day_text(today), 0)
-        })?;
-        self.lead(id)
-    }
-
-    /// The lead funnel per source over leads received in the query's period (all time without
-    /// one): new, contacted, qualified, won and disqualified. Every source in use has its row,
-    /// with or without leads; a retired one has its row while it has leads in the period.
-    pub fn lead_funnel(&mut self, query: &FunnelQuery) -> Result<Vec<LeadFigures>> {
-        let (from, to) = period(query.from.as_deref(), query.to.as_deref())
-            .unwrap_or_else(|| ("0000-01-01".into(), "9999-12-31".into()));
-        let groups = read(&mut *self.backend, |x| deals::lead_groups(x, &from, &to, query.owner_id))?;
-        let sources = self.reason_settings()?.sources;
-        Ok(funnel::lead_figures(&sources, &groups))
-    }
 }
 
 /// The stored process text and the process it holds (the default when none is stored).
 fn stages_in(x: &mut dyn super::exec::Exec) -> Result<(Option<String>, StageSettings)> {
-    let text = deals::setting(x, STAGES_KEY)?;
+    let text = deals::settings::setting(x, STAGES_KEY)?;
     let process =
         text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_else(StageSettings::default_process);
     Ok((text, process))
 }
 
 fn reasons_in(x: &mut dyn super::exec::Exec) -> Result<(Option<String>, ReasonSettings)> {
-    let text = deals::setting(x, REASONS_KEY)?;
+    let text = deals::settings::setting(x, REASONS_KEY)?;
     let reasons =
         text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_else(ReasonSettings::default_lists);
     Ok((text, reasons))
@@ -950,7 +564,7 @@ fn period(from: Option<&str>, to: Option<&str>) -> Option<(String, String)> {
 
 /// The home country's stored text and code.
 fn home_in(x: &mut dyn super::exec::Exec) -> Result<(Option<String>, Option<String>)> {
-    let text = deals::setting(x, crate::country::HOME_KEY)?;
+    let text = deals::settings::setting(x, crate::country::HOME_KEY)?;
     let code = match &text {
         Some(t) => serde_json::from_str::<Option<String>>(t)
             .map_err(|e| Error::Corrupt(format!("the home country cannot be read: {e}")))?,

@@ -106,7 +106,10 @@ fn stamp(x: &mut dyn Exec, today: NaiveDate) -> Result<Stamp> {
     Ok(Stamp {
         marks: [row.int(0)?, row.int(1)?, row.int(2)?, row.int(3)?, row.int(4)?, row.int(5)?],
         tiers: [row.int(6)?, row.int(7)?],
-        settings: [deals::setting(x, crate::fleet::SETTING_KEY)?, deals::setting(x, "funnel.stages")?],
+        settings: [
+            deals::settings::setting(x, crate::fleet::SETTING_KEY)?,
+            deals::settings::setting(x, "funnel.stages")?,
+        ],
         day: today,
     })
 }

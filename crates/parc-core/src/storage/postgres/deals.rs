@@ -42,6 +42,7 @@ fn params(args: &[Val]) -> Vec<Box<dyn ToSql + Sync>> {
                 Val::Int(i) => Box::new(*i),
                 Val::Bool(b) => Box::new(*b),
                 Val::Text(s) => Box::new(s.clone()),
+                Val::Blob(b) => Box::new(b.clone()),
                 Val::NullInt => Box::new(None::<i64>),
                 Val::NullText => Box::new(None::<String>),
             }
@@ -87,6 +88,7 @@ fn cells(r: &Row) -> Cells {
                 Type::INT8 => r.get::<_, Option<i64>>(i).map_or(Val::NullInt, Val::Int),
                 Type::INT4 => r.get::<_, Option<i32>>(i).map_or(Val::NullInt, |v| Val::Int(v.into())),
                 Type::BOOL => r.get::<_, Option<bool>>(i).map_or(Val::NullInt, Val::Bool),
+                Type::BYTEA => r.get::<_, Option<Vec<u8>>>(i).map_or(Val::NullText, Val::Blob),
                 _ => r.get::<_, Option<String>>(i).map_or(Val::NullText, Val::Text),
             })
             .collect(),

@@ -3,7 +3,6 @@
 //! `tsvector` of the same words, so both stores find the same customers in the same order.
 
 mod competitors;
-mod contacts;
 mod customers;
 mod deals;
 mod exchange;

@@ -21,6 +21,7 @@ fn value(v: &Val) -> Value {
         Val::Int(i) => Value::Integer(*i),
         Val::Bool(b) => Value::Integer(i64::from(*b)),
         Val::Text(s) => Value::Text(s.clone()),
+        Val::Blob(b) => Value::Blob(b.clone()),
         Val::NullInt | Val::NullText => Value::Null,
     }
 }
@@ -31,7 +32,8 @@ fn val(v: ValueRef) -> Val {
         ValueRef::Integer(v) => Val::Int(v),
         ValueRef::Real(f) => Val::Int(f as i64),
         ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Null | ValueRef::Blob(_) => Val::NullText,
+        ValueRef::Blob(b) => Val::Blob(b.to_vec()),
+        ValueRef::Null => Val::NullText,
     }
 }
 

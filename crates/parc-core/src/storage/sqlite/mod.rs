@@ -2,7 +2,6 @@
 //! and for several processes on one file (busy timeout, IMMEDIATE write transactions).
 
 mod competitors;
-mod contacts;
 mod customers;
 mod deals;
 mod exchange;
