@@ -113,8 +113,7 @@ fn left(store: &mut Store) -> Left {
             .map(|p| (p.id, p.customer_id, p.data, p.version))
             .collect(),
         changes: store
-            .backend()
-            .all_changes()
+            .read(crate::storage::trail::all_changes)
             .unwrap()
             .into_iter()
             .map(|c| (c.id, c.entity, c.entity_id, c.changed_by, c.field, c.old.to_string(), c.new.to_string()))

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exec::{read, write};
-use super::{campaigns, contacts, customers, deals, exchange, offers, people, reports, segments, Store};
+use super::{
+    campaigns, competitors, contacts, customers, deals, exchange, fleet, offers, people, reports, segments, trail, Store,
+};
 use crate::error::{Error, Result};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -45,16 +47,23 @@ pub fn copy_store(from: &mut Store, to: &mut Store) -> Result<CopyReport> {
     for table in ["contact", "contact_revision", "customer_material", "contact_attachment"] {
         to.backend.follow_ids(table)?;
     }
-    to.backend.restore_settings(&from.backend.all_settings()?)?;
+    let settings = from.read(fleet::all_settings)?;
+    to.write(|x| fleet::restore_settings(x, &settings))?;
     // The fleet after the customers: the copy rebuilds the summary from their archived state.
-    to.backend.restore_fleet_lines(&from.backend.all_fleet_lines()?)?;
-    to.backend.restore_competitors(
-        &from.backend.competitors()?,
-        &from.backend.all_customer_competitors()?,
-        &from.backend.all_sightings()?,
-    )?;
-    to.backend.restore_changes(&from.backend.all_changes()?)?;
-    to.backend.restore_operations(&from.backend.all_operations()?)?;
+    let lines = from.read(fleet::all_lines)?;
+    to.write(|x| fleet::restore_lines(x, &lines))?;
+    to.backend.follow_ids("fleet_line")?;
+    let (rivals, links, sightings) = from.read(|x| {
+        Ok((competitors::competitors(x)?, competitors::all_customer_competitors(x)?, competitors::all_sightings(x)?))
+    })?;
+    to.write(|x| competitors::restore(x, &rivals, &links, &sightings))?;
+    to.backend.follow_ids("competitor")?;
+    to.backend.follow_ids("price_sighting")?;
+    let changes = from.read(trail::all_changes)?;
+    to.write(|x| trail::restore_changes(x, &changes))?;
+    to.backend.follow_ids("change_log")?;
+    let operations = from.read(trail::all_operations)?;
+    to.write(|x| trail::restore_operations(x, &operations))?;
     // The funnel (its settings came with the others): deals with their moves, leads, and the
     // forecasts kept at month ends.
     let all_deals = read(&mut *from.backend, deals::all_deals)?;
@@ -127,15 +136,15 @@ pub fn fingerprint(store: &mut Store) -> Result<CopyReport> {
     add("customer_material", serialised(read(&mut *store.backend, contacts::all_materials)?));
     add("custom_field", serialised(read(&mut *store.backend, customers::custom_fields)?));
     add("contact_attachment", serialised(read(&mut *store.backend, contacts::all_attachments)?));
-    add("setting", serialised(store.backend.all_settings()?));
-    add("fleet_line", serialised(store.backend.all_fleet_lines()?));
+    add("setting", serialised(store.read(fleet::all_settings)?));
+    add("fleet_line", serialised(store.read(fleet::all_lines)?));
     // Derived from the lines, but compared too: a copy must give the same market share.
-    add("fleet_share", serialised(store.backend.share_rows()?));
-    add("competitor", serialised(store.backend.competitors()?));
-    add("customer_competitor", serialised(store.backend.all_customer_competitors()?));
-    add("price_sighting", serialised(store.backend.all_sightings()?));
-    add("change_log", serialised(store.backend.all_changes()?));
-    add("operation", serialised(store.backend.all_operations()?));
+    add("fleet_share", serialised(store.read(fleet::share_rows)?));
+    add("competitor", serialised(store.read(competitors::competitors)?));
+    add("customer_competitor", serialised(store.read(competitors::all_customer_competitors)?));
+    add("price_sighting", serialised(store.read(competitors::all_sightings)?));
+    add("change_log", serialised(store.read(trail::all_changes)?));
+    add("operation", serialised(store.read(trail::all_operations)?));
     add("deal", serialised(read(&mut *store.backend, deals::all_deals)?));
     add("lead", serialised(read(&mut *store.backend, deals::leads::all_leads)?));
     add("forecast_snapshot", serialised(read(&mut *store.backend, deals::snapshots::all_snapshots)?));

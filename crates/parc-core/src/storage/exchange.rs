@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 
-use crate::competitor::{Sighting, SightingData};
+use crate::competitor::Sighting;
 use crate::customer::{Customer, CustomerData};
 use crate::error::{Error, Result};
 use crate::exchange::{Entity, Kind, Profile, ProfileData, Watermark};
-use crate::fleet::{FleetLine, FleetLineData};
+use crate::fleet::FleetLine;
 use crate::person::{Person, PersonData};
 use crate::storage::exec::{id_list, Cells, Dialect, Exec, Val, IN_CHUNK};
 
@@ -558,41 +558,13 @@ pub(crate) fn people_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Pe
 pub(crate) fn fleet_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<FleetLine>> {
     let mut out = Vec::new();
     for chunk in customer_ids.chunks(IN_CHUNK) {
-        let rows = x.rows(
-            &format!(
-                "SELECT id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
-                 first_registered, mileage_km, mileage_read_on, ownership, supplier, renewal_due, renewal_manual,
-                 inspection_due, notes, version FROM fleet_line WHERE customer_id IN ({}) ORDER BY id",
-                id_list(chunk)
-            ),
-            &[],
-        )?;
-        for r in &rows {
-            out.push(FleetLine {
-                id: r.int(0)?,
-                customer_id: r.int(1)?,
-                data: FleetLineData {
-                    brand: r.text(2)?,
-                    model: r.text(3)?,
-                    category: r.text(4)?,
-                    weight_class: r.text(5)?,
-                    gross_weight_kg: r.opt_int(6)?,
-                    vehicles: r.int(7)?,
-                    vin: r.text(8)?,
-                    plate: r.text(9)?,
-                    first_registered: r.opt_int(10)?.and_then(|y| i32::try_from(y).ok()),
-                    mileage_km: r.opt_int(11)?,
-                    mileage_read_on: r.opt_text(12)?,
-                    ownership: r.text(13)?,
-                    supplier: r.text(14)?,
-                    renewal_due: r.opt_text(15)?,
-                    renewal_manual: r.boolean(16)?,
-                    inspection_due: r.opt_text(17)?,
-                    notes: r.text(18)?,
-                },
-                version: r.int(19)?,
-                ours: false,
-            });
+        let sql = format!(
+            "SELECT {} FROM fleet_line WHERE customer_id IN ({}) ORDER BY id",
+            super::fleet::COLUMNS,
+            id_list(chunk)
+        );
+        for r in &x.rows(&sql, &[])? {
+            out.push(super::fleet::line_from(r)?);
         }
     }
     Ok(out)
@@ -602,29 +574,13 @@ pub(crate) fn fleet_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Fle
 pub(crate) fn sightings_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Sighting>> {
     let mut out = Vec::new();
     for chunk in customer_ids.chunks(IN_CHUNK) {
-        let rows = x.rows(
-            &format!(
-                "SELECT id, customer_id, competitor_id, seen_on, product, price_minor, currency, conditions, source,
-                 version FROM price_sighting WHERE customer_id IN ({}) ORDER BY id",
-                id_list(chunk)
-            ),
-            &[],
-        )?;
-        for r in &rows {
-            out.push(Sighting {
-                id: r.int(0)?,
-                customer_id: r.int(1)?,
-                data: SightingData {
-                    competitor_id: r.opt_int(2)?,
-                    seen_on: r.text(3)?,
-                    product: r.text(4)?,
-                    price_minor: r.opt_int(5)?,
-                    currency: r.text(6)?,
-                    conditions: r.text(7)?,
-                    source: r.text(8)?,
-                },
-                version: r.int(9)?,
-            });
+        let sql = format!(
+            "SELECT {} FROM price_sighting WHERE customer_id IN ({}) ORDER BY id",
+            super::competitors::SIGHTING_COLUMNS,
+            id_list(chunk)
+        );
+        for r in &x.rows(&sql, &[])? {
+            out.push(super::competitors::sighting_from(r)?);
         }
     }
     Ok(out)

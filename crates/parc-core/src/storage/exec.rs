@@ -127,6 +127,15 @@ impl Cells {
         }
     }
 
+    /// A text column moved out of the row: for the large reads that keep every row (the market
+    /// share, the radar), no second copy of each string.
+    pub fn take_text(&mut self, i: usize) -> Result<String> {
+        match self.0.get_mut(i) {
+            Some(Val::Text(s)) => Ok(std::mem::take(s)),
+            _ => Err(self.wrong(i, "text")),
+        }
+    }
+
     /// A bytes column (attachments' files).
     pub fn bytes(&self, i: usize) -> Result<&[u8]> {
         match self.cell(i)? {
@@ -167,6 +176,26 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// Put after a text column in `ORDER BY`: byte order, as SQLite sorts; a PostgreSQL column
+    /// sorts by the server's locale unless told.
+    pub fn bytewise(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " COLLATE \"C\"",
+        }
+    }
+
+    /// A row lock (`" FOR UPDATE"`, `" FOR SHARE"`) on PostgreSQL, where two workstations write
+    /// at once; nothing on SQLite, whose write transaction holds the whole file.
+    pub fn lock(self, clause: &'static str) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => clause,
+        }
+    }
+}
+
 /// Runs statements inside one transaction of a store.
 pub(crate) trait Exec {
     fn dialect(&self) -> Dialect;
@@ -192,6 +221,9 @@ pub(crate) trait Exec {
 /// A store that runs [`Exec`] work in transactions: `write` commits when the work succeeds
 /// and rolls back otherwise; `read` sees one consistent snapshot.
 pub(crate) trait Transact {
+    /// Who makes the next writes and the operation key the next one records (see
+    /// [`super::Store::once`]).
+    fn context(&mut self) -> &mut super::WriteContext;
     /// `work` returns what the write made, as JSON: a keyed write ([`super::Store::once`])
     /// keeps it as the operation's result.
     fn write_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<serde_json::Value>) -> Result<()>;

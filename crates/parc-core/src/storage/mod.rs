@@ -4,6 +4,7 @@
 //! behaviour; what is the same for both (validation, query planning) happens here, once.
 
 mod campaigns;
+mod competitors;
 mod conflict;
 mod contacts;
 mod copy;
@@ -11,6 +12,7 @@ mod customers;
 mod deals;
 pub(crate) mod exchange;
 pub(crate) mod exec;
+mod fleet;
 pub(crate) mod offers;
 pub(crate) mod people;
 mod plans;
@@ -22,6 +24,7 @@ mod reports;
 mod sales;
 mod segments;
 mod sqlite;
+pub(crate) mod trail;
 
 pub use conflict::SaveConflict;
 pub use copy::{copy_store, CopyReport};
@@ -52,10 +55,10 @@ use crate::customer::{Customer, CustomerData, CustomerSummary};
 use crate::deal::ReasonSettings;
 use crate::error::{Error, Result};
 use crate::exchange::{Kind, Profile, ProfileData};
-use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved, ServiceDue};
+use crate::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings, Saved};
 use crate::person::{Person, PersonData};
 use crate::search_key::{self, QueryPlan};
-use crate::share::{self, DueCount, MarketShare, Radar, RadarLine, RadarQuery, ShareRow};
+use crate::share::{self, MarketShare, Radar, RadarQuery};
 use crate::user::{User, UserData, UserRole};
 
 /// The schema version this program writes; both dialects have this many migrations.
@@ -170,14 +173,9 @@ pub(crate) struct ListScope {
 
 /// One database engine: the kinds of rows it keeps. Every method is one transaction;
 /// data reaching it is already valid. Each store implements each part in its own module.
-pub(crate) trait Backend:
-    DialectRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send
-{
-}
+pub(crate) trait Backend: DialectRows + ExchangeRows + exec::Transact + Send {}
 
-impl<T: DialectRows + FleetRows + CompetitorRows + TrailRows + ExchangeRows + exec::Transact + Send> Backend for T
-{
-}
+impl<T: DialectRows + ExchangeRows + exec::Transact + Send> Backend for T {}
 
 /// A customer an import refers to: a stored one, or the n-th one it creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,22 +254,6 @@ pub enum Once<T> {
     Before(Operation),
 }
 
-/// The audit trail and the applied operations.
-pub(crate) trait TrailRows {
-    fn context(&mut self) -> &mut WriteContext;
-    /// A record's history, oldest first.
-    fn changes(&mut self, entity: &str, entity_id: i64) -> Result<Vec<Change>>;
-    fn operation(&mut self, key: &str) -> Result<Option<Operation>>;
-    /// SQLite's `quick_check` (pages and indexes, without comparing every index entry to its
-    /// row): "ok" or the problems found.
-    fn quick_check(&mut self) -> Result<String>;
-    /// Everything, by id / key, and its copy into an empty store.
-    fn all_changes(&mut self) -> Result<Vec<Change>>;
-    fn restore_changes(&mut self, rows: &[Change]) -> Result<()>;
-    fn all_operations(&mut self) -> Result<Vec<Operation>>;
-    fn restore_operations(&mut self, rows: &[Operation]) -> Result<()>;
-}
-
 /// What each store does its own way for customers (their rows are written once, in
 /// `customers.rs`): search (FTS5 or pg_trgm), archiving (with the fleet summary it moves), the
 /// schema version and the checks.
@@ -281,82 +263,6 @@ pub(crate) trait DialectRows {
     /// Returns false when there is no such customer.
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool>;
     fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>>;
-}
-
-/// Fleet lines, the office summary kept in step with them, and the office's settings.
-pub(crate) trait FleetRows {
-    /// Saves the fleet settings `value` if the stored value is still `previous` (else
-    /// `Conflict`), and gives the lines of the `recompute` categories whose renewal was not
-    /// set by hand the renewal `renewal` tells, in the same transaction.
-    fn save_fleet_settings(
-        &mut self,
-        previous: Option<&str>,
-        value: &str,
-        recompute: &[String],
-        renewal: &dyn Fn(&FleetLineData) -> Option<String>,
-    ) -> Result<()>;
-    /// A customer's fleet: by category, brand and model.
-    fn fleet(&mut self, customer_id: i64) -> Result<Vec<FleetLine>>;
-    fn fleet_line(&mut self, id: i64) -> Result<Option<FleetLine>>;
-    /// Saves lines `(customer_id, data)`, all or none; `NotFound` for a missing customer.
-    fn insert_fleet_lines(&mut self, rows: &[(i64, FleetLineData)]) -> Result<Vec<i64>>;
-    /// `Conflict` when `version` is stale, `NotFound` when there is no such line.
-    fn update_fleet_line(&mut self, id: i64, version: i64, d: &FleetLineData) -> Result<()>;
-    /// Returns false when there was no such line.
-    fn delete_fleet_line(&mut self, id: i64) -> Result<bool>;
-    /// The office summary: vehicles of active customers per segment, year and brand.
-    fn share_rows(&mut self) -> Result<Vec<ShareRow>>;
-    /// Lines of active customers (of `owner_id`, or all) due for renewal from `from` to
-    /// `until` (`YYYY-MM-DD`, both included), as numbers; `ours` tells the brands we sell.
-    fn renewal_counts(
-        &mut self,
-        owner_id: Option<i64>,
-        from: &str,
-        until: &str,
-        ours: &[String],
-    ) -> Result<Vec<DueCount>>;
-    /// The lines of these customers due from `from` to `until`, with the customer's name and
-    /// city; `ours` left false.
-    fn radar_lines(&mut self, customer_ids: &[i64], from: &str, until: &str) -> Result<Vec<RadarLine>>;
-    /// Inspections of active customers' vehicles (of `owner_id`, or all) due from `from` to
-    /// `until`, by due day, at most `limit`.
-    fn inspections_due(
-        &mut self,
-        owner_id: Option<i64>,
-        from: &str,
-        until: &str,
-        limit: u32,
-    ) -> Result<Vec<ServiceDue>>;
-    /// Every setting, every line by id, and their copy into an empty store (which rebuilds
-    /// the summary).
-    fn all_settings(&mut self) -> Result<Vec<(String, String)>>;
-    fn restore_settings(&mut self, rows: &[(String, String)]) -> Result<()>;
-    fn all_fleet_lines(&mut self) -> Result<Vec<FleetLine>>;
-    fn restore_fleet_lines(&mut self, rows: &[FleetLine]) -> Result<()>;
-}
-
-/// Competitor records, those noted on customers, and the prices seen.
-pub(crate) trait CompetitorRows {
-    /// Every competitor, by brand then dealer.
-    fn competitors(&mut self) -> Result<Vec<Competitor>>;
-    fn insert_competitor(&mut self, d: &CompetitorData) -> Result<i64>;
-    /// `Conflict` when `version` is stale, `NotFound` when there is no such competitor.
-    fn update_competitor(&mut self, id: i64, version: i64, d: &CompetitorData) -> Result<()>;
-    /// The competitors noted on a customer by hand.
-    fn customer_competitor_ids(&mut self, customer_id: i64) -> Result<Vec<i64>>;
-    /// Notes (`true`) or un-notes competitors on customers `(customer, competitor, present)`,
-    /// all or none; `NotFound` for a missing customer or competitor.
-    fn set_customer_competitors(&mut self, rows: &[(i64, i64, bool)]) -> Result<()>;
-    /// A customer's price sightings, newest first.
-    fn sightings(&mut self, customer_id: i64) -> Result<Vec<Sighting>>;
-    /// Saves sightings `(customer_id, data)`, all or none; `NotFound` for a missing customer
-    /// or competitor.
-    fn insert_sightings(&mut self, rows: &[(i64, SightingData)]) -> Result<Vec<i64>>;
-    fn delete_sighting(&mut self, id: i64) -> Result<bool>;
-    /// Every competitor link and sighting, and the copy of all three into an empty store.
-    fn all_customer_competitors(&mut self) -> Result<Vec<(i64, i64)>>;
-    fn all_sightings(&mut self) -> Result<Vec<Sighting>>;
-    fn restore_competitors(&mut self, rows: &[Competitor], links: &[(i64, i64)], sightings: &[Sighting]) -> Result<()>;
 }
 
 pub struct Store {
@@ -393,12 +299,6 @@ impl Store {
         progress: &mut dyn FnMut(u64) -> Result<()>,
     ) -> Result<Vec<i64>> {
         self.backend.apply_import(w, progress)
-    }
-
-    /// The backend itself, for tests that compare what two stores hold.
-    #[cfg(test)]
-    pub(crate) fn backend(&mut self) -> &mut dyn Backend {
-        &mut *self.backend
     }
 
     /// Opens (or creates) a Parc database file and brings its schema up to date. A file that
@@ -454,7 +354,7 @@ impl Store {
     /// The quicker check made at start-up: "ok", or the problems SQLite found. A server
     /// keeps its own pages and answers "ok".
     pub fn quick_check(&mut self) -> Result<String> {
-        self.backend.quick_check()
+        self.read(trail::quick_check)
     }
 
     /// Names the user in whose name the following changes are made (the audit trail's "who");
@@ -475,7 +375,7 @@ impl Store {
     /// write (one call that saves); an applied key answers [`Once::Before`] with the stored
     /// result (for bulk saves: the new ids).
     pub fn once<T>(&mut self, key: &str, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<Once<T>> {
-        if let Some(done) = self.backend.operation(key)? {
+        if let Some(done) = self.operation(key)? {
             return Ok(Once::Before(done));
         }
         self.backend.context().key = Some(key.to_string());
@@ -483,7 +383,7 @@ impl Store {
         self.backend.context().key = None;
         match out {
             Ok(v) => Ok(Once::Now(v)),
-            Err(Error::AlreadyApplied { .. }) => match self.backend.operation(key)? {
+            Err(Error::AlreadyApplied { .. }) => match self.operation(key)? {
                 Some(done) => Ok(Once::Before(done)),
                 None => Err(Error::Corrupt(format!("operation {key} reported applied but not found"))),
             },
@@ -493,13 +393,13 @@ impl Store {
 
     /// The operation applied under `key`, if any.
     pub fn operation(&mut self, key: &str) -> Result<Option<Operation>> {
-        self.backend.operation(key)
+        self.read(|x| trail::operation(x, key))
     }
 
     /// A record's history of changes, oldest first (`entity` is one of [`crate::audit`]'s
     /// kinds).
     pub fn changes(&mut self, entity: &str, entity_id: i64) -> Result<Vec<Change>> {
-        self.backend.changes(entity, entity_id)
+        self.read(|x| trail::changes(x, entity, entity_id))
     }
 
     /// Validates and saves a new customer.
@@ -832,7 +732,8 @@ impl Store {
         agenda.materials = materials;
         // Inspections of the coming month; those missed long ago are stale data, not work.
         let from = day(today - chrono::Days::new(SERVICE_OVERDUE_DAYS));
-        agenda.service = self.backend.inspections_due(user_id, &from, &day(today + chrono::Days::new(30)), 300)?;
+        let until = day(today + chrono::Days::new(30));
+        agenda.service = self.read(|x| fleet::inspections_due(x, user_id, &from, &until, 300))?;
         // Postponed deals come back on their day: read from the deal, so moving the day or
         // reviving the deal needs no action to keep in step.
         let until = day(today + chrono::Days::new(7));
@@ -936,17 +837,7 @@ impl Store {
 
     /// The office's fleet settings: brands (ours or not), categories and renewal rules.
     pub fn fleet_settings(&mut self) -> Result<FleetSettings> {
-        Ok(self.stored_fleet_settings()?.0)
-    }
-
-    fn stored_fleet_settings(&mut self) -> Result<(FleetSettings, Option<String>)> {
-        let raw = self.setting(crate::fleet::SETTING_KEY)?;
-        let settings = match &raw {
-            Some(text) => serde_json::from_str(text)
-                .map_err(|e| Error::Corrupt(format!("the fleet settings cannot be read: {e}")))?,
-            None => FleetSettings::default(),
-        };
-        Ok((settings, raw))
+        Ok(self.read(fleet::settings)?.0)
     }
 
     /// Saves the fleet settings edited from `settings.version`; a stale version is a
@@ -954,7 +845,7 @@ impl Store {
     /// by hand, get the new default in the same transaction.
     pub fn save_fleet_settings(&mut self, settings: FleetSettings) -> Result<FleetSettings> {
         let mut settings = settings.validated()?;
-        let (current, raw) = self.stored_fleet_settings()?;
+        let (current, raw) = self.read(fleet::settings)?;
         if current.version != settings.version {
             return Err(Error::Conflict { entity: "settings", id: 0 });
         }
@@ -964,14 +855,13 @@ impl Store {
         let rules = settings.clone();
         let renewal =
             move |d: &FleetLineData| rules.default_renewal(d).map(|d| d.format(crate::dates::DATE_FORMAT).to_string());
-        self.backend.save_fleet_settings(raw.as_deref(), &value, &recompute, &renewal)?;
+        self.write(|x| fleet::save_settings(x, raw.as_deref(), &value, &recompute, &renewal))?;
         Ok(settings)
     }
 
     /// A customer's fleet with our share of it.
     pub fn fleet(&mut self, customer_id: i64) -> Result<CustomerFleet> {
-        let settings = self.fleet_settings()?;
-        let mut lines = self.backend.fleet(customer_id)?;
+        let (settings, mut lines) = self.read(|x| Ok((fleet::settings(x)?.0, fleet::lines(x, customer_id)?)))?;
         for l in &mut lines {
             l.ours = settings.is_ours(&l.data.brand);
         }
@@ -980,8 +870,9 @@ impl Store {
     }
 
     pub fn fleet_line(&mut self, id: i64) -> Result<FleetLine> {
-        let mut line = self.backend.fleet_line(id)?.ok_or(Error::NotFound { entity: "fleet_line", id })?;
-        line.ours = self.fleet_settings()?.is_ours(&line.data.brand);
+        let (settings, line) = self.read(|x| Ok((fleet::settings(x)?.0, fleet::line(x, id)?)))?;
+        let mut line = line.ok_or(Error::NotFound { entity: "fleet_line", id })?;
+        line.ours = settings.is_ours(&line.data.brand);
         Ok(line)
     }
 
@@ -989,18 +880,21 @@ impl Store {
     /// with a warning.
     pub fn add_fleet_line(&mut self, customer_id: i64, data: FleetLineData) -> Result<Saved<FleetLine>> {
         let (data, warnings) = data.validated(&self.fleet_settings()?, today())?;
-        let ids = self.backend.insert_fleet_lines(&[(customer_id, data)])?;
+        let by = self.actor();
+        let ids = self.write(|x| fleet::insert_lines(x, &[(customer_id, data)], by))?;
         Ok(Saved { saved: self.fleet_line(ids[0])?, warnings })
     }
 
     pub fn update_fleet_line(&mut self, id: i64, version: i64, data: FleetLineData) -> Result<Saved<FleetLine>> {
         let (data, warnings) = data.validated(&self.fleet_settings()?, today())?;
-        self.backend.update_fleet_line(id, version, &data)?;
+        let by = self.actor();
+        self.write(|x| fleet::update_line(x, id, version, &data, by))?;
         Ok(Saved { saved: self.fleet_line(id)?, warnings })
     }
 
     pub fn delete_fleet_line(&mut self, id: i64) -> Result<()> {
-        if self.backend.delete_fleet_line(id)? {
+        let by = self.actor();
+        if self.write(|x| fleet::delete_line(x, id, by))? {
             Ok(())
         } else {
             Err(Error::NotFound { entity: "fleet_line", id })
@@ -1014,87 +908,90 @@ impl Store {
         let today = today();
         let rows =
             rows.into_iter().map(|(c, d)| Ok((c, d.validated(&settings, today)?.0))).collect::<Result<Vec<_>>>()?;
-        self.backend.insert_fleet_lines(&rows)
+        let by = self.actor();
+        self.write(|x| fleet::insert_lines(x, &rows, by))
     }
 
     /// The office's market share (QM) among its active customers' fleets, by segment and
     /// year of registration, with the brands that hold the most vehicles.
     pub fn market_share(&mut self) -> Result<MarketShare> {
-        let settings = self.fleet_settings()?;
-        let rows = self.backend.share_rows()?;
+        let (settings, rows) = self.read(|x| Ok((fleet::settings(x)?.0, fleet::share_rows(x)?)))?;
         Ok(share::market_share(&rows, &settings.categories, |b| settings.is_ours(b)))
     }
 
     /// Vehicles due for renewal in the next `query.months` months as of `today`, grouped by
     /// customer and month.
     pub fn renewal_radar(&mut self, query: &RadarQuery, today: NaiveDate) -> Result<Radar> {
-        let settings = self.fleet_settings()?;
         let (from, until) = share::radar_window(today, query.months);
         let day = |d: NaiveDate| d.format(crate::dates::DATE_FORMAT).to_string();
         let (from_s, until_s) = (day(from), day(until));
-        let counts = self.backend.renewal_counts(query.owner_id, &from_s, &until_s, &settings.our_brands())?;
-        let mut radar = share::radar(&counts, from, until, query.sort, query.limit.clamp(1, 5000) as usize);
-        let ids: Vec<i64> = radar.customers.iter().map(|c| c.customer_id).collect();
-        let mut lines = self.backend.radar_lines(&ids, &from_s, &until_s)?;
-        for l in &mut lines {
-            l.ours = settings.is_ours(&l.brand);
-        }
-        share::attach_lines(&mut radar, lines);
-        Ok(radar)
+        self.read(|x| {
+            let settings = fleet::settings(x)?.0;
+            let counts = fleet::renewal_counts(x, query.owner_id, &from_s, &until_s, &settings.our_brands())?;
+            let mut radar = share::radar(&counts, from, until, query.sort, query.limit.clamp(1, 5000) as usize);
+            let ids: Vec<i64> = radar.customers.iter().map(|c| c.customer_id).collect();
+            let mut lines = fleet::radar_lines(x, &ids, &from_s, &until_s)?;
+            for l in &mut lines {
+                l.ours = settings.is_ours(&l.brand);
+            }
+            share::attach_lines(&mut radar, lines);
+            Ok(radar)
+        })
     }
 
     // --- competitors ---
 
     pub fn competitors(&mut self) -> Result<Vec<Competitor>> {
-        self.backend.competitors()
+        self.read(competitors::competitors)
     }
 
     pub fn create_competitor(&mut self, data: CompetitorData) -> Result<Competitor> {
         let data = data.validated()?;
-        let id = self.backend.insert_competitor(&data)?;
+        let id = self.write(|x| competitors::insert_competitor(x, None, &data, 1))?;
         self.competitor(id)
     }
 
     pub fn update_competitor(&mut self, id: i64, version: i64, data: CompetitorData) -> Result<Competitor> {
         let data = data.validated()?;
-        self.backend.update_competitor(id, version, &data)?;
+        self.write(|x| competitors::update_competitor(x, id, version, &data))?;
         self.competitor(id)
     }
 
     fn competitor(&mut self, id: i64) -> Result<Competitor> {
-        self.backend.competitors()?.into_iter().find(|c| c.id == id).ok_or(Error::NotFound { entity: "competitor", id })
+        self.competitors()?.into_iter().find(|c| c.id == id).ok_or(Error::NotFound { entity: "competitor", id })
     }
 
     /// Which competitors are present at a customer (from its fleet and noted by hand) and
     /// the prices seen there.
     pub fn customer_competitors(&mut self, customer_id: i64) -> Result<CustomerCompetitors> {
         let fleet = self.fleet(customer_id)?;
-        let records = self.backend.competitors()?;
-        let by_hand = self.backend.customer_competitor_ids(customer_id)?;
+        let (records, by_hand, sightings) = self.read(|x| {
+            Ok((
+                competitors::competitors(x)?,
+                competitors::customer_competitor_ids(x, customer_id)?,
+                competitors::sightings(x, customer_id)?,
+            ))
+        })?;
         let theirs: Vec<(String, i64)> =
             fleet.share.brands.iter().filter(|b| !b.ours).map(|b| (b.brand.clone(), b.vehicles)).collect();
-        Ok(CustomerCompetitors {
-            present: competitor::present(&records, &theirs, &by_hand),
-            sightings: self.backend.sightings(customer_id)?,
-        })
+        Ok(CustomerCompetitors { present: competitor::present(&records, &theirs, &by_hand), sightings })
     }
 
     /// Notes a competitor as present at a customer (`present`), or takes the note back.
     pub fn note_competitor(&mut self, customer_id: i64, competitor_id: i64, present: bool) -> Result<()> {
-        self.backend.set_customer_competitors(&[(customer_id, competitor_id, present)])
+        self.write(|x| competitors::set_customer_competitors(x, &[(customer_id, competitor_id, present)]))
     }
 
     /// Notes many competitors on customers in one transaction (demo data, imports).
     pub fn note_competitors_bulk(&mut self, rows: Vec<(i64, i64)>) -> Result<()> {
         let rows: Vec<(i64, i64, bool)> = rows.into_iter().map(|(c, k)| (c, k, true)).collect();
-        self.backend.set_customer_competitors(&rows)
+        self.write(|x| competitors::set_customer_competitors(x, &rows))
     }
 
     pub fn add_sighting(&mut self, customer_id: i64, data: SightingData) -> Result<Sighting> {
         let data = data.validated()?;
-        let ids = self.backend.insert_sightings(&[(customer_id, data)])?;
-        self.backend
-            .sightings(customer_id)?
+        let ids = self.write(|x| competitors::insert_sightings(x, &[(customer_id, data)]))?;
+        self.read(|x| competitors::sightings(x, customer_id))?
             .into_iter()
             .find(|s| s.id == ids[0])
             .ok_or(Error::NotFound { entity: "sighting", id: ids[0] })
@@ -1103,11 +1000,11 @@ impl Store {
     /// Saves many sightings in one transaction: all or none.
     pub fn create_sightings_bulk(&mut self, rows: Vec<(i64, SightingData)>) -> Result<Vec<i64>> {
         let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
-        self.backend.insert_sightings(&rows)
+        self.write(|x| competitors::insert_sightings(x, &rows))
     }
 
     pub fn delete_sighting(&mut self, id: i64) -> Result<()> {
-        if self.backend.delete_sighting(id)? {
+        if self.write(|x| competitors::delete_sighting(x, id))? {
             Ok(())
         } else {
             Err(Error::NotFound { entity: "sighting", id })
@@ -1122,7 +1019,7 @@ impl Store {
     /// ones (once: a deleted one does not come back).
     pub fn exchange_profiles(&mut self) -> Result<Vec<Profile>> {
         const SHIPPED: &str = "exchange.shipped_profiles.1";
-        if self.backend.operation(SHIPPED)?.is_none() {
+        if self.operation(SHIPPED)?.is_none() {
             let added = self.once(SHIPPED, |s| {
                 exec::write(&mut *s.backend, |x| {
                     let have = exchange::profiles(x)?;

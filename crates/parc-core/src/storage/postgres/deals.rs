@@ -12,6 +12,7 @@ use super::people::follow_ids;
 use super::Postgres;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
+use crate::storage::WriteContext;
 
 pub(super) struct Pg<'a, 'b> {
     tx: &'a mut Transaction<'b>,
@@ -95,6 +96,10 @@ fn cells(r: &Row) -> Cells {
 }
 
 impl Transact for Postgres {
+    fn context(&mut self) -> &mut WriteContext {
+        &mut self.ctx
+    }
+
     fn write_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<serde_json::Value>) -> Result<()> {
         // Through the store's own write: a keyed operation is claimed and recorded with it.
         self.write(|tx| work(&mut Pg { tx, prepared: HashMap::new() })).map(|_| ())

@@ -3,7 +3,7 @@
 
 use postgres::{Client, GenericClient, Transaction};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Runs `f` in one transaction, committed when it returns `Ok`, rolled back otherwise.
 pub(super) fn write<T>(client: &mut Client, f: impl FnOnce(&mut Transaction) -> Result<T>) -> Result<T> {
@@ -63,20 +63,4 @@ pub(super) fn analyze(client: &mut impl GenericClient, table: &str) -> Result<()
     };
     client.batch_execute(&sql)?;
     Ok(())
-}
-
-/// After an `UPDATE ... WHERE id = $1 AND version = $2`: no row changed means either someone
-/// else saved first (`Conflict`) or the row is gone (`NotFound`).
-pub(super) fn check_changed(
-    client: &mut impl GenericClient,
-    changed: u64,
-    table: &str,
-    entity: &'static str,
-    id: i64,
-) -> Result<()> {
-    if changed > 0 {
-        return Ok(());
-    }
-    let exists = client.query_opt(&format!("SELECT 1 FROM {table} WHERE id = $1"), &[&id])?.is_some();
-    Err(if exists { Error::Conflict { entity, id } } else { Error::NotFound { entity, id } })
 }

@@ -1,14 +1,13 @@
-//! The audit trail and applied operations on PostgreSQL (see `sqlite/trail.rs`).
+//! The audit trail's writes and the operation keys inside this store's own transactions, on
+//! PostgreSQL (see `sqlite/trail.rs`; the trail's reads are shared: `storage/trail.rs`).
 
 use postgres::error::SqlState;
-use postgres::{Row, Transaction};
+use postgres::Transaction;
 use serde_json::Value;
 
-use super::people::follow_ids;
-use super::Postgres;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::error::{Error, Result};
-use crate::storage::{now, Operation, TrailRows, WriteContext};
+use crate::storage::now;
 
 /// Writes a record's history inside the transaction that changes it: its creation when
 /// `before` is `None`, else one line per changed field.
@@ -68,88 +67,5 @@ pub(crate) fn applied<T: serde::Serialize>(tx: &mut Transaction, key: &str, out:
             Err(Error::AlreadyApplied { key: key.to_string(), applied_at: String::new() })
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn change_from_row(r: &Row) -> Change {
-    let json = |i| serde_json::from_str(r.get::<_, &str>(i)).unwrap_or(Value::Null);
-    Change {
-        id: r.get(0),
-        entity: r.get(1),
-        entity_id: r.get(2),
-        changed_at: r.get(3),
-        changed_by: r.get(4),
-        field: r.get(5),
-        old: json(6),
-        new: json(7),
-    }
-}
-
-fn operation_from_row(r: &Row) -> Operation {
-    Operation {
-        key: r.get(0),
-        applied_at: r.get(1),
-        result: serde_json::from_str(r.get::<_, &str>(2)).unwrap_or(Value::Null),
-    }
-}
-
-const CHANGE_COLUMNS: &str = "id, entity, entity_id, changed_at, changed_by, field, old_value, new_value";
-
-impl TrailRows for Postgres {
-    fn context(&mut self) -> &mut WriteContext {
-        &mut self.ctx
-    }
-
-    fn changes(&mut self, entity: &str, entity_id: i64) -> Result<Vec<Change>> {
-        let sql = format!("SELECT {CHANGE_COLUMNS} FROM change_log WHERE entity = $1 AND entity_id = $2 ORDER BY id");
-        Ok(self.client.query(&sql, &[&entity, &entity_id])?.iter().map(change_from_row).collect())
-    }
-
-    fn operation(&mut self, key: &str) -> Result<Option<Operation>> {
-        let row = self.client.query_opt("SELECT key, applied_at, result FROM operation WHERE key = $1", &[&key])?;
-        Ok(row.as_ref().map(operation_from_row))
-    }
-
-    fn quick_check(&mut self) -> Result<String> {
-        // The server keeps its own pages consistent; answering at all is the client's check.
-        self.client.query_one("SELECT 1", &[])?;
-        Ok("ok".into())
-    }
-
-    fn all_changes(&mut self) -> Result<Vec<Change>> {
-        let sql = format!("SELECT {CHANGE_COLUMNS} FROM change_log ORDER BY id");
-        Ok(self.client.query(&sql, &[])?.iter().map(change_from_row).collect())
-    }
-
-    fn restore_changes(&mut self, rows: &[Change]) -> Result<()> {
-        self.write(|tx| {
-            let stmt = tx.prepare(&format!(
-                "INSERT INTO change_log ({CHANGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            ))?;
-            for c in rows {
-                let (old, new) = (c.old.to_string(), c.new.to_string());
-                tx.execute(
-                    &stmt,
-                    &[&c.id, &c.entity, &c.entity_id, &c.changed_at, &c.changed_by, &c.field, &old, &new],
-                )?;
-            }
-            follow_ids(tx, "change_log")
-        })
-    }
-
-    fn all_operations(&mut self) -> Result<Vec<Operation>> {
-        let rows =
-            self.client.query("SELECT key, applied_at, result FROM operation ORDER BY key COLLATE \"C\"", &[])?;
-        Ok(rows.iter().map(operation_from_row).collect())
-    }
-
-    fn restore_operations(&mut self, rows: &[Operation]) -> Result<()> {
-        self.write(|tx| {
-            let stmt = tx.prepare("INSERT INTO operation (key, applied_at, result) VALUES ($1, $2, $3)")?;
-            for o in rows {
-                tx.execute(&stmt, &[&o.key, &o.applied_at, &o.result.to_string()])?;
-            }
-            Ok(())
-        })
     }
 }

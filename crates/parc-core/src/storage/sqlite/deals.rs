@@ -7,6 +7,7 @@ use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 use super::Sqlite;
 use crate::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
+use crate::storage::WriteContext;
 
 /// The shared statements over one SQLite connection (or transaction).
 pub(super) struct Lite<'a>(pub(super) &'a Connection);
@@ -79,6 +80,10 @@ impl Exec for Lite<'_> {
 }
 
 impl Transact for Sqlite {
+    fn context(&mut self) -> &mut WriteContext {
+        &mut self.ctx
+    }
+
     fn write_tx(&mut self, work: &mut dyn FnMut(&mut dyn Exec) -> Result<serde_json::Value>) -> Result<()> {
         self.write(|tx| work(&mut Lite(tx))).map(|_| ())
     }

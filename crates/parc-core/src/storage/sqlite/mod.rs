@@ -7,7 +7,6 @@ mod deals;
 mod exchange;
 mod fleet;
 pub mod migrations;
-mod people;
 pub(crate) mod trail;
 
 use std::collections::BTreeMap;
