@@ -6,8 +6,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use parc_core::ground::i18n::Locale;
-use parc_core::storage::Target;
 use parc_core::host::workstation::{self, WorkstationSettings};
+use parc_core::storage::Target;
 use parc_core::{Error, Store};
 
 use crate::error::{ApiError, ApiResult};

@@ -273,7 +273,12 @@ fn prepare_customer(dir: &std::path::Path, name: &str, city: &str, country: &str
             ..Default::default()
         })
         .unwrap();
-    let main = parc_core::customer::person::PersonData { name: person.into(), is_main: true, active: true, ..Default::default() };
+    let main = parc_core::customer::person::PersonData {
+        name: person.into(),
+        is_main: true,
+        active: true,
+        ..Default::default()
+    };
     store.create_person(c.id, main).unwrap();
 }
 

@@ -202,8 +202,9 @@ async fn the_renewal_radar_plans_a_next_action_from_a_line() {
         t.contains(&tr(Locale::En, "renewals.deal_started").replace("{name}", "Conti Edilizia S.r.l."))
     })
     .await;
-    let deals =
-        store.deals(&parc_core::funnel::deal::DealQuery::default(), parc_core::chrono::Local::now().date_naive()).unwrap();
+    let deals = store
+        .deals(&parc_core::funnel::deal::DealQuery::default(), parc_core::chrono::Local::now().date_naive())
+        .unwrap();
     assert_eq!(deals.len(), 1);
     let deal = store.deal(deals[0].id).unwrap();
     assert_eq!(deal.customer_id, conti);

@@ -30,7 +30,8 @@ async fn a_deal_from_the_card_moves_through_two_stages_is_lost_to_a_competitor_a
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
         let c = store.create_customer(customer("Rossi Trasporti S.r.l.", "Milano", "IT", "")).unwrap();
-        let boss = parc_core::customer::person::PersonData { name: "Mario Rossi".into(), active: true, ..Default::default() };
+        let boss =
+            parc_core::customer::person::PersonData { name: "Mario Rossi".into(), active: true, ..Default::default() };
         store.create_person(c.id, boss).unwrap();
     })
     .await;
@@ -177,7 +178,8 @@ async fn on_the_board_a_deal_moves_with_the_keyboard() {
 async fn screenshots_of_the_funnel_on_a_demo_office() {
     let app = App::launch_with(|dir| {
         let mut store = Store::open(dir.join("parc.sqlite3")).unwrap();
-        parc_core::host::demo::load(&mut store, 300, 3, parc_core::chrono::Local::now().date_naive(), |_, _| {}).unwrap();
+        parc_core::host::demo::load(&mut store, 300, 3, parc_core::chrono::Local::now().date_naive(), |_, _| {})
+            .unwrap();
         let config = dir.join("config/parc");
         std::fs::create_dir_all(&config).unwrap();
         let target = dir.join("parc.sqlite3").display().to_string();

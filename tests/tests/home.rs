@@ -5,8 +5,8 @@
 
 use parc_core::contact::ContactData;
 use parc_core::customer::CustomerData;
-use parc_core::funnel::deal::DealData;
 use parc_core::fleet::FleetLineData;
+use parc_core::funnel::deal::DealData;
 use parc_core::office::UserRole;
 use parc_core::Store;
 use parc_e2e::{App, USER_NAME};

@@ -2,8 +2,8 @@
 //! a discount as it is typed, saved with the office's number, sent (and then read only), and
 //! revised into revision 2 while revision 1 stays as it was sent.
 
-use parc_core::offer::{OfferStatus, PriceItemData};
 use parc_core::host::testing::customer;
+use parc_core::offer::{OfferStatus, PriceItemData};
 use parc_core::office::{UserData, UserRole};
 use parc_core::Store;
 use parc_e2e::App;

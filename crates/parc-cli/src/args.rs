@@ -1,9 +1,9 @@
 //! What an argument's text means, checked while parsing so a bad one is a usage error.
 
 use parc_core::chrono::NaiveDate;
+use parc_core::fleet::share::RadarSort;
 use parc_core::host::demo;
 use parc_core::report::ReportKind;
-use parc_core::fleet::share::RadarSort;
 
 /// A report's kind by its code.
 pub fn kind_arg(text: &str) -> Result<ReportKind, String> {

@@ -2,9 +2,9 @@
 //! of messages, backup folder), and the office's users named on the command line.
 
 use parc_core::ground::i18n::Locale;
-use parc_core::storage::Target;
-use parc_core::office::User;
 use parc_core::host::workstation::WorkstationSettings;
+use parc_core::office::User;
+use parc_core::storage::Target;
 use parc_core::{Error, Store};
 
 use crate::exit::{Exit, Stop};

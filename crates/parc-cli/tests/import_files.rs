@@ -265,7 +265,8 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     let out = cli(&office.db, &args, "pl_PL.UTF-8");
     assert_eq!(out.status.code(), Some(2));
     let said = String::from_utf8_lossy(&out.stderr);
-    let sentence = parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::Pl, "validation.exchange_nothing_mapped");
+    let sentence =
+        parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::Pl, "validation.exchange_nothing_mapped");
     assert!(said.contains(sentence) && said.contains("validation.exchange_nothing_mapped"), "{said}");
 
     std::fs::write(&office.file, "Nazwa\r\nTrans-Pol\r\n").unwrap();
@@ -273,7 +274,8 @@ fn errors_are_sentences_in_the_workstations_language_with_their_key() {
     bad.splice(5..5, ["--set", "colour=red"]);
     let out = cli(&office.db, &bad, "it_IT.UTF-8");
     let said = String::from_utf8_lossy(&out.stderr);
-    let sentence = parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::It, "validation.exchange_default_field");
+    let sentence =
+        parc_core::ground::i18n::tr(parc_core::ground::i18n::Locale::It, "validation.exchange_default_field");
     assert!(said.contains(sentence) && said.contains("defaults.colour"), "{said}");
     let mut bad = args.to_vec();
     bad.splice(5..5, ["--set", "country=Narnia"]);

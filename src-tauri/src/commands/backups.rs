@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use parc_core::host::backup::{BackupInfo, RestoreReport};
 use parc_core::ground::i18n::Locale;
+use parc_core::host::backup::{BackupInfo, RestoreReport};
 use parc_core::{host::backup, Error};
 use serde::Serialize;
 use tauri::State;

@@ -2,7 +2,7 @@
 //! empty one with the demo office.
 
 use parc_core::storage::{StoreStatus, Target};
-use parc_core::{host::demo, storage, host::workstation, Store};
+use parc_core::{host::demo, host::workstation, storage, Store};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};

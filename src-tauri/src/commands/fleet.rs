@@ -2,8 +2,8 @@
 //! competitors met at customers.
 
 use parc_core::fleet::competitor::{Competitor, CompetitorData, CustomerCompetitors, Sighting, SightingData};
-use parc_core::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings};
 use parc_core::fleet::share::{MarketShare, Radar, RadarQuery};
+use parc_core::fleet::{CustomerFleet, FleetLine, FleetLineData, FleetSettings};
 use tauri::State;
 
 use crate::error::{ApiResult, SavedWithWarnings};

@@ -1,7 +1,7 @@
 //! Segments of the customer base and the campaigns run on them, with their lists exported.
 
-use parc_core::segment::campaign::{Campaign, CampaignAction, CampaignData, CampaignRow, CampaignTarget};
 use parc_core::exchange::FileKind;
+use parc_core::segment::campaign::{Campaign, CampaignAction, CampaignData, CampaignRow, CampaignTarget};
 use parc_core::segment::{RankedSegment, Segment, SegmentData, SegmentFilter};
 use parc_core::storage::SegmentPage;
 use parc_core::Store;

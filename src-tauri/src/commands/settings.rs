@@ -4,7 +4,7 @@
 use parc_core::customer::CustomerChoices;
 use parc_core::ground::i18n::{Locale, UiLanguage};
 use parc_core::storage::Target;
-use parc_core::{contact, customer, funnel::deal, fleet, ground::i18n, customer::person, Store};
+use parc_core::{contact, customer, customer::person, fleet, funnel::deal, ground::i18n, Store};
 use serde::Serialize;
 use tauri::State;
 

@@ -13,8 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use parc_core::office::UserRole;
 use parc_core::host::workstation::{self, WorkstationSettings};
+use parc_core::office::UserRole;
 use parc_core::Store;
 use parc_e2e::App;
 

@@ -226,6 +226,36 @@ pub fn currency_symbol(currency: &str) -> &str {
     }
 }
 
+/// A text in several languages, by locale code (`"en"`, `"it"`, …).
+pub type Names = std::collections::BTreeMap<String, String>;
+
+/// The text for `locale`, else English, else any: a name typed in one language only still
+/// shows in the others.
+pub fn name_in<'a>(names: &'a Names, locale: &str) -> &'a str {
+    names
+        .get(locale)
+        .filter(|s| !s.is_empty())
+        .or_else(|| names.get("en").filter(|s| !s.is_empty()))
+        .or_else(|| names.values().find(|s| !s.is_empty()))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+pub(crate) fn names(en: &str, it: &str, pl: &str, lt: &str, zh: &str) -> Names {
+    [("en", en), ("it", it), ("pl", pl), ("lt", lt), ("zh", zh)]
+        .into_iter()
+        .map(|(l, s)| (l.to_string(), s.to_string()))
+        .collect()
+}
+
+/// Names as typed: inner runs of spaces made one, empty languages dropped.
+pub(crate) fn clean_names(n: &mut Names) {
+    for v in n.values_mut() {
+        *v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    n.retain(|k, v| !v.is_empty() && k.len() <= 8);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,34 +353,4 @@ mod tests {
         assert_eq!(Locale::Pl.format().money(100000, "PLN"), "1\u{a0}000,00\u{a0}zł");
         assert_eq!(Locale::Zh.format().money(99, "CNY"), "¥0.99");
     }
-}
-
-/// A text in several languages, by locale code (`"en"`, `"it"`, …).
-pub type Names = std::collections::BTreeMap<String, String>;
-
-/// The text for `locale`, else English, else any: a name typed in one language only still
-/// shows in the others.
-pub fn name_in<'a>(names: &'a Names, locale: &str) -> &'a str {
-    names
-        .get(locale)
-        .filter(|s| !s.is_empty())
-        .or_else(|| names.get("en").filter(|s| !s.is_empty()))
-        .or_else(|| names.values().find(|s| !s.is_empty()))
-        .map(String::as_str)
-        .unwrap_or("")
-}
-
-pub(crate) fn names(en: &str, it: &str, pl: &str, lt: &str, zh: &str) -> Names {
-    [("en", en), ("it", it), ("pl", pl), ("lt", lt), ("zh", zh)]
-        .into_iter()
-        .map(|(l, s)| (l.to_string(), s.to_string()))
-        .collect()
-}
-
-/// Names as typed: inner runs of spaces made one, empty languages dropped.
-pub(crate) fn clean_names(n: &mut Names) {
-    for v in n.values_mut() {
-        *v = v.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    n.retain(|k, v| !v.is_empty() && k.len() <= 8);
 }

@@ -20,6 +20,7 @@ use crate::deal::LeadData;
 use crate::error::{Error, Result};
 use crate::i18n::{tr, Locale};
 use crate::report::{Cell, Column, ColumnKind, ReportTable};
+use crate::storage::trail;
 
 const COLUMNS: &str =
     "id, name, segment_id, channel, starts_on, ends_on, budget, spent, currency, products, lead_source,
@@ -268,7 +269,7 @@ impl Store {
                 .transpose()?
                 .unwrap_or_default();
             let made = one(x, id)?;
-            deals::record_change(x, "campaign", id, by, None, &json(&made), &stamp)?;
+            trail::record(x, "campaign", id, by, None, &json(&made), &stamp)?;
             Ok(made)
         })
     }
@@ -303,7 +304,7 @@ impl Store {
                 return Err(Error::Conflict { entity: "campaign", id });
             }
             let after = one(x, id)?;
-            deals::record_change(x, "campaign", id, by, Some(&json(&before)), &json(&after), &now())?;
+            trail::record(x, "campaign", id, by, Some(&json(&before)), &json(&after), &now())?;
             Ok(after)
         })
     }
@@ -353,7 +354,7 @@ impl Store {
                     &[id.into()],
                 )?;
             }
-            deals::record_change(
+            trail::record(
                 x,
                 "campaign",
                 id,
@@ -499,7 +500,7 @@ impl Store {
                 &[id.into()],
             )?
             .iter()
-            .map(|r| Ok(r.int(0)?))
+            .map(|r| r.int(0))
             .collect()
         })?;
         self.write_contact_list(&ids, locale, path)

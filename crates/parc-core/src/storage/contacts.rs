@@ -303,7 +303,7 @@ pub(crate) fn update_contact(
 
 pub(crate) fn contact(x: &mut dyn Exec, id: i64) -> Result<Option<Contact>> {
     let sql = format!("SELECT {} FROM contact WHERE id = $1", columns(x));
-    Ok(x.row(&sql, &[id.into()])?.as_ref().map(contact_from).transpose()?)
+    x.row(&sql, &[id.into()])?.as_ref().map(contact_from).transpose()
 }
 
 /// A customer's contacts, newest first (`happened_at`, then id), filtered and paged.
@@ -334,7 +334,7 @@ pub(crate) fn contact_revisions(x: &mut dyn Exec, id: i64) -> Result<Vec<Contact
         "SELECT revised_at, revised_by, previous FROM contact_revision WHERE contact_id = $1 ORDER BY id",
         &[id.into()],
     )?;
-    Ok(rows.iter().map(|r| revision_from(r, 0)).collect::<Result<_>>()?)
+    rows.iter().map(|r| revision_from(r, 0)).collect::<Result<_>>()
 }
 
 /// Open next actions due between `from` and `until` (inclusive, `YYYY-MM-DD…`), of `user_id`

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::exec::{read, write};
 use super::{
-    campaigns, competitors, contacts, customers, deals, exchange, fleet, offers, people, reports, segments, trail, Store,
+    campaigns, competitors, contacts, customers, deals, exchange, fleet, offers, people, reports, segments, trail,
+    Store,
 };
 use crate::error::{Error, Result};
 

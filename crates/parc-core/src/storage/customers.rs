@@ -13,9 +13,9 @@ use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
 use crate::customer::{Customer, CustomerData};
 use crate::error::{Error, Result};
 use crate::search_key;
-use crate::storage::deals::record_change;
 use crate::storage::exec::{Cells, Dialect, Exec, Val};
 use crate::storage::people::check_changed;
+use crate::storage::trail;
 use crate::storage::{now, RowMeta};
 
 /// A customer's columns, its assistants as a JSON list whatever the store.
@@ -304,7 +304,7 @@ pub(crate) fn insert_customer(x: &mut dyn Exec, d: &CustomerData, by: Option<i64
     check_keys(x, d, None)?;
     let stamp = now();
     let id = insert_row(x, d, &RowMeta::new_row(&stamp))?;
-    record_change(x, audit::CUSTOMER, id, by, None, &serde_json::Value::Null, &stamp)?;
+    trail::record(x, audit::CUSTOMER, id, by, None, &serde_json::Value::Null, &stamp)?;
     Ok(id)
 }
 
@@ -331,7 +331,7 @@ pub(crate) fn update_customer(
     }
     check_keys(x, d, Some(id))?;
     let stamp = now();
-    record_change(x, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d), &stamp)?;
+    trail::record(x, audit::CUSTOMER, id, by, Some(&describe(&before.data)), &describe(d), &stamp)?;
     let mut args: Vec<Val> = vec![id.into()];
     args.extend(data_args(d));
     args.extend([stamp.into(), custom_json(d).into(), (&d.erp_code).into()]);
@@ -454,4 +454,25 @@ pub(crate) fn restore_custom_fields(x: &mut dyn Exec, rows: &[CustomField]) -> R
         )?;
     }
     Ok(())
+}
+
+/// Archives customer `id`, or restores it: its fleet leaves the office's market share, or
+/// comes back, in the same transaction. False when there is no such customer.
+pub(crate) fn set_archived(x: &mut dyn Exec, id: i64, archived: bool, by: Option<i64>) -> Result<bool> {
+    let stamp = now();
+    let lock = x.dialect().lock(" FOR NO KEY UPDATE");
+    let sql = format!("SELECT archived_at IS NOT NULL FROM customer WHERE id = $1{lock}");
+    let Some(was) = x.row(&sql, &[id.into()])?.map(|r| r.boolean(0)).transpose()? else {
+        return Ok(false);
+    };
+    x.run(
+        "UPDATE customer SET archived_at = $2, updated_at = $3, version = version + 1 WHERE id = $1",
+        &[id.into(), archived.then(|| stamp.clone()).into(), stamp.as_str().into()],
+    )?;
+    if was != archived {
+        super::fleet::share_customer(x, id, if archived { -1 } else { 1 })?;
+    }
+    let side = |a: bool| serde_json::json!({ "archived": a });
+    trail::record(x, audit::CUSTOMER, id, by, Some(&side(was)), &side(archived), &stamp)?;
+    Ok(true)
 }

@@ -14,7 +14,6 @@ pub(crate) mod leads;
 pub(crate) mod settings;
 pub(crate) mod snapshots;
 
-use crate::audit;
 use crate::deal::{Deal, DealData, DealState, DealSummary, Revisit, StageMove};
 use crate::error::{Error, Result};
 use crate::storage::exec::{Cells, Exec, Val};
@@ -695,33 +694,4 @@ pub(crate) fn stages_at(x: &mut dyn Exec, before: &str) -> Result<Vec<DealAt>> {
             })
         })
         .collect()
-}
-
-/// The audit trail through the portable runner: the same `change_log` rows as each store's
-/// `trail` writes, in the transaction of the change. `before: None` records the creation.
-pub(crate) fn record_change(
-    x: &mut dyn Exec,
-    entity: &str,
-    id: i64,
-    by: Option<i64>,
-    before: Option<&serde_json::Value>,
-    after: &serde_json::Value,
-    stamp: &str,
-) -> Result<()> {
-    const SQL: &str = "INSERT INTO change_log (entity, entity_id, changed_at, changed_by, field, old_value, new_value)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    let row = |field: &str, old: String, new: String| -> Vec<Val> {
-        vec![entity.into(), id.into(), stamp.into(), by.into(), field.into(), old.into(), new.into()]
-    };
-    match before {
-        None => {
-            x.run(SQL, &row("", "null".into(), "null".into()))?;
-        }
-        Some(before) => {
-            for c in audit::diff(before, after) {
-                x.run(SQL, &row(&c.field, c.old.to_string(), c.new.to_string()))?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -435,6 +435,37 @@ pub(crate) struct CustomerKey {
     pub city: String,
 }
 
+/// The import's fleet lines and competitor sightings (with the competitors it names first),
+/// the same in both stores' write transaction. `tick` hears each row written.
+pub(crate) fn write_lines_and_sightings(
+    x: &mut dyn Exec,
+    w: &super::ImportWrite,
+    by: Option<i64>,
+    tick: &mut dyn FnMut() -> Result<()>,
+) -> Result<()> {
+    super::fleet::insert_lines(x, &w.new_lines, by)?;
+    for (id, version, d) in &w.line_updates {
+        super::fleet::update_line(x, *id, *version, d, by)?;
+        tick()?;
+    }
+    let mut competitor_ids = Vec::with_capacity(w.new_competitors.len());
+    for c in &w.new_competitors {
+        competitor_ids.push(super::competitors::insert_competitor(x, None, c, 1)?);
+    }
+    for (customer_id, d, new_competitor) in &w.new_sightings {
+        super::competitors::must_exist(x, "customer", "customer", *customer_id)?;
+        let mut d = d.clone();
+        if let Some(i) = new_competitor {
+            d.competitor_id = Some(competitor_ids[*i]);
+        } else if let Some(k) = d.competitor_id {
+            super::competitors::must_exist(x, "competitor", "competitor", k)?;
+        }
+        super::competitors::insert_sighting(x, None, *customer_id, &d, 1)?;
+        tick()?;
+    }
+    Ok(())
+}
+
 pub(crate) fn customer_keys(x: &mut dyn Exec) -> Result<Vec<CustomerKey>> {
     let rows = x.rows("SELECT id, erp_code, country, vat_id, name, city FROM customer ORDER BY id", &[])?;
     rows.iter()

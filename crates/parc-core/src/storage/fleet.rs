@@ -12,9 +12,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::deals::{self, record_change};
+use super::deals;
 use super::exec::{Cells, Dialect, Exec, Val};
 use super::now;
+use super::trail;
 use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::fleet::{FleetLine, FleetLineData, FleetSettings, ServiceDue, SETTING_KEY};
@@ -268,7 +269,7 @@ pub(crate) fn insert_lines(x: &mut dyn Exec, rows: &[(i64, FleetLineData)], by: 
         args.extend(line_args(d));
         args.push(1.into());
         let id = x.row(INSERT_SQL, &args)?.expect("INSERT … RETURNING gives the id").int(0)?;
-        record_change(x, audit::FLEET_LINE, id, by, None, &Value::Null, &now())?;
+        trail::record(x, audit::FLEET_LINE, id, by, None, &Value::Null, &now())?;
         ids.push(id);
         if counts {
             delta.add(d, 1);
@@ -296,7 +297,7 @@ pub(crate) fn update_line(x: &mut dyn Exec, id: i64, version: i64, d: &FleetLine
     if changed == 0 {
         return Err(Error::Conflict { entity: "fleet_line", id });
     }
-    record_change(x, audit::FLEET_LINE, id, by, Some(&describe(&current.data)), &describe(d), &now())?;
+    trail::record(x, audit::FLEET_LINE, id, by, Some(&describe(&current.data)), &describe(d), &now())?;
     if active {
         let mut delta = ShareDelta::default();
         delta.add(&current.data, -1);
@@ -316,7 +317,7 @@ pub(crate) fn delete_line(x: &mut dyn Exec, id: i64, by: Option<i64>) -> Result<
     let active = customer_active(x, current.customer_id)?;
     x.run("DELETE FROM fleet_line WHERE id = $1", &[id.into()])?;
     let gone = |g: bool| serde_json::json!({ "deleted": g });
-    record_change(x, audit::FLEET_LINE, id, by, Some(&gone(false)), &gone(true), &now())?;
+    trail::record(x, audit::FLEET_LINE, id, by, Some(&gone(false)), &gone(true), &now())?;
     if active {
         let mut delta = ShareDelta::default();
         delta.add(&current.data, -1);

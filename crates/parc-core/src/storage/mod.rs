@@ -255,13 +255,11 @@ pub enum Once<T> {
 }
 
 /// What each store does its own way for customers (their rows are written once, in
-/// `customers.rs`): search (FTS5 or pg_trgm), archiving (with the fleet summary it moves), the
-/// schema version and the checks.
+/// `customers.rs`): search (FTS5 or pg_trgm), the schema version
+/// and the checks.
 pub(crate) trait DialectRows {
     fn schema_version(&mut self) -> Result<i64>;
     fn check(&mut self) -> Result<CheckReport>;
-    /// Returns false when there is no such customer.
-    fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool>;
     fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>>;
 }
 
@@ -473,7 +471,8 @@ impl Store {
     }
 
     fn set_archived(&mut self, id: i64, archived: bool) -> Result<Customer> {
-        if !self.backend.set_archived(id, archived)? {
+        let by = self.actor();
+        if !self.write(|x| customers::set_archived(x, id, archived, by))? {
             return Err(Error::NotFound { entity: "customer", id });
         }
         self.customer(id)

@@ -6,8 +6,8 @@
 use crate::audit::{self, describe};
 use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
-use crate::storage::deals::record_change;
 use crate::storage::exec::{Cells, Dialect, Exec, Val};
+use crate::storage::trail;
 use crate::storage::{now, reports};
 use crate::user::{User, UserData, UserRole};
 
@@ -193,7 +193,7 @@ fn keep_one_main(x: &mut dyn Exec, customer_id: i64, main_id: i64, by: Option<i6
     let side = |m: bool| serde_json::json!({ "is_main": m });
     for id in others {
         x.run("UPDATE person SET is_main = $2, version = version + 1 WHERE id = $1", &[id.into(), false.into()])?;
-        record_change(x, audit::PERSON, id, by, Some(&side(true)), &side(false), stamp)?;
+        trail::record(x, audit::PERSON, id, by, Some(&side(true)), &side(false), stamp)?;
     }
     Ok(())
 }
@@ -260,7 +260,7 @@ pub(crate) fn insert_person(
     let id = write_person(x, None, customer_id, d, 1, None)?;
     let stamp = now();
     if recorded {
-        record_change(x, audit::PERSON, id, by, None, &serde_json::Value::Null, &stamp)?;
+        trail::record(x, audit::PERSON, id, by, None, &serde_json::Value::Null, &stamp)?;
     }
     if d.is_main {
         keep_one_main(x, customer_id, id, by, &stamp)?;
@@ -284,7 +284,7 @@ pub(crate) fn update_person(x: &mut dyn Exec, id: i64, version: i64, d: &PersonD
     )?;
     check_changed(x, changed, "person", "person", id)?;
     let stamp = now();
-    record_change(x, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d), &stamp)?;
+    trail::record(x, audit::PERSON, id, by, Some(&describe(&before.data)), &describe(d), &stamp)?;
     // The roles met in this person's contacts follow the role.
     reports::person_role_changed(x, id, &before.data.decision_role, &d.decision_role)?;
     if d.is_main {

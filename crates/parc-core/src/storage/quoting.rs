@@ -19,6 +19,7 @@ use crate::offer::{
     format_number, language_for_country, Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferStatus,
     OfferSummary, PriceItem, PriceItemData, PriceQuery,
 };
+use crate::storage::trail;
 
 const SETTINGS_KEY: &str = "offers.settings";
 
@@ -259,7 +260,7 @@ impl Store {
                 return Err(Error::invalid("number_pattern", "validation.number_taken"));
             }
             let id = offers::insert_offer(x, &number, 1, &data, by, &stamp)?;
-            deals::record_change(x, audit::OFFER, id, by, None, &serde_json::Value::Null, &stamp)?;
+            trail::record(x, audit::OFFER, id, by, None, &serde_json::Value::Null, &stamp)?;
             Ok(id)
         })?;
         self.offer(id)
@@ -334,7 +335,7 @@ impl Store {
             }
             offers::update_offer(x, id, version, &data, &stamp)?;
             let (before, after) = (audit::describe(&current.data), audit::describe(&data));
-            deals::record_change(x, audit::OFFER, id, by, Some(&before), &after, &stamp)
+            trail::record(x, audit::OFFER, id, by, Some(&before), &after, &stamp)
         })?;
         self.offer(id)
     }
@@ -396,7 +397,7 @@ impl Store {
                 .format(DATE_FORMAT)
                 .to_string();
             let new = offers::insert_offer(x, &old.number, old.revision + 1, &data, by, &stamp)?;
-            deals::record_change(x, audit::OFFER, new, by, None, &serde_json::Value::Null, &stamp)?;
+            trail::record(x, audit::OFFER, new, by, None, &serde_json::Value::Null, &stamp)?;
             Ok(new)
         })?;
         self.offer(id)
@@ -495,7 +496,7 @@ impl Store {
             offers::set_status(x, id, version, to, reason, competitor, decided_on, &stamp)?;
             let describe = |status: OfferStatus, reason: &str, competitor: &str| serde_json::json!({ "status": status.as_str(), "outcome_reason": reason, "outcome_competitor": competitor });
             let before = describe(current.status, &current.outcome_reason, &current.outcome_competitor);
-            deals::record_change(x, audit::OFFER, id, by, Some(&before), &describe(to, reason, competitor), &stamp)
+            trail::record(x, audit::OFFER, id, by, Some(&before), &describe(to, reason, competitor), &stamp)
         })?;
         self.offer(id)
     }

@@ -25,6 +25,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::funnel::{
     self, Accuracy, Amounts, Forecast, ForecastGroup, ForecastSnapshot, FunnelQuery, LeadFigures, StageFigures,
 };
+use crate::storage::trail;
 
 const STAGES_KEY: &str = "funnel.stages";
 const REASONS_KEY: &str = "funnel.reasons";
@@ -141,7 +142,7 @@ impl Store {
                     moves: std::slice::from_ref(&first),
                 },
             )?;
-            deals::record_change(x, audit::DEAL, id, by, None, &serde_json::Value::Null, &stamp)?;
+            trail::record(x, audit::DEAL, id, by, None, &serde_json::Value::Null, &stamp)?;
             Ok(id)
         })?;
         self.deal(id)
@@ -211,7 +212,7 @@ impl Store {
             deals::update_deal(x, id, version, &data, &current.state, &[], &stamp)?;
             // Stage moves have their own history (`deal_move`); the trail keeps the data.
             let (before, after) = (audit::describe(&current.data), audit::describe(&data));
-            deals::record_change(x, audit::DEAL, id, by, Some(&before), &after, &stamp)
+            trail::record(x, audit::DEAL, id, by, Some(&before), &after, &stamp)
         })?;
         self.deal(id)
     }

@@ -18,6 +18,7 @@ use crate::audit;
 use crate::customer::CustomerSummary;
 use crate::error::{Error, Result};
 use crate::segment::{FactsBuilder, RankedSegment, Segment, SegmentData, SegmentFigures, SegmentFilter};
+use crate::storage::trail;
 
 /// On PostgreSQL, facts older than this are read again in full even when nothing seems
 /// changed: a transaction that took its numbers earlier can commit after a later one was seen.
@@ -406,7 +407,7 @@ impl Store {
                 .transpose()?
                 .unwrap_or_default();
             let made = one(x, id)?;
-            deals::record_change(x, "segment", id, by, None, &segment_json(&made), &stamp)?;
+            trail::record(x, "segment", id, by, None, &segment_json(&made), &stamp)?;
             Ok(made)
         })
     }
@@ -439,7 +440,7 @@ impl Store {
                 return Err(Error::Conflict { entity: "segment", id });
             }
             let after = one(x, id)?;
-            deals::record_change(x, "segment", id, by, Some(&segment_json(&before)), &segment_json(&after), &stamp)?;
+            trail::record(x, "segment", id, by, Some(&segment_json(&before)), &segment_json(&after), &stamp)?;
             Ok(after)
         })
     }
@@ -455,7 +456,7 @@ impl Store {
             }
             x.run("DELETE FROM segment WHERE id = $1", &[id.into()])?;
             let stamp = now();
-            deals::record_change(x, "segment", id, by, Some(&segment_json(&before)), &serde_json::json!({}), &stamp)?;
+            trail::record(x, "segment", id, by, Some(&segment_json(&before)), &serde_json::json!({}), &stamp)?;
             Ok(before)
         })
     }

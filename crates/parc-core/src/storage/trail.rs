@@ -1,13 +1,13 @@
 //! Reads of the audit trail and of the applied operations, their copies, and the start-up
 //! check: each statement once for both stores, through [`Exec`]. The trail is written in the
-//! transaction of each change (`deals::record_change`); an operation key is claimed and
+//! transaction of each change ([`record`]); an operation key is claimed and
 //! recorded by each store's own write transaction.
 
 use serde_json::Value;
 
-use super::exec::{Cells, Dialect, Exec};
+use super::exec::{Cells, Dialect, Exec, Val};
 use super::Operation;
-use crate::audit::Change;
+use crate::audit::{self, Change};
 use crate::error::Result;
 
 const CHANGE_COLUMNS: &str = "id, entity, entity_id, changed_at, changed_by, field, old_value, new_value";
@@ -102,6 +102,35 @@ pub(crate) fn restore_operations(x: &mut dyn Exec, rows: &[Operation]) -> Result
             "INSERT INTO operation (key, applied_at, result) VALUES ($1, $2, $3)",
             &[(&o.key).into(), (&o.applied_at).into(), o.result.to_string().into()],
         )?;
+    }
+    Ok(())
+}
+
+/// Writes a record's history inside the transaction that changes it: its creation when
+/// `before` is `None`, else one line per changed field (both sides [`audit::describe`]d).
+pub(crate) fn record(
+    x: &mut dyn Exec,
+    entity: &str,
+    id: i64,
+    by: Option<i64>,
+    before: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+    stamp: &str,
+) -> Result<()> {
+    const SQL: &str = "INSERT INTO change_log (entity, entity_id, changed_at, changed_by, field, old_value, new_value)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let row = |field: &str, old: String, new: String| -> Vec<Val> {
+        vec![entity.into(), id.into(), stamp.into(), by.into(), field.into(), old.into(), new.into()]
+    };
+    match before {
+        None => {
+            x.run(SQL, &row("", "null".into(), "null".into()))?;
+        }
+        Some(before) => {
+            for c in audit::diff(before, after) {
+                x.run(SQL, &row(&c.field, c.old.to_string(), c.new.to_string()))?;
+            }
+        }
     }
     Ok(())
 }

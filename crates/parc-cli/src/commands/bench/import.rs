@@ -8,12 +8,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use parc_core::host::demo;
 use parc_core::exchange::csv_file::CsvWriter;
 use parc_core::exchange::import::{self, ImportOptions};
 use parc_core::exchange::{default_profiles, Encoding, Entity, FileFormat, Kind, Progress, Stage, CUSTOMER_COLUMNS};
-use parc_core::storage::Target;
+use parc_core::host::demo;
 use parc_core::office::{UserData, UserRole};
+use parc_core::storage::Target;
 use parc_core::{host::testing, Error, Store};
 
 use super::{tempdir, which};

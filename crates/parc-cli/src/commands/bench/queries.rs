@@ -4,10 +4,10 @@
 use std::time::Instant;
 
 use parc_core::contact::HistoryFilter;
+use parc_core::fleet::share::RadarQuery;
 use parc_core::funnel::FunnelQuery;
 use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::report::{ReportKind, ReportQuery};
-use parc_core::fleet::share::RadarQuery;
 use parc_core::storage::CustomerQuery;
 use parc_core::{Error, Store};
 

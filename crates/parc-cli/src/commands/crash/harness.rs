@@ -18,12 +18,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use parc_core::contact::{ContactData, HistoryFilter, MaterialData};
+use parc_core::customer::person::PersonData;
 use parc_core::customer::CustomerData;
 use parc_core::funnel::deal::{DealData, MoveRequest};
 use parc_core::offer::{OfferLine, OfferQuery, OfferStatus};
-use parc_core::customer::person::PersonData;
-use parc_core::storage::Once;
 use parc_core::office::{UserData, UserRole};
+use parc_core::storage::Once;
 use parc_core::{ground::audit, Error, Store};
 use serde_json::Value;
 
@@ -345,8 +345,11 @@ fn verify(store: &mut Store, seed: u64, n: u64, present: bool) -> Result<Option<
         }
         Step::NewDeal => {
             let customer = created_id(store, seed, base)?;
-            let query =
-                parc_core::funnel::deal::DealQuery { customer_id: Some(customer), status: "all".into(), ..Default::default() };
+            let query = parc_core::funnel::deal::DealQuery {
+                customer_id: Some(customer),
+                status: "all".into(),
+                ..Default::default()
+            };
             let deals = store.deals(&query, day())?;
             if deals.len() != usize::from(present) {
                 return problem(format!("{} deals", deals.len()));

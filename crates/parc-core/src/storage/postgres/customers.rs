@@ -6,12 +6,11 @@
 use postgres::types::ToSql;
 use postgres::Row;
 
-use super::{trail, Postgres};
-use crate::audit;
+use super::Postgres;
 use crate::customer::CustomerSummary;
 use crate::error::Result;
 use crate::search_key::QueryPlan;
-use crate::storage::{now, prefix_range, CheckReport, DialectRows, ListScope, EXACT_RANKING_CAP};
+use crate::storage::{prefix_range, CheckReport, DialectRows, ListScope, EXACT_RANKING_CAP};
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
@@ -53,30 +52,6 @@ impl DialectRows for Postgres {
 
     fn check(&mut self) -> Result<CheckReport> {
         Postgres::check(self)
-    }
-
-    fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
-        let stamp = now();
-        let by = self.ctx.actor;
-        self.write(|tx| {
-            let was: Option<bool> = tx
-                .query_opt("SELECT archived_at IS NOT NULL FROM customer WHERE id = $1 FOR NO KEY UPDATE", &[&id])?
-                .map(|r| r.get(0));
-            let archived_at = archived.then_some(&stamp);
-            tx.execute(
-                "UPDATE customer SET archived_at = $2, updated_at = $3, version = version + 1 WHERE id = $1",
-                &[&id, &archived_at, &stamp],
-            )?;
-            if let Some(was) = was {
-                // An archived customer's fleet leaves the office's market share, and comes back.
-                if was != archived {
-                    super::fleet::share_customer(tx, id, if archived { -1 } else { 1 })?;
-                }
-                let side = |a: bool| serde_json::json!({ "archived": a });
-                trail::record(tx, audit::CUSTOMER, id, by, Some(&side(was)), &side(archived))?;
-            }
-            Ok(was.is_some())
-        })
     }
 
     fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>> {

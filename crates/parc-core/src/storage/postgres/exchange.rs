@@ -10,14 +10,14 @@ use postgres::{GenericClient, Transaction};
 
 use super::deals::exec;
 use super::people::{analyze, next_ids};
-use super::{competitors, fleet, trail, Postgres};
+use super::{trail, Postgres};
 use crate::audit;
 use crate::customer::CustomerData;
 use crate::error::{Error, Result};
 use crate::person::PersonData;
 use crate::search_key;
 use crate::storage::customers::tsvector;
-use crate::storage::{customers, now, offers, people, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
+use crate::storage::{customers, exchange, now, offers, people, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
 
 const TICK: u64 = 500;
 
@@ -85,26 +85,7 @@ impl ExchangeRows for Postgres {
                 people::update_person(&mut exec(tx), *id, *version, d, by)?;
                 tick(progress, 1)?;
             }
-            fleet::insert_lines(tx, &w.new_lines, by)?;
-            for (id, version, d) in &w.line_updates {
-                fleet::update_line(tx, *id, *version, d, by)?;
-                tick(progress, 1)?;
-            }
-            let mut competitor_ids = Vec::with_capacity(w.new_competitors.len());
-            for c in &w.new_competitors {
-                competitor_ids.push(competitors::insert_competitor_row(tx, None, c, 1)?);
-            }
-            for (customer_id, d, new_competitor) in &w.new_sightings {
-                competitors::must_exist(tx, "customer", "customer", *customer_id)?;
-                let mut d = d.clone();
-                if let Some(i) = new_competitor {
-                    d.competitor_id = Some(competitor_ids[*i]);
-                } else if let Some(k) = d.competitor_id {
-                    competitors::must_exist(tx, "competitor", "competitor", k)?;
-                }
-                competitors::insert_sighting(tx, None, *customer_id, &d, 1)?;
-                tick(progress, 1)?;
-            }
+            exchange::write_lines_and_sightings(&mut exec(tx), w, by, &mut || tick(progress, 1))?;
             // The price list: the shared statements, in this transaction.
             let x = &mut super::deals::exec(tx);
             for d in &w.new_items {
@@ -177,9 +158,6 @@ impl Derived {
         }
     }
 }
-
-/// The editable columns in table order, then the derived ones: the middle of every INSERT and
-/// UPDATE of a customer.
 
 fn insert_customers(
     client: &mut impl GenericClient,
@@ -385,8 +363,17 @@ fn insert_people_many(
             rows.iter().enumerate().filter(|(_, (_, d))| d.is_main).map(|(i, (c, _))| (*c, i)).collect();
         unmarked.sort_by_key(|(customer, id)| (order.get(customer).copied(), *id));
         let side = |m: bool| serde_json::json!({ "is_main": m });
+        let stamp = now();
         for (_, id) in unmarked {
-            trail::record(tx, audit::PERSON, id, by, Some(&side(true)), &side(false))?;
+            crate::storage::trail::record(
+                &mut exec(tx),
+                audit::PERSON,
+                id,
+                by,
+                Some(&side(true)),
+                &side(false),
+                &stamp,
+            )?;
         }
     }
     Ok(Some(ids))

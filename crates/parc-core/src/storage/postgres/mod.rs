@@ -2,11 +2,9 @@
 //! file, for several workstations at once. Search uses `pg_trgm` on the same folded key and a
 //! `tsvector` of the same words, so both stores find the same customers in the same order.
 
-mod competitors;
 mod customers;
 mod deals;
 mod exchange;
-mod fleet;
 pub mod migrations;
 mod people;
 pub(crate) mod trail;

@@ -3,41 +3,9 @@
 
 use postgres::error::SqlState;
 use postgres::Transaction;
-use serde_json::Value;
 
-use crate::audit;
 use crate::error::{Error, Result};
 use crate::storage::now;
-
-/// Writes a record's history inside the transaction that changes it: its creation when
-/// `before` is `None`, else one line per changed field.
-pub(crate) fn record(
-    tx: &mut Transaction,
-    entity: &str,
-    entity_id: i64,
-    by: Option<i64>,
-    before: Option<&Value>,
-    after: &Value,
-) -> Result<()> {
-    let stamp = now();
-    let lines: Vec<(String, String, String)> = match before {
-        None => vec![(String::new(), "null".into(), "null".into())],
-        Some(before) => {
-            audit::diff(before, after).into_iter().map(|c| (c.field, c.old.to_string(), c.new.to_string())).collect()
-        }
-    };
-    if lines.is_empty() {
-        return Ok(());
-    }
-    let stmt = tx.prepare(
-        "INSERT INTO change_log (entity, entity_id, changed_at, changed_by, field, old_value, new_value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )?;
-    for (field, old, new) in lines {
-        tx.execute(&stmt, &[&entity, &entity_id, &stamp, &by, &field, &old, &new])?;
-    }
-    Ok(())
-}
 
 /// The creation of many records of one kind, in one statement (bulk saves).
 pub(crate) fn record_created(tx: &mut Transaction, entity: &str, ids: &[i64], by: Option<i64>) -> Result<()> {

@@ -3,15 +3,14 @@
 //! prefix match), which `storage/customers.rs` keeps in step with the rows; archiving, with the
 //! fleet summary it moves; the schema version and the integrity check.
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension};
 
-use super::{trail, Sqlite};
-use crate::audit;
+use super::Sqlite;
 use crate::customer::CustomerSummary;
 use crate::error::Result;
 use crate::search_key::QueryPlan;
-use crate::storage::{now, prefix_range, CheckReport, DialectRows, ListScope, EXACT_RANKING_CAP};
+use crate::storage::{prefix_range, CheckReport, DialectRows, ListScope, EXACT_RANKING_CAP};
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.city, c.country, c.vat_id, c.phone, c.email, c.owner_id, c.archived_at";
 
@@ -90,30 +89,6 @@ impl DialectRows for Sqlite {
 
     fn check(&mut self) -> Result<CheckReport> {
         Sqlite::check(self)
-    }
-
-    fn set_archived(&mut self, id: i64, archived: bool) -> Result<bool> {
-        let stamp = now();
-        let by = self.ctx.actor;
-        let changed = self.write(|tx| {
-            let was: Option<bool> = tx
-                .query_row("SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1", [id], |r| r.get(0))
-                .optional()?;
-            let changed = tx.execute(
-                "UPDATE customer SET archived_at = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
-                params![id, archived.then_some(&stamp), stamp],
-            )?;
-            if let Some(was) = was {
-                // An archived customer's fleet leaves the office's market share, and comes back.
-                if was != archived {
-                    super::fleet::share_customer(tx, id, if archived { -1 } else { 1 })?;
-                }
-                let side = |a: bool| serde_json::json!({ "archived": a });
-                trail::record(tx, audit::CUSTOMER, id, by, Some(&side(was)), &side(archived))?;
-            }
-            Ok(changed)
-        })?;
-        Ok(changed > 0)
     }
 
     fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>> {

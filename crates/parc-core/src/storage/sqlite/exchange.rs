@@ -3,12 +3,12 @@
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::deals::Lite;
-use super::{competitors, fleet, trail, Sqlite};
+use super::{trail, Sqlite};
 use crate::audit;
 use crate::customer::CustomerData;
 use crate::error::Result;
 use crate::search_key;
-use crate::storage::{customers, now, offers, people, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
+use crate::storage::{customers, exchange, now, offers, people, CustomerRef, ExchangeRows, ImportWrite, RowMeta};
 
 /// Progress is told every this many rows.
 const TICK: u64 = 500;
@@ -109,26 +109,7 @@ impl Sqlite {
                 people::update_person(&mut Lite(tx), *id, *version, d, by)?;
                 tick(progress)?;
             }
-            fleet::insert_lines(tx, &w.new_lines, by)?;
-            for (id, version, d) in &w.line_updates {
-                fleet::update_line(tx, *id, *version, d, by)?;
-                tick(progress)?;
-            }
-            let mut competitor_ids = Vec::with_capacity(w.new_competitors.len());
-            for c in &w.new_competitors {
-                competitor_ids.push(competitors::insert_competitor_row(tx, None, c, 1)?);
-            }
-            for (customer_id, d, new_competitor) in &w.new_sightings {
-                competitors::must_exist(tx, "customer", "customer", *customer_id)?;
-                let mut d = d.clone();
-                if let Some(i) = new_competitor {
-                    d.competitor_id = Some(competitor_ids[*i]);
-                } else if let Some(k) = d.competitor_id {
-                    competitors::must_exist(tx, "competitor", "competitor", k)?;
-                }
-                competitors::insert_sighting(tx, None, *customer_id, &d, 1)?;
-                tick(progress)?;
-            }
+            exchange::write_lines_and_sightings(&mut Lite(tx), w, by, &mut || tick(progress))?;
             // The new customers' search keys last, once no other statement follows them.
             let indexed: Vec<(i64, &CustomerData)> = new_ids.iter().copied().zip(&w.new_customers).collect();
             write_new_search_keys(tx, &indexed, SEARCH_BATCH, &mut || progress(done))?;

@@ -1,11 +1,9 @@
 //! The embedded SQLite store: one file, configured for durability (WAL, `synchronous=FULL`)
 //! and for several processes on one file (busy timeout, IMMEDIATE write transactions).
 
-mod competitors;
 mod customers;
 mod deals;
 mod exchange;
-mod fleet;
 pub mod migrations;
 pub(crate) mod trail;
 

@@ -218,7 +218,9 @@ fn every_index_a_search_or_save_needs_is_used() {
         let rows: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(|r| r.unwrap()).collect();
         rows.join("; ")
     };
-    let vat = plan(&crate::storage::customers::VAT_OWNER_SQL.replace("$1", "'IT'").replace("$2", "'1'").replace("$3", "NULL"));
+    let vat = plan(
+        &crate::storage::customers::VAT_OWNER_SQL.replace("$1", "'IT'").replace("$2", "'1'").replace("$3", "NULL"),
+    );
     assert!(vat.contains("USING INDEX customer_vat"), "{vat}");
 }
 

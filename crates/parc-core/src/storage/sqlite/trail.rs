@@ -2,39 +2,9 @@
 //! SQLite (the trail's reads are shared: `storage/trail.rs`).
 
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde_json::Value;
 
-use crate::audit;
 use crate::error::{Error, Result};
 use crate::storage::now;
-
-/// Writes a record's history inside the transaction that changes it: its creation when
-/// `before` is `None`, else one line per changed field. Both sides are [`audit::describe`]d.
-pub(crate) fn record(
-    tx: &Transaction,
-    entity: &str,
-    entity_id: i64,
-    by: Option<i64>,
-    before: Option<&Value>,
-    after: &Value,
-) -> Result<()> {
-    let stamp = now();
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO change_log (entity, entity_id, changed_at, changed_by, field, old_value, new_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    match before {
-        None => {
-            stmt.execute(params![entity, entity_id, stamp, by, "", "null", "null"])?;
-        }
-        Some(before) => {
-            for c in audit::diff(before, after) {
-                stmt.execute(params![entity, entity_id, stamp, by, c.field, c.old.to_string(), c.new.to_string()])?;
-            }
-        }
-    }
-    Ok(())
-}
 
 /// The creation of each of `ids` in one statement (a bulk write's thousands of rows).
 pub(crate) fn record_created_all(tx: &Transaction, entity: &str, ids: &[i64], by: Option<i64>) -> Result<()> {
