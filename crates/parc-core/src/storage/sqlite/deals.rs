@@ -1,7 +1,8 @@
 //! The funnel's tables on SQLite: the shared statements of `storage/deals.rs` run through
 //! this [`Exec`] (placeholders `$n` become SQLite's `?n`; booleans are integers).
 
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::ToSql;
 use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 
 use super::Sqlite;
@@ -16,13 +17,19 @@ fn sql_of(sql: &str) -> String {
     sql.replace('$', "?")
 }
 
-fn value(v: &Val) -> Value {
-    match v {
-        Val::Int(i) => Value::Integer(*i),
-        Val::Bool(b) => Value::Integer(i64::from(*b)),
-        Val::Text(s) => Value::Text(s.clone()),
-        Val::Blob(b) => Value::Blob(b.clone()),
-        Val::NullInt | Val::NullText => Value::Null,
+/// A value bound as it is: text and bytes are lent to SQLite, not copied (an import binds
+/// millions of them).
+struct Arg<'a>(&'a Val);
+
+impl ToSql for Arg<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self.0 {
+            Val::Int(i) => ValueRef::Integer(*i),
+            Val::Bool(b) => ValueRef::Integer(i64::from(*b)),
+            Val::Text(s) => ValueRef::Text(s.as_bytes()),
+            Val::Blob(b) => ValueRef::Blob(b),
+            Val::NullInt | Val::NullText => ValueRef::Null,
+        }))
     }
 }
 
@@ -44,14 +51,14 @@ impl Exec for Lite<'_> {
 
     fn run(&mut self, sql: &str, args: &[Val]) -> Result<u64> {
         let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
-        Ok(stmt.execute(params_from_iter(args.iter().map(value)))? as u64)
+        Ok(stmt.execute(params_from_iter(args.iter().map(Arg)))? as u64)
     }
 
     fn rows(&mut self, sql: &str, args: &[Val]) -> Result<Vec<Cells>> {
         let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
         let n = stmt.column_count();
         let rows = stmt
-            .query_map(params_from_iter(args.iter().map(value)), |r| {
+            .query_map(params_from_iter(args.iter().map(Arg)), |r| {
                 let mut cells = Vec::with_capacity(n);
                 for i in 0..n {
                     cells.push(val(r.get_ref(i)?));
@@ -65,7 +72,7 @@ impl Exec for Lite<'_> {
     fn each(&mut self, sql: &str, args: &[Val], f: &mut dyn FnMut(&Cells) -> Result<()>) -> Result<()> {
         let mut stmt = self.0.prepare_cached(&sql_of(sql))?;
         let n = stmt.column_count();
-        let mut rows = stmt.query(params_from_iter(args.iter().map(value)))?;
+        let mut rows = stmt.query(params_from_iter(args.iter().map(Arg)))?;
         // One row's cells, reused: a scan of a million rows need not hold them all.
         let mut cells = Cells(Vec::with_capacity(n));
         while let Some(r) = rows.next()? {
