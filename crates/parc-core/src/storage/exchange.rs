@@ -11,7 +11,7 @@ use crate::customer::{Customer, CustomerData};
 use crate::error::{Error, Result};
 use crate::exchange::{Entity, Kind, Profile, ProfileData, Watermark};
 use crate::fleet::FleetLine;
-use crate::person::{Person, PersonData};
+use crate::person::Person;
 use crate::storage::exec::{id_list, Cells, Dialect, Exec, Val, IN_CHUNK};
 
 // --- profiles ---
@@ -552,34 +552,13 @@ pub(crate) fn customers(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i64, Cu
 pub(crate) fn people_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec<Person>> {
     let mut out = Vec::new();
     for chunk in customer_ids.chunks(IN_CHUNK) {
-        let rows = x.rows(
-            &format!(
-                "SELECT id, customer_id, name, position, title, decision_role, branch, phone, mobile, email, notes,
-                 assistant_of, is_main, active, version FROM person WHERE customer_id IN ({}) ORDER BY id",
-                id_list(chunk)
-            ),
-            &[],
-        )?;
-        for r in &rows {
-            out.push(Person {
-                id: r.int(0)?,
-                customer_id: r.int(1)?,
-                data: PersonData {
-                    name: r.text(2)?,
-                    position: r.text(3)?,
-                    title: r.text(4)?,
-                    decision_role: r.text(5)?,
-                    branch: r.text(6)?,
-                    phone: r.text(7)?,
-                    mobile: r.text(8)?,
-                    email: r.text(9)?,
-                    notes: r.text(10)?,
-                    assistant_of: r.opt_int(11)?,
-                    is_main: r.boolean(12)?,
-                    active: r.boolean(13)?,
-                },
-                version: r.int(14)?,
-            });
+        let sql = format!(
+            "SELECT {} FROM person WHERE customer_id IN ({}) ORDER BY id",
+            super::people::PERSON_COLUMNS,
+            id_list(chunk)
+        );
+        for r in &x.rows(&sql, &[])? {
+            out.push(super::people::person_from(r)?);
         }
     }
     Ok(out)

@@ -90,10 +90,10 @@ pub(crate) fn restore_users(x: &mut dyn Exec, rows: &[User]) -> Result<()> {
 
 // --- people at customers ---
 
-const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
+pub(crate) const PERSON_COLUMNS: &str = "id, customer_id, name, position, title, decision_role, branch, phone, mobile,
     email, notes, assistant_of, is_main, active, version";
 
-fn person_from(r: &Cells) -> Result<Person> {
+pub(crate) fn person_from(r: &Cells) -> Result<Person> {
     Ok(Person {
         id: r.int(0)?,
         customer_id: r.int(1)?,
