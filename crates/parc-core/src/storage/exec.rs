@@ -1,6 +1,6 @@
-//! A very small statement runner both stores implement, for tables whose SQL is plain standard
-//! SQL in both dialects (the funnel's deals, moves, leads, snapshots and settings): their
-//! queries are written once, with `$1…` placeholders, in `storage/deals.rs`, instead of twice.
+//! A very small statement runner both stores implement (`sqlite/exec.rs`, `postgres/exec.rs`):
+//! every table's statements are written once, with `$1…` placeholders, in standard SQL both
+//! dialects run, branching on [`Exec::dialect`] only where they really differ.
 //! Values cross it as [`Val`]s, typed even when NULL, because PostgreSQL binds parameters by
 //! type.
 

@@ -8,7 +8,7 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
 
-use super::deals::exec;
+use super::exec::exec;
 use super::people::{analyze, next_ids};
 use super::{trail, Postgres};
 use crate::audit;
@@ -87,7 +87,7 @@ impl ExchangeRows for Postgres {
             }
             exchange::write_lines_and_sightings(&mut exec(tx), w, by, &mut || tick(progress, 1))?;
             // The price list: the shared statements, in this transaction.
-            let x = &mut super::deals::exec(tx);
+            let x = &mut super::exec::exec(tx);
             for d in &w.new_items {
                 offers::insert_item(x, d, &stamp)?;
             }

@@ -3,8 +3,8 @@
 //! `tsvector` of the same words, so both stores find the same customers in the same order.
 
 mod customers;
-mod deals;
 mod exchange;
+mod exec;
 pub mod migrations;
 mod people;
 pub(crate) mod trail;

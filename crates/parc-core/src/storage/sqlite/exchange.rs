@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::deals::Lite;
+use super::exec::Lite;
 use super::{trail, Sqlite};
 use crate::audit;
 use crate::customer::CustomerData;

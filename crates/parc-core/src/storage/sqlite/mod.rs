@@ -2,8 +2,8 @@
 //! and for several processes on one file (busy timeout, IMMEDIATE write transactions).
 
 mod customers;
-mod deals;
 mod exchange;
+mod exec;
 pub mod migrations;
 pub(crate) mod trail;
 

@@ -1,5 +1,5 @@
-//! The funnel's tables on SQLite: the shared statements of `storage/deals.rs` run through
-//! this [`Exec`] (placeholders `$n` become SQLite's `?n`; booleans are integers).
+//! [`Exec`] on SQLite: every shared statement runs here (placeholders `$n` become SQLite's
+//! `?n`; booleans are integers; statements are cached by the connection).
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::ToSql;

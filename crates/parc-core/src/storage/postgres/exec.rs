@@ -1,5 +1,4 @@
-//! The funnel's tables on PostgreSQL: the shared statements of `storage/deals.rs` run through
-//! this [`Exec`], each prepared once per transaction (a demo of a hundred thousand deals
+//! [`Exec`] on PostgreSQL: every shared statement runs here, each prepared once per transaction (a demo of a hundred thousand deals
 //! inserts half a million rows in a few transactions).
 
 use std::collections::HashMap;
