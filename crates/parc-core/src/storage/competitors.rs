@@ -2,8 +2,11 @@
 //! statement once for both stores, through [`Exec`]. The rules are in `competitor.rs`.
 
 use super::exec::{Cells, Exec, Val};
+use crate::competitor;
+use crate::competitor::CustomerCompetitors;
 use crate::competitor::{Competitor, CompetitorData, Sighting, SightingData};
 use crate::error::{Error, Result};
+use crate::Store;
 
 const COMPETITOR_COLUMNS: &str = "id, brand, dealer, contact, notes, strengths, weaknesses, version";
 
@@ -220,4 +223,71 @@ pub(crate) fn restore(
         insert_sighting(x, Some(s.id), s.customer_id, &s.data, s.version)?;
     }
     Ok(())
+}
+
+impl Store {
+    pub fn competitors(&mut self) -> Result<Vec<Competitor>> {
+        self.read(competitors)
+    }
+
+    pub fn create_competitor(&mut self, data: CompetitorData) -> Result<Competitor> {
+        let data = data.validated()?;
+        let id = self.write(|x| insert_competitor(x, None, &data, 1))?;
+        self.competitor(id)
+    }
+
+    pub fn update_competitor(&mut self, id: i64, version: i64, data: CompetitorData) -> Result<Competitor> {
+        let data = data.validated()?;
+        self.write(|x| update_competitor(x, id, version, &data))?;
+        self.competitor(id)
+    }
+
+    fn competitor(&mut self, id: i64) -> Result<Competitor> {
+        self.competitors()?.into_iter().find(|c| c.id == id).ok_or(Error::NotFound { entity: "competitor", id })
+    }
+
+    /// Which competitors are present at a customer (from its fleet and noted by hand) and
+    /// the prices seen there.
+    pub fn customer_competitors(&mut self, customer_id: i64) -> Result<CustomerCompetitors> {
+        let fleet = self.fleet(customer_id)?;
+        let (records, by_hand, sightings) =
+            self.read(|x| Ok((competitors(x)?, customer_competitor_ids(x, customer_id)?, sightings(x, customer_id)?)))?;
+        let theirs: Vec<(String, i64)> =
+            fleet.share.brands.iter().filter(|b| !b.ours).map(|b| (b.brand.clone(), b.vehicles)).collect();
+        Ok(CustomerCompetitors { present: competitor::present(&records, &theirs, &by_hand), sightings })
+    }
+
+    /// Notes a competitor as present at a customer (`present`), or takes the note back.
+    pub fn note_competitor(&mut self, customer_id: i64, competitor_id: i64, present: bool) -> Result<()> {
+        self.write(|x| set_customer_competitors(x, &[(customer_id, competitor_id, present)]))
+    }
+
+    /// Notes many competitors on customers in one transaction (demo data, imports).
+    pub fn note_competitors_bulk(&mut self, rows: Vec<(i64, i64)>) -> Result<()> {
+        let rows: Vec<(i64, i64, bool)> = rows.into_iter().map(|(c, k)| (c, k, true)).collect();
+        self.write(|x| set_customer_competitors(x, &rows))
+    }
+
+    pub fn add_sighting(&mut self, customer_id: i64, data: SightingData) -> Result<Sighting> {
+        let data = data.validated()?;
+        let ids = self.write(|x| insert_sightings(x, &[(customer_id, data)]))?;
+        self.read(|x| sightings(x, customer_id))?
+            .into_iter()
+            .find(|s| s.id == ids[0])
+            .ok_or(Error::NotFound { entity: "sighting", id: ids[0] })
+    }
+
+    /// Saves many sightings in one transaction: all or none.
+    pub fn create_sightings_bulk(&mut self, rows: Vec<(i64, SightingData)>) -> Result<Vec<i64>> {
+        let rows = rows.into_iter().map(|(c, d)| Ok((c, d.validated()?))).collect::<Result<Vec<_>>>()?;
+        self.write(|x| insert_sightings(x, &rows))
+    }
+
+    pub fn delete_sighting(&mut self, id: i64) -> Result<()> {
+        if self.write(|x| delete_sighting(x, id))? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "sighting", id })
+        }
+    }
 }

@@ -18,6 +18,8 @@ use crate::contact::{
 };
 use crate::error::{Error, Result};
 
+mod store;
+
 /// A contact's columns, then the ids of the people met (a JSON list) and its revision count.
 fn columns(x: &dyn Exec) -> String {
     let people = match x.dialect() {

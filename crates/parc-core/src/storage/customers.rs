@@ -9,14 +9,21 @@
 use std::collections::BTreeMap;
 
 use crate::audit::{self, describe};
+use crate::custom_field;
 use crate::custom_field::{CustomField, CustomFieldData, FieldKind};
+use crate::customer::CustomerSummary;
 use crate::customer::{Customer, CustomerData};
 use crate::error::{Error, Result};
 use crate::search_key;
 use crate::storage::exec::{Cells, Dialect, Exec, Val};
 use crate::storage::people::check_changed;
 use crate::storage::trail;
+use crate::storage::validated_customer;
+use crate::storage::CustomerQuery;
+use crate::storage::ImportWrite;
+use crate::storage::ListScope;
 use crate::storage::{now, RowMeta};
+use crate::Store;
 
 /// A customer's columns, its assistants as a JSON list whatever the store.
 fn columns(x: &dyn Exec) -> &'static str {
@@ -475,4 +482,170 @@ pub(crate) fn set_archived(x: &mut dyn Exec, id: i64, archived: bool, by: Option
     let side = |a: bool| serde_json::json!({ "archived": a });
     trail::record(x, audit::CUSTOMER, id, by, Some(&side(was)), &side(archived), &stamp)?;
     Ok(true)
+}
+
+impl Store {
+    /// Validates and saves a new customer.
+    pub fn create_customer(&mut self, data: CustomerData) -> Result<Customer> {
+        let fields = self.custom_fields()?;
+        let reasons = self.reason_settings()?;
+        let data = validated_customer(&fields, &reasons, data, &Default::default(), "")?;
+        let by = self.actor();
+        let id = self.write(|x| insert_customer(x, &data, by)).map_err(|e| self.refused(e, &data, None))?;
+        self.customer(id)
+    }
+
+    /// A save PostgreSQL's unique indexes refused (another workstation saved the same VAT id
+    /// or ERP code meanwhile) told as the checks before the save tell it.
+    fn refused(&mut self, e: Error, d: &CustomerData, except: Option<i64>) -> Error {
+        if !matches!(e, Error::Postgres(_)) {
+            return e;
+        }
+        match self.read(|x| check_keys(x, d, except)) {
+            Err(found @ (Error::DuplicateVat { .. } | Error::Validation(_))) => found,
+            _ => e,
+        }
+    }
+
+    /// Saves many customers in one transaction (demo data, imports): all or none. Returns
+    /// their ids, in order.
+    pub fn create_customers_bulk(&mut self, rows: Vec<CustomerData>) -> Result<Vec<i64>> {
+        let fields = self.custom_fields()?;
+        let reasons = self.reason_settings()?;
+        let rows = rows
+            .into_iter()
+            .map(|d| validated_customer(&fields, &reasons, d, &Default::default(), ""))
+            .collect::<Result<Vec<_>>>()?;
+        // The same VAT id twice in one batch has no stored owner to point to: say so here.
+        let mut seen = std::collections::HashSet::new();
+        if rows.iter().any(|d| !d.vat_id.is_empty() && !seen.insert((&d.country, &d.vat_id))) {
+            return Err(Error::invalid("vat_id", "validation.vat_repeated"));
+        }
+        let mut codes = std::collections::HashSet::new();
+        if rows.iter().any(|d| !d.erp_code.is_empty() && !codes.insert(&d.erp_code)) {
+            return Err(Error::invalid("erp_code", "validation.erp_code_taken"));
+        }
+        // The import's write: one path for many new rows, as fast as each store can make it.
+        let w = ImportWrite { new_customers: rows, ..ImportWrite::default() };
+        self.backend.apply_import(&w, &mut |_| Ok(()))
+    }
+
+    /// Saves `data` over customer `id`, if nobody saved it since `version` was read.
+    pub fn update_customer(&mut self, id: i64, version: i64, data: CustomerData) -> Result<Customer> {
+        let fields = self.custom_fields()?;
+        let reasons = self.reason_settings()?;
+        let previous = self.customer(id)?.data;
+        let data = validated_customer(&fields, &reasons, data, &previous.custom, &previous.lead_source)?;
+        let by = self.actor();
+        self.write(|x| update_customer(x, id, version, &data, by)).map_err(|e| self.refused(e, &data, Some(id)))?;
+        self.customer(id)
+    }
+
+    pub fn customer(&mut self, id: i64) -> Result<Customer> {
+        self.read(|x| customer(x, id))?.ok_or(Error::NotFound { entity: "customer", id })
+    }
+
+    /// Archiving hides a customer from lists without losing its history; `restore` undoes it.
+    pub fn archive_customer(&mut self, id: i64) -> Result<Customer> {
+        self.set_archived(id, true)
+    }
+
+    pub fn restore_customer(&mut self, id: i64) -> Result<Customer> {
+        self.set_archived(id, false)
+    }
+
+    fn set_archived(&mut self, id: i64, archived: bool) -> Result<Customer> {
+        let by = self.actor();
+        if !self.write(|x| set_archived(x, id, archived, by))? {
+            return Err(Error::NotFound { entity: "customer", id });
+        }
+        self.customer(id)
+    }
+
+    /// Customers matching every word of the query, case and accents ignored: a word of three
+    /// or more characters matches anywhere, a shorter one matches the start of a word (every
+    /// Chinese character is a word). Names that start with the query come first, then the
+    /// rest by name. See [`EXACT_RANKING_CAP`] for very broad queries.
+    pub fn search_customers(&mut self, query: &CustomerQuery) -> Result<Vec<CustomerSummary>> {
+        let plan = search_key::plan_query(&query.text);
+        let tier = match query.tier.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(
+                *crate::report::TIERS
+                    .iter()
+                    .find(|x| **x == t)
+                    .ok_or_else(|| Error::invalid("tier", "validation.choice"))?,
+            ),
+        };
+        let scope = ListScope {
+            include_archived: query.include_archived,
+            owner_id: query.owner_id,
+            tier,
+            limit: query.limit.clamp(1, 1000),
+        };
+        self.backend.search_customers(&plan, scope)
+    }
+
+    pub fn count_customers(&mut self) -> Result<i64> {
+        self.read(count_customers)
+    }
+
+    /// Every customer card, archived ones too, by id: for exports.
+    pub fn all_customers(&mut self) -> Result<Vec<Customer>> {
+        self.read(all_customers)
+    }
+
+    /// Every field, in card order; retired ones are marked and kept for their values.
+    pub fn custom_fields(&mut self) -> Result<Vec<CustomField>> {
+        self.read(custom_fields)
+    }
+
+    /// Adds a field to every customer card. Only the sales manager defines fields.
+    pub fn define_custom_field(&mut self, by: Option<i64>, data: CustomFieldData) -> Result<CustomField> {
+        self.require_manager(by)?;
+        let data = data.validated()?;
+        if self.custom_fields()?.len() >= custom_field::MAX_FIELDS {
+            return Err(Error::invalid("label", "validation.too_many_fields"));
+        }
+        let id = self.write(|x| insert_custom_field(x, &data))?;
+        self.custom_field(id)
+    }
+
+    /// Renames a field, changes its choices or retires it. Its kind stays what it was: the
+    /// stored values were checked against it.
+    pub fn update_custom_field(
+        &mut self,
+        by: Option<i64>,
+        id: i64,
+        version: i64,
+        data: CustomFieldData,
+    ) -> Result<CustomField> {
+        self.require_manager(by)?;
+        let current = self.custom_field(id)?;
+        if data.kind != current.data.kind {
+            return Err(Error::invalid("kind", "validation.kind_fixed"));
+        }
+        let data = data.validated()?;
+        self.write(|x| update_custom_field(x, id, version, &data))?;
+        self.custom_field(id)
+    }
+
+    /// Sets the order of the fields on the card; `ids` must name every field once.
+    pub fn reorder_custom_fields(&mut self, by: Option<i64>, ids: &[i64]) -> Result<Vec<CustomField>> {
+        self.require_manager(by)?;
+        let mut known: Vec<i64> = self.custom_fields()?.iter().map(|f| f.id).collect();
+        let mut asked = ids.to_vec();
+        known.sort_unstable();
+        asked.sort_unstable();
+        if known != asked {
+            return Err(Error::Conflict { entity: "custom_field", id: 0 });
+        }
+        self.write(|x| reorder_custom_fields(x, ids))?;
+        self.custom_fields()
+    }
+
+    fn custom_field(&mut self, id: i64) -> Result<CustomField> {
+        let fields = self.custom_fields()?;
+        fields.into_iter().find(|f| f.id == id).ok_or(Error::NotFound { entity: "custom_field", id })
+    }
 }

@@ -12,7 +12,11 @@ use crate::error::{Error, Result};
 use crate::exchange::{Entity, Kind, Profile, ProfileData, Watermark};
 use crate::fleet::FleetLine;
 use crate::person::Person;
+use crate::storage::exchange;
+use crate::storage::exec;
 use crate::storage::exec::{id_list, Cells, Dialect, Exec, Val, IN_CHUNK};
+use crate::Store;
+use std::path::Path;
 
 // --- profiles ---
 
@@ -594,4 +598,79 @@ pub(crate) fn sightings_of(x: &mut dyn Exec, customer_ids: &[i64]) -> Result<Vec
         }
     }
     Ok(out)
+}
+
+impl Store {
+    // --- CSV exchange with the ERP ---
+
+    /// Every export and import profile, by kind and name. A new office gets the shipped
+    /// ones (once: a deleted one does not come back).
+    pub fn exchange_profiles(&mut self) -> Result<Vec<Profile>> {
+        const SHIPPED: &str = "exchange.shipped_profiles.1";
+        if self.operation(SHIPPED)?.is_none() {
+            let added = self.once(SHIPPED, |s| {
+                exec::write(&mut *s.backend, |x| {
+                    let have = exchange::profiles(x)?;
+                    let mut added = 0;
+                    for d in crate::exchange::default_profiles() {
+                        if !have.iter().any(|p| p.data.kind == d.kind && p.data.name == d.name) {
+                            exchange::insert_profile(x, &d)?;
+                            added += 1;
+                        }
+                    }
+                    Ok(added)
+                })
+            });
+            match added {
+                Ok(_) | Err(Error::AlreadyApplied { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        exec::read(&mut *self.backend, exchange::profiles)
+    }
+
+    /// The profile of `kind` named `name` (`NotFound` when there is none).
+    pub fn exchange_profile(&mut self, kind: Kind, name: &str) -> Result<Profile> {
+        self.exchange_profiles()?
+            .into_iter()
+            .find(|p| p.data.kind == kind && p.data.name == name.trim())
+            .ok_or(Error::NotFound { entity: "exchange_profile", id: 0 })
+    }
+
+    /// Saves a new profile (`id` none) or an edited one (at `version`; a stale one is a
+    /// `Conflict`). Changing an export's columns makes its next export a full one.
+    pub fn save_exchange_profile(&mut self, id: Option<i64>, version: i64, data: ProfileData) -> Result<Profile> {
+        let fields = self.custom_fields()?;
+        let data = data.validated(&fields)?;
+        let id = match id {
+            None => exec::write(&mut *self.backend, |x| exchange::insert_profile(x, &data))?,
+            Some(id) => {
+                exec::write(&mut *self.backend, |x| exchange::update_profile(x, id, version, &data))?;
+                id
+            }
+        };
+        self.exchange_profiles()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or(Error::NotFound { entity: "exchange_profile", id })
+    }
+
+    pub fn delete_exchange_profile(&mut self, id: i64) -> Result<()> {
+        if exec::write(&mut *self.backend, |x| exchange::delete_profile(x, id))? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "exchange_profile", id })
+        }
+    }
+
+    /// Runs export profile `name` into the file `out` (see [`crate::exchange::export`]).
+    pub fn export_csv(
+        &mut self,
+        name: &str,
+        out: &Path,
+        full: bool,
+        progress: &mut dyn FnMut(crate::exchange::Progress),
+    ) -> Result<crate::exchange::export::ExportReport> {
+        crate::exchange::export::run(self, name, out, full, progress)
+    }
 }

@@ -18,8 +18,17 @@ use super::now;
 use super::trail;
 use crate::audit::{self, describe};
 use crate::error::{Error, Result};
+use crate::fleet::CustomerFleet;
+use crate::fleet::Saved;
 use crate::fleet::{FleetLine, FleetLineData, FleetSettings, ServiceDue, SETTING_KEY};
+use crate::share;
+use crate::share::MarketShare;
+use crate::share::Radar;
+use crate::share::RadarQuery;
 use crate::share::{day_number, DueCount, RadarLine, ShareDelta, ShareRow};
+use crate::storage::today;
+use crate::Store;
+use chrono::NaiveDate;
 
 pub(super) const COLUMNS: &str =
     "id, customer_id, brand, model, category, weight_class, gross_weight_kg, vehicles, vin, plate,
@@ -530,4 +539,110 @@ pub(crate) fn restore_lines(x: &mut dyn Exec, rows: &[FleetLine]) -> Result<()> 
         x.run(RESTORE_SQL, &args)?;
     }
     rebuild_share(x)
+}
+
+impl Store {
+    /// The office's fleet settings: brands (ours or not), categories and renewal rules.
+    pub fn fleet_settings(&mut self) -> Result<FleetSettings> {
+        Ok(self.read(self::settings)?.0)
+    }
+
+    /// Saves the fleet settings edited from `settings.version`; a stale version is a
+    /// `Conflict`. Lines whose category's renewal rule changed, and whose renewal was not set
+    /// by hand, get the new default in the same transaction.
+    pub fn save_fleet_settings(&mut self, settings: FleetSettings) -> Result<FleetSettings> {
+        let mut settings = settings.validated()?;
+        let (current, raw) = self.read(self::settings)?;
+        if current.version != settings.version {
+            return Err(Error::Conflict { entity: "settings", id: 0 });
+        }
+        settings.version += 1;
+        let recompute = current.changed_rules(&settings);
+        let value = serde_json::to_string(&settings).expect("settings serialise");
+        let rules = settings.clone();
+        let renewal =
+            move |d: &FleetLineData| rules.default_renewal(d).map(|d| d.format(crate::dates::DATE_FORMAT).to_string());
+        self.write(|x| save_settings(x, raw.as_deref(), &value, &recompute, &renewal))?;
+        Ok(settings)
+    }
+
+    /// A customer's fleet with our share of it.
+    pub fn fleet(&mut self, customer_id: i64) -> Result<CustomerFleet> {
+        let (settings, mut lines) = self.read(|x| Ok((settings(x)?.0, lines(x, customer_id)?)))?;
+        for l in &mut lines {
+            l.ours = settings.is_ours(&l.data.brand);
+        }
+        let share = share::customer_share(&lines, &settings.categories, |b| settings.is_ours(b));
+        Ok(CustomerFleet { lines, share })
+    }
+
+    pub fn fleet_line(&mut self, id: i64) -> Result<FleetLine> {
+        let (settings, line) = self.read(|x| Ok((settings(x)?.0, line(x, id)?)))?;
+        let mut line = line.ok_or(Error::NotFound { entity: "fleet_line", id })?;
+        line.ours = settings.is_ours(&line.data.brand);
+        Ok(line)
+    }
+
+    /// Validates and saves a fleet line; a VIN whose check digit does not match is saved
+    /// with a warning.
+    pub fn add_fleet_line(&mut self, customer_id: i64, data: FleetLineData) -> Result<Saved<FleetLine>> {
+        let (data, warnings) = data.validated(&self.fleet_settings()?, today())?;
+        let by = self.actor();
+        let ids = self.write(|x| insert_lines(x, &[(customer_id, data)], by))?;
+        Ok(Saved { saved: self.fleet_line(ids[0])?, warnings })
+    }
+
+    pub fn update_fleet_line(&mut self, id: i64, version: i64, data: FleetLineData) -> Result<Saved<FleetLine>> {
+        let (data, warnings) = data.validated(&self.fleet_settings()?, today())?;
+        let by = self.actor();
+        self.write(|x| update_line(x, id, version, &data, by))?;
+        Ok(Saved { saved: self.fleet_line(id)?, warnings })
+    }
+
+    pub fn delete_fleet_line(&mut self, id: i64) -> Result<()> {
+        let by = self.actor();
+        if self.write(|x| delete_line(x, id, by))? {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: "fleet_line", id })
+        }
+    }
+
+    /// Saves many fleet lines in one transaction (demo data, imports): all or none. Returns
+    /// their ids, in order.
+    pub fn create_fleet_bulk(&mut self, rows: Vec<(i64, FleetLineData)>) -> Result<Vec<i64>> {
+        let settings = self.fleet_settings()?;
+        let today = today();
+        let rows =
+            rows.into_iter().map(|(c, d)| Ok((c, d.validated(&settings, today)?.0))).collect::<Result<Vec<_>>>()?;
+        let by = self.actor();
+        self.write(|x| insert_lines(x, &rows, by))
+    }
+
+    /// The office's market share (QM) among its active customers' fleets, by segment and
+    /// year of registration, with the brands that hold the most vehicles.
+    pub fn market_share(&mut self) -> Result<MarketShare> {
+        let (settings, rows) = self.read(|x| Ok((settings(x)?.0, share_rows(x)?)))?;
+        Ok(share::market_share(&rows, &settings.categories, |b| settings.is_ours(b)))
+    }
+
+    /// Vehicles due for renewal in the next `query.months` months as of `today`, grouped by
+    /// customer and month.
+    pub fn renewal_radar(&mut self, query: &RadarQuery, today: NaiveDate) -> Result<Radar> {
+        let (from, until) = share::radar_window(today, query.months);
+        let day = |d: NaiveDate| d.format(crate::dates::DATE_FORMAT).to_string();
+        let (from_s, until_s) = (day(from), day(until));
+        self.read(|x| {
+            let settings = settings(x)?.0;
+            let counts = renewal_counts(x, query.owner_id, &from_s, &until_s, &settings.our_brands())?;
+            let mut radar = share::radar(&counts, from, until, query.sort, query.limit.clamp(1, 5000) as usize);
+            let ids: Vec<i64> = radar.customers.iter().map(|c| c.customer_id).collect();
+            let mut lines = radar_lines(x, &ids, &from_s, &until_s)?;
+            for l in &mut lines {
+                l.ours = settings.is_ours(&l.brand);
+            }
+            share::attach_lines(&mut radar, lines);
+            Ok(radar)
+        })
+    }
 }

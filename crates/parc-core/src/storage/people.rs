@@ -8,8 +8,11 @@ use crate::error::{Error, Result};
 use crate::person::{Person, PersonData};
 use crate::storage::exec::{Cells, Dialect, Exec, Val};
 use crate::storage::trail;
+use crate::storage::CustomerRef;
+use crate::storage::ImportWrite;
 use crate::storage::{now, reports};
 use crate::user::{User, UserData, UserRole};
+use crate::Store;
 
 /// `column` in byte order, as both stores compare names.
 fn bytewise(x: &dyn Exec, column: &str) -> String {
@@ -308,4 +311,72 @@ pub(crate) fn restore_people(x: &mut dyn Exec, rows: &[Person]) -> Result<()> {
         x.run("ANALYZE person", &[])?;
     }
     Ok(())
+}
+
+impl Store {
+    pub fn users(&mut self) -> Result<Vec<User>> {
+        self.read(users)
+    }
+
+    pub fn create_user(&mut self, data: UserData) -> Result<User> {
+        let data = data.validated()?;
+        let id = self.write(|x| insert_user(x, &data))?;
+        self.user(id)
+    }
+
+    pub fn update_user(&mut self, id: i64, version: i64, data: UserData) -> Result<User> {
+        let data = data.validated()?;
+        self.write(|x| update_user(x, id, version, &data))?;
+        self.user(id)
+    }
+
+    pub fn user(&mut self, id: i64) -> Result<User> {
+        self.users()?.into_iter().find(|u| u.id == id).ok_or(Error::NotFound { entity: "user", id })
+    }
+
+    pub fn people(&mut self, customer_id: i64) -> Result<Vec<Person>> {
+        self.read(|x| people(x, customer_id))
+    }
+
+    pub fn create_person(&mut self, customer_id: i64, data: PersonData) -> Result<Person> {
+        let data = data.validated()?;
+        let by = self.actor();
+        let id = self.write(|x| insert_person(x, customer_id, &data, by, true))?;
+        self.person(id)
+    }
+
+    pub fn update_person(&mut self, id: i64, version: i64, data: PersonData) -> Result<Person> {
+        let data = data.validated()?;
+        let by = self.actor();
+        self.write(|x| update_person(x, id, version, &data, by))?;
+        self.person(id)
+    }
+
+    /// Saves many people in one transaction (demo data, imports): all or none. Returns their
+    /// ids, in order.
+    pub fn create_people_bulk(&mut self, rows: Vec<(i64, PersonData)>) -> Result<Vec<i64>> {
+        let new_people =
+            rows.into_iter().map(|(c, d)| Ok((CustomerRef::Stored(c), d.validated()?))).collect::<Result<Vec<_>>>()?;
+        // The import's write: one path for many new rows, as fast as each store can make it.
+        let w = ImportWrite { new_people, returns_people: true, ..ImportWrite::default() };
+        self.backend.apply_import(&w, &mut |_| Ok(()))
+    }
+
+    pub fn person(&mut self, id: i64) -> Result<Person> {
+        self.read(|x| person(x, id))?.ok_or(Error::NotFound { entity: "person", id })
+    }
+}
+
+impl Store {
+    pub(crate) fn require_manager(&mut self, by: Option<i64>) -> Result<()> {
+        let role = match by {
+            Some(id) => self.users()?.into_iter().find(|u| u.id == id).map(|u| u.data.role),
+            None => None,
+        };
+        if role.is_some_and(UserRole::manages) {
+            Ok(())
+        } else {
+            Err(Error::ManagerOnly)
+        }
+    }
 }

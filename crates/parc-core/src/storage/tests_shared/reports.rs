@@ -1,6 +1,7 @@
 //! Shared store tests of what the manager reads: the reports, their scopes, costs and the pyramid.
 
 use super::*;
+use crate::contact::MaterialData;
 
 use crate::i18n::{tr, Locale};
 use crate::report::{Cell, CostSettings, CutMode, PyramidSettings, ReportKind, ReportQuery};
