@@ -1,9 +1,10 @@
 //! Parc's domain, with no knowledge of Tauri or JSON-over-IPC.
 //!
 //! The desktop shell and `parc-cli` call plain functions here. The layers, lowest first (a
-//! module uses only those before it; `ARCHITECTURE.md` has the map, `layers` test keeps it):
-//! `ground`, `storage`, `office`, `customer`, `fleet`, `funnel`, `contact`, `offer`, `segment`,
-//! `report`, `pdf`, `exchange`, `host`.
+//! module uses only those before it; `ARCHITECTURE.md` has the map): `ground`, `storage`,
+//! `office`, `customer`, `fleet`, `funnel`, `contact`, `offer`, `segment`, `report`, `pdf`,
+//! `exchange`, `host`. Until each feature's part of `Store` moves from `storage/` into its
+//! feature's folder (issue #22), `storage` still names the features above it.
 
 pub mod contact;
 pub mod customer;
@@ -23,7 +24,7 @@ pub use chrono;
 pub use ground::error::{Error, Result};
 pub use storage::Store;
 
-// Old paths for the storage files still being converted (issue #22); removed once they move.
+// Old paths the files still in storage/ use (issue #22); removed when they move to their folders.
 pub(crate) use contact::plan;
 pub(crate) use customer::{custom_field, person};
 pub(crate) use fleet::{competitor, share};
