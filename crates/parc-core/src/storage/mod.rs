@@ -1,7 +1,8 @@
 //! Storage: the only place with SQL. A [`Store`] is one open database, either an SQLite file
 //! (the embedded default: one workstation, tests, demos) or a PostgreSQL server shared by the
-//! workstations of an office. Both implement [`Backend`] with the same schema, migrations and
-//! behaviour; what is the same for both (validation, query planning) happens here, once.
+//! workstations of an office, with the same schema and behaviour. Every statement is written
+//! once, through [`exec::Exec`]; `sqlite/` and `postgres/` keep only what the two databases do
+//! differently ([`Backend`]: connecting, migrations, customer search, the import's bulk write).
 
 mod campaigns;
 mod competitors;
