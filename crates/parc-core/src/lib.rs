@@ -30,7 +30,6 @@ pub(crate) use customer::{custom_field, person};
 pub(crate) use fleet::{competitor, share};
 pub(crate) use funnel::deal;
 pub(crate) use ground::{atomic, audit, country, dates, error, i18n, search_key, vat};
-pub(crate) use host::backup;
 #[cfg(test)]
 pub(crate) use host::{demo, testing};
 pub(crate) use office as user;

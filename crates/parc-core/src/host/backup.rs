@@ -218,20 +218,13 @@ fn read_into(path: &Path, full: bool, out: &mut BackupInfo) -> std::result::Resu
     out.contacts = count("contact")?;
     out.attachments = count("contact_attachment")?;
     if full {
-        let result = integrity(&conn).map_err(|e| e.to_string())?;
+        let result = crate::storage::integrity(&conn).map_err(|e| e.to_string())?;
         if result != "ok" {
             return Err(result);
         }
         out.verified = true;
     }
     Ok(())
-}
-
-/// `PRAGMA integrity_check` as one line: "ok" or the problems.
-pub(crate) fn integrity(conn: &Connection) -> rusqlite::Result<String> {
-    let problems: Vec<String> =
-        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(if problems == ["ok"] { "ok".to_string() } else { problems.join("; ") })
 }
 
 /// The backups in `folder`, newest first (regular ones, copies kept before restores and
@@ -380,7 +373,7 @@ pub fn restore(db: &Path, from: &Path, folder: &Path, now: NaiveDateTime) -> Res
     }
     let started = std::time::Instant::now();
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    let result = integrity(&conn)?;
+    let result = crate::storage::integrity(&conn)?;
     if result != "ok" {
         return Err(Error::Corrupt(result));
     }

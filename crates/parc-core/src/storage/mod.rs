@@ -35,6 +35,7 @@ pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
 pub use reporting::CustomerTier;
 pub use sales::{Board, BoardColumn, DealView, Funnel};
 pub use segments::SegmentPage;
+pub(crate) use sqlite::integrity;
 pub(crate) use sqlite::migrations as sqlite_meta;
 
 use std::collections::BTreeMap;

@@ -101,7 +101,7 @@ impl Sqlite {
     }
 
     fn check(&mut self) -> Result<CheckReport> {
-        let integrity = crate::backup::integrity(&self.conn)?;
+        let integrity = integrity(&self.conn)?;
         let mut counts = BTreeMap::new();
         for table in self.tables()? {
             let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0))?;
@@ -119,6 +119,13 @@ impl Sqlite {
         let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(names)
     }
+}
+
+/// `PRAGMA integrity_check` as one line: "ok" or the problems.
+pub(crate) fn integrity(conn: &Connection) -> rusqlite::Result<String> {
+    let problems: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(if problems == ["ok"] { "ok".to_string() } else { problems.join("; ") })
 }
 
 #[cfg(target_os = "linux")]
