@@ -25,28 +25,38 @@ use crate::storage::ListScope;
 use crate::storage::{now, RowMeta};
 use crate::Store;
 
+/// A customer's columns before its assistants, in the order [`customer_from`] reads them.
+macro_rules! head {
+    () => {
+        "id, name, legal_form, street, postal_code, city, region, country, other_address,
+         phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
+         annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at,
+         version"
+    };
+}
+
 /// A customer's columns, its assistants as a JSON list whatever the store.
 fn columns(x: &dyn Exec) -> &'static str {
     match x.dialect() {
-        Dialect::Sqlite => {
-            "id, name, legal_form, street, postal_code, city, region, country, other_address,
-             phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-             annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at,
-             version, (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id),
+        Dialect::Sqlite => concat!(
+            head!(),
+            ", (SELECT json_group_array(user_id) FROM customer_assistant a WHERE a.customer_id = customer.id),
              custom, erp_code"
-        }
-        Dialect::Postgres => {
-            "id, name, legal_form, street, postal_code, city, region, country, other_address,
-             phone, mobile, fax, email, web, vat_id, business_type, market_sectors, ownership, employees,
-             annual_turnover, turnover_currency, lead_source, notes, owner_id, archived_at, created_at, updated_at,
-             version, (SELECT COALESCE(json_agg(user_id), '[]')::text FROM customer_assistant a
-                       WHERE a.customer_id = customer.id),
+        ),
+        Dialect::Postgres => concat!(
+            head!(),
+            ", (SELECT COALESCE(json_agg(user_id), '[]')::text FROM customer_assistant a
+                 WHERE a.customer_id = customer.id),
              custom, erp_code"
-        }
+        ),
     }
 }
 
-fn customer_from(r: &Cells) -> Result<Customer> {
+/// The same columns without the assistants (an empty list), for reads of many customers that
+/// fetch the assistants in one query of their own.
+pub(crate) const COLUMNS_WITHOUT_ASSISTANTS: &str = concat!(head!(), ", '[]', custom, erp_code");
+
+pub(crate) fn customer_from(r: &Cells) -> Result<Customer> {
     Ok(Customer {
         id: r.int(0)?,
         data: CustomerData {

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::competitor::Sighting;
-use crate::customer::{Customer, CustomerData};
+use crate::customer::Customer;
 use crate::error::{Error, Result};
 use crate::exchange::{Entity, Kind, Profile, ProfileData, Watermark};
 use crate::fleet::FleetLine;
@@ -491,51 +491,9 @@ pub(crate) fn customers(x: &mut dyn Exec, ids: &[i64]) -> Result<HashMap<i64, Cu
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
         let list = id_list(chunk);
-        let rows = x.rows(
-            &format!(
-                "SELECT id, name, legal_form, street, postal_code, city, region, country, other_address, phone, mobile,
-                 fax, email, web, vat_id, business_type, market_sectors, ownership, employees, annual_turnover,
-                 turnover_currency, lead_source, notes, owner_id, custom, erp_code, archived_at, created_at,
-                 updated_at, version FROM customer WHERE id IN ({list})"
-            ),
-            &[],
-        )?;
-        for r in rows {
-            let c = Customer {
-                id: r.int(0)?,
-                data: CustomerData {
-                    name: r.text(1)?,
-                    legal_form: r.text(2)?,
-                    street: r.text(3)?,
-                    postal_code: r.text(4)?,
-                    city: r.text(5)?,
-                    region: r.text(6)?,
-                    country: r.text(7)?,
-                    other_address: r.text(8)?,
-                    phone: r.text(9)?,
-                    mobile: r.text(10)?,
-                    fax: r.text(11)?,
-                    email: r.text(12)?,
-                    web: r.text(13)?,
-                    vat_id: r.text(14)?,
-                    business_type: r.text(15)?,
-                    market_sectors: r.text(16)?,
-                    ownership: r.text(17)?,
-                    employees: r.opt_int(18)?,
-                    annual_turnover: r.opt_int(19)?,
-                    turnover_currency: r.text(20)?,
-                    lead_source: r.text(21)?,
-                    notes: r.text(22)?,
-                    owner_id: r.opt_int(23)?,
-                    assistant_ids: Vec::new(),
-                    custom: r.json(24)?,
-                    erp_code: r.text(25)?,
-                },
-                archived_at: r.opt_text(26)?,
-                created_at: r.text(27)?,
-                updated_at: r.text(28)?,
-                version: r.int(29)?,
-            };
+        let sql = format!("SELECT {} FROM customer WHERE id IN ({list})", super::customers::COLUMNS_WITHOUT_ASSISTANTS);
+        for r in &x.rows(&sql, &[])? {
+            let c = super::customers::customer_from(r)?;
             out.insert(c.id, c);
         }
         let assistants =

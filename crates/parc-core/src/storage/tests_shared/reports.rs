@@ -31,21 +31,7 @@ fn closed_deal(
     close: impl FnOnce(&mut DealState),
 ) -> i64 {
     let stamp = |d: &str| format!("{d}T09:00:00.000Z");
-    let mut moves = Vec::new();
-    for (i, (stage, d)) in path.iter().enumerate() {
-        let from = i.checked_sub(1).map(|j| path[j]);
-        moves.push(StageMove {
-            id: 0,
-            deal_id: 0,
-            from_stage_id: from.map(|f| f.0),
-            to_stage_id: *stage,
-            moved_at: stamp(d),
-            moved_by: None,
-            seconds_in_from: from.map_or(0, |f| (day(d) - day(f.1)).num_seconds()),
-            reason: String::new(),
-            note: String::new(),
-        });
-    }
+    let moves = moves_along(path);
     let (last, since) = *path.last().unwrap();
     let mut state = DealState {
         stage_id: last,
