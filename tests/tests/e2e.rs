@@ -3,8 +3,8 @@
 //! what the database holds.
 
 use parc_core::customer::CustomerData;
+use parc_core::customer::CustomerQuery;
 use parc_core::ground::i18n::{tr, Locale};
-use parc_core::storage::CustomerQuery;
 use parc_core::Store;
 use parc_e2e::App;
 

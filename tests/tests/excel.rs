@@ -7,9 +7,9 @@
 use std::path::Path;
 
 use parc_core::customer::custom_field::{CustomFieldData, FieldKind};
+use parc_core::customer::CustomerQuery;
 use parc_core::ground::i18n::{tr, Locale};
 use parc_core::office::{UserData, UserRole};
-use parc_core::storage::CustomerQuery;
 use parc_core::{host::demo, Store};
 use parc_e2e::{answer_save_dialog, App};
 

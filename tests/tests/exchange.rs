@@ -6,9 +6,9 @@
 
 use std::sync::Mutex;
 
+use parc_core::customer::CustomerQuery;
 use parc_core::ground::i18n::{tr, Locale};
 use parc_core::host::testing::customer;
-use parc_core::storage::CustomerQuery;
 use parc_core::Store;
 use parc_e2e::App;
 

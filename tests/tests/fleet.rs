@@ -175,7 +175,7 @@ async fn the_renewal_radar_plans_a_next_action_from_a_line() {
 
     let mut store = Store::open(app.db_path()).unwrap();
     let conti = store
-        .search_customers(&parc_core::storage::CustomerQuery { text: "Conti".into(), ..Default::default() })
+        .search_customers(&parc_core::customer::CustomerQuery { text: "Conti".into(), ..Default::default() })
         .unwrap()[0]
         .id;
     let history = store.contact_history(conti, &Default::default()).unwrap();

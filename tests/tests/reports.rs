@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
+use parc_core::customer::CustomerQuery;
 use parc_core::ground::i18n::{tr, Locale};
 use parc_core::report::{Cell, ReportKind, ReportQuery};
 use parc_core::segment::{SegmentData, SegmentFilter};
-use parc_core::storage::CustomerQuery;
 use parc_core::{host::demo, Store};
 use parc_e2e::fantoccini::Locator;
 use parc_e2e::{answer_save_dialog, App, PATIENCE};

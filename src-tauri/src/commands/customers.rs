@@ -2,9 +2,10 @@
 //! history of changes and what a refused save conflicts with.
 
 use parc_core::customer::custom_field::{CustomField, CustomFieldData};
+use parc_core::customer::CustomerQuery;
 use parc_core::customer::{Customer, CustomerData, CustomerSummary};
 use parc_core::ground::audit::Change;
-use parc_core::storage::{CustomerQuery, SaveConflict};
+use parc_core::host::SaveConflict;
 use parc_core::Store;
 use tauri::State;
 

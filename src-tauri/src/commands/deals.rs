@@ -5,7 +5,7 @@ use parc_core::funnel::deal::{
     Deal, DealData, DealQuery, DealSummary, Lead, LeadData, MoveRequest, ReasonSettings, StageSettings, VehicleLine,
 };
 use parc_core::funnel::{Accuracy, FunnelQuery, LeadFigures};
-use parc_core::storage::{Board, DealView, Funnel};
+use parc_core::funnel::{Board, DealView, Funnel};
 use parc_core::Store;
 use tauri::State;
 

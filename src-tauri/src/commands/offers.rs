@@ -4,8 +4,8 @@
 use parc_core::offer::{
     Offer, OfferData, OfferLine, OfferQuery, OfferSettings, OfferSummary, PriceItem, PriceItemData, PriceQuery, Totals,
 };
+use parc_core::offer::{OfferDecision, OfferView, PriceImport};
 use parc_core::pdf::Letterhead;
-use parc_core::storage::{OfferDecision, OfferView, PriceImport};
 use parc_core::{ground::atomic, Error, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};

@@ -2,8 +2,8 @@
 
 use parc_core::exchange::FileKind;
 use parc_core::report;
+use parc_core::report::CustomerTier;
 use parc_core::report::{CostSettings, PyramidSettings, Ranking, ReportKind, ReportOutput, ReportQuery};
-use parc_core::storage::CustomerTier;
 use tauri::{AppHandle, State};
 
 use crate::dialog::{export_table, Exported};

@@ -2,8 +2,8 @@
 
 use parc_core::exchange::FileKind;
 use parc_core::segment::campaign::{Campaign, CampaignAction, CampaignData, CampaignRow, CampaignTarget};
+use parc_core::segment::SegmentPage;
 use parc_core::segment::{RankedSegment, Segment, SegmentData, SegmentFilter};
-use parc_core::storage::SegmentPage;
 use parc_core::Store;
 use tauri::{AppHandle, State};
 

@@ -2,7 +2,9 @@
 
 use std::time::Instant;
 
-use parc_core::storage::{copy_store, Target};
+use parc_core::storage::Target;
+
+use parc_core::host::copy_store;
 use parc_core::Store;
 
 use crate::exit::Outcome;

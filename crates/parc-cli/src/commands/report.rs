@@ -92,7 +92,7 @@ pub fn run(args: Args, station: &Station) -> Outcome {
     if let (Some(path), "csv") = (&file, format.as_str()) {
         parc_core::report::write_csv(&out.table, locale, path)?;
     } else if let (Some(path), "xlsx") = (&file, format.as_str()) {
-        parc_core::exchange::workbook::write_report(&out.table, locale, path)?;
+        parc_core::report::write_report(&out.table, locale, path)?;
     } else if format == "xlsx" {
         return Err(Exit::Failed.say(locale, "cli.xlsx_needs_out", &[]));
     } else if format == "csv" {

@@ -1,6 +1,6 @@
 //! `search`: the customers matching a text, as JSON lines.
 
-use parc_core::storage::CustomerQuery;
+use parc_core::customer::CustomerQuery;
 
 use crate::exit::Outcome;
 use crate::output::print_line;

@@ -2,6 +2,12 @@
 //! contact leaves, and the agenda those actions make. A saved contact is never silently
 //! edited: a correction keeps the previous version, who changed it and when.
 
+pub(crate) mod rows;
+mod store;
+pub(crate) mod tallies;
+#[cfg(test)]
+pub(crate) mod testing;
+
 pub mod plan;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -323,6 +329,9 @@ impl ContactData {
         self.next_due.is_some()
     }
 }
+
+/// How long a missed inspection stays in the agenda's service reminders.
+pub const SERVICE_OVERDUE_DAYS: u64 = 90;
 
 #[cfg(test)]
 mod tests {

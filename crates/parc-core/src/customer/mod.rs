@@ -1,6 +1,15 @@
 //! The customer (company) card: its fields and the rules a card must satisfy before it is
 //! saved. Storage is in `storage::customers`; nothing here touches the database.
 
+pub(crate) mod store;
+#[doc(hidden)]
+pub mod testing;
+
+pub use store::search::{CustomerQuery, EXACT_RANKING_CAP};
+
+/// The tiers of the customer pyramid, best first (the report ranks customers into them).
+pub const TIERS: [&str; 3] = ["A", "B", "C"];
+
 pub mod custom_field;
 pub mod person;
 

@@ -8,12 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::import::{self, Decision, ImportOptions};
 use super::{Entity, Kind, Progress, Stage};
 use crate::customer::person::PersonData;
+use crate::customer::store::search::CustomerQuery;
+use crate::customer::testing::customer;
 use crate::customer::CustomerData;
 use crate::ground::error::Error;
 use crate::ground::i18n::Locale;
-use crate::host::testing::{customer, stores};
 use crate::office::{UserData, UserRole};
-use crate::storage::{CustomerQuery, Store};
+use crate::storage::testing::stores;
+use crate::storage::Store;
 
 fn options(store: &mut Store) -> ImportOptions {
     ImportOptions {
@@ -107,7 +109,7 @@ fn left(store: &mut Store) -> Left {
             .map(|c| (c.id, c.data, c.version, c.archived_at))
             .collect(),
         people: store
-            .read(crate::storage::people::all_people)
+            .read(crate::customer::store::people::all_people)
             .unwrap()
             .into_iter()
             .map(|p| (p.id, p.customer_id, p.data, p.version))
@@ -145,7 +147,7 @@ fn an_import_leaves_exactly_what_the_screens_writes_leave() {
         let version = typed.customer(rossi).unwrap().version;
         let updated = customers.iter().find(|c| c.id == rossi).unwrap().data.clone();
         typed.update_customer(rossi, version, updated).unwrap();
-        let people = imported.read(crate::storage::people::all_people).unwrap();
+        let people = imported.read(crate::customer::store::people::all_people).unwrap();
         for p in people.iter().filter(|p| p.id != marco) {
             assert_eq!(typed.create_person(p.customer_id, p.data.clone()).unwrap().id, p.id, "{kind}");
         }

@@ -15,9 +15,9 @@ use serde::Serialize;
 use super::csv_file::CsvWriter;
 use super::workbook::{SheetWriter, Value};
 use super::{fields, Entity, FieldType, FileKind, Kind, Progress, Stage, Watermark};
+use crate::exchange::store::{self as rows, export_query};
 use crate::ground::atomic::Partial;
 use crate::ground::error::{Error, Result};
-use crate::storage::exchange::{self as rows, export_query};
 use crate::storage::exec::{Cells, Val};
 use crate::storage::{now, Store, Target};
 

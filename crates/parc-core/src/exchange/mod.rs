@@ -12,6 +12,8 @@
 //!
 //! The SQL is in `storage/exchange.rs` (shared) and each store's `exchange.rs`.
 
+pub(crate) mod store;
+
 #[cfg(test)]
 mod bulk_tests;
 pub mod csv_file;
@@ -21,7 +23,7 @@ pub mod import;
 #[cfg(test)]
 mod shared_tests;
 pub mod vocabulary;
-pub mod workbook;
+pub use crate::ground::workbook;
 #[cfg(test)]
 mod workbook_tests;
 

@@ -11,11 +11,13 @@ use super::import::{self, Decision, ImportOptions};
 use super::workbook;
 use super::*;
 use crate::customer::custom_field::{CustomFieldData, FieldKind};
+use crate::customer::store::search::CustomerQuery;
+use crate::customer::testing::customer;
 use crate::ground::i18n::Locale;
-use crate::host::testing::{customer, stores};
 use crate::office::{UserData, UserRole};
 use crate::report::{Cell, Column as ReportColumn, ColumnKind, ReportTable};
-use crate::storage::{CustomerQuery, Store};
+use crate::storage::testing::stores;
+use crate::storage::Store;
 
 const XLSX: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xlsx");
 const XLS: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xls");
@@ -247,7 +249,7 @@ fn a_report_saved_as_xlsx_reads_back_with_numbers_money_percent_and_dates_typed(
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("attivita.xlsx");
-    workbook::write_report(&table, Locale::It, &path).unwrap();
+    crate::report::write_report(&table, Locale::It, &path).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(&bytes[..])).unwrap();
     let sheet = book.sheet_names()[0].clone();
@@ -276,10 +278,10 @@ fn a_report_saved_as_xlsx_reads_back_with_numbers_money_percent_and_dates_typed(
     assert!(bold(3, 0) && bold(6, 0) && !bold(4, 0), "the header and the total in bold");
     // What the window saves where the person chose: a workbook for a .xlsx name, else CSV.
     let csv = dir.path().join("attivita.csv");
-    workbook::write_table(&table, Locale::It, &csv).unwrap();
+    crate::report::write_table(&table, Locale::It, &csv).unwrap();
     assert_eq!(&std::fs::read(&csv).unwrap()[..3], b"\xEF\xBB\xBF");
     let xlsx = dir.path().join("attivita-2.XLSX");
-    workbook::write_table(&table, Locale::It, &xlsx).unwrap();
+    crate::report::write_table(&table, Locale::It, &xlsx).unwrap();
     assert!(workbook::is_workbook(&std::fs::read(&xlsx).unwrap()));
     // The same numbers through the import's reader: as the import would read them.
     let rows = workbook::read(&bytes, None, ',').unwrap().rows;

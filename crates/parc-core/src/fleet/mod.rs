@@ -4,6 +4,10 @@
 //! rule of each category) live in the office database, so every workstation agrees on them.
 //! Nothing here touches the database; the share arithmetic is in `share.rs`.
 
+pub(crate) mod store;
+#[cfg(test)]
+pub(crate) mod testing;
+
 pub mod competitor;
 pub mod share;
 
@@ -458,7 +462,7 @@ impl FleetLineData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::testing::static_field;
+    use crate::storage::testing::static_field;
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, DATE_FORMAT).unwrap()

@@ -37,6 +37,13 @@
 //! **weighted** (the sum of value × stage probability, rounded once to a minor unit). Deals
 //! already won in the month are shown beside them, not inside them.
 
+pub(crate) mod rows;
+mod store;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use store::{Board, BoardColumn, DealView, Funnel};
+
 pub mod deal;
 
 use std::collections::BTreeMap;

@@ -33,3 +33,8 @@ mod tests {
         }
     }
 }
+
+/// The workstation's calendar day: what "this year" means when checking a fleet line.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

@@ -1,6 +1,6 @@
 //! The ground floor: what every feature builds on and which depends on no feature (errors and
 //! their translations, dates, search keys, tax ids and e-mail checks, countries, the CSV formula
-//! rule, atomic file writes, the audit trail's diff).
+//! rule, atomic file writes, Excel workbooks, the audit trail's diff).
 
 pub mod atomic;
 pub mod audit;
@@ -11,3 +11,4 @@ pub mod formula;
 pub mod i18n;
 pub mod search_key;
 pub mod vat;
+pub mod workbook;

@@ -416,7 +416,7 @@ fn regular_stamp(name: &str) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::testing::customer;
+    use crate::customer::testing::customer;
     use crate::Store;
     use chrono::NaiveDate;
 

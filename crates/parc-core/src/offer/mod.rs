@@ -4,6 +4,13 @@
 //! (`1250` = 12.5 %). Every line is rounded to the cent once, then totals are sums of rounded
 //! amounts, so the printed lines always add up to the printed totals.
 
+pub(crate) mod rows;
+pub(crate) mod store;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use store::{OfferDecision, OfferRecord, OfferView, PriceImport};
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;

@@ -4,6 +4,9 @@
 //! office's, and a workstation remembers who sits at it.
 
 pub mod reasons;
+pub(crate) mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use serde::{Deserialize, Serialize};
 

@@ -31,6 +31,8 @@
 //! printpdf's ops (see `canvas.rs`), not its HTML layout: text is measured with the fonts'
 //! own advances, wrapped and placed at absolute positions.
 
+mod store;
+
 mod canvas;
 mod check;
 mod flow;

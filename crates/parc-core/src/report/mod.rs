@@ -30,6 +30,13 @@
 //! - Amounts in different currencies are never added up: money columns show one currency (the
 //!   one asked for, else the most used); counts count every deal.
 
+pub(crate) mod rows;
+mod store;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use store::CustomerTier;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
@@ -56,6 +63,7 @@ mod products;
 mod pyramid;
 mod stages;
 mod table;
+mod xlsx;
 pub use activity::*;
 pub use contacts::*;
 pub use cost::*;
@@ -67,6 +75,7 @@ pub use products::*;
 pub use pyramid::*;
 pub use stages::*;
 pub use table::*;
+pub use xlsx::*;
 
 // --- what a report is asked ---
 

@@ -96,7 +96,7 @@ impl PyramidSettings {
     }
 }
 
-pub const TIERS: [&str; 3] = ["A", "B", "C"];
+pub use crate::customer::TIERS;
 
 /// Ranks customers (`(id, value)`, every active customer, 0 for no value) into tiers: highest
 /// value first (ties by id); a customer without value is always C; customers of equal value

@@ -14,6 +14,10 @@
 //! - last contact older than N days: no contact logged, or the last one before today − N days.
 //! - won value: deals won in the 12 months up to today, per currency.
 
+pub(crate) mod store;
+
+pub use store::SegmentPage;
+
 pub mod campaign;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -4,7 +4,7 @@
 //! Values cross it as [`Val`]s, typed even when NULL, because PostgreSQL binds parameters by
 //! type.
 
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Val {
@@ -194,6 +194,16 @@ impl Dialect {
             Dialect::Postgres => clause,
         }
     }
+}
+
+/// After an `UPDATE ... WHERE id = $1 AND version = $2` that changed `changed` rows: none
+/// means either someone else saved first (`Conflict`) or the row is gone (`NotFound`).
+pub(crate) fn check_changed(x: &mut dyn Exec, changed: u64, table: &str, entity: &'static str, id: i64) -> Result<()> {
+    if changed > 0 {
+        return Ok(());
+    }
+    let exists = x.row(&format!("SELECT 1 FROM {table} WHERE id = $1"), &[id.into()])?.is_some();
+    Err(if exists { Error::Conflict { entity, id } } else { Error::NotFound { entity, id } })
 }
 
 /// Runs statements inside one transaction of a store.

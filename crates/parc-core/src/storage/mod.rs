@@ -4,39 +4,19 @@
 //! once, through [`exec::Exec`]; `sqlite/` and `postgres/` keep only what the two databases do
 //! differently ([`Backend`]: connecting, migrations, customer search, the import's bulk write).
 
-mod campaigns;
-mod competitors;
-mod conflict;
-mod contacts;
-mod copy;
-mod customers;
-mod deals;
-pub(crate) mod exchange;
 pub(crate) mod exec;
-mod fleet;
-pub(crate) mod offers;
-pub(crate) mod people;
-mod plans;
-mod postgres;
-mod printing;
-mod quoting;
-mod reporting;
-mod reports;
-mod sales;
-mod segments;
-mod sqlite;
+pub(crate) mod postgres;
+pub(crate) mod settings;
+pub(crate) mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 pub(crate) mod trail;
 
-pub use conflict::SaveConflict;
-pub use copy::{copy_store, CopyReport};
 pub use postgres::mask_password;
 pub(crate) use postgres::raw_client as postgres_client;
-pub use quoting::{OfferDecision, OfferRecord, OfferView, PriceImport};
-pub use reporting::CustomerTier;
-pub use sales::{Board, BoardColumn, DealView, Funnel};
-pub use segments::SegmentPage;
 pub(crate) use sqlite::integrity;
 pub(crate) use sqlite::migrations as sqlite_meta;
+pub(crate) use {postgres::Postgres, sqlite::Sqlite};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,25 +24,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use chrono::NaiveDate;
-
-use crate::audit::Change;
-use crate::competitor::{CompetitorData, SightingData};
-use crate::custom_field::{self, CustomField};
-use crate::customer::{Customer, CustomerData, CustomerSummary};
-use crate::deal::ReasonSettings;
-use crate::error::{Error, Result};
-use crate::fleet::FleetLineData;
-use crate::person::PersonData;
-use crate::search_key::QueryPlan;
+use crate::ground::audit::Change;
+use crate::ground::error::{Error, Result};
 
 /// The schema version this program writes; both dialects have this many migrations.
 pub const SCHEMA_VERSION: i64 = sqlite::migrations::LATEST;
-
-/// Above this many matches a search page is ranked from the first matches in index order:
-/// ranking tens of thousands of rows on each keystroke is what makes a search box slow, and
-/// a person narrows such a query anyway.
-pub const EXACT_RANKING_CAP: usize = 1000;
 
 /// Where the data is: a file path or a `postgres://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +91,7 @@ pub fn probe(target: &Target) -> Result<StoreStatus> {
     Ok(StoreStatus {
         target: target.to_string(),
         schema_version: store.schema_version()?,
-        customers: store.count_customers()?,
+        customers: store.read(|x| x.row("SELECT count(*) FROM customer", &[])?.map_or(Ok(0), |r| r.int(0)))?,
     })
 }
 
@@ -137,92 +103,11 @@ pub struct CheckReport {
     pub counts: BTreeMap<String, i64>,
 }
 
-/// A customer list request: free text (empty lists everyone), archived or not, a page size.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
-pub struct CustomerQuery {
-    pub text: String,
-    pub include_archived: bool,
-    /// Only the customers of this owner ("my customers").
-    pub owner_id: Option<i64>,
-    /// Only the customers of this tier of the pyramid ("A", "B" or "C").
-    pub tier: Option<String>,
-    pub limit: u32,
-}
-
-impl Default for CustomerQuery {
-    fn default() -> Self {
-        CustomerQuery { text: String::new(), include_archived: false, owner_id: None, tier: None, limit: 100 }
-    }
-}
-
-/// What a customer list asks of a store, beside the text: which customers are eligible.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ListScope {
-    pub include_archived: bool,
-    pub owner_id: Option<i64>,
-    /// One of [`crate::report::TIERS`].
-    pub tier: Option<&'static str>,
-    pub limit: u32,
-}
-
 /// One database engine: the kinds of rows it keeps. Every method is one transaction;
 /// data reaching it is already valid. Each store implements each part in its own module.
-pub(crate) trait Backend: DialectRows + ExchangeRows + exec::Transact + Send {}
+pub(crate) trait Backend: DialectRows + exec::Transact + Send {}
 
-impl<T: DialectRows + ExchangeRows + exec::Transact + Send> Backend for T {}
-
-/// A customer an import refers to: a stored one, or the n-th one it creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CustomerRef {
-    Stored(i64),
-    New(usize),
-}
-
-/// Everything an import writes, already valid: applied in one transaction or not at all.
-#[derive(Debug, Default)]
-pub(crate) struct ImportWrite {
-    pub new_customers: Vec<CustomerData>,
-    /// (id, version read, data)
-    pub customer_updates: Vec<(i64, i64, CustomerData)>,
-    pub new_people: Vec<(CustomerRef, PersonData)>,
-    pub person_updates: Vec<(i64, i64, PersonData)>,
-    pub new_lines: Vec<(i64, FleetLineData)>,
-    pub line_updates: Vec<(i64, i64, FleetLineData)>,
-    pub new_competitors: Vec<CompetitorData>,
-    /// (customer, data, the new competitor it names when `data.competitor_id` is none)
-    pub new_sightings: Vec<(i64, SightingData, Option<usize>)>,
-    pub new_items: Vec<crate::offer::PriceItemData>,
-    /// (id, version read, data): a withdrawn item imported again is offered again.
-    pub item_updates: Vec<(i64, i64, crate::offer::PriceItemData)>,
-    /// The write returns the new people's ids instead of the new customers' (a bulk save of
-    /// people returns, and records under its operation key, what it made).
-    pub returns_people: bool,
-}
-
-impl ImportWrite {
-    pub fn rows(&self) -> u64 {
-        (self.new_customers.len()
-            + self.customer_updates.len()
-            + self.new_people.len()
-            + self.person_updates.len()
-            + self.new_lines.len()
-            + self.line_updates.len()
-            + self.new_competitors.len()
-            + self.new_sightings.len()
-            + self.new_items.len()
-            + self.item_updates.len()) as u64
-    }
-}
-
-/// The import's one write.
-pub(crate) trait ExchangeRows {
-    /// Applies `w` in one transaction, all or nothing; a customer changed since the import
-    /// read it is a `Conflict`. `progress` hears how many rows are written so far, between
-    /// batches, and an `Err` it returns (the person cancelled) rolls everything back. Returns
-    /// the new customers' ids (the new people's when `w.returns_people`).
-    fn apply_import(&mut self, w: &ImportWrite, progress: &mut dyn FnMut(u64) -> Result<()>) -> Result<Vec<i64>>;
-}
+impl<T: DialectRows + exec::Transact + Send> Backend for T {}
 
 /// What a store's next write transaction records beside its change: who makes it (for the
 /// audit trail) and the key of the operation it applies (see [`Store::once`]).
@@ -249,13 +134,21 @@ pub enum Once<T> {
     Before(Operation),
 }
 
-/// What each store does its own way for customers (their rows are written once, in
-/// `customers.rs`): search (FTS5 or pg_trgm), the schema version
-/// and the checks.
+/// What each store does its own way beside its statements: the schema version, the checks,
+/// and the door to its own connection.
 pub(crate) trait DialectRows {
     fn schema_version(&mut self) -> Result<i64>;
     fn check(&mut self) -> Result<CheckReport>;
-    fn search_customers(&mut self, plan: &QueryPlan, scope: ListScope) -> Result<Vec<CustomerSummary>>;
+    fn native(&mut self) -> Native<'_>;
+}
+
+/// A store's own connection, for the two things the databases do too differently for
+/// [`exec::Exec`]: the customer search (FTS5 or pg_trgm, `customer/store/search.rs`) and the
+/// import's bulk write (prepared inserts or `COPY`, `exchange/store/`). Everything else reads
+/// and writes through [`Store::read`] and [`Store::write`].
+pub(crate) enum Native<'a> {
+    Sqlite(&'a mut Sqlite),
+    Postgres(&'a mut Postgres),
 }
 
 pub struct Store {
@@ -263,8 +156,8 @@ pub struct Store {
     /// (`read`/`write` for the statements written once through `Exec`).
     backend: Box<dyn Backend>,
     target: Target,
-    /// The facts segments are counted from, while unchanged (see `segments.rs`).
-    segment_cache: Option<segments::CachedFacts>,
+    /// See [`Store::cache`].
+    cache: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Store {
@@ -284,21 +177,31 @@ impl Store {
         exec::write(&mut *self.backend, work)
     }
 
-    /// An import's planned rows written in one transaction; `progress` hears the rows written
-    /// (an `Err`, Cancel, rolls back).
-    pub(crate) fn apply_import(
-        &mut self,
-        w: &ImportWrite,
-        progress: &mut dyn FnMut(u64) -> Result<()>,
-    ) -> Result<Vec<i64>> {
-        self.backend.apply_import(w, progress)
+    /// After rows were copied in with their ids: the next new row of `table` gets an id
+    /// after theirs.
+    pub(crate) fn follow_ids(&mut self, table: &str) -> Result<()> {
+        self.backend.follow_ids(table)
+    }
+
+    /// The store's own connection (see [`Native`]).
+    pub(crate) fn native(&mut self) -> Native<'_> {
+        self.backend.native()
+    }
+
+    /// What a feature keeps in memory while the data it was read from is unchanged (segments'
+    /// facts): one slot, typed by the feature that fills it.
+    pub(crate) fn cache<T: Send + 'static>(&mut self) -> &mut Option<T> {
+        if !self.cache.as_ref().is_some_and(|c| c.is::<Option<T>>()) {
+            self.cache = Some(Box::new(None::<T>));
+        }
+        self.cache.as_mut().and_then(|c| c.downcast_mut::<Option<T>>()).expect("just set")
     }
 
     /// Opens (or creates) a Parc database file and brings its schema up to date. A file that
     /// is not a Parc database, or one written by a newer Parc, is refused unchanged.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        Ok(Store { backend: Box::new(sqlite::Sqlite::open(&path)?), target: Target::File(path), segment_cache: None })
+        Ok(Store { backend: Box::new(sqlite::Sqlite::open(&path)?), target: Target::File(path), cache: None })
     }
 
     /// A private SQLite database in memory, for tests and throw-away work.
@@ -306,7 +209,7 @@ impl Store {
         Ok(Store {
             backend: Box::new(sqlite::Sqlite::open_in_memory()?),
             target: Target::File(":memory:".into()),
-            segment_cache: None,
+            cache: None,
         })
     }
 
@@ -314,11 +217,9 @@ impl Store {
     pub fn connect(target: &Target) -> Result<Store> {
         match target {
             Target::File(path) => Store::open(path),
-            Target::Postgres(url) => Ok(Store {
-                backend: Box::new(postgres::Postgres::connect(url)?),
-                target: target.clone(),
-                segment_cache: None,
-            }),
+            Target::Postgres(url) => {
+                Ok(Store { backend: Box::new(postgres::Postgres::connect(url)?), target: target.clone(), cache: None })
+            }
         }
     }
 
@@ -389,85 +290,10 @@ impl Store {
         self.read(|x| trail::operation(x, key))
     }
 
-    /// A record's history of changes, oldest first (`entity` is one of [`crate::audit`]'s
+    /// A record's history of changes, oldest first (`entity` is one of [`crate::ground::audit`]'s
     /// kinds).
     pub fn changes(&mut self, entity: &str, entity_id: i64) -> Result<Vec<Change>> {
         self.read(|x| trail::changes(x, entity, entity_id))
-    }
-}
-
-/// How long a missed inspection stays in the agenda's service reminders.
-pub const SERVICE_OVERDUE_DAYS: u64 = 90;
-
-/// The workstation's calendar day: what "this year" means when checking a fleet line.
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-/// How a row is stored beside its data: new rows get `id: None` (the next id) and version 1;
-/// rows copied from another store keep theirs.
-pub(crate) struct RowMeta<'a> {
-    pub id: Option<i64>,
-    pub archived_at: Option<&'a str>,
-    pub created_at: &'a str,
-    pub updated_at: &'a str,
-    pub version: i64,
-}
-
-impl<'a> RowMeta<'a> {
-    pub fn new_row(stamp: &'a str) -> Self {
-        RowMeta { id: None, archived_at: None, created_at: stamp, updated_at: stamp, version: 1 }
-    }
-
-    pub fn copy_of(c: &'a Customer) -> Self {
-        RowMeta {
-            id: Some(c.id),
-            archived_at: c.archived_at.as_deref(),
-            created_at: &c.created_at,
-            updated_at: &c.updated_at,
-            version: c.version,
-        }
-    }
-}
-
-/// A customer's own fields checked, then its lead source against the office's sources (one in
-/// use, or the one it had: `previous_source`), then the values of the office's fields against
-/// their definitions; every problem is reported at once.
-pub(crate) fn validated_customer(
-    fields: &[CustomField],
-    reasons: &ReasonSettings,
-    mut data: CustomerData,
-    previous: &custom_field::CustomValues,
-    previous_source: &str,
-) -> Result<CustomerData> {
-    let values = std::mem::take(&mut data.custom);
-    let mut errors = Vec::new();
-    let checked = custom_field::validated_values(fields, values, previous);
-    let mut data = match data.validated() {
-        Ok(d) => Some(d),
-        Err(Error::Validation(e)) => {
-            errors.extend(e);
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    if let Some(d) = &data {
-        if !d.lead_source.is_empty() && !reasons.allows_source(&d.lead_source, previous_source) {
-            errors.push(crate::error::FieldError::new("lead_source", "validation.lead_source"));
-        }
-    }
-    match checked {
-        Ok(values) => {
-            if let Some(d) = data.as_mut() {
-                d.custom = values;
-            }
-        }
-        Err(Error::Validation(e)) => errors.extend(e),
-        Err(e) => return Err(e),
-    }
-    match data {
-        Some(d) if errors.is_empty() => Ok(d),
-        _ => Err(Error::Validation(errors)),
     }
 }
 
@@ -480,19 +306,6 @@ pub(crate) fn now() -> String {
 pub(crate) fn prefix_range(folded: &str) -> (String, String) {
     (folded.to_string(), format!("{folded}\u{10FFFF}"))
 }
-
-#[cfg(test)]
-mod tests_shared;
-
-#[cfg(test)]
-mod tests_campaigns;
-#[cfg(test)]
-mod tests_offers;
-#[cfg(test)]
-mod tests_segments;
-
-#[cfg(test)]
-mod hostile_tests;
 
 #[cfg(test)]
 mod target_tests {

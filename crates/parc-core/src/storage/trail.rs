@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::exec::{Cells, Dialect, Exec, Val};
 use super::Operation;
-use crate::audit::{self, Change};
-use crate::error::Result;
+use crate::ground::audit::{self, Change};
+use crate::ground::error::Result;
 
 const CHANGE_COLUMNS: &str = "id, entity, entity_id, changed_at, changed_by, field, old_value, new_value";
 

@@ -12,8 +12,9 @@ mod queries;
 use std::time::Instant;
 
 use parc_core::chrono::NaiveDate;
+use parc_core::customer::CustomerQuery;
 use parc_core::office::{User, UserRole};
-use parc_core::storage::{CustomerQuery, Target};
+use parc_core::storage::Target;
 use parc_core::{host::demo, Error, Store};
 
 use crate::exit::Outcome;

@@ -4,11 +4,11 @@
 use std::time::Instant;
 
 use parc_core::contact::HistoryFilter;
+use parc_core::customer::CustomerQuery;
 use parc_core::fleet::share::RadarQuery;
 use parc_core::funnel::FunnelQuery;
 use parc_core::offer::{OfferQuery, OfferStatus};
 use parc_core::report::{ReportKind, ReportQuery};
-use parc_core::storage::CustomerQuery;
 use parc_core::{Error, Store};
 
 use super::{time_after, time_it, Sample};

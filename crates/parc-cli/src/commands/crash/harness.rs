@@ -244,7 +244,7 @@ fn verify(store: &mut Store, seed: u64, n: u64, present: bool) -> Result<Option<
     match step {
         Step::NewCustomer => {
             let name = customer_name(seed, unit);
-            let query = parc_core::storage::CustomerQuery { text: name.clone(), limit: 1000, ..Default::default() };
+            let query = parc_core::customer::CustomerQuery { text: name.clone(), limit: 1000, ..Default::default() };
             let found: Vec<i64> =
                 store.search_customers(&query)?.into_iter().filter(|c| c.name == name).map(|c| c.id).collect();
             match (present, found.as_slice()) {

@@ -255,7 +255,7 @@ pub(super) fn plan_customer(
         if d.country.is_empty() {
             d.country = ctx.home.clone().unwrap_or_default();
         }
-        match crate::storage::validated_customer(&ctx.custom, &ctx.reasons, d, &previous, &previous_source) {
+        match crate::customer::store::validated_customer(&ctx.custom, &ctx.reasons, d, &previous, &previous_source) {
             Ok(d) => Ok(Some(d)),
             Err(Error::Validation(errors)) => {
                 o.problems.extend(errors);

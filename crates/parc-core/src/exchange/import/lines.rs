@@ -250,7 +250,7 @@ pub(super) fn plan_price_list(
     progress: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Vec<Outcome>> {
     use crate::offer::{PriceItemData, ITEM_KINDS};
-    let stored = store.read(crate::storage::offers::all_items)?;
+    let stored = store.read(crate::offer::rows::all_items)?;
     let by_key: HashMap<(String, String), &crate::offer::PriceItem> =
         stored.iter().map(|i| ((i.data.code.clone(), i.data.valid_from.clone()), i)).collect();
     let mut seen: HashSet<(String, String)> = HashSet::new();

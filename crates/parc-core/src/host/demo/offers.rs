@@ -9,8 +9,8 @@ use chrono::{Days, NaiveDate};
 use super::rng::Rng;
 use crate::funnel::deal::{DealData, DealState, StageKind, StageSettings};
 use crate::ground::dates::DATE_FORMAT;
+use crate::offer::store::OfferRecord;
 use crate::offer::{language_for_country, OfferData, OfferLine, OfferStatus, PriceItem, PriceItemData, TradeIn};
-use crate::storage::OfferRecord;
 
 /// This part's own random stream (see [`Rng::stream`]).
 const STREAM: [u64; 3] = [0xA076_1D64_78BD_642F, 0xE703_7ED1_A0B4_28DB, 0x6f66];

@@ -1,7 +1,7 @@
 use super::*;
 use crate::contact::HistoryFilter;
 use crate::customer::person::DECISION_ROLES;
-use crate::storage::CustomerQuery;
+use crate::customer::store::search::CustomerQuery;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, DATE_FORMAT).unwrap()
@@ -89,7 +89,7 @@ fn the_same_count_seed_and_day_give_the_same_office_people_and_history() {
 #[test]
 fn customers_have_about_ten_contacts_and_one_main_contact_each() {
     let today = day("2026-11-23");
-    for (kind, mut store) in crate::host::testing::stores() {
+    for (kind, mut store) in crate::storage::testing::stores() {
         let report = load_office(&mut store, 400, 3, today, |_, _| {}).unwrap();
         let per_customer = report.contacts as f64 / report.customers as f64;
         assert!((9.0..=11.0).contains(&per_customer), "{kind}: {per_customer} contacts per customer");
@@ -139,7 +139,7 @@ fn customers_have_about_ten_contacts_and_one_main_contact_each() {
 #[test]
 fn a_salesperson_has_an_agenda_and_customers_going_cold() {
     let today = day("2026-11-23");
-    for (kind, mut store) in crate::host::testing::stores() {
+    for (kind, mut store) in crate::storage::testing::stores() {
         load(&mut store, 300, 1, today, |_, _| {}).unwrap();
         let users = store.users().unwrap();
         let seller = users.iter().find(|u| u.data.role == UserRole::Salesperson).unwrap();

@@ -7,19 +7,19 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{IsolationLevel, Row, Statement, Transaction};
 
-use super::people::follow_ids;
+use super::tx::follow_ids;
 use super::Postgres;
-use crate::error::Result;
+use crate::ground::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 use crate::storage::WriteContext;
 
-pub(super) struct Pg<'a, 'b> {
+pub(crate) struct Pg<'a, 'b> {
     tx: &'a mut Transaction<'b>,
     prepared: HashMap<String, Statement>,
 }
 
 /// The shared statements inside one of this store's transactions.
-pub(super) fn exec<'a, 'b>(tx: &'a mut Transaction<'b>) -> Pg<'a, 'b> {
+pub(crate) fn exec<'a, 'b>(tx: &'a mut Transaction<'b>) -> Pg<'a, 'b> {
     Pg { tx, prepared: HashMap::new() }
 }
 

@@ -4,7 +4,7 @@
 
 use postgres::Client;
 
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
 
 /// Advisory lock key for migrations: "PARC" in ASCII.
 const LOCK: i64 = 0x5041_5243;

@@ -2,12 +2,10 @@
 //! file, for several workstations at once. Search uses `pg_trgm` on the same folded key and a
 //! `tsvector` of the same words, so both stores find the same customers in the same order.
 
-mod customers;
-mod exchange;
-mod exec;
+pub(crate) mod exec;
 pub mod migrations;
-mod people;
 pub(crate) mod trail;
+pub(crate) mod tx;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,12 +14,26 @@ use std::str::FromStr;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
-use super::{CheckReport, WriteContext};
-use crate::error::{ConnectionProblem, Error, Result};
+use super::{CheckReport, DialectRows, Native, WriteContext};
+use crate::ground::error::{ConnectionProblem, Error, Result};
 
 pub(crate) struct Postgres {
-    client: Client,
-    ctx: WriteContext,
+    pub(crate) client: Client,
+    pub(crate) ctx: WriteContext,
+}
+
+impl DialectRows for Postgres {
+    fn schema_version(&mut self) -> Result<i64> {
+        Ok(migrations::schema_version(&mut self.client)?.unwrap_or(0))
+    }
+
+    fn check(&mut self) -> Result<CheckReport> {
+        Postgres::check(self)
+    }
+
+    fn native(&mut self) -> Native<'_> {
+        Native::Postgres(self)
+    }
 }
 
 impl Postgres {
@@ -34,9 +46,12 @@ impl Postgres {
 
     /// Runs `f` in one transaction, committed when it returns `Ok`; a pending operation key
     /// (`Store::once`) is checked and recorded in the same transaction.
-    fn write<T: serde::Serialize>(&mut self, f: impl FnOnce(&mut postgres::Transaction) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T: serde::Serialize>(
+        &mut self,
+        f: impl FnOnce(&mut postgres::Transaction) -> Result<T>,
+    ) -> Result<T> {
         let key = self.ctx.key.take();
-        people::write(&mut self.client, |tx| {
+        tx::write(&mut self.client, |tx| {
             if let Some(key) = &key {
                 trail::claim(tx, key)?;
             }
@@ -163,9 +178,6 @@ fn find_pgpass(text: &str, want: [&str; 4]) -> Option<String> {
     }
     None
 }
-
-#[cfg(test)]
-mod tests;
 
 #[cfg(test)]
 mod address_tests {

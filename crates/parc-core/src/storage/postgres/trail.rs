@@ -4,7 +4,7 @@
 use postgres::error::SqlState;
 use postgres::Transaction;
 
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
 use crate::storage::now;
 
 /// The creation of many records of one kind, in one statement (bulk saves).

@@ -6,12 +6,12 @@ use rusqlite::ToSql;
 use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 
 use super::Sqlite;
-use crate::error::Result;
+use crate::ground::error::Result;
 use crate::storage::exec::{Cells, Dialect, Exec, Transact, Val};
 use crate::storage::WriteContext;
 
 /// The shared statements over one SQLite connection (or transaction).
-pub(super) struct Lite<'a>(pub(super) &'a Connection);
+pub(crate) struct Lite<'a>(pub(crate) &'a Connection);
 
 fn sql_of(sql: &str) -> String {
     sql.replace('$', "?")

@@ -8,7 +8,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
 
 /// `PRAGMA application_id` of a Parc database: "PARC" in ASCII. Tells our files from others.
 pub const APPLICATION_ID: i64 = 0x5041_5243;

@@ -1,9 +1,7 @@
 //! The embedded SQLite store: one file, configured for durability (WAL, `synchronous=FULL`)
 //! and for several processes on one file (busy timeout, IMMEDIATE write transactions).
 
-mod customers;
-mod exchange;
-mod exec;
+pub(crate) mod exec;
 pub mod migrations;
 pub(crate) mod trail;
 
@@ -15,13 +13,27 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use super::{CheckReport, WriteContext};
-use crate::error::{Error, Result};
+use super::{CheckReport, DialectRows, Native, WriteContext};
+use crate::ground::error::{Error, Result};
 use migrations::{APPLICATION_ID, LATEST};
 
 pub(crate) struct Sqlite {
-    conn: Connection,
-    ctx: WriteContext,
+    pub(crate) conn: Connection,
+    pub(crate) ctx: WriteContext,
+}
+
+impl DialectRows for Sqlite {
+    fn schema_version(&mut self) -> Result<i64> {
+        migrations::schema_version(&self.conn)
+    }
+
+    fn check(&mut self) -> Result<CheckReport> {
+        Sqlite::check(self)
+    }
+
+    fn native(&mut self) -> Native<'_> {
+        Native::Sqlite(self)
+    }
 }
 
 impl Sqlite {
@@ -86,7 +98,7 @@ impl Sqlite {
     /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so two
     /// processes wait for each other (busy timeout) instead of failing half-way. A pending
     /// operation key (`Store::once`) is checked and recorded in the same transaction.
-    fn write<T: serde::Serialize>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T: serde::Serialize>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let key = self.ctx.key.take();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(key) = &key {
@@ -155,6 +167,3 @@ pub(crate) fn is_network_filesystem(path: &Path) -> bool {
 pub(crate) fn is_network_filesystem(_path: &Path) -> bool {
     false
 }
-
-#[cfg(test)]
-mod tests;

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::error::{Error, Result};
+use crate::ground::error::{Error, Result};
 use crate::storage::now;
 
 /// The creation of each of `ids` in one statement (a bulk write's thousands of rows).
