@@ -22,6 +22,8 @@ pub mod format;
 pub mod import;
 #[cfg(test)]
 mod shared_tests;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod vocabulary;
 pub use crate::ground::workbook;
 #[cfg(test)]

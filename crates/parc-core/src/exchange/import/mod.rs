@@ -52,6 +52,8 @@ mod matching;
 mod plan;
 mod read;
 #[cfg(test)]
+mod shared_tests;
+#[cfg(test)]
 mod tests;
 
 use customers::*;
