@@ -13,7 +13,6 @@ use crate::customer::testing::customer;
 use crate::customer::CustomerData;
 use crate::ground::error::Error;
 use crate::ground::i18n::Locale;
-use crate::office::{UserData, UserRole};
 use crate::storage::testing::stores;
 use crate::storage::Store;
 
@@ -33,14 +32,7 @@ fn options(store: &mut Store) -> ImportOptions {
 /// The office both stores start from: a salesperson and a stored customer with its main
 /// contact, which the file updates.
 fn office(store: &mut Store) -> (i64, i64) {
-    store
-        .create_user(UserData {
-            name: "Anna Testa".into(),
-            initials: "AT".into(),
-            role: UserRole::Salesperson,
-            active: true,
-        })
-        .unwrap();
+    crate::exchange::testing::anna(store);
     let mut d = customer("Rossi Trasporti S.r.l.", "Verona", "IT", "01234567897");
     d.erp_code = "K-0001".into();
     let rossi = store.create_customer(d).unwrap();

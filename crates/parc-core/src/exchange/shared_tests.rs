@@ -57,14 +57,7 @@ fn export_then_import_of_the_customers_profile_changes_nothing_in_each_encoding_
             // The same file into an empty office gives the same cards and main contacts.
             let mut other = fresh(kind);
             use_format(&mut other, &format);
-            other
-                .create_user(UserData {
-                    name: "Anna Testa".into(),
-                    initials: "AT".into(),
-                    role: UserRole::Salesperson,
-                    active: true,
-                })
-                .unwrap();
+            crate::exchange::testing::anna(&mut other);
             let opts = options(&mut other, Entity::Customers, "customers");
             let made = import_file(&mut other, &opts, &bytes);
             assert_eq!(made.customers_created, names.len(), "{kind} {encoding:?}: {:?}", made.check.reports);

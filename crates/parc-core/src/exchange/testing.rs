@@ -57,14 +57,7 @@ pub fn everyone(store: &mut Store) -> Vec<crate::customer::Customer> {
 
 /// An office with what a customers file carries: keys, a main contact, an owner, money.
 pub fn office(store: &mut Store, names: &[(&str, &str, &str, &str)]) {
-    let anna = store
-        .create_user(UserData {
-            name: "Anna Testa".into(),
-            initials: "AT".into(),
-            role: UserRole::Salesperson,
-            active: true,
-        })
-        .unwrap();
+    let anna = anna(store);
     for (i, (name, city, country, vat)) in names.iter().enumerate() {
         let mut d = customer(name, city, country, vat);
         d.erp_code = if i % 2 == 0 { format!("K-{i:04}") } else { String::new() };
@@ -106,4 +99,16 @@ pub fn customers_csv(rows: &[&str]) -> Vec<u8> {
         text.push_str("\r\n");
     }
     text.into_bytes()
+}
+
+/// The salesperson whose initials the office's files carry in their owner column.
+pub fn anna(store: &mut Store) -> crate::office::User {
+    store
+        .create_user(UserData {
+            name: "Anna Testa".into(),
+            initials: "AT".into(),
+            role: UserRole::Salesperson,
+            active: true,
+        })
+        .unwrap()
 }

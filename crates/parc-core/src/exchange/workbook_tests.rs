@@ -2,12 +2,11 @@
 //! by LibreOffice) read by its cells' types with its title row and sheets, imported once with
 //! its bad rows rejected; reports and export profiles written as `.xlsx` and read back.
 
-use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
 
-use super::import::{self, Decision, ImportOptions};
+use super::import::{self, ImportOptions};
 use super::workbook;
 use super::*;
 use crate::customer::custom_field::{CustomFieldData, FieldKind};
@@ -22,20 +21,8 @@ use crate::storage::Store;
 const XLSX: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xlsx");
 const XLS: &[u8] = include_bytes!("../../../../tests/fixtures/clienti.xls");
 
-fn quiet(_: Progress) {}
-
 fn options(store: &mut Store, entity: Entity, name: &str, sheet: Option<&str>) -> ImportOptions {
-    let p = store.exchange_profile(Kind::Import, name).unwrap();
-    ImportOptions {
-        entity,
-        settings: p.data.settings,
-        encoding: None,
-        delimiter: None,
-        decisions: BTreeMap::new(),
-        duplicates: Decision::Skip,
-        sheet: sheet.map(str::to_string),
-        defaults: BTreeMap::new(),
-    }
+    ImportOptions { sheet: sheet.map(str::to_string), ..crate::exchange::testing::options(store, entity, name) }
 }
 
 #[test]
@@ -121,7 +108,16 @@ fn the_office_customer_list_imports_from_excel_once_with_its_bad_rows_rejected()
 
             let opts = options(&mut store, Entity::Customers, "customers", None);
             let source = dir.path().join(format!("{kind}-clienti.{ext}"));
-            let report = import::commit(&mut store, bytes, &opts, Locale::It, Some(&source), None, &mut quiet).unwrap();
+            let report = import::commit(
+                &mut store,
+                bytes,
+                &opts,
+                Locale::It,
+                Some(&source),
+                None,
+                &mut crate::exchange::testing::quiet,
+            )
+            .unwrap();
             // The .xls has no formats for calamine: Verdi's VAT id reads without its zero too.
             let (created, bad) = if ext == "xlsx" { (4, 2) } else { (3, 3) };
             assert_eq!(
@@ -164,7 +160,9 @@ fn the_office_customer_list_imports_from_excel_once_with_its_bad_rows_rejected()
             }
 
             // The same file again changes nothing.
-            let again = import::commit(&mut store, bytes, &opts, Locale::It, None, None, &mut quiet).unwrap();
+            let again =
+                import::commit(&mut store, bytes, &opts, Locale::It, None, None, &mut crate::exchange::testing::quiet)
+                    .unwrap();
             assert_eq!(
                 (again.customers_created, again.customers_updated, again.people_created, again.people_updated),
                 (0, 0, 0, 0),
@@ -175,7 +173,9 @@ fn the_office_customer_list_imports_from_excel_once_with_its_bad_rows_rejected()
 
             // The fleet on the second sheet, onto the customers by their VAT id.
             let fleet = options(&mut store, Entity::Fleet, "fleet", Some("Parco veicoli"));
-            let done = import::commit(&mut store, bytes, &fleet, Locale::It, None, None, &mut quiet).unwrap();
+            let done =
+                import::commit(&mut store, bytes, &fleet, Locale::It, None, None, &mut crate::exchange::testing::quiet)
+                    .unwrap();
             assert_eq!((done.lines_created, done.check.rejected), (2, 0), "{kind} {ext}: {:?}", done.check.reports);
             let lines = store.fleet(bianchi.id).unwrap();
             assert_eq!(lines.lines[0].data.inspection_due.as_deref(), Some("2027-04-30"));
@@ -304,7 +304,7 @@ fn an_export_profile_writes_xlsx_with_typed_cells_and_imports_back_unchanged() {
         p.data.settings.format.kind = FileKind::Xlsx;
         store.save_exchange_profile(Some(p.id), p.version, p.data.clone()).unwrap();
         let out = dir.path().join(format!("{kind}-customers.xlsx"));
-        let report = store.export_csv("customers", &out, true, &mut quiet).unwrap();
+        let report = store.export_csv("customers", &out, true, &mut crate::exchange::testing::quiet).unwrap();
         assert_eq!(report.rows, 2, "{kind}");
         let bytes = std::fs::read(&out).unwrap();
         assert!(workbook::is_workbook(&bytes));
@@ -330,7 +330,7 @@ fn an_export_profile_writes_xlsx_with_typed_cells_and_imports_back_unchanged() {
         assert!(!partial, "no temporary file left");
         // The workbook back through the import profile: nothing to change.
         let opts = options(&mut store, Entity::Customers, "customers", None);
-        let again = import::check(&mut store, &bytes, &opts, Locale::En, &mut quiet).unwrap();
+        let again = import::check(&mut store, &bytes, &opts, Locale::En, &mut crate::exchange::testing::quiet).unwrap();
         assert_eq!(
             (again.create, again.update, again.unchanged, again.rejected),
             (0, 0, 2, 0),

@@ -42,18 +42,10 @@ impl Bought {
             return Ok(since);
         }
         let mut args: Vec<Val> = Vec::new();
-        let brands: Vec<String> = self
-            .ours
-            .iter()
-            .map(|b| {
-                args.push(b.into());
-                format!("${}", args.len())
-            })
-            .collect();
+        let brands = self.brand_args(&mut args);
         let sql = format!(
             "SELECT customer_id, min(first_registered) FROM fleet_line
-             WHERE {{scope}} AND brand IN ({}) AND first_registered IS NOT NULL GROUP BY customer_id",
-            brands.join(", ")
+             WHERE {{scope}} AND brand IN ({brands}) AND first_registered IS NOT NULL GROUP BY customer_id"
         );
         for (customer, year) in customer_values(x, scope, "customer_id", &sql, &args)? {
             let end = year * 10_000 + 1231;

@@ -25,6 +25,16 @@ impl Bought {
         Ok(Bought { won: process.of_kind(StageKind::Won).id, ours: fleet.our_brands() })
     }
 
+    /// `$n, $m, …` for the brands the office sells, each pushed onto `args`: an `IN (…)` list.
+    pub fn brand_args(&self, args: &mut Vec<Val>) -> String {
+        let mut marks = Vec::with_capacity(self.ours.len());
+        for b in &self.ours {
+            args.push(b.into());
+            marks.push(format!("${}", args.len()));
+        }
+        marks.join(", ")
+    }
+
     /// The day a customer first bought from us: its first deal won, or the last day of the first
     /// year of our vehicles in its fleet; it is an existing customer on the days after.
     pub fn since(&self, x: &mut dyn Exec, customer_id: i64) -> Result<Option<String>> {
@@ -39,17 +49,10 @@ impl Bought {
         let mut since = won;
         if !self.ours.is_empty() {
             let mut args: Vec<Val> = vec![customer_id.into()];
-            let brands: Vec<String> = self
-                .ours
-                .iter()
-                .map(|b| {
-                    args.push(b.into());
-                    format!("${}", args.len())
-                })
-                .collect();
+            let brands = self.brand_args(&mut args);
             let sql = format!(
                 "SELECT min(first_registered) FROM fleet_line WHERE customer_id = $1 AND brand IN ({})",
-                brands.join(", ")
+                brands
             );
             if let Some(year) = x.row(&sql, &args)?.map(|r| r.opt_int(0)).transpose()?.flatten() {
                 let end = format!("{year:04}-12-31");

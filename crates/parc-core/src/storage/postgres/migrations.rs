@@ -9,52 +9,31 @@ use crate::ground::error::{Error, Result};
 /// Advisory lock key for migrations: "PARC" in ASCII.
 const LOCK: i64 = 0x5041_5243;
 
+/// Version `i + 1` is `migrations/NN.sql`; what each one does is said beside SQLite's list
+/// (`sqlite::migrations`), the same versions in the other dialect; here only what differs.
 pub const MIGRATIONS: &[&str] = &[
-    // 1: customers and their search columns (see sqlite::migrations for the meaning).
     include_str!("migrations/01.sql"),
-    // 2: office settings.
     include_str!("migrations/02.sql"),
-    // 3: users, owners, people, contacts, next actions (see sqlite::migrations).
     include_str!("migrations/03.sql"),
-    // 4: materials sent to customers regularly.
     include_str!("migrations/04.sql"),
-    // 5: the office's own customer fields, and files attached to contacts.
     include_str!("migrations/05.sql"),
-    // 6: fleets ("parc") and competitors; `fleet_share` is the summary of the fleets of active
-    // customers (see sqlite::migrations).
     include_str!("migrations/06.sql"),
-    // 7: the audit trail and the keys of applied operations (see sqlite::migrations).
     include_str!("migrations/07.sql"),
-    // 8: the sales funnel: deals with their stage history, leads, and the forecasts kept at
-    // each month end. The stages and reason lists are office settings (the `setting` table).
     include_str!("migrations/08.sql"),
-    // 9: the price list and offers. An offer is its number; each revision is a row, and a
-    // sent revision is never changed again. Lines, trade-ins and financing are JSON copied
-    // into the row, so an offer keeps the prices and texts it was made with.
     include_str!("migrations/09.sql"),
-    // 10: the lead funnel and the stalled list read indexes (see sqlite::migrations).
     include_str!("migrations/10.sql"),
-    // 11: the manager's reports (see sqlite::migrations).
     include_str!("migrations/11.sql"),
-    // 12: CSV exchange with the ERP (see sqlite::migrations). Workstations write at the same
-    // time here, so a counter would not be in commit order: a row written by a transaction
-    // that commits late could carry a smaller number than one an export already passed. Each
-    // exported row instead carries the id of the transaction that last wrote it, and an export
-    // keeps its snapshot (`pg_current_snapshot()`) as the watermark: the next one sends the
-    // rows whose transaction that snapshot did not see. Nothing committed late is skipped,
-    // nothing is sent twice.
+    // 12: workstations write at the same time here, so a counter would not be in commit
+    // order: a row written by a transaction that commits late could carry a smaller number
+    // than one an export already passed. Each exported row instead carries the id of the
+    // transaction that last wrote it, and an export keeps its snapshot
+    // (`pg_current_snapshot()`) as the watermark: the next one sends the rows whose
+    // transaction that snapshot did not see. Nothing committed late is skipped, nothing is
+    // sent twice.
     include_str!("migrations/12.sql"),
-    // 13: segments, saved filters over the customers (segment::SegmentFilter as JSON). Their
-    // counts come from the customers' rows, read by the store; nothing is stored per customer.
     include_str!("migrations/13.sql"),
-    // 14: campaigns on the customers of a segment, and each started campaign's list: the
-    // customers its segment kept when it started, their owner then, and what each answered
-    // (an interested one made the lead named here).
     include_str!("migrations/14.sql"),
-    // 15: each customer's last contact of each kind, kept by triggers so no write can forget:
-    // contact plans ask "a visit in the last 30 days?" of every customer of a tier.
     include_str!("migrations/15.sql"),
-    // 16: the dealership's director as a role.
     include_str!("migrations/16.sql"),
     // 17: SQLite's insert triggers learnt to leave a bulk write's own change numbers; here a
     // BEFORE trigger sets the number in the row it inserts, with no second write to save.
