@@ -3,7 +3,7 @@
 //! The desktop shell and `parc-cli` call plain functions here. The layers, lowest first (a
 //! module, its tests too, uses only those before it; `ARCHITECTURE.md` has the map and
 //! `tests/layers.rs` checks it): `ground`, `storage`, `office`, `customer`, `fleet`, `funnel`,
-//! `contact`, `offer`, `report`, `segment`, `pdf`, `exchange`, `host`. Each feature's folder
+//! `contact`, `offer`, `segment`, `report`, `pdf`, `exchange`, `host`. Each feature's folder
 //! holds its rules, its part of `Store` (`store.rs`) and its SQL (`store.rs`, `rows.rs`).
 
 pub mod contact;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first; a module may use those before it.
 const LAYERS: &[&str] = &[
-    "ground", "storage", "office", "customer", "fleet", "funnel", "contact", "offer", "report", "segment", "pdf",
+    "ground", "storage", "office", "customer", "fleet", "funnel", "contact", "offer", "segment", "report", "pdf",
     "exchange", "host",
 ];
 

@@ -1,10 +1,10 @@
 //! Contacts and what follows from them: the history, next actions and the agenda, customers going
 //! cold, contact plans, material left with a customer, attached files and the day's visit pack.
 
-use parc_core::contact::plan::{PlanSettings, PlanStatus};
 use parc_core::contact::{
     Agenda, Attachment, ColdCustomer, Contact, ContactData, ContactRevision, HistoryFilter, Material, MaterialData,
 };
+use parc_core::segment::plan::{PlanSettings, PlanStatus};
 use parc_core::{Error, Store};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;

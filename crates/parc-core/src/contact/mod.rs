@@ -8,8 +8,6 @@ pub(crate) mod tallies;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub mod plan;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,6 @@
 //! Contacts' part of [`Store`]: logging and correcting contacts, their files, materials sent
 //! regularly, the agenda, next actions and the customers going cold.
 
-mod plans;
-
 use super::*;
 use crate::contact;
 use crate::contact::Agenda;

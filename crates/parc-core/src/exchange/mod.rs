@@ -20,6 +20,7 @@ pub mod csv_file;
 pub mod export;
 pub mod format;
 pub mod import;
+mod lists;
 #[cfg(test)]
 mod shared_tests;
 #[cfg(test)]

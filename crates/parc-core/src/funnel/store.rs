@@ -27,7 +27,6 @@ use crate::storage::trail;
 use crate::storage::{now, Store};
 
 const STAGES_KEY: &str = "funnel.stages";
-const REASONS_KEY: &str = "funnel.reasons";
 
 /// A deal with everything its page shows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -391,13 +390,6 @@ fn stages_in(x: &mut dyn crate::storage::exec::Exec) -> Result<(Option<String>, 
     Ok((text, process))
 }
 
-fn reasons_in(x: &mut dyn crate::storage::exec::Exec) -> Result<(Option<String>, ReasonSettings)> {
-    let text = crate::storage::settings::setting(x, REASONS_KEY)?;
-    let reasons =
-        text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_else(ReasonSettings::default_lists);
-    Ok((text, reasons))
-}
-
 /// A new deal's state in `stage_id` and the move that creates it.
 fn first_state(stage_id: i64, stamp: &str, by: Option<i64>) -> (DealState, StageMove) {
     let state = DealState { stage_id, stage_since: stamp.to_string(), reached: vec![stage_id], ..Default::default() };
@@ -560,17 +552,6 @@ fn period(from: Option<&str>, to: Option<&str>) -> Option<(String, String)> {
         from.map_or_else(|| "0000-01-01".into(), |d| format!("{}-01", funnel::month_of(d))),
         to.map_or_else(|| "9999-12-31".into(), |d| format!("{}-31", funnel::month_of(d))),
     ))
-}
-
-/// The home country's stored text and code.
-fn home_in(x: &mut dyn crate::storage::exec::Exec) -> Result<(Option<String>, Option<String>)> {
-    let text = crate::storage::settings::setting(x, crate::ground::country::HOME_KEY)?;
-    let code = match &text {
-        Some(t) => serde_json::from_str::<Option<String>>(t)
-            .map_err(|e| Error::Corrupt(format!("the home country cannot be read: {e}")))?,
-        None => None,
-    };
-    Ok((text, code))
 }
 
 #[cfg(test)]

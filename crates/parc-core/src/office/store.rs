@@ -1,7 +1,9 @@
 //! The office's users, written once for both stores through [`Exec`], and the check that a
-//! change is made by the sales manager or the director.
+//! change is made by the sales manager or the director (`require_manager`); the office's own
+//! lists (reasons, lead sources) and its home country, which only they may change.
 
 use crate::ground::error::{Error, Result};
+use crate::office::reasons::ReasonSettings;
 use crate::office::{User, UserData, UserRole};
 use crate::storage::exec::{check_changed, Cells, Exec};
 use crate::Store;
@@ -99,4 +101,72 @@ impl Store {
             Err(Error::ManagerOnly)
         }
     }
+}
+
+const REASONS_KEY: &str = "funnel.reasons";
+
+impl Store {
+    /// The office's lost, postponed and disqualified reasons.
+    pub fn reason_settings(&mut self) -> Result<ReasonSettings> {
+        self.read(|x| Ok(reasons_in(x)?.1))
+    }
+
+    pub fn save_reason_settings(&mut self, by: Option<i64>, settings: ReasonSettings) -> Result<ReasonSettings> {
+        self.require_manager(by)?;
+        self.write(|x| {
+            let (text, current) = reasons_in(x)?;
+            if settings.version != current.version {
+                return Err(Error::Conflict { entity: "reasons", id: 0 });
+            }
+            let saved = settings.validated(&current)?;
+            crate::storage::settings::replace_setting(
+                x,
+                REASONS_KEY,
+                text.as_deref(),
+                &serde_json::to_string(&saved).expect("serialises"),
+            )?;
+            Ok(saved)
+        })
+    }
+
+    /// The office's home country (an ISO code), the country of an imported customer when
+    /// nothing else says; `None` until a manager sets it.
+    pub fn home_country(&mut self) -> Result<Option<String>> {
+        self.read(|x| home_in(x).map(|(_, code)| code))
+    }
+
+    /// Sets the office's home country (`""` clears it); only a manager or the director may.
+    /// Returns it as stored.
+    pub fn set_home_country(&mut self, by: Option<i64>, code: &str) -> Result<Option<String>> {
+        self.require_manager(by)?;
+        let code = crate::ground::country::home_validated(code)?;
+        self.write(|x| {
+            let (text, _) = home_in(x)?;
+            crate::storage::settings::replace_setting(
+                x,
+                crate::ground::country::HOME_KEY,
+                text.as_deref(),
+                &serde_json::to_string(&code).expect("serialises"),
+            )?;
+            Ok(code)
+        })
+    }
+}
+
+fn reasons_in(x: &mut dyn crate::storage::exec::Exec) -> Result<(Option<String>, ReasonSettings)> {
+    let text = crate::storage::settings::setting(x, REASONS_KEY)?;
+    let reasons =
+        text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_else(ReasonSettings::default_lists);
+    Ok((text, reasons))
+}
+
+/// The home country's stored text and code.
+fn home_in(x: &mut dyn crate::storage::exec::Exec) -> Result<(Option<String>, Option<String>)> {
+    let text = crate::storage::settings::setting(x, crate::ground::country::HOME_KEY)?;
+    let code = match &text {
+        Some(t) => serde_json::from_str::<Option<String>>(t)
+            .map_err(|e| Error::Corrupt(format!("the home country cannot be read: {e}")))?,
+        None => None,
+    };
+    Ok((text, code))
 }

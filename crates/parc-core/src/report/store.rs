@@ -629,4 +629,6 @@ fn json<T: Serialize>(v: &T) -> serde_json::Value {
 }
 
 #[cfg(test)]
+mod segment_tests;
+#[cfg(test)]
 mod tests;

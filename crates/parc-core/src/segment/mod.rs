@@ -14,11 +14,13 @@
 //! - last contact older than N days: no contact logged, or the last one before today − N days.
 //! - won value: deals won in the 12 months up to today, per currency.
 
+pub(crate) mod scope;
 pub(crate) mod store;
 
 pub use store::SegmentPage;
 
 pub mod campaign;
+pub mod plan;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

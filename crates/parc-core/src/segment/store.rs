@@ -4,6 +4,7 @@
 //! memory. The rules are in `segment.rs`.
 
 pub(crate) mod campaigns;
+mod plans;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use crate::customer::CustomerSummary;
 use crate::funnel::rows::bought::Bought;
 use crate::ground::audit;
 use crate::ground::error::{Error, Result};
-use crate::report::rows::Scope;
+use crate::segment::scope::Scope;
 use crate::segment::{FactsBuilder, RankedSegment, Segment, SegmentData, SegmentFigures, SegmentFilter};
 use crate::storage::exec::{id_list, Cells, Dialect, Exec, Val, IN_CHUNK};
 use crate::storage::settings;
@@ -499,7 +500,5 @@ fn summaries(x: &mut dyn Exec, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
 
 #[cfg(test)]
 mod campaign_tests;
-#[cfg(test)]
-mod report_tests;
 #[cfg(test)]
 mod tests;

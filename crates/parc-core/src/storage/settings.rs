@@ -58,3 +58,16 @@ pub(crate) fn replace_setting(x: &mut dyn Exec, key: &str, expected: Option<&str
     }
     Ok(())
 }
+
+impl crate::Store {
+    /// An office setting's stored JSON text, if saved.
+    pub fn setting(&mut self, key: &str) -> Result<Option<String>> {
+        self.read(|x| crate::storage::settings::setting(x, key))
+    }
+
+    /// Saves an office setting if it still reads `expected` (`None`: never saved); else
+    /// `Conflict`.
+    pub fn set_setting(&mut self, key: &str, expected: Option<&str>, value: &str) -> Result<()> {
+        self.write(|x| crate::storage::settings::replace_setting(x, key, expected, value))
+    }
+}

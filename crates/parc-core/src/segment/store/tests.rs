@@ -202,8 +202,8 @@ fn segments_are_saved_by_name_edited_with_the_version_check_and_ranked() {
 
 // --- contact plans ---
 
-use crate::contact::plan::ContactPlan;
 use crate::contact::ContactData;
+use crate::segment::plan::ContactPlan;
 
 fn tier(store: &mut Store, customer_id: i64, tier: &str) {
     store

@@ -18,10 +18,10 @@ fn saved_segment(store: &mut Store, name: &str, filter: crate::segment::SegmentF
 #[test]
 fn a_report_kept_to_a_segment_counts_only_its_customers() {
     for scan in [true, false] {
-        crate::report::rows::SCAN_ALL.with(|f| f.set(Some(scan)));
+        crate::segment::scope::SCAN_ALL.with(|f| f.set(Some(scan)));
         segment_reports();
     }
-    crate::report::rows::SCAN_ALL.with(|f| f.set(None));
+    crate::segment::scope::SCAN_ALL.with(|f| f.set(None));
 }
 
 fn segment_reports() {
@@ -137,7 +137,7 @@ fn a_report_kept_to_everyone_reads_the_rows_and_agrees_with_the_running_tallies(
         let years = ReportQuery { from: Some("2020-01-01".into()), ..autumn() };
         let bases = [autumn(), years, ReportQuery { currency: Some("PLN".into()), ..autumn() }];
         for (base, scan) in bases.into_iter().flat_map(|b| [(b.clone(), true), (b, false)]) {
-            crate::report::rows::SCAN_ALL.with(|f| f.set(Some(scan)));
+            crate::segment::scope::SCAN_ALL.with(|f| f.set(Some(scan)));
             for kind in ReportKind::ALL.into_iter().filter(|k| *k != ReportKind::Customer) {
                 let all = store.report(kind, &base, day("2026-11-23"), Locale::En).unwrap();
                 let scoped = ReportQuery { segment_id: Some(everyone), ..base.clone() };
@@ -147,6 +147,6 @@ fn a_report_kept_to_everyone_reads_the_rows_and_agrees_with_the_running_tallies(
                 assert!(kept.table.subtitle.contains("“Everyone”: 5 customers"), "{}", kept.table.subtitle);
             }
         }
-        crate::report::rows::SCAN_ALL.with(|f| f.set(None));
+        crate::segment::scope::SCAN_ALL.with(|f| f.set(None));
     });
 }

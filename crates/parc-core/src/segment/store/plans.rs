@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 
-use crate::contact::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_KEY};
 use crate::ground::dates::{day_of, DATE_FORMAT};
 use crate::ground::error::{Error, Result};
+use crate::segment::plan::{pct, BehindPlan, Compliance, PlanSettings, PlanStatus, PLANS_KEY};
 use crate::storage::exec::{id_list, Val, IN_CHUNK};
 use crate::storage::settings;
 use crate::storage::Store;
