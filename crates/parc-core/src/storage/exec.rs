@@ -18,54 +18,63 @@ pub(crate) enum Val {
 }
 
 impl From<&[u8]> for Val {
+    #[inline]
     fn from(v: &[u8]) -> Val {
         Val::Blob(v.to_vec())
     }
 }
 
 impl From<i64> for Val {
+    #[inline]
     fn from(v: i64) -> Val {
         Val::Int(v)
     }
 }
 
 impl From<Option<i64>> for Val {
+    #[inline]
     fn from(v: Option<i64>) -> Val {
         v.map_or(Val::NullInt, Val::Int)
     }
 }
 
 impl From<&str> for Val {
+    #[inline]
     fn from(v: &str) -> Val {
         Val::Text(v.to_string())
     }
 }
 
 impl From<String> for Val {
+    #[inline]
     fn from(v: String) -> Val {
         Val::Text(v)
     }
 }
 
 impl From<&String> for Val {
+    #[inline]
     fn from(v: &String) -> Val {
         Val::Text(v.clone())
     }
 }
 
 impl From<Option<String>> for Val {
+    #[inline]
     fn from(v: Option<String>) -> Val {
         v.map_or(Val::NullText, Val::Text)
     }
 }
 
 impl From<&Option<String>> for Val {
+    #[inline]
     fn from(v: &Option<String>) -> Val {
         v.clone().map_or(Val::NullText, Val::Text)
     }
 }
 
 impl From<bool> for Val {
+    #[inline]
     fn from(v: bool) -> Val {
         Val::Bool(v)
     }
@@ -77,6 +86,7 @@ impl From<bool> for Val {
 pub(crate) struct Cells(pub Vec<Val>);
 
 impl Cells {
+    #[inline]
     fn cell(&self, i: usize) -> Result<&Val> {
         self.0.get(i).ok_or_else(|| Error::Corrupt(format!("column {i} missing: the row has {} columns", self.0.len())))
     }
@@ -94,6 +104,7 @@ impl Cells {
     }
 
     /// An integer column, NULL as `None`.
+    #[inline]
     pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
         match self.cell(i)? {
             Val::Int(v) => Ok(Some(*v)),
@@ -102,6 +113,7 @@ impl Cells {
         }
     }
 
+    #[inline]
     pub fn int(&self, i: usize) -> Result<i64> {
         match self.cell(i)? {
             Val::Int(v) => Ok(*v),
@@ -110,15 +122,18 @@ impl Cells {
     }
 
     /// A text column, NULL as `None`.
+    #[inline]
     pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.opt_str(i)?.map(str::to_string))
     }
 
+    #[inline]
     pub fn text(&self, i: usize) -> Result<String> {
         self.str(i).map(str::to_string)
     }
 
     /// A text column without copying it, NULL as `None`.
+    #[inline]
     pub fn opt_str(&self, i: usize) -> Result<Option<&str>> {
         match self.cell(i)? {
             Val::Text(s) => Ok(Some(s)),
@@ -129,6 +144,7 @@ impl Cells {
 
     /// A text column moved out of the row: for the large reads that keep every row (the market
     /// share, the radar), no second copy of each string.
+    #[inline]
     pub fn take_text(&mut self, i: usize) -> Result<String> {
         match self.0.get_mut(i) {
             Some(Val::Text(s)) => Ok(std::mem::take(s)),
@@ -137,6 +153,7 @@ impl Cells {
     }
 
     /// A bytes column (attachments' files).
+    #[inline]
     pub fn bytes(&self, i: usize) -> Result<&[u8]> {
         match self.cell(i)? {
             Val::Blob(b) => Ok(b),
@@ -145,6 +162,7 @@ impl Cells {
     }
 
     /// A text column without copying it.
+    #[inline]
     pub fn str(&self, i: usize) -> Result<&str> {
         match self.cell(i)? {
             Val::Text(s) => Ok(s),
@@ -153,6 +171,7 @@ impl Cells {
     }
 
     /// A boolean column: PostgreSQL's `boolean`, or SQLite's 0/1 integer.
+    #[inline]
     pub fn boolean(&self, i: usize) -> Result<bool> {
         match self.cell(i)? {
             Val::Bool(b) => Ok(*b),

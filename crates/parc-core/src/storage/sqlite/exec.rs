@@ -22,6 +22,7 @@ fn sql_of(sql: &str) -> String {
 struct Arg<'a>(&'a Val);
 
 impl ToSql for Arg<'_> {
+    #[inline]
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(match self.0 {
             Val::Int(i) => ValueRef::Integer(*i),
@@ -34,6 +35,7 @@ impl ToSql for Arg<'_> {
 }
 
 /// A column as the shared statements read it.
+#[inline]
 fn val(v: ValueRef) -> Val {
     match v {
         ValueRef::Integer(v) => Val::Int(v),
