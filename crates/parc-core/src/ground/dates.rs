@@ -18,6 +18,11 @@ pub fn day_of(stamp: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(number(&b[0..4])? as i32, number(&b[5..7])?, number(&b[8..10])?)
 }
 
+/// The workstation's calendar day: what "this year" means when checking a fleet line.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,9 +37,4 @@ mod tests {
             assert_eq!(day_of(bad), None, "{bad}");
         }
     }
-}
-
-/// The workstation's calendar day: what "this year" means when checking a fleet line.
-pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
 }

@@ -60,8 +60,8 @@ fn person_args(d: &PersonData) -> [Val; 12] {
 /// The people of a customer: active first, main contact first, then by name.
 pub(crate) fn people(x: &mut dyn Exec, customer_id: i64) -> Result<Vec<Person>> {
     let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = $1 ORDER BY active DESC, is_main DESC, {}, id",
-        format!("name{}", x.dialect().bytewise())
+        "SELECT {PERSON_COLUMNS} FROM person WHERE customer_id = $1 ORDER BY active DESC, is_main DESC, name{}, id",
+        x.dialect().bytewise()
     );
     x.rows(&sql, &[customer_id.into()])?.iter().map(person_from).collect()
 }
