@@ -13,6 +13,7 @@ use crate::customer::testing::customer;
 use crate::customer::CustomerData;
 use crate::ground::error::Error;
 use crate::ground::i18n::Locale;
+use crate::storage::testing::each_store;
 use crate::storage::testing::stores;
 use crate::storage::Store;
 
@@ -202,4 +203,38 @@ fn cancel_while_checking_or_writing_leaves_nothing_and_the_store_goes_on() {
         assert_eq!(report.customers_created, 2400, "{kind}");
         assert_eq!(store.count_customers().unwrap(), 2401, "{kind}");
     }
+}
+
+#[test]
+fn broad_queries_still_return_a_full_page() {
+    each_store(|store| {
+        let rows = (0..3000).map(|i| customer(&format!("Info Trasporti {i:04}"), "Milano", "IT", "")).collect();
+        store.create_customers_bulk(rows).unwrap();
+        let q = CustomerQuery { text: "info".into(), limit: 100, ..Default::default() };
+        let rows = store.search_customers(&q).unwrap();
+        assert_eq!(rows.len(), 100);
+        assert!(rows
+            .windows(2)
+            .all(|w| crate::ground::search_key::fold(&w[0].name) <= crate::ground::search_key::fold(&w[1].name)));
+    });
+}
+
+#[test]
+fn bulk_create_is_all_or_nothing() {
+    each_store(|store| {
+        let rows = vec![customer("Ok", "Milano", "IT", ""), customer("", "Milano", "IT", "")];
+        assert!(store.create_customers_bulk(rows).is_err());
+        let rows =
+            vec![customer("Same", "Milano", "IT", "00743110157"), customer("Same 2", "Roma", "IT", "00743110157")];
+        assert!(matches!(store.create_customers_bulk(rows), Err(Error::Validation(_))));
+        assert_eq!(store.count_customers().unwrap(), 0);
+
+        let owner = store.create_customer(customer("Owner", "Milano", "IT", "00743110157")).unwrap();
+        let rows = vec![customer("New", "Roma", "IT", ""), customer("Copy", "Roma", "IT", "00743110157")];
+        match store.create_customers_bulk(rows) {
+            Err(Error::DuplicateVat { existing_id, .. }) => assert_eq!(existing_id, owner.id),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.count_customers().unwrap(), 1, "the valid row was not saved either");
+    });
 }

@@ -22,6 +22,8 @@ pub mod format;
 pub mod import;
 mod lists;
 #[cfg(test)]
+mod lists_tests;
+#[cfg(test)]
 mod shared_tests;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -170,3 +170,6 @@ fn home_in(x: &mut dyn crate::storage::exec::Exec) -> Result<(Option<String>, Op
     };
     Ok((text, code))
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,6 +16,8 @@
 
 pub(crate) mod scope;
 pub(crate) mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use store::SegmentPage;
 

@@ -7,7 +7,10 @@ use crate::contact::ContactData;
 use crate::contact::HistoryFilter;
 use crate::customer::testing::customer;
 use crate::customer::testing::person;
+use crate::fleet::testing::vehicles;
+use crate::fleet::FleetLineData;
 use crate::funnel::testing::deal_data;
+use crate::funnel::testing::to;
 use crate::office::testing::user;
 use crate::office::UserRole;
 use crate::storage::testing::day;
@@ -293,5 +296,79 @@ fn a_deals_own_contacts_are_those_logged_about_it() {
         store.log_contact(c.id, call("2026-11-21T10:00", "Other business"), Some(anna.id)).unwrap();
         let about = HistoryFilter { deal_id: Some(d.id), ..Default::default() };
         assert_eq!(store.contact_history(c.id, &about).unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn inspections_coming_due_are_service_reminders_in_the_agenda() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let mut mine = customer("Mine", "Milano", "IT", "");
+        mine.owner_id = Some(anna.id);
+        let mine = store.create_customer(mine).unwrap();
+        let other = store.create_customer(customer("Other", "Torino", "IT", "")).unwrap();
+        let inspect = |day: &str| FleetLineData {
+            inspection_due: Some(day.into()),
+            plate: "AB 123 CD".into(),
+            ..vehicles("Volvo", "tractor", 1, None)
+        };
+        store
+            .create_fleet_bulk(vec![
+                (mine.id, inspect("2026-12-10")),
+                (mine.id, inspect("2026-11-01")),
+                (mine.id, inspect("2027-03-01")),
+                (mine.id, inspect("2025-01-01")),
+                (other.id, inspect("2026-11-25")),
+            ])
+            .unwrap();
+        let agenda = store.agenda(Some(anna.id), day("2026-11-23")).unwrap();
+        let due: Vec<_> = agenda.service.iter().map(|s| s.inspection_due.as_str()).collect();
+        assert_eq!(due, ["2026-11-01", "2026-12-10"], "missed lately or due within the month; long missed is stale");
+        assert_eq!(agenda.service[0].plate, "AB 123 CD");
+        assert_eq!(store.agenda(None, day("2026-11-23")).unwrap().service.len(), 3);
+    });
+}
+
+#[test]
+fn lost_needs_a_reason_and_postponed_a_day_to_come_back_which_the_agenda_shows() {
+    each_store(|store| {
+        let anna = user(store, "Anna", UserRole::Salesperson);
+        let c = store.create_customer(customer("Trans-Łódź", "Łódź", "PL", "")).unwrap();
+        let today = day("2026-11-23");
+        let d =
+            store.create_deal(c.id, deal_data("Vans", 10_000_000, None, Some(anna.id)), None, "card", None).unwrap();
+        let mut lose = to(7);
+        let err = store.move_deal(d.id, d.version, lose.clone(), None, today).unwrap_err();
+        assert!(matches!(&err, Error::Validation(e) if e[0].field == "reason"));
+        lose.reason = "price".into();
+        lose.lost_to = " MAN  Truck ".into();
+        lose.lost_price = Some(9_500_000);
+        let lost = store.move_deal(d.id, d.version, lose, Some(anna.id), today).unwrap();
+        assert_eq!(lost.state.closed_on.as_deref(), Some("2026-11-23"));
+        assert_eq!(
+            (lost.state.lost_to.as_str(), lost.state.lost_price, lost.state.lost_currency.as_str()),
+            ("MAN Truck", Some(9_500_000), "EUR")
+        );
+        assert_eq!(store.deal_view(d.id, today).unwrap().moves.last().unwrap().reason, "price");
+
+        let p =
+            store.create_deal(c.id, deal_data("Tippers", 5_000_000, None, Some(anna.id)), None, "card", None).unwrap();
+        let mut later = to(8);
+        later.reason = "budget_frozen".into();
+        later.revisit_on = Some("2026-11-20".into());
+        let err = store.move_deal(p.id, p.version, later.clone(), None, today).unwrap_err();
+        assert!(matches!(&err, Error::Validation(e) if e[0].field == "revisit_on"));
+        later.revisit_on = Some("2026-11-27".into());
+        let p = store.move_deal(p.id, p.version, later, None, today).unwrap();
+        let agenda = store.agenda(Some(anna.id), today).unwrap();
+        assert_eq!(
+            agenda.revisits.iter().map(|r| (r.deal_id, r.revisit_on.as_str())).collect::<Vec<_>>(),
+            [(p.id, "2026-11-27")]
+        );
+        assert!(store.agenda(Some(anna.id), day("2026-11-19")).unwrap().revisits.is_empty(), "beyond the week");
+        // Revived: back in the funnel, out of the agenda.
+        let p = store.move_deal(p.id, p.version, to(2), None, today).unwrap();
+        assert_eq!((p.state.closed_on, p.state.revisit_on, p.state.close_reason.as_str()), (None, None, ""));
+        assert!(store.agenda(Some(anna.id), today).unwrap().revisits.is_empty());
     });
 }

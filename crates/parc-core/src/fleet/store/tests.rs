@@ -2,6 +2,9 @@
 
 use super::*;
 use crate::customer::testing::customer;
+use crate::customer::testing::fill;
+use crate::customer::testing::names;
+use crate::customer::CustomerQuery;
 use crate::fleet::competitor::CompetitorData;
 use crate::fleet::competitor::SightingData;
 use crate::fleet::share::RadarSort;
@@ -249,31 +252,16 @@ fn competitors_are_present_from_the_fleet_and_by_hand_with_prices_seen() {
 }
 
 #[test]
-fn inspections_coming_due_are_service_reminders_in_the_agenda() {
+fn archived_customers_are_hidden_by_default_and_restorable() {
     each_store(|store| {
-        let anna = user(store, "Anna", UserRole::Salesperson);
-        let mut mine = customer("Mine", "Milano", "IT", "");
-        mine.owner_id = Some(anna.id);
-        let mine = store.create_customer(mine).unwrap();
-        let other = store.create_customer(customer("Other", "Torino", "IT", "")).unwrap();
-        let inspect = |day: &str| FleetLineData {
-            inspection_due: Some(day.into()),
-            plate: "AB 123 CD".into(),
-            ..vehicles("Volvo", "tractor", 1, None)
-        };
-        store
-            .create_fleet_bulk(vec![
-                (mine.id, inspect("2026-12-10")),
-                (mine.id, inspect("2026-11-01")),
-                (mine.id, inspect("2027-03-01")),
-                (mine.id, inspect("2025-01-01")),
-                (other.id, inspect("2026-11-25")),
-            ])
-            .unwrap();
-        let agenda = store.agenda(Some(anna.id), day("2026-11-23")).unwrap();
-        let due: Vec<_> = agenda.service.iter().map(|s| s.inspection_due.as_str()).collect();
-        assert_eq!(due, ["2026-11-01", "2026-12-10"], "missed lately or due within the month; long missed is stale");
-        assert_eq!(agenda.service[0].plate, "AB 123 CD");
-        assert_eq!(store.agenda(None, day("2026-11-23")).unwrap().service.len(), 3);
+        fill(store, &[customer("Rossi", "Milano", "IT", ""), customer("Bianchi", "Milano", "IT", "")]);
+        let archived = store.archive_customer(1).unwrap();
+        assert!(archived.archived_at.is_some());
+        assert_eq!(names(store, "milano"), ["Bianchi"]);
+        let all = CustomerQuery { text: "milano".into(), include_archived: true, limit: 10, ..Default::default() };
+        assert_eq!(store.search_customers(&all).unwrap().len(), 2);
+        assert!(store.restore_customer(1).unwrap().archived_at.is_none());
+        assert_eq!(names(store, ""), ["Bianchi", "Rossi"]);
+        assert!(matches!(store.archive_customer(42), Err(Error::NotFound { .. })));
     });
 }
