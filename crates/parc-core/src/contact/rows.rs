@@ -1,6 +1,6 @@
 //! Contact history, corrections and next actions, files kept with contacts, and materials sent
 //! regularly: their statements, written once for both stores through [`Exec`]. The agenda and
-//! going cold read from here too. The rules are in `contact.rs`.
+//! going cold read from here too. The rules are in `contact/mod.rs`.
 //!
 //! Where the stores differ: PostgreSQL serves several workstations at once, so a write that
 //! depends on a row takes that row's lock first (SQLite's write transaction holds the whole

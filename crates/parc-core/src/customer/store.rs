@@ -3,7 +3,7 @@
 //! updates: SQLite has two FTS5 tables beside the row (`customer_search`, trigrams;
 //! `customer_words`, words), PostgreSQL two columns of the row (`search_key`, trigram GIN
 //! index; `search_words`, a tsvector); the search itself is each store's own
-//! (`sqlite/customers.rs`, `postgres/customers.rs`). Each function runs inside the one
+//! (`store/search.rs`). Each function runs inside the one
 //! transaction its caller opened; data reaching it is already valid.
 
 pub(crate) mod people;
@@ -583,7 +583,7 @@ impl Store {
     /// Customers matching every word of the query, case and accents ignored: a word of three
     /// or more characters matches anywhere, a shorter one matches the start of a word (every
     /// Chinese character is a word). Names that start with the query come first, then the
-    /// rest by name. See [`EXACT_RANKING_CAP`] for very broad queries.
+    /// rest by name. See [`crate::customer::EXACT_RANKING_CAP`] for very broad queries.
     pub fn search_customers(&mut self, query: &CustomerQuery) -> Result<Vec<CustomerSummary>> {
         let plan = search_key::plan_query(&query.text);
         let tier = match query.tier.as_deref().map(str::trim).filter(|t| !t.is_empty()) {

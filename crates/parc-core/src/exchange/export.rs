@@ -3,7 +3,7 @@
 //! name only when complete and counted; the watermark moves in the same step.
 //!
 //! How "changed since" is told without skipping or repeating a row is the store's business
-//! (`storage/exchange.rs`): on SQLite a change counter in commit order, on PostgreSQL the
+//! (`exchange/store.rs`): on SQLite a change counter in commit order, on PostgreSQL the
 //! export's snapshot, so a transaction committing late is sent by the next export.
 
 use std::collections::HashMap;

@@ -10,7 +10,7 @@
 //! - `vocabulary`: the names offices and other programs give a customer file's columns;
 //! - `workbook`: Excel files read into the import's rows and written from reports and exports.
 //!
-//! The SQL is in `storage/exchange.rs` (shared) and each store's `exchange.rs`.
+//! The SQL is in `store.rs`, the import's bulk write in `store/sqlite.rs` and `store/postgres.rs`.
 
 pub(crate) mod store;
 

@@ -1,8 +1,8 @@
-//! The CSV exchange's rows, in standard SQL both stores run (see `exec.rs`): the saved
+//! The CSV exchange's rows, in standard SQL both stores run (see `storage/exec.rs`): the saved
 //! profiles, the export queries (paged by id inside one snapshot), and what an import reads to
 //! match its rows against stored customers, people, fleet lines and sightings. How a store
 //! counts changes is its own: [`Dialect`] tells which predicate selects "changed since the
-//! watermark". The import's one write transaction is in each store's `exchange.rs`.
+//! watermark". The import's one write transaction is `store/sqlite.rs` or `store/postgres.rs`.
 
 mod postgres;
 mod sqlite;

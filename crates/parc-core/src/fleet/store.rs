@@ -1,6 +1,6 @@
 //! Fleet lines, the office summary (`fleet_share`) kept in step with them, the office's
 //! `setting` rows, and the renewal radar's and the agenda's reads of the fleet: each statement
-//! once for both stores, through [`Exec`]. The rules are in `fleet.rs` and `share.rs`.
+//! once for both stores, through [`Exec`]. The rules are in `fleet/mod.rs` and `share.rs`.
 //!
 //! On PostgreSQL a line write takes a share lock on its customer's row, and archiving takes the
 //! row's update lock before it reads the fleet, so the summary counts every line of an active

@@ -1,6 +1,6 @@
 //! The funnel's part of [`Store`]: deals and their moves, lists and the deal page here; the
 //! office's stages and reasons, the board, funnel and forecasts, and leads in `sales/`. Rules
-//! live here; `deals.rs` only reads and writes rows.
+//! live here; `rows.rs` only reads and writes rows.
 
 mod board;
 mod leads;

@@ -1,4 +1,4 @@
-//! The price list and offers' rows. Plain standard SQL both stores run (like `deals.rs`),
+//! The price list and offers' rows. Plain standard SQL both stores run (like `funnel/rows.rs`),
 //! written once and run through each store's [`Exec`] inside the caller's transaction; data
 //! reaching it is already valid.
 

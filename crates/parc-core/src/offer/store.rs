@@ -2,7 +2,7 @@
 //! imported), and offers through their life: a draft is edited freely; sending freezes it;
 //! revising a sent offer makes the next revision (the sent one stays as it was); accepting
 //! makes it an order; rejecting records why and who won, and can close the deal as lost.
-//! Rules live here; `offers.rs` only reads and writes rows.
+//! Rules live here; `rows.rs` only reads and writes rows.
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! reads (deals opened, won, closed and lost, contacts, moves, fleet share); the contact
 //! tallies, the customer pyramid and one customer's seven P's are in `reports/`. Plain
 //! standard SQL both stores run, written once and run through each store's [`Exec`] like
-//! `deals.rs`; each function runs inside the transaction its caller opened.
+//! `funnel/rows.rs`; each function runs inside the transaction its caller opened.
 
 pub(crate) mod customer;
 pub(crate) mod pyramid;

@@ -1,7 +1,7 @@
 //! The reports' part of [`Store`]: every report of [`crate::report`] read from the store, the
 //! office's settings the reports use (the hourly cost of selling, the pyramid), the ranking of
 //! customers into tiers, and CSV files of the reports. Rules and arithmetic live in
-//! `report.rs`; `reports.rs` only reads and writes rows.
+//! the files of `report/`; `rows.rs` only reads and writes rows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Segments' part of [`Store`]: saved segments (standard SQL through [`Exec`]) and the facts
 //! their counts are computed from ([`crate::segment::Facts`]), read in four aggregate queries
 //! and kept while the data they come from is unchanged, so that editing a filter recounts in
-//! memory. The rules are in `segment.rs`.
+//! memory. The rules are in `segment/mod.rs`.
 
 pub(crate) mod campaigns;
 mod plans;

@@ -1,8 +1,10 @@
-//! Storage: the only place with SQL. A [`Store`] is one open database, either an SQLite file
-//! (the embedded default: one workstation, tests, demos) or a PostgreSQL server shared by the
-//! workstations of an office, with the same schema and behaviour. Every statement is written
-//! once, through [`exec::Exec`]; `sqlite/` and `postgres/` keep only what the two databases do
-//! differently ([`Backend`]: connecting, migrations, customer search, the import's bulk write).
+//! Storage: the database's ground, naming no feature. A [`Store`] is one open database, either
+//! an SQLite file (the embedded default: one workstation, tests, demos) or a PostgreSQL server
+//! shared by the workstations of an office, with the same schema and behaviour. Each feature
+//! writes its statements once, through [`exec::Exec`], in its own folder (`store.rs`,
+//! `rows.rs`); `sqlite/` and `postgres/` keep only connecting and migrations, and [`Native`]
+//! opens their own connections to the two things they do differently (the customer search,
+//! the import's bulk write).
 
 pub(crate) mod exec;
 pub(crate) mod postgres;

@@ -292,7 +292,7 @@ fn insert_people(
 }
 
 /// New people `(customer, data)`, version 1, in a few statements whatever their number: the
-/// same checks, rows and main contacts as `storage/people.rs`'s `insert_person` row by row (the customers of new main contacts locked, their former main
+/// same checks, rows and main contacts as `customer/store/people.rs`'s `insert_person` row by row (the customers of new main contacts locked, their former main
 /// contacts unmarked with their history). `None` when only the row-by-row path says what
 /// happens: someone assists another person, or one customer gets two main contacts.
 /// Customers `fresh` tells (made by this transaction, no people yet) exist, no other

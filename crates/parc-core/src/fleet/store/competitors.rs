@@ -1,5 +1,5 @@
 //! Competitor records, the competitors noted on customers by hand, and the prices seen: each
-//! statement once for both stores, through [`Exec`]. The rules are in `competitor.rs`.
+//! statement once for both stores, through [`Exec`]. The rules are in `fleet/competitor.rs`.
 
 use crate::fleet::competitor;
 use crate::fleet::competitor::CustomerCompetitors;

@@ -1,7 +1,7 @@
 //! Campaigns' part of [`Store`]: campaigns and their lists of customers (standard SQL through
 //! [`Exec`]), starting one from its segment, recording responses (an interested customer
 //! becomes a lead in the same transaction), the results, the owners' actions and the mailing
-//! list. The rules are in `campaign.rs`.
+//! list. The rules are in `segment/campaign.rs`.
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
 //! Contact plans' part of [`Store`]: the office's plans (a versioned setting) and where the
-//! customers stand against them. The rules are in `plan.rs`.
+//! customers stand against them. The rules are in `segment/plan.rs`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
