@@ -21,7 +21,7 @@ use crate::funnel::{
     self, Accuracy, Amounts, Forecast, ForecastGroup, ForecastSnapshot, FunnelQuery, LeadFigures, StageFigures,
 };
 use crate::ground::audit;
-use crate::ground::dates::{day_of, DATE_FORMAT};
+use crate::ground::dates::{day_of, day_text, DATE_FORMAT};
 use crate::ground::error::{Error, FieldError, Result};
 use crate::storage::trail;
 use crate::storage::{now, Store};
@@ -76,10 +76,6 @@ const COLUMN_DEALS: u32 = 100;
 
 fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), DATE_FORMAT).ok()
-}
-
-fn day_text(d: NaiveDate) -> String {
-    d.format(DATE_FORMAT).to_string()
 }
 
 /// Seconds from `since` to `until` (RFC 3339), never negative.

@@ -18,6 +18,11 @@ pub fn day_of(stamp: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(number(&b[0..4])? as i32, number(&b[5..7])?, number(&b[8..10])?)
 }
 
+/// A day as Parc stores it: `YYYY-MM-DD`.
+pub fn day_text(d: chrono::NaiveDate) -> String {
+    d.format(DATE_FORMAT).to_string()
+}
+
 /// The workstation's calendar day: what "this year" means when checking a fleet line.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

@@ -3,17 +3,13 @@
 
 use rusqlite::Connection;
 
-use crate::customer::store::search::CustomerQuery;
 use crate::customer::testing::customer;
 use crate::ground::error::Error;
 use crate::storage::sqlite::migrations::{self, LATEST, MIGRATIONS};
 use crate::storage::sqlite::*;
 use crate::storage::Store;
 
-fn names(store: &mut Store, text: &str) -> Vec<String> {
-    let q = CustomerQuery { text: text.into(), ..Default::default() };
-    store.search_customers(&q).unwrap().into_iter().map(|c| c.name).collect()
-}
+use crate::customer::testing::names;
 
 #[test]
 fn a_new_file_gets_the_latest_schema_and_durable_settings() {

@@ -13,7 +13,7 @@ use crate::contact::CONTACT_KINDS;
 use crate::funnel::deal::{weighted, StageKind};
 use crate::funnel::rows as deals;
 use crate::funnel::rows::bought::Bought;
-use crate::ground::dates::DATE_FORMAT;
+use crate::ground::dates::{day_text, DATE_FORMAT};
 use crate::ground::error::{Error, Result};
 use crate::ground::i18n::Locale;
 use crate::report::rows::{self as reports, Scope};
@@ -31,10 +31,6 @@ pub struct CustomerTier {
     pub tier: String,
     /// The day of the ranking that put it there.
     pub since: String,
-}
-
-fn day_text(d: NaiveDate) -> String {
-    d.format(DATE_FORMAT).to_string()
 }
 
 /// The currency asked for if any, else the most used, else EUR.

@@ -1,8 +1,6 @@
 use super::*;
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, DATE_FORMAT).unwrap()
-}
+use crate::storage::testing::day;
 
 #[test]
 fn a_period_defaults_to_this_month_and_the_two_before_and_counts_working_days() {

@@ -3,9 +3,7 @@ use crate::contact::HistoryFilter;
 use crate::customer::person::DECISION_ROLES;
 use crate::customer::store::search::CustomerQuery;
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, DATE_FORMAT).unwrap()
-}
+use crate::storage::testing::day;
 
 #[test]
 fn is_reproducible_and_valid() {
